@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets setup demo-data serve worker bench clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+
+$(BIN)/activate: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: node_modules/.installed
+
+run: install
+	$(BIN)/perinatal setup --demo --print-sign-ins
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops the server and the background worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/perinatal db_worker --queue-name '*' --interval 1 >var/worker.log 2>&1 & \
+	  $(BIN)/perinatal runserver --noreload $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3* var/static

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "perinatal.accounts"
+    label = "accounts"
+    verbose_name = "Users, roles and access"

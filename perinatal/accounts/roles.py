@@ -1,0 +1,73 @@
+"""Roles a membership can carry, and which kind of organisation each is held at.
+
+Framework-free so that rules about roles can be tested and read on their own.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    REPORTER = "reporter"
+    LOCAL_AUTHORISER = "local_authoriser"
+    TRUST_VIEWER = "trust_viewer"
+    ICB_VIEWER = "icb_viewer"
+    REGIONAL_VIEWER = "regional_viewer"
+    NATIONAL_REVIEWER = "national_reviewer"
+    IMPROVEMENT_SUPPORT = "improvement_support"
+    PROGRAMME_ADMIN = "programme_admin"
+    SYSTEM_ADMIN = "system_admin"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+    @property
+    def organisation_kind(self) -> str:
+        return ORGANISATION_KIND[self]
+
+
+LABELS = {
+    Role.REPORTER: "Reporter",
+    Role.LOCAL_AUTHORISER: "Local authoriser (Head or Director of Midwifery)",
+    Role.TRUST_VIEWER: "Trust viewer (board and executives)",
+    Role.ICB_VIEWER: "ICB viewer",
+    Role.REGIONAL_VIEWER: "Regional viewer",
+    Role.NATIONAL_REVIEWER: "National reviewer",
+    Role.IMPROVEMENT_SUPPORT: "Improvement Support Team",
+    Role.PROGRAMME_ADMIN: "National programme admin",
+    Role.SYSTEM_ADMIN: "System admin",
+}
+
+# The kind of organisation each role is held at (see organisations.models.Organisation.Kind).
+ORGANISATION_KIND = {
+    Role.REPORTER: "trust",
+    Role.LOCAL_AUTHORISER: "trust",
+    Role.TRUST_VIEWER: "trust",
+    Role.ICB_VIEWER: "icb",
+    Role.REGIONAL_VIEWER: "region",
+    Role.NATIONAL_REVIEWER: "body",
+    Role.IMPROVEMENT_SUPPORT: "england",
+    Role.PROGRAMME_ADMIN: "england",
+    Role.SYSTEM_ADMIN: "england",
+}
+
+TRUST_ROLES = frozenset(role for role, kind in ORGANISATION_KIND.items() if kind == "trust")
+# Roles a person may ask a trust's local authoriser for, or be nominated for.
+REQUESTABLE_ROLES = (Role.REPORTER, Role.TRUST_VIEWER, Role.LOCAL_AUTHORISER)
+# Roles whose holders read every trust's record-level data.
+NATIONAL_ROLES = frozenset({Role.IMPROVEMENT_SUPPORT, Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+
+CHOICES = [(role.value, role.label) for role in Role]
+
+
+def role_from_text(text: str) -> Role | None:
+    """Accept a role's value or its label, case-insensitively (for uploaded lists)."""
+    wanted = (text or "").strip().lower().replace("-", " ").replace("_", " ")
+    for role in Role:
+        if wanted in {role.value.replace("_", " "), role.label.lower()}:
+            return role
+    aliases = {"head of midwifery": Role.LOCAL_AUTHORISER, "director of midwifery": Role.LOCAL_AUTHORISER,
+               "authoriser": Role.LOCAL_AUTHORISER, "viewer": Role.TRUST_VIEWER, "board": Role.TRUST_VIEWER}
+    return aliases.get(wanted)

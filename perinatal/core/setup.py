@@ -1,0 +1,37 @@
+"""What `perinatal setup` does, in order. Later parts of the platform add their demo data here."""
+
+from __future__ import annotations
+
+from perinatal.accounts.demo import DemoSignIn, load_demo_users
+from perinatal.organisations.demo import load_demo_register
+from perinatal.organisations.register import RegisterSummary, load_reference_register
+
+
+def load_reference() -> RegisterSummary:
+    return load_reference_register()
+
+
+def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
+    result = load_demo_register(small=small)
+    if stdout is not None:
+        stdout.write(f"Demo register: {result['sites']} synthetic sites created.")
+    return load_demo_users()
+
+
+def format_sign_ins(sign_ins: list[DemoSignIn]) -> str:
+    lines = [
+        "",
+        "Demo sign-ins (demo data only; every account uses the same password).",
+        "Add a TOTP secret to an authenticator app (or run: python -m perinatal.accounts.totp_now URI),",
+        "or use the account's one-time backup code.",
+        "",
+    ]
+    for s in sign_ins:
+        lines += [
+            f"  {s.role} — {s.organisation}",
+            f"    email:       {s.email}",
+            f"    password:    {s.password}",
+            f"    TOTP secret: {s.otpauth_uri}",
+            f"    backup code: {s.backup_code}",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""Reads of the organisation register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from perinatal.core import clock
+from perinatal.organisations import onboarding_rules as rules
+from perinatal.organisations.models import (
+    OnboardingPhase,
+    Organisation,
+    Site,
+    SiteOwnership,
+    TrustParent,
+)
+
+
+class UnknownOrganisation(LookupError):
+    def __init__(self, code: str, kind: str = "organisation"):
+        self.code = code
+        super().__init__(f"{code} is not an ODS code of any {kind} in the register")
+
+
+def trusts() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.TRUST)
+
+
+def get_trust(code: str) -> Organisation:
+    try:
+        return trusts().get(code=(code or "").strip().upper())
+    except Organisation.DoesNotExist:
+        raise UnknownOrganisation((code or "").strip().upper(), "NHS trust") from None
+
+
+def parent_on(trust: Organisation, day: date) -> TrustParent | None:
+    """The ICB and region of a trust on a day.
+
+    A trust closed before an extract came into force keeps the ICB it had last, so a day
+    after every period falls back to the latest period that began before it.
+    """
+    periods = list(TrustParent.objects.filter(trust=trust).select_related("icb", "region").order_by("valid_from"))
+    for period in periods:
+        if period.valid_from <= day and (period.valid_until is None or day < period.valid_until):
+            return period
+    earlier = [p for p in periods if p.valid_from <= day]
+    return earlier[-1] if earlier else None
+
+
+def trusts_in(org: Organisation, day: date) -> QuerySet[Organisation]:
+    """The trusts under an ICB or region on a day (every trust for England)."""
+    if org.kind == Organisation.Kind.ENGLAND:
+        return trusts()
+    if org.kind == Organisation.Kind.TRUST:
+        return trusts().filter(pk=org.pk)
+    periods = TrustParent.objects.on(day)
+    periods = periods.filter(icb=org) if org.kind == Organisation.Kind.ICB else periods.filter(region=org)
+    return trusts().filter(pk__in=periods.values("trust_id"))
+
+
+def _region_codes_on(day: date) -> dict[int, str]:
+    """trust id -> region code on a day, in one query (closed trusts keep their last region)."""
+    result: dict[int, str] = {}
+    for trust_id, region_code in TrustParent.objects.filter(valid_from__lte=day).order_by(
+        "trust_id", "valid_from"
+    ).values_list("trust_id", "region__code"):
+        result[trust_id] = region_code  # later periods overwrite earlier ones
+    return result
+
+
+def site_trust_on(site: Site, day: date) -> Organisation | None:
+    ownership = SiteOwnership.objects.filter(site=site).on(day).select_related("trust").first()
+    return ownership.trust if ownership else None
+
+
+def sites_of(trust: Organisation, day: date) -> QuerySet[Site]:
+    return Site.objects.filter(pk__in=SiteOwnership.objects.filter(trust=trust).on(day).values("site_id"))
+
+
+def _phase_facts() -> list[tuple[rules.PhaseFacts, OnboardingPhase]]:
+    result = []
+    for phase in OnboardingPhase.objects.prefetch_related("trusts", "regions"):
+        facts = rules.PhaseFacts(
+            number=phase.number, go_live_on=phase.go_live_on,
+            trust_codes=frozenset(t.code for t in phase.trusts.all()),
+            region_codes=frozenset(r.code for r in phase.regions.all()),
+        )
+        result.append((facts, phase))
+    return result
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    trust: Organisation
+    phase: OnboardingPhase | None
+    status: rules.OnboardingStatus
+    go_live_at: datetime | None
+    nomination_deadline: datetime | None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is rules.OnboardingStatus.LIVE
+
+
+_NOT_GIVEN = object()
+
+
+def onboarding_for(trust: Organisation, *, now: datetime | None = None, phases=None, region_code=_NOT_GIVEN) -> Onboarding:
+    now = now or clock.now()
+    phases = phases if phases is not None else _phase_facts()
+    if region_code is _NOT_GIVEN:
+        parent = parent_on(trust, now.date())
+        region_code = parent.region.code if parent and parent.region else None
+    facts = rules.phase_for_trust(
+        trust_code=trust.code, region_code=region_code,
+        opened_on=trust.opened_on, phases=[f for f, _p in phases],
+    )
+    phase = next((p for f, p in phases if facts is not None and f.number == facts.number), None)
+    go_live_on = phase.go_live_on if phase else None
+    return Onboarding(
+        trust=trust, phase=phase, status=rules.onboarding_status(go_live_on=go_live_on, now=now),
+        go_live_at=rules.go_live_at(go_live_on) if go_live_on else None,
+        nomination_deadline=rules.nomination_deadline(go_live_on) if go_live_on else None,
+    )
+
+
+def onboarding_schedule(*, now: datetime | None = None, region_code: str | None = None) -> list[Onboarding]:
+    """Every open English trust with its phase, status and deadline."""
+    now = now or clock.now()
+    phases = _phase_facts()
+    queryset = trusts().filter(Q(closed_on__isnull=True) | Q(closed_on__gt=now.date())).order_by("name")
+    regions = _region_codes_on(now.date())
+    result = [onboarding_for(trust, now=now, phases=phases, region_code=regions.get(trust.pk)) for trust in queryset]
+    if region_code:
+        codes = set(trusts_in(Organisation.objects.get(code=region_code), now.date()).values_list("code", flat=True))
+        result = [item for item in result if item.trust.code in codes]
+    return result

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from perinatal.organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("organisations/", views.register, name="register"),
+    path("organisations/<str:code>/", views.organisation, name="organisation"),
+    path("trusts/<str:code>/", views.trust, name="trust"),
+    path("trusts/<str:code>/account-details/", views.account_details, name="account_details"),
+    path("onboarding/", views.onboarding, name="onboarding"),
+]
