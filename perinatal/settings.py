@@ -78,6 +78,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "perinatal.core.jinja.environment",
             "autoescape": True,
+            "context_processors": ["perinatal.core.context_processors.csp_nonce"],
         },
     },
     {
@@ -186,6 +187,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("nhsuk", REPO_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),

@@ -8,6 +8,7 @@ missing capability is an error instead, so CI can never pass by running less.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -69,11 +70,15 @@ def pytest_sessionfinish(session, exitstatus):
         workeroutput["perinatal_deselected"] = json.dumps(session.config._perinatal_deselected)
 
 
-def pytest_testnodedown(node, error):
+def _collect_worker_counts(node, error):
     counts = json.loads(getattr(node, "workeroutput", {}).get("perinatal_deselected", "{}"))
     totals = node.config._perinatal_deselected
     for name, count in counts.items():
         totals[name] = max(totals[name], count)  # every worker collects the whole suite
+
+
+if importlib.util.find_spec("xdist") is not None:  # the hook exists only with pytest-xdist
+    pytest_testnodedown = _collect_worker_counts
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -1,0 +1,45 @@
+"""The dashboard's six input datasets: schemas, typed records and the streaming validator.
+
+Spec: /work/shared/spec/dashboard.md §1. Framework-free: the import layer (Django) stores
+what `validate_rows` / `validate_csv` accept, and only when `Validation.ok`.
+"""
+
+from .csv_input import CsvRow, read_csv
+from .local_time import LONDON, NonexistentLocalTime, elapsed, local_midnight, localise, to_utc
+from .problems import DataQualityNote, ValidationError
+from .records import (
+    BirthRecord,
+    InductionRecord,
+    NeonatalCareRecord,
+    SurveyRecord,
+    UnitRecord,
+    UnitStatusRecord,
+)
+from .schema import DATASET_NAMES, SCHEMAS, Column, DatasetSchema
+from .validation import Validation, validate_csv, validate_rows
+
+__all__ = [
+    "BirthRecord",
+    "Column",
+    "CsvRow",
+    "DATASET_NAMES",
+    "DataQualityNote",
+    "DatasetSchema",
+    "InductionRecord",
+    "LONDON",
+    "NeonatalCareRecord",
+    "NonexistentLocalTime",
+    "SCHEMAS",
+    "SurveyRecord",
+    "UnitRecord",
+    "UnitStatusRecord",
+    "Validation",
+    "ValidationError",
+    "elapsed",
+    "local_midnight",
+    "localise",
+    "read_csv",
+    "to_utc",
+    "validate_csv",
+    "validate_rows",
+]
