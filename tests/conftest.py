@@ -8,7 +8,6 @@ missing capability is an error instead, so CI can never pass by running less.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -43,6 +42,8 @@ CAPABILITIES = {"postgres": _postgres_reason, "browser": _browser_reason}
 def pytest_configure(config):
     config._perinatal_missing = {name: check() for name, check in CAPABILITIES.items()}
     config._perinatal_deselected = {name: 0 for name in CAPABILITIES}
+    if config.pluginmanager.hasplugin("xdist"):  # the hook exists only with pytest-xdist
+        config.pluginmanager.register(_WorkerCounts(), "perinatal-worker-counts")
     missing = {k: v for k, v in config._perinatal_missing.items() if v}
     if os.environ.get("PERINATAL_REQUIRE_ALL") == "1" and missing:
         raise pytest.UsageError("PERINATAL_REQUIRE_ALL=1 but tests would be deselected: " +
@@ -51,7 +52,10 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
+    browser_dir = REPO / "tests" / "browser"
     for item in items:
+        if browser_dir in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
         lacking = [name for name in CAPABILITIES if item.get_closest_marker(name) and config._perinatal_missing[name]]
         if lacking:
             drop.append(item)
@@ -70,15 +74,14 @@ def pytest_sessionfinish(session, exitstatus):
         workeroutput["perinatal_deselected"] = json.dumps(session.config._perinatal_deselected)
 
 
-def _collect_worker_counts(node, error):
-    counts = json.loads(getattr(node, "workeroutput", {}).get("perinatal_deselected", "{}"))
-    totals = node.config._perinatal_deselected
-    for name, count in counts.items():
-        totals[name] = max(totals[name], count)  # every worker collects the whole suite
+class _WorkerCounts:
+    """On the xdist controller: gather each worker's deselection counts."""
 
-
-if importlib.util.find_spec("xdist") is not None:  # the hook exists only with pytest-xdist
-    pytest_testnodedown = _collect_worker_counts
+    def pytest_testnodedown(self, node, error):
+        counts = json.loads(getattr(node, "workeroutput", {}).get("perinatal_deselected", "{}"))
+        totals = node.config._perinatal_deselected
+        for name, count in counts.items():
+            totals[name] = max(totals[name], count)  # every worker collects the whole suite
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -1,0 +1,166 @@
+"""Browser tests: the real service, started as a user would start it, driven by chromium.
+
+Each xdist worker prepares its own database with ``perinatal setup --demo --small`` (a
+SQLite file, or a PostgreSQL database of its own when DATABASE_URL names PostgreSQL),
+starts ``perinatal runserver`` and the background worker on a free port, and drives
+Debian's chromium through Playwright. Every page a test visits should be checked with
+``assert_accessible``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from perinatal.accounts.demo import DEMO_PASSWORD, demo_totp_key
+from perinatal.accounts.totp_now import totp
+from tests.conftest import CHROMIUM, REPO
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+PERINATAL = Path(sys.executable).parent / "perinatal"
+# axe rule tags for WCAG 2.0/2.1/2.2 A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(tmp_dir: Path, worker: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parsed = urlparse(url)
+        name = f"perinatal_browser_{worker}"
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return parsed._replace(path=f"/{name}").geturl()
+    return f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+
+
+class Service:
+    """A running instance of the platform: its URL, database and environment."""
+
+    def __init__(self, base_url: str, env: dict[str, str]):
+        self.base_url = base_url
+        self.env = env
+        self.used_steps: dict[str, int] = {}
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def manage(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        """Run a `perinatal` command against this service's database."""
+        return subprocess.run([str(PERINATAL), *args], env=self.env, input=input, capture_output=True, text=True,
+                              check=True, timeout=300)
+
+    def totp_code(self, email: str) -> str:
+        """A TOTP code the server has not seen yet for this user (django-otp refuses replays)."""
+        from base64 import b32encode
+
+        secret = b32encode(bytes.fromhex(demo_totp_key(email))).decode()
+        step = int(time.time() // 30)
+        last = self.used_steps.get(email)
+        if last is not None and step <= last:
+            if last + 1 - step <= 1:
+                step = last + 1  # django-otp accepts one step ahead
+            else:
+                time.sleep(30)
+                step = int(time.time() // 30)
+        self.used_steps[email] = step
+        return totp(secret, at=step * 30)
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory, request):
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    tmp_dir = tmp_path_factory.mktemp("service")
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": _database_url(tmp_dir, worker_id),
+        "PERINATAL_ENV": "demo",
+        "AXES_FAILURE_LIMIT": "50",
+        "PYTHONUNBUFFERED": "1",
+    })
+    subprocess.run([str(PERINATAL), "setup", "--demo", "--small"], env=env, check=True, capture_output=True, timeout=600)
+    port = _free_port()
+    log = open(tmp_dir / "server.log", "w")
+    server = subprocess.Popen([str(PERINATAL), "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen([str(PERINATAL), "db_worker", "--queue-name", "*", "--interval", "0.2",
+                               "--no-startup-delay"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base_url + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        worker.kill()
+        raise RuntimeError((tmp_dir / "server.log").read_text())
+    yield Service(base_url, env)
+    for process in (server, worker):
+        process.terminate()
+        process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                  "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp lets the test inject axe; the service's own pages never need it.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe (WCAG 2.2 A and AA) on the current page and fail on any violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    violations = result["violations"]
+    if violations:
+        lines = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
+        raise AssertionError(f"axe found {len(violations)} violation(s) on {page.url} {context}:\n" + "\n".join(lines))
+
+
+def sign_in(page, service: Service, email: str) -> None:
+    """Sign in through the real pages: email and password, then the TOTP code."""
+    page.goto(service.url("/sign-in/"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter your security code").fill(service.totp_code(email))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(service.url("/"))

@@ -1,0 +1,16 @@
+"""Load the shared test vectors (/work/shared/vectors, beside the repository)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+VECTORS = Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors"
+
+
+@cache
+def load_vectors(name: str) -> dict:
+    """The parsed ``<name>.json`` of the shared vectors folder."""
+    with open(VECTORS / f"{name}.json", encoding="utf-8") as handle:
+        return json.load(handle)
