@@ -1,4 +1,4 @@
-"""NHS number normalisation and validation against /work/shared/vectors/nhs_numbers.json
+"""NHS number normalisation and validation against tests/vectors/nhs_numbers.json
 (spec routing.md §2)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from perinatal.core.nhs_numbers import (
     normalise_nhs_number,
 )
 
-VECTORS = json.loads(Path("/work/shared/vectors/nhs_numbers.json").read_text(encoding="utf-8"))
+VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "nhs_numbers.json").read_text(encoding="utf-8"))
 
 
 def reason_for(raw: object) -> str:

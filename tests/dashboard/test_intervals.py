@@ -22,7 +22,7 @@ from perinatal.dashboard.metrics.intervals import (
     wilson_interval,
 )
 
-FUNNEL_VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "funnel.json"
+FUNNEL_VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "funnel.json"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Load the shared test vectors (/work/shared/vectors, beside the repository)."""
+"""Load the test vectors from peer software (tests/vectors, copied from the shared folder)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-VECTORS = Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 
 
 @cache
