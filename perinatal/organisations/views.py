@@ -14,6 +14,7 @@ from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
 from perinatal.core.scoping import AUTHORISE_USERS, scope_for
 from perinatal.organisations.models import AccountDetails, OnboardingPhase, Organisation
+from perinatal.organisations.onboarding import assign_trust_to_phase
 from perinatal.organisations.selectors import (
     UnknownOrganisation,
     get_trust,
@@ -66,7 +67,30 @@ def trust(request, code: str):
         "sites": sites_of(trust, today).order_by("code"), "details": details,
         "can_authorise": scope.can_read_trust(trust, AUTHORISE_USERS) and scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN),
         "changes": trust.changes.order_by("-recorded_at")[:20],
+        "can_assign_phase": scope.has_role(*ASSIGN_PHASES),
+        "phases": OnboardingPhase.objects.order_by("go_live_on"),
     })
+
+
+ASSIGN_PHASES = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def assign_phase(request, code: str):
+    if request.method != "POST":
+        return redirect("organisations:trust", code=code)
+    if not scope_for(request).has_role(*ASSIGN_PHASES):
+        raise PermissionDenied("Only national programme admins assign onboarding phases")
+    try:
+        trust = get_trust(code)
+    except UnknownOrganisation:
+        raise Http404("No such trust") from None
+    phase = OnboardingPhase.objects.filter(pk=request.POST.get("phase") or 0).first()
+    if phase is None:
+        messages.error(request, "Select the phase the trust joins")
+        return redirect("organisations:trust", code=trust.code)
+    assign_trust_to_phase(trust=trust, phase=phase, request=request)
+    messages.success(request, f"{trust.display_name} is now in {phase.name}.")
+    return redirect("organisations:trust", code=trust.code)
 
 
 class AccountDetailsForm(forms.ModelForm):

@@ -7,7 +7,7 @@ import pytest
 
 from perinatal.organisations import register
 from perinatal.organisations.etr import EtrFileInvalid
-from perinatal.organisations.models import Organisation, OrganisationChange, Site, TrustParent
+from perinatal.organisations.models import OnboardingPhase, Organisation, OrganisationChange, Site, TrustParent
 from perinatal.organisations.selectors import (
     get_trust,
     onboarding_for,
@@ -136,3 +136,19 @@ def test_unknown_region_is_refused(tmp_path: Path):
     with pytest.raises(EtrFileInvalid, match="line 1, region"):
         register.update_register_from_etr(path=path, effective_on=date(2026, 12, 1), source="bad")
     assert get_trust("R0A").name == "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST"
+
+
+def test_an_admin_assigns_a_phase_to_a_trust_without_one(client):
+    from django.urls import reverse
+
+    from perinatal.accounts.roles import Role
+    from tests.helpers import make_user, sign_in
+
+    sign_in(client, make_user(Role.REPORTER, "R0A"))
+    assert client.post(reverse("organisations:assign_phase", args=["K0N6A"]), {"phase": 2}).status_code == 403
+    sign_in(client, make_user(Role.PROGRAMME_ADMIN, "E92000001"))
+    phase = OnboardingPhase.objects.get(number=2)
+    page = client.get(reverse("organisations:trust", args=["K0N6A"])).content.decode()
+    assert "Assign a phase" in page and "Not yet scheduled" in page
+    client.post(reverse("organisations:assign_phase", args=["K0N6A"]), {"phase": phase.pk})
+    assert onboarding_for(get_trust("K0N6A")).phase == phase
