@@ -1,0 +1,103 @@
+"""The table alternative of every chart (WCAG 2.2 1.1.1: the same facts as text).
+
+A :class:`ChartTable` is plain data — a caption, columns and rows of text — that a page
+renders with the NHS.UK table macro (:meth:`ChartTable.nhsuk_params` gives its parameters)
+or, where no template is at hand (the board report, an e-mail), with :func:`table_html`,
+which writes the same NHS.UK classes. Cells are already formatted text: the chart decided
+the rounding, so page, board report and export all show the same figures.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+__all__ = ["ChartTable", "NO_DATA", "TableColumn", "table_html"]
+
+NO_DATA = "No data"
+"""What a gap in a series says in a table: an empty cell is silent to a screen reader."""
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    heading: str
+    numeric: bool = False
+    """Numeric columns are right-aligned (NHS.UK ``format: "numeric"``)."""
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """A caption, columns and rows of text; the first cell of each row heads that row."""
+
+    caption: str
+    columns: tuple[TableColumn, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            raise ValueError("a table needs at least one column")
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {number} has {len(row)} cells but the table has {len(self.columns)} columns"
+                )
+            for cell in row:
+                if not isinstance(cell, str):
+                    raise TypeError(f"row {number}: cells must be text, not {type(cell).__name__}")
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(column.heading for column in self.columns)
+
+    def nhsuk_params(self) -> dict:
+        """Parameters for ``nhsukTable`` (nhsuk-frontend-jinja): caption, head, rows.
+
+        Cells are given as ``text`` (never ``html``), so the template escapes them.
+        """
+        head = [
+            {"text": column.heading, **({"format": "numeric"} if column.numeric else {})}
+            for column in self.columns
+        ]
+        rows = [
+            [
+                {"text": cell, **({"format": "numeric"} if column.numeric else {})}
+                for cell, column in zip(row, self.columns)
+            ]
+            for row in self.rows
+        ]
+        return {"caption": self.caption, "firstCellIsHeader": True, "head": head, "rows": rows}
+
+    def __html__(self) -> str:
+        """Jinja (and Django's ``conditional_escape``) render the table itself."""
+        return table_html(self)
+
+
+def _cell(tag: str, text: str, *, numeric: bool, scope: str | None) -> str:
+    base = "nhsuk-table__header" if tag == "th" else "nhsuk-table__cell"
+    classes = f"{base} {base}--numeric" if numeric else base
+    scope_attribute = f' scope="{scope}"' if scope else ""
+    return f'<{tag} class="{classes}"{scope_attribute}>{html.escape(text)}</{tag}>'
+
+
+def table_html(table: ChartTable) -> str:
+    """The table as HTML with NHS.UK classes, every text escaped; no inline styles."""
+    lines = ['<table class="nhsuk-table">']
+    lines.append(f'<caption class="nhsuk-table__caption">{html.escape(table.caption)}</caption>')
+    lines.append('<thead class="nhsuk-table__head"><tr class="nhsuk-table__row">')
+    lines.extend(_cell("th", column.heading, numeric=column.numeric, scope="col") for column in table.columns)
+    lines.append("</tr></thead>")
+    lines.append('<tbody class="nhsuk-table__body">')
+    for row in table.rows:
+        cells = [
+            _cell(
+                "th" if index == 0 else "td",
+                text,
+                numeric=column.numeric,
+                scope="row" if index == 0 else None,
+            )
+            for index, (text, column) in enumerate(zip(row, table.columns))
+        ]
+        lines.append('<tr class="nhsuk-table__row">' + "".join(cells) + "</tr>")
+    lines.append("</tbody>")
+    lines.append("</table>")
+    return "\n".join(lines)
