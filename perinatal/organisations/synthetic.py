@@ -21,6 +21,9 @@ Rules (all deterministic, no randomness):
   operated (Brighton and Sussex RXH closes 2021-03-31, its successor RYR takes over on
   2021-04-01). A unit's `opened_on` is the trust's open date and its `closed_on` the first
   day closed: the day after the ODS close date.
+- Mergers the organisation register records (`TRUST_MERGERS`: North Bristol RVJ into
+  Bristol RA7, dashboard.md §1): the closing trust's sites stay open and belong to the
+  receiving trust from the merger's first day (`site_trust_on`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ UNIT_SUFFIX = {UNIT_TYPE_OBSTETRIC: "OBS", UNIT_TYPE_MIDWIFERY_LED: "MLU", UNIT_
 # Words kept lower case inside a title-cased trust name, and acronyms kept upper case.
 _LOWER_WORDS = frozenset({"and", "of", "the", "upon", "on", "in", "for"})
 _UPPER_WORDS = frozenset({"NHS"})
+
+
+@dataclass(frozen=True)
+class TrustMerger:
+    closing: str
+    receiving: str
+    first_day: dt.date  # first day the closing trust's sites belong to the receiving trust
+
+
+# North Bristol merged into Bristol: ODS close date 30 June 2026 (its last day), so its sites
+# belong to Bristol from 1 July 2026 — the same dated transfer the organisation register makes.
+TRUST_MERGERS: tuple[TrustMerger, ...] = (TrustMerger("RVJ", "RA7", dt.date(2026, 7, 1)),)
+_MERGER_OF = {merger.closing: merger for merger in TRUST_MERGERS}
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,8 @@ def title_case_trust_name(name: str) -> str:
 def _sites_of(trust: TrustReference) -> list[SyntheticSite]:
     count = site_count(trust.deliveries)
     closed_on = trust.last_open_on + dt.timedelta(days=1) if trust.last_open_on else None
+    if trust.org_code in _MERGER_OF:
+        closed_on = None  # the sites carry on under the receiving trust
     trust_name = title_case_trust_name(trust.name)
     return [
         SyntheticSite(
@@ -186,6 +204,17 @@ def synthetic_sites_between(
         if trust.provides_births and open_in_range:
             sites.extend(_sites_of(trust))
     return sorted(sites, key=lambda site: site.site_code)
+
+
+def merger_of(trust_code: str) -> TrustMerger | None:
+    """The merger that closed this trust, if the register records one."""
+    return _MERGER_OF.get(trust_code)
+
+
+def site_trust_on(site: SyntheticSite, day: dt.date) -> str:
+    """The trust a site belongs to on a day (its own, or the receiving trust after a merger)."""
+    merger = _MERGER_OF.get(site.trust_code)
+    return merger.receiving if merger is not None and day >= merger.first_day else site.trust_code
 
 
 def site_number(site: SyntheticSite) -> int:
