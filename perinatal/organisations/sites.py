@@ -10,11 +10,12 @@ from django.db import transaction
 from perinatal.core import clock
 from perinatal.organisations.models import Organisation, OrganisationChange, Site, SiteOwnership
 from perinatal.organisations.register import reference_path
+from perinatal.organisations.synthetic import TRUST_MERGERS
 
-# Trust mergers in the register: (closing trust, receiving trust, first day under the receiver).
-# North Bristol merged into Bristol on 30 June 2026 (its ODS close date, its last day), so
-# its sites belong to Bristol from 1 July 2026.
-MERGERS = (("RVJ", "RA7", date(2026, 7, 1)),)
+# Trust mergers in the register (one list, shared with the demo data generator): North
+# Bristol merged into Bristol on 30 June 2026 (its ODS close date, its last day), so its
+# sites belong to Bristol from 1 July 2026.
+MERGERS = tuple((m.closing, m.receiving, m.first_day) for m in TRUST_MERGERS)
 
 
 class SiteTransferRefused(ValueError):
