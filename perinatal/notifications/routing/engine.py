@@ -467,22 +467,18 @@ def _nhs_resolution(document: NotificationDocument) -> Outcome:
 
 
 def _nhsr_exclusion_reason(document: NotificationDocument, baby: Baby) -> str:
-    reasons = []
+    facts, after = [], []
     if r.nhsr_2_died_in_first_week(document):
-        reasons.append(
-            f"The baby died in the first 7 days of life (at {format_age(age_at_death_days(baby) or 0)}). "
-            "NHS Resolution's Early Notification scheme excludes these babies."
-        )
+        facts.append(f"The baby died in the first 7 days of life (at {format_age(age_at_death_days(baby) or 0)}).")
     if r.nhsr_2_mri_excludes(document):
         injury = document.brain_injury
         if injury is not None and injury.mri is MriResult.NORMAL:
-            reasons.append(
-                "The MRI scan was reported as normal. NHS Resolution's Early Notification scheme "
-                "excludes these babies."
-            )
+            facts.append("The MRI scan was reported as normal.")
         else:
-            reasons.append("The MRI result is awaited. Notify NHS Resolution once the MRI is reported.")
-    return " ".join(reasons)
+            after.append("The MRI result is awaited. Notify NHS Resolution once the MRI is reported.")
+    # One closing sentence, however many exclusions apply.
+    closing = ["NHS Resolution's Early Notification scheme excludes these babies."] if facts else []
+    return " ".join(facts + closing + after)
 
 
 def _nhsr_1_unmet_reason(document: NotificationDocument, baby: Baby) -> str:

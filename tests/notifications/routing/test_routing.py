@@ -768,3 +768,22 @@ def test_fired_rules_lists_gates_and_exclusions_in_spec_order() -> None:
         "MBR-3", "MBR-5", "CDOP-1", "MNSI-B0", "MNSI-B2", "MNSI-B3", "NHSR-1", "NHSR-2",
     ]
     assert [rule.id for rule in r.fired_rules(parse(maternal_event()))] == ["MBR-M", "MNSI-M"]
+
+
+def test_nhsr_exclusion_reason_says_the_rule_once_when_both_exclusions_apply():
+    from perinatal.notifications.routing import engine
+
+    class Injury:
+        mri = engine.MriResult.NORMAL
+
+    class Doc:
+        brain_injury = Injury()
+
+    import unittest.mock as mock
+
+    with mock.patch.object(engine.r, "nhsr_2_died_in_first_week", return_value=True), \
+            mock.patch.object(engine.r, "nhsr_2_mri_excludes", return_value=True), \
+            mock.patch.object(engine, "age_at_death_days", return_value=3):
+        reason = engine._nhsr_exclusion_reason(Doc(), baby=None)
+    assert reason.count("excludes these babies") == 1
+    assert "died in the first 7 days" in reason and "reported as normal" in reason
