@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "perinatal.core",
     "perinatal.organisations",
     "perinatal.accounts",
+    "perinatal.notifications",
+    "perinatal.dashboard",
+    "perinatal.dashboard.pages",
+    "perinatal.surveillance",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,11 @@ urlpatterns = [
     path("", include("perinatal.core.urls")),
     path("", include("perinatal.accounts.urls")),
     path("", include("perinatal.organisations.urls")),
+    path("notifications/", include("perinatal.notifications.journey.urls")),
+    path("", include("perinatal.notifications.urls")),
+    path("", include("perinatal.surveillance.urls")),
+    path("dashboard/", include("perinatal.dashboard.pages.urls")),
+    path("", include("perinatal.dashboard.api")),
 ]
 
 if getattr(settings, "OIDC_ENABLED", False):

@@ -23,6 +23,21 @@ from perinatal.organisations.models import Organisation
 READ_TRUST_RECORDS = frozenset(TRUST_ROLES | {Role.ICB_VIEWER, Role.REGIONAL_VIEWER} | NATIONAL_ROLES)
 AUTHORISE_USERS = frozenset({Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN})
 READ_AUDIT = frozenset({Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN})
+# MOSS critical safety checks are recorded by the trust's perinatal leadership (its local
+# authoriser, the Head or Director of Midwifery); everyone who reads trust records reads them.
+RECORD_SAFETY_CHECKS = frozenset({Role.LOCAL_AUTHORISER})
+# Identifiable perinatal event notifications: the trust's own staff only (national reviewers
+# read them through their body's inbox, which shows only their body's fields).
+READ_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER, Role.TRUST_VIEWER})
+AMEND_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
+# Starting and submitting a notification in the web journey (their own drafts only).
+SUBMIT_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
+MANAGE_API_TOKENS = frozenset({Role.SYSTEM_ADMIN})
+# Dashboard uploads (a file, its rows and errors) are record-level: the uploading trust's
+# own staff and national admins only (dashboard.md §5); ICB and regional viewers see none.
+READ_DASHBOARD_UPLOADS = frozenset(TRUST_ROLES | {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+# Uploading a dashboard dataset file on the upload page: national programme admins.
+UPLOAD_DASHBOARD_DATA = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,22 @@ def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
     result = load_demo_register(small=small)
     if stdout is not None:
         stdout.write(f"Demo register: {result['sites']} synthetic sites created.")
-    return load_demo_users()
+    from perinatal.dashboard.imports.demo import load_demo_data
+
+    load_demo_data(small=small, stdout=stdout)
+    sign_ins = load_demo_users()
+    # After the users: a new signal's safety check is announced to the trust's local authorisers.
+    from perinatal.surveillance.demo import load_demo_signals
+
+    load_demo_signals(small=small, stdout=stdout)
+    # Notifications for R0A (full demo only: the small test fixtures stay without them).
+    from perinatal.notifications.demo import load_demo_notifications
+
+    if not small:
+        added = load_demo_notifications()
+        if stdout is not None:
+            stdout.write(f"Demo notifications: {added} added for R0A.")
+    return sign_ins
 
 
 def format_sign_ins(sign_ins: list[DemoSignIn]) -> str:

@@ -9,46 +9,20 @@ Debian's chromium through Playwright. Every page a test visits should be checked
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from perinatal.accounts.demo import DEMO_PASSWORD, demo_totp_key
 from perinatal.accounts.totp_now import totp
+from tests import processes
 from tests.conftest import CHROMIUM, REPO
+from tests.processes import PERINATAL
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PERINATAL = Path(sys.executable).parent / "perinatal"
 # axe rule tags for WCAG 2.0/2.1/2.2 A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url(tmp_dir: Path, worker: str) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        name = f"perinatal_browser_{worker}"
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return parsed._replace(path=f"/{name}").geturl()
-    return f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
 
 
 class Service:
@@ -88,35 +62,18 @@ class Service:
 def service(tmp_path_factory, request):
     worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
     tmp_dir = tmp_path_factory.mktemp("service")
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": _database_url(tmp_dir, worker_id),
-        "PERINATAL_ENV": "demo",
-        "AXES_FAILURE_LIMIT": "50",
-        "PYTHONUNBUFFERED": "1",
-    })
-    subprocess.run([str(PERINATAL), "setup", "--demo", "--small"], env=env, check=True, capture_output=True, timeout=600)
-    port = _free_port()
-    log = open(tmp_dir / "server.log", "w")
-    server = subprocess.Popen([str(PERINATAL), "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([str(PERINATAL), "db_worker", "--queue-name", "*", "--interval", "0.2",
-                               "--no-startup-delay"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    port = processes.free_port()
+    env = processes.service_env(database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
+                                port=port, AXES_FAILURE_LIMIT="50")
+    processes.manage(env, "setup", "--demo", "--small")
+    log_path = tmp_dir / "server.log"
+    log = open(log_path, "w")
+    server = processes.start_server(env, port, log)
+    worker = processes.start_worker(env, log)
     base_url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        worker.kill()
-        raise RuntimeError((tmp_dir / "server.log").read_text())
+    processes.wait_until_healthy(base_url, log_path=log_path, processes=[server, worker])
     yield Service(base_url, env)
-    for process in (server, worker):
-        process.terminate()
-        process.wait(timeout=10)
+    processes.stop(server, worker)
     log.close()
 
 

@@ -91,6 +91,9 @@ class NoteCollector:
 class DatasetRules:
     """Base: no cross-cell rules and no notes."""
 
+    #: False: skip the findings that index every row in memory (validation.ROW_INDEX_CHECKS).
+    index_rows = True
+
     def __init__(self, register: Register) -> None:
         self.register = register
         self.collector = NoteCollector()
@@ -224,7 +227,7 @@ class BirthsRules(DatasetRules):
             add(p.DQ_DEATH_ON_DAY_28, line,
                 _rows_message("give a death 28 days after birth; neonatal deaths are 0–27 "
                               "completed days, so these are not counted as neonatal deaths"))
-        if record.blood_loss_ml is not None:
+        if record.blood_loss_ml is not None and self.index_rows:
             first = self._blood_loss.setdefault(record.mother_id, record.blood_loss_ml)
             if first != record.blood_loss_ml and record.mother_id not in self._mothers_differing:
                 self._mothers_differing.add(record.mother_id)

@@ -29,11 +29,18 @@ from .schema import SCHEMAS, DatasetSchema
 
 _BOM = "\ufeff"
 
+#: The checks that need an in-memory index of every row; skipped with `index_rows=False`.
+ROW_INDEX_CHECKS = (p.ERR_DUPLICATE_KEY, p.DQ_BLOOD_LOSS_DIFFERS)
+
 
 class Validation:
     """One pass over one upload. Iterate it once for the valid records; then read
     `errors` (the first `keep_errors`, all when None), `error_count`, `notes`, `ok`
     and, for units.csv, `new_sites`.
+
+    `index_rows=False` keeps memory flat whatever the file size: the two checks that index
+    every row in memory (`ROW_INDEX_CHECKS`) are then left to the caller, which must run
+    them over the rows it staged (the dashboard import does, in SQL).
     """
 
     def __init__(
@@ -44,6 +51,7 @@ class Validation:
         header: Sequence[str] | None,
         register: Register,
         keep_errors: int | None,
+        index_rows: bool = True,
     ) -> None:
         self.schema = schema
         self.errors: list[p.ValidationError] = []
@@ -55,6 +63,9 @@ class Validation:
         self._header = header
         self._rules = RULES_FOR_DATASET[schema.name](register)
         self._keep_errors = keep_errors
+        self._index_rows = index_rows
+        self.current_line = p.HEADER_LINE  # the physical line of the record last yielded
+        self._rules.index_rows = index_rows
         self._started = False
         self._header_width: int | None = None
 
@@ -117,6 +128,7 @@ class Validation:
             record = self._check_row(raw, line, key_lines)
             if record is not None:
                 self.records_accepted += 1
+                self.current_line = line  # for a caller running ROW_INDEX_CHECKS itself
                 yield record
         self._finish(blank_lines=blank_lines)
 
@@ -231,7 +243,7 @@ class Validation:
             except CellProblem as problem:
                 problems.append((column.name, problem.code, problem.message))
         problems.extend(self._rules.check(values))
-        if all(values.get(name) is not None for name in self.schema.key):
+        if self._index_rows and all(values.get(name) is not None for name in self.schema.key):
             key = tuple(_key_part(values[name]) for name in self.schema.key)
             first_line = key_lines.setdefault(key, line)
             if first_line != line:
@@ -264,6 +276,7 @@ def validate_rows(
     header: Sequence[str] | None = None,
     known_units: Mapping[str, Any] | None = None,
     keep_errors: int | None = None,
+    index_rows: bool = True,
 ) -> Validation:
     """Validate `rows` of dataset `dataset` (a name of §1, e.g. "births").
 
@@ -275,13 +288,14 @@ def validate_rows(
     (e.g. before and after a dated transfer). known_units: unit_code -> UnitRecord or a
     mapping of its fields (needed for unit_status).
     keep_errors: keep only the first N errors (all are still counted in `error_count`).
+    index_rows: False skips `ROW_INDEX_CHECKS` so that memory stays flat (see Validation).
     """
     if dataset not in SCHEMAS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(SCHEMAS)}")
     register = Register.build(known_trusts=known_trusts, known_sites=known_sites,
                               known_units=known_units)
     return Validation(schema=SCHEMAS[dataset], rows=rows, header=header, register=register,
-                      keep_errors=keep_errors)
+                      keep_errors=keep_errors, index_rows=index_rows)
 
 
 def validate_csv(
@@ -292,8 +306,10 @@ def validate_csv(
     known_sites: Mapping[str, str | Collection[str]],
     known_units: Mapping[str, Any] | None = None,
     keep_errors: int | None = None,
+    index_rows: bool = True,
 ) -> Validation:
     """Validate a CSV stream (opened with newline="", encoding="utf-8-sig") of `dataset`."""
     header, rows = read_csv(stream)
     return validate_rows(dataset, rows, known_trusts=known_trusts, known_sites=known_sites,
-                         header=header, known_units=known_units, keep_errors=keep_errors)
+                         header=header, known_units=known_units, keep_errors=keep_errors,
+                         index_rows=index_rows)

@@ -1,0 +1,99 @@
+"""Dashboard pages benchmark: p50 and p95 of the national page and a trust page (issue 4,
+item 6), as a signed-in user gets them (the whole request: sign-in checks, the one engine
+call, charts and template).
+
+Runs against the database named by DATABASE_URL when it holds births (after `make run`, or
+after the dashboard benchmark has imported its national data); otherwise it says so and
+reports nothing. The trust is the one with the most births. Everything it writes (a
+benchmark user, the engine's tally cache) is rolled back at the end.
+
+For each page: the first view with the engine's tally cache empty (every count made in
+SQL: what the first viewer after an import would wait without the background warm-up),
+then VIEWS further views (the counts of past periods read back), whose p50 and p95 are
+reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+VIEWS = 20
+BENCH_EMAIL = "dashboard-pages-benchmark@perinatal.example"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+def _signed_in_client():
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from perinatal.accounts.roles import Role
+    from perinatal.accounts.services import get_or_create_user, grant_membership
+    from perinatal.organisations.models import ENGLAND_CODE, Organisation
+
+    user, _ = get_or_create_user(email=BENCH_EMAIL, full_name="Dashboard benchmark")
+    grant_membership(user=user, organisation=Organisation.objects.get(code=ENGLAND_CODE),
+                     role=Role.IMPROVEMENT_SUPPORT, granted_by=None)
+    device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _time_page(client, url: str) -> tuple[float, list[float]]:
+    from perinatal.dashboard.models import TallyCache
+
+    TallyCache.objects.all().delete()
+    started = time.perf_counter()
+    response = client.get(url)
+    first = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    views = []
+    for _ in range(VIEWS):
+        started = time.perf_counter()
+        client.get(url)
+        views.append(time.perf_counter() - started)
+    return first, views
+
+
+def run(*, report) -> None:
+    from django.db import connection, transaction
+    from django.db.models import Count
+
+    from perinatal.dashboard.models import BirthRecord
+
+    busiest = (BirthRecord.objects.values("trust__code").annotate(births=Count("id")).order_by("-births").first())
+    if busiest is None:
+        print("  skipped: the database has no births (run `make run`, or the dashboard benchmark, first)")
+        return
+    births = BirthRecord.objects.count()
+    trust = busiest["trust__code"]
+    pages = {"national page": "/dashboard/", f"trust page ({trust})": f"/dashboard/trusts/{trust}/"}
+    results = {}
+    try:
+        with transaction.atomic():
+            client = _signed_in_client()
+            for name, url in pages.items():
+                results[name] = _time_page(client, url)
+            raise _Rollback
+    except _Rollback:
+        pass
+    detail = f"{births:,} births, {connection.vendor}"
+    for name, (first, views) in results.items():
+        report(f"{name}, first view (counts made in SQL)", first, detail)
+        report(f"{name}, p50 of {VIEWS} views", statistics.median(views), detail)
+        report(f"{name}, p95 of {VIEWS} views", _percentile(views, 0.95), detail)

@@ -1,0 +1,295 @@
+"""The counting, done by the database: one SQL query per family of metrics, grouped by
+period and trust (dashboard.md §2–§3).
+
+Every query is plain SQL that runs the same on SQLite and PostgreSQL (the only dialect
+difference, LEAST/GREATEST, is written by `_least` / `_greatest`). Time arithmetic is
+integer arithmetic on epoch columns (see models.py), in microseconds where "now" enters, so
+that results equal the reference implementation exactly. Rates, intervals and rounding are
+never computed here: Python does them (metrics.rows.build_row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+from django.db import connection
+
+from perinatal.dashboard.datasets.local_time import to_utc
+from perinatal.dashboard.metrics.definitions import OPC_COMPONENTS, STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
+from perinatal.dashboard.metrics.periods import Period
+from perinatal.dashboard.models import (
+    BirthRecord,
+    InductionRecord,
+    NeonatalCareRecord,
+    SurveyResult,
+    UnitListing,
+    UnitStatusEpisode,
+)
+from perinatal.organisations.models import Organisation, Unit
+
+from . import rules as r
+
+MICROSECONDS = 1_000_000
+
+#: metric_id -> period index -> trust id -> [numerator, denominator]
+Tallies = dict[str, dict[int, dict[int, list]]]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A period as the SQL needs it: dates (inclusive) and instants in epoch microseconds."""
+
+    index: int
+    first_day: date
+    last_day: date
+    start_s: int  # 00:00 London on the first day (local midnights are whole seconds)
+    end_s: int  # exclusive
+    cap_us: int  # where an ongoing episode is measured to: min(end, now), in microseconds
+
+    @classmethod
+    def of(cls, index: int, period: Period, now: datetime) -> Bounds:
+        start, end = _seconds(period.start_instant), _seconds(period.end_instant)
+        return cls(index, period.start, period.end, start, end, min(end * MICROSECONDS, microseconds(now)))
+
+
+def _seconds(moment: datetime) -> int:
+    return int(to_utc(moment).timestamp())
+
+
+def microseconds(moment: datetime) -> int:
+    utc = to_utc(moment)
+    return int(utc.timestamp()) * MICROSECONDS + utc.microsecond
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model) -> str:
+    return _q(model._meta.db_table)
+
+
+def _greatest(a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if connection.vendor == "postgresql" else f"MAX({a}, {b})"
+
+
+def _least(a: str, b: str) -> str:
+    return f"LEAST({a}, {b})" if connection.vendor == "postgresql" else f"MIN({a}, {b})"
+
+
+def _in_trusts(column: str, trust_ids: Collection[int] | None) -> tuple[str, list]:
+    if trust_ids is None:
+        return "", []
+    ids = sorted(trust_ids)
+    if not ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _count(tallies: Tallies, metric_id: str, index: int, trust: int, numerator, denominator) -> None:
+    cell = tallies.setdefault(metric_id, {}).setdefault(index, {}).setdefault(trust, [0, 0])
+    cell[0] += numerator
+    cell[1] += denominator
+
+
+def _fetch(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _periods_cte(bounds: Sequence[Bounds]) -> tuple[str, list]:
+    """The periods as a table `f`, so that one query counts every period: each period is
+    an index range scan of the records it covers."""
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(bounds))
+    params: list = []
+    for b in bounds:
+        params += [b.index, b.first_day, b.last_day, b.start_s, b.end_s, b.cap_us]
+    return f"f(idx, first_day, last_day, start_s, end_s, cap_us) AS (VALUES {rows})", params
+
+
+# --- Metrics 1–3: fortnights ---------------------------------------------------------------
+def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | None) -> tuple[Tallies, dict[int, set[int]]]:
+    """Unit suspensions and neonatal closures per fortnight and trust (§3.1, §3.2), and the
+    trusts with an obstetric unit open in each fortnight (the population of §3.3)."""
+    tallies: Tallies = {}
+    obstetric_trusts: dict[int, set[int]] = {b.index: set() for b in fortnights}
+    if not fortnights:
+        return tallies, obstetric_trusts
+    cte, params = _periods_cte(fortnights)
+    trust_filter, trust_params = _in_trusts("l.trust_id", trust_ids)
+    started, ended = f"(e.started_s * {MICROSECONDS})", f"(e.ended_s * {MICROSECONDS})"
+    measured_to = f"COALESCE({ended}, f.cap_us)"
+    end_us, start_us = f"(f.end_s * {MICROSECONDS})", f"(f.start_s * {MICROSECONDS})"
+    within = _greatest(f"{_least(measured_to, end_us)} - {_greatest(started, start_us)}", "0")
+    long_closure = f"{measured_to} - {started} >= {r.NEONATAL_CLOSURE_SECONDS * MICROSECONDS}"
+    sql = f"""
+        WITH {cte},
+        per_unit AS (
+            SELECT f.idx AS idx, l.trust_id AS trust_id, u.unit_type AS unit_type,
+                MAX(CASE WHEN e.status = '{r.STATUS_SUSPENDED}' THEN 1 ELSE 0 END) AS suspended,
+                SUM(CASE WHEN e.status = '{r.STATUS_SUSPENDED}' THEN 1 ELSE 0 END) AS episodes,
+                SUM(CASE WHEN e.status = '{r.STATUS_SUSPENDED}' THEN {within} ELSE 0 END) AS suspended_us,
+                MAX(CASE WHEN e.status = '{r.STATUS_CLOSED_EXTERNAL}' AND {long_closure} THEN 1 ELSE 0 END) AS external,
+                MAX(CASE WHEN e.status = '{r.STATUS_CLOSED_INTERNAL}' AND {long_closure} THEN 1 ELSE 0 END) AS internal
+            FROM f
+            JOIN {_table(Unit)} u ON u.opened_on <= f.last_day
+                AND (u.closed_on IS NULL OR u.closed_on > f.first_day)
+            JOIN {_table(UnitListing)} l ON l.unit_id = u.id
+            LEFT JOIN {_table(UnitStatusEpisode)} e ON e.unit_id = u.id
+                AND e.started_s < f.end_s AND (e.ended_s IS NULL OR e.ended_s > f.start_s)
+            WHERE u.unit_type IN ('{r.UNIT_OBSTETRIC}', '{r.UNIT_NEONATAL}'){trust_filter}
+            GROUP BY f.idx, u.id, l.trust_id, u.unit_type
+        )
+        SELECT idx, trust_id, unit_type, COUNT(*), SUM(suspended), SUM(episodes), SUM(suspended_us),
+            SUM(CASE WHEN external = 1 OR internal = 1 THEN 1 ELSE 0 END), SUM(external), SUM(internal)
+        FROM per_unit GROUP BY idx, trust_id, unit_type
+    """
+    for idx, trust, unit_type, units, suspended, episodes, suspended_us, closed, external, internal in _fetch(
+        sql, params + trust_params
+    ):
+        if unit_type == r.UNIT_OBSTETRIC:
+            obstetric_trusts[idx].add(trust)
+            _count(tallies, "obstetric_unit_suspensions", idx, trust, suspended, units)
+            _count(tallies, "obstetric_unit_suspensions.episodes", idx, trust, episodes, units)
+            _count(tallies, "obstetric_unit_suspensions.hours", idx, trust,
+                   Fraction(int(suspended_us), 3600 * MICROSECONDS), units)
+        else:
+            _count(tallies, "neonatal_unit_suspensions", idx, trust, closed, units)
+            _count(tallies, "neonatal_unit_suspensions.external", idx, trust, external, units)
+            _count(tallies, "neonatal_unit_suspensions.internal", idx, trust, internal, units)
+    return tallies, obstetric_trusts
+
+
+def tally_inductions(
+    *, fortnights: Sequence[Bounds], now: datetime, obstetric_trusts: dict[int, set[int]],
+    trust_ids: Collection[int] | None,
+) -> Tallies:
+    """Delays to induction (§3.3): per fortnight and trust, women whose 24-hour point fell in
+    it (and has passed) and those of them not started by then; counted only at trusts with
+    an obstetric unit open during the fortnight."""
+    tallies: Tallies = {}
+    if not fortnights:
+        return tallies
+    cte, params = _periods_cte(fortnights)
+    trust_filter, trust_params = _in_trusts("i.trust_id", trust_ids)
+    # The 24-hour point is a whole second: it has passed when it is at or before now's second.
+    sql = f"""
+        WITH {cte}
+        SELECT f.idx, i.trust_id, COUNT(*),
+            SUM(CASE WHEN i.started_s IS NULL OR i.started_s > i.delay_point_s THEN 1 ELSE 0 END)
+        FROM f JOIN {_table(InductionRecord)} i ON i.delay_point_s >= f.start_s AND i.delay_point_s < f.end_s
+        WHERE i.delay_point_s <= %s{trust_filter}
+        GROUP BY f.idx, i.trust_id
+    """
+    counted = {(idx, trust): (waited, delayed) for idx, trust, waited, delayed in _fetch(
+        sql, params + [microseconds(now) // MICROSECONDS] + trust_params)}
+    for bounds in fortnights:
+        for trust in obstetric_trusts.get(bounds.index, ()):
+            waited, delayed = counted.get((bounds.index, trust), (0, 0))
+            _count(tallies, "induction_delays", bounds.index, trust, 1 if delayed else 0, 1)
+            _count(tallies, "induction_delays.women", bounds.index, trust, delayed, waited)
+    return tallies
+
+
+# --- Metrics 4–7: date ranges on born_on ---------------------------------------------------
+def tally_births(
+    *, periods: Sequence[Bounds], stillbirth_denominator: str, trust_ids: Collection[int] | None
+) -> Tallies:
+    """Stillbirths, neonatal deaths and PPH ≥ 1,500 ml per period and trust of birth (§3.4–3.6)."""
+    tallies: Tallies = {}
+    if not periods:
+        return tallies
+    cte, params = _periods_cte(periods)
+    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
+    included = (f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
+                f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))")
+    stillbirth_population = (f"outcome = '{r.OUTCOME_LIVE}'" if stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
+                             else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')")
+    sql = f"""
+        WITH {cte}
+        SELECT f.idx, trust_id,
+            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_STILLBIRTH}' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {included} AND {stillbirth_population} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' AND neonatal_death_day IS NOT NULL
+                AND neonatal_death_day <= {r.NEONATAL_LAST_DAY} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' THEN 1 ELSE 0 END),
+            COUNT(DISTINCT CASE WHEN blood_loss_ml >= {r.PPH_BLOOD_LOSS_ML} THEN mother_id END),
+            COUNT(DISTINCT mother_id)
+        FROM f JOIN {_table(BirthRecord)} ON born_on >= f.first_day AND born_on <= f.last_day
+        WHERE 1 = 1{trust_filter}
+        GROUP BY f.idx, trust_id
+    """
+    params += trust_params
+    for idx, trust, stillbirths, births, deaths, live, haemorrhages, mothers in _fetch(sql, params):
+        _count(tallies, "stillbirth_rate", idx, trust, stillbirths, births)
+        _count(tallies, "neonatal_mortality_rate", idx, trust, deaths, live)
+        _count(tallies, "pph_1500_rate", idx, trust, haemorrhages, mothers)
+    return tallies
+
+
+def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None) -> Tallies:
+    """Optimal perinatal care and each component per period and trust of birth (§3.7)."""
+    tallies: Tallies = {}
+    if not periods:
+        return tallies
+    cte, params = _periods_cte(periods)
+    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
+    every_one = " AND ".join(
+        f"(NOT ({r.opc_eligible_sql(c.key)}) OR ({r.OPC_MET_SQL[c.key]}))" for c in OPC_COMPONENTS
+    )
+    columns = [f"SUM(CASE WHEN {every_one} THEN 1 ELSE 0 END)", "COUNT(*)"]
+    for c in OPC_COMPONENTS:
+        eligible = r.opc_eligible_sql(c.key)
+        columns += [f"SUM(CASE WHEN {eligible} AND {r.OPC_MET_SQL[c.key]} THEN 1 ELSE 0 END)",
+                    f"SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END)"]
+    sql = f"""
+        WITH {cte}
+        SELECT f.idx, trust_id, {', '.join(columns)}
+        FROM f JOIN {_table(NeonatalCareRecord)} ON born_on >= f.first_day AND born_on <= f.last_day
+        WHERE gestation_days IS NOT NULL AND gestation_days < {r.OPC_GESTATION_BELOW}{trust_filter}
+        GROUP BY f.idx, trust_id
+    """
+    params += trust_params
+    for idx, trust, met_all, babies, *components in _fetch(sql, params):
+        _count(tallies, "optimal_perinatal_care", idx, trust, met_all, babies)
+        for position, c in enumerate(OPC_COMPONENTS):
+            met, eligible = components[2 * position], components[2 * position + 1]
+            if eligible:
+                _count(tallies, f"optimal_perinatal_care.{c.key}", idx, trust, met, eligible)
+    return tallies
+
+
+def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None) -> Tallies:
+    """Considered making a complaint (§3.8): Σ yes / Σ responses per trust and survey year,
+    each year added to every period it overlaps (§2)."""
+    tallies: Tallies = {}
+    if not periods:
+        return tallies
+    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
+    sql = f"""
+        SELECT trust_id, survey_year, SUM(yes), SUM(responses)
+        FROM {_table(SurveyResult)}
+        WHERE question = %s AND survey_year >= %s AND survey_year <= %s{trust_filter}
+        GROUP BY trust_id, survey_year
+    """
+    params = [r.QUESTION_CONSIDERED_COMPLAINT, periods[0].first_day.year, periods[-1].last_day.year] + trust_params
+    for trust, year, yes, responses in _fetch(sql, params):
+        for b in periods:
+            if b.first_day.year <= year <= b.last_day.year:
+                _count(tallies, "considered_complaint", b.index, trust, yes, responses)
+    return tallies
+
+
+def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
+    """Trusts that appear in any stored record (they get rows even with nothing counted)."""
+    trust_filter, trust_params = _in_trusts("o.id", trust_ids)
+    tables = [(UnitListing, "trust_id"), (BirthRecord, "trust_id"), (NeonatalCareRecord, "trust_id"),
+              (InductionRecord, "trust_id"), (SurveyResult, "trust_id")]
+    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {_table(model)} t WHERE t.{column} = o.id)"
+                         for model, column in tables)
+    sql = f"SELECT o.id FROM {_table(Organisation)} o WHERE o.kind = %s AND ({exists}){trust_filter}"
+    return {row[0] for row in _fetch(sql, [Organisation.Kind.TRUST.value, *trust_params])}

@@ -1,0 +1,207 @@
+"""Downloads of any dashboard table as CSV or XLSX, with a column dictionary.
+
+A table is an `ExportTable`: a title, columns (name and description) and rows of cells.
+`metric_rows_table` turns §4 rows (metrics.rows.MetricRow) into one; the selectors' tables
+turn themselves into one (selectors.TrustTable.export_table). CSV has the header row and
+the cells only (UTF-8; with a byte-order mark for downloads, so that spreadsheet programs
+read it as UTF-8). XLSX (openpyxl) has three sheets: the data, the column dictionary, and
+notes about the table (definitions of the metrics in it, the stillbirth denominator,
+disclosure control).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from perinatal.dashboard.metrics.definitions import CRUDE_RATES_NOTE, MetricDefinition, metric_definitions
+from perinatal.dashboard.metrics.rows import OUTPUT_COLUMNS, MetricRow
+
+FORMAT_CSV = "csv"
+FORMAT_XLSX = "xlsx"
+FORMATS = (FORMAT_CSV, FORMAT_XLSX)
+CONTENT_TYPES = {
+    FORMAT_CSV: "text/csv; charset=utf-8",
+    FORMAT_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: The column after the §4 columns: §2 "values for periods less than 14 (28) days old are
+#: provisional and marked so" (**policy**: a 13th column, 1 or 0).
+PROVISIONAL_COLUMN = "provisional"
+METRIC_ROW_COLUMNS = (*OUTPUT_COLUMNS, PROVISIONAL_COLUMN)
+
+#: The column dictionary of §4 rows.
+METRIC_COLUMN_DESCRIPTIONS = {
+    "metric_id": "The metric or sub-measure (see the notes sheet for its definition).",
+    "org_level": "national, region, icb or trust.",
+    "org_code": "ODS code of the organisation (E92000001 for England).",
+    "org_name": "Name of the organisation.",
+    "period_start": "First day of the period (inclusive).",
+    "period_end": "Last day of the period (inclusive).",
+    "numerator": "Count of the metric's numerator; * when suppressed (1 to 7 people).",
+    "denominator": "Count of the metric's denominator; * when suppressed (1 to 7 people).",
+    "value": "The value in the metric's unit, rounded half-up to 2 decimals; empty when the denominator is 0 or suppressed.",
+    "lower_95": "Lower limit of the 95% interval (Wilson for percentages, exact Poisson for rates per 1,000).",
+    "upper_95": "Upper limit of the 95% interval.",
+    "suppressed": "1 when small counts of people were hidden by disclosure control, else 0.",
+    PROVISIONAL_COLUMN: "1 when the period is recent enough that the value may still change (provisional), else 0.",
+}
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    title: str
+    columns: tuple[ExportColumn, ...]
+    rows: Sequence[Sequence[object]]
+    notes: tuple[str, ...] = ()
+
+    def filename(self, fmt: str) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "table"
+        return f"{slug[:80]}.{fmt}"
+
+
+def metric_row_cells(row: MetricRow) -> list[object]:
+    """A §4 row's cells with their types (dates, ints, Decimals, None for empty)."""
+    return [*(getattr(row, name) for name in OUTPUT_COLUMNS), 1 if row.provisional else 0]
+
+
+def metric_definition_notes(definitions: Iterable[MetricDefinition]) -> tuple[str, ...]:
+    notes = []
+    for definition in definitions:
+        notes.append(f"{definition.id}: {definition.title}. Numerator: {definition.numerator}. "
+                     f"Denominator: {definition.denominator}. Unit: {definition.unit.replace('_', ' ')}; "
+                     f"{'lower' if definition.direction == 'lower' else 'higher'} is better.")
+    return tuple(notes)
+
+
+def metric_rows_table(
+    rows: Sequence[MetricRow],
+    *,
+    title: str,
+    stillbirth_denominator: str | None = None,
+    public: bool = False,
+) -> ExportTable:
+    """§4 rows as a table, with the definitions of the metrics they contain in its notes."""
+    present = {row.metric_id for row in rows}
+    definitions = [d for d in metric_definitions(**(
+        {"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})) if d.id in present]
+    notes = [CRUDE_RATES_NOTE]
+    if stillbirth_denominator:
+        notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")
+    if public:
+        notes.append("Disclosure control applied: counts of 1 to 7 people are shown as * and their values hidden.")
+    return ExportTable(
+        title=title,
+        columns=tuple(ExportColumn(name, METRIC_COLUMN_DESCRIPTIONS[name]) for name in METRIC_ROW_COLUMNS),
+        rows=[metric_row_cells(row) for row in rows],
+        notes=(*notes, *metric_definition_notes(definitions)),
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def write_csv(table: ExportTable, stream, *, byte_order_mark: bool = False) -> None:
+    """Header and rows as CSV text (LF line ends) to a text stream."""
+    if byte_order_mark:
+        stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([column.name for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_text(cell) for cell in row])
+
+
+def csv_bytes(table: ExportTable, *, byte_order_mark: bool = True) -> bytes:
+    buffer = io.StringIO()
+    write_csv(table, buffer, byte_order_mark=byte_order_mark)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, Decimal):
+        return value  # openpyxl writes Decimal as a number
+    return value
+
+
+def xlsx_bytes(table: ExportTable) -> bytes:
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet("Data")
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(data, value=column.name)
+        cell.font = bold
+        header.append(cell)
+    data.append(header)
+    for row in table.rows:
+        data.append([_cell(value) for value in row])
+    dictionary = workbook.create_sheet("Column dictionary")
+    dictionary.append(["Column", "Description"])
+    for column in table.columns:
+        dictionary.append([column.name, column.description])
+    about = workbook.create_sheet("Notes")
+    about.append([table.title])
+    for note in table.notes:
+        about.append([note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_bytes(table: ExportTable, fmt: str) -> bytes:
+    if fmt == FORMAT_CSV:
+        return csv_bytes(table)
+    if fmt == FORMAT_XLSX:
+        return xlsx_bytes(table)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+
+
+def download_response(table: ExportTable, fmt: str) -> HttpResponse:
+    """An attachment download of the table (fmt: csv or xlsx)."""
+    response = HttpResponse(export_bytes(table, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{table.filename(fmt)}"'
+    return response
+
+
+def metric_row_json(row: MetricRow) -> dict:
+    """A §4 row for JSON: dates ISO, counts as numbers ("*" when suppressed), decimals as
+    strings with 2 places (exact, never a float), empty values null."""
+    document: dict[str, object] = {}
+    for name in OUTPUT_COLUMNS:
+        value = getattr(row, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        document[name] = value
+    document[PROVISIONAL_COLUMN] = row.provisional
+    return document
+
+
+def metric_rows_document(rows: Sequence[MetricRow], *, about: dict) -> dict:
+    """The JSON document of `perinatal metrics --format json` and GET /api/v1/metrics."""
+    return {**about, "columns": list(METRIC_ROW_COLUMNS), "rows": [metric_row_json(row) for row in rows]}

@@ -1,0 +1,196 @@
+"""Load a staged file: bulk copy into a temporary staging table, run the checks that need
+every row, then replace rows with the same natural key, all inside the caller's transaction.
+
+dashboard.md §1: "a load replaces every stored row with the same key (so a corrected file,
+under any name, never duplicates); a file is loaded atomically." The bulk path is COPY on
+PostgreSQL (psycopg 3 `cursor.copy`) and executemany in large batches on SQLite; both then
+run one `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`. Memory stays flat: the staged
+file is streamed in chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db import connection
+
+from perinatal.dashboard.datasets import problems as p
+from perinatal.dashboard.datasets.problems import DataQualityNote, ValidationError
+from perinatal.dashboard.datasets.schema import SCHEMAS
+
+from .register import RegisterSnapshot
+from .staging import KEEP_ERRORS, PHASE_LOADING, ImportProgress, ProgressCallback, StagedFile
+from .tables import TABLES, TableSpec, key_text
+
+SQLITE_BATCH_ROWS = 50_000
+COPY_CHUNK_BYTES = 1 << 20
+STAGING_PREFIX = "dashboard_staging_"
+PPH_NOTE_MESSAGE = "{count} mother(s) have rows with different blood_loss_ml; the largest is used"
+
+
+@dataclass
+class LoadResult:
+    added: int = 0
+    replaced: int = 0
+    errors: list[ValidationError] = field(default_factory=list)
+    error_count: int = 0
+    notes: list[DataQualityNote] = field(default_factory=list)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def staging_table(spec: TableSpec) -> str:
+    return STAGING_PREFIX + spec.dataset
+
+
+def load_staged(
+    *,
+    staged: StagedFile,
+    upload_id: int,
+    register: RegisterSnapshot,
+    progress: ProgressCallback | None = None,
+    upsert: bool = True,
+) -> LoadResult:
+    """Copy, check and upsert; on errors (`error_count` > 0), or with `upsert=False` (a
+    refused file whose rows are only checked), nothing is upserted and the caller must roll
+    back. Call inside `transaction.atomic()`."""
+    spec = TABLES[staged.dataset]
+    if not staged.paths:
+        raise ValueError(f"{staged.dataset}: there are no staged rows to load")
+    table = staging_table(spec)
+    with connection.cursor() as cursor:
+        _create_staging(cursor, spec, table)
+        try:
+            if connection.vendor == "postgresql":
+                _copy_postgresql(cursor, spec, table, staged, progress)
+            else:
+                _insert_sqlite(cursor, spec, table, staged, progress)
+            result = LoadResult()
+            _check_duplicate_keys(cursor, spec, table, register, result)
+            if result.error_count or not upsert:
+                return result
+            if spec.dataset == "births":
+                result.notes.extend(_blood_loss_note(cursor, table))
+            before = _count(cursor, spec.table)
+            _upsert(cursor, spec, table, upload_id)
+            result.added = _count(cursor, spec.table) - before
+            result.replaced = staged.rows - result.added
+            if progress is not None:
+                progress(ImportProgress(PHASE_LOADING, staged.rows, staged.size_bytes, staged.size_bytes,
+                                        staged.rows))
+            return result
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+
+
+def _create_staging(cursor, spec: TableSpec, table: str) -> None:
+    columns = ", ".join(
+        [f"{_q('line')} integer"]
+        + [f"{_q(column)} {spec.field(column).db_type(connection)}" for column in spec.columns]
+    )
+    cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {_q(table)} ({columns})")
+
+
+def _copy_postgresql(cursor, spec: TableSpec, table: str, staged: StagedFile, progress) -> None:
+    names = ", ".join(_q(c) for c in ("line", *spec.columns))
+    size = max(1, sum(path.stat().st_size for path in staged.paths))
+    copied = 0
+    with cursor.cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for path in staged.paths:
+            with open(path, "rb") as source:
+                while chunk := source.read(COPY_CHUNK_BYTES):
+                    copy.write(chunk)
+                    copied += len(chunk)
+                    if progress is not None:
+                        progress(ImportProgress(PHASE_LOADING, staged.rows * copied // size,
+                                                staged.size_bytes, staged.size_bytes, staged.rows))
+
+
+def _insert_sqlite(cursor, spec: TableSpec, table: str, staged: StagedFile, progress) -> None:
+    names = ", ".join(_q(c) for c in ("line", *spec.columns))
+    # Empty cells are NULL; the columns' affinity turns digits into numbers.
+    values = ", ".join(["NULLIF(%s, '')"] * (len(spec.columns) + 1))
+    sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({values})"
+    done = 0
+    for path in staged.paths:
+        with open(path, encoding="utf-8", newline="") as source:
+            rows = csv.reader(source)
+            while batch := list(islice(rows, SQLITE_BATCH_ROWS)):
+                cursor.executemany(sql, batch)
+                done += len(batch)
+                if progress is not None:
+                    progress(ImportProgress(PHASE_LOADING, done, staged.size_bytes, staged.size_bytes,
+                                            staged.rows))
+
+
+def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: RegisterSnapshot,
+                          result: LoadResult) -> None:
+    """ERR_DUPLICATE_KEY, as the validator words it: each later line names the first one."""
+    keys = [_q(c) for c in spec.key]
+    joined = " AND ".join(f"s.{k} = f.{k}" for k in keys)
+    cursor.execute(
+        f"SELECT s.{_q('line')}, f.first_line, {', '.join(f's.{k}' for k in keys)} "
+        f"FROM {_q(table)} s JOIN (SELECT {', '.join(keys)}, MIN({_q('line')}) AS first_line "
+        f"FROM {_q(table)} GROUP BY {', '.join(keys)} HAVING COUNT(*) > 1) f ON {joined} "
+        f"WHERE s.{_q('line')} > f.first_line ORDER BY s.{_q('line')}"
+    )
+    key_names = " + ".join(SCHEMAS[spec.dataset].key)  # the file's column names
+    for row in _fetch_all(cursor):
+        result.error_count += 1
+        if len(result.errors) >= KEEP_ERRORS:
+            continue
+        line, first_line, *values = row
+        shown = key_text(spec=spec, values=dict(zip(spec.key, values)), register=register)
+        result.errors.append(ValidationError(
+            line, key_names, p.ERR_DUPLICATE_KEY,
+            f"line {first_line} and line {line} have the same {key_names} ({shown}); each may appear "
+            "only once in a file",
+        ))
+
+
+def _blood_loss_note(cursor, table: str) -> list[DataQualityNote]:
+    """DQ_BLOOD_LOSS_DIFFERS: mothers whose rows give different blood_loss_ml, with the line
+    where each first differs from her first known value (as the validator reports it)."""
+    t, mother, loss, line = _q(table), _q("mother_id"), _q("blood_loss_ml"), _q("line")
+    cursor.execute(
+        f"WITH differing AS (SELECT {mother} AS mother, MIN({line}) AS first_line FROM {t} "
+        f"WHERE {loss} IS NOT NULL GROUP BY {mother} HAVING COUNT(DISTINCT {loss}) > 1), "
+        f"first_loss AS (SELECT d.mother, s.{loss} AS loss FROM differing d JOIN {t} s "
+        f"ON s.{mother} = d.mother AND s.{line} = d.first_line) "
+        f"SELECT MIN(s.{line}) FROM first_loss f JOIN {t} s ON s.{mother} = f.mother "
+        f"AND s.{loss} IS NOT NULL AND s.{loss} <> f.loss GROUP BY f.mother"
+    )
+    lines = sorted(row[0] for row in _fetch_all(cursor))
+    if not lines:
+        return []
+    return [DataQualityNote(p.DQ_BLOOD_LOSS_DIFFERS, PPH_NOTE_MESSAGE.format(count=len(lines)), len(lines),
+                            tuple(lines[: p.NOTE_EXAMPLE_LINES]))]
+
+
+def _upsert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:
+    columns = [_q(c) for c in spec.columns]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*columns, _q("upload_id")]
+                        if c not in {_q(k) for k in spec.key})
+    # "WHERE true" lets SQLite tell the SELECT from the ON CONFLICT clause.
+    cursor.execute(
+        f"INSERT INTO {_q(spec.table)} ({', '.join(columns)}, {_q('upload_id')}) "
+        f"SELECT {', '.join(columns)}, %s FROM {_q(table)} WHERE true "
+        f"ON CONFLICT ({', '.join(_q(k) for k in spec.key)}) DO UPDATE SET {updates}",
+        [upload_id],
+    )
+
+
+def _count(cursor, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {_q(table)}")
+    return cursor.fetchone()[0]
+
+
+def _fetch_all(cursor) -> Iterator[tuple]:
+    while rows := cursor.fetchmany(1000):
+        yield from rows

@@ -1,0 +1,54 @@
+"""What the organisation register knows, read once before a file is checked.
+
+The validator (datasets.validation) needs trust codes, the trusts each site may be named
+under (every trust in its ownership history, so that rows from before and after a dated
+transfer are both right: dashboard.md §1), and the units for unit_status.csv. Loading
+needs the database ids behind those codes. `RegisterSnapshot` is plain data, so a file can
+be checked in another process (the demo loader checks two files at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from perinatal.organisations.models import Organisation, Site, SiteOwnership, Unit
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    trust_ids: dict[str, int]  # trust code -> Organisation id (every trust, open or closed)
+    site_ids: dict[str, int]  # site code -> Site id
+    site_trusts: dict[str, frozenset[str]]  # site code -> trust codes over its ownership history
+    units: dict[str, dict[str, Any]]  # unit code -> id, unit_type, opened_on, closed_on
+
+    @property
+    def known_units(self) -> dict[str, dict[str, Any]]:
+        return self.units
+
+    def unit_codes_by_id(self) -> dict[int, str]:
+        return {unit["id"]: code for code, unit in self.units.items()}
+
+    def trust_codes_by_id(self) -> dict[int, str]:
+        return {pk: code for code, pk in self.trust_ids.items()}
+
+
+def read_register() -> RegisterSnapshot:
+    """The register as the import needs it, in four queries."""
+    trust_ids = dict(Organisation.objects.filter(kind=Organisation.Kind.TRUST).values_list("code", "id"))
+    site_ids = dict(Site.objects.values_list("code", "id"))
+    site_trusts: dict[str, set[str]] = {}
+    for site_code, trust_code in SiteOwnership.objects.values_list("site__code", "trust__code"):
+        site_trusts.setdefault(site_code, set()).add(trust_code)
+    units: dict[str, dict[str, Any]] = {}
+    for pk, code, unit_type, opened_on, closed_on in Unit.objects.values_list(
+        "id", "code", "unit_type", "opened_on", "closed_on"
+    ):
+        units[code] = {"id": pk, "unit_type": unit_type, "opened_on": opened_on, "closed_on": closed_on}
+    return RegisterSnapshot(
+        trust_ids=trust_ids,
+        site_ids=site_ids,
+        site_trusts={site: frozenset(trusts) for site, trusts in site_trusts.items()},
+        units=units,
+    )
+

@@ -1,0 +1,69 @@
+"""perinatal import DATASET FILE: check a dataset file whole and load it (dashboard.md §1).
+
+Exit status 0 when loaded; 1 when refused (every error printed as "line N, column C:
+reason", the first 100, then how many more); 2 for a bad command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from perinatal.dashboard.datasets.schema import DATASET_NAMES
+from perinatal.dashboard.imports.staging import PHASE_CHECKING, ImportProgress
+from perinatal.dashboard.models import Upload
+from perinatal.dashboard.services import import_dataset
+
+EXIT_REFUSED = 1
+
+
+class Command(BaseCommand):
+    help = "Check a dashboard dataset file (units, births, neonatal_care, unit_status, inductions, survey) and load it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("dataset", choices=DATASET_NAMES, help="the dataset: the file name without .csv")
+        parser.add_argument("file", type=Path, help="the CSV file (UTF-8, header row)")
+        parser.add_argument("--progress", action="store_true", help="print progress while checking and loading")
+
+    def handle(self, *args, dataset: str, file: Path, progress: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"{file} is not a file")
+        upload = import_dataset(dataset=dataset, path=file, source=Upload.Source.COMMAND,
+                                progress=self._printer() if progress else None)
+        for note in upload.notes:
+            self.stdout.write(f"note: {_note_text(note)}")
+        if upload.status == Upload.Status.LOADED:
+            self.stdout.write(f"{dataset}: loaded {upload.rows} rows from {file.name} ({upload.rows_added} added, "
+                              f"{upload.rows_replaced} replaced), upload {upload.pk}")
+            return
+        self.stderr.write(f"{dataset}: {file.name} was refused, nothing from it was kept: "
+                          f"{upload.error_count} error(s)")
+        for error in upload.errors:
+            where = f"line {error['line']}" + (f", column {error['column']}" if error["column"] else "")
+            self.stderr.write(f"  {where}: {error['message']}")
+        if upload.error_count > len(upload.errors):
+            self.stderr.write(f"  … and {upload.error_count - len(upload.errors)} more error(s)")
+        sys.exit(EXIT_REFUSED)
+
+    def _printer(self):
+        shown = [-1]
+
+        def report(update: ImportProgress) -> None:
+            percent = int(update.fraction * 100)
+            if percent // 10 != shown[0]:
+                shown[0] = percent // 10
+                verb = "checked" if update.phase == PHASE_CHECKING else "loaded"
+                self.stdout.write(f"  {percent}% {verb} ({update.rows_done} rows)")
+
+        return report
+
+
+def _note_text(note: dict) -> str:
+    lines = note.get("lines") or []
+    if not lines:
+        return note["message"]
+    more = ", …" if note["count"] > len(lines) else ""
+    label = "line" if len(lines) == 1 and not more else "lines"
+    return f"{note['message']} ({label} {', '.join(str(n) for n in lines)}{more})"

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class DashboardPagesConfig(AppConfig):
+    name = "perinatal.dashboard.pages"
+    label = "dashboard_pages"
+    verbose_name = "Maternity and Neonatal Performance Dashboard pages"
+
+    def ready(self) -> None:
+        # After every load, England's rows are computed again in the background, so that the
+        # engine's tally cache is full before anyone opens a page (tasks.warm_up_task).
+        from perinatal.dashboard.datasets.schema import DATASET_NAMES
+        from perinatal.dashboard.imports.hooks import register_after_import
+
+        from .tasks import enqueue_warm_up
+
+        for dataset in DATASET_NAMES:
+            register_after_import(dataset=dataset, hook=enqueue_warm_up)

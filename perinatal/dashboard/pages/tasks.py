@@ -1,0 +1,75 @@
+"""Background work of the dashboard pages (django-tasks, database backend; the worker is
+`perinatal db_worker`): the upload page's import, and computing England's rows again after
+every import, so that the engine's tally cache holds every trust's counts of every period
+before anyone opens a page (England's page counts every trust; every other page reads its
+trusts' counts from there).
+
+The page saves the file, creates its Upload row (status "checking") and queues
+`import_upload_task`; the worker runs the dashboard's import service on it. The service
+checks the whole file first and saves how much of it has been read to the Upload row about
+once a second, which the page's status endpoint reports for the progress bar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django_tasks import task
+
+from perinatal.dashboard.models import Upload
+
+#: Where files wait for the worker (removed once imported).
+UPLOAD_DIR_SETTING = "DASHBOARD_UPLOAD_DIR"
+
+
+def upload_dir() -> Path:
+    folder = Path(getattr(settings, UPLOAD_DIR_SETTING, None) or settings.REPO_DIR / "var" / "uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@task()
+def import_upload_task(upload_id: int, path: str) -> dict:
+    """Check and load a file saved by the upload page; the file is deleted afterwards."""
+    from perinatal.dashboard.services import import_dataset
+
+    upload = Upload.objects.get(pk=upload_id)
+    try:
+        upload = import_dataset(dataset=upload.dataset, path=Path(path), upload=upload)
+    finally:
+        Path(path).unlink(missing_ok=True)
+    return {"upload": upload.pk, "status": upload.status, "rows": upload.rows, "errors": upload.error_count}
+
+
+@task()
+def warm_up_task() -> dict:
+    """Compute the rows of England's pages and of the default table of all trusts for the
+    data as they are now (the engine keeps their counts; a second run reads them back)."""
+    from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_stillbirth_denominator
+    from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
+
+    from . import presenters, selectors
+    from .periods import choices_for, default_choice
+
+    span = selectors.data_span()
+    if span is None:
+        return {"warmed": 0}
+    orgs = OrganisationMap()
+    denominator = default_stillbirth_denominator()
+    requests = [presenters.organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
+                                                stillbirth_denominator=denominator)]
+    definition = presenters.metric_definition(presenters.DEFAULT_METRIC, stillbirth_denominator=denominator)
+    choice = default_choice(choices_for(period_kind=definition.period_kind, span=span),
+                            period_kind=definition.period_kind)
+    if choice is not None:
+        requests.append(presenters.trusts_request(metric_id=definition.id, period=choice.period,
+                                                  stillbirth_denominator=denominator))
+    for request in requests:
+        compute_rows(request, organisations=orgs)
+    return {"warmed": len(requests)}
+
+
+def enqueue_warm_up(upload) -> None:
+    """The after-import hook (registered in apps.py): queue the warm-up once a load has committed."""
+    warm_up_task.enqueue()

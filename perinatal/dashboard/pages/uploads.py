@@ -1,0 +1,98 @@
+"""Shaping an upload for its page and its status endpoint (issue 4 item 1: a progress bar
+for long files; then rows loaded, or every bad row with line, column and reason — the
+first 100 shown, the rest counted — and "nothing from this file was kept")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perinatal.dashboard.datasets.schema import SCHEMAS
+from perinatal.dashboard.models import Upload
+
+NOTHING_KEPT = "Nothing from this file was kept."
+PHASE_WORDS = {
+    Upload.Status.VALIDATING: "Checking the file",
+    Upload.Status.LOADING: "Storing the rows",
+    Upload.Status.LOADED: "Loaded",
+    Upload.Status.REFUSED: "Refused: errors in the file",
+    Upload.Status.FAILED: "Failed",
+}
+STATUS_TAG_CLASSES = {
+    Upload.Status.VALIDATING: "nhsuk-tag--blue",
+    Upload.Status.LOADING: "nhsuk-tag--blue",
+    Upload.Status.LOADED: "nhsuk-tag--green",
+    Upload.Status.REFUSED: "nhsuk-tag--red",
+    Upload.Status.FAILED: "nhsuk-tag--red",
+}
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    percent: int
+    words: str
+    finished: bool
+
+
+def upload_progress(upload: Upload) -> UploadProgress:
+    """How far the import has got: the share of the file checked (the service saves bytes
+    read about once a second); 100 once the rows are being stored or the import is over."""
+    if upload.is_finished or upload.status == Upload.Status.LOADING:
+        percent = 100
+    elif upload.size_bytes:
+        percent = min(99, int(upload.bytes_read * 100 // upload.size_bytes))
+    else:
+        percent = 0
+    words = PHASE_WORDS.get(upload.status, upload.get_status_display())
+    if not upload.is_finished:
+        words = f"{words}: {percent}%" if upload.status == Upload.Status.VALIDATING else words
+    return UploadProgress(percent=percent, words=words, finished=upload.is_finished)
+
+
+def status_json(upload: Upload) -> dict:
+    """The small JSON the upload page polls."""
+    progress = upload_progress(upload)
+    return {
+        "id": upload.pk,
+        "status": upload.status,
+        "finished": progress.finished,
+        "percent": progress.percent,
+        "words": progress.words,
+        "rows": upload.rows,
+        "errors": upload.error_count,
+    }
+
+
+@dataclass(frozen=True)
+class ErrorLine:
+    line: str
+    column: str
+    reason: str
+
+
+def error_lines(upload: Upload) -> list[ErrorLine]:
+    """The kept errors (the first 100), as the page lists them."""
+    return [ErrorLine(line="" if e.get("line") is None else f"{e['line']:,}", column=e.get("column") or "",
+                      reason=e.get("message", "")) for e in upload.errors]
+
+
+def more_errors(upload: Upload) -> int:
+    """Errors counted but not kept (beyond the first 100)."""
+    return max(0, upload.error_count - len(upload.errors))
+
+
+def note_text(note: dict) -> str:
+    lines = note.get("lines") or []
+    if not lines:
+        return note.get("message", "")
+    more = ", …" if note.get("count", 0) > len(lines) else ""
+    label = "line" if len(lines) == 1 and not more else "lines"
+    return f"{note['message']} ({label} {', '.join(f'{n:,}' for n in lines)}{more})"
+
+
+def dataset_title(upload: Upload) -> str:
+    schema = SCHEMAS.get(upload.dataset)
+    return schema.title if schema else upload.dataset
+
+
+def tag_class(upload: Upload) -> str:
+    return STATUS_TAG_CLASSES.get(upload.status, "nhsuk-tag--grey")

@@ -1,0 +1,330 @@
+"""Shaping notifications for pages and API responses (no queries beyond the selectors')."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from perinatal.core import clock
+from perinatal.core.nhs_numbers import format_nhs_number
+from perinatal.notifications import selectors
+from perinatal.notifications.models import BodyCase, Delivery, InformationRequest, Notification, body_name
+from perinatal.notifications.routing import BODY_ORDER, parse_timestamp
+from perinatal.notifications.routing.timestamps import InvalidTimestamp
+
+CATEGORY_LABELS = {
+    "late_fetal_loss": "Late fetal loss",
+    "stillbirth": "Stillbirth",
+    "neonatal_death": "Neonatal death",
+    "maternal_death": "Maternal death",
+    "intrapartum_stillbirth": "Intrapartum stillbirth",
+    "early_neonatal_death": "Early neonatal death",
+    "severe_brain_injury": "Potential severe brain injury",
+}
+FLAG_LABELS = {
+    "termination": "Termination of pregnancy",
+    "mri_awaited": "MRI awaited",
+    "labour_onset_unknown": "Not known if the baby was alive at the onset of labour",
+}
+STATUS_TAG_CLASSES = {
+    Delivery.Status.QUEUED: "nhsuk-tag--blue",
+    Delivery.Status.SENT: "nhsuk-tag--white",
+    Delivery.Status.ACKNOWLEDGED: "nhsuk-tag--green",
+    Delivery.Status.FAILED: "nhsuk-tag--red",
+}
+
+
+def category_label(code: str | None) -> str:
+    return CATEGORY_LABELS.get(code or "", (code or "").replace("_", " ").capitalize())
+
+
+def flag_label(code: str) -> str:
+    return FLAG_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def delivery_status_label(delivery: Delivery) -> str:
+    if delivery.status == Delivery.Status.QUEUED and delivery.attempts and delivery.last_error:
+        return "Retrying"
+    return delivery.get_status_display()
+
+
+# The trust's status page ---------------------------------------------------------------------------
+
+
+@dataclass
+class BodyRow:
+    body: str
+    name: str
+    routed: bool
+    category: str = ""
+    rules: list[str] = field(default_factory=list)
+    reason: str = ""
+    flags: list[str] = field(default_factory=list)
+    due_on: date | None = None
+    case: BodyCase | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Delivery | None:
+        """The delivery whose status is the body's status: the last notification, amendment or
+        withdrawal (an MNSI reference passed on to NHS Resolution does not count)."""
+        main = [d for d in self.deliveries if d.kind != Delivery.Kind.REFERENCE]
+        return (main or self.deliveries or [None])[-1]
+
+    @property
+    def status_label(self) -> str:
+        latest = self.latest
+        if latest is None:
+            return "Not sent"
+        label = delivery_status_label(latest)
+        return f"{latest.get_kind_display()}: {label.lower()}"
+
+    @property
+    def status_class(self) -> str:
+        latest = self.latest
+        if latest is None:
+            return "nhsuk-tag--grey"
+        if latest.status == Delivery.Status.QUEUED and latest.attempts and latest.last_error:
+            return "nhsuk-tag--orange"
+        return STATUS_TAG_CLASSES.get(latest.status, "nhsuk-tag--grey")
+
+
+@dataclass
+class NotificationStatus:
+    notification: Notification
+    routing: dict[str, Any]
+    rows: list[BodyRow]
+    not_routed: list[dict[str, Any]]
+    versions: list
+    information_requests: list[InformationRequest]
+    linked: list[Notification]
+    facts: list[tuple[str, str]]
+
+    @property
+    def destinations(self) -> list[BodyRow]:
+        return [row for row in self.rows if row.routed]
+
+    @property
+    def withdrawn(self) -> list[BodyRow]:
+        return [row for row in self.rows if not row.routed]
+
+
+def notification_status(notification: Notification) -> NotificationStatus:
+    version = notification.current_version
+    routing = version.routing if version else {}
+    cases = selectors.cases_of(notification)
+    deliveries = selectors.deliveries_of(notification)
+    rows = []
+    for body in (str(b) for b in BODY_ORDER):
+        destination = next((d for d in routing.get("destinations", []) if d["body"] == body), None)
+        body_deliveries = [d for d in deliveries if d.body == body]
+        if destination is None and body not in cases and not body_deliveries:
+            continue
+        case = cases.get(body)
+        row = BodyRow(body=body, name=body_name(body), routed=destination is not None, case=case,
+                      deliveries=body_deliveries, due_on=case.due_on if case and destination else None)
+        if destination is not None:
+            row.category, row.rules = category_label(destination["category"]), destination["rules"]
+            row.reason, row.flags = destination["reason"], [flag_label(f) for f in destination["flags"]]
+        else:
+            not_routed = next((n for n in routing.get("not_routed", []) if n["body"] == body), None)
+            row.reason = not_routed["reason"] if not_routed else ""
+            row.rules = not_routed["rules"] if not_routed else []
+        rows.append(row)
+    withdrawn_bodies = {row.body for row in rows}
+    linked = [n for n in [notification.linked_notification, *notification.linked_from.all()] if n is not None]
+    return NotificationStatus(
+        notification=notification, routing=routing, rows=rows,
+        not_routed=[n for n in routing.get("not_routed", []) if n["body"] not in withdrawn_bodies],
+        versions=list(notification.versions.select_related("created_by").order_by("-number")),
+        information_requests=selectors.information_requests_of(notification),
+        linked=linked,
+        facts=document_facts(version.document if version else {}),
+    )
+
+
+def _timestamp(value: object) -> str:
+    if not isinstance(value, str):
+        return "Not known"
+    try:
+        instant = parse_timestamp(value)
+    except InvalidTimestamp:
+        return value
+    return clock.london(instant).strftime("%-d %B %Y at %H:%M")
+
+
+def _yes_no(value: object) -> str:
+    return {True: "Yes", False: "No"}.get(value, "Not known")  # type: ignore[arg-type]
+
+
+def _place(value: object) -> str:
+    if not isinstance(value, dict):
+        return "Not given"
+    kinds = {"hospital": "Hospital", "home": "Home", "born_before_arrival": "Born before arrival", "other": "Other"}
+    text = kinds.get(value.get("type"), str(value.get("type")))
+    return f"{text} ({value['site']})" if value.get("site") else text
+
+
+def _gestation(value: object) -> str:
+    if not isinstance(value, dict):
+        return "Not known"
+    text = f"{value.get('weeks')}+{value.get('days')} weeks"
+    if "reliable" in value:
+        text += "" if value.get("reliable") else " (not reliable)"
+    return text
+
+
+def _nhs(value: object) -> str:
+    return format_nhs_number(value) if isinstance(value, str) and len(value) == 10 else "Not given"
+
+
+LABELS: dict[str, str] = {
+    "trust": "Reporting trust",
+    "event": "Event",
+    "place_of_birth": "Place of birth",
+    "place_of_death": "Place of death",
+    "linked_notification": "Linked notification",
+    "mother.nhs_number": "Mother's NHS number",
+    "mother.date_of_birth": "Mother's date of birth",
+    "mother.postcode": "Mother's postcode",
+    "mother.death.died_at": "Mother died",
+    "mother.death.pregnant_at_death": "Pregnant when she died",
+    "mother.death.pregnancy_ended_on": "Pregnancy ended on",
+    "mother.death.pregnancy_outcome": "How the pregnancy ended",
+    "baby.nhs_number": "Baby's NHS number",
+    "baby.born_at": "Born",
+    "baby.gestation": "Gestation at birth",
+    "baby.birth_weight_g": "Birth weight",
+    "baby.born_alive": "Born alive",
+    "baby.died_at": "Died",
+    "baby.multiple_birth": "Multiple birth",
+    "baby.death_confirmed_gestation": "Gestation when the death in the womb was confirmed",
+    "baby.termination_of_pregnancy": "Termination of pregnancy",
+    "baby.congenital_anomaly_caused_outcome": "Congenital anomaly caused the outcome",
+    "baby.alive_at_onset_of_labour": "Alive at the onset of labour",
+    "labour.status": "Labour",
+    "brain_injury.diagnosed_day": "Brain injury first diagnosed (age in days)",
+    "brain_injury.therapeutic_hypothermia": "Therapeutic hypothermia (cooling)",
+    "brain_injury.grade_3_hie": "Grade 3 HIE",
+    "brain_injury.decreased_central_tone": "Decreased central tone",
+    "brain_injury.comatose": "Comatose",
+    "brain_injury.seizures": "Seizures",
+    "brain_injury.altered_consciousness": "Altered consciousness",
+    "brain_injury.hypotonia": "Hypotonia",
+    "brain_injury.abnormal_reflexes": "Abnormal reflexes",
+    "brain_injury.weak_or_absent_suck": "Weak or absent suck",
+    "brain_injury.mri": "MRI",
+}
+_COMPOSITE = {"place_of_birth": _place, "place_of_death": _place, "baby.gestation": _gestation,
+              "baby.death_confirmed_gestation": _gestation}
+_VALUES = {
+    "labour.status": {"labour": "In labour", "no_labour": "Not in labour"},
+    "brain_injury.mri": {"hie": "Shows HIE", "normal": "Normal", "pending": "Awaited", "not_done": "Not done"},
+    "event": {"baby": "Baby", "maternal": "Maternal death"},
+    "mother.death.pregnancy_outcome": {"birth": "Birth", "miscarriage": "Miscarriage", "ectopic": "Ectopic",
+                                       "termination": "Termination", "unknown": "Not known"},
+}
+
+
+_DATES = frozenset({"mother.date_of_birth", "mother.death.pregnancy_ended_on"})
+
+
+def _date(value: object) -> str:
+    try:
+        return date.fromisoformat(str(value)).strftime("%-d %B %Y")
+    except ValueError:
+        return str(value)
+
+
+_SECTIONS = frozenset({"mother", "mother.death", "baby", "labour", "brain_injury"})
+
+
+def _format(path: str, value: Any) -> str:
+    if path in _COMPOSITE:
+        return _COMPOSITE[path](value)
+    if path.endswith("nhs_number"):
+        return _nhs(value)
+    if value is None:
+        return "None" if path == "linked_notification" else "Not given" if path.endswith("_at") else "Not known"
+    if path.endswith("_at"):
+        return _timestamp(value)
+    if path in _DATES:
+        return _date(value)
+    if path in _VALUES:
+        return _VALUES[path].get(value, str(value))
+    if path == "baby.birth_weight_g":
+        return f"{value} g"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    return str(value)
+
+
+def document_facts(document: dict[str, Any], *, prefix: str = "") -> list[tuple[str, str]]:
+    """(label, text) rows for every field present in `document` (or a body's payload part)."""
+    rows: list[tuple[str, str]] = []
+    for key, value in document.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and path not in _COMPOSITE:
+            rows.extend(document_facts(value, prefix=path))
+        elif value is None and path in _SECTIONS:
+            continue  # a part the event does not have (no brain injury, no mother's death)
+        else:
+            label = LABELS.get(path, path.replace("_", " ").replace(".", ": ").capitalize())
+            rows.append((label, _format(path, value)))
+    return rows
+
+
+# API responses ---------------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    return clock.london(value).isoformat() if isinstance(value, datetime) else value.isoformat()
+
+
+def status_json(notification: Notification) -> dict[str, Any]:
+    """The notification's status for its trust's API client: routing, deliveries, references."""
+    status = notification_status(notification)
+
+    def body_json(row: BodyRow) -> dict[str, Any]:
+        case = row.case
+        return {
+            "body": row.body,
+            "category": next((d["category"] for d in status.routing.get("destinations", []) if d["body"] == row.body),
+                             None),
+            "rules": row.rules,
+            "reason": row.reason,
+            "flags": next((d["flags"] for d in status.routing.get("destinations", []) if d["body"] == row.body), []),
+            "due_on": _iso(row.due_on),
+            "status": row.latest.status if row.latest else None,
+            "body_reference": (case.body_reference or None) if case else None,
+            "acknowledged_at": _iso(case.acknowledged_at) if case else None,
+            "deliveries": [
+                {"kind": d.kind, "version": d.version.number, "idempotency_key": d.idempotency_key, "status": d.status,
+                 "attempts": d.attempts, "sent_at": _iso(d.sent_at), "last_error": d.last_error or None}
+                for d in row.deliveries
+            ],
+        }
+
+    return {
+        "reference": notification.reference,
+        "trust": notification.trust.code,
+        "event": notification.event,
+        "version": notification.current_version.number if notification.current_version else None,
+        "created_at": _iso(notification.created_at),
+        "updated_at": _iso(notification.updated_at),
+        "linked_notification": notification.linked_notification.reference if notification.linked_notification else None,
+        "rules_version": status.routing.get("rules_version"),
+        "destinations": [body_json(row) for row in status.destinations],
+        "withdrawn": [body_json(row) for row in status.withdrawn],
+        "not_routed": status.not_routed,
+        "onward": status.routing.get("onward", []),
+        "advice": status.routing.get("advice", []),
+        "information_requests": [
+            {"body": info.body, "question": info.question, "asked_at": _iso(info.asked_at),
+             "answered_at": _iso(info.answered_at)}
+            for info in status.information_requests
+        ],
+    }

@@ -1,0 +1,43 @@
+from django.urls import path, register_converter
+
+from perinatal.notifications import api, receiving, views
+
+
+class ReferenceConverter:
+    """A notification reference, like PEN-2026-000123: other paths under notifications/
+    (the reporter's journey) never match it."""
+
+    regex = "[A-Za-z]{3}-[0-9]{4}-[0-9]{1,12}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
+
+app_name = "notifications"
+
+urlpatterns = [
+    # The trust's notifications (the reporter's journey lives in notifications/journey/).
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/<reference:reference>/", views.notification_detail, name="detail"),
+    path("notifications/<reference:reference>/amend/", views.amend, name="amend"),
+    path("notifications/<reference:reference>/questions/<int:request_id>/", views.answer, name="answer"),
+    path("notifications/<reference:reference>/deliveries/<int:delivery_id>/retry/", views.retry, name="retry"),
+    # Each national body's inbox.
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<str:body>/<reference:reference>/", views.inbox_detail, name="inbox_detail"),
+    # The system admin's API tokens.
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    # The JSON API (Bearer tokens, no session, no CSRF).
+    path("api/v1/routing/preview", api.routing_preview, name="api_preview"),
+    path("api/v1/notifications", api.notifications, name="api_notifications"),
+    path("api/v1/notifications/<reference:reference>", api.notification, name="api_notification"),
+    path("api/v1/openapi.json", api.openapi_description, name="api_openapi"),
+    # Demo and tests: each body's receiving endpoint on this platform.
+    path("receiving/<str:body>/", receiving.receive, name="receive"),
+]

@@ -1,0 +1,64 @@
+"""Forms of the safety-check pages, with GOV.UK-style messages that name the field."""
+
+from __future__ import annotations
+
+from django import forms
+
+from perinatal.notifications.journey.forms import DatePartsField
+from perinatal.surveillance.models import ReviewArea
+
+FINDINGS_HINTS = {
+    ReviewArea.CASES: "The deaths behind the signal: what the case reviews found, and anything in common between them.",
+    ReviewArea.STAFFING: "Midwifery, obstetric, anaesthetic and neonatal staffing and skill mix at the times of the deaths.",
+    ReviewArea.ESCALATION: "Whether concerns were escalated and responded to, and the unit's escalation and acuity records.",
+    ReviewArea.INTRAPARTUM_MONITORING: "Fetal monitoring in labour: CTG and intermittent auscultation, review and response.",
+    ReviewArea.LEARNING: "What has been learned, who it has been shared with, and what has already changed.",
+}
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=None, empty_label=None,
+        error_messages={"required": "Choose who owns the safety check",
+                        "invalid_choice": "Choose a local authoriser or trust viewer of this trust as the owner"},
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+
+
+class FindingForm(forms.Form):
+    findings = forms.CharField(
+        widget=forms.Textarea, max_length=10_000,
+        error_messages={"required": "Enter what the review found",
+                        "max_length": "Findings must be 10,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, area: ReviewArea, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.fields["findings"].error_messages["required"] = f"Enter what the review of {area.label.lower()} found"
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        widget=forms.Textarea, max_length=2_000,
+        error_messages={"required": "Enter what the action is",
+                        "max_length": "The action must be 2,000 characters or fewer"},
+    )
+    owner = forms.CharField(
+        max_length=150,
+        error_messages={"required": "Enter who owns the action, for example Labour ward manager",
+                        "max_length": "The action's owner must be 150 characters or fewer"},
+    )
+    due_on = DatePartsField(what="the date the action is due", allow_future=True)
+
+
+class CompleteForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea, max_length=10_000,
+        error_messages={"required": "Enter a summary of the safety check's conclusions",
+                        "max_length": "The summary must be 10,000 characters or fewer"},
+    )

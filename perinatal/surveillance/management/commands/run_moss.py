@@ -1,0 +1,70 @@
+"""perinatal run-moss [--trigger nightly|command] [--export-inputs DIR]
+
+Run MOSS over the platform's births data now: store the results, record new signals, open
+critical safety checks and tell the trusts' contacts (spec surveillance.md §1.4).
+
+Nightly: django-tasks has no scheduler, so let the host run this every night, e.g. cron
+
+    15 2 * * *  cd /srv/perinatal && DATABASE_URL=... .venv/bin/perinatal run-moss --trigger nightly
+
+or a systemd timer (OnCalendar=*-*-* 02:15:00) whose service runs the same command. A run
+that finds the data unchanged since the last one records itself and changes nothing else.
+
+``--export-inputs DIR`` also writes the counts the run read as NHS England's MOSS input files
+(events.csv, births.csv, reference_rates.csv, sites.csv), so that an analyst can run
+``perinatal moss`` on them and get the very numbers the pages show.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from perinatal.core import clock
+from perinatal.surveillance import selectors
+from perinatal.surveillance.calculation import calculate, write_input_files
+from perinatal.surveillance.models import MossRun
+from perinatal.surveillance.services import record_moss_run
+
+TRIGGERS = (MossRun.Trigger.NIGHTLY.value, MossRun.Trigger.COMMAND.value)
+
+
+class Command(BaseCommand):
+    help = "Run MOSS over the births data now: results, signals, safety checks and contacts told."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--trigger", choices=TRIGGERS, default=MossRun.Trigger.COMMAND.value,
+                            help="what started the run, recorded with it (default command; cron uses nightly)")
+        parser.add_argument("--export-inputs", type=Path, metavar="DIR",
+                            help="also write the run's inputs as NHS England's MOSS files into DIR")
+
+    def handle(self, *args, trigger, export_inputs, **options):
+        outcome = record_moss_run(trigger=trigger)
+        run = outcome.run
+        if not run.results_stored:
+            self.stdout.write(f"MOSS run {run.pk}: the births data is unchanged since the last run; its results stand.")
+        else:
+            self.stdout.write(
+                f"MOSS run {run.pk} ({run.method}): {run.sites_monitored} sites, {run.site_months} site-months, "
+                f"{run.new_signals} new signals, {run.withdrawn_signals} withdrawn, "
+                f"{run.checks_opened} critical safety checks opened."
+            )
+        if run.skipped:
+            reasons = Counter(skipped["reason"].replace("_", " ") for skipped in run.skipped)
+            self.stderr.write(
+                f"note: {len(run.skipped)} site-years not monitored ("
+                + ", ".join(f"{reason}: {count}" for reason, count in sorted(reasons.items()))
+                + "); -v 2 lists them"
+            )
+            if options["verbosity"] >= 2:
+                for skipped in run.skipped:
+                    self.stderr.write(f"note: site {skipped['site_code']}, {skipped['year']}: {skipped['message']}")
+        if export_inputs is not None:
+            counts = selectors.term_monthly_counts()
+            paths = write_input_files(
+                directory=export_inputs, counts=counts, reference_rates=calculate(counts).reference_rates,
+                sites=selectors.site_names_for_export(clock.today()),
+            )
+            self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))

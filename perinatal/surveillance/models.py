@@ -1,0 +1,286 @@
+"""Outcome signals: MOSS runs and their per-site results, signals, critical safety checks.
+
+Spec surveillance.md §1. A MOSS run over the births data stores one result per site and
+evaluated month; a (site, month, level) at level 1 or 2 is a **signal**, recorded once with
+the data it was computed from and never deleted (a revision of the data that makes it
+disappear marks it withdrawn). A new signal opens a **critical safety check** at its site, or
+joins the site's open one; the check is due on the 8th England working day after the day the
+signal was seen (§1.4). Status changes, findings and actions are append-only records.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnly(models.Model):
+    """A row written once: a change is a new row, so history is never rewritten."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+
+class MossRun(models.Model):
+    """One MOSS calculation over the platform's births data."""
+
+    class Trigger(models.TextChoices):
+        BIRTHS_IMPORT = "births_import", "After a births import"
+        NIGHTLY = "nightly", "Nightly"
+        COMMAND = "command", "Command line"
+        DEMO = "demo", "Demo set-up"
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seen_on = models.DateField(help_text="The day new signals were seen: day 0 of their safety checks.")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    method = models.CharField(max_length=40)
+    reference = models.CharField(max_length=40, help_text="Which reference rates: national (default) or per site.")
+    data_fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the monthly counts and reference rates the run read."
+    )
+    results_stored = models.BooleanField(
+        default=True, help_text="False when the data was unchanged since the last stored run (its results stand)."
+    )
+    latest_month = models.DateField(null=True, blank=True, help_text="First day of the latest evaluated month.")
+    sites_monitored = models.PositiveIntegerField(default=0)
+    site_months = models.PositiveIntegerField(default=0)
+    new_signals = models.PositiveIntegerField(default=0)
+    withdrawn_signals = models.PositiveIntegerField(default=0)
+    checks_opened = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(
+        default=list, help_text="Site-years not monitored: [{site_code, year, reason, message}] (spec §1.2)."
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"MOSS run {self.pk}"
+
+
+class SiteMonthResult(models.Model):
+    """One site and evaluated month of a run: the row ``perinatal moss`` prints (§1.6), plus its inputs."""
+
+    run = models.ForeignKey(MossRun, on_delete=models.CASCADE, related_name="results")
+    site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        help_text="The site's trust on the day of the run.",
+    )
+    month = models.DateField(help_text="First day of the month of birth.")
+    events = models.PositiveIntegerField()
+    expected = models.FloatField(help_text="IC: expected events in the month (spec §1.2).")
+    k = models.FloatField()
+    h1 = models.FloatField()
+    h2 = models.FloatField()
+    cusum = models.FloatField()
+    level = models.PositiveSmallIntegerField()
+    reset = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=40)
+    denominator = models.FloatField(help_text="Mean monthly term births at the site in the year before.")
+    reference_rate = models.FloatField()
+
+    class Meta:
+        ordering = ["run_id", "site__code", "month"]
+        constraints = [models.UniqueConstraint(fields=["run", "site", "month"], name="one_result_per_run_site_month")]
+        indexes = [models.Index(fields=["run", "level"])]
+
+
+class CriticalSafetyCheck(models.Model):
+    """The review a signal obliges the trust's perinatal leadership to complete (spec §1.4)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+
+    site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        help_text="The site's trust when the check was opened: who must complete it.",
+    )
+    opened_at = models.DateTimeField()
+    opened_on = models.DateField(help_text="The day the signal was seen (day 0).")
+    due_on = models.DateField(help_text="The 8th England working day after opened_on.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The person leading the check for the trust.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completion_summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site"], condition=Q(status="open"), name="one_open_safety_check_per_site"
+            )
+        ]
+        indexes = [models.Index(fields=["trust", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"CSC-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue_on(self, day) -> bool:
+        """Open after its due date (the due date itself is still in time)."""
+        return self.is_open and day > self.due_on
+
+    def was_completed_late(self) -> bool:
+        from perinatal.core import clock
+
+        return self.completed_at is not None and clock.london(self.completed_at).date() > self.due_on
+
+
+class SafetyCheckStatusRecord(AppendOnly):
+    """Who moved a check to which status, when (opened, completed)."""
+
+    safety_check = models.ForeignKey(CriticalSafetyCheck, on_delete=models.CASCADE, related_name="status_records")
+    status = models.CharField(max_length=10, choices=CriticalSafetyCheck.Status.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200, help_text="The person, or 'MOSS run N'.")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["safety_check_id", "at", "id"]
+
+
+class ReviewArea(models.TextChoices):
+    """The areas a critical safety check reviews (spec §1.4), in the order the page asks them."""
+
+    CASES = "cases", "Cases"
+    STAFFING = "staffing", "Staffing"
+    ESCALATION = "escalation", "Escalation"
+    INTRAPARTUM_MONITORING = "intrapartum_monitoring", "Intrapartum monitoring"
+    LEARNING = "learning", "Learning"
+
+
+class SafetyCheckFinding(AppendOnly):
+    """Findings for one review area; a newer row for the same area supersedes, never overwrites."""
+
+    safety_check = models.ForeignKey(CriticalSafetyCheck, on_delete=models.CASCADE, related_name="findings")
+    area = models.CharField(max_length=30, choices=ReviewArea.choices)
+    findings = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["safety_check_id", "recorded_at", "id"]
+
+
+class SafetyCheckAction(AppendOnly):
+    """An action the check decided on, with who owns it and when it is due."""
+
+    safety_check = models.ForeignKey(CriticalSafetyCheck, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.CharField(max_length=150, help_text="Who owns the action (a name or a role).")
+    due_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["safety_check_id", "due_on", "id"]
+
+
+class Signal(models.Model):
+    """A (site, month, level) at level 1 or 2 under one method, recorded the first time a run saw it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn after data revision"
+
+    site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        help_text="The site's trust when the signal was first seen.",
+    )
+    month = models.DateField(help_text="First day of the month of birth the signal is in.")
+    level = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    first_seen_run = models.ForeignKey(MossRun, on_delete=models.PROTECT, related_name="signals_first_seen")
+    first_seen_at = models.DateTimeField()
+    first_seen_on = models.DateField()
+    historical = models.BooleanField(
+        default=False,
+        help_text="First seen when its month was already older than the action window: no check was opened.",
+    )
+    safety_check = models.ForeignKey(
+        CriticalSafetyCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    evidence = models.JSONField(help_text="The data it was computed from: the site's rows up to its month, inputs, fingerprint.")
+
+    class Meta:
+        ordering = ["-month", "site__code", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "month", "level", "method"], name="one_signal_per_site_month_level")
+        ]
+        indexes = [models.Index(fields=["status", "month"]), models.Index(fields=["trust", "status"])]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class SignalStatusRecord(AppendOnly):
+    """A signal's history: first seen, withdrawn after a data revision, seen again."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="status_records")
+    status = models.CharField(max_length=10, choices=Signal.Status.choices)
+    run = models.ForeignKey(MossRun, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["signal_id", "at", "id"]
+
+
+class ContactNotice(models.Model):
+    """Telling a trust's contacts about new signals at one of its sites (the same day, spec §1.4).
+
+    Sent after the run is stored; a notice that failed is tried again by the next run.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    safety_check = models.ForeignKey(CriticalSafetyCheck, on_delete=models.CASCADE, related_name="notices")
+    run = models.ForeignKey(MossRun, on_delete=models.PROTECT, related_name="notices")
+    signals = models.ManyToManyField(Signal, related_name="notices")
+    recipients = models.JSONField(default=list, help_text="Email addresses told.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    backend = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,201 @@
+"""Page shaping for outcome signals: tables, charts and words built from stored MOSS results.
+
+The MOSS table on a site's page is built by the very functions ``perinatal moss`` prints with
+(:func:`perinatal.surveillance.analyst_files.format_csv` on an ``AnalystOutput`` of the same
+columns): the page's cells *are* the command's CSV cells, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from perinatal.core.charts.cusum import excess_events_chart, moss_cusum_chart
+from perinatal.core.charts.frame import Chart
+from perinatal.surveillance.analyst_files import (
+    FUNNEL_COLUMNS,
+    MOSS_COLUMNS,
+    SPC_COLUMNS,
+    AnalystOutput,
+    format_csv,
+)
+from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SiteMonthResult
+from perinatal.surveillance.stats.funnel import FunnelPlot
+from perinatal.surveillance.stats.months import YearMonth
+from perinatal.surveillance.stats.moss import MonthRate, MossRow, excess_events
+from perinatal.surveillance.stats.spc import SpcChart
+
+MOSS_HEADINGS = {
+    "site_code": "Site", "month": "Month", "events": "Events", "expected": "Expected (IC)", "k": "k",
+    "h1": "Level 1 threshold (h1)", "h2": "Level 2 threshold (h2)", "cusum": "CUSUM", "level": "Level",
+    "reset": "Restarted",
+}
+NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level", "reset"})
+
+
+# --- the MOSS table: the command's CSV, cell for cell -----------------------------------------------
+
+
+def moss_row(result: SiteMonthResult) -> MossRow:
+    """A stored result as the library's row (what ``perinatal moss`` computes and prints)."""
+    return MossRow(
+        site_code=result.site.code, month=YearMonth.of(result.month), events=result.events,
+        expected=result.expected, k=result.k, h1=result.h1, h2=result.h2, cusum=result.cusum,
+        level=result.level, reset=result.reset, method=result.method,
+    )
+
+
+def moss_output(rows: list[MossRow]) -> AnalystOutput:
+    """Rows in the shape ``moss_from_files`` returns, for the same formatter."""
+    return AnalystOutput(
+        columns=MOSS_COLUMNS,
+        rows=tuple(
+            {
+                "site_code": row.site_code, "month": str(row.month), "events": row.events, "expected": row.expected,
+                "k": row.k, "h1": row.h1, "h2": row.h2, "cusum": row.cusum, "level": row.level, "reset": row.reset,
+            }
+            for row in rows
+        ),
+    )
+
+
+def moss_csv(rows: list[MossRow]) -> str:
+    return format_csv(moss_output(rows))
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of already formatted text: header cells, rows, which columns are numeric."""
+
+    caption: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+
+
+def csv_table(*, text: str, caption: str, headings: dict[str, str], numeric_columns: frozenset[str]) -> TextTable:
+    """A page table whose cells are exactly the cells of a command's CSV output."""
+    records = list(csv.reader(io.StringIO(text)))
+    columns = records[0]
+    return TextTable(
+        caption=caption,
+        headings=tuple(headings.get(column, column) for column in columns),
+        rows=tuple(tuple(record) for record in records[1:]),
+        numeric=tuple(column in numeric_columns for column in columns),
+    )
+
+
+def moss_table(*, rows: list[MossRow], caption: str) -> TextTable:
+    return csv_table(text=moss_csv(rows), caption=caption, headings=MOSS_HEADINGS, numeric_columns=NUMERIC_MOSS_COLUMNS)
+
+
+def spc_table(*, chart: SpcChart, caption: str) -> TextTable:
+    """An SPC chart's points as ``perinatal spc`` prints them (for pages that show XmR charts)."""
+    output = AnalystOutput(
+        columns=SPC_COLUMNS,
+        rows=tuple(
+            {"date": p.date.isoformat(), "value": p.value, "mean": p.mean, "lpl": p.lpl, "upl": p.upl,
+             "special_cause": p.special_cause, "point_type": p.point_type}
+            for p in chart.points
+        ),
+    )
+    return csv_table(text=format_csv(output), caption=caption, headings={}, numeric_columns=frozenset({"value", "mean", "lpl", "upl"}))
+
+
+def funnel_table(*, plot: FunnelPlot, caption: str) -> TextTable:
+    """A funnel plot's groups as ``perinatal funnel`` prints them (for pages that show funnel plots)."""
+    output = AnalystOutput(
+        columns=FUNNEL_COLUMNS,
+        rows=tuple(
+            {"group": p.group, "numerator": p.numerator, "denominator": p.denominator, "value": p.value,
+             "lower_95": p.limits.lower_95, "upper_95": p.limits.upper_95, "lower_998": p.limits.lower_998,
+             "upper_998": p.limits.upper_998, "outlier_95": int(p.outlier_95), "outlier_998": int(p.outlier_998)}
+            for p in plot.points
+        ),
+    )
+    return csv_table(text=format_csv(output), caption=caption, headings={},
+                     numeric_columns=frozenset(FUNNEL_COLUMNS) - {"group"})
+
+
+# --- a site's page ------------------------------------------------------------------------------------
+
+
+def cusum_chart(*, rows: list[MossRow], site_label: str) -> Chart:
+    return moss_cusum_chart(rows=rows, subject=site_label, chart_id="moss-cusum")
+
+
+def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int], site_label: str) -> Chart:
+    """The excess-events chart over the site's evaluated months (§1.4)."""
+    months = [
+        MonthRate(month=YearMonth.of(result.month), denominator=result.denominator, reference_rate=result.reference_rate)
+        for result in results
+    ]
+    days = excess_events(months=months, daily_events=daily_events)
+    return excess_events_chart(days=days, subject=site_label, chart_id="moss-excess")
+
+
+@dataclass(frozen=True)
+class NotifiedMonth:
+    month: date
+    births_data_events: int
+    notified: int
+    missing: int
+
+
+def notified_by_month(*, results: list[SiteMonthResult], deaths) -> list[NotifiedMonth]:
+    """Per evaluated month: events in the births data beside notified term deaths, and how many are missing."""
+    by_month: dict[date, list] = {}
+    for death in deaths:
+        by_month.setdefault(death.month, []).append(death)
+    rows = []
+    for result in results:
+        notified = by_month.get(result.month, [])
+        rows.append(NotifiedMonth(
+            month=result.month, births_data_events=result.events, notified=len(notified),
+            missing=sum(1 for death in notified if not death.in_births_data),
+        ))
+    return [row for row in rows if row.notified or row.births_data_events]
+
+
+# --- safety checks --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    text: str
+    tag_class: str
+
+
+def check_status(check: CriticalSafetyCheck, *, today: date) -> CheckStatus:
+    """Open / overdue / completed (late), as a tag."""
+    if check.is_open:
+        if check.is_overdue_on(today):
+            return CheckStatus("Overdue", "nhsuk-tag--red")
+        return CheckStatus("Open", "nhsuk-tag--blue")
+    if check.was_completed_late():
+        return CheckStatus("Completed late", "nhsuk-tag--orange")
+    return CheckStatus("Completed", "nhsuk-tag--green")
+
+
+def due_words(check: CriticalSafetyCheck, *, today: date) -> str:
+    if not check.is_open:
+        return f"Was due {check.due_on:%-d %B %Y}"
+    days = (check.due_on - today).days
+    if days < 0:
+        return f"Was due {check.due_on:%-d %B %Y} ({-days} day{'s' if days != -1 else ''} overdue)"
+    if days == 0:
+        return f"Due today, {check.due_on:%-d %B %Y}"
+    return f"Due {check.due_on:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class AreaFindings:
+    area: str
+    label: str
+    finding: object | None  # SafetyCheckFinding
+
+
+def areas_with_findings(latest: dict[str, object]) -> list[AreaFindings]:
+    return [AreaFindings(area=area.value, label=area.label, finding=latest.get(area.value)) for area in ReviewArea]

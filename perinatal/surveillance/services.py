@@ -1,0 +1,444 @@
+"""Writes for outcome signals: MOSS runs, signals, critical safety checks and telling contacts.
+
+Spec surveillance.md §1.3–1.4. :func:`record_moss_run` reads the births data, runs MOSS
+(:mod:`perinatal.surveillance.calculation`, which calls the framework-free library), stores
+the results, records each signal (site, month, level) the first time it is seen, withdraws
+signals a data revision made disappear, opens a critical safety check for a site with a new
+signal (or attaches the signal to the site's open check) and tells the trust's contacts the
+same day. The safety-check workflow (owner, findings, actions, completion) is below it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+
+from perinatal.accounts.models import Membership, User
+from perinatal.accounts.roles import Role
+from perinatal.core import audit, clock
+from perinatal.organisations.models import AccountDetails, Organisation, Site
+from perinatal.surveillance import selectors
+from perinatal.surveillance.calculation import MossCalculation, calculate
+from perinatal.surveillance.models import (
+    ContactNotice,
+    CriticalSafetyCheck,
+    MossRun,
+    ReviewArea,
+    SafetyCheckAction,
+    SafetyCheckFinding,
+    SafetyCheckStatusRecord,
+    Signal,
+    SignalStatusRecord,
+    SiteMonthResult,
+)
+from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
+from perinatal.surveillance.stats.months import YearMonth
+from perinatal.surveillance.stats.moss import LEVEL_1, MossRow
+from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
+
+logger = logging.getLogger(__name__)
+
+ACTION_WINDOW_MONTHS = 6
+"""A new signal opens a safety check only when its month is the run's latest evaluated month or
+one of the 5 before it (the "last 6 months" of spec §1.3). Older months are history: when MOSS
+first runs over years of births data, or data for a long-past month is corrected, the signals
+found there are recorded (and shown) but open no check and tell no one. **policy**"""
+NOTICE_MAX_ATTEMPTS = 10
+"""A notice that keeps failing is retried by each run up to this many attempts."""
+_POSTGRES_LOCK_KEY = 0x4D4F5353  # "MOSS": one run at a time
+
+
+@dataclass(frozen=True)
+class MossRunOutcome:
+    run: MossRun
+    new_signals: tuple[Signal, ...]
+    withdrawn_signals: tuple[Signal, ...]
+    checks_opened: tuple[CriticalSafetyCheck, ...]
+    notices: tuple[ContactNotice, ...]
+
+
+def _lock_runs() -> None:
+    """Serialise MOSS runs (an import and the nightly job at once): PostgreSQL advisory lock.
+
+    SQLite's IMMEDIATE transactions (settings) already let one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_LOCK_KEY])
+
+
+def record_moss_run(*, trigger: str) -> MossRunOutcome:
+    """Run MOSS over the births data now, store it, and tell contacts about new signals.
+
+    Everything is stored in one transaction; messages are sent after it commits (a message
+    that fails is kept and tried again by the next run).
+    """
+    outcome = _store_moss_run(trigger=trigger)
+    send_pending_notices()
+    return outcome
+
+
+@transaction.atomic
+def _store_moss_run(*, trigger: str) -> MossRunOutcome:
+    _lock_runs()
+    started = clock.now()
+    seen_on = clock.london(started).date()
+    calculation = calculate(selectors.term_monthly_counts())
+    previous = selectors.latest_results_run()
+    latest_month = calculation.run.months[-1].first_day if calculation.run.months else None
+    run = MossRun.objects.create(
+        started_at=started, seen_on=seen_on, trigger=trigger, method=calculation.method,
+        reference=calculation.reference, data_fingerprint=calculation.fingerprint, latest_month=latest_month,
+        skipped=[
+            {"site_code": s.site_code, "year": s.year, "reason": s.reason, "message": s.message}
+            for s in calculation.run.skipped
+        ],
+    )
+    if previous is not None and previous.data_fingerprint == calculation.fingerprint:
+        # Same data, same method: the stored results and signals stand.
+        run.results_stored = False
+        run.sites_monitored = previous.sites_monitored
+        run.site_months = previous.site_months
+        run.finished_at = clock.now()
+        run.save()
+        return MossRunOutcome(run, (), (), (), ())
+    sites = selectors.sites_by_code({row.site_code for row in calculation.run.rows})
+    trusts = selectors.site_trusts_on(seen_on)
+    _store_results(run=run, calculation=calculation, sites=sites, trusts=trusts)
+    new, withdrawn, opened, notices = _reconcile_signals(run=run, calculation=calculation, sites=sites, trusts=trusts)
+    run.sites_monitored = len({row.site_code for row in calculation.run.rows})
+    run.site_months = len(calculation.run.rows)
+    run.new_signals = len(new)
+    run.withdrawn_signals = len(withdrawn)
+    run.checks_opened = len(opened)
+    run.finished_at = clock.now()
+    run.save()
+    audit.record(
+        action=audit.Action.CREATE, obj=run,
+        summary=(f"MOSS run {run.pk} ({run.get_trigger_display().lower()}): {run.sites_monitored} sites, "
+                 f"{len(new)} new signals, {len(withdrawn)} withdrawn, {len(opened)} safety checks opened"),
+    )
+    return MossRunOutcome(run, tuple(new), tuple(withdrawn), tuple(opened), tuple(notices))
+
+
+def _store_results(*, run: MossRun, calculation: MossCalculation, sites: dict[str, Site], trusts) -> None:
+    results = []
+    for row in calculation.run.rows:
+        site = sites[row.site_code]
+        year = row.month.year
+        results.append(
+            SiteMonthResult(
+                run=run, site=site, trust=trusts[site.pk], month=row.month.first_day, events=row.events,
+                expected=row.expected, k=row.k, h1=row.h1, h2=row.h2, cusum=row.cusum, level=row.level,
+                reset=row.reset, method=row.method,
+                denominator=calculation.denominator(site_code=row.site_code, year=year),
+                reference_rate=calculation.reference_rate(site_code=row.site_code, year=year),
+            )
+        )
+    SiteMonthResult.objects.bulk_create(results, batch_size=2000)
+
+
+def _row_evidence(row: MossRow) -> dict:
+    return {
+        "month": str(row.month), "events": row.events, "expected": row.expected, "k": row.k, "h1": row.h1,
+        "h2": row.h2, "cusum": row.cusum, "level": row.level, "reset": row.reset,
+    }
+
+
+def _evidence(*, run: MossRun, calculation: MossCalculation, site_rows: list[MossRow], upto: YearMonth) -> dict:
+    """The data a signal was computed from: the site's rows up to its month and their inputs."""
+    last = site_rows[-1]
+    year = upto.year
+    return {
+        "method": calculation.method,
+        "run": run.pk,
+        "data_fingerprint": calculation.fingerprint,
+        "reference": calculation.reference,
+        "denominator": calculation.denominator(site_code=last.site_code, year=year),
+        "reference_rate": calculation.reference_rate(site_code=last.site_code, year=year),
+        "rows": [_row_evidence(row) for row in site_rows if row.month <= upto],
+    }
+
+
+def _reconcile_signals(*, run: MossRun, calculation: MossCalculation, sites: dict[str, Site], trusts):
+    now = run.started_at
+    latest = calculation.run.months[-1] if calculation.run.months else None
+    window_start = latest.shifted(-(ACTION_WINDOW_MONTHS - 1)) if latest is not None else None
+    rows_by_site: dict[str, list[MossRow]] = defaultdict(list)
+    for row in calculation.run.rows:
+        rows_by_site[row.site_code].append(row)
+    current = {
+        (row.site_code, row.month.first_day, row.level): row
+        for row in calculation.run.rows if row.level >= LEVEL_1
+    }
+    existing = {
+        (signal.site.code, signal.month, signal.level): signal
+        for signal in Signal.objects.filter(method=calculation.method).select_related("site")
+    }
+    new_by_site: dict[str, list[Signal]] = defaultdict(list)
+    new: list[Signal] = []
+    records: list[SignalStatusRecord] = []
+    for key, row in current.items():
+        signal = existing.get(key)
+        if signal is None:
+            site = sites[row.site_code]
+            signal = Signal.objects.create(
+                site=site, trust=trusts[site.pk], month=row.month.first_day, level=row.level, method=row.method,
+                first_seen_run=run, first_seen_at=now, first_seen_on=run.seen_on,
+                historical=row.month < window_start,
+                evidence=_evidence(run=run, calculation=calculation, site_rows=rows_by_site[row.site_code], upto=row.month),
+            )
+            records.append(SignalStatusRecord(signal=signal, status=Signal.Status.ACTIVE, run=run, at=now,
+                                              note="first seen" + (" (history: no safety check)" if signal.historical else "")))
+            new.append(signal)
+            if not signal.historical:
+                new_by_site[row.site_code].append(signal)
+        elif signal.status == Signal.Status.WITHDRAWN:
+            signal.status = Signal.Status.ACTIVE
+            signal.save(update_fields=["status"])
+            records.append(SignalStatusRecord(signal=signal, status=Signal.Status.ACTIVE, run=run, at=now,
+                                              note="seen again after a data revision"))
+    withdrawn = [signal for key, signal in existing.items() if key not in current and signal.is_active]
+    for signal in withdrawn:
+        signal.status = Signal.Status.WITHDRAWN
+        signal.save(update_fields=["status"])
+        records.append(SignalStatusRecord(signal=signal, status=Signal.Status.WITHDRAWN, run=run, at=now,
+                                          note="not found when the data was revised"))
+        audit.record(action=audit.Action.UPDATE, obj=signal, organisation=signal.trust,
+                     summary=f"Signal {signal.pk} at {signal.site.code} withdrawn after data revision (MOSS run {run.pk})")
+    SignalStatusRecord.objects.bulk_create(records)
+    opened: list[CriticalSafetyCheck] = []
+    notices: list[ContactNotice] = []
+    for site_code, signals in sorted(new_by_site.items()):
+        site = sites[site_code]
+        check = selectors.open_check_for_site(site)
+        if check is None:
+            check = _open_check(site=site, trust=trusts[site.pk], run=run)
+            opened.append(check)
+        Signal.objects.filter(pk__in=[signal.pk for signal in signals]).update(safety_check=check)
+        for signal in signals:
+            signal.safety_check = check
+            audit.record(action=audit.Action.CREATE, obj=signal, organisation=check.trust,
+                         summary=(f"Signal {signal.pk}: {site.code} level {signal.level} in "
+                                  f"{signal.month:%B %Y}, safety check {check.reference}"))
+        notices.append(_create_notice(check=check, run=run, signals=signals, opened=check in opened))
+    return new, withdrawn, opened, notices
+
+
+def _open_check(*, site: Site, trust: Organisation, run: MossRun) -> CriticalSafetyCheck:
+    check = CriticalSafetyCheck.objects.create(
+        site=site, trust=trust, opened_at=run.started_at, opened_on=run.seen_on,
+        due_on=add_working_days(start=run.seen_on, n=SAFETY_CHECK_WORKING_DAYS),
+    )
+    SafetyCheckStatusRecord.objects.create(
+        safety_check=check, status=CriticalSafetyCheck.Status.OPEN, at=run.started_at,
+        actor_label=f"MOSS run {run.pk}", note="opened by a new signal",
+    )
+    audit.record(action=audit.Action.CREATE, obj=check, organisation=trust,
+                 summary=f"Critical safety check {check.reference} opened for {site.code}, due {check.due_on:%-d %B %Y}")
+    return check
+
+
+# --- telling the trust's contacts -----------------------------------------------------------------
+
+
+def contact_emails(trust: Organisation) -> list[str]:
+    """The trust's account details email and its local authorisers' emails (deduplicated)."""
+    emails = []
+    details = AccountDetails.objects.filter(trust=trust).first()
+    if details is not None and details.email:
+        emails.append(details.email.lower())
+    authorisers = (
+        Membership.objects.active()
+        .filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value, user__is_active=True)
+        .select_related("user").order_by("user__email")
+    )
+    emails += [membership.user.email.lower() for membership in authorisers]
+    return list(dict.fromkeys(email for email in emails if email))
+
+
+def _level_words(level: int) -> str:
+    return "level 2 (escalated)" if level == 2 else "level 1"
+
+
+def _create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Signal], opened: bool) -> ContactNotice:
+    site = check.site
+    lines = [f"- {signal.month:%B %Y}: {_level_words(signal.level)}" for signal in sorted(signals, key=lambda s: (s.month, s.level))]
+    what = "A critical safety check has been opened" if opened else "The signal has been added to the site's open critical safety check"
+    body = "\n".join([
+        f"The Maternity Outcomes Signal System (MOSS) has found a new signal at {site.name} ({site.code}):",
+        *lines,
+        "",
+        f"{what}. It is due by {check.due_on:%-d %B %Y} (the 8th working day after {check.opened_on:%-d %B %Y}).",
+        f"Record the review here: {service_base_url()}/signals/checks/{check.pk}/",
+        "",
+        "A signal is a prompt for a safety check, not a verdict of unsafe care.",
+    ])
+    notice = ContactNotice.objects.create(
+        safety_check=check, run=run, recipients=contact_emails(check.trust),
+        subject=f"MOSS signal at {site.code}: critical safety check due {check.due_on:%-d %B %Y}",
+        body=body, created_at=run.started_at,
+    )
+    notice.signals.set(signals)
+    return notice
+
+
+def send_pending_notices() -> list[ContactNotice]:
+    """Send every notice not yet sent (new ones, and failed ones with attempts left)."""
+    pending = ContactNotice.objects.filter(
+        status__in=[ContactNotice.Status.PENDING, ContactNotice.Status.FAILED], attempts__lt=NOTICE_MAX_ATTEMPTS
+    ).select_related("safety_check", "safety_check__trust").order_by("created_at", "id")
+    if not pending:
+        return []
+    try:
+        notifier = get_notifier()
+    except NotifierError as error:
+        logger.error("MOSS notices not sent: %s", error)
+        return []
+    sent = []
+    for notice in pending:
+        if not notice.recipients:
+            # The trust may have added an email since: look again before giving up on this attempt.
+            notice.recipients = contact_emails(notice.safety_check.trust)
+        notice.attempts += 1
+        notice.backend = notifier.name
+        if not notice.recipients:
+            notice.status = ContactNotice.Status.FAILED
+            notice.last_error = "the trust has no account details email and no local authoriser"
+        else:
+            try:
+                notifier.send(Message(recipients=tuple(notice.recipients), subject=notice.subject, body=notice.body,
+                                      reference=f"csc-{notice.safety_check_id}-notice-{notice.pk}"))
+            except NotifierError as error:
+                notice.status = ContactNotice.Status.FAILED
+                notice.last_error = str(error)[:300]
+            else:
+                notice.status = ContactNotice.Status.SENT
+                notice.sent_at = clock.now()
+                notice.last_error = ""
+                sent.append(notice)
+        notice.save()
+        if notice.status == ContactNotice.Status.FAILED:
+            logger.warning("MOSS notice %s for safety check %s not sent: %s", notice.pk, notice.safety_check_id, notice.last_error)
+        else:
+            audit.record(action=audit.Action.CREATE, obj=notice, organisation=notice.safety_check.trust,
+                         summary=f"Contacts told of safety check {notice.safety_check.reference} ({len(notice.recipients)} recipients, {notifier.name})")
+    return sent
+
+
+# --- the safety-check workflow --------------------------------------------------------------------
+
+
+class SafetyCheckRefused(ValueError):
+    """A change that cannot be made, with the form field it concerns."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def _require_open(check: CriticalSafetyCheck) -> None:
+    if not check.is_open:
+        raise SafetyCheckRefused("__all__", "This safety check is completed: it can no longer be changed")
+
+
+def _lock(check: CriticalSafetyCheck) -> CriticalSafetyCheck:
+    return CriticalSafetyCheck.objects.select_for_update().get(pk=check.pk)
+
+
+def eligible_owners(trust: Organisation):
+    """People who may lead a check: the trust's active local authorisers and trust viewers."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=trust,
+        memberships__revoked_at__isnull=True,
+        memberships__role__in=[Role.LOCAL_AUTHORISER.value, Role.TRUST_VIEWER.value],
+    ).distinct().order_by("full_name", "email")
+
+
+@transaction.atomic
+def assign_owner(*, check: CriticalSafetyCheck, owner: User, by: User, request=None) -> CriticalSafetyCheck:
+    check = _lock(check)
+    _require_open(check)
+    if not eligible_owners(check.trust).filter(pk=owner.pk).exists():
+        raise SafetyCheckRefused("owner", "Choose a local authoriser or trust viewer of this trust as the owner")
+    check.owner = owner
+    check.save(update_fields=["owner"])
+    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
+                 summary=f"Safety check {check.reference} owner set (user {owner.pk})", request=request, actor=by)
+    return check
+
+
+@transaction.atomic
+def record_finding(*, check: CriticalSafetyCheck, area: str, findings: str, by: User, request=None) -> SafetyCheckFinding:
+    check = _lock(check)
+    _require_open(check)
+    if area not in ReviewArea.values:
+        raise SafetyCheckRefused("area", "Choose the area the findings are about")
+    findings = (findings or "").strip()
+    if not findings:
+        raise SafetyCheckRefused("findings", f"Enter what the review of {ReviewArea(area).label.lower()} found")
+    finding = SafetyCheckFinding.objects.create(
+        safety_check=check, area=area, findings=findings, recorded_by=by, recorded_at=clock.now()
+    )
+    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
+                 summary=f"Safety check {check.reference}: findings recorded for {ReviewArea(area).label.lower()}",
+                 request=request, actor=by)
+    return finding
+
+
+@transaction.atomic
+def add_action(*, check: CriticalSafetyCheck, description: str, owner: str, due_on: date, by: User, request=None) -> SafetyCheckAction:
+    check = _lock(check)
+    _require_open(check)
+    description, owner = (description or "").strip(), (owner or "").strip()
+    if not description:
+        raise SafetyCheckRefused("description", "Enter what the action is")
+    if not owner:
+        raise SafetyCheckRefused("owner", "Enter who owns the action")
+    if due_on < check.opened_on:
+        raise SafetyCheckRefused("due_on", f"The action's due date must be on or after {check.opened_on:%-d %B %Y}, when the check opened")
+    action = SafetyCheckAction.objects.create(
+        safety_check=check, description=description, owner=owner, due_on=due_on, recorded_by=by, recorded_at=clock.now()
+    )
+    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
+                 summary=f"Safety check {check.reference}: action {action.pk} added, due {due_on:%-d %B %Y}",
+                 request=request, actor=by)
+    return action
+
+
+def missing_areas(check: CriticalSafetyCheck) -> list[str]:
+    recorded = set(check.findings.values_list("area", flat=True))
+    return [area.label for area in ReviewArea if area.value not in recorded]
+
+
+@transaction.atomic
+def complete_check(*, check: CriticalSafetyCheck, summary: str, by: User, request=None) -> CriticalSafetyCheck:
+    """Complete the check: every review area needs findings, and the completion needs a summary."""
+    check = _lock(check)
+    _require_open(check)
+    missing = missing_areas(check)
+    if missing:
+        raise SafetyCheckRefused("summary", "Record findings for " + ", ".join(area.lower() for area in missing) + " before completing the check")
+    summary = (summary or "").strip()
+    if not summary:
+        raise SafetyCheckRefused("summary", "Enter a summary of the safety check's conclusions")
+    now = clock.now()
+    check.status = CriticalSafetyCheck.Status.COMPLETED
+    check.completed_at = now
+    check.completed_by = by
+    check.completion_summary = summary
+    check.save(update_fields=["status", "completed_at", "completed_by", "completion_summary"])
+    late = check.was_completed_late()
+    SafetyCheckStatusRecord.objects.create(
+        safety_check=check, status=CriticalSafetyCheck.Status.COMPLETED, at=now, actor=by, actor_label=by.email,
+        note="completed after its due date" if late else "completed by its due date",
+    )
+    audit.record(action=audit.Action.DECIDE, obj=check, organisation=check.trust,
+                 summary=f"Safety check {check.reference} completed" + (" after its due date" if late else ""),
+                 request=request, actor=by)
+    return check

@@ -1,0 +1,39 @@
+"""Background MOSS runs (django-tasks, database backend; the worker is `perinatal db_worker`).
+
+MOSS runs after every births import (the dashboard's after-import hook enqueues
+:data:`run_moss_task`) and nightly. Nightly scheduling is the host's job, because django-tasks
+has no scheduler: a cron entry or systemd timer calls ``perinatal run-moss --trigger nightly``
+(see :mod:`perinatal.surveillance.management.commands.run_moss`).
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from perinatal.surveillance.models import MossRun
+
+
+@task()
+def run_moss_task(trigger: str = MossRun.Trigger.NIGHTLY.value) -> dict:
+    """Run MOSS over the births data; returns a summary for the task's result."""
+    from perinatal.surveillance.services import record_moss_run
+
+    outcome = record_moss_run(trigger=trigger)
+    run = outcome.run
+    return {
+        "run": run.pk,
+        "results_stored": run.results_stored,
+        "sites_monitored": run.sites_monitored,
+        "new_signals": run.new_signals,
+        "withdrawn_signals": run.withdrawn_signals,
+        "checks_opened": run.checks_opened,
+    }
+
+
+def enqueue_after_births_import(upload) -> None:
+    """The after-births-import hook (registered in apps.py): queue a MOSS run.
+
+    The dashboard calls it once the load has committed; the worker runs MOSS in the
+    background, so an upload never waits for it.
+    """
+    run_moss_task.enqueue(trigger=MossRun.Trigger.BIRTHS_IMPORT.value)

@@ -1,0 +1,255 @@
+"""Outcome signals pages: the national signals page, a site's MOSS charts, critical safety checks.
+
+Signal summaries and CUSUM results are aggregate statistics, shown to every signed-in user.
+Safety checks and notified deaths are record-level: read through ``scope_for(request)``, and
+recorded only by the trust's local authoriser (``RECORD_SAFETY_CHECKS``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from perinatal.core import audit, clock
+from perinatal.core.scoping import RECORD_SAFETY_CHECKS, scope_for
+from perinatal.organisations.models import Site
+from perinatal.organisations.selectors import site_trust_on
+from perinatal.surveillance import presenters, selectors, services
+from perinatal.surveillance.analyst_files import format_number
+from perinatal.surveillance.forms import FINDINGS_HINTS, ActionForm, CompleteForm, FindingForm, OwnerForm
+from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea
+from perinatal.surveillance.stats.months import YearMonth
+from perinatal.surveillance.stats.moss import SKIP_TOO_FEW_BIRTHS
+
+
+def _site_label(site: Site) -> str:
+    return f"{site.name} ({site.code})"
+
+
+def overview(request):
+    scope = scope_for(request)
+    today = clock.today()
+    run = selectors.latest_results_run()
+    summaries = selectors.site_signal_summaries(run) if run is not None else []
+    latest_year = run.latest_month.year if run is not None and run.latest_month else None
+    too_few = sorted({s["site_code"] for s in (run.skipped if run else [])
+                      if s["reason"] == SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
+    not_monitored = sorted({s["site_code"] for s in (run.skipped if run else [])
+                            if s["reason"] != SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
+    checks = list(selectors.open_checks_visible_to(scope))
+    return render(request, "surveillance/overview.jinja", {
+        "page_title": "Outcome signals",
+        "run": run, "last_run": selectors.latest_run(), "today": today,
+        "in_signal": [s for s in summaries if s.in_signal],
+        "recent": [s for s in summaries if s.signalled_in_12_months],
+        "monitored": sorted(summaries, key=lambda s: s.site.code),
+        "too_few": too_few, "not_monitored": not_monitored,
+        "checks": [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in checks],
+        "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
+        "is_national": scope.is_national(),
+    })
+
+
+def find_site(request):
+    code = (request.GET.get("site") or "").strip().upper()
+    if not code:
+        return redirect("surveillance:overview")
+    return redirect("surveillance:site", code=code)
+
+
+def _site_or_404(code: str) -> Site:
+    return get_object_or_404(Site, code=code.upper())
+
+
+def site(request, code: str):
+    scope = scope_for(request)
+    today = clock.today()
+    site = _site_or_404(code)
+    trust = site_trust_on(site, today)
+    run = selectors.latest_results_run()
+    results = selectors.site_results(run=run, site=site) if run is not None else []
+    rows = [presenters.moss_row(result) for result in results]
+    label = _site_label(site)
+    context = {
+        "page_title": f"Outcome signals: {site.name}", "site": site, "trust": trust, "run": run, "today": today,
+        "number": format_number,
+        "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
+        "results": results, "latest": results[-1] if results else None,
+        "skipped": [s for s in (run.skipped if run else []) if s["site_code"] == site.code],
+        "signals": list(selectors.signals_for_site(site)),
+        "readable_check_ids": set(selectors.checks_for_site(site=site, scope=scope).values_list("pk", flat=True)),
+    }
+    if results:
+        first, last = results[0].month, results[-1].month
+        last_day = YearMonth.of(last).dates()[-1]
+        daily = selectors.daily_term_events(site=site, first=first, last=last_day)
+        context.update({
+            "cusum_chart": presenters.cusum_chart(rows=rows, site_label=label),
+            "excess_chart": presenters.excess_chart(
+                results=results, daily_events={day: counts.events for day, counts in daily.items()}, site_label=label),
+            "moss_table": presenters.moss_table(rows=rows, caption=f"MOSS CUSUM for {label}, as perinatal moss prints it"),
+        })
+        can_read_records = trust is not None and scope.can_read_trust(trust)
+        context["can_read_records"] = can_read_records
+        if can_read_records:
+            deaths = selectors.notified_term_deaths(site=site, first=first, last=last_day, scope=scope)
+            context["notified"] = presenters.notified_by_month(results=results, deaths=deaths)
+            context["missing"] = [death for death in deaths if not death.in_births_data]
+            if deaths:
+                audit.record(action=audit.Action.VIEW, object_type="notifications.Notification", object_id="",
+                             organisation=trust, request=request,
+                             summary=f"Notified deaths at {site.code} viewed beside the MOSS chart ({len(deaths)})")
+    checks = list(selectors.checks_for_site(site=site, scope=scope))
+    context["checks"] = [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in checks]
+    return render(request, "surveillance/site.jinja", context)
+
+
+def site_csv(request, code: str):
+    """The site's MOSS rows as ``perinatal moss`` prints them (the same function writes both)."""
+    site = _site_or_404(code)
+    run = selectors.latest_results_run()
+    if run is None:
+        raise Http404("MOSS has not run yet")
+    rows = [presenters.moss_row(result) for result in selectors.site_results(run=run, site=site)]
+    response = HttpResponse(presenters.moss_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="moss-{site.code}.csv"'
+    return response
+
+
+def checks(request):
+    scope = scope_for(request)
+    today = clock.today()
+    visible = selectors.checks_visible_to(scope).order_by("status", "due_on", "id")
+    return render(request, "surveillance/checks.jinja", {
+        "page_title": "Critical safety checks",
+        "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
+        "checks": [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in visible],
+    })
+
+
+def _readable_check(request, pk: int) -> CriticalSafetyCheck:
+    return scope_for(request).get_or_404(
+        CriticalSafetyCheck.objects.select_related("site", "trust", "owner", "completed_by"), pk=pk
+    )
+
+
+def _can_record(request, check: CriticalSafetyCheck) -> bool:
+    return scope_for(request).can_read_trust(check.trust, RECORD_SAFETY_CHECKS)
+
+
+def _editable_check(request, pk: int) -> CriticalSafetyCheck:
+    check = _readable_check(request, pk)
+    if not _can_record(request, check):
+        raise PermissionDenied("Only the trust's local authoriser records its safety checks")
+    return check
+
+
+def safety_check(request, pk: int):
+    check = _readable_check(request, pk)
+    today = clock.today()
+    audit.record(action=audit.Action.VIEW, obj=check, organisation=check.trust, request=request,
+                 summary=f"Safety check {check.reference} viewed")
+    latest = selectors.latest_findings(check)
+    return render(request, "surveillance/check.jinja", {
+        "page_title": f"Critical safety check {check.reference}", "check": check, "today": today,
+        "back_link": {"href": reverse("surveillance:site", kwargs={"code": check.site.code}), "text": f"Back to {check.site.code}"},
+        "status": presenters.check_status(check, today=today), "due": presenters.due_words(check, today=today),
+        "can_record": _can_record(request, check) and check.is_open,
+        "areas": presenters.areas_with_findings(latest),
+        "missing_areas": services.missing_areas(check),
+        "actions": check.actions.select_related("recorded_by"),
+        "signals": check.signals.order_by("month", "level"),
+        "history": check.status_records.select_related("actor"),
+        "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
+        "notices": check.notices.order_by("created_at"),
+    })
+
+
+def _closed(request, check: CriticalSafetyCheck):
+    messages.info(request, "This safety check is completed: it can no longer be changed.")
+    return redirect("surveillance:check", pk=check.pk)
+
+
+def _back(check: CriticalSafetyCheck) -> dict:
+    return {"href": reverse("surveillance:check", kwargs={"pk": check.pk}), "text": f"Back to {check.reference}"}
+
+
+def _apply(form, change) -> bool:
+    """Run a service call; a refusal becomes an error on the form's named field."""
+    try:
+        change()
+    except services.SafetyCheckRefused as refused:
+        field = refused.field if refused.field in form.fields else None
+        form.add_error(field, str(refused))
+        return False
+    return True
+
+
+def check_owner(request, pk: int):
+    check = _editable_check(request, pk)
+    if not check.is_open:
+        return _closed(request, check)
+    owners = services.eligible_owners(check.trust)
+    form = OwnerForm(request.POST or None, owners=owners, initial={"owner": check.owner_id})
+    if request.method == "POST" and form.is_valid():
+        if _apply(form, lambda: services.assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
+            messages.success(request, f"Owner of {check.reference} saved.")
+            return redirect("surveillance:check", pk=check.pk)
+    return render(request, "surveillance/owner.jinja", {
+        "page_title": f"Who owns safety check {check.reference}?", "check": check, "form": form, "back_link": _back(check),
+    })
+
+
+def check_finding(request, pk: int, area: str):
+    check = _editable_check(request, pk)
+    if not check.is_open:
+        return _closed(request, check)
+    if area not in ReviewArea.values:
+        raise Http404("No such review area")
+    review_area = ReviewArea(area)
+    current = selectors.latest_findings(check).get(area)
+    form = FindingForm(request.POST or None, area=review_area, initial={"findings": current.findings if current else ""})
+    if request.method == "POST" and form.is_valid():
+        if _apply(form, lambda: services.record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
+                                                          by=request.user, request=request)):
+            messages.success(request, f"Findings for {review_area.label.lower()} saved.")
+            return redirect("surveillance:check", pk=check.pk)
+    return render(request, "surveillance/finding.jinja", {
+        "page_title": f"{review_area.label}: findings", "check": check, "form": form, "area": review_area,
+        "hint": FINDINGS_HINTS[review_area], "back_link": _back(check),
+    })
+
+
+def check_action(request, pk: int):
+    check = _editable_check(request, pk)
+    if not check.is_open:
+        return _closed(request, check)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(form, lambda: services.add_action(check=check, description=data["description"], owner=data["owner"],
+                                                      due_on=data["due_on"], by=request.user, request=request)):
+            messages.success(request, "Action added.")
+            return redirect("surveillance:check", pk=check.pk)
+    return render(request, "surveillance/action.jinja", {
+        "page_title": "Add an action", "check": check, "form": form, "back_link": _back(check),
+    })
+
+
+def check_complete(request, pk: int):
+    check = _editable_check(request, pk)
+    if not check.is_open:
+        return _closed(request, check)
+    form = CompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _apply(form, lambda: services.complete_check(check=check, summary=form.cleaned_data["summary"],
+                                                          by=request.user, request=request)):
+            messages.success(request, f"Safety check {check.reference} completed.")
+            return redirect("surveillance:check", pk=check.pk)
+    return render(request, "surveillance/complete.jinja", {
+        "page_title": f"Complete safety check {check.reference}", "check": check, "form": form, "back_link": _back(check),
+        "missing_areas": services.missing_areas(check), "today": clock.today(),
+    })

@@ -1,0 +1,259 @@
+"""The dashboard pages on the small demo data: aggregate figures for every signed-in user
+(dashboard.md §5), drill-down, the trusts table's filters and sorting, downloads, and few
+queries per page."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from perinatal.accounts.roles import Role
+from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
+from perinatal.dashboard.pages import presenters, selectors
+from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
+from perinatal.organisations.models import ENGLAND_CODE
+from tests.helpers import make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+EVERY_ROLE = [
+    (Role.REPORTER, "RRK"), (Role.LOCAL_AUTHORISER, "RRK"), (Role.TRUST_VIEWER, "RRK"), (Role.ICB_VIEWER, "QHL"),
+    (Role.REGIONAL_VIEWER, "Y60"), (Role.NATIONAL_REVIEWER, "MNSI"), (Role.IMPROVEMENT_SUPPORT, ENGLAND_CODE),
+    (Role.PROGRAMME_ADMIN, ENGLAND_CODE), (Role.SYSTEM_ADMIN, ENGLAND_CODE),
+]
+#: Every query a page makes, sign-in and session included: one engine call, never one per trust.
+MAX_QUERIES_PER_PAGE = 25
+
+
+@pytest.fixture
+def national_user(client):
+    sign_in(client, make_user(Role.IMPROVEMENT_SUPPORT, ENGLAND_CODE))
+    return client
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    for name, args in [("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
+                       ("dashboard:definitions", ())]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+@pytest.mark.parametrize(("role", "org"), EVERY_ROLE)
+def test_every_role_sees_the_aggregates(client, role, org):
+    sign_in(client, make_user(role, org))
+    page = client.get(reverse("dashboard:national")).content.decode()
+    for metric in HEADLINE_METRICS:
+        assert metric.title in page
+
+
+def test_another_trusts_figures_are_open_to_a_trust_user(client):
+    """Aggregate figures are published statistics: another trust's page is open to all (§5)."""
+    sign_in(client, make_user(Role.REPORTER, "RRK"))
+    response = client.get(reverse("dashboard:trust", args=["R0A"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Manchester University NHS Foundation Trust" in page
+    for metric in HEADLINE_METRICS:
+        assert f'id="line-{metric.id.replace("_", "-")}"' in page
+
+
+def test_national_page_shows_the_tiles_for_england(national_user):
+    page = national_user.get(reverse("dashboard:national")).content.decode()
+    assert "<h1>England</h1>" in page
+    assert "October 2026" in page and "Compared with September 2026" in page
+    assert "18 to 31 October 2026" in page and "Compared with 4 to 17 October 2026" in page
+    assert "per 1,000 total births" in page
+    assert "Rates are crude" in page and "MBRRACE-UK" in page
+    assert 'href="/dashboard/definitions/#stillbirth-rate"' in page
+    assert "Common cause variation" in page or "Special cause" in page
+    for region in ("London", "North West", "Midlands"):
+        assert region in page
+
+
+def test_drill_down_from_england_to_a_trust(national_user):
+    england = national_user.get(reverse("dashboard:england")).content.decode()
+    assert reverse("dashboard:region", args=["Y62"]) in england
+    region = national_user.get(reverse("dashboard:region", args=["Y62"])).content.decode()
+    assert reverse("dashboard:icb", args=["QOP"]) in region
+    icb = national_user.get(reverse("dashboard:icb", args=["QOP"])).content.decode()
+    assert reverse("dashboard:trust", args=["R0A"]) in icb
+    trust = national_user.get(reverse("dashboard:trust", args=["R0A"])).content.decode()
+    # Breadcrumbs England → region → ICB, by the ICB and region of the latest period.
+    crumbs = trust[trust.index('class="nhsuk-breadcrumb"'):trust.index("</nav>", trust.index('class="nhsuk-breadcrumb"'))]
+    assert crumbs.index("England") < crumbs.index("North West") < crumbs.index("Greater Manchester")
+
+
+def test_an_organisation_page_has_a_line_chart_table_and_spc_chart_for_every_metric(national_user):
+    page = national_user.get(reverse("dashboard:trust", args=["R0A"])).content.decode()
+    for metric in HEADLINE_METRICS:
+        slug = metric.id.replace("_", "-")
+        assert f'id="{slug}"' in page
+        assert f'id="line-{slug}"' in page
+    assert page.count('class="chart chart-spc"') >= 7  # the survey has one year in the small demo
+    assert "Stillbirths" in page and "Total births" in page  # numerator and denominator in the tables
+    assert "Trial limits" in page  # 10 months of outcome data
+    assert "Midwifery-led unit suspensions" in page
+
+
+def test_the_trust_page_follows_the_trust_into_its_new_icb(national_user):
+    """RYR moved from NHS Sussex ICB to NHS Surrey and Sussex ICB on 1 April 2026."""
+    page = national_user.get(reverse("dashboard:trust", args=["RYR"])).content.decode()
+    assert "From 1 April 2026 this trust is in" in page
+    assert reverse("dashboard:icb", args=["S9B9J"]) in page and reverse("dashboard:icb", args=["QNX"]) in page
+
+
+def test_an_icb_that_gained_a_trust_in_april_2026_shows_a_break_and_rebases(national_user):
+    page = national_user.get(reverse("dashboard:icb", args=["QKK"])).content.decode()
+    assert "Break in series" in page
+    assert "Rebased" in page
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("dashboard:trust", "XYZ99"), ("dashboard:trust", "QOP"),  # an ICB's code is not a trust
+    ("dashboard:icb", "R0A"), ("dashboard:region", "QOP"), ("dashboard:region", "NOPE"),
+])
+def test_unknown_organisations_are_not_found(national_user, name, code):
+    assert national_user.get(reverse(name, args=[code])).status_code == 404
+
+
+def test_codes_are_read_in_any_case(national_user):
+    assert national_user.get(reverse("dashboard:trust", args=["r0a"])).status_code == 200
+
+
+def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
+    response = national_user.get(reverse("dashboard:trusts"))
+    page = response.content.decode()
+    assert "All trusts: Stillbirth rate" in page
+    names = ["Bristol NHS Foundation Trust", "Guy", "Manchester University", "University Hospitals Birmingham",
+             "University Hospitals Sussex"]
+    positions = [page.index(name, page.index("app-trust-table")) for name in names]
+    assert positions == sorted(positions)
+    assert 'aria-sort="ascending"' in page
+    assert "Funnel plot" in page and 'class="chart chart-funnel"' in page
+
+
+@pytest.fixture(scope="module")
+def span(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return selectors.data_span()
+
+
+def _table(span, **params):
+    arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
+                 "order": None, **params}
+    return presenters.trust_table(span=span, **arguments)
+
+
+def test_trusts_table_sorts_by_value_descending(span):
+    table = _table(span, sort="value", order="desc")
+    values = [line.row.value for line in table.lines if line.row.value is not None]
+    assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.parametrize(("params", "codes"), [
+    ({"region": "Y62"}, {"R0A"}),
+    ({"region": "Y58"}, {"RA7"}),
+    ({"icb": "QHL"}, {"RRK"}),
+    ({"region": "Y62", "icb": "QHL"}, {"R0A"}),  # an ICB outside the region is ignored
+    ({"region": "NOPE"}, {"R0A", "RRK", "RYR", "RA7", "RJ1"}),
+])
+def test_trusts_table_filters_by_region_and_icb(span, params, codes):
+    assert {line.row.org_code for line in _table(span, **params).lines} == codes
+
+
+def test_trusts_table_for_any_metric_and_period(span):
+    table = _table(span, metric_id="pph_1500_rate", period_key="month:2026-09")
+    assert table.choice.label == "September 2026"
+    assert {line.row.period_start.isoformat() for line in table.lines} == {"2026-09-01"}
+    assert table.funnel is not None
+    operational = _table(span, metric_id="obstetric_unit_suspensions")
+    assert operational.choice.key == "fortnight:2026-10-31"
+    assert operational.funnel is None and "No funnel plot" in operational.funnel_missing
+
+
+@pytest.mark.parametrize("params", [{"metric": "not_a_metric"}, {"period": "month:1999-01"}, {"sort": "x", "order": "y"}])
+def test_trusts_table_ignores_bad_parameters(national_user, params):
+    page = national_user.get(reverse("dashboard:trusts"), params).content.decode()
+    assert "All trusts: Stillbirth rate" in page
+    assert 'aria-sort="ascending"' in page  # sorted by name, ascending
+    assert "2026 (year to date)" in page  # the default period
+
+
+def test_a_trust_user_sees_their_trust_picked_out(client):
+    sign_in(client, make_user(Role.TRUST_VIEWER, "RRK"))
+    page = client.get(reverse("dashboard:trusts")).content.decode()
+    assert "app-row--own" in page and ", your trust" in page
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_organisation_page_downloads_as_csv_and_xlsx(national_user):
+    url = reverse("dashboard:trust", args=["R0A"])
+    response = national_user.get(url, {"download": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="r0a-manchester-university-nhs-foundation-trust-dashboard-')
+    rows = _csv(response)
+    assert tuple(rows[0]) == METRIC_ROW_COLUMNS
+    assert {row[2] for row in rows[1:]} == {"R0A"}
+    assert {row[0] for row in rows[1:]} >= {metric.id for metric in HEADLINE_METRICS}
+    response = national_user.get(url, {"download": "xlsx"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert book.sheetnames == ["Data", "Column dictionary", "Notes"]
+    table = list(book["Data"].values)
+    assert table[0] == METRIC_ROW_COLUMNS
+    assert len(table) == len(rows)
+    first = dict(zip(METRIC_ROW_COLUMNS, table[1]))
+    assert isinstance(first["denominator"], int) and first["org_code"] == "R0A"
+
+
+def test_trusts_table_downloads_the_rows_it_shows(national_user):
+    response = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "csv",
+                                                              "period": "month:2026-09"})
+    rows = _csv(response)
+    assert rows[0][-2:] == ["icb_code", "region_code"]
+    assert [(row[1], row[2]) for row in rows[1:]] == [("national", "E92000001"), ("trust", "R0A")]
+    assert rows[1][4:6] == ["2026-09-01", "2026-09-30"]
+    assert rows[2][-2:] == ["QOP", "Y62"]
+    assert 'filename="stillbirth-rate-by-trust-2026-09-01-to-2026-09-30.csv"' in response["Content-Disposition"]
+    xlsx = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(xlsx.content), read_only=True)["Data"].values)) == 3
+
+
+def test_download_buttons_on_every_table(national_user):
+    for url in (reverse("dashboard:trusts"), reverse("dashboard:trust", args=["R0A"]), reverse("dashboard:england")):
+        page = national_user.get(url).content.decode()
+        assert "download=csv" in page and "download=xlsx" in page
+
+
+def test_definitions_page_is_generated_from_the_metric_module(national_user):
+    page = national_user.get(reverse("dashboard:definitions")).content.decode()
+    for metric in HEADLINE_METRICS:
+        assert f'id="{metric.id.replace("_", "-")}"' in page
+        assert metric.numerator.replace("'", "&#39;") in page
+    assert "Wilson score interval" in page and "Garwood" in page
+    assert "Rates are crude" in page and "stabilised and adjusted rates" in page
+    assert "per 1,000 total births" in page
+    assert 'id="optimal-perinatal-care-cord-clamping"' in page
+
+
+def test_definitions_page_says_which_stillbirth_denominator_is_in_use(national_user, settings):
+    settings.DASHBOARD_STILLBIRTH_DENOMINATOR = "live_births"
+    page = national_user.get(reverse("dashboard:definitions")).content.decode()
+    assert "shown per 1,000 live births" in page
+    assert "Live births with the same inclusion" in page
+
+
+@pytest.mark.parametrize(("name", "args"), [
+    ("dashboard:national", ()), ("dashboard:england", ()), ("dashboard:region", ("Y62",)),
+    ("dashboard:icb", ("QOP",)), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
+])
+def test_pages_make_few_queries(national_user, django_assert_max_num_queries, name, args):
+    national_user.get(reverse(name, args=args))  # warm the session and caches
+    with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
+        assert national_user.get(reverse(name, args=args)).status_code == 200
