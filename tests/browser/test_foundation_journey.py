@@ -69,7 +69,7 @@ def test_head_of_midwifery_journey(page, service):
     assert page.get_by_text("Account details saved").is_visible()
     assert page.get_by_text("maternity.safety@mft.example").is_visible()
 
-    page.get_by_role("contentinfo").get_by_role("link", name="Onboarding schedule").click()
+    page.locator("footer").get_by_role("link", name="Onboarding schedule").click()
     assert_accessible(page, context="onboarding schedule")
 
     page.get_by_role("link", name="Audit trail").click()
