@@ -70,14 +70,14 @@ def test_national_user_drills_down_and_downloads(page, service):
     assert page.locator("svg.chart-spc").count() >= 7
     assert_accessible(page, context="trust page")
 
-    filename, content = _download(page, "Download CSV")
-    assert filename == "dashboard-R0A.csv"
-    rows = list(csv.reader(io.StringIO(content.decode())))
+    filename_csv, content = _download(page, "Download CSV")
+    assert re.fullmatch(r"r0a-dashboard-\d{4}-\d\d-01-to-\d{4}-\d\d-\d\d\.csv", filename_csv)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["metric_id", "org_level", "org_code"]
     assert {row[2] for row in rows[1:]} == {"R0A"}
     filename, content = _download(page, "Download XLSX")
-    assert filename == "dashboard-R0A.xlsx"
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    assert filename == filename_csv.replace(".csv", ".xlsx")
+    sheet = load_workbook(io.BytesIO(content), read_only=True)["Data"]
     assert len(list(sheet.values)) == len(rows)
 
     page.get_by_role("link", name="Compare all trusts for any measure").click()
@@ -92,8 +92,8 @@ def test_national_user_drills_down_and_downloads(page, service):
     page.get_by_role("link", name=re.compile("^Value")).click()
     expect(page.locator('th[aria-sort="ascending"]')).to_have_count(1)
     filename, content = _download(page, "Download CSV")
-    assert filename.startswith("trusts-pph_1500_rate")
-    assert [row[2] for row in csv.reader(io.StringIO(content.decode()))][1:] == ["E92000001", "R0A"]
+    assert filename.startswith("postpartum-haemorrhage-of-1-500-ml-or-more-by-trust-")
+    assert [row[2] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))][1:] == ["E92000001", "R0A"]
     assert_accessible(page, context="trusts table filtered")
 
     page.goto(service.url("/dashboard/definitions/"))

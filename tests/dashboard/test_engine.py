@@ -69,6 +69,8 @@ def _compare(records: dict, **request) -> list:
     assert len(engine) == len(reference)
     for mine, theirs in zip(engine, reference):
         assert mine == theirs
+        # the same types too (PostgreSQL returns SUM() as a Decimal)
+        assert (type(mine.numerator), type(mine.denominator)) == (type(theirs.numerator), type(theirs.denominator))
     return engine
 
 

@@ -154,7 +154,7 @@ def test_notified_deaths_are_shown_beside_the_chart_and_missing_ones_flagged(cli
     _client_for(client, "hom.r0a@perinatal.example")
     page = client.get(reverse("surveillance:site", args=[SITE_A])).content.decode()
     assert "Notified deaths beside the births data" in page
-    assert "2 notified term deaths are not in the births data: PEN-MISSING, PEN-NND" in page
+    assert "<p>2 notified term deaths are not in the births data: PEN-MISSING, PEN-NND." in page
     assert "PEN-IN-DATA" not in page and "PEN-PRETERM" not in page and "PEN-ELSEWHERE" not in page
     assert AuditEvent.objects.filter(action="view", summary__contains="Notified deaths at R0A01").exists()
     _client_for(client, "hom.rrk@perinatal.example")
@@ -180,6 +180,7 @@ def test_readers_see_the_check_and_the_view_is_audited(client, checks, email):
     page = client.get(reverse("surveillance:check", args=[check.pk])).content.decode()
     assert f"Critical safety check {check.reference}" in page and NOT_A_VERDICT in page
     assert "Due 22 January 2026" in page and "December 2025" in page
+    assert f'<a href="/signals/sites/{SITE_A}/">' in page and "opened by MOSS run" in page
     assert AuditEvent.objects.filter(action="view", object_type="surveillance.CriticalSafetyCheck",
                                      object_id=str(check.pk), actor__email=email).exists()
 

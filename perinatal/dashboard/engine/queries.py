@@ -90,9 +90,10 @@ def _in_trusts(column: str, trust_ids: Collection[int] | None) -> tuple[str, lis
 
 
 def _count(tallies: Tallies, metric_id: str, index: int, trust: int, numerator, denominator) -> None:
+    """Add to a tally; PostgreSQL returns SUM() as a Decimal, so counts are made ints here."""
     cell = tallies.setdefault(metric_id, {}).setdefault(index, {}).setdefault(trust, [0, 0])
-    cell[0] += numerator
-    cell[1] += denominator
+    cell[0] += numerator if isinstance(numerator, Fraction) else int(numerator)
+    cell[1] += int(denominator)
 
 
 def _fetch(sql: str, params: Sequence) -> list[tuple]:
@@ -121,11 +122,13 @@ def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | No
         return tallies, obstetric_trusts
     cte, params = _periods_cte(fortnights)
     trust_filter, trust_params = _in_trusts("l.trust_id", trust_ids)
-    started, ended = f"(e.started_s * {MICROSECONDS})", f"(e.ended_s * {MICROSECONDS})"
+    # In 64-bit integers: PostgreSQL types the seconds of the VALUES list as 32-bit.
+    per_second = f"CAST({MICROSECONDS} AS BIGINT)"
+    started, ended = f"(e.started_s * {per_second})", f"(e.ended_s * {per_second})"
     measured_to = f"COALESCE({ended}, f.cap_us)"
-    end_us, start_us = f"(f.end_s * {MICROSECONDS})", f"(f.start_s * {MICROSECONDS})"
+    end_us, start_us = f"(f.end_s * {per_second})", f"(f.start_s * {per_second})"
     within = _greatest(f"{_least(measured_to, end_us)} - {_greatest(started, start_us)}", "0")
-    long_closure = f"{measured_to} - {started} >= {r.NEONATAL_CLOSURE_SECONDS * MICROSECONDS}"
+    long_closure = f"{measured_to} - {started} >= CAST({r.NEONATAL_CLOSURE_SECONDS * MICROSECONDS} AS BIGINT)"
     sql = f"""
         WITH {cte},
         per_unit AS (

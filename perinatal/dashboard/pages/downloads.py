@@ -5,6 +5,7 @@ and sorted), with `provisional`; XLSX adds the column dictionary and notes on th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.http import HttpResponse
 
@@ -20,8 +21,9 @@ def organisation_download(*, rows: Sequence[MetricRow], code: str, name: str, st
     """Every figure of an organisation's page."""
     first = min((row.period_start for row in rows), default=None)
     last = max((row.period_end for row in rows), default=None)
-    title = f"{code} {name} dashboard" + (f" {first} to {last}" if first and last else "")
+    title = f"{code} dashboard" + (f" {first} to {last}" if first and last else "")
     table = exports.metric_rows_table(rows, title=title, stillbirth_denominator=stillbirth_denominator)
+    table = replace(table, notes=(f"{name} ({code})", *table.notes))
     return exports.download_response(table, file_format)
 
 

@@ -3,9 +3,9 @@ with its funnel plot, the definitions page and uploads.
 
 Every page computes its figures with one call of the metric engine
 (`engine.compute_rows(MetricRequest(...))`: counting in SQL, the counts of past periods kept
-in the engine's tally cache until the data change) and shapes the rows here; no figure is
-computed twice or rounded again. Aggregate figures are published statistics,
-shown to every signed-in user (dashboard.md §5).
+in the engine's tally cache until the data change; the finished rows kept by
+cache.rows_for) and shapes the rows here; no figure is computed twice or rounded again.
+Aggregate figures are published statistics, shown to every signed-in user (dashboard.md §5).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from perinatal.core.charts import ICONS, Chart, funnel_chart, icon_svg, variation_icon_key
-from perinatal.core.charts.funnel import POSITION_WORDS, WITHIN_LIMITS, funnel_position
+from perinatal.core.charts.funnel import POSITION_WORDS, funnel_position
 from perinatal.core.charts.scales import format_count
-from perinatal.dashboard.engine import MetricRequest, OrganisationMap, compute_rows, default_stillbirth_denominator
+from perinatal.dashboard.engine import MetricRequest, OrganisationMap, default_stillbirth_denominator
 from perinatal.dashboard.engine import queries as engine_queries
 from perinatal.dashboard.metrics.definitions import (
     CRUDE_RATES_NOTE,
@@ -44,6 +44,8 @@ from perinatal.organisations.models import Organisation
 from perinatal.surveillance.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
 from perinatal.surveillance.stats.spc import SpcChart
 
+from . import selectors as page_selectors
+from .cache import rows_for
 from .periods import (
     DataSpan,
     PeriodChoice,
@@ -251,29 +253,27 @@ def find_organisation(*, level: str, code: str, orgs: OrganisationMap) -> Organi
     return OrganisationRef(level, code, orgs.name(level, code))
 
 
-def _region_of_icb(orgs: OrganisationMap, icb: str, day: date) -> str | None:
+def _region_of_icb(orgs: OrganisationMap, icb: str, day: date, *, register_region: str | None) -> str | None:
+    """The region of the ICB's trusts on `day`; for an ICB that no longer holds trusts then
+    (merged on 1 April 2026), the region the register gives it."""
     trusts = sorted(orgs.trusts_under_on(LEVEL_ICB, icb, day))
     if trusts:
         return orgs.parent_on(trusts[0], day)[1]
-    # An ICB that has closed by `day` (merged on 1 April 2026): the region it last had.
-    latest: tuple[date, str | None] | None = None
-    for trust in orgs.trusts_ever_under(LEVEL_ICB, icb):
-        for period in orgs._parents.get(trust, []):
-            if period.icb == icb and (latest is None or period.valid_from > latest[0]):
-                latest = (period.valid_from, period.region)
-    return latest[1] if latest else None
+    return register_region
 
 
-def breadcrumbs(*, org: OrganisationRef, orgs: OrganisationMap, day: date) -> list[OrganisationRef]:
+def breadcrumbs(*, org: OrganisationRef, orgs: OrganisationMap, day: date,
+                icb_region: str | None = None) -> list[OrganisationRef]:
     """England → region → ICB above the organisation, by the ICB and region in force on
-    `day` (§4: the ODS extract in force on the period's end date)."""
+    `day` (§4: the ODS extract in force on the period's end date). `icb_region`: the
+    register's region of an ICB page's ICB, for an ICB that holds no trusts on `day`."""
     if org.level == LEVEL_NATIONAL:
         return []
     crumbs = [ENGLAND]
     if org.level == LEVEL_TRUST:
         icb, region = orgs.parent_on(org.code, day)
     elif org.level == LEVEL_ICB:
-        icb, region = None, _region_of_icb(orgs, org.code, day)
+        icb, region = None, _region_of_icb(orgs, org.code, day, register_region=icb_region)
     else:
         icb, region = None, None
     if region:
@@ -313,29 +313,21 @@ class ParentChange:
     after: OrganisationRef
 
 
-def parent_changes(*, trust: str, orgs: OrganisationMap, days: Sequence[date]) -> list[ParentChange]:
-    """Where the trust's ICB (or region) differs from the period before, in `days` order."""
+def parent_changes(*, periods: Sequence[tuple[date, str | None, str | None]], orgs: OrganisationMap,
+                   span: DataSpan) -> list[ParentChange]:
+    """Where a trust's ICB or region changed within the data: `periods` are the register's
+    (valid_from, ICB, region) of the trust, oldest first."""
     changes: list[ParentChange] = []
-    previous: tuple[str | None, str | None] | None = None
-    previous_day = None
-    for day in days:
-        current = orgs.parent_on(trust, day)
-        if previous is not None and current != previous:
-            for position, level in ((0, LEVEL_ICB), (1, LEVEL_REGION)):
-                if current[position] != previous[position] and current[position] and previous[position]:
-                    changes.append(ParentChange(
-                        on=_first_day_of(previous_day, day, trust, orgs, position, current[position]),
-                        before=OrganisationRef(level, previous[position], orgs.name(level, previous[position])),
-                        after=OrganisationRef(level, current[position], orgs.name(level, current[position]))))
-        previous, previous_day = current, day
+    for (_, *before), (valid_from, *after) in zip(periods, periods[1:]):
+        if not span.first < valid_from <= span.last:
+            continue
+        for position, level in ((0, LEVEL_ICB), (1, LEVEL_REGION)):
+            if before[position] and after[position] and before[position] != after[position]:
+                changes.append(ParentChange(
+                    on=valid_from,
+                    before=OrganisationRef(level, before[position], orgs.name(level, before[position])),
+                    after=OrganisationRef(level, after[position], orgs.name(level, after[position]))))
     return changes
-
-
-def _first_day_of(after: date, until: date, trust: str, orgs: OrganisationMap, position: int, code: str) -> date:
-    """The first day in (after, until] on which the trust's parent is `code` (by the register)."""
-    starts = [p.valid_from for p in orgs._parents.get(trust, [])
-              if after < p.valid_from <= until and (p.icb, p.region)[position] == code]
-    return min(starts) if starts else until
 
 
 # --- the national page -------------------------------------------------------------------------
@@ -364,7 +356,7 @@ def national_page(*, span: DataSpan, now: datetime | None = None) -> NationalPag
     survey years), then a tile per metric."""
     orgs = OrganisationMap()
     denominator = default_stillbirth_denominator()
-    rows = compute_rows(organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
+    rows = rows_for(organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
                                          stillbirth_denominator=denominator, now=now), organisations=orgs)
     tiles = []
     for definition in metric_definitions(stillbirth_denominator=denominator):
@@ -436,7 +428,7 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
     if org is None:
         return None
     denominator = default_stillbirth_denominator()
-    rows = compute_rows(organisation_request(level=level, code=org.code, span=span, stillbirth_denominator=denominator,
+    rows = rows_for(organisation_request(level=level, code=org.code, span=span, stillbirth_denominator=denominator,
                                          now=now), organisations=orgs)
     rows = [row for row in rows if row.org_code == org.code]
     members_on = None
@@ -472,10 +464,10 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
     with_data = trusts_with_data(orgs)
     changes: list[ParentChange] = []
     if level == LEVEL_TRUST:
-        month_ends = sorted({row.period_end for row in rows if row.metric_id == "stillbirth_rate"})
-        changes = parent_changes(trust=org.code, orgs=orgs, days=month_ends)
+        changes = parent_changes(periods=page_selectors.parent_periods(trust_code=org.code), orgs=orgs, span=span)
+    icb_region = page_selectors.region_of_icb(icb_code=org.code) if level == LEVEL_ICB else None
     return OrganisationPage(
-        org=org, breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of)),
+        org=org, breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
         children=tuple(children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=with_data)),
         sections=tuple(sections), span=span, stillbirth_denominator=denominator, parent_changes=tuple(changes),
         has_breaks=any(section.charts.series.breaks for section in sections), rows=tuple(rows))
@@ -666,7 +658,7 @@ def trust_table(
         return TrustTable(choice=None, lines=(), england=None, funnel=None, funnel_missing=FUNNEL_NO_DATA, icbs=(),
                           region=None, icb=None, **base)
     period = choice.period
-    rows = compute_rows(trusts_request(metric_id=metric_id, period=period, stillbirth_denominator=denominator, now=now),
+    rows = rows_for(trusts_request(metric_id=metric_id, period=period, stillbirth_denominator=denominator, now=now),
                     organisations=orgs)
     england = next((row for row in rows if row.org_level == LEVEL_NATIONAL), None)
     trust_rows = [row for row in rows if row.org_level == LEVEL_TRUST]

@@ -1,6 +1,6 @@
 """Reads the pages need beyond the dashboard's selectors (perinatal.dashboard.selectors):
-the span of the data as one value, and the midwifery-led unit suspensions shown on a trust's
-page. Uploads are read through `perinatal.dashboard.selectors.uploads_visible_to(scope)`.
+the span of the data as one value, a trust's ICB and region over time, an ICB's region, and
+the midwifery-led unit suspensions shown on a trust's page. Uploads are read through `perinatal.dashboard.selectors.uploads_visible_to(scope)`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from perinatal.dashboard import selectors as dashboard_selectors
 from perinatal.dashboard.datasets.local_time import LONDON
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.models import UnitStatusEpisode
-from perinatal.organisations.models import Unit
+from perinatal.organisations.models import Organisation, TrustParent, Unit
 
 from .periods import DataSpan
 
@@ -24,6 +24,18 @@ def data_span() -> DataSpan | None:
     if last is None:
         return None
     return DataSpan(first=dashboard_selectors.data_start(), last=last)
+
+
+def parent_periods(*, trust_code: str) -> list[tuple]:
+    """The register's (valid_from, ICB code, region code) of a trust, oldest first."""
+    return list(TrustParent.objects.filter(trust__code=trust_code).order_by("valid_from")
+                .values_list("valid_from", "icb__code", "region__code"))
+
+
+def region_of_icb(*, icb_code: str) -> str | None:
+    """The register's region of an ICB."""
+    return (Organisation.objects.filter(code=icb_code, kind=Organisation.Kind.ICB)
+            .values_list("region__code", flat=True).first())
 
 
 def midwifery_led_suspensions(*, trust_code: str, period: Period) -> list[UnitStatusEpisode]:

@@ -4,6 +4,7 @@ queries per page."""
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,13 @@ from openpyxl import load_workbook
 from perinatal.accounts.roles import Role
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
 from perinatal.dashboard.pages import presenters, selectors
+from perinatal.dashboard.pages.periods import (
+    KIND_MONTH,
+    DataSpan,
+    default_choice,
+    fortnight_choices,
+    outcome_choices,
+)
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
 from perinatal.organisations.models import ENGLAND_CODE
 from tests.helpers import make_user, sign_in
@@ -25,6 +33,12 @@ EVERY_ROLE = [
 ]
 #: Every query a page makes, sign-in and session included: one engine call, never one per trust.
 MAX_QUERIES_PER_PAGE = 25
+
+
+@pytest.fixture(scope="module")
+def span(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return selectors.data_span()
 
 
 @pytest.fixture
@@ -59,11 +73,13 @@ def test_another_trusts_figures_are_open_to_a_trust_user(client):
         assert f'id="line-{metric.id.replace("_", "-")}"' in page
 
 
-def test_national_page_shows_the_tiles_for_england(national_user):
+def test_national_page_shows_the_tiles_for_england(national_user, span):
     page = national_user.get(reverse("dashboard:national")).content.decode()
     assert "<h1>England</h1>" in page
-    assert "October 2026" in page and "Compared with September 2026" in page
-    assert "18 to 31 October 2026" in page and "Compared with 4 to 17 October 2026" in page
+    months = [c for c in outcome_choices(span) if c.kind == KIND_MONTH]
+    fortnights = fortnight_choices(span)
+    assert months[0].label in page and f"Compared with {months[1].label}" in page
+    assert fortnights[0].label in page and f"Compared with {fortnights[1].label}" in page
     assert "per 1,000 total births" in page
     assert "Rates are crude" in page and "MBRRACE-UK" in page
     assert 'href="/dashboard/definitions/#stillbirth-rate"' in page
@@ -93,21 +109,39 @@ def test_an_organisation_page_has_a_line_chart_table_and_spc_chart_for_every_met
         assert f'id="line-{slug}"' in page
     assert page.count('class="chart chart-spc"') >= 7  # the survey has one year in the small demo
     assert "Stillbirths" in page and "Total births" in page  # numerator and denominator in the tables
-    assert "Trial limits" in page  # 10 months of outcome data
     assert "Midwifery-led unit suspensions" in page
 
 
-def test_the_trust_page_follows_the_trust_into_its_new_icb(national_user):
+#: The ICB mergers of 1 April 2026, seen over a span that holds them whatever the day the tests run.
+SPAN_2026 = DataSpan(first=date(2026, 1, 1), last=date(2026, 10, 31))
+
+
+def test_the_trust_page_follows_the_trust_into_its_new_icb():
     """RYR moved from NHS Sussex ICB to NHS Surrey and Sussex ICB on 1 April 2026."""
+    page = presenters.organisation_page(level="trust", code="RYR", span=SPAN_2026)
+    [change] = page.parent_changes
+    assert (change.on, change.before.code, change.after.code) == (date(2026, 4, 1), "QNX", "S9B9J")
+    assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59", "S9B9J"]
+
+
+def test_the_trust_page_says_so(national_user, span):
     page = national_user.get(reverse("dashboard:trust", args=["RYR"])).content.decode()
-    assert "From 1 April 2026 this trust is in" in page
-    assert reverse("dashboard:icb", args=["S9B9J"]) in page and reverse("dashboard:icb", args=["QNX"]) in page
+    moved = span.first < date(2026, 4, 1) <= span.last
+    assert ("From 1 April 2026 this trust is in" in page) == moved
 
 
-def test_an_icb_that_gained_a_trust_in_april_2026_shows_a_break_and_rebases(national_user):
-    page = national_user.get(reverse("dashboard:icb", args=["QKK"])).content.decode()
-    assert "Break in series" in page
-    assert "Rebased" in page
+def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
+    page = presenters.organisation_page(level="icb", code="QNX", span=SPAN_2026)
+    assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59"]
+
+
+def test_an_icb_that_gained_a_trust_in_april_2026_breaks_its_series_there():
+    page = presenters.organisation_page(level="icb", code="QKK", span=SPAN_2026)
+    assert page.has_breaks
+    for section in page.sections:
+        if section.definition.period_kind == "outcome":
+            assert section.charts.series.breaks == {date(2026, 4, 1)}
+            assert "Break in series" in section.charts.line.svg
 
 
 @pytest.mark.parametrize(("name", "code"), [
@@ -134,12 +168,6 @@ def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
     assert "Funnel plot" in page and 'class="chart chart-funnel"' in page
 
 
-@pytest.fixture(scope="module")
-def span(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        return selectors.data_span()
-
-
 def _table(span, **params):
     arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
                  "order": None, **params}
@@ -163,22 +191,28 @@ def test_trusts_table_filters_by_region_and_icb(span, params, codes):
     assert {line.row.org_code for line in _table(span, **params).lines} == codes
 
 
+def _previous_month(span):
+    return [c for c in outcome_choices(span) if c.kind == KIND_MONTH][1]
+
+
 def test_trusts_table_for_any_metric_and_period(span):
-    table = _table(span, metric_id="pph_1500_rate", period_key="month:2026-09")
-    assert table.choice.label == "September 2026"
-    assert {line.row.period_start.isoformat() for line in table.lines} == {"2026-09-01"}
+    month = _previous_month(span)
+    table = _table(span, metric_id="pph_1500_rate", period_key=month.key)
+    assert table.choice == month
+    assert {line.row.period_start for line in table.lines} == {month.period.start}
     assert table.funnel is not None
     operational = _table(span, metric_id="obstetric_unit_suspensions")
-    assert operational.choice.key == "fortnight:2026-10-31"
+    assert operational.choice.key == f"fortnight:{span.last.isoformat()}"
     assert operational.funnel is None and "No funnel plot" in operational.funnel_missing
 
 
 @pytest.mark.parametrize("params", [{"metric": "not_a_metric"}, {"period": "month:1999-01"}, {"sort": "x", "order": "y"}])
-def test_trusts_table_ignores_bad_parameters(national_user, params):
+def test_trusts_table_ignores_bad_parameters(national_user, span, params):
     page = national_user.get(reverse("dashboard:trusts"), params).content.decode()
     assert "All trusts: Stillbirth rate" in page
     assert 'aria-sort="ascending"' in page  # sorted by name, ascending
-    assert "2026 (year to date)" in page  # the default period
+    default = default_choice(outcome_choices(span), period_kind="outcome")
+    assert f'<option value="{default.key}" selected>' in page
 
 
 def test_a_trust_user_sees_their_trust_picked_out(client):
@@ -191,12 +225,12 @@ def _csv(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_organisation_page_downloads_as_csv_and_xlsx(national_user):
+def test_organisation_page_downloads_as_csv_and_xlsx(national_user, span):
     url = reverse("dashboard:trust", args=["R0A"])
     response = national_user.get(url, {"download": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith(
-        'attachment; filename="r0a-manchester-university-nhs-foundation-trust-dashboard-')
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="r0a-dashboard-{span.series_start}-to-{span.last}.csv"')
     rows = _csv(response)
     assert tuple(rows[0]) == METRIC_ROW_COLUMNS
     assert {row[2] for row in rows[1:]} == {"R0A"}
@@ -205,6 +239,7 @@ def test_organisation_page_downloads_as_csv_and_xlsx(national_user):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     assert book.sheetnames == ["Data", "Column dictionary", "Notes"]
+    assert ("Manchester University NHS Foundation Trust (R0A)",) in list(book["Notes"].values)
     table = list(book["Data"].values)
     assert table[0] == METRIC_ROW_COLUMNS
     assert len(table) == len(rows)
@@ -212,15 +247,16 @@ def test_organisation_page_downloads_as_csv_and_xlsx(national_user):
     assert isinstance(first["denominator"], int) and first["org_code"] == "R0A"
 
 
-def test_trusts_table_downloads_the_rows_it_shows(national_user):
-    response = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "csv",
-                                                              "period": "month:2026-09"})
+def test_trusts_table_downloads_the_rows_it_shows(national_user, span):
+    month = _previous_month(span)
+    response = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "csv", "period": month.key})
     rows = _csv(response)
     assert rows[0][-2:] == ["icb_code", "region_code"]
     assert [(row[1], row[2]) for row in rows[1:]] == [("national", "E92000001"), ("trust", "R0A")]
-    assert rows[1][4:6] == ["2026-09-01", "2026-09-30"]
+    assert rows[1][4:6] == [month.period.start.isoformat(), month.period.end.isoformat()]
     assert rows[2][-2:] == ["QOP", "Y62"]
-    assert 'filename="stillbirth-rate-by-trust-2026-09-01-to-2026-09-30.csv"' in response["Content-Disposition"]
+    assert (f'filename="stillbirth-rate-by-trust-{month.period.start}-to-{month.period.end}.csv"'
+            in response["Content-Disposition"])
     xlsx = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "xlsx"})
     assert len(list(load_workbook(io.BytesIO(xlsx.content), read_only=True)["Data"].values)) == 3
 

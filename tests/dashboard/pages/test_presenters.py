@@ -34,10 +34,12 @@ from perinatal.dashboard.pages.presenters import (
     TREND_UP,
     TrustLine,
     build_tile,
+    parent_changes,
     sort_lines,
     trend_between,
     trust_funnel,
 )
+from perinatal.dashboard.pages.periods import DataSpan
 from perinatal.dashboard.pages.series import MetricSeries, series_breaks, series_rows, spc_of
 
 from .rows import fortnightly_rows, metric_row, monthly_rows
@@ -301,3 +303,35 @@ def test_funnel_leaves_out_trusts_without_a_denominator():
     _, positions, _ = _funnel(STILLBIRTH_RATE, rows)
     assert set(positions) == {"R0", "R2"}
 
+
+
+class _Names:
+    def name(self, level, code):
+        return f"{level} {code}"
+
+
+SPAN = DataSpan(first=date(2025, 1, 1), last=date(2026, 10, 31))
+
+
+def test_parent_changes_name_the_day_and_both_icbs():
+    periods = [(date(2022, 7, 1), "QNX", "Y59"), (date(2026, 4, 1), "S9B9J", "Y59")]
+    [change] = parent_changes(periods=periods, orgs=_Names(), span=SPAN)
+    assert change.on == date(2026, 4, 1)
+    assert (change.before.code, change.after.code) == ("QNX", "S9B9J")
+    assert change.after.level == "icb"
+
+
+@pytest.mark.parametrize("periods", [
+    [(date(2022, 7, 1), "QOP", "Y62"), (date(2026, 4, 1), "QOP", "Y62")],  # a new extract, the same ICB
+    [(date(2022, 7, 1), "QNX", "Y59"), (date(2027, 4, 1), "S9B9J", "Y59")],  # after the data
+    [(date(2022, 7, 1), "QNX", "Y59"), (date(2025, 1, 1), "S9B9J", "Y59")],  # on the first day of the data
+    [(date(2022, 7, 1), "QNX", "Y59")],
+])
+def test_no_parent_change_within_the_data(periods):
+    assert parent_changes(periods=periods, orgs=_Names(), span=SPAN) == []
+
+
+def test_a_region_change_is_named_too():
+    periods = [(date(2022, 7, 1), "QAA", "Y58"), (date(2026, 4, 1), "QAA", "Y59")]
+    [change] = parent_changes(periods=periods, orgs=_Names(), span=SPAN)
+    assert change.after.level == "region" and change.after.code == "Y59"
