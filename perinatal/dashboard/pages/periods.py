@@ -22,7 +22,6 @@ from perinatal.dashboard.metrics.periods import (
     PERIOD_FORTNIGHT,
     PERIOD_SURVEY,
     Period,
-    fortnight_ending,
     fortnight_series,
 )
 
@@ -215,6 +214,3 @@ def default_choice(choices: list[PeriodChoice], *, period_kind: str) -> PeriodCh
     years = [c for c in choices if c.kind == KIND_YEAR]
     return years[0] if years else choices[0]
 
-
-def previous_fortnight(period: Period) -> Period:
-    return fortnight_ending(period.end - timedelta(days=14))

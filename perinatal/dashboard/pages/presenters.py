@@ -24,7 +24,6 @@ from perinatal.dashboard.engine import MetricRequest, OrganisationMap, default_s
 from perinatal.dashboard.engine import queries as engine_queries
 from perinatal.dashboard.metrics.definitions import (
     CRUDE_RATES_NOTE,
-    METRICS,
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
     MetricDefinition,
     metric_definitions,
@@ -93,8 +92,6 @@ ASSESSMENT_WORSE = "worse"
 ASSESSMENT_NO_CHANGE = "no_change"
 PREVIOUS_PERIOD_WORDS = {PERIOD_FORTNIGHT: "previous fortnight", PERIOD_OUTCOME: "previous month",
                          PERIOD_SURVEY: "previous survey year"}
-LATEST_PERIOD_WORDS = {PERIOD_FORTNIGHT: "Latest fortnight", PERIOD_OUTCOME: "Latest month",
-                       PERIOD_SURVEY: "Latest survey year"}
 
 
 @dataclass(frozen=True)
@@ -123,7 +120,8 @@ def trend_between(*, latest: Decimal | None, previous: Decimal | None, definitio
 
 @dataclass(frozen=True)
 class Tile:
-    """One metric on the national page (NHS.UK card)."""
+    """One metric's latest figures as an NHS.UK card (the national page, the top of every
+    organisation's page)."""
 
     definition: MetricDefinition
     anchor: str
@@ -188,9 +186,10 @@ def row_period_words(row: MetricRow | None, *, definition: MetricDefinition) -> 
     return period_words(Period(row.period_start, row.period_end), kind=kind)
 
 
-def build_tile(series: MetricSeries, *, stillbirth_denominator: str | None) -> Tile:
+def build_tile(series: MetricSeries, *, stillbirth_denominator: str | None, chart: SpcChart | None = None) -> Tile:
     """The latest period against the previous one of the same length (§5), with the Making
-    Data Count variation icon of the series (no target is set, so no assurance icon)."""
+    Data Count variation icon of the series (no target is set, so no assurance icon).
+    `chart`: the series' SPC chart where the page has made it already."""
     definition = series.definition
     rows = list(series.rows)
     if definition.period_kind == PERIOD_SURVEY:
@@ -199,7 +198,7 @@ def build_tile(series: MetricSeries, *, stillbirth_denominator: str | None) -> T
             rows.pop()
     latest = rows[-1] if rows else None
     previous = rows[-2] if len(rows) > 1 else None
-    chart: SpcChart | None = spc_of(series)
+    chart = chart if chart is not None else spc_of(series)
     numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=stillbirth_denominator)
     return Tile(
         definition=definition,
@@ -448,7 +447,7 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
         chosen = series_rows(rows, definition=definition)
         series = MetricSeries(definition, chosen, series_breaks(chosen, members_on=members_on))
         charts = series_charts(series, subject=org.name, stillbirth_denominator=denominator)
-        tile = build_tile(series, stillbirth_denominator=denominator)
+        tile = build_tile(series, stillbirth_denominator=denominator, chart=charts.spc_chart)
         subs = []
         for sub in definitions:
             if sub.parent_id != definition.id:
@@ -461,7 +460,7 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
             unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
             direction_words=direction_words(definition), frequency=_frequency(definition), charts=charts,
             tile=tile, sub_measures=tuple(subs)))
-    with_data = trusts_with_data(orgs)
+    with_data = trusts_with_data(orgs) if level != LEVEL_TRUST else set()
     changes: list[ParentChange] = []
     if level == LEVEL_TRUST:
         changes = parent_changes(periods=page_selectors.parent_periods(trust_code=org.code), orgs=orgs, span=span)
@@ -741,7 +740,6 @@ def stillbirth_denominator_words(denominator: str) -> str:
 
 
 CRUDE_NOTE = CRUDE_RATES_NOTE
-ALL_METRIC_IDS = tuple(metric.id for metric in METRICS)
 
 
 def metric_choices(*, stillbirth_denominator: str | None = None) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from datetime import date
 
 from perinatal.core.charts import Chart, LinePoint, line_chart, spc_chart
 from perinatal.dashboard.metrics.definitions import MetricDefinition
-from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_OUTCOME
+from perinatal.dashboard.metrics.periods import PERIOD_OUTCOME
 from perinatal.dashboard.metrics.rows import MetricRow
 from perinatal.surveillance.stats.spc import (
     MINIMUM_SEGMENT_POINTS,
@@ -30,7 +30,6 @@ from .periods import last_day_of_month
 from .wording import DECIMALS, axis_label, count_labels, improvement_of, value_bounds
 
 SPC_TOO_FEW_POINTS = "There are not enough periods with data for an SPC chart (it needs at least 2)."
-SPC_NOT_FOR_COUNTS = "No SPC chart: this measure is a count shown for context."
 
 
 @dataclass(frozen=True)
@@ -146,10 +145,3 @@ def series_charts(
     return SeriesCharts(series=series, line=line, spc=spc, spc_chart=chart,
                         spc_missing=None if chart is not None else SPC_TOO_FEW_POINTS)
 
-
-def period_kind_words(definition: MetricDefinition) -> str:
-    if definition.period_kind == PERIOD_FORTNIGHT:
-        return "fortnightly"
-    if definition.period_kind == PERIOD_OUTCOME:
-        return "monthly"
-    return "yearly (one survey a year)"

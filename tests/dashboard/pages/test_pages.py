@@ -293,3 +293,12 @@ def test_pages_make_few_queries(national_user, django_assert_max_num_queries, na
     national_user.get(reverse(name, args=args))  # warm the session and caches
     with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
         assert national_user.get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "args"), [
+    ("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
+])
+def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatch, name, args):
+    monkeypatch.setattr(selectors, "data_span", lambda: None)
+    page = national_user.get(reverse(name, args=args)).content.decode()
+    assert "No births data has been loaded yet" in page
