@@ -28,6 +28,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 assets: node_modules/.installed
 
+run: export SERVICE_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/perinatal setup --demo --print-sign-ins
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops the server and the background worker)"
