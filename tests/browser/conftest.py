@@ -46,14 +46,13 @@ class Service:
         from base64 import b32encode
 
         secret = b32encode(bytes.fromhex(demo_totp_key(email))).decode()
-        step = int(time.time() // 30)
         last = self.used_steps.get(email)
+        step = int(time.time() // 30)
         if last is not None and step <= last:
-            if last + 1 - step <= 1:
-                step = last + 1  # django-otp accepts one step ahead
-            else:
-                time.sleep(30)
-                step = int(time.time() // 30)
+            step = last + 1
+            # django-otp accepts a code at most one step ahead of the clock: wait until then.
+            while step > int(time.time() // 30) + 1:
+                time.sleep(max(0.2, (step - 1) * 30 - time.time() + 0.2))
         self.used_steps[email] = step
         return totp(secret, at=step * 30)
 
