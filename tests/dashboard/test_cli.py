@@ -76,6 +76,13 @@ def test_import_error_lines_are_printed(tmp_path):
     assert "  line 2, column site_code: site 'R0A01' is registered under trust R0A, not RJ1" in text
 
 
+@pytest.mark.django_db
+def test_import_can_show_its_progress(tmp_path):
+    path = write_records(tmp_path / "births.csv", "births", [birth("PR-1"), birth("PR-2")])
+    out, _ = _call("import", "births", str(path), "--progress")
+    assert "  100% checked (2 rows)\n" in out and "  100% loaded (2 rows)\n" in out
+
+
 def test_import_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="is not a file"):
         _call("import", "births", str(tmp_path / "missing.csv"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from django.db import connection
@@ -199,6 +199,28 @@ def tally_inductions(
 
 
 # --- Metrics 4–7: date ranges on born_on ---------------------------------------------------
+def _days_cte(periods: Sequence[Bounds]) -> tuple[str, list]:
+    """Each day of the periods with its period's index, as a table `d`: an equality join on
+    born_on, which both databases run as a hash or index lookup (a range join against the
+    periods made PostgreSQL compare every birth with every period)."""
+    params: list = []
+    for b in periods:
+        day = b.first_day
+        while day <= b.last_day:
+            params += [day, b.index]
+            day += timedelta(days=1)
+    rows = ", ".join(["(%s, %s)"] * (len(params) // 2))
+    return f"d(day, idx) AS (VALUES {rows})", params
+
+
+def _born_between(periods: Sequence[Bounds]) -> tuple[str, list]:
+    """The whole range as a filter too, on PostgreSQL, which then scans only those births;
+    SQLite would use it instead of the equality with d.day, so it gets none."""
+    if connection.vendor != "postgresql":
+        return "1 = 1", []
+    return "born_on >= %s AND born_on <= %s", [periods[0].first_day, periods[-1].last_day]
+
+
 def tally_births(
     *, periods: Sequence[Bounds], stillbirth_denominator: str, trust_ids: Collection[int] | None
 ) -> Tallies:
@@ -206,7 +228,8 @@ def tally_births(
     tallies: Tallies = {}
     if not periods:
         return tallies
-    cte, params = _periods_cte(periods)
+    cte, params = _days_cte(periods)
+    range_filter, range_params = _born_between(periods)
     trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
     included = (f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
                 f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))")
@@ -214,7 +237,7 @@ def tally_births(
                              else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')")
     sql = f"""
         WITH {cte}
-        SELECT f.idx, trust_id,
+        SELECT d.idx, trust_id,
             SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_STILLBIRTH}' THEN 1 ELSE 0 END),
             SUM(CASE WHEN {included} AND {stillbirth_population} THEN 1 ELSE 0 END),
             SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' AND neonatal_death_day IS NOT NULL
@@ -222,11 +245,11 @@ def tally_births(
             SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' THEN 1 ELSE 0 END),
             COUNT(DISTINCT CASE WHEN blood_loss_ml >= {r.PPH_BLOOD_LOSS_ML} THEN mother_id END),
             COUNT(DISTINCT mother_id)
-        FROM f JOIN {_table(BirthRecord)} ON born_on >= f.first_day AND born_on <= f.last_day
-        WHERE 1 = 1{trust_filter}
-        GROUP BY f.idx, trust_id
+        FROM {_table(BirthRecord)} JOIN d ON born_on = d.day
+        WHERE {range_filter}{trust_filter}
+        GROUP BY d.idx, trust_id
     """
-    params += trust_params
+    params += [*range_params, *trust_params]
     for idx, trust, stillbirths, births, deaths, live, haemorrhages, mothers in _fetch(sql, params):
         _count(tallies, "stillbirth_rate", idx, trust, stillbirths, births)
         _count(tallies, "neonatal_mortality_rate", idx, trust, deaths, live)
@@ -239,7 +262,8 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
     tallies: Tallies = {}
     if not periods:
         return tallies
-    cte, params = _periods_cte(periods)
+    cte, params = _days_cte(periods)
+    range_filter, range_params = _born_between(periods)
     trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
     every_one = " AND ".join(
         f"(NOT ({r.opc_eligible_sql(c.key)}) OR ({r.OPC_MET_SQL[c.key]}))" for c in OPC_COMPONENTS
@@ -251,12 +275,13 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
                     f"SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END)"]
     sql = f"""
         WITH {cte}
-        SELECT f.idx, trust_id, {', '.join(columns)}
-        FROM f JOIN {_table(NeonatalCareRecord)} ON born_on >= f.first_day AND born_on <= f.last_day
-        WHERE gestation_days IS NOT NULL AND gestation_days < {r.OPC_GESTATION_BELOW}{trust_filter}
-        GROUP BY f.idx, trust_id
+        SELECT d.idx, trust_id, {', '.join(columns)}
+        FROM {_table(NeonatalCareRecord)} JOIN d ON born_on = d.day
+        WHERE {range_filter} AND gestation_days IS NOT NULL
+            AND gestation_days < {r.OPC_GESTATION_BELOW}{trust_filter}
+        GROUP BY d.idx, trust_id
     """
-    params += trust_params
+    params += [*range_params, *trust_params]
     for idx, trust, met_all, babies, *components in _fetch(sql, params):
         _count(tallies, "optimal_perinatal_care", idx, trust, met_all, babies)
         for position, c in enumerate(OPC_COMPONENTS):

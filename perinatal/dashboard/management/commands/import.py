@@ -52,12 +52,12 @@ class Command(BaseCommand):
         sys.exit(EXIT_REFUSED)
 
     def _printer(self):
-        shown = [-1]
+        shown: set[tuple[str, int]] = set()
 
         def report(update: ImportProgress) -> None:
             percent = int(update.fraction * 100)
-            if percent // 10 != shown[0]:
-                shown[0] = percent // 10
+            if (update.phase, percent // 10) not in shown:
+                shown.add((update.phase, percent // 10))
                 verb = "checked" if update.phase == PHASE_CHECKING else "loaded"
                 self.stdout.write(f"  {percent}% {verb} ({update.rows_done} rows)")
 
