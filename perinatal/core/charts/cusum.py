@@ -26,6 +26,7 @@ from perinatal.surveillance.stats.moss import LEVEL_1, LEVEL_2, ExcessEventsDay
 
 from . import palette
 from .frame import (
+    finish_chart,
     DIVIDER_DASH,
     SHAPE_CIRCLE,
     SHAPE_SQUARE,
@@ -322,17 +323,10 @@ def moss_cusum_chart(
                 line_swatch(colour=palette.AXIS, dash=DIVIDER_DASH, width=1.5),
             )
         )
-    svg = document(
-        chart_id=identifier,
-        title=full_title,
-        description=description,
-        body=body,
-        legend_items=legend_items,
-        notes=notes,
-        content_bottom=area.bottom + 44,
-        class_="chart-moss",
+    return finish_chart(
+        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
+        notes=notes, area=area, table=table, class_="chart-moss",
     )
-    return Chart(svg=svg, table=table, title=full_title, description=description, notes=tuple(notes))
 
 
 def _cusum_description(rows: Sequence[MossChartMonth], full_title: str, decimals: int) -> str:
@@ -484,17 +478,10 @@ def excess_events_chart(
         LegendItem("Day with a death", marker_swatch(shape=SHAPE_CIRCLE, colours=palette.LEVEL_1, size=4)),
         LegendItem("As expected (no excess)", line_swatch(colour=palette.AXIS, width=1.5)),
     ]
-    svg = document(
-        chart_id=identifier,
-        title=full_title,
-        description=description,
-        body=body,
-        legend_items=legend_items,
-        notes=notes,
-        content_bottom=area.bottom + 44,
-        class_="chart-excess",
+    return finish_chart(
+        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
+        notes=notes, area=area, table=table, class_="chart-excess",
     )
-    return Chart(svg=svg, table=table, title=full_title, description=description, notes=tuple(notes))
 
 
 def _excess_description(days: Sequence[ExcessEventsDay], full_title: str, decimals: int) -> str:

@@ -546,3 +546,21 @@ def document(
         font_size=palette.FONT_SIZE,
     )
     return render(root)
+
+
+def finish_chart(
+    *, chart_id: str, title: str, description: str, body: Sequence[Element], legend_items: Sequence[LegendItem],
+    notes: list[str], area: PlotArea, table, class_: str,
+) -> Chart:
+    """Wrap a plotted body in the accessible SVG document and return the Chart with its table."""
+    svg = document(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        body=body,
+        legend_items=legend_items,
+        notes=notes,
+        content_bottom=area.bottom + 44,
+        class_=class_,
+    )
+    return Chart(svg=svg, table=table, title=title, description=description, notes=tuple(notes))

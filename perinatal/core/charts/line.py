@@ -18,6 +18,7 @@ from typing import Protocol
 
 from . import palette
 from .frame import (
+    finish_chart,
     SHAPE_CIRCLE,
     TARGET_DASH,
     Chart,
@@ -29,7 +30,6 @@ from .frame import (
     clip,
     date_axis,
     divider,
-    document,
     line_labels,
     line_swatch,
     marker,
@@ -337,17 +337,10 @@ def line_chart(
     description = _describe(full_title, rows, labels, with_values, monthly, decimals, target)
     table = _table(full_title, rows, labels, value_label, numerator_label, denominator_label, decimals)
     identifier = chart_identifier(chart_id, "line", full_title, description, table.rows)
-    svg = document(
-        chart_id=identifier,
-        title=full_title,
-        description=description,
-        body=body,
-        legend_items=legend_items,
-        notes=notes,
-        content_bottom=area.bottom + 44,
-        class_="chart-line",
+    return finish_chart(
+        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
+        notes=notes, area=area, table=table, class_="chart-line",
     )
-    return Chart(svg=svg, table=table, title=full_title, description=description, notes=tuple(notes))
 
 
 def _breaks(rows: Sequence[_Row], xs: Sequence[float], area: PlotArea) -> list[Element]:
