@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -214,3 +216,18 @@ def create_backup_codes(*, user: User, count: int = 5) -> list[str]:
     for code in codes:
         StaticToken.objects.create(device=device, token=code)
     return codes
+
+
+def second_factor_wait_seconds(*, user: User) -> int:
+    """Seconds before the user's authenticator may be tried again (0: now).
+
+    django-otp doubles the wait after each wrong code to stop guessing; while it waits,
+    even the right code is refused, so the page must say "wait", not "wrong code".
+    """
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            # django-otp times its throttle by the real clock, not the service clock.
+            waits.append((details["locked_until"] - timezone.now()).total_seconds())
+    return max(0, math.ceil(max(waits, default=0)))

@@ -73,8 +73,15 @@ def verify(request):
         return redirect("accounts:sign_in")
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = services.second_factor_wait_seconds(user=user)
         device = match_token(user, form.cleaned_data["code"])
-        if device is None:
+        if device is None and wait:
+            audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Security code refused while waiting after a wrong one",
+                         request=request, actor=user)
+            # The code may be right but too soon, or simply wrong: say both, and how long to wait.
+            form.add_error("code", "The security code is wrong, or came too soon after a wrong one. "
+                                   f"Wait {wait} {'second' if wait == 1 else 'seconds'}, then enter the code your authenticator app shows")
+        elif device is None:
             audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Wrong or expired security code", request=request, actor=user)
             form.add_error("code", "The security code is wrong or has expired. Enter the code your authenticator app shows now")
         else:

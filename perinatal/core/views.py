@@ -12,6 +12,7 @@ from perinatal.accounts.roles import Role
 from perinatal.core.models import AuditEvent
 from perinatal.core.permissions import require_role
 from perinatal.core.scoping import AUTHORISE_USERS, READ_AUDIT, scope_for
+from perinatal.core.selectors import AuditFilter, audit_record_types, filtered_audit_events
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import onboarding_for
 
@@ -34,9 +35,13 @@ def audit_trail(request):
     scope = scope_for(request)
     events = scope.restrict(AuditEvent.objects.select_related("organisation", "actor_organisation"),
                             trust_field="organisation", purpose=READ_AUDIT)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.jinja", {"page_title": "Audit trail", "page": page,
-                                                "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN)})
+    audit_filter = AuditFilter.from_query(request.GET)
+    page = Paginator(filtered_audit_events(events, audit_filter=audit_filter), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.jinja", {
+        "page_title": "Audit trail", "page": page, "filter": audit_filter,
+        "action_choices": AuditEvent.Action.choices, "record_types": audit_record_types(events),
+        "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN),
+    })
 
 
 def accessibility(request):

@@ -1,6 +1,7 @@
 """Signing in with a password and a second factor; lockout; sessions."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -79,7 +80,7 @@ def test_backup_code_works_once(client):
     client.post(reverse("accounts:sign_out"))
     client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
     response = client.post(reverse("accounts:verify"), {"code": demo_backup_code(HOM)})
-    assert response.status_code == 200 and "wrong or has expired" in response.content.decode()
+    assert response.status_code == 200 and "The security code is wrong" in response.content.decode()
     del user
 
 
@@ -116,3 +117,19 @@ def test_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+def test_right_code_too_soon_after_a_wrong_one_says_wait_not_wrong(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30  # long enough that the test cannot outrun it
+    user = User.objects.get(email=HOM)
+    client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:verify"), {"code": code_for(user, offset_steps=-20)})
+    response = client.post(reverse("accounts:verify"), {"code": code_for(user)})
+    page = response.content.decode()
+    assert "<title>Error:" in page and "came too soon after a wrong one. Wait 30 seconds, then enter the code" in page
+    assert client.get("/").status_code == 302
+    # Once the wait is over, the right code signs in.
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device.throttling_failure_timestamp -= timedelta(seconds=31)
+    device.save()
+    assert client.post(reverse("accounts:verify"), {"code": code_for(user)}).status_code == 302

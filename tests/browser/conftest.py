@@ -102,6 +102,9 @@ def page(browser):
 
 def assert_accessible(page, *, context: str = "") -> None:
     """Run axe (WCAG 2.2 A and AA) on the current page and fail on any violation."""
+    # A click that navigates returns once the new page has started loading; axe must
+    # see the whole of it, not the old page or half of the new one.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)

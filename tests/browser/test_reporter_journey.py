@@ -68,7 +68,7 @@ def test_reporter_notifies_a_term_intrapartum_stillbirth_and_follows_it_to_mnsi(
     # A page with an error first: the error summary, the Error: title, the field named.
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_title(re.compile("^Error: When was the baby born?"))
-    assert page.locator(".nhsuk-error-summary").get_by_text("Enter the date the baby was born").is_visible()
+    expect(page.locator(".nhsuk-error-summary").get_by_text("Enter the date the baby was born")).to_be_visible()
     assert_accessible(page, context="born at, with errors")
     page.get_by_label("Day").fill(str(born.day))
     page.get_by_label("Month").fill(str(born.month))
@@ -97,15 +97,15 @@ def test_reporter_notifies_a_term_intrapartum_stillbirth_and_follows_it_to_mnsi(
     _continue(page, "linked notification")
 
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
-    assert page.get_by_text("38+2 weeks (sure)").is_visible()
+    expect(page.get_by_text("38+2 weeks (sure)")).to_be_visible()
     assert_accessible(page, context="check answers")
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_text("This notification will go to MBRRACE-UK and MNSI.")).to_be_visible()
-    assert page.get_by_role("heading", name="MBRRACE-UK", exact=True).is_visible()
-    assert page.get_by_role("heading", name="MNSI", exact=True).is_visible()
-    assert page.get_by_text(re.compile("not born alive at 38\\+2 weeks.*a stillbirth")).first.is_visible()
-    assert page.get_by_text(re.compile("an intrapartum stillbirth")).first.is_visible()
+    expect(page.get_by_role("heading", name="MBRRACE-UK", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="MNSI", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile("not born alive at 38\\+2 weeks.*a stillbirth")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("an intrapartum stillbirth")).first).to_be_visible()
     assert_accessible(page, context="where this will go")
     page.get_by_role("button", name="Submit notification").click()
 
@@ -218,7 +218,7 @@ def test_every_other_kind_of_page_passes_axe(page, service):
 
     # Your drafts, and deleting one.
     page.goto(service.url("/notifications/new/"))
-    assert page.get_by_role("cell", name="A stillbirth or late fetal loss").is_visible()
+    expect(page.get_by_role("cell", name="A stillbirth or late fetal loss")).to_be_visible()
     assert_accessible(page, context="drafts list")
     page.get_by_role("link", name=re.compile("^Delete")).first.click()
     assert_accessible(page, context="delete draft")
@@ -313,7 +313,7 @@ def test_a_trust_not_yet_live_sees_the_onboarding_gate(page, service):
     sign_in(page, service, NOT_LIVE_REPORTER)
     page.get_by_role("link", name="Notify an event").click()
     expect(page.get_by_role("heading", name=re.compile("cannot submit notifications yet"))).to_be_visible()
-    assert page.get_by_text(re.compile("Phase 6 \\(demo\\)")).is_visible()
-    assert page.get_by_text(re.compile("keep notifying events through the existing portals")).is_visible()
+    expect(page.get_by_text(re.compile("Phase 6 \\(demo\\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile("keep notifying events through the existing portals"))).to_be_visible()
     assert page.get_by_role("button", name="Start a notification").count() == 0
     assert_accessible(page, context="onboarding gate")
