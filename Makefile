@@ -31,9 +31,10 @@ assets: node_modules/.installed
 run: export SERVICE_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/perinatal setup --demo --print-sign-ins
-	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops the server and the background worker)"
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops the server, the background worker and the scheduler)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/perinatal db_worker --queue-name '*' --interval 1 >var/worker.log 2>&1 & \
+	  $(BIN)/perinatal scheduler >var/scheduler.log 2>&1 & \
 	  $(BIN)/perinatal runserver --noreload $(HOST):$(PORT)
 
 test: install

@@ -184,6 +184,13 @@ TASKS = {
     }
 }
 
+# Daily jobs, queued once per day by `perinatal scheduler` (perinatal.core.schedule).
+PERINATAL_DAILY_JOBS = [
+    {"name": "moss-nightly", "at": os.environ.get("MOSS_NIGHTLY_AT", "02:15"),
+     "task": "perinatal.surveillance.tasks.run_moss_task", "kwargs": {"trigger": "nightly"},
+     "description": "MOSS over the births data (surveillance.md §1.4)."},
+]
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False

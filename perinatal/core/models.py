@@ -37,3 +37,24 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["organisation", "-at"])]
+
+
+class ScheduledJobRun(models.Model):
+    """One occurrence of a daily job, claimed by the scheduler that queued it.
+
+    The unique (job, occurrence) pair is the lock: a second scheduler, or the same one
+    restarted, cannot queue the same night's run again.
+    """
+
+    job = models.CharField(max_length=60)
+    occurrence = models.DateField(help_text="The day whose run this is (Europe/London).")
+    queued_at = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True, help_text="The django-tasks result id of the queued task.")
+    queued_by = models.CharField(max_length=200, blank=True, help_text="Host and process that claimed it.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "occurrence"], name="one_run_per_job_occurrence")]
+        ordering = ["-occurrence", "job"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.occurrence}"

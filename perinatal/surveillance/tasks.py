@@ -1,9 +1,9 @@
 """Background MOSS runs (django-tasks, database backend; the worker is `perinatal db_worker`).
 
 MOSS runs after every births import (the dashboard's after-import hook enqueues
-:data:`run_moss_task`) and nightly. Nightly scheduling is the host's job, because django-tasks
-has no scheduler: a cron entry or systemd timer calls ``perinatal run-moss --trigger nightly``
-(see :mod:`perinatal.surveillance.management.commands.run_moss`).
+:data:`run_moss_task`) and nightly: django-tasks has no scheduler, so ``perinatal scheduler``
+(started by ``make run``; see :mod:`perinatal.core.schedule`) queues this task once a night,
+as the ``moss-nightly`` job of ``PERINATAL_DAILY_JOBS``.
 """
 
 from __future__ import annotations

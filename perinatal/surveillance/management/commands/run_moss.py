@@ -3,12 +3,13 @@
 Run MOSS over the platform's births data now: store the results, record new signals, open
 critical safety checks and tell the trusts' contacts (spec surveillance.md §1.4).
 
-Nightly: django-tasks has no scheduler, so let the host run this every night, e.g. cron
+Nightly runs need nothing from the host: ``perinatal scheduler`` (started by ``make run``,
+and one per deployment in production) queues the same run as a background task every night
+at 02:15 Europe/London. A host that prefers cron may instead call, e.g.
 
     15 2 * * *  cd /srv/perinatal && DATABASE_URL=... .venv/bin/perinatal run-moss --trigger nightly
 
-or a systemd timer (OnCalendar=*-*-* 02:15:00) whose service runs the same command. A run
-that finds the data unchanged since the last one records itself and changes nothing else.
+A run that finds the data unchanged since the last one records itself and changes nothing else.
 
 ``--export-inputs DIR`` also writes the counts the run read as NHS England's MOSS input files
 (events.csv, births.csv, reference_rates.csv, sites.csv), so that an analyst can run
