@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from perinatal.notifications.journey.forms import DatePartsField
-from perinatal.surveillance.models import ReviewArea
+from perinatal.surveillance.models import ReviewArea, SafetyCheckActionUpdate
 
 FINDINGS_HINTS = {
     ReviewArea.CASES: "The deaths behind the signal: what the case reviews found, and anything in common between them.",
@@ -62,3 +62,39 @@ class CompleteForm(forms.Form):
         error_messages={"required": "Enter a summary of the safety check's conclusions",
                         "max_length": "The summary must be 10,000 characters or fewer"},
     )
+
+
+class ActionUpdateForm(forms.Form):
+    """Mark an action done, note its progress, or open it again (the service checks the note is there)."""
+
+    status = forms.ChoiceField(
+        choices=[], widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the action is done or still open",
+                        "invalid_choice": "Select whether the action is done or still open"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea, max_length=1_000, required=False,
+        error_messages={"max_length": "The note must be 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, is_done: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_done = is_done
+        # The wording follows where the action is now: "still open" reads wrongly for a done action.
+        open_label = "Open again (it was marked done, but is not finished)" if is_done else "Still open: record progress"
+        self.fields["status"].choices = [
+            (SafetyCheckActionUpdate.Status.DONE.value, "Done"),
+            (SafetyCheckActionUpdate.Status.OPEN.value, open_label),
+        ]
+
+    def clean(self):
+        # Both errors at once when both are missing; the service refuses an empty note too.
+        from perinatal.surveillance.services import note_needed
+
+        cleaned = super().clean()
+        if not (cleaned.get("note") or "").strip() and "note" not in self.errors:
+            status = cleaned.get("status")
+            message = (note_needed(status=status, was_done=self.is_done) if status
+                       else "Enter what was done, or the progress so far")
+            self.add_error("note", message)
+        return cleaned

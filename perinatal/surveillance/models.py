@@ -205,6 +205,28 @@ class SafetyCheckAction(AppendOnly):
         ordering = ["safety_check_id", "due_on", "id"]
 
 
+class SafetyCheckActionUpdate(AppendOnly):
+    """A step in an action's life: marked done, or a note of progress; the latest row is its status.
+
+    The action row itself is never edited. An action can be updated after its check is
+    completed: actions go on the trust's action plan and outlive the 8-working-day check (ADR 0013).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    action = models.ForeignKey(SafetyCheckAction, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.CharField(max_length=1000, help_text="What was done, or the progress so far.")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200, help_text="Who, kept if the account is later removed.")
+
+    class Meta:
+        ordering = ["action_id", "at", "id"]
+
+
 class Signal(models.Model):
     """A (site, month, level) at level 1 or 2 under one method, recorded the first time a run saw it."""
 

@@ -21,7 +21,13 @@ from perinatal.surveillance.analyst_files import (
     AnalystOutput,
     format_csv,
 )
-from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SiteMonthResult
+from perinatal.surveillance.models import (
+    CriticalSafetyCheck,
+    ReviewArea,
+    SafetyCheckAction,
+    SafetyCheckActionUpdate,
+    SiteMonthResult,
+)
 from perinatal.surveillance.stats.funnel import FunnelPlot
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss import MonthRate, MossRow, excess_events
@@ -199,3 +205,84 @@ class AreaFindings:
 
 def areas_with_findings(latest: dict[str, object]) -> list[AreaFindings]:
     return [AreaFindings(area=area.value, label=area.label, finding=latest.get(area.value)) for area in ReviewArea]
+
+
+# --- a check's actions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """An action as the check page shows it: its current status, whether overdue, and its history."""
+
+    action: SafetyCheckAction
+    number: int
+    updates: tuple  # SafetyCheckActionUpdate rows, oldest first
+    overdue: bool
+
+    @property
+    def latest(self) -> SafetyCheckActionUpdate | None:
+        return self.updates[-1] if self.updates else None
+
+    @property
+    def is_done(self) -> bool:
+        return self.latest is not None and self.latest.status == SafetyCheckActionUpdate.Status.DONE
+
+    @property
+    def history(self) -> list[tuple[SafetyCheckActionUpdate, str]]:
+        """Each update with what it did: marked done, progress noted, opened again, noted again as done."""
+        entries = []
+        was_done = False
+        for update in self.updates:
+            done = update.status == SafetyCheckActionUpdate.Status.DONE
+            if done:
+                words = "noted again as done" if was_done else "marked done"
+            else:
+                words = "opened again" if was_done else "progress noted"
+            entries.append((update, words))
+            was_done = done
+        return entries
+
+    @property
+    def status(self) -> CheckStatus:
+        if self.is_done:
+            return CheckStatus("Done", "nhsuk-tag--green")
+        if self.overdue:
+            return CheckStatus("Overdue", "nhsuk-tag--red")
+        return CheckStatus("Open", "nhsuk-tag--blue")
+
+
+def action_states(actions: list[SafetyCheckAction], *, today: date) -> list[ActionState]:
+    """Actions (from ``selectors.actions_with_updates``) numbered in the order they were added.
+
+    Overdue: not done and its due date has passed (the due date itself is still in time, as for checks).
+    """
+    states = []
+    for number, action in enumerate(actions, start=1):
+        updates = tuple(sorted(action.updates.all(), key=lambda update: (update.at, update.id)))
+        done = bool(updates) and updates[-1].status == SafetyCheckActionUpdate.Status.DONE
+        states.append(ActionState(action=action, number=number, updates=updates, overdue=not done and today > action.due_on))
+    return states
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    total: int
+    open: int
+    overdue: int
+
+    @property
+    def words(self) -> str:
+        if not self.total:
+            return "No actions"
+        parts = [f"{self.open} of {self.total} open" if self.open else f"All {self.total} done"]
+        if self.overdue:
+            parts.append(f"{self.overdue} overdue")
+        return ", ".join(parts)
+
+
+def action_counts(states: list[ActionState]) -> ActionCounts:
+    return ActionCounts(
+        total=len(states),
+        open=sum(1 for state in states if not state.is_done),
+        overdue=sum(1 for state in states if state.overdue),
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Substr, TruncMonth
 
 from perinatal.core import clock
@@ -22,7 +22,14 @@ from perinatal.dashboard.datasets.schema import OUTCOME_LIVE, OUTCOME_STILLBIRTH
 from perinatal.dashboard.models import BirthRecord
 from perinatal.organisations.models import Organisation, Site, SiteOwnership
 from perinatal.surveillance.calculation import SiteMonthCounts
-from perinatal.surveillance.models import CriticalSafetyCheck, MossRun, Signal, SiteMonthResult
+from perinatal.surveillance.models import (
+    CriticalSafetyCheck,
+    MossRun,
+    SafetyCheckAction,
+    SafetyCheckActionUpdate,
+    Signal,
+    SiteMonthResult,
+)
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss_design import METHOD
 
@@ -256,6 +263,28 @@ def latest_findings(check: CriticalSafetyCheck) -> dict[str, object]:
     for finding in check.findings.select_related("recorded_by").order_by("recorded_at", "id"):
         latest[finding.area] = finding
     return latest
+
+
+def latest_action_update(action: SafetyCheckAction) -> SafetyCheckActionUpdate | None:
+    """The action's current status is its latest update's (an action with none is open)."""
+    return action.updates.order_by("-at", "-id").first()
+
+
+def actions_with_updates(check: CriticalSafetyCheck) -> list[SafetyCheckAction]:
+    """The check's actions in the order they were added, each with ``updates`` oldest first (two queries)."""
+    updates = Prefetch("updates", queryset=SafetyCheckActionUpdate.objects.select_related("actor").order_by("at", "id"))
+    return list(check.actions.select_related("recorded_by").prefetch_related(updates).order_by("recorded_at", "id"))
+
+
+def is_done(action: SafetyCheckAction) -> bool:
+    """Done when the latest update says so (reads prefetched ``updates`` when present)."""
+    updates = list(action.updates.all())
+    latest = max(updates, key=lambda update: (update.at, update.id), default=None)
+    return latest is not None and latest.status == SafetyCheckActionUpdate.Status.DONE
+
+
+def open_actions(check: CriticalSafetyCheck) -> list[SafetyCheckAction]:
+    return [action for action in actions_with_updates(check) if not is_done(action)]
 
 
 # --- notified deaths (record-level: scoped by the reporting trust) --------------------------------

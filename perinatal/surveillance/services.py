@@ -29,6 +29,7 @@ from perinatal.surveillance.models import (
     MossRun,
     ReviewArea,
     SafetyCheckAction,
+    SafetyCheckActionUpdate,
     SafetyCheckFinding,
     SafetyCheckStatusRecord,
     Signal,
@@ -411,6 +412,48 @@ def add_action(*, check: CriticalSafetyCheck, description: str, owner: str, due_
     return action
 
 
+ACTION_NOTE_MAX_LENGTH = 1000
+
+
+def note_needed(*, status: str, was_done: bool) -> str:
+    """The error for an update without a note, worded for what the update does."""
+    if status == SafetyCheckActionUpdate.Status.DONE:
+        return "Enter what was done to complete the action"
+    if was_done:
+        return "Enter why the action is open again"
+    return "Enter the progress on the action so far"
+
+
+@transaction.atomic
+def update_action(*, action: SafetyCheckAction, status: str, note: str, by: User, request=None) -> SafetyCheckActionUpdate:
+    """Mark an action done, note its progress, or open it again: a new row, never an edit.
+
+    Allowed after the check is completed (not ``_require_open``): actions go on the trust's
+    action plan and outlive the 8-working-day check (ADR 0013). Every update needs a note,
+    because "done" without what was done is no evidence for the action plan.
+    """
+    check = _lock(action.safety_check)  # one update of a check's actions at a time
+    if status not in SafetyCheckActionUpdate.Status.values:
+        raise SafetyCheckRefused("status", "Select whether the action is done or still open")
+    latest = selectors.latest_action_update(action)
+    was_done = latest is not None and latest.status == SafetyCheckActionUpdate.Status.DONE
+    note = (note or "").strip()
+    if not note:
+        raise SafetyCheckRefused("note", note_needed(status=status, was_done=was_done))
+    if len(note) > ACTION_NOTE_MAX_LENGTH:
+        raise SafetyCheckRefused("note", f"The note must be {ACTION_NOTE_MAX_LENGTH:,} characters or fewer")
+    update = SafetyCheckActionUpdate.objects.create(
+        action=action, status=status, note=note, at=clock.now(), actor=by, actor_label=by.email,
+    )
+    if status == SafetyCheckActionUpdate.Status.DONE:
+        what = "noted again as done" if was_done else "marked done"
+    else:
+        what = "opened again" if was_done else "progress noted"
+    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
+                 summary=f"Safety check {check.reference}: action {action.pk} {what}", request=request, actor=by)
+    return update
+
+
 def missing_areas(check: CriticalSafetyCheck) -> list[str]:
     recorded = set(check.findings.values_list("area", flat=True))
     return [area.label for area in ReviewArea if area.value not in recorded]
@@ -434,9 +477,14 @@ def complete_check(*, check: CriticalSafetyCheck, summary: str, by: User, reques
     check.completion_summary = summary
     check.save(update_fields=["status", "completed_at", "completed_by", "completion_summary"])
     late = check.was_completed_late()
+    # Open actions do not block completion: they carry on in the trust's action plan (ADR 0013).
+    still_open = len(selectors.open_actions(check))
+    note = "completed after its due date" if late else "completed by its due date"
+    if still_open:
+        note += f"; {still_open} action{'s' if still_open != 1 else ''} still open"
     SafetyCheckStatusRecord.objects.create(
         safety_check=check, status=CriticalSafetyCheck.Status.COMPLETED, at=now, actor=by, actor_label=by.email,
-        note="completed after its due date" if late else "completed by its due date",
+        note=note,
     )
     audit.record(action=audit.Action.DECIDE, obj=check, organisation=check.trust,
                  summary=f"Safety check {check.reference} completed" + (" after its due date" if late else ""),

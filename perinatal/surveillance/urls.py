@@ -14,5 +14,6 @@ urlpatterns = [
     path("signals/checks/<int:pk>/owner/", views.check_owner, name="check_owner"),
     path("signals/checks/<int:pk>/findings/<str:area>/", views.check_finding, name="check_finding"),
     path("signals/checks/<int:pk>/actions/new/", views.check_action, name="check_action"),
+    path("signals/checks/<int:pk>/actions/<int:action_pk>/", views.check_action_update, name="check_action_update"),
     path("signals/checks/<int:pk>/complete/", views.check_complete, name="check_complete"),
 ]

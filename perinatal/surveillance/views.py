@@ -19,8 +19,15 @@ from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
 from perinatal.surveillance import presenters, selectors, services
 from perinatal.surveillance.analyst_files import format_number
-from perinatal.surveillance.forms import FINDINGS_HINTS, ActionForm, CompleteForm, FindingForm, OwnerForm
-from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea
+from perinatal.surveillance.forms import (
+    FINDINGS_HINTS,
+    ActionForm,
+    ActionUpdateForm,
+    CompleteForm,
+    FindingForm,
+    OwnerForm,
+)
+from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SafetyCheckAction
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss import SKIP_TOO_FEW_BIRTHS
 
@@ -153,14 +160,18 @@ def safety_check(request, pk: int):
     audit.record(action=audit.Action.VIEW, obj=check, organisation=check.trust, request=request,
                  summary=f"Safety check {check.reference} viewed")
     latest = selectors.latest_findings(check)
+    actions = presenters.action_states(selectors.actions_with_updates(check), today=today)
+    can_record = _can_record(request, check)
     return render(request, "surveillance/check.jinja", {
         "page_title": f"Critical safety check {check.reference}", "check": check, "today": today,
         "back_link": {"href": reverse("surveillance:site", kwargs={"code": check.site.code}), "text": f"Back to {check.site.code}"},
         "status": presenters.check_status(check, today=today), "due": presenters.due_words(check, today=today),
-        "can_record": _can_record(request, check) and check.is_open,
+        "can_record": can_record and check.is_open,
+        # Actions outlive the check: the trust keeps updating them after completion (ADR 0013).
+        "can_update_actions": can_record,
         "areas": presenters.areas_with_findings(latest),
         "missing_areas": services.missing_areas(check),
-        "actions": check.actions.select_related("recorded_by"),
+        "actions": actions, "action_counts": presenters.action_counts(actions),
         "signals": check.signals.order_by("month", "level"),
         "history": check.status_records.select_related("actor"),
         "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
@@ -239,6 +250,26 @@ def check_action(request, pk: int):
     })
 
 
+def check_action_update(request, pk: int, action_pk: int):
+    """Mark an action done, note progress or open it again; also after the check is completed."""
+    check = _editable_check(request, pk)
+    action = get_object_or_404(SafetyCheckAction, pk=action_pk, safety_check=check)
+    (state,) = [s for s in presenters.action_states(selectors.actions_with_updates(check), today=clock.today())
+                if s.action.pk == action.pk]
+    form = ActionUpdateForm(request.POST or None, is_done=state.is_done)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(form, lambda: services.update_action(action=action, status=data["status"], note=data["note"],
+                                                         by=request.user, request=request)):
+            done = data["status"] == "done"
+            messages.success(request, f"Action {state.number} {'marked done' if done else 'updated'}.")
+            return redirect(reverse("surveillance:check", kwargs={"pk": check.pk}) + f"#action-{state.number}")
+    return render(request, "surveillance/action_update.jinja", {
+        "page_title": f"Update action {state.number}", "check": check, "form": form, "state": state,
+        "today": clock.today(), "back_link": _back(check),
+    })
+
+
 def check_complete(request, pk: int):
     check = _editable_check(request, pk)
     if not check.is_open:
@@ -252,4 +283,6 @@ def check_complete(request, pk: int):
     return render(request, "surveillance/complete.jinja", {
         "page_title": f"Complete safety check {check.reference}", "check": check, "form": form, "back_link": _back(check),
         "missing_areas": services.missing_areas(check), "today": clock.today(),
+        "action_counts": presenters.action_counts(
+            presenters.action_states(selectors.actions_with_updates(check), today=clock.today())),
     })

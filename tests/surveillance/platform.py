@@ -22,6 +22,7 @@ from perinatal.surveillance.models import (
     CriticalSafetyCheck,
     MossRun,
     SafetyCheckAction,
+    SafetyCheckActionUpdate,
     SafetyCheckFinding,
     SafetyCheckStatusRecord,
     Signal,
@@ -39,8 +40,8 @@ _BABY_NUMBERS = count()
 
 def clear_births_and_signals() -> None:
     """Start from no births and no MOSS state (the test database holds the small demo)."""
-    for model in (ContactNotice, SignalStatusRecord, Signal, SafetyCheckFinding, SafetyCheckAction,
-                  SafetyCheckStatusRecord, CriticalSafetyCheck, SiteMonthResult, MossRun):
+    for model in (ContactNotice, SignalStatusRecord, Signal, SafetyCheckFinding, SafetyCheckActionUpdate,
+                  SafetyCheckAction, SafetyCheckStatusRecord, CriticalSafetyCheck, SiteMonthResult, MossRun):
         model.objects.all().delete()
     BirthRecord.objects.all().delete()
 
