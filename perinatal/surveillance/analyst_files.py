@@ -36,12 +36,15 @@ __all__ = [
     "InputFileError",
     "MOSS_COLUMNS",
     "MOSS_SITE_NAME_COLUMNS",
+    "ReferenceRateRow",
     "SPC_COLUMNS",
     "format_csv",
     "format_json",
     "format_number",
     "funnel_from_file",
     "moss_from_files",
+    "read_reference_rate_rows",
+    "reference_rates_of",
     "spc_from_file",
 ]
 
@@ -278,12 +281,41 @@ def _read_denominators(path: Path) -> dict[tuple[str, int], float]:
     return denominators(counts)
 
 
-def _read_reference_rates(path: Path) -> ReferenceRates:
+@dataclass(frozen=True)
+class ReferenceRateRow:
+    """One row of NHS England's ``MOSS_Ref_Rate.csv`` (§1.6), as read and checked.
+
+    ``site_code`` is empty when the row applies to every site (a file without a ``Site_Code``
+    column, or a row that leaves it empty). ``events``, ``denom`` and ``source`` are kept as
+    written: they are informational and never a reason to refuse the file.
+    """
+
+    line: int
+    site_code: str
+    period: str
+    first_year: int
+    last_year: int
+    rate: float
+    events: str = ""
+    denom: str = ""
+    source: str = ""
+
+    @property
+    def year(self) -> int:
+        """The year of the events the rate is used for: the period's last year + 1."""
+        return self.last_year + 1
+
+
+def read_reference_rate_rows(path: Path) -> tuple[ReferenceRateRow, ...]:
+    """Read and check a reference-rates file; :class:`InputFileError` names file, line and column.
+
+    The one reader of this format: ``perinatal moss`` and ``perinatal load_reference_rates`` both
+    use it. A second rate for the same site (or all sites) and period is refused.
+    """
     table = _read_table(
         path, required=("Year", "Ref_Rate"), optional=("Site_Code", "Events", "Denom", "Source")
     )
-    national: dict[int, float] = {}
-    per_site: dict[tuple[str, int], float] = {}
+    rows: list[ReferenceRateRow] = []
     first_line: dict[tuple[str, int], int] = {}
     for record in table.records:
         text = _text(table, record, "Year")
@@ -295,11 +327,10 @@ def _read_reference_rates(path: Path) -> ReferenceRates:
                 "Year",
                 f"{text!r} is not a 3-year period written YYYY-YYYY (e.g. 2022-2024)",
             )
-        year = int(period.group(2)) + 1  # the rate of Y−3…Y−1 is used for events in Y
         # Used as given, as NHS England's code joins it; Events and Denom are not checked (§1.6).
         rate = _number(table, record, "Ref_Rate", minimum=0)
         site_code = record.fields.get("Site_Code", "")
-        key = (site_code, year)
+        key = (site_code, int(period.group(2)))
         if key in first_line:
             where = f"site {site_code}" if site_code else "all sites"
             raise InputFileError(
@@ -309,11 +340,36 @@ def _read_reference_rates(path: Path) -> ReferenceRates:
                 f"a second rate for {where} and {text} (the first is on line {first_line[key]})",
             )
         first_line[key] = record.line
-        if site_code:
-            per_site[key] = rate
+        rows.append(
+            ReferenceRateRow(
+                line=record.line,
+                site_code=site_code,
+                period=text,
+                first_year=int(period.group(1)),
+                last_year=int(period.group(2)),
+                rate=rate,
+                events=record.fields.get("Events", ""),
+                denom=record.fields.get("Denom", ""),
+                source=record.fields.get("Source", ""),
+            )
+        )
+    return tuple(rows)
+
+
+def reference_rates_of(rows: Iterable[ReferenceRateRow]) -> ReferenceRates:
+    """Rows as the library's rates: a row without a site applies to every site (§1.6)."""
+    national: dict[int, float] = {}
+    per_site: dict[tuple[str, int], float] = {}
+    for row in rows:
+        if row.site_code:
+            per_site[(row.site_code, row.year)] = row.rate
         else:
-            national[year] = rate
+            national[row.year] = row.rate
     return ReferenceRates(national=national, per_site=per_site)
+
+
+def _read_reference_rates(path: Path) -> ReferenceRates:
+    return reference_rates_of(read_reference_rate_rows(path))
 
 
 def _read_sites(path: Path) -> dict[str, tuple[str, str]]:

@@ -33,9 +33,8 @@ from perinatal.core import audit, clock
 from perinatal.dashboard.demo_data import SIGNAL_SITES
 from perinatal.dashboard.models import BirthRecord, Upload
 from perinatal.surveillance import selectors
-from perinatal.surveillance.calculation import calculate
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
-from perinatal.surveillance.services import record_moss_run
+from perinatal.surveillance.services import current_calculation, record_moss_run
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
 
@@ -57,10 +56,9 @@ class DemoSignalsSummary:
 
 def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
     previous = _previous_year_births_for_small_demo() if small else 0
-    counts = selectors.term_monthly_counts()
     latest = selectors.latest_results_run()
     run = None
-    if latest is None or latest.data_fingerprint != calculate(counts).fingerprint:
+    if latest is None or latest.data_fingerprint != current_calculation().fingerprint:
         run = record_moss_run(trigger=MossRun.Trigger.DEMO).run
     overdue = _place_overdue_check()
     summary = DemoSignalsSummary(

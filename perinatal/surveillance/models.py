@@ -31,11 +31,70 @@ class AppendOnly(models.Model):
         super().save(*args, **kwargs)
 
 
+class ReferenceRateUpload(models.Model):
+    """One load of NHS England's ``MOSS_Ref_Rate.csv`` by ``perinatal load_reference_rates`` (spec §1.1, §1.6)."""
+
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, help_text="Of the file's bytes, to tell one file from another.")
+    loaded_at = models.DateTimeField()
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    loaded_by_label = models.CharField(max_length=200, help_text="Who loaded it: the user, or the command line's account.")
+    rates_loaded = models.PositiveIntegerField()
+    rates_replaced = models.PositiveIntegerField(help_text="Rates of earlier loads for the same site and period it replaced.")
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} loaded {self.loaded_at:%Y-%m-%d}"
+
+
+class LoadedReferenceRate(models.Model):
+    """A reference rate for one site (or every site) and 3-year period, from a loaded file.
+
+    MOSS uses it for the site's events in the year after the period, instead of the national
+    rate computed from the births data. A later load with the same site and period replaces it:
+    the row is kept, marked with the load that replaced it, so every result can still say which
+    rate it used.
+    """
+
+    upload = models.ForeignKey(ReferenceRateUpload, on_delete=models.PROTECT, related_name="rates")
+    line = models.PositiveIntegerField(help_text="Line of the file it came from.")
+    site_code = models.CharField(max_length=20, blank=True, help_text="Blank: the rate applies to every site.")
+    period_start_year = models.PositiveSmallIntegerField()
+    period_end_year = models.PositiveSmallIntegerField(help_text="The rate is used for events in the year after.")
+    rate = models.FloatField(help_text="Ref_Rate, used as given (events per term birth).")
+    events = models.TextField(blank=True, help_text="Events as written in the file (informational).")
+    denom = models.TextField(blank=True, help_text="Denom as written in the file (informational).")
+    source = models.TextField(blank=True)
+    replaced_by = models.ForeignKey(
+        ReferenceRateUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_rates",
+    )
+
+    class Meta:
+        ordering = ["site_code", "period_end_year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_code", "period_end_year"], condition=Q(replaced_by__isnull=True),
+                name="one_current_reference_rate_per_site_period",
+            )
+        ]
+
+    @property
+    def applies_to_every_site(self) -> bool:
+        return not self.site_code
+
+    @property
+    def events_year(self) -> int:
+        return self.period_end_year + 1
+
+
 class MossRun(models.Model):
     """One MOSS calculation over the platform's births data."""
 
     class Trigger(models.TextChoices):
         BIRTHS_IMPORT = "births_import", "After a births import"
+        REFERENCE_RATES = "reference_rates", "After reference rates were loaded"
         NIGHTLY = "nightly", "Nightly"
         COMMAND = "command", "Command line"
         DEMO = "demo", "Demo set-up"
@@ -45,7 +104,9 @@ class MossRun(models.Model):
     seen_on = models.DateField(help_text="The day new signals were seen: day 0 of their safety checks.")
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     method = models.CharField(max_length=40)
-    reference = models.CharField(max_length=40, help_text="Which reference rates: national (default) or per site.")
+    reference = models.CharField(
+        max_length=100, help_text="Which reference rates: national (default), per site (N sites), loaded for all sites."
+    )
     data_fingerprint = models.CharField(
         max_length=64, help_text="SHA-256 of the monthly counts and reference rates the run read."
     )
@@ -90,7 +151,18 @@ class SiteMonthResult(models.Model):
     reset = models.PositiveSmallIntegerField()
     method = models.CharField(max_length=40)
     denominator = models.FloatField(help_text="Mean monthly term births at the site in the year before.")
-    reference_rate = models.FloatField()
+    reference_rate = models.FloatField(help_text="The rate used: the national rate, or a loaded one.")
+
+    class ReferenceSource(models.TextChoices):
+        NATIONAL = "national", "National rate from the births data"
+        SITE = "site", "Loaded for the site"
+        ALL_SITES = "all_sites", "Loaded for all sites"
+
+    reference_source = models.CharField(max_length=10, choices=ReferenceSource.choices, default=ReferenceSource.NATIONAL)
+    loaded_reference_rate = models.ForeignKey(
+        LoadedReferenceRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The loaded rate used, when not the national one.",
+    )
 
     class Meta:
         ordering = ["run_id", "site__code", "month"]

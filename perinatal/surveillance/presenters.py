@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from perinatal.core import clock
 from perinatal.core.charts.cusum import excess_events_chart, moss_cusum_chart
 from perinatal.core.charts.frame import Chart
 from perinatal.surveillance.analyst_files import (
@@ -30,7 +31,7 @@ from perinatal.surveillance.models import (
 )
 from perinatal.surveillance.stats.funnel import FunnelPlot
 from perinatal.surveillance.stats.months import YearMonth
-from perinatal.surveillance.stats.moss import MonthRate, MossRow, excess_events
+from perinatal.surveillance.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
 from perinatal.surveillance.stats.spc import SpcChart
 
 MOSS_HEADINGS = {
@@ -140,6 +141,29 @@ def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int
     ]
     days = excess_events(months=months, daily_events=daily_events)
     return excess_events_chart(days=days, subject=site_label, chart_id="moss-excess")
+
+
+def per_thousand(rate: float) -> str:
+    """A rate per term birth as "3.1" (per 1,000), to 2 decimal places without trailing zeros."""
+    return f"{rate * 1000:.2f}".rstrip("0").rstrip(".")
+
+
+def reference_rate_words(result: SiteMonthResult) -> str:
+    """Which reference rate a site-year used, and where it came from (spec §1.1).
+
+    Read from the stored result (a ``select_related("loaded_reference_rate__upload")`` one), so
+    the page says what the run used even after newer rates are loaded.
+    """
+    year = result.month.year
+    period = f"{year - REFERENCE_YEARS}–{year - 1}"
+    rate = f"{per_thousand(result.reference_rate)} per 1,000 term births, {period}"
+    loaded = result.loaded_reference_rate
+    if result.reference_source == SiteMonthResult.ReferenceSource.NATIONAL or loaded is None:
+        return f"National rate {rate} (all sites' births data)"
+    which = "Site rate" if result.reference_source == SiteMonthResult.ReferenceSource.SITE else "Rate for all sites"
+    source = f"; source: {loaded.source}" if loaded.source else ""
+    return (f"{which} {rate}, loaded from {loaded.upload.filename} on "
+            f"{clock.london(loaded.upload.loaded_at):%-d %B %Y}{source}")
 
 
 @dataclass(frozen=True)

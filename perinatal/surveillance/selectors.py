@@ -21,9 +21,10 @@ from perinatal.core.scoping import Scope
 from perinatal.dashboard.datasets.schema import OUTCOME_LIVE, OUTCOME_STILLBIRTH
 from perinatal.dashboard.models import BirthRecord
 from perinatal.organisations.models import Organisation, Site, SiteOwnership
-from perinatal.surveillance.calculation import SiteMonthCounts
+from perinatal.surveillance.calculation import LoadedRate, SiteMonthCounts
 from perinatal.surveillance.models import (
     CriticalSafetyCheck,
+    LoadedReferenceRate,
     MossRun,
     SafetyCheckAction,
     SafetyCheckActionUpdate,
@@ -142,6 +143,19 @@ def site_names_for_export(day: date) -> dict[str, tuple[str, str, str]]:
     return {o.site.code: (o.site.name, o.trust.code, o.trust.display_name) for o in ownerships}
 
 
+def current_loaded_rates() -> QuerySet[LoadedReferenceRate]:
+    """Loaded reference rates in force: not replaced by a later load."""
+    return LoadedReferenceRate.objects.filter(replaced_by__isnull=True).select_related("upload")
+
+
+def loaded_reference_rates() -> list[LoadedRate]:
+    """The loaded rates in force, as the calculation reads them (origin: the stored row's id)."""
+    return [
+        LoadedRate(site_code=rate.site_code, year=rate.events_year, rate=rate.rate, origin=rate.pk)
+        for rate in current_loaded_rates().order_by("site_code", "period_end_year")
+    ]
+
+
 # --- stored runs --------------------------------------------------------------------------------
 
 
@@ -159,7 +173,9 @@ def latest_results_run() -> MossRun | None:
 
 
 def site_results(*, run: MossRun, site: Site) -> list[SiteMonthResult]:
-    return list(SiteMonthResult.objects.filter(run=run, site=site).order_by("month"))
+    return list(
+        SiteMonthResult.objects.filter(run=run, site=site).select_related("loaded_reference_rate__upload").order_by("month")
+    )
 
 
 def monitored_sites(run: MossRun) -> QuerySet[Site]:

@@ -10,10 +10,12 @@ same day. The safety-check workflow (owner, findings, actions, completion) is be
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.db import connection, transaction
 
@@ -22,11 +24,14 @@ from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
 from perinatal.organisations.models import AccountDetails, Organisation, Site
 from perinatal.surveillance import selectors
+from perinatal.surveillance.analyst_files import InputFileError, ReferenceRateRow, read_reference_rate_rows
 from perinatal.surveillance.calculation import MossCalculation, calculate
 from perinatal.surveillance.models import (
     ContactNotice,
     CriticalSafetyCheck,
+    LoadedReferenceRate,
     MossRun,
+    ReferenceRateUpload,
     ReviewArea,
     SafetyCheckAction,
     SafetyCheckActionUpdate,
@@ -62,6 +67,11 @@ class MossRunOutcome:
     notices: tuple[ContactNotice, ...]
 
 
+def current_calculation() -> MossCalculation:
+    """MOSS over the births data now, with the loaded reference rates in force (§1.1)."""
+    return calculate(selectors.term_monthly_counts(), loaded=selectors.loaded_reference_rates())
+
+
 def _lock_runs() -> None:
     """Serialise MOSS runs (an import and the nightly job at once): PostgreSQL advisory lock.
 
@@ -88,7 +98,7 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
     _lock_runs()
     started = clock.now()
     seen_on = clock.london(started).date()
-    calculation = calculate(selectors.term_monthly_counts())
+    calculation = current_calculation()
     previous = selectors.latest_results_run()
     latest_month = calculation.run.months[-1].first_day if calculation.run.months else None
     run = MossRun.objects.create(
@@ -131,6 +141,7 @@ def _store_results(*, run: MossRun, calculation: MossCalculation, sites: dict[st
     for row in calculation.run.rows:
         site = sites[row.site_code]
         year = row.month.year
+        source = calculation.reference_source(site_code=row.site_code, year=year)
         results.append(
             SiteMonthResult(
                 run=run, site=site, trust=trusts[site.pk], month=row.month.first_day, events=row.events,
@@ -138,6 +149,7 @@ def _store_results(*, run: MossRun, calculation: MossCalculation, sites: dict[st
                 reset=row.reset, method=row.method,
                 denominator=calculation.denominator(site_code=row.site_code, year=year),
                 reference_rate=calculation.reference_rate(site_code=row.site_code, year=year),
+                reference_source=source.kind, loaded_reference_rate_id=source.origin,
             )
         )
     SiteMonthResult.objects.bulk_create(results, batch_size=2000)
@@ -161,6 +173,8 @@ def _evidence(*, run: MossRun, calculation: MossCalculation, site_rows: list[Mos
         "reference": calculation.reference,
         "denominator": calculation.denominator(site_code=last.site_code, year=year),
         "reference_rate": calculation.reference_rate(site_code=last.site_code, year=year),
+        "reference_source": calculation.reference_source(site_code=last.site_code, year=year).kind,
+        "loaded_reference_rate": calculation.reference_source(site_code=last.site_code, year=year).origin,
         "rows": [_row_evidence(row) for row in site_rows if row.month <= upto],
     }
 
@@ -242,6 +256,65 @@ def _open_check(*, site: Site, trust: Organisation, run: MossRun) -> CriticalSaf
     audit.record(action=audit.Action.CREATE, obj=check, organisation=trust,
                  summary=f"Critical safety check {check.reference} opened for {site.code}, due {check.due_on:%-d %B %Y}")
     return check
+
+
+# --- loaded reference rates (spec §1.1, §1.6) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceRatesLoaded:
+    upload: ReferenceRateUpload
+    site_rates: int
+    all_sites_rates: int
+    replaced: int
+    unknown_sites: tuple[str, ...]
+
+
+def load_reference_rates(*, path, by: User | None = None, by_label: str = "") -> ReferenceRatesLoaded:
+    """Load NHS England's ``MOSS_Ref_Rate.csv``: the whole file, or nothing.
+
+    Read with the one parser of the format (the one ``perinatal moss`` uses): a malformed file
+    raises :class:`InputFileError` naming the file, line and column before anything is stored.
+    A rate for a site (or all sites) and period already loaded is replaced by the new one; the
+    old row is kept, marked with the load that replaced it. Site codes not in the register are
+    stored (the national file covers sites this platform may not know yet) and reported.
+    """
+    rows = read_reference_rate_rows(path)
+    if not rows:
+        raise InputFileError(path, None, None, "has no rows of data")
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _store_reference_rates(rows=rows, filename=Path(path).name[:255], sha256=digest, by=by,
+                                  by_label=by_label or (by.email if by is not None else "command line"))
+
+
+@transaction.atomic
+def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str, sha256: str, by: User | None,
+                           by_label: str) -> ReferenceRatesLoaded:
+    keys = {(row.site_code, row.last_year) for row in rows}
+    current = LoadedReferenceRate.objects.select_for_update().filter(replaced_by__isnull=True)
+    replaced = [rate.pk for rate in current if (rate.site_code, rate.period_end_year) in keys]
+    upload = ReferenceRateUpload.objects.create(
+        filename=filename, sha256=sha256, loaded_at=clock.now(), loaded_by=by, loaded_by_label=by_label,
+        rates_loaded=len(rows), rates_replaced=len(replaced),
+    )
+    # Replaced first: the constraint allows one rate in force per site and period.
+    LoadedReferenceRate.objects.filter(pk__in=replaced).update(replaced_by=upload)
+    LoadedReferenceRate.objects.bulk_create([
+        LoadedReferenceRate(
+            upload=upload, line=row.line, site_code=row.site_code, period_start_year=row.first_year,
+            period_end_year=row.last_year, rate=row.rate, events=row.events, denom=row.denom, source=row.source,
+        )
+        for row in rows
+    ])
+    codes = {row.site_code for row in rows if row.site_code}
+    known = set(Site.objects.filter(code__in=codes).values_list("code", flat=True))
+    site_rates = sum(1 for row in rows if row.site_code)
+    outcome = ReferenceRatesLoaded(upload=upload, site_rates=site_rates, all_sites_rates=len(rows) - site_rates,
+                                   replaced=len(replaced), unknown_sites=tuple(sorted(codes - known)))
+    audit.record(action=audit.Action.CREATE, obj=upload, actor=by,
+                 summary=(f"Reference rates loaded from {filename}: {outcome.site_rates} site rates, "
+                          f"{outcome.all_sites_rates} for all sites, {outcome.replaced} earlier rates replaced"))
+    return outcome
 
 
 # --- telling the trust's contacts -----------------------------------------------------------------

@@ -85,6 +85,7 @@ def site(request, code: str):
         "number": format_number,
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
         "results": results, "latest": results[-1] if results else None,
+        "reference_words": presenters.reference_rate_words(results[-1]) if results else "",
         "skipped": [s for s in (run.skipped if run else []) if s["site_code"] == site.code],
         "signals": list(selectors.signals_for_site(site)),
         "readable_check_ids": set(selectors.checks_for_site(site=site, scope=scope).values_list("pk", flat=True)),
