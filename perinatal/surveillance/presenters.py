@@ -310,3 +310,25 @@ def action_counts(states: list[ActionState]) -> ActionCounts:
         open=sum(1 for state in states if not state.is_done),
         overdue=sum(1 for state in states if state.overdue),
     )
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """A check in a table of checks: its status, due words and its actions' counts."""
+
+    check: CriticalSafetyCheck
+    status: CheckStatus
+    due: str
+    actions: ActionCounts
+
+
+def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckRow]:
+    """Rows for the checks tables; open and overdue actions show, also on completed checks (ADR 0013)."""
+    from perinatal.surveillance.selectors import actions_of_checks
+
+    actions = actions_of_checks(check.pk for check in checks)
+    return [
+        CheckRow(check=check, status=check_status(check, today=today), due=due_words(check, today=today),
+                 actions=action_counts(action_states(actions.get(check.pk, []), today=today)))
+        for check in checks
+    ]

@@ -292,6 +292,16 @@ def actions_with_updates(check: CriticalSafetyCheck) -> list[SafetyCheckAction]:
     return list(check.actions.select_related("recorded_by").prefetch_related(updates).order_by("recorded_at", "id"))
 
 
+def actions_of_checks(check_ids) -> dict[int, list[SafetyCheckAction]]:
+    """check id -> its actions with ``updates`` prefetched, for a list of checks in two queries."""
+    updates = Prefetch("updates", queryset=SafetyCheckActionUpdate.objects.order_by("at", "id"))
+    by_check: dict[int, list[SafetyCheckAction]] = defaultdict(list)
+    for action in (SafetyCheckAction.objects.filter(safety_check_id__in=list(check_ids))
+                   .prefetch_related(updates).order_by("recorded_at", "id")):
+        by_check[action.safety_check_id].append(action)
+    return by_check
+
+
 def is_done(action: SafetyCheckAction) -> bool:
     """Done when the latest update says so (reads prefetched ``updates`` when present)."""
     updates = list(action.updates.all())

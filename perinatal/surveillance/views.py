@@ -54,7 +54,7 @@ def overview(request):
         "recent": [s for s in summaries if s.signalled_in_12_months],
         "monitored": sorted(summaries, key=lambda s: s.site.code),
         "too_few": too_few, "not_monitored": not_monitored,
-        "checks": [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in checks],
+        "checks": presenters.check_rows(checks, today=today),
         "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
         "is_national": scope.is_national(),
     })
@@ -111,7 +111,7 @@ def site(request, code: str):
                              organisation=trust, request=request,
                              summary=f"Notified deaths at {site.code} viewed beside the MOSS chart ({len(deaths)})")
     checks = list(selectors.checks_for_site(site=site, scope=scope))
-    context["checks"] = [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in checks]
+    context["checks"] = presenters.check_rows(checks, today=today)
     return render(request, "surveillance/site.jinja", context)
 
 
@@ -134,7 +134,7 @@ def checks(request):
     return render(request, "surveillance/checks.jinja", {
         "page_title": "Critical safety checks",
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
-        "checks": [(check, presenters.check_status(check, today=today), presenters.due_words(check, today=today)) for check in visible],
+        "checks": presenters.check_rows(list(visible), today=today),
     })
 
 

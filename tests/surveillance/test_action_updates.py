@@ -245,3 +245,18 @@ def test_completion_says_how_many_actions_remain_open_and_they_are_updated_after
     assert client.post(_url(action), {"status": "done", "note": "Training refreshed"}).status_code == 302
     assert _state(action).is_done
     assert "1 of 2 open" in _check_page(client, action)
+
+
+def test_lists_of_checks_show_open_and_overdue_actions_also_once_completed(client, action, hom, settings):
+    _complete(action.safety_check, hom)
+    settings.PERINATAL_NOW = "2026-02-02T09:00"
+    sign_in(client, User.objects.get(email="region.y62@perinatal.example"))
+    page = client.get(reverse("surveillance:checks")).content.decode()
+    row = re.search(rf'{action.safety_check.reference}</a></th>(.*?)</tr>', page, re.S).group(1)
+    assert "Completed" in row and "<td>1 of 1 open, 1 overdue</td>" in row
+    site_page = client.get(reverse("surveillance:site", args=[SITE_A])).content.decode()
+    assert "<td>1 of 1 open, 1 overdue</td>" in site_page
+    services.update_action(action=action, status="done", note="Done", by=hom)
+    sign_in(client, User.objects.get(email="ist@perinatal.example"))  # national: both trusts' checks
+    page = client.get(reverse("surveillance:checks")).content.decode()
+    assert "<td>All 1 done</td>" in page and "<td>No actions</td>" in page
