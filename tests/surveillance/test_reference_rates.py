@@ -246,3 +246,15 @@ def test_one_parser_reads_the_format_for_both_commands(tmp_path):
     rows = read_reference_rate_rows(path)
     assert [(r.line, r.site_code, r.period, r.year, r.rate, r.events, r.denom, r.source) for r in rows] == [
         (2, SITE_A, "2022-2024", 2025, 0.004, "16", "4000", "NHSE"), (3, "", "2021-2023", 2024, 0.002, "", "", "")]
+
+
+def test_run_moss_exports_the_loaded_rates_so_perinatal_moss_prints_what_the_run_stored(births, tmp_path):
+    _load(_write(tmp_path / "MOSS_Ref_Rate.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE"]), "--no-run")
+    inputs = tmp_path / "exported"
+    call_command("run_moss", "--export-inputs", str(inputs), stdout=io.StringIO(), stderr=io.StringIO())
+    run = MossRun.objects.latest("pk")
+    out = io.StringIO()
+    call_command("moss", "--events", str(inputs / EVENTS_FILE), "--births", str(inputs / BIRTHS_FILE),
+                 "--reference-rates", str(inputs / REFERENCE_RATES_FILE), stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == _platform_csv(run)
+    assert _rows(out.getvalue(), SITE_A)[0][3] == "0.83"  # the site's loaded rate, not the national 0.42

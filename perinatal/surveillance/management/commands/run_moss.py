@@ -25,9 +25,9 @@ from django.core.management.base import BaseCommand
 
 from perinatal.core import clock
 from perinatal.surveillance import selectors
-from perinatal.surveillance.calculation import calculate, write_input_files
+from perinatal.surveillance.calculation import write_input_files
 from perinatal.surveillance.models import MossRun
-from perinatal.surveillance.services import record_moss_run
+from perinatal.surveillance.services import current_calculation, record_moss_run
 
 TRIGGERS = (MossRun.Trigger.NIGHTLY.value, MossRun.Trigger.COMMAND.value)
 
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         if export_inputs is not None:
             counts = selectors.term_monthly_counts()
             paths = write_input_files(
-                directory=export_inputs, counts=counts, reference_rates=calculate(counts).reference_rates,
+                directory=export_inputs, counts=counts, reference_rates=current_calculation().reference_rates,
                 sites=selectors.site_names_for_export(clock.today()),
             )
             self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))
