@@ -18,6 +18,8 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks.national_data import use_national_database
+
 VIEWS = 20
 BENCH_EMAIL = "dashboard-pages-benchmark@perinatal.example"
 
@@ -70,41 +72,13 @@ def _time_page(client, url: str) -> tuple[float, list[float]]:
     return first, views
 
 
-def _has_births() -> bool:
-    from django.db import connection
-
-    from perinatal.dashboard.models import BirthRecord
-
-    return BirthRecord._meta.db_table in connection.introspection.table_names() and BirthRecord.objects.exists()
-
-
-def _use_the_dashboard_benchmarks_database() -> bool:
-    """Point the connection at the national data the dashboard benchmark kept (same server),
-    when DATABASE_URL names a PostgreSQL database without births: `make bench` then times
-    the pages on 1.6 million births without any set-up of its own."""
-    from django.db import connection
-
-    from benchmarks.dashboard import BENCH_DATABASE
-
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
-        if cursor.fetchone() is None:
-            return False
-    connection.close()
-    connection.settings_dict["NAME"] = BENCH_DATABASE
-    print(f"  (DATABASE_URL holds no births: using the dashboard benchmark's database {BENCH_DATABASE})")
-    return _has_births()
-
-
 def run(*, report) -> None:
     from django.db import connection, transaction
     from django.db.models import Count
 
     from perinatal.dashboard.models import BirthRecord
 
-    if not _has_births() and not _use_the_dashboard_benchmarks_database():
+    if not use_national_database():
         print("  skipped: the database has no births (run `make run`, or the dashboard benchmark, first)")
         return
     busiest = (BirthRecord.objects.values("trust__code").annotate(births=Count("id")).order_by("-births").first())
