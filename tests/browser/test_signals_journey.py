@@ -98,6 +98,21 @@ def test_national_user_sees_signals_and_a_trust_completes_its_safety_check(page,
     page.wait_for_url(check_url)
     expect(page.get_by_text("Refresh fetal monitoring training")).to_be_visible()
 
+    # The action is done: a note of what was done is needed, and the update is kept.
+    page.get_by_role("link", name="Update action 1").click()
+    expect(page.get_by_role("heading", name="Update action 1")).to_be_visible()
+    assert_accessible(page, context="update action")
+    page.get_by_label("Done", exact=True).check()
+    page.get_by_role("button", name="Save update").click()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.get_by_role("link", name="Enter what was done to complete the action")).to_be_visible()
+    assert_accessible(page, context="update action error")
+    page.get_by_label("What was done, or the progress so far").fill("CTG training refreshed for the labour ward team")
+    page.get_by_role("button", name="Save update").click()
+    page.wait_for_url(re.compile(re.escape(check_url) + "#action-1$"))  # back at the action just updated
+    expect(page.get_by_text("Action 1 marked done.")).to_be_visible()
+    expect(page.get_by_text("CTG training refreshed for the labour ward team").first).to_be_visible()
+
     page.get_by_role("button", name="Complete the safety check").click()  # a link styled as a button
     page.get_by_label("Summary of the safety check's conclusions").fill("No common cause; training refreshed.")
     assert_accessible(page, context="complete")
