@@ -50,3 +50,10 @@ def filtered_audit_events(events: QuerySet, *, audit_filter: AuditFilter) -> Que
 def audit_record_types(events: QuerySet) -> list[str]:
     """The kinds of record the reader's trail holds, for the filter's choices."""
     return sorted(events.order_by().values_list("object_type", flat=True).distinct())
+
+
+def audit_action_choices(events: QuerySet) -> list[tuple[str, str]]:
+    """The actions the reader's trail holds (value, label), in the order the model lists them:
+    offering "Signed in" to a reader who can never see a sign-in would only ever find nothing."""
+    present = set(events.order_by().values_list("action", flat=True).distinct())
+    return [(value, label) for value, label in AuditEvent.Action.choices if value in present]

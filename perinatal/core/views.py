@@ -12,7 +12,7 @@ from perinatal.accounts.roles import Role
 from perinatal.core.models import AuditEvent
 from perinatal.core.permissions import require_role
 from perinatal.core.scoping import AUTHORISE_USERS, READ_AUDIT, scope_for
-from perinatal.core.selectors import AuditFilter, audit_record_types, filtered_audit_events
+from perinatal.core.selectors import AuditFilter, audit_action_choices, audit_record_types, filtered_audit_events
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import onboarding_for
 
@@ -39,7 +39,7 @@ def audit_trail(request):
     page = Paginator(filtered_audit_events(events, audit_filter=audit_filter), 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.jinja", {
         "page_title": "Audit trail", "page": page, "filter": audit_filter,
-        "action_choices": AuditEvent.Action.choices, "record_types": audit_record_types(events),
+        "action_choices": audit_action_choices(events), "record_types": audit_record_types(events),
         "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN),
     })
 

@@ -61,3 +61,11 @@ def test_record_kinds_offered_are_only_the_readers_own(client):
     sign_in(client, make_user(Role.LOCAL_AUTHORISER, "R0A"))
     page = client.get(reverse("core:audit")).content.decode()
     assert "own.Kind" in page and "secret.Kind" not in page
+
+
+def test_actions_offered_are_those_in_the_readers_trail(client):
+    _events(Organisation.objects.get(code="RRK"), 1, action=audit.Action.UPLOAD, object_type="x.Y", summary="x")
+    _events(Organisation.objects.get(code="R0A"), 1, action=audit.Action.DECIDE, object_type="x.Y", summary="y")
+    sign_in(client, make_user(Role.LOCAL_AUTHORISER, "R0A"))
+    page = client.get(reverse("core:audit")).content.decode()
+    assert '<option value="decide">Decided</option>' in page and 'value="upload"' not in page
