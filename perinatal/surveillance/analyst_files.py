@@ -90,12 +90,16 @@ class InputFileError(Exception):
         self.line = line
         self.column = column
         self.message = message
-        where = [self.path]
-        if line is not None:
-            where.append(f"line {line}")
-        if column is not None:
-            where.append(f"column {column}")
-        super().__init__(f"{', '.join(where)}: {message}")
+        super().__init__(self.naming(self.path))
+
+    def naming(self, name: str) -> str:
+        """The message with the file called ``name`` (an uploaded file's own name, not its temporary copy's)."""
+        where = [name]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass(frozen=True)

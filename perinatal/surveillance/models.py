@@ -32,7 +32,7 @@ class AppendOnly(models.Model):
 
 
 class ReferenceRateUpload(models.Model):
-    """One load of NHS England's ``MOSS_Ref_Rate.csv`` by ``perinatal load_reference_rates`` (spec §1.1, §1.6)."""
+    """One load of NHS England's ``MOSS_Ref_Rate.csv``: by ``perinatal load_reference_rates`` or the reference rates page (spec §1.1, §1.6)."""
 
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, help_text="Of the file's bytes, to tell one file from another.")
@@ -48,14 +48,37 @@ class ReferenceRateUpload(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} loaded {self.loaded_at:%Y-%m-%d}"
 
+    @property
+    def sha256_short(self) -> str:
+        return self.sha256[:12]
+
+
+class ReferenceRateWithdrawal(AppendOnly):
+    """Taking a load's rates out of force (ADR 0013): who, when and why; the rows are kept.
+
+    At most one per load. The rates it took out of force point at it; the rates the load had
+    replaced stay replaced: after a withdrawal MOSS uses a rate loaded for all sites, else the
+    national rate, unless another load is in force for the site and period.
+    """
+
+    upload = models.OneToOneField(ReferenceRateUpload, on_delete=models.PROTECT, related_name="withdrawal")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_label = models.CharField(max_length=200, help_text="Who withdrew it, kept if the account is later removed.")
+    reason = models.TextField()
+    rates_withdrawn = models.PositiveIntegerField(help_text="Rates of the load that were in force and no longer are.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
 
 class LoadedReferenceRate(models.Model):
     """A reference rate for one site (or every site) and 3-year period, from a loaded file.
 
     MOSS uses it for the site's events in the year after the period, instead of the national
-    rate computed from the births data. A later load with the same site and period replaces it:
-    the row is kept, marked with the load that replaced it, so every result can still say which
-    rate it used.
+    rate computed from the births data, while it is **in force**: neither replaced by a later
+    load with the same site and period nor withdrawn with its load. Either way the row is kept,
+    marked with what took it out of force, so every result can still say which rate it used.
     """
 
     upload = models.ForeignKey(ReferenceRateUpload, on_delete=models.PROTECT, related_name="rates")
@@ -70,15 +93,24 @@ class LoadedReferenceRate(models.Model):
     replaced_by = models.ForeignKey(
         ReferenceRateUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_rates",
     )
+    withdrawn_by = models.ForeignKey(
+        ReferenceRateWithdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="rates",
+        help_text="The withdrawal of its load that took it out of force.",
+    )
 
     class Meta:
         ordering = ["site_code", "period_end_year", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["site_code", "period_end_year"], condition=Q(replaced_by__isnull=True),
-                name="one_current_reference_rate_per_site_period",
+                fields=["site_code", "period_end_year"],
+                condition=Q(replaced_by__isnull=True, withdrawn_by__isnull=True),
+                name="one_reference_rate_in_force_per_site_period",
             )
         ]
+
+    @property
+    def in_force(self) -> bool:
+        return self.replaced_by_id is None and self.withdrawn_by_id is None
 
     @property
     def applies_to_every_site(self) -> bool:
@@ -95,6 +127,7 @@ class MossRun(models.Model):
     class Trigger(models.TextChoices):
         BIRTHS_IMPORT = "births_import", "After a births import"
         REFERENCE_RATES = "reference_rates", "After reference rates were loaded"
+        REFERENCE_WITHDRAWN = "rates_withdrawn", "After reference rates were withdrawn"
         NIGHTLY = "nightly", "Nightly"
         COMMAND = "command", "Command line"
         DEMO = "demo", "Demo set-up"

@@ -32,6 +32,7 @@ from perinatal.surveillance.models import (
     LoadedReferenceRate,
     MossRun,
     ReferenceRateUpload,
+    ReferenceRateWithdrawal,
     ReviewArea,
     SafetyCheckAction,
     SafetyCheckActionUpdate,
@@ -270,28 +271,30 @@ class ReferenceRatesLoaded:
     unknown_sites: tuple[str, ...]
 
 
-def load_reference_rates(*, path, by: User | None = None, by_label: str = "") -> ReferenceRatesLoaded:
+def load_reference_rates(*, path, by: User | None = None, by_label: str = "", filename: str = "",
+                         request=None) -> ReferenceRatesLoaded:
     """Load NHS England's ``MOSS_Ref_Rate.csv``: the whole file, or nothing.
 
     Read with the one parser of the format (the one ``perinatal moss`` uses): a malformed file
     raises :class:`InputFileError` naming the file, line and column before anything is stored.
-    A rate for a site (or all sites) and period already loaded is replaced by the new one; the
-    old row is kept, marked with the load that replaced it. Site codes not in the register are
-    stored (the national file covers sites this platform may not know yet) and reported.
+    A rate for a site (or all sites) and period in force is replaced by the new one; the old row
+    is kept, marked with the load that replaced it. Site codes not in the register are stored
+    (the national file covers sites this platform may not know yet) and reported. ``filename``
+    is the name to record when ``path`` is a temporary copy (an upload on the page).
     """
     rows = read_reference_rate_rows(path)
     if not rows:
         raise InputFileError(path, None, None, "has no rows of data")
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _store_reference_rates(rows=rows, filename=Path(path).name[:255], sha256=digest, by=by,
-                                  by_label=by_label or (by.email if by is not None else "command line"))
+    return _store_reference_rates(rows=rows, filename=(filename or Path(path).name)[:255], sha256=digest, by=by,
+                                  by_label=by_label or (by.email if by is not None else "command line"), request=request)
 
 
 @transaction.atomic
 def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str, sha256: str, by: User | None,
-                           by_label: str) -> ReferenceRatesLoaded:
+                           by_label: str, request=None) -> ReferenceRatesLoaded:
     keys = {(row.site_code, row.last_year) for row in rows}
-    current = LoadedReferenceRate.objects.select_for_update().filter(replaced_by__isnull=True)
+    current = LoadedReferenceRate.objects.select_for_update().filter(selectors.IN_FORCE)
     replaced = [rate.pk for rate in current if (rate.site_code, rate.period_end_year) in keys]
     upload = ReferenceRateUpload.objects.create(
         filename=filename, sha256=sha256, loaded_at=clock.now(), loaded_by=by, loaded_by_label=by_label,
@@ -311,10 +314,52 @@ def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str,
     site_rates = sum(1 for row in rows if row.site_code)
     outcome = ReferenceRatesLoaded(upload=upload, site_rates=site_rates, all_sites_rates=len(rows) - site_rates,
                                    replaced=len(replaced), unknown_sites=tuple(sorted(codes - known)))
-    audit.record(action=audit.Action.CREATE, obj=upload, actor=by,
+    audit.record(action=audit.Action.CREATE, obj=upload, actor=by, request=request,
                  summary=(f"Reference rates loaded from {filename}: {outcome.site_rates} site rates, "
                           f"{outcome.all_sites_rates} for all sites, {outcome.replaced} earlier rates replaced"))
     return outcome
+
+
+WITHDRAWAL_REASON_MAX_LENGTH = 1000
+
+
+class ReferenceRatesRefused(ValueError):
+    """A withdrawal that cannot be made, with the form field it concerns."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+@transaction.atomic
+def withdraw_reference_rates(*, upload: ReferenceRateUpload, reason: str, by: User, request=None) -> ReferenceRateWithdrawal:
+    """Take a load's rates out of force: append a withdrawal (who, when, why) and mark its rates.
+
+    Nothing is deleted. Rates the load had replaced do **not** come back (ADR 0013): for each of
+    its site-periods MOSS then uses a rate loaded for all sites if one is in force, else the
+    national rate, until another load is in force. The caller queues the MOSS run.
+    """
+    upload = ReferenceRateUpload.objects.select_for_update().get(pk=upload.pk)
+    if ReferenceRateWithdrawal.objects.filter(upload=upload).exists():
+        raise ReferenceRatesRefused("__all__", f"The rates loaded from {upload.filename} have already been withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReferenceRatesRefused("reason", "Enter why the rates are being withdrawn")
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise ReferenceRatesRefused("reason", f"The reason must be {WITHDRAWAL_REASON_MAX_LENGTH:,} characters or fewer")
+    in_force = list(selectors.rates_in_force_of(upload).select_for_update().values_list("pk", flat=True))
+    if not in_force:
+        raise ReferenceRatesRefused(
+            "__all__", f"None of the rates loaded from {upload.filename} is in force: later loads replaced them all")
+    withdrawal = ReferenceRateWithdrawal.objects.create(
+        upload=upload, at=clock.now(), by=by, by_label=by.email, reason=reason, rates_withdrawn=len(in_force),
+    )
+    LoadedReferenceRate.objects.filter(pk__in=in_force).update(withdrawn_by=withdrawal)
+    # The reason is free text: kept on the withdrawal row, not copied into the audit summary.
+    audit.record(action=audit.Action.DECIDE, obj=upload, actor=by, request=request,
+                 summary=(f"Reference rates loaded from {upload.filename} (load {upload.pk}) withdrawn: "
+                          f"{len(in_force)} rate{'s' if len(in_force) != 1 else ''} no longer in force"))
+    return withdrawal
 
 
 # --- telling the trust's contacts -----------------------------------------------------------------

@@ -37,3 +37,14 @@ def enqueue_after_births_import(upload) -> None:
     background, so an upload never waits for it.
     """
     run_moss_task.enqueue(trigger=MossRun.Trigger.BIRTHS_IMPORT.value)
+
+
+def enqueue_after_reference_rates(*, withdrawn: bool = False) -> None:
+    """Queue a MOSS run once loaded reference rates have changed (loaded, or withdrawn).
+
+    Called by ``perinatal load_reference_rates`` and the reference rates page after the change
+    has committed, so that the pages use the rates in force (new thresholds may raise or
+    withdraw signals, exactly as a data revision does).
+    """
+    trigger = MossRun.Trigger.REFERENCE_WITHDRAWN if withdrawn else MossRun.Trigger.REFERENCE_RATES
+    run_moss_task.enqueue(trigger=trigger.value)

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from perinatal.accounts.models import User
 from perinatal.surveillance.analyst_files import InputFileError
-from perinatal.surveillance.models import MossRun
+from perinatal.surveillance.reference_rate_presenters import loaded_words
 from perinatal.surveillance.services import load_reference_rates
 
 
@@ -43,11 +43,9 @@ class Command(BaseCommand):
         except InputFileError as error:
             raise CommandError(f"{error}; nothing was loaded") from error
         upload = loaded.upload
-        self.stdout.write(
-            f"Loaded {upload.rates_loaded} reference rate{'s' if upload.rates_loaded != 1 else ''} from {upload.filename}: "
-            f"{loaded.site_rates} for single sites, {loaded.all_sites_rates} for every site; "
-            f"{loaded.replaced} earlier rate{'s' if loaded.replaced != 1 else ''} replaced."
-        )
+        self.stdout.write(loaded_words(rates_loaded=upload.rates_loaded, site_rates=loaded.site_rates,
+                                       all_sites_rates=loaded.all_sites_rates, replaced=loaded.replaced,
+                                       filename=upload.filename))
         if loaded.unknown_sites:
             shown = ", ".join(loaded.unknown_sites[:20]) + (", …" if len(loaded.unknown_sites) > 20 else "")
             self.stderr.write(f"warning: {len(loaded.unknown_sites)} site codes are not in the organisation register "
@@ -55,9 +53,9 @@ class Command(BaseCommand):
         if no_run:
             self.stdout.write("MOSS will use them at its next run (perinatal run-moss, a births import or nightly).")
             return
-        from perinatal.surveillance.tasks import run_moss_task
+        from perinatal.surveillance.tasks import enqueue_after_reference_rates
 
-        run_moss_task.enqueue(trigger=MossRun.Trigger.REFERENCE_RATES.value)  # the load has committed
+        enqueue_after_reference_rates()  # the load has committed
         self.stdout.write("A MOSS run is queued to use them.")
 
 
