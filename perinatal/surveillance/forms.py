@@ -98,3 +98,34 @@ class ActionUpdateForm(forms.Form):
                        else "Enter what was done, or the progress so far")
             self.add_error("note", message)
         return cleaned
+
+
+REFERENCE_RATES_MAX_BYTES = 5 * 1024 * 1024
+"""NHS England's MOSS_Ref_Rate.csv is a few hundred rows (one per site and period): far below this."""
+
+
+class ReferenceRatesForm(forms.Form):
+    """NHS England's ``MOSS_Ref_Rate.csv``; its rows are checked by the service's one parser of the format."""
+
+    file = forms.FileField(
+        error_messages={"required": "Select a reference rates CSV file", "empty": "The selected file is empty",
+                        "invalid": "Select a reference rates CSV file", "missing": "Select a reference rates CSV file"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV file (its name ends in .csv)")
+        if upload.size == 0:
+            raise forms.ValidationError("The selected file is empty")
+        if upload.size > REFERENCE_RATES_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+        return upload
+
+
+class WithdrawReferenceRatesForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea, max_length=1_000,
+        error_messages={"required": "Enter why the rates are being withdrawn",
+                        "max_length": "The reason must be 1,000 characters or fewer"},
+    )

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from perinatal.surveillance import views
+from perinatal.surveillance import reference_rate_views, views
 
 app_name = "surveillance"
 
 urlpatterns = [
     path("signals/", views.overview, name="overview"),
+    path("signals/reference-rates/", reference_rate_views.reference_rates, name="reference_rates"),
+    path("signals/reference-rates/<int:pk>/withdraw/", reference_rate_views.withdraw, name="withdraw_reference_rates"),
     path("signals/sites/", views.find_site, name="find_site"),
     path("signals/sites/<str:code>/", views.site, name="site"),
     path("signals/sites/<str:code>/moss.csv", views.site_csv, name="site_csv"),
