@@ -1,6 +1,7 @@
 """Issue 5 journey: a national user sees the outcome signals page with a demo site in signal and
 opens its CUSUM chart; the trust's Head of Midwifery completes that site's critical safety
-check before its due date; the demo's overdue check shows as overdue. Every page passes axe.
+check before its due date; the demo's overdue check shows as overdue; a national analyst loads and
+withdraws site reference rates. Every page passes axe.
 
 The demo MOSS run (perinatal setup --demo --small) finds real signals at R0A01, the demo
 generator's signal site, and places one other site's check in the past so that it is overdue.
@@ -133,3 +134,50 @@ def _iso(due_text: str) -> str:
     match = re.search(r"(\d{1,2}) (\w+) (\d{4})", due_text)
     assert match, due_text
     return f"{match.group(3)}-{MONTHS.index(match.group(2)) + 1:02d}-{int(match.group(1)):02d}"
+
+
+def test_national_analyst_loads_and_withdraws_site_reference_rates(page, service, tmp_path):
+    """The programme admin loads NHS England's MOSS_Ref_Rate.csv (a bad file first), sees the
+    site's rate in force, then withdraws it; a trust user reads the page without the form."""
+    sign_in(page, service, NATIONAL)
+    page.get_by_role("link", name="Outcome signals").first.click()
+    page.get_by_role("link", name="Which reference rates apply, and loaded rates").first.click()
+    expect(page.get_by_role("heading", name="Reference rates", level=1)).to_be_visible()
+    assert_accessible(page, context="reference rates")
+
+    bad = tmp_path / "MOSS_Ref_Rate.csv"
+    bad.write_text("Site_Code,Year,Events,Denom,Ref_Rate,Source\nR0A01,2024,10,4000,0.0025,NHSE\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="Load the rates").click()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("MOSS_Ref_Rate.csv, line 2, column Year")
+    assert_accessible(page, context="reference rates error")
+
+    good = tmp_path / "good" / "MOSS_Ref_Rate.csv"
+    good.parent.mkdir()
+    good.write_text("Site_Code,Year,Events,Denom,Ref_Rate,Source\nR0A01,2022-2024,10,4000,0.0025,NHS England MOSS\n")
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Load the rates").click()
+    in_force = page.get_by_role("region", name="Loaded reference rates in force")
+    expect(in_force).to_contain_text("R0A01")
+    expect(in_force).to_contain_text("2022–2024")
+    assert_accessible(page, context="rates loaded")
+
+    page.get_by_role("link", name=re.compile("^Withdraw")).first.click()
+    expect(page.get_by_role("heading", name="Withdraw the rates loaded from MOSS_Ref_Rate.csv")).to_be_visible()
+    page.get_by_role("button", name="Withdraw these rates").click()
+    expect(page).to_have_title(re.compile("^Error:"))
+    assert_accessible(page, context="withdraw error")
+    page.get_by_label("Why are you withdrawing these rates?").fill("Loaded for the wrong period")
+    page.get_by_role("button", name="Withdraw these rates").click()
+    expect(page.get_by_role("heading", name="Reference rates", level=1)).to_be_visible()
+    expect(page.get_by_role("region", name="History of reference rate loads")).to_contain_text("Loaded for the wrong period")
+    assert_accessible(page, context="rates withdrawn")
+    _sign_out(page)
+
+    sign_in(page, service, HOM)
+    page.goto(service.url("/signals/reference-rates/"))
+    expect(page.get_by_role("heading", name="Reference rates", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name="Load the rates")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Withdraw"))).to_have_count(0)
+    assert_accessible(page, context="reference rates, trust reader")
