@@ -1,5 +1,5 @@
 """Running the real service as processes, for tests that need it whole: a fresh database,
-`perinatal` commands, the web server and the background worker on a free port.
+`perinatal` commands, the web server, the background worker and the scheduler on a free port.
 
 Used by the browser tests (tests/browser/conftest.py) and the delivery crash test
 (tests/notifications/test_delivery_crash.py).
@@ -84,6 +84,11 @@ def start_worker(env: dict[str, str], log, *, interval: str = "0.2") -> subproce
                              "--no-startup-delay"], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_scheduler(env: dict[str, str], log, *, interval: str = "0.5") -> subprocess.Popen:
+    return subprocess.Popen([str(PERINATAL), "scheduler", "--interval", interval], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+
 def wait_until_healthy(base_url: str, *, log_path: Path, processes: list[subprocess.Popen], tries: int = 150) -> None:
     for _ in range(tries):
         try:
@@ -93,6 +98,14 @@ def wait_until_healthy(base_url: str, *, log_path: Path, processes: list[subproc
             time.sleep(0.2)
     stop(*processes)
     raise RuntimeError(log_path.read_text())
+
+
+def wait_for_log(log_path: Path, text: str, *, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log_path.read_text():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{text!r} not in the log after {seconds} s:\n{log_path.read_text()}")
+        time.sleep(0.2)
 
 
 def stop(*processes: subprocess.Popen) -> None:

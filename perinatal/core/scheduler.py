@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -53,3 +54,30 @@ def queue_due_jobs(*, jobs: tuple[DailyJob, ...] | None = None) -> list[Queued]:
         logger.info("Queued daily job %s for %s (task %s)", job.name, occurrence, run.task_id)
         queued.append(Queued(job, run))
     return queued
+
+
+#: How late a due occurrence may be before the pages say the scheduler seems to be stopped:
+#: the scheduler checks every minute, so half an hour late is not a slow check.
+LATE_AFTER = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class DailyJobStatus:
+    job: DailyJob
+    next_at: datetime
+    last_queued: ScheduledJobRun | None
+    missed_at: datetime | None  # when the latest due occurrence should have been queued, if it is late
+
+
+def daily_job_status(name: str) -> DailyJobStatus | None:
+    """Is the job running on time? A nightly run that silently stops is the failure this
+    exists to show: "MOSS runs nightly" must be visibly true, not assumed."""
+    job = next((job for job in daily_jobs() if job.name == name), None)
+    if job is None:
+        return None
+    now = clock.now()
+    due = job.latest_occurrence(now)
+    last = ScheduledJobRun.objects.filter(job=name).order_by("-occurrence").first()
+    due_at = job.scheduled_for(due)
+    missed = due_at if (last is None or last.occurrence < due) and now - due_at > LATE_AFTER else None
+    return DailyJobStatus(job=job, next_at=job.next_after(now), last_queued=last, missed_at=missed)

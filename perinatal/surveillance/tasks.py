@@ -12,6 +12,9 @@ from django_tasks import task
 
 from perinatal.surveillance.models import MossRun
 
+#: The name of the nightly MOSS job in settings.PERINATAL_DAILY_JOBS.
+NIGHTLY_JOB = "moss-nightly"
+
 
 @task()
 def run_moss_task(trigger: str = MossRun.Trigger.NIGHTLY.value) -> dict:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from perinatal.core import audit, clock
+from perinatal.core.scheduler import daily_job_status
 from perinatal.core.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
@@ -30,6 +31,7 @@ from perinatal.surveillance.forms import (
 from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SafetyCheckAction
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss import SKIP_TOO_FEW_BIRTHS
+from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 
 def _site_label(site: Site) -> str:
@@ -57,6 +59,7 @@ def overview(request):
         "checks": presenters.check_rows(checks, today=today),
         "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
         "is_national": scope.is_national(),
+        "nightly": daily_job_status(NIGHTLY_JOB),
     })
 
 

@@ -69,10 +69,12 @@ def service(tmp_path_factory, request):
     log = open(log_path, "w")
     server = processes.start_server(env, port, log)
     worker = processes.start_worker(env, log)
+    scheduler = processes.start_scheduler(env, log)  # as `make run` does: the nightly MOSS is on time
     base_url = f"http://127.0.0.1:{port}"
-    processes.wait_until_healthy(base_url, log_path=log_path, processes=[server, worker])
+    processes.wait_until_healthy(base_url, log_path=log_path, processes=[server, worker, scheduler])
+    processes.wait_for_log(log_path, "Queued moss-nightly")  # a fresh database: the latest night is due
     yield Service(base_url, env)
-    processes.stop(server, worker)
+    processes.stop(server, worker, scheduler)
     log.close()
 
 

@@ -91,3 +91,47 @@ def test_scheduler_command_once_uses_the_settings_jobs(settings, capsys):
     assert "moss-nightly: daily at 02:15 Europe/London, next 28 November 2026 02:15" in out
     assert out.count("Queued moss-nightly for 27 November 2026.") == 1
     assert ScheduledJobRun.objects.filter(job="moss-nightly").count() == 1
+
+
+# --- is the nightly run on time? ---------------------------------------------------------------
+
+from perinatal.core.scheduler import daily_job_status  # noqa: E402
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("now, claimed, missed", [
+    ("2026-11-27T02:44", None, None),                   # due at 02:15, within the half hour's grace
+    ("2026-11-27T02:46", None, "2026-11-27T02:15"),     # half an hour late and never queued
+    ("2026-11-27T09:00", "2026-11-27", None),           # tonight's queued
+    ("2026-11-27T09:00", "2026-11-25", "2026-11-27T02:15"),  # the last one queued was two nights ago
+    ("2026-11-27T01:00", "2026-11-26", None),           # before tonight's time, last night's queued
+])
+def test_the_nightly_job_is_late_only_when_its_due_occurrence_was_not_queued(settings, now, claimed, missed):
+    settings.PERINATAL_NOW = now
+    if claimed:
+        ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date.fromisoformat(claimed),
+                                       queued_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    status = daily_job_status("moss-nightly")
+    expected = datetime.fromisoformat(missed).replace(tzinfo=LONDON) if missed else None
+    assert status.missed_at == expected
+    assert status.next_at > datetime.fromisoformat(now).replace(tzinfo=LONDON)
+
+
+@pytest.mark.django_db
+def test_the_signals_page_says_when_the_nightly_run_is_late_and_when_the_next_is(settings, client):
+    from django.urls import reverse
+
+    from perinatal.accounts.models import User
+    from tests.helpers import sign_in
+
+    sign_in(client, User.objects.get(email="ist@perinatal.example"))
+    settings.PERINATAL_NOW = "2026-11-27T09:00"
+    page = client.get(reverse("surveillance:overview")).content.decode()
+    assert "the nightly MOSS run is late" in page and "27 November 2026 at 2:15am has not started" in page
+    ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27), queued_at=datetime.now(timezone.utc))
+    page = client.get(reverse("surveillance:overview")).content.decode()
+    assert "the nightly MOSS run is late" not in page
+
+
+def test_an_unknown_job_has_no_status(db):
+    assert daily_job_status("no-such-job") is None

@@ -44,8 +44,7 @@ def test_two_schedulers_and_a_worker_run_the_nightly_moss_once(tmp_path):
     running: list[subprocess.Popen] = []
     try:
         processes.manage(env, "setup")
-        scheduler = [str(processes.PERINATAL), "scheduler", "--interval", "0.5"]
-        running += [subprocess.Popen(scheduler, env=env, stdout=log, stderr=subprocess.STDOUT) for _ in range(2)]
+        running += [processes.start_scheduler(env, log) for _ in range(2)]
         running.append(processes.start_worker(env, log))
         nightly = "SELECT count(*) FROM surveillance_mossrun WHERE trigger = 'nightly'"
         _wait_for(lambda: _count(database_url, nightly) >= 1, timeout=90, what="the nightly MOSS run")
