@@ -218,6 +218,24 @@ def create_backup_codes(*, user: User, count: int = 5) -> list[str]:
     return codes
 
 
+#: An authenticator app shows 6 digits; backup codes have 8 (create_backup_codes).
+TOTP_DIGITS = 6
+
+
+def match_second_factor(*, user: User, code: str):
+    """The device the code belongs to, or None.
+
+    A code is tried only on the kind of device its length says it is for: django-otp's
+    ``match_token`` tries every device, so a backup code would first count as a wrong
+    authenticator code and start the authenticator's throttle.
+    """
+    if len(code) == TOTP_DIGITS:
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    else:
+        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    return next((device for device in devices if device.verify_token(code)), None)
+
+
 def second_factor_wait_seconds(*, user: User) -> int:
     """Seconds before the user's authenticator may be tried again (0: now).
 

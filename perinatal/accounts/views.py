@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from perinatal.accounts import services
@@ -73,8 +72,9 @@ def verify(request):
         return redirect("accounts:sign_in")
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = services.second_factor_wait_seconds(user=user)
-        device = match_token(user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        wait = services.second_factor_wait_seconds(user=user) if len(code) == services.TOTP_DIGITS else 0
+        device = services.match_second_factor(user=user, code=code)
         if device is None and wait:
             audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Security code refused while waiting after a wrong one",
                          request=request, actor=user)

@@ -80,7 +80,7 @@ def test_backup_code_works_once(client):
     client.post(reverse("accounts:sign_out"))
     client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
     response = client.post(reverse("accounts:verify"), {"code": demo_backup_code(HOM)})
-    assert response.status_code == 200 and "The security code is wrong" in response.content.decode()
+    assert response.status_code == 200 and "The security code is wrong or has expired" in response.content.decode()
     del user
 
 
@@ -133,3 +133,19 @@ def test_right_code_too_soon_after_a_wrong_one_says_wait_not_wrong(client, setti
     device.throttling_failure_timestamp -= timedelta(seconds=31)
     device.save()
     assert client.post(reverse("accounts:verify"), {"code": code_for(user)}).status_code == 302
+
+
+def test_a_backup_code_works_while_the_authenticator_waits_after_a_wrong_code(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30
+    user = User.objects.get(email=HOM)
+    client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:verify"), {"code": code_for(user, offset_steps=-20)})  # a wrong code
+    assert client.post(reverse("accounts:verify"), {"code": demo_backup_code(HOM)}).status_code == 302
+
+
+def test_a_backup_code_does_not_count_against_the_authenticator(client):
+    user = User.objects.get(email=HOM)
+    client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
+    assert client.post(reverse("accounts:verify"), {"code": demo_backup_code(HOM)}).status_code == 302
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    assert device.throttling_failure_count == 0
