@@ -99,26 +99,43 @@ from perinatal.core.scheduler import daily_job_status  # noqa: E402
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("now, claimed, missed", [
-    ("2026-11-27T02:44", None, None),                   # due at 02:15, within the half hour's grace
-    ("2026-11-27T02:46", None, "2026-11-27T02:15"),     # half an hour late and never queued
-    ("2026-11-27T09:00", "2026-11-27", None),           # tonight's queued
-    ("2026-11-27T09:00", "2026-11-25", "2026-11-27T02:15"),  # the last one queued was two nights ago
-    ("2026-11-27T01:00", "2026-11-26", None),           # before tonight's time, last night's queued
+@pytest.mark.parametrize("now, claimed, late", [
+    ("2026-11-27T02:44", None, False),          # due at 02:15, within the half hour's grace
+    ("2026-11-27T02:46", None, True),           # half an hour late and never queued
+    ("2026-11-27T09:00", "2026-11-27", False),  # tonight's claimed (by cron: no task to follow)
+    ("2026-11-27T09:00", "2026-11-25", True),   # the last one claimed was two nights ago
+    ("2026-11-27T01:00", "2026-11-26", False),  # before tonight's time, last night's claimed
 ])
-def test_the_nightly_job_is_late_only_when_its_due_occurrence_was_not_queued(settings, now, claimed, missed):
+def test_the_nightly_job_is_late_only_when_its_due_occurrence_was_not_claimed(settings, now, claimed, late):
     settings.PERINATAL_NOW = now
     if claimed:
         ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date.fromisoformat(claimed),
                                        queued_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
     status = daily_job_status("moss-nightly")
-    expected = datetime.fromisoformat(missed).replace(tzinfo=LONDON) if missed else None
-    assert status.missed_at == expected
+    assert (status.problem == "has not started") is late and (status.problem is None) is (not late)
     assert status.next_at > datetime.fromisoformat(now).replace(tzinfo=LONDON)
 
 
 @pytest.mark.django_db
-def test_the_signals_page_says_when_the_nightly_run_is_late_and_when_the_next_is(settings, client):
+def test_queued_is_not_done_a_waiting_or_failed_task_shows(settings):
+    from django_tasks import TaskResultStatus
+
+    settings.PERINATAL_NOW = "2026-11-27T02:20"
+    (queued,) = queue_due_jobs(jobs=(JOB,))
+    task = DBTaskResult.objects.get(id=queued.run.task_id)
+    assert daily_job_status("moss-nightly").problem is None  # queued five minutes ago
+    settings.PERINATAL_NOW = "2026-11-27T03:00"
+    assert "waiting for the background worker" in daily_job_status("moss-nightly").problem
+    task.status = TaskResultStatus.FAILED
+    task.save()
+    assert daily_job_status("moss-nightly").problem == "failed"
+    task.status = TaskResultStatus.SUCCESSFUL
+    task.save()
+    assert daily_job_status("moss-nightly").problem is None
+
+
+@pytest.mark.django_db
+def test_the_signals_page_says_when_the_nightly_run_did_not_happen(settings, client):
     from django.urls import reverse
 
     from perinatal.accounts.models import User
@@ -127,10 +144,54 @@ def test_the_signals_page_says_when_the_nightly_run_is_late_and_when_the_next_is
     sign_in(client, User.objects.get(email="ist@perinatal.example"))
     settings.PERINATAL_NOW = "2026-11-27T09:00"
     page = client.get(reverse("surveillance:overview")).content.decode()
-    assert "the nightly MOSS run is late" in page and "27 November 2026 at 2:15am has not started" in page
+    assert "the nightly MOSS run did not happen" in page and "27 November 2026 at 2:15am has not started" in page
     ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27), queued_at=datetime.now(timezone.utc))
     page = client.get(reverse("surveillance:overview")).content.decode()
-    assert "the nightly MOSS run is late" not in page
+    assert "the nightly MOSS run did not happen" not in page
+
+
+@pytest.mark.django_db
+def test_run_moss_nightly_from_cron_claims_the_night_so_the_scheduler_does_not_run_it_again(settings, capsys):
+    settings.PERINATAL_NOW = "2026-11-27T02:15"
+    call_command("run_moss", "--trigger", "nightly")
+    assert ScheduledJobRun.objects.get(job="moss-nightly").occurrence == date(2026, 11, 27)
+    assert queue_due_jobs() == []  # the scheduler sees the night taken
+    call_command("run_moss", "--trigger", "nightly")
+    assert "already queued; nothing to do" in capsys.readouterr().out
+    from perinatal.surveillance.models import MossRun
+    assert MossRun.objects.filter(trigger="nightly").count() == 1
+    assert daily_job_status("moss-nightly").problem is None
+
+
+@pytest.mark.django_db
+def test_one_jobs_error_does_not_stop_the_others():
+    broken = DailyJob(name="broken", at=time(2, 0), task="perinatal.core.no_such_module.task")
+    queued = queue_due_jobs(jobs=(broken, JOB))
+    assert [q.job.name for q in queued] == ["moss-nightly"]
+    assert not ScheduledJobRun.objects.filter(job="broken").exists()  # nothing half-claimed
+
+
+def test_a_malformed_configuration_is_a_system_check_error(settings):
+    from perinatal.core.checks import daily_jobs_are_valid
+
+    settings.PERINATAL_DAILY_JOBS = [{"name": "moss-nightly", "at": "2.15", "task": "x"}]
+    assert [e.id for e in daily_jobs_are_valid(None)] == ["perinatal.E001"]
+    settings.PERINATAL_DAILY_JOBS = [{"name": "x", "at": "02:15", "task": "perinatal.core.no_such.task"}]
+    assert "no task" in daily_jobs_are_valid(None)[0].msg
+    settings.PERINATAL_DAILY_JOBS = [{"name": "x", "at": "02:15", "task": "perinatal.surveillance.tasks.run_moss_task"}]
+    assert daily_jobs_are_valid(None) == []
+
+
+@pytest.mark.django_db
+def test_a_malformed_configuration_does_not_break_the_signals_page(settings, client):
+    from django.urls import reverse
+
+    from perinatal.accounts.models import User
+    from tests.helpers import sign_in
+
+    settings.PERINATAL_DAILY_JOBS = [{"name": "moss-nightly", "at": "2.15", "task": "x"}]
+    sign_in(client, User.objects.get(email="ist@perinatal.example"))
+    assert client.get(reverse("surveillance:overview")).status_code == 200
 
 
 def test_an_unknown_job_has_no_status(db):

@@ -4,17 +4,24 @@ Queue the daily jobs (``PERINATAL_DAILY_JOBS`` in settings: nightly MOSS) when t
 due; the background worker (``perinatal db_worker``) runs them. ``make run`` starts it
 beside the worker; in production run one or more (claims are unique, so more than one is
 safe). ``--once`` checks once and exits, for a host that prefers cron.
+
+It must outlive a database restart or a busy database: each pass starts with fresh
+connections, and an error in one pass is logged and the next pass tries again.
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from perinatal.core import clock
-from perinatal.core.scheduler import daily_jobs, queue_due_jobs
+from perinatal.core.scheduler import check_daily_jobs, daily_jobs, queue_due_jobs
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -25,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=60.0, help="seconds between checks (default 60)")
 
     def handle(self, *args, once, interval, **options):
+        problems = check_daily_jobs()
+        if problems:
+            raise CommandError("; ".join(problems))
         jobs = daily_jobs()
         for job in jobs:
             self.stdout.write(f"{job.name}: daily at {job.at:%H:%M} Europe/London, next "
@@ -33,8 +43,16 @@ class Command(BaseCommand):
         if not once:
             signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         while True:
-            for queued in queue_due_jobs(jobs=jobs):
-                self.stdout.write(f"Queued {queued.job.name} for {queued.run.occurrence:%-d %B %Y}.")
+            close_old_connections()
+            try:
+                for queued in queue_due_jobs(jobs=jobs):
+                    self.stdout.write(f"Queued {queued.job.name} for {queued.run.occurrence:%-d %B %Y}.")
+            except Exception:  # noqa: BLE001 - e.g. the database is restarting: try again next pass
+                if once:
+                    raise
+                logger.exception("Scheduler pass failed; trying again in %s s", interval)
+            finally:
+                close_old_connections()
             if once or stopping:
                 return
             try:

@@ -24,10 +24,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from perinatal.core import clock
+from perinatal.core.scheduler import claim_occurrence, daily_jobs
 from perinatal.surveillance import selectors
 from perinatal.surveillance.calculation import write_input_files
 from perinatal.surveillance.models import MossRun
 from perinatal.surveillance.services import current_calculation, record_moss_run
+from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 TRIGGERS = (MossRun.Trigger.NIGHTLY.value, MossRun.Trigger.COMMAND.value)
 
@@ -42,6 +44,8 @@ class Command(BaseCommand):
                             help="also write the run's inputs as NHS England's MOSS files into DIR")
 
     def handle(self, *args, trigger, export_inputs, **options):
+        if trigger == MossRun.Trigger.NIGHTLY.value and not self._claim_tonight():
+            return
         outcome = record_moss_run(trigger=trigger)
         run = outcome.run
         if not run.results_stored:
@@ -69,3 +73,15 @@ class Command(BaseCommand):
                 sites=selectors.site_names_for_export(clock.today()),
             )
             self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))
+
+    def _claim_tonight(self) -> bool:
+        """From cron: claim the night's occurrence as the scheduler would, so that the two
+        never both run it and the signals page knows the night's run happened."""
+        job = next((job for job in daily_jobs() if job.name == NIGHTLY_JOB), None)
+        if job is None:
+            return True  # no nightly job configured: nothing to agree with
+        occurrence = job.latest_occurrence(clock.now())
+        if claim_occurrence(job=job, occurrence=occurrence, by="perinatal run-moss --trigger nightly") is None:
+            self.stdout.write(f"The nightly MOSS run for {occurrence:%-d %B %Y} was already queued; nothing to do.")
+            return False
+        return True
