@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -285,14 +286,41 @@ def load_reference_rates(*, path, by: User | None = None, by_label: str = "", fi
     rows = read_reference_rate_rows(path)
     if not rows:
         raise InputFileError(path, None, None, "has no rows of data")
+    _check_storable(path, rows)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return _store_reference_rates(rows=rows, filename=(filename or Path(path).name)[:255], sha256=digest, by=by,
                                   by_label=by_label or (by.email if by is not None else "command line"), request=request)
 
 
+#: Site codes as ODS writes them (R0A01, RRK98, ...); the column holds 20 characters.
+_SITE_CODE = re.compile(r"[A-Z0-9]{1,20}")
+#: A term stillbirth and neonatal death rate is a few per 1,000 term births. A Ref_Rate above
+#: this is a file written per 1,000 (3.1 for 0.0031): MOSS would design thresholds for ~1,000
+#: times the events, fail, and stop monitoring every site it applies to.
+MAX_PLAUSIBLE_REFERENCE_RATE = 0.1
+
+
+def _check_storable(path, rows: tuple[ReferenceRateRow, ...]) -> None:
+    """What the platform must refuse beyond the format: ``perinatal moss`` uses any rate as given
+    (§1.6), but a rate loaded here changes every later run for the sites it covers."""
+    for row in rows:
+        if row.site_code and not _SITE_CODE.fullmatch(row.site_code):
+            raise InputFileError(path, row.line, "Site_Code",
+                                 f"{row.site_code[:30]!r} is not a site code (up to 20 capital letters and digits, like R0A01)")
+        for column, text in (("Events", row.events), ("Denom", row.denom), ("Source", row.source)):
+            if "\x00" in text:
+                raise InputFileError(path, row.line, column, "contains a NUL character: is this a CSV text file?")
+        if row.rate > MAX_PLAUSIBLE_REFERENCE_RATE:
+            raise InputFileError(path, row.line, "Ref_Rate",
+                                 f"{row.rate:g} is {row.rate * 1000:,.0f} per 1,000 term births: Ref_Rate is events per "
+                                 "term birth (e.g. 0.0021 for 2.1 per 1,000)")
+
+
 @transaction.atomic
 def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str, sha256: str, by: User | None,
                            by_label: str, request=None) -> ReferenceRatesLoaded:
+    # One load at a time: row locks cannot cover a site and period nobody has loaded yet.
+    _lock_runs()
     keys = {(row.site_code, row.last_year) for row in rows}
     current = LoadedReferenceRate.objects.select_for_update().filter(selectors.IN_FORCE)
     replaced = [rate.pk for rate in current if (rate.site_code, rate.period_end_year) in keys]
@@ -315,7 +343,7 @@ def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str,
     outcome = ReferenceRatesLoaded(upload=upload, site_rates=site_rates, all_sites_rates=len(rows) - site_rates,
                                    replaced=len(replaced), unknown_sites=tuple(sorted(codes - known)))
     audit.record(action=audit.Action.CREATE, obj=upload, actor=by, request=request,
-                 summary=(f"Reference rates loaded from {filename}: {outcome.site_rates} site rates, "
+                 summary=(f"Reference rates load {upload.pk}: {outcome.site_rates} site rates, "
                           f"{outcome.all_sites_rates} for all sites, {outcome.replaced} earlier rates replaced"))
     return outcome
 
@@ -357,7 +385,7 @@ def withdraw_reference_rates(*, upload: ReferenceRateUpload, reason: str, by: Us
     LoadedReferenceRate.objects.filter(pk__in=in_force).update(withdrawn_by=withdrawal)
     # The reason is free text: kept on the withdrawal row, not copied into the audit summary.
     audit.record(action=audit.Action.DECIDE, obj=upload, actor=by, request=request,
-                 summary=(f"Reference rates loaded from {upload.filename} (load {upload.pk}) withdrawn: "
+                 summary=(f"Reference rates load {upload.pk} withdrawn: "
                           f"{len(in_force)} rate{'s' if len(in_force) != 1 else ''} no longer in force"))
     return withdrawal
 

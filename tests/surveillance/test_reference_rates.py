@@ -166,7 +166,7 @@ def test_loading_stores_every_row_with_where_it_came_from_and_queues_a_run(birth
     assert DBTaskResult.objects.filter(task_path__endswith="run_moss_task").count() == queued + 1
     assert task.args_kwargs["kwargs"] == {"trigger": "reference_rates"}
     event = AuditEvent.objects.get(object_type="surveillance.ReferenceRateUpload")
-    assert event.summary == ("Reference rates loaded from MOSS_Ref_Rate.csv: 1 site rates, 1 for all sites, "
+    assert event.summary == (f"Reference rates load {upload.pk}: 1 site rates, 1 for all sites, "
                              "0 earlier rates replaced") and event.actor == upload.loaded_by
 
 
@@ -258,3 +258,18 @@ def test_run_moss_exports_the_loaded_rates_so_perinatal_moss_prints_what_the_run
                  "--reference-rates", str(inputs / REFERENCE_RATES_FILE), stdout=out, stderr=io.StringIO())
     assert out.getvalue() == _platform_csv(run)
     assert _rows(out.getvalue(), SITE_A)[0][3] == "0.83"  # the site's loaded rate, not the national 0.42
+
+
+
+@pytest.mark.parametrize("line, column, message", [
+    ("R0A01,2022-2024,16,4000,3.1,NHSE", "Ref_Rate", "3.1 is 3,100 per 1,000 term births"),
+    ("R0A01-SITE-WITH-A-VERY-LONG-CODE,2022-2024,16,4000,0.003,NHSE", "Site_Code", "is not a site code"),
+    ("r0a 01,2022-2024,16,4000,0.003,NHSE", "Site_Code", "is not a site code"),
+    ("R0A01,2022-2024,16,4000,0.003,NHS\x00E", "Source", "contains a NUL character"),
+])
+def test_the_platform_refuses_what_would_break_monitoring_naming_line_and_column(births, tmp_path, line, column, message):
+    path = _write(tmp_path / "MOSS_Ref_Rate.csv", [HEADER, "RRK01,2022-2024,9,5000,0.0018,NHSE", line])
+    with pytest.raises(CommandError) as refused:
+        _load(path, "--no-run")
+    assert f"MOSS_Ref_Rate.csv, line 3, column {column}: " in str(refused.value) and message in str(refused.value)
+    assert not LoadedReferenceRate.objects.exists() and not ReferenceRateUpload.objects.exists()
