@@ -196,3 +196,16 @@ def test_a_malformed_configuration_does_not_break_the_signals_page(settings, cli
 
 def test_an_unknown_job_has_no_status(db):
     assert daily_job_status("no-such-job") is None
+
+
+@pytest.mark.django_db
+def test_a_claim_lost_between_the_check_and_the_insert_queues_nothing(settings):
+    """The unique constraint, not the exists() pre-check, is what stops a second run."""
+    from perinatal.core.scheduler import _queue
+
+    ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27),
+                                   queued_at=datetime(2026, 11, 27, 2, 15, tzinfo=LONDON), queued_by="the other host")
+    before = DBTaskResult.objects.count()
+    assert _queue(JOB, date(2026, 11, 27)) is None
+    assert DBTaskResult.objects.count() == before  # the task went with the failed claim
+    assert ScheduledJobRun.objects.get().queued_by == "the other host"
