@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
@@ -39,9 +39,10 @@ class Command(BaseCommand):
         for job in jobs:
             self.stdout.write(f"{job.name}: daily at {job.at:%H:%M} Europe/London, next "
                               f"{job.next_after(clock.now()):%-d %B %Y %H:%M}. {job.description}")
-        stopping = []
+        # SIGTERM (a supervisor, or `make run` stopping) ends the wait at once, not after it.
+        stopping = threading.Event()
         if not once:
-            signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+            signal.signal(signal.SIGTERM, lambda *_: stopping.set())
         while True:
             close_old_connections()
             try:
@@ -53,11 +54,10 @@ class Command(BaseCommand):
                 logger.exception("Scheduler pass failed; trying again in %s s", interval)
             finally:
                 close_old_connections()
-            if once or stopping:
+            if once or stopping.is_set():
                 return
             try:
-                time.sleep(interval)
+                if stopping.wait(interval):
+                    return
             except KeyboardInterrupt:
-                return
-            if stopping:
                 return
