@@ -44,7 +44,8 @@ class Command(BaseCommand):
         if not once:
             signal.signal(signal.SIGTERM, lambda *_: stopping.set())
         while True:
-            close_old_connections()
+            if not once:  # a long-running process: never carry a dead connection into a pass
+                close_old_connections()
             try:
                 for queued in queue_due_jobs(jobs=jobs):
                     self.stdout.write(f"Queued {queued.job.name} for {queued.run.occurrence:%-d %B %Y}.")
@@ -53,7 +54,8 @@ class Command(BaseCommand):
                     raise
                 logger.exception("Scheduler pass failed; trying again in %s s", interval)
             finally:
-                close_old_connections()
+                if not once:
+                    close_old_connections()
             if once or stopping.is_set():
                 return
             try:
