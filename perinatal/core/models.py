@@ -6,6 +6,23 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnly(models.Model):
+    """A row written once: a change is a new row, so history is never rewritten (status
+    records, findings, action updates, withdrawals)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", "Created"

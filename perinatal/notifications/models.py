@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from perinatal.core.models import AppendOnly
 from perinatal.notifications.routing import BODY_ORDER
 
 BODY_CHOICES = [(str(body), str(body)) for body in BODY_ORDER]
@@ -23,22 +24,6 @@ BODY_NAMES = {"MBRRACE_UK": "MBRRACE-UK", "MNSI": "MNSI", "NHSR_EN": "NHS Resolu
 def body_name(code: str) -> str:
     """The name people use for a body (the code is what machines use)."""
     return BODY_NAMES.get(str(code), str(code))
-
-
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AppendOnly(models.Model):
-    """A row that is written once: history is never rewritten."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class CreatedVia(models.TextChoices):

@@ -14,21 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AppendOnly(models.Model):
-    """A row written once: a change is a new row, so history is never rewritten."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
+from perinatal.core.models import AppendOnly
 
 
 class ReferenceRateUpload(models.Model):

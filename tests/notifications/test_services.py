@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from perinatal.core.models import AuditEvent
+from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.notifications import services
 from perinatal.notifications.models import (
-    AppendOnlyError,
     BodyCase,
     Delivery,
     DeliveryStatusRecord,

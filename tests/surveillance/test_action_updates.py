@@ -12,10 +12,9 @@ import pytest
 from django.urls import reverse
 
 from perinatal.accounts.models import User
-from perinatal.core.models import AuditEvent
+from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.surveillance import presenters, selectors, services
 from perinatal.surveillance.models import (
-    AppendOnlyError,
     MossRun,
     SafetyCheckAction,
     SafetyCheckActionUpdate,

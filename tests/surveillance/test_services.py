@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from perinatal.accounts.models import User
-from perinatal.core.models import AuditEvent
+from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.organisations.models import Site
 from perinatal.surveillance import selectors, services
 from perinatal.surveillance.calculation import SiteMonthCounts
@@ -20,7 +20,6 @@ from perinatal.surveillance.models import (
     SignalStatusRecord,
     SiteMonthResult,
 )
-from perinatal.surveillance.models import AppendOnlyError
 from perinatal.surveillance.notify import Message, NotifierError
 from perinatal.surveillance.stats.months import YearMonth
 from tests.surveillance.platform import (
