@@ -235,12 +235,9 @@ def check(request, draft_id):
     })
 
 
-# Possible duplicates -------------------------------------------------------------------------
-
-
-@require_role(*REPORTING_ROLES)
-@require_http_methods(["GET", "POST"])
-def duplicates(request, draft_id):
+def _complete_draft(request, draft_id):
+    """The draft, its answers and its notification document, for the pages after "check your
+    answers"; or the response instead (the onboarding gate, or back to check an incomplete one)."""
     draft = _draft_or_404(request, draft_id)
     gate = _gate(request, draft.trust, status=200 if request.method == "GET" else 403)
     if gate is not None:
@@ -248,7 +245,19 @@ def duplicates(request, draft_id):
     answers = draft.answers or {}
     if not steps.is_complete(answers):
         return redirect("journey:check", draft.pk)
-    document = steps.build_document(answers, trust=draft.trust.code)
+    return draft, answers, steps.build_document(answers, trust=draft.trust.code)
+
+
+# Possible duplicates -------------------------------------------------------------------------
+
+
+@require_role(*REPORTING_ROLES)
+@require_http_methods(["GET", "POST"])
+def duplicates(request, draft_id):
+    ready = _complete_draft(request, draft_id)
+    if isinstance(ready, HttpResponse):
+        return ready
+    draft, answers, document = ready
     found = _open_duplicates(draft, document)
     if not found:
         return redirect("journey:destinations", draft.pk)
@@ -278,14 +287,10 @@ def _amend_url(reference: str) -> str:
 @require_role(*REPORTING_ROLES)
 @require_http_methods(["GET", "POST"])
 def destinations(request, draft_id):
-    draft = _draft_or_404(request, draft_id)
-    gate = _gate(request, draft.trust, status=200 if request.method == "GET" else 403)
-    if gate is not None:
-        return gate
-    answers = draft.answers or {}
-    if not steps.is_complete(answers):
-        return redirect("journey:check", draft.pk)
-    document = steps.build_document(answers, trust=draft.trust.code)
+    ready = _complete_draft(request, draft_id)
+    if isinstance(ready, HttpResponse):
+        return ready
+    draft, answers, document = ready
     parsed, errors = _validate(document)
     if errors:
         return redirect("journey:check", draft.pk)
