@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from perinatal.notifications.routing.document import BRAIN_INJURY_SIGNS
 from perinatal.notifications.routing.rules import GA_37_0
 
 __all__ = [
@@ -87,18 +88,8 @@ WHAT_HAPPENED_CHOICES: tuple[tuple[WhatHappened, str, str], ...] = (
      "During pregnancy or up to one year after the end of her pregnancy"),
 )
 
-# The document's brain injury signs (spec §2), in the order the page lists them.
-BRAIN_INJURY_SIGNS: tuple[str, ...] = (
-    "therapeutic_hypothermia",
-    "grade_3_hie",
-    "decreased_central_tone",
-    "comatose",
-    "seizures",
-    "altered_consciousness",
-    "hypotonia",
-    "abnormal_reflexes",
-    "weak_or_absent_suck",
-)
+# The brain injury signs the page lists are the document's own (BRAIN_INJURY_SIGNS,
+# imported from the routing document above), so the two cannot drift apart.
 
 
 # Reading and writing dotted paths ------------------------------------------------------------

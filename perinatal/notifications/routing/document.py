@@ -45,6 +45,7 @@ from perinatal.notifications.routing.register import OrganisationRegister
 from perinatal.notifications.routing.timestamps import london_date, timestamp_to_iso
 
 __all__ = [
+    "BRAIN_INJURY_SIGNS",
     "DOCUMENT_FIELDS",
     "GESTATION_WEEKS_RANGE",
     "BIRTH_WEIGHT_RANGE_G",
@@ -250,7 +251,7 @@ class BrainInjury:
     mri: MriResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        signs = {name: getattr(self, name) for name in _BRAIN_INJURY_SIGNS}
+        signs = {name: getattr(self, name) for name in BRAIN_INJURY_SIGNS}
         return {"diagnosed_day": self.diagnosed_day, **signs, "mri": _str_or_none(self.mri)}
 
 
@@ -299,7 +300,7 @@ def _str_or_none(value: StrEnum | None) -> str | None:
 
 # The keys of each object, in document order: used to refuse unknown keys and to put
 # errors in the order the fields appear.
-_BRAIN_INJURY_SIGNS = (
+BRAIN_INJURY_SIGNS = (
     "therapeutic_hypothermia",
     "grade_3_hie",
     "decreased_central_tone",
@@ -343,7 +344,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "baby.gestation": ("weeks", "days", "reliable"),
     "baby.death_confirmed_gestation": ("weeks", "days"),
     "labour": ("status",),
-    "brain_injury": ("diagnosed_day", *_BRAIN_INJURY_SIGNS, "mri"),
+    "brain_injury": ("diagnosed_day", *BRAIN_INJURY_SIGNS, "mri"),
 }
 
 
@@ -824,7 +825,7 @@ class _Parser:
         )
         signs = {
             name: read.read_boolean(data.get(name), path=f"{path}.{name}", label=_SIGN_LABELS[name])
-            for name in _BRAIN_INJURY_SIGNS
+            for name in BRAIN_INJURY_SIGNS
         }
         mri = read.read_choice(data.get("mri"), path=f"{path}.mri", label="the MRI result", choices=MriResult)
         return BrainInjury(diagnosed_day=diagnosed_day, mri=mri, **signs)
