@@ -69,9 +69,11 @@ class MossRunOutcome:
     notices: tuple[ContactNotice, ...]
 
 
-def current_calculation() -> MossCalculation:
-    """MOSS over the births data now, with the loaded reference rates in force (§1.1)."""
-    return calculate(selectors.term_monthly_counts(), loaded=selectors.loaded_reference_rates())
+def current_calculation(*, counts=None) -> MossCalculation:
+    """MOSS over the births data now (or over ``counts`` already read from it), with the
+    loaded reference rates in force (§1.1)."""
+    counts = selectors.term_monthly_counts() if counts is None else counts
+    return calculate(counts, loaded=selectors.loaded_reference_rates())
 
 
 def _lock_runs() -> None:

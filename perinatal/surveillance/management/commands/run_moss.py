@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if export_inputs is not None:
             counts = selectors.term_monthly_counts()
             paths = write_input_files(
-                directory=export_inputs, counts=counts, reference_rates=current_calculation().reference_rates,
+                directory=export_inputs, counts=counts, reference_rates=current_calculation(counts=counts).reference_rates,
                 sites=selectors.site_names_for_export(clock.today()),
             )
             self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))
