@@ -101,6 +101,8 @@ def queue_due_jobs(*, jobs: tuple[DailyJob, ...] | None = None) -> list[Queued]:
     return queued
 
 
+NOT_QUEUED = "has not started"
+
 #: How late a due occurrence may be before the pages say so: the scheduler checks every
 #: minute and a MOSS run takes seconds, so half an hour late is not a slow check.
 LATE_AFTER = timedelta(minutes=30)
@@ -113,6 +115,10 @@ class DailyJobStatus:
     last_queued: ScheduledJobRun | None
     due_at: datetime
     problem: str | None  # plain words when the latest due occurrence did not run, else None
+
+    @property
+    def never_queued(self) -> bool:
+        return self.problem == NOT_QUEUED
 
 
 def _task_problem(run: ScheduledJobRun, now: datetime) -> str | None:
@@ -147,7 +153,7 @@ def daily_job_status(name: str) -> DailyJobStatus | None:
     due_at = job.scheduled_for(due)
     last = ScheduledJobRun.objects.filter(job=name).order_by("-occurrence").first()
     if last is None or last.occurrence < due:
-        problem = "has not started" if now - due_at > LATE_AFTER else None
+        problem = NOT_QUEUED if now - due_at > LATE_AFTER else None
     else:
         problem = _task_problem(last, now)
     return DailyJobStatus(job=job, next_at=job.next_after(now), last_queued=last, due_at=due_at, problem=problem)
