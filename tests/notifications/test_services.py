@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from perinatal.core import clock
 from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.notifications import services
 from perinatal.notifications.models import (
@@ -41,10 +42,20 @@ def bodies(notification, **filters) -> dict[str, str]:
 # Submission -----------------------------------------------------------------------------------
 
 
+def test_reference_year_is_the_service_clocks_year_in_london(settings):
+    # London keeps GMT in winter: 23:30 UTC on 31 December is still that year there.
+    settings.PERINATAL_NOW = "2026-12-31T23:30:00+00:00"
+    assert submit(intrapartum_stillbirth()).reference.startswith("PEN-2026-")
+    settings.PERINATAL_NOW = "2027-01-01T00:30:00+00:00"
+    assert submit(intrapartum_stillbirth()).reference.startswith("PEN-2027-")
+
+
 def test_submission_stores_version_deliveries_cases_and_status_records_together(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         notification = submit(intrapartum_stillbirth())
-    assert notification.reference.startswith("PEN-2026-") and len(notification.reference) == len("PEN-2026-000123")
+    # The year comes from the service clock, so the expectation does too (never a literal year).
+    assert notification.reference.startswith(f"PEN-{clock.today().year}-")
+    assert len(notification.reference) == len("PEN-2026-000123")
     version = notification.current_version
     assert version.number == 1 and version.document["baby"]["born_alive"] is False
     assert [d["body"] for d in version.routing["destinations"]] == ["MBRRACE_UK", "MNSI"]
