@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets setup demo-data serve worker bench clean check-python
+.PHONY: run test lint format install assets setup demo-data serve worker bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -17,7 +17,7 @@ $(BIN)/activate: | check-python
 # Reinstall when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,lint]'
 	touch $@
 
 node_modules/.installed: package.json
@@ -39,6 +39,20 @@ run: install
 
 test: install
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+# The floor plan (docs/adr/0018-floor-plan.md), one style for Python and for templates.
+lint: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check perinatal tests benchmarks
+	$(BIN)/ruff format --check perinatal tests benchmarks
+	$(BIN)/djlint --check perinatal/templates
+	$(BIN)/djlint --lint perinatal/templates
+
+# Applies the style (then `make lint` passes on style).
+format: install
+	$(BIN)/ruff check --fix perinatal tests benchmarks
+	$(BIN)/ruff format perinatal tests benchmarks
+	$(BIN)/djlint --reformat perinatal/templates
 
 bench: install
 	$(BIN)/python -m benchmarks.run

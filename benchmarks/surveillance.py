@@ -42,7 +42,7 @@ def _timed(function):
 def _read_births(path: Path):
     """Per site and month: term births and MOSS events; per trust and month: births, stillbirths, live births, NNDs."""
     from perinatal.surveillance.calculation import SiteMonthCounts
-    from perinatal.surveillance.stats.months import YearMonth
+    from perinatal.stats.months import YearMonth
 
     sites: dict[tuple[str, YearMonth], list[int]] = defaultdict(lambda: [0, 0, 0])
     trusts: dict[tuple[str, YearMonth], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -87,7 +87,7 @@ def _organisations(trust_rows):
 
 
 def _series_for(metric, members, months, trusts, rng):
-    from perinatal.surveillance.stats.spc import SpcPoint
+    from perinatal.stats.spc import SpcPoint
 
     if metric.id in ("stillbirth_rate", "neonatal_mortality_rate"):
         points = []
@@ -114,14 +114,14 @@ def _series_for(metric, members, months, trusts, rng):
 
 
 def run(*, report) -> None:
-    from perinatal.dashboard import demo_data
+    from perinatal.demo import generator as demo_data
     from perinatal.dashboard.metrics import METRICS
-    from perinatal.organisations.demo import demo_end_date
+    from perinatal.demo.organisations import demo_end_date
     from perinatal.organisations.sites import trust_reference_rows
     from perinatal.surveillance.calculation import calculate
-    from perinatal.surveillance.stats import moss_design
-    from perinatal.surveillance.stats.moss import MonthRate, excess_events
-    from perinatal.surveillance.stats.spc import xmr_chart
+    from perinatal.stats import moss_design
+    from perinatal.stats.moss import MonthRate, excess_events
+    from perinatal.stats.spc import xmr_chart
 
     end = demo_end_date()
     trust_rows = trust_reference_rows()

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "perinatal.dashboard",
     "perinatal.dashboard.pages",
     "perinatal.surveillance",
+    "perinatal.web",
+    "perinatal.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +82,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "perinatal.core.jinja.environment",
+            "environment": "perinatal.web.jinja.environment",
             "autoescape": True,
             "context_processors": ["perinatal.core.context_processors.csp_nonce"],
         },
@@ -124,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 
 # Sessions: 15 minutes of inactivity signs the user out (the page warns 2 minutes before).
 SESSION_INACTIVITY_SECONDS = int(os.environ.get("SESSION_INACTIVITY_SECONDS", "900"))
@@ -170,6 +172,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Who an audit event's actor acts for: core asks accounts through this name (core sits below).
+PERINATAL_ACTING_ORGANISATION = "perinatal.accounts.scoping.acting_organisation"
+
 AXES_LOCKOUT_CALLABLE = "perinatal.accounts.views.locked_out"
 AXES_VERBOSE = False
 

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("perinatal.core.urls")),
+    path("", include("perinatal.web.urls")),
     path("", include("perinatal.accounts.urls")),
-    path("", include("perinatal.organisations.urls")),
+    path("", include("perinatal.web.organisations.urls")),
     path("notifications/", include("perinatal.notifications.journey.urls")),
     path("", include("perinatal.notifications.urls")),
     path("", include("perinatal.surveillance.urls")),
@@ -15,6 +15,6 @@ urlpatterns = [
 if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
-handler403 = "perinatal.core.views.forbidden"
-handler404 = "perinatal.core.views.not_found"
-handler500 = "perinatal.core.views.server_error"
+handler403 = "perinatal.web.views.forbidden"
+handler404 = "perinatal.web.views.not_found"
+handler500 = "perinatal.web.views.server_error"

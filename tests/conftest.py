@@ -94,7 +94,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the full organisation register and the small demo fixtures."""
-    from perinatal.core import setup
+    from perinatal.web import setup
 
     with django_db_blocker.unblock():
         setup.load_reference()

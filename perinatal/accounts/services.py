@@ -6,7 +6,6 @@ import csv
 import io
 import math
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from perinatal.core.formatting import long_date
 from perinatal.accounts.models import (
     AccessRequest,
     AccessRequestDecision,
@@ -27,15 +27,14 @@ from perinatal.accounts.models import (
 )
 from perinatal.accounts.roles import REQUESTABLE_ROLES, Role, role_from_text
 from perinatal.core import audit, clock
+from perinatal.kernel.refusals import Refused
+from perinatal.kernel.tabular_problems import FileRefused, LineProblem
 from perinatal.organisations.models import Organisation
+from perinatal.accounts.invitations import setup_link
 
 
-class AccessRequestRefused(ValueError):
-    """A request that cannot be made, with the field it concerns."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
+class AccessRequestRefused(Refused):
+    """A request for access that cannot be made, naming the field it concerns."""
 
 
 def grant_membership(*, user: User, organisation: Organisation, role: Role, granted_by: User | None) -> Membership:
@@ -66,7 +65,7 @@ def request_access(
 ) -> AccessRequest:
     today = clock.today()
     if not trust.is_open_on(today):
-        raise AccessRequestRefused("trust", f"{trust.display_name} ({trust.code}) closed on {trust.closed_on:%-d %B %Y}. Ask for access to the trust that took over its services.")
+        raise AccessRequestRefused("trust", f"{trust.display_name} ({trust.code}) closed on {long_date(trust.closed_on)}. Ask for access to the trust that took over its services.")
     if role not in REQUESTABLE_ROLES:
         raise AccessRequestRefused("role", "Choose a role you can ask a trust for")
     email = email.strip().lower()
@@ -127,8 +126,6 @@ def decide_access_request(
 
 
 def _tell_requester_approved(access_request: AccessRequest, user: User, *, needs_setup: bool) -> None:
-    from perinatal.accounts.invitations import setup_link
-
     body = f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} was approved."
     if needs_setup:
         body += f"\n\nSet up your account (password and authenticator app): {setup_link(user)}"
@@ -136,17 +133,8 @@ def _tell_requester_approved(access_request: AccessRequest, user: User, *, needs
               from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email], fail_silently=True)
 
 
-@dataclass(frozen=True)
-class NominationProblem:
-    line: int
-    column: str
-    message: str
-
-
-class NominationFileInvalid(ValueError):
-    def __init__(self, problems: list[NominationProblem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problems in the file")
+class NominationFileInvalid(FileRefused):
+    """A nominated-users file refused whole, naming every bad line."""
 
 
 NOMINATION_COLUMNS = ("name", "email", "role")
@@ -157,11 +145,11 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise NominationFileInvalid([NominationProblem(1, "file", "The file must be a CSV saved as UTF-8")]) from None
+        raise NominationFileInvalid([LineProblem(None, None, "The file must be a CSV saved as UTF-8")]) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if tuple(header[:3]) != NOMINATION_COLUMNS:
-        raise NominationFileInvalid([NominationProblem(1, "header", "The first row must be the column names: name, email, role")])
+        raise NominationFileInvalid([LineProblem(1, None, "The first row must be the column names: name, email, role")])
     rows, problems, seen = [], [], {}
     for line, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
@@ -169,21 +157,21 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
         record = (record + ["", "", ""])[:3]
         name, email, role_text = (cell.strip() for cell in record)
         if not name:
-            problems.append(NominationProblem(line, "name", "Enter the person's full name"))
+            problems.append(LineProblem(line, "name", "Enter the person's full name"))
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(NominationProblem(line, "email", f"'{email}' is not an email address"))
+            problems.append(LineProblem(line, "email", f"'{email}' is not an email address"))
         else:
             if email.lower() in seen:
-                problems.append(NominationProblem(line, "email", f"is also on line {seen[email.lower()]}"))
+                problems.append(LineProblem(line, "email", f"is also on line {seen[email.lower()]}"))
             seen[email.lower()] = line
         role = role_from_text(role_text)
         if role not in REQUESTABLE_ROLES:
-            problems.append(NominationProblem(line, "role", f"'{role_text}' is not a role: use reporter, trust viewer or local authoriser"))
+            problems.append(LineProblem(line, "role", f"'{role_text}' is not a role: use reporter, trust viewer or local authoriser"))
         rows.append((name, email.lower(), role))
     if not rows and not problems:
-        problems.append(NominationProblem(2, "file", "The file has no nominated users"))
+        problems.append(LineProblem(None, None, "The file has no nominated users"))
     if problems:
         raise NominationFileInvalid(problems)
     return rows

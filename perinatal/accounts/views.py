@@ -30,8 +30,8 @@ from perinatal.accounts.invitations import user_for_link
 from perinatal.accounts.models import AccessRequest, User
 from perinatal.accounts.roles import Role
 from perinatal.core import audit
-from perinatal.core.permissions import require_role
-from perinatal.core.scoping import AUTHORISE_USERS, scope_for
+from perinatal.accounts.permissions import require_role
+from perinatal.accounts.scoping import AUTHORISE_USERS, scope_for
 from perinatal.organisations.selectors import get_trust
 
 PENDING_USER = "pending_sign_in_user"
@@ -57,7 +57,7 @@ def sign_in(request):
         else:
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
-            request.session[PENDING_NEXT] = _safe_next(request, reverse("core:home"))
+            request.session[PENDING_NEXT] = _safe_next(request, reverse("web:home"))
             return redirect("accounts:verify")
     return render(request, "accounts/sign_in.jinja", {"form": form, "page_title": "Sign in", "next": request.GET.get("next", "")})
 
@@ -85,7 +85,7 @@ def verify(request):
             audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Wrong or expired security code", request=request, actor=user)
             form.add_error("code", "The security code is wrong or has expired. Enter the code your authenticator app shows now")
         else:
-            next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
+            next_url = request.session.get(PENDING_NEXT) or reverse("web:home")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             request.session.pop(PENDING_USER, None)
@@ -115,7 +115,7 @@ def keep_alive(request):
     request.session.modified = True
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"inactivity_seconds": settings.SESSION_INACTIVITY_SECONDS})
-    return redirect(_safe_next(request, reverse("core:home")))
+    return redirect(_safe_next(request, reverse("web:home")))
 
 
 def request_access(request):

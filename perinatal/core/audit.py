@@ -7,7 +7,9 @@ name the record by its reference or database id.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.module_loading import import_string
 
 from perinatal.core import clock
 from perinatal.core.models import AuditEvent
@@ -17,6 +19,12 @@ Action = AuditEvent.Action
 
 def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def _acting_organisation(request):
+    """The organisation the signed-in person acts for. Memberships are accounts' knowledge,
+    which sits above core, so core asks through the function the setting names."""
+    return import_string(settings.PERINATAL_ACTING_ORGANISATION)(request)
 
 
 def record(
@@ -34,9 +42,7 @@ def record(
         actor = request.user if request.user.is_authenticated else None
     actor_org = None
     if request is not None and actor is not None:
-        from perinatal.core.scoping import scope_for
-
-        actor_org = scope_for(request).primary_organisation
+        actor_org = _acting_organisation(request)
     return AuditEvent.objects.create(
         at=clock.now(),
         actor=actor,

@@ -1,4 +1,8 @@
-"""The Jinja2 environment: NHS.UK frontend templates plus the project's helpers."""
+"""The Jinja2 environment's ground: NHS.UK frontend templates, URLs, static files and formats.
+
+The web shell (`perinatal.web.jinja`) adds what needs to know who is signed in (the header
+menu), so that core never imports accounts.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +15,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader
 
-from perinatal.accounts.signed_in import is_signed_in
-from perinatal.core import clock, navigation
+from perinatal.core.formatting import date_and_time, long_date, month_and_year
 
 NHSUK_TEMPLATES = Path(nhsuk_frontend_jinja.__file__).resolve().parent / "templates"
 
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-def format_datetime(value, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
-    if value is None:
-        return ""
-    text = clock.london(value).strftime(fmt)
-    return text.replace("AM", "am").replace("PM", "pm")
-
-
-def format_date(value, fmt: str = "%-d %B %Y") -> str:
-    return "" if value is None else value.strftime(fmt)
 
 
 def environment(**options) -> Environment:
@@ -48,13 +40,11 @@ def environment(**options) -> Environment:
         service_name=settings.SERVICE_NAME,
         asset_path=settings.NHSUK_ASSET_PATH,
         get_messages=messages.get_messages,
-        navigation_for=navigation.items_for,
-        signed_in=is_signed_in,
         session_settings={
             "inactivity": settings.SESSION_INACTIVITY_SECONDS,
             "warning": settings.SESSION_WARNING_SECONDS,
         },
         oidc_enabled=getattr(settings, "OIDC_ENABLED", False),
     )
-    env.filters.update(datetime=format_datetime, date=format_date)
+    env.filters.update(datetime=date_and_time, date=long_date, month_year=month_and_year)
     return env

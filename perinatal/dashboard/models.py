@@ -227,7 +227,7 @@ class DemoLoad(models.Model):
 
 class TallyCache(models.Model):
     """The SQL counts of one family of metrics for one period, per trust, kept until the data
-    change (engine/cache.py). Only periods that ended before "now" are kept: their counts
+    change (engine/tally_cache.py). Only periods that ended before "now" are kept: their counts
     depend on the stored records alone."""
 
     key = models.CharField(max_length=200, unique=True)

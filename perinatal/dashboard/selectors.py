@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Min, QuerySet
 
-from perinatal.core.scoping import READ_DASHBOARD_UPLOADS, Scope
+from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, Scope
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap, compute_rows, default_stillbirth_denominator
 from perinatal.dashboard.engine.queries import trusts_with_records
 from perinatal.dashboard.exports import ExportColumn, ExportTable, metric_definition_notes, metric_row_cells

@@ -20,7 +20,7 @@ from perinatal.core import audit, clock
 from perinatal.dashboard.datasets.schema import DATASET_NAMES
 from perinatal.dashboard.imports.hooks import run_after_import
 from perinatal.dashboard.imports.loading import LoadResult, load_staged
-from perinatal.dashboard.imports.register import RegisterSnapshot, read_register
+from perinatal.dashboard.imports.register_snapshot import RegisterSnapshot, read_register
 from perinatal.dashboard.imports.staging import (
     PHASE_CHECKING,
     ImportProgress,

@@ -14,7 +14,8 @@ from typing import Any
 from django import forms
 
 from perinatal.notifications.routing import DocumentInvalid, parse_timestamp
-from perinatal.notifications.routing.timestamps import LONDON, InvalidTimestamp
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp
+from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 UNKNOWN = "unknown"
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "Not known")]
@@ -244,8 +245,6 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
 
     def clean_trust_code(self):
-        from perinatal.organisations.selectors import UnknownOrganisation, get_trust
-
         code = self.cleaned_data["trust_code"].strip().upper()
         if not code:
             raise forms.ValidationError("Enter the trust's ODS code, like R0A")

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from perinatal.core.formatting import date_and_time
+from perinatal.notifications.wording import PLACE_LABELS
 from perinatal.core import clock
-from perinatal.core.nhs_numbers import format_nhs_number
+from perinatal.kernel.nhs_numbers import format_nhs_number
 from perinatal.notifications import selectors
 from perinatal.notifications.models import BodyCase, Delivery, InformationRequest, Notification, body_name
 from perinatal.notifications.routing import BODY_ORDER, parse_timestamp
-from perinatal.notifications.routing.timestamps import InvalidTimestamp
+from perinatal.kernel.london_time import InvalidTimestamp
 
 CATEGORY_LABELS = {
     "late_fetal_loss": "Late fetal loss",
@@ -151,7 +153,7 @@ def _timestamp(value: object) -> str:
         instant = parse_timestamp(value)
     except InvalidTimestamp:
         return value
-    return clock.london(instant).strftime("%-d %B %Y at %H:%M")
+    return date_and_time(instant)
 
 
 def _yes_no(value: object) -> str:
@@ -161,8 +163,7 @@ def _yes_no(value: object) -> str:
 def _place(value: object) -> str:
     if not isinstance(value, dict):
         return "Not given"
-    kinds = {"hospital": "Hospital", "home": "Home", "born_before_arrival": "Born before arrival", "other": "Other"}
-    text = kinds.get(value.get("type"), str(value.get("type")))
+    text = PLACE_LABELS.get(value.get("type"), str(value.get("type")))
     return f"{text} ({value['site']})" if value.get("site") else text
 
 

@@ -1,4 +1,4 @@
-"""Reads of notifications, always through the user's scope (`perinatal.core.scoping`).
+"""Reads of notifications, always through the user's scope (`perinatal.accounts.scoping`).
 
 Purposes: READ_NOTIFICATIONS (the trust's reporters, authoriser and viewers),
 AMEND_NOTIFICATIONS (reporters and the authoriser). National reviewers read a notification
@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from perinatal.accounts.models import User
-from perinatal.core.scoping import READ_NOTIFICATIONS, Scope, scope_for
+from perinatal.accounts.scoping import READ_NOTIFICATIONS, Scope, scope_for
 from perinatal.notifications.models import (
     ApiToken,
     BodyCase,

@@ -24,10 +24,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from perinatal.core.formatting import date_and_time
 from perinatal.accounts.models import Membership
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
-from perinatal.core.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications import payloads
 from perinatal.notifications.delivery import wall_now
 from perinatal.notifications.models import (
@@ -42,7 +43,7 @@ from perinatal.notifications.models import (
     NotificationVersion,
     body_name,
 )
-from perinatal.notifications.register_adapter import register_for
+from perinatal.notifications.organisation_register import register_for
 from perinatal.notifications.routing import (
     BODY_ORDER,
     Body,
@@ -56,7 +57,7 @@ from perinatal.notifications.routing import (
     parse_timestamp,
     route,
 )
-from perinatal.notifications.routing.timestamps import LONDON, InvalidTimestamp
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import Onboarding, onboarding_for
 
@@ -80,7 +81,7 @@ class NotYetLive(Exception):
             when = "has not been given an onboarding phase yet"
         else:
             when = (f"is in {onboarding.phase.name} and goes live on "
-                    f"{onboarding.go_live_at:%-d %B %Y at 8:00am}")
+                    f"{date_and_time(onboarding.go_live_at)}")
         super().__init__(
             f"{trust.display_name} ({trust.code}) {when}. Until then, keep notifying events through "
             "the existing MBRRACE-UK, MNSI and NHS Resolution portals."

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from perinatal.accounts.roles import Role
 from perinatal.core import audit
-from perinatal.core.permissions import require_role
-from perinatal.core.scoping import AMEND_NOTIFICATIONS, MANAGE_API_TOKENS, READ_NOTIFICATIONS, scope_for
+from perinatal.accounts.permissions import require_role
+from perinatal.accounts.scoping import AMEND_NOTIFICATIONS, MANAGE_API_TOKENS, READ_NOTIFICATIONS, scope_for
 from perinatal.notifications import presenters, selectors, services
 from perinatal.notifications.forms import AcknowledgeForm, AmendForm, AnswerForm, ApiTokenForm, QuestionForm
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest, body_name

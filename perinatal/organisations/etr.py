@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from perinatal.kernel.tabular_problems import FileRefused, LineProblem
+
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 MIN_COLUMNS = 12
 
@@ -43,20 +45,8 @@ class EtrRow:
         return self.region_code.startswith("Y")
 
 
-@dataclass(frozen=True)
-class EtrProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, {self.column}: {self.message}"
-
-
-class EtrFileInvalid(ValueError):
-    def __init__(self, problems: list[EtrProblem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:20]))
+class EtrFileInvalid(FileRefused):
+    """An etr extract refused whole, naming every bad line."""
 
 
 def _parse_date(raw: str) -> date:
@@ -69,25 +59,25 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
         with open(source, encoding="utf-8-sig", newline="") as handle:
             return read_etr(handle)
     rows: list[EtrRow] = []
-    problems: list[EtrProblem] = []
+    problems: list[LineProblem] = []
     seen: dict[str, int] = {}
     for line, record in enumerate(csv.reader(source), start=1):
         if not any(field.strip() for field in record):
             continue
         if len(record) < MIN_COLUMNS:
-            problems.append(EtrProblem(line, "row", f"has {len(record)} columns; an etr extract has at least {MIN_COLUMNS}"))
+            problems.append(LineProblem(line, None, f"has {len(record)} columns; an etr extract has at least {MIN_COLUMNS}"))
             continue
         code = record[0].strip().upper()
         name = record[1].strip()
         row_problems = []
         if not ODS_CODE.match(code):
-            row_problems.append(EtrProblem(line, "ODS code (column 1)", f"'{record[0]}' is not an ODS organisation code"))
+            row_problems.append(LineProblem(line, "1 (ODS code)", f"'{record[0]}' is not an ODS organisation code"))
         elif code in seen:
-            row_problems.append(EtrProblem(line, "ODS code (column 1)", f"{code} is listed twice (also on line {seen[code]})"))
+            row_problems.append(LineProblem(line, "1 (ODS code)", f"{code} is listed twice (also on line {seen[code]})"))
         if not name:
-            row_problems.append(EtrProblem(line, "name (column 2)", "is empty"))
+            row_problems.append(LineProblem(line, "2 (name)", "is empty"))
         dates = {}
-        for index, label in ((10, "open date (column 11)"), (11, "close date (column 12)")):
+        for index, label in ((10, "11 (open date)"), (11, "12 (close date)")):
             raw = record[index].strip()
             if not raw:
                 dates[index] = None
@@ -95,9 +85,9 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
             try:
                 dates[index] = _parse_date(raw)
             except ValueError:
-                row_problems.append(EtrProblem(line, label, f"'{raw}' is not a date in the form YYYYMMDD"))
+                row_problems.append(LineProblem(line, label, f"'{raw}' is not a date in the form YYYYMMDD"))
         if dates.get(10) and dates.get(11) and dates[11] < dates[10]:
-            row_problems.append(EtrProblem(line, "close date (column 12)", "is before the open date"))
+            row_problems.append(LineProblem(line, "12 (close date)", "is before the open date"))
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -110,7 +100,7 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
             )
         )
     if not rows and not problems:
-        problems.append(EtrProblem(1, "file", "is empty"))
+        problems.append(LineProblem(None, None, "the file is empty"))
     if problems:
         raise EtrFileInvalid(problems)
     return rows

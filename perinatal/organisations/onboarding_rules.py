@@ -15,30 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from perinatal.kernel.working_days import is_working_day, previous_working_day
 
 LONDON = ZoneInfo("Europe/London")
 GO_LIVE_TIME = time(8, 0)
 NOMINATION_DEADLINE_TIME = time(12, 0)
 
-
-@lru_cache(maxsize=64)
-def _england_bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _england_bank_holidays(day.year)
-
-
-def previous_working_day(day: date) -> date:
-    day -= timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def go_live_at(go_live_on: date) -> datetime:

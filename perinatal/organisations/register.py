@@ -24,6 +24,8 @@ from perinatal.organisations.models import (
     OrganisationChange,
     TrustParent,
 )
+from perinatal.kernel.tabular_problems import LineProblem
+from perinatal.organisations.etr import EtrFileInvalid
 
 ICBS_BEGAN = date(2022, 7, 1)
 ICB_MERGERS = date(2026, 4, 1)
@@ -225,9 +227,8 @@ def update_register_from_etr(*, path: Path, effective_on: date, source: str) -> 
     regions = {org.code: org for org in Organisation.objects.filter(kind=Organisation.Kind.REGION)}
     unknown_regions = sorted({row.region_code for row in rows} - set(regions))
     if unknown_regions:
-        from perinatal.organisations.etr import EtrFileInvalid, EtrProblem
 
-        bad = [EtrProblem(row.line, "region (column 3)", f"{row.region_code} is not an NHS England region")
+        bad = [LineProblem(row.line, "3 (region)", f"{row.region_code} is not an NHS England region")
                for row in rows if row.region_code in unknown_regions]
         raise EtrFileInvalid(bad)
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
 
-from .stats.funnel import FUNNEL_PROPORTION, FUNNEL_RATIO, aggregate_groups, funnel_plot
-from .stats.months import YearMonth
-from .stats.moss import SKIP_TOO_FEW_BIRTHS, MonthlyCounts, ReferenceRates, denominators, run_moss
-from .stats.moss_design import METHOD
-from .stats.spc import IMPROVEMENT_INCREASE, SpcPoint, xmr_chart
+from perinatal.kernel.tabular_problems import LineProblem
+from perinatal.stats.funnel import FUNNEL_PROPORTION, FUNNEL_RATIO, aggregate_groups, funnel_plot
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS, MonthlyCounts, ReferenceRates, denominators, run_moss
+from perinatal.stats.moss_design import METHOD
+from perinatal.stats.spc import IMPROVEMENT_INCREASE, SpcPoint, xmr_chart
 
 __all__ = [
     "AnalystOutput",
@@ -87,19 +88,25 @@ class InputFileError(Exception):
 
     def __init__(self, path: Path, line: int | None, column: str | None, message: str) -> None:
         self.path = str(path)
-        self.line = line
-        self.column = column
-        self.message = message
+        self.problem = LineProblem(line, column, message)
         super().__init__(self.naming(self.path))
+
+    @property
+    def line(self) -> int | None:
+        return self.problem.line
+
+    @property
+    def column(self) -> str | None:
+        return self.problem.column
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
 
     def naming(self, name: str) -> str:
         """The message with the file called ``name`` (an uploaded file's own name, not its temporary copy's)."""
-        where = [name]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
+        where = self.problem.location()
+        return f"{name}, {where}: {self.message}" if where else f"{name}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .stats.months import YearMonth
-from .stats.moss import REFERENCE_YEARS, MonthlyCounts, MossRun, ReferenceRates, denominators, reference_rate, run_moss
-from .stats.moss_design import METHOD
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import REFERENCE_YEARS, MonthlyCounts, MossRun, ReferenceRates, denominators, reference_rate, run_moss
+from perinatal.stats.moss_design import METHOD
 
 __all__ = [
     "EVENTS_FILE",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from perinatal.notifications.journey.forms import DatePartsField
+from perinatal.core.form_fields import DatePartsField
 from perinatal.surveillance.models import ReviewArea, SafetyCheckActionUpdate
 
 FINDINGS_HINTS = {

@@ -12,9 +12,10 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from perinatal.core.formatting import long_date
 from perinatal.core import clock
-from perinatal.core.charts.cusum import excess_events_chart, moss_cusum_chart
-from perinatal.core.charts.frame import Chart
+from perinatal.charts.cusum import excess_events_chart, moss_cusum_chart
+from perinatal.charts.frame import Chart
 from perinatal.surveillance.analyst_files import (
     FUNNEL_COLUMNS,
     MOSS_COLUMNS,
@@ -29,10 +30,10 @@ from perinatal.surveillance.models import (
     SafetyCheckActionUpdate,
     SiteMonthResult,
 )
-from perinatal.surveillance.stats.funnel import FunnelPlot
-from perinatal.surveillance.stats.months import YearMonth
-from perinatal.surveillance.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
-from perinatal.surveillance.stats.spc import SpcChart
+from perinatal.stats.funnel import FunnelPlot
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
+from perinatal.stats.spc import SpcChart
 
 MOSS_HEADINGS = {
     "site_code": "Site", "month": "Month", "events": "Events", "expected": "Expected (IC)", "k": "k",
@@ -163,7 +164,7 @@ def reference_rate_words(result: SiteMonthResult) -> str:
     which = "Site rate" if result.reference_source == SiteMonthResult.ReferenceSource.SITE else "Rate for all sites"
     source = f"; source: {loaded.source}" if loaded.source else ""
     return (f"{which} {rate}, loaded from {loaded.upload.filename} on "
-            f"{clock.london(loaded.upload.loaded_at):%-d %B %Y}{source}")
+            f"{long_date(clock.london(loaded.upload.loaded_at))}{source}")
 
 
 @dataclass(frozen=True)
@@ -211,13 +212,13 @@ def check_status(check: CriticalSafetyCheck, *, today: date) -> CheckStatus:
 
 def due_words(check: CriticalSafetyCheck, *, today: date) -> str:
     if not check.is_open:
-        return f"Was due {check.due_on:%-d %B %Y}"
+        return f"Was due {long_date(check.due_on)}"
     days = (check.due_on - today).days
     if days < 0:
-        return f"Was due {check.due_on:%-d %B %Y} ({-days} day{'s' if days != -1 else ''} overdue)"
+        return f"Was due {long_date(check.due_on)} ({-days} day{'s' if days != -1 else ''} overdue)"
     if days == 0:
-        return f"Due today, {check.due_on:%-d %B %Y}"
-    return f"Due {check.due_on:%-d %B %Y}"
+        return f"Due today, {long_date(check.due_on)}"
+    return f"Due {long_date(check.due_on)}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from perinatal.organisations.models import Site
 from perinatal.surveillance.models import LoadedReferenceRate, ReferenceRateUpload
 from perinatal.surveillance.presenters import per_thousand
-from perinatal.surveillance.stats.moss import REFERENCE_YEARS
+from perinatal.stats.moss import REFERENCE_YEARS
 
 ALL_SITES = "All sites"
 NATIONAL_WORDS = "National rate from the births data"

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from perinatal.core.permissions import require_role
-from perinatal.core.scoping import UPLOAD_DASHBOARD_DATA, scope_for
+from perinatal.accounts.permissions import require_role
+from perinatal.accounts.scoping import UPLOAD_DASHBOARD_DATA, scope_for
 from perinatal.surveillance import reference_rate_presenters as presenters
 from perinatal.surveillance import selectors, services
 from perinatal.surveillance.analyst_files import InputFileError

@@ -2,7 +2,7 @@
 
 Aggregate figures (monthly counts, CUSUM results, signal summaries) are published statistics
 and not scoped; safety checks and notifications are record-level and are read only through
-``perinatal.core.scoping`` (the views pass the user's scope in).
+``perinatal.accounts.scoping`` (the views pass the user's scope in).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.db.models import CharField, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Substr, TruncMonth
 
 from perinatal.core import clock
-from perinatal.core.scoping import Scope
+from perinatal.accounts.scoping import Scope
 from perinatal.dashboard.datasets.schema import OUTCOME_LIVE, OUTCOME_STILLBIRTH
 from perinatal.dashboard.models import BirthRecord
 from perinatal.organisations.models import Organisation, Site, SiteOwnership
@@ -32,13 +32,14 @@ from perinatal.surveillance.models import (
     Signal,
     SiteMonthResult,
 )
-from perinatal.surveillance.stats.months import YearMonth
-from perinatal.surveillance.stats.moss_design import METHOD
+from perinatal.kernel import clinical
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss_design import METHOD
 
-# Spec surveillance.md §1.1: term is GA ≥ 259 days (37+0); a neonatal death is at 0–27
-# completed days (births.csv gives neonatal_death_on up to 28 days after born_on).
-TERM_GESTATION_DAYS = 259
-NEONATAL_DEATH_LAST_DAY = 27
+# Spec surveillance.md §1.1: term is GA ≥ 37+0; a neonatal death is at 0–27 completed days
+# (births.csv gives neonatal_death_on up to 28 days after born_on).
+TERM_GESTATION_DAYS = clinical.GA_37_0_DAYS
+NEONATAL_DEATH_LAST_DAY = clinical.NEONATAL_LAST_DAY
 
 
 def _term_births() -> QuerySet[BirthRecord]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from perinatal.core.formatting import long_date
 from perinatal.accounts.models import Membership, User
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
@@ -44,9 +45,9 @@ from perinatal.surveillance.models import (
     SiteMonthResult,
 )
 from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
-from perinatal.surveillance.stats.months import YearMonth
-from perinatal.surveillance.stats.moss import LEVEL_1, MossRow
-from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import LEVEL_1, MossRow
+from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ def _open_check(*, site: Site, trust: Organisation, run: MossRun) -> CriticalSaf
         actor_label=f"MOSS run {run.pk}", note="opened by a new signal",
     )
     audit.record(action=audit.Action.CREATE, obj=check, organisation=trust,
-                 summary=f"Critical safety check {check.reference} opened for {site.code}, due {check.due_on:%-d %B %Y}")
+                 summary=f"Critical safety check {check.reference} opened for {site.code}, due {long_date(check.due_on)}")
     return check
 
 
@@ -422,14 +423,14 @@ def _create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Si
         f"The Maternity Outcomes Signal System (MOSS) has found a new signal at {site.name} ({site.code}):",
         *lines,
         "",
-        f"{what}. It is due by {check.due_on:%-d %B %Y} (the 8th working day after {check.opened_on:%-d %B %Y}).",
+        f"{what}. It is due by {long_date(check.due_on)} (the 8th working day after {long_date(check.opened_on)}).",
         f"Record the review here: {service_base_url()}/signals/checks/{check.pk}/",
         "",
         "A signal is a prompt for a safety check, not a verdict of unsafe care.",
     ])
     notice = ContactNotice.objects.create(
         safety_check=check, run=run, recipients=contact_emails(check.trust),
-        subject=f"MOSS signal at {site.code}: critical safety check due {check.due_on:%-d %B %Y}",
+        subject=f"MOSS signal at {site.code}: critical safety check due {long_date(check.due_on)}",
         body=body, created_at=run.started_at,
     )
     notice.signals.set(signals)
@@ -550,12 +551,12 @@ def add_action(*, check: CriticalSafetyCheck, description: str, owner: str, due_
     if not owner:
         raise SafetyCheckRefused("owner", "Enter who owns the action")
     if due_on < check.opened_on:
-        raise SafetyCheckRefused("due_on", f"The action's due date must be on or after {check.opened_on:%-d %B %Y}, when the check opened")
+        raise SafetyCheckRefused("due_on", f"The action's due date must be on or after {long_date(check.opened_on)}, when the check opened")
     action = SafetyCheckAction.objects.create(
         safety_check=check, description=description, owner=owner, due_on=due_on, recorded_by=by, recorded_at=clock.now()
     )
     audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference}: action {action.pk} added, due {due_on:%-d %B %Y}",
+                 summary=f"Safety check {check.reference}: action {action.pk} added, due {long_date(due_on)}",
                  request=request, actor=by)
     return action
 

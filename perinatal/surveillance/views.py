@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from perinatal.core import audit, clock
 from perinatal.core.scheduler import daily_job_status
-from perinatal.core.scoping import RECORD_SAFETY_CHECKS, scope_for
+from perinatal.accounts.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
 from perinatal.surveillance import presenters, selectors, services
@@ -29,8 +29,8 @@ from perinatal.surveillance.forms import (
     OwnerForm,
 )
 from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SafetyCheckAction
-from perinatal.surveillance.stats.months import YearMonth
-from perinatal.surveillance.stats.moss import SKIP_TOO_FEW_BIRTHS
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 

@@ -103,7 +103,7 @@ def test_no_other_role_or_trust_reads_r0a_access_requests(client, role, org):
     for name in ("accounts:nominations", "organisations:account_details"):
         response = client.get(reverse(name, args=["R0A"]))
         assert response.status_code in (403, 404), name
-    audit_page = client.get(reverse("core:audit"))
+    audit_page = client.get(reverse("web:audit"))
     assert audit_page.status_code == 403 or "Event only R0A may read" not in audit_page.content.decode()
 
 
@@ -116,7 +116,7 @@ def test_the_trusts_authoriser_and_the_system_admin_can(client, role, org):
     assert client.get(reverse("organisations:account_details", args=["R0A"])).status_code == 200
     audit.record(action=audit.Action.VIEW, obj=access_request, organisation=access_request.trust,
                  summary="Event only R0A may read", actor=None)
-    assert "Event only R0A may read" in client.get(reverse("core:audit")).content.decode()
+    assert "Event only R0A may read" in client.get(reverse("web:audit")).content.decode()
 
 
 def test_account_details_are_kept_current_by_the_authoriser(client):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from perinatal.accounts.demo import DEMO_PASSWORD, demo_backup_code
+from perinatal.demo.users import DEMO_PASSWORD, demo_backup_code
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from perinatal.accounts.demo import DEMO_PASSWORD, demo_totp_key
+from perinatal.demo.users import DEMO_PASSWORD, demo_totp_key
 from perinatal.accounts.totp_now import totp
 from tests import processes
 from tests.conftest import CHROMIUM, REPO

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from perinatal.notifications.routing.timestamps import LONDON
+from perinatal.kernel.london_time import LONDON
 from tests.browser.conftest import assert_accessible, sign_in
 
 REPORTER = "midwife.r0a@perinatal.example"

@@ -88,7 +88,7 @@ def test_scheduler_command_once_uses_the_settings_jobs(settings, capsys):
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
     out = capsys.readouterr().out
-    assert "moss-nightly: daily at 02:15 Europe/London, next 28 November 2026 02:15" in out
+    assert "moss-nightly: daily at 2:15am Europe/London, next 28 November 2026 at 2:15am" in out
     assert out.count("Queued moss-nightly for 27 November 2026.") == 1
     assert ScheduledJobRun.objects.filter(job="moss-nightly").count() == 1
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from perinatal.dashboard.datasets import validate_csv
-from perinatal.dashboard.datasets.local_time import LONDON
+from perinatal.kernel.london_time import LONDON
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.dashboard.models import (
     BirthRecord,

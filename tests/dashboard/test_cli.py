@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from perinatal.dashboard import demo_data
-from perinatal.dashboard.datasets.local_time import localise
+from perinatal.demo import generator as demo_data
+from perinatal.kernel.london_time import localise
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS, metric_row_json
-from perinatal.dashboard.imports import demo as demo_load
+from perinatal.demo import dashboard_data as demo_load
 from perinatal.dashboard.metrics.reference import compute_reference
 from perinatal.dashboard.models import BirthRecord, DemoLoad
 from tests.dashboard.factories import birth, unit

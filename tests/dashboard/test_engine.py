@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from perinatal.dashboard import demo_data
+from perinatal.demo import generator as demo_data
 from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows
 from perinatal.dashboard.metrics.definitions import METRIC_IDS
 from perinatal.dashboard.metrics.reference import compute_reference

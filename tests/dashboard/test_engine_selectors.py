@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from perinatal.accounts.roles import Role
-from perinatal.core.scoping import scope_for
+from perinatal.accounts.scoping import scope_for
 from perinatal.dashboard import selectors
 from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS, METRIC_IDS

@@ -15,7 +15,7 @@ from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets import validate_csv
 from perinatal.dashboard.imports import loading, staging
 from perinatal.dashboard.imports.hooks import register_after_import, unregister_after_import
-from perinatal.dashboard.imports.register import RegisterSnapshot
+from perinatal.dashboard.imports.register_snapshot import RegisterSnapshot
 from perinatal.dashboard.models import (
     BirthRecord,
     InductionRecord,

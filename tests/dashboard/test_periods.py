@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from perinatal.dashboard.datasets.local_time import to_utc
+from perinatal.kernel.london_time import to_utc
 from perinatal.dashboard.metrics.periods import (
     BY_MONTH,
     BY_QUARTER,

@@ -383,7 +383,7 @@ def test_submission_inside_a_rolled_back_transaction_queues_nothing(django_captu
 
 
 def test_demo_notifications_are_added_once_and_routed():
-    from perinatal.notifications.demo import load_demo_notifications
+    from perinatal.demo.notifications import load_demo_notifications
 
     assert load_demo_notifications() == 2
     assert load_demo_notifications() == 0

@@ -126,14 +126,14 @@ def test_malformed_etr_is_refused_whole_with_lines_named(tmp_path: Path):
     with pytest.raises(EtrFileInvalid) as refused:
         register.update_register_from_etr(path=path, effective_on=date(2026, 12, 1), source="bad")
     text = str(refused.value)
-    assert "line 2, open date (column 11)" in text and "line 3, row" in text
+    assert "line 2, column 11 (open date)" in text and "line 3: has" in text
     assert not get_trust("R0A").name.startswith("RENAMED")
 
 
 def test_unknown_region_is_refused(tmp_path: Path):
     path = tmp_path / "etr.csv"
     path.write_text(_etr_line("R0A", "RENAMED", "Y99", "QOP") + "\n", encoding="utf-8")
-    with pytest.raises(EtrFileInvalid, match="line 1, region"):
+    with pytest.raises(EtrFileInvalid, match=r"line 1, column 3 \(region\)"):
         register.update_register_from_etr(path=path, effective_on=date(2026, 12, 1), source="bad")
     assert get_trust("R0A").name == "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST"
 

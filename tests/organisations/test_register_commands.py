@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_update_register_refuses_a_malformed_file_naming_lines(tmp_path):
     path = tmp_path / "etr.csv"
     path.write_text('"R0A","NEW NAME","Y62","QOP"\n', encoding="utf-8")
-    with pytest.raises(CommandError, match="line 1, row"):
+    with pytest.raises(CommandError, match="line 1: has"):
         call_command("update_register", etr=str(path), effective="2026-12-01")
     assert Organisation.objects.get(code="R0A").name == "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST"
 

@@ -281,7 +281,7 @@ def test_run_moss_says_when_the_data_is_unchanged(settings):
 
 def test_an_spc_table_for_a_page_has_the_commands_cells(tmp_path):
     from perinatal.surveillance.presenters import spc_table
-    from perinatal.surveillance.stats.spc import SpcPoint, xmr_chart
+    from perinatal.stats.spc import SpcPoint, xmr_chart
 
     values = [3.1, 2.7, 3.3, 2.9, 3.0, 3.4, 2.8, 3.2, 3.6, 3.9, 4.1, 4.4, 4.0, 3.7, 5.9, 3.5]
     path = _series(tmp_path, values)
@@ -295,7 +295,7 @@ def test_an_spc_table_for_a_page_has_the_commands_cells(tmp_path):
 
 def test_a_funnel_table_for_a_page_has_the_commands_cells(tmp_path):
     from perinatal.surveillance.presenters import funnel_table
-    from perinatal.surveillance.stats.funnel import aggregate_groups, funnel_plot
+    from perinatal.stats.funnel import aggregate_groups, funnel_plot
 
     rows = [("a", 12, 400), ("b", 30, 800), ("c", 2, 150), ("d", 25, 300)]
     path = _write(tmp_path / "groups.csv", ["group,numerator,denominator", *[f"{g},{n},{d}" for g, n, d in rows]])

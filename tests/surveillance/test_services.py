@@ -21,7 +21,7 @@ from perinatal.surveillance.models import (
     SiteMonthResult,
 )
 from perinatal.surveillance.notify import Message, NotifierError
-from perinatal.surveillance.stats.months import YearMonth
+from perinatal.stats.months import YearMonth
 from tests.surveillance.platform import (
     SITE_A,
     SITE_B,

@@ -69,7 +69,7 @@ def test_everyone_signed_in_sees_the_signals_summary(client, checks):
 
 def test_the_menu_has_outcome_signals(client, checks):
     _client_for(client, "midwife.r0a@perinatal.example")
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("web:home")).content.decode()
     assert f'href="{reverse("surveillance:overview")}"' in page and "Outcome signals" in page
 
 

@@ -5,8 +5,8 @@ what `validate_rows` / `validate_csv` accept, and only when `Validation.ok`.
 """
 
 from .csv_input import CsvRow, read_csv
-from .local_time import LONDON, NonexistentLocalTime, elapsed, local_midnight, localise, to_utc
-from .problems import DataQualityNote, ValidationError
+from perinatal.kernel.london_time import LONDON, NonexistentLocalTime, elapsed, local_midnight, localise, to_utc
+from .problems import DataQualityNote
 from .records import (
     BirthRecord,
     InductionRecord,
@@ -34,7 +34,6 @@ __all__ = [
     "UnitRecord",
     "UnitStatusRecord",
     "Validation",
-    "ValidationError",
     "elapsed",
     "local_midnight",
     "localise",

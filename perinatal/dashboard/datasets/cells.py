@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 import nhs_number
 
 from . import problems as p
-from .local_time import NonexistentLocalTime, localise
+from perinatal.kernel.london_time import NonexistentLocalTime, localise
 from .schema import (
     KIND_BOOL,
     KIND_CODE,

@@ -76,20 +76,6 @@ NOTE_EXAMPLE_LINES = 10
 
 
 @dataclass(frozen=True)
-class ValidationError:
-    """One reason a file is refused: physical line (header = 1), column, plain-English reason."""
-
-    line: int
-    column: str | None  # None when the problem is the row as a whole
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
 class DataQualityNote:
     """A consistency finding across the file; the file is still loaded."""
 

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from . import problems as p
-from .local_time import local_midnight, to_utc
+from perinatal.kernel import clinical
+from perinatal.kernel.london_time import local_midnight, to_utc
 from .schema import (
     NEONATAL_DEATH_MAX_DAYS,
     OUTCOME_STILLBIRTH,
@@ -25,7 +26,7 @@ from .schema import (
 
 # Thresholds that the notes talk about (the metrics define their own, see metrics/reference.py).
 _WEIGHT_400_G = 400
-_GESTATION_22_WEEKS = 154
+_GESTATION_22_WEEKS = clinical.GA_22_0_DAYS
 _GESTATION_34_WEEKS = 238
 _NEONATAL_DAYS_COUNTED = 27  # deaths on day 28 are valid but not neonatal deaths (§3.5 policy)
 

@@ -23,7 +23,8 @@ from typing import Any, TextIO
 from . import problems as p
 from .cells import CellProblem, parse_cell
 from .csv_input import CsvRow, read_csv
-from .local_time import to_utc
+from perinatal.kernel.london_time import to_utc
+from perinatal.kernel.tabular_problems import LineProblem
 from .rules import RULES_FOR_DATASET, Register, UnitsRules
 from .schema import SCHEMAS, DatasetSchema
 
@@ -54,7 +55,7 @@ class Validation:
         index_rows: bool = True,
     ) -> None:
         self.schema = schema
-        self.errors: list[p.ValidationError] = []
+        self.errors: list[LineProblem] = []
         self.error_count = 0
         self.notes: list[p.DataQualityNote] = []
         self.records_accepted = 0
@@ -93,7 +94,7 @@ class Validation:
     def _error(self, line: int, column: str | None, code: str, message: str) -> None:
         self.error_count += 1
         if self._keep_errors is None or len(self.errors) < self._keep_errors:
-            self.errors.append(p.ValidationError(line, column, code, message))
+            self.errors.append(LineProblem(line, column, message, code=code))
 
     def _run(self) -> Iterator[Any]:
         positions: dict[str, int] | None = None

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from django.conf import settings
 
 from perinatal.core import clock
-from perinatal.dashboard.datasets.local_time import LONDON, to_utc
+from perinatal.kernel.london_time import LONDON, to_utc
 from perinatal.dashboard.metrics.definitions import (
     STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS,
     STILLBIRTH_DENOMINATORS,
@@ -46,7 +46,7 @@ from perinatal.dashboard.metrics.rows import (
     sort_rows,
 )
 
-from . import cache, queries
+from . import queries, tally_cache
 from .organisations import OrganisationMap
 
 #: The named setting of §3.4 (**policy**): total births (MBRRACE-UK) unless set otherwise.
@@ -177,22 +177,22 @@ def _count(
     trust_ids: frozenset[int] | None,
 ) -> queries.Tallies:
     """The SQL counts of every family of metrics the definitions need, past periods from
-    the tally cache (cache.py)."""
+    the tally cache (tally_cache.py)."""
     wanted = {d.id.split(".")[0] for d in definitions}
-    store = cache.TallyStore() if cache.enabled() else cache.NoStore()
+    store = tally_cache.TallyStore() if tally_cache.enabled() else tally_cache.NoStore()
     now_us = queries.microseconds(now)
     tallies: queries.Tallies = {}
 
-    def merge(counts: dict[int, cache.PeriodCounts]) -> None:
+    def merge(counts: dict[int, tally_cache.PeriodCounts]) -> None:
         for index, period_counts in counts.items():
-            cache.merge_into(tallies, index, period_counts)
+            tally_cache.merge_into(tallies, index, period_counts)
 
     fortnight_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(fortnights)]
     outcome_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(outcomes)]
     if wanted & {"obstetric_unit_suspensions", "neonatal_unit_suspensions", "induction_delays"}:
         def count_units(bounds):
             unit_tallies, obstetric = queries.tally_units(fortnights=bounds, trust_ids=trust_ids)
-            counts = cache.split_tallies(unit_tallies, [b.index for b in bounds])
+            counts = tally_cache.split_tallies(unit_tallies, [b.index for b in bounds])
             for index, trusts in obstetric.items():
                 counts[index].obstetric_trusts = trusts
             return counts
@@ -203,7 +203,7 @@ def _count(
         if "induction_delays" in wanted:
             def count_inductions(bounds):
                 obstetric = {b.index: units[b.index].obstetric_trusts for b in bounds}
-                return cache.split_tallies(queries.tally_inductions(
+                return tally_cache.split_tallies(queries.tally_inductions(
                     fortnights=bounds, now=now, obstetric_trusts=obstetric, trust_ids=trust_ids),
                     [b.index for b in bounds])
 
@@ -214,18 +214,18 @@ def _count(
         merge(store.counts(
             family="births", variant=denominator, bounds=outcome_bounds, trust_ids=trust_ids, now_us=now_us,
             now_dependent=False,
-            count=lambda bounds: cache.split_tallies(queries.tally_births(
+            count=lambda bounds: tally_cache.split_tallies(queries.tally_births(
                 periods=bounds, trust_ids=trust_ids, stillbirth_denominator=denominator), [b.index for b in bounds])))
     if "optimal_perinatal_care" in wanted:
         merge(store.counts(
             family="neonatal_care", bounds=outcome_bounds, trust_ids=trust_ids, now_us=now_us, now_dependent=False,
-            count=lambda bounds: cache.split_tallies(queries.tally_neonatal_care(periods=bounds, trust_ids=trust_ids),
+            count=lambda bounds: tally_cache.split_tallies(queries.tally_neonatal_care(periods=bounds, trust_ids=trust_ids),
                                                      [b.index for b in bounds])))
     if "considered_complaint" in wanted:
         survey_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(surveys)]
         merge(store.counts(
             family="survey", bounds=survey_bounds, trust_ids=trust_ids, now_us=now_us, now_dependent=False,
-            count=lambda bounds: cache.split_tallies(queries.tally_survey(periods=bounds, trust_ids=trust_ids),
+            count=lambda bounds: tally_cache.split_tallies(queries.tally_survey(periods=bounds, trust_ids=trust_ids),
                                                      [b.index for b in bounds])))
     return tallies
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from django.db import connection
 
-from perinatal.dashboard.datasets.local_time import to_utc
+from perinatal.kernel.london_time import to_utc
 from perinatal.dashboard.metrics.definitions import OPC_COMPONENTS, STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.models import (
@@ -30,7 +30,7 @@ from perinatal.dashboard.models import (
 )
 from perinatal.organisations.models import Organisation, Unit
 
-from . import rules as r
+from . import thresholds as r
 
 MICROSECONDS = 1_000_000
 

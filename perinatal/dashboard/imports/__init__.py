@@ -3,7 +3,7 @@ and staging, bulk loading, units into the register, after-import hooks. The entr
 is `perinatal.dashboard.services.import_dataset`."""
 
 from .hooks import register_after_import, run_after_import, unregister_after_import
-from .register import RegisterSnapshot, read_register
+from .register_snapshot import RegisterSnapshot, read_register
 from .staging import KEEP_ERRORS, PHASE_CHECKING, PHASE_LOADING, ImportProgress, StagedFile, stage_file
 
 __all__ = [

@@ -18,10 +18,11 @@ from itertools import islice
 from django.db import connection
 
 from perinatal.dashboard.datasets import problems as p
-from perinatal.dashboard.datasets.problems import DataQualityNote, ValidationError
+from perinatal.dashboard.datasets.problems import DataQualityNote
+from perinatal.kernel.tabular_problems import LineProblem
 from perinatal.dashboard.datasets.schema import SCHEMAS
 
-from .register import RegisterSnapshot
+from .register_snapshot import RegisterSnapshot
 from .staging import KEEP_ERRORS, PHASE_LOADING, ImportProgress, ProgressCallback, StagedFile
 from .tables import TABLES, TableSpec, key_text
 
@@ -35,7 +36,7 @@ PPH_NOTE_MESSAGE = "{count} mother(s) have rows with different blood_loss_ml; th
 class LoadResult:
     added: int = 0
     replaced: int = 0
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[LineProblem] = field(default_factory=list)
     error_count: int = 0
     notes: list[DataQualityNote] = field(default_factory=list)
 
@@ -147,10 +148,11 @@ def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: Registe
             continue
         line, first_line, *values = row
         shown = key_text(spec=spec, values=dict(zip(spec.key, values)), register=register)
-        result.errors.append(ValidationError(
-            line, key_names, p.ERR_DUPLICATE_KEY,
+        result.errors.append(LineProblem(
+            line, key_names,
             f"line {first_line} and line {line} have the same {key_names} ({shown}); each may appear "
             "only once in a file",
+            code=p.ERR_DUPLICATE_KEY,
         ))
 
 

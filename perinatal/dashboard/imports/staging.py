@@ -31,9 +31,10 @@ from typing import Any
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets import validate_rows
 from perinatal.dashboard.datasets.csv_input import CsvRow
-from perinatal.dashboard.datasets.problems import DataQualityNote, ValidationError
+from perinatal.dashboard.datasets.problems import DataQualityNote
+from perinatal.kernel.tabular_problems import LineProblem
 
-from .register import RegisterSnapshot
+from .register_snapshot import RegisterSnapshot
 from .tables import TABLES
 
 #: How many errors an upload keeps to show; the rest are counted (issue 4: "first 100").
@@ -77,7 +78,7 @@ class StagedFile:
     dataset: str
     size_bytes: int
     rows: int = 0
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[LineProblem] = field(default_factory=list)
     error_count: int = 0
     notes: list[DataQualityNote] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
@@ -88,7 +89,7 @@ class StagedFile:
     def ok(self) -> bool:
         return self.error_count == 0
 
-    def add_errors(self, errors: list[ValidationError], *, count: int) -> None:
+    def add_errors(self, errors: list[LineProblem], *, count: int) -> None:
         """Merge more errors in line order, keeping the first KEEP_ERRORS."""
         self.errors = sorted([*self.errors, *errors], key=lambda e: e.line)[:KEEP_ERRORS]
         self.error_count += count
@@ -170,8 +171,8 @@ def stage_file(
     staged = StagedFile(dataset=dataset, size_bytes=size)
     bad_line = first_undecodable_line(source)
     if bad_line is not None:
-        staged.add_errors([ValidationError(bad_line, None, p.ERR_UNREADABLE_CSV,
-                                           "this line is not UTF-8 text: save the file as CSV UTF-8")],
+        staged.add_errors([LineProblem(bad_line, None, "this line is not UTF-8 text: save the file as CSV UTF-8",
+                                       code=p.ERR_UNREADABLE_CSV)],
                           count=1)
         return staged
     plan = plan_parts(source, parts=workers) if dataset in SPLITTABLE and _may_fork() else None

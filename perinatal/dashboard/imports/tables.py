@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models
 
-from perinatal.dashboard.datasets.local_time import LONDON, to_utc
+from perinatal.kernel.london_time import LONDON, to_utc
 from perinatal.dashboard.metrics.periods import induction_delay_instant
 from perinatal.dashboard.models import (
     BirthRecord,
@@ -27,7 +27,7 @@ from perinatal.dashboard.models import (
     UnitStatusEpisode,
 )
 
-from .register import RegisterSnapshot
+from .register_snapshot import RegisterSnapshot
 
 VENDOR_POSTGRESQL = "postgresql"
 VENDOR_SQLITE = "sqlite"

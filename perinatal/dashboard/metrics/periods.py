@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ..datasets.local_time import add_real_time, local_midnight, to_utc
+from perinatal.kernel.london_time import add_real_time, local_midnight, to_utc
 
 FORTNIGHT_DAYS = 14
 #: A woman waiting this long after admission for induction is delayed (§3.3).

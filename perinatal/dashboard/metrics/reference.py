@@ -21,7 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..datasets.local_time import LONDON, to_utc
+from perinatal.kernel import clinical
+from perinatal.kernel.london_time import LONDON, to_utc
 from ..datasets.rules import attribute
 from .definitions import (
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
@@ -56,10 +57,10 @@ from .rows import (
 )
 
 # §3 thresholds, as the spec states them.
-GESTATION_24_WEEKS = 168  # §3.4/3.5: GA ≥ 168 days
-WEIGHT_400_G = 400  # §3.4/3.5: or GA unknown and weight ≥ 400 g
-NEONATAL_LAST_DAY = 27  # §3.5: neonatal_death_on − born_on ≤ 27 days
-PPH_THRESHOLD_ML = 1500  # §3.6: blood_loss_ml ≥ 1,500
+GESTATION_24_WEEKS = clinical.GA_24_0_DAYS  # §3.4/3.5: GA ≥ 168 days
+WEIGHT_400_G = clinical.WEIGHT_RULE_MIN_G  # §3.4/3.5: or GA unknown and weight ≥ 400 g
+NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY  # §3.5: neonatal_death_on − born_on ≤ 27 days
+PPH_THRESHOLD_ML = clinical.PPH_SEVERE_ML  # §3.6: blood_loss_ml ≥ 1,500
 NEONATAL_CLOSURE_MINIMUM = timedelta(hours=24)  # §3.2: lasting ≥ 24 h
 OPC_GESTATION_BELOW = 238  # §3.7: GA < 238
 CORD_CLAMPING_MINIMUM_SECONDS = 60

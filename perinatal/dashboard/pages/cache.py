@@ -24,7 +24,7 @@ from django.db.models import Count, Max
 
 from perinatal.core import clock
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap, compute_rows
-from perinatal.dashboard.engine.cache import data_version
+from perinatal.dashboard.engine.tally_cache import data_version
 from perinatal.dashboard.metrics.rows import MetricRow
 from perinatal.organisations.models import TrustParent
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from perinatal.core.charts import ICONS, Chart, funnel_chart, icon_svg, variation_icon_key
-from perinatal.core.charts.funnel import POSITION_WORDS, funnel_position
-from perinatal.core.charts.scales import format_count
+from perinatal.charts import ICONS, Chart, funnel_chart, icon_svg, variation_icon_key
+from perinatal.charts.funnel import POSITION_WORDS, funnel_position
+from perinatal.charts.scales import format_count
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap, default_stillbirth_denominator
 from perinatal.dashboard.engine import queries as engine_queries
 from perinatal.dashboard.metrics.definitions import (
@@ -40,8 +40,8 @@ from perinatal.dashboard.metrics.rows import (
     MetricRow,
 )
 from perinatal.organisations.models import Organisation
-from perinatal.surveillance.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
-from perinatal.surveillance.stats.spc import SpcChart
+from perinatal.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
+from perinatal.stats.spc import SpcChart
 
 from . import selectors as page_selectors
 from .cache import rows_for

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db.models import Q
 
 from perinatal.dashboard import selectors as dashboard_selectors
-from perinatal.dashboard.datasets.local_time import LONDON
+from perinatal.kernel.london_time import LONDON
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.models import UnitStatusEpisode
 from perinatal.organisations.models import Organisation, TrustParent, Unit

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from perinatal.core.charts import Chart, LinePoint, line_chart, spc_chart
+from perinatal.charts import Chart, LinePoint, line_chart, spc_chart
 from perinatal.dashboard.metrics.definitions import MetricDefinition
 from perinatal.dashboard.metrics.periods import PERIOD_OUTCOME
 from perinatal.dashboard.metrics.rows import MetricRow
-from perinatal.surveillance.stats.spc import (
+from perinatal.stats.spc import (
     MINIMUM_SEGMENT_POINTS,
     SpcChart,
     SpcInputError,

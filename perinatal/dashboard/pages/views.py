@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from perinatal.core.permissions import require_role
-from perinatal.core.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, scope_for
+from perinatal.accounts.permissions import require_role
+from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, scope_for
 from perinatal.dashboard import selectors as dashboard_selectors
 from perinatal.dashboard.metrics.definitions import METRIC_IDS
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST, NATIONAL_CODE

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from perinatal.core.charts.scales import format_count, format_number
+from perinatal.charts.scales import format_count, format_number
 from perinatal.dashboard.metrics.definitions import (
     HIGHER_IS_BETTER,
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
     MetricDefinition,
 )
 from perinatal.dashboard.metrics.intervals import UNIT_COUNT, UNIT_HOURS, UNIT_PER_1000, UNIT_PERCENT
-from perinatal.surveillance.stats.spc import IMPROVEMENT_DECREASE, IMPROVEMENT_INCREASE
+from perinatal.stats.spc import IMPROVEMENT_DECREASE, IMPROVEMENT_INCREASE
 
 DECIMALS = 2
 NO_VALUE = "No data"

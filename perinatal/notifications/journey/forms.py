@@ -16,8 +16,12 @@ from typing import Any
 
 from django import forms
 
+from perinatal.core.formatting import date_and_time, long_date
+from perinatal.notifications.wording import PLACE_LABELS
 from perinatal.core import clock
-from perinatal.core.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
+from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
+from perinatal.kernel.text import sentence
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.journey import steps
 from perinatal.notifications.journey.steps import BRAIN_INJURY_SIGNS, WHAT_HAPPENED_CHOICES, WhatHappened, get_path
 from perinatal.notifications.routing.document import (
@@ -26,7 +30,7 @@ from perinatal.notifications.routing.document import (
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
 )
-from perinatal.notifications.routing.timestamps import LONDON, InvalidTimestamp, parse_timestamp
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp, parse_timestamp
 
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
 YES_NO = [(YES, "Yes"), (NO, "No")]
@@ -49,100 +53,7 @@ def _choice(*, choices, required_message: str, widget=forms.RadioSelect) -> form
     )
 
 
-def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 # Dates and times ---------------------------------------------------------------------------
-
-
-class DatePartsWidget(forms.MultiWidget):
-    """Day, month and year inputs (the GOV.UK date input pattern); names end _day, _month, _year."""
-
-    def __init__(self):
-        super().__init__(widgets={"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()})
-
-    def decompress(self, value):
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return [None, None, None]
-
-
-class DatePartsField(forms.Field):
-    """A date entered as day, month and year, with GOV.UK messages that name the date.
-
-    `what` names the date in a message ("the date the baby was born"). The value is a
-    `date`, or None when nothing was entered and the date is optional.
-    """
-
-    widget = DatePartsWidget
-
-    def __init__(self, *, what: str, allow_future: bool = False, **kwargs):
-        self.what = what
-        self.allow_future = allow_future
-        kwargs.setdefault("required", True)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        parts = [(part or "").strip() for part in (value or [None, None, None])]
-        day, month, year = parts
-        if not any(parts):
-            if self.required:
-                raise forms.ValidationError(f"Enter {self.what}")
-            return None
-        missing = [name for name, part in (("a day", day), ("a month", month), ("a year", year)) if not part]
-        if missing:
-            raise forms.ValidationError(f"{sentence(self.what)} must include {' and '.join(missing)}")
-        if not all(part.isascii() and part.isdigit() for part in parts):
-            raise forms.ValidationError(f"{sentence(self.what)} must be a real date, like 27 3 2025")
-        if len(year) != 4:
-            raise forms.ValidationError(f"The year of {self.what} must include 4 numbers, like 2025")
-        try:
-            result = date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{sentence(self.what)} must be a real date") from None
-        if not self.allow_future and result > clock.today():
-            raise forms.ValidationError(f"{sentence(self.what)} must be today or in the past")
-        return result
-
-
-def date_parts(value: str | None) -> list[str] | None:
-    """An ISO date or timestamp from the answers as the three inputs' values."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-    return [str(day.day), str(day.month), str(day.year)]
-
-
-_TIME = re.compile(r"([0-9]{1,2})\s*[:.]?\s*([0-9]{2})")
-
-
-class TimeField(forms.CharField):
-    """A time of day on the 24-hour clock: "03:20", "3:20", "0320" or "15.45"."""
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
-        super().__init__(max_length=8, **kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        match = _TIME.fullmatch(text.strip())
-        if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise forms.ValidationError(
-                f"{sentence(self.what)} must be a real time on the 24-hour clock, like 03:20 or 15:45")
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def time_of(value: str | None) -> str | None:
-    if not value or "T" not in str(value):
-        return None
-    return str(value).split("T", 1)[1][:5]
 
 
 def display_moment(value: str | None) -> str:
@@ -150,10 +61,10 @@ def display_moment(value: str | None) -> str:
     if not value:
         return ""
     try:
-        moment = parse_timestamp(str(value)).astimezone(LONDON)
+        moment = parse_timestamp(str(value))
     except InvalidTimestamp:
         return str(value)
-    return moment.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+    return date_and_time(moment)
 
 
 def combine_moment(form: forms.Form, *, date_field: str, time_field: str, what: str, must_follow: str | None = None,
@@ -343,10 +254,10 @@ class PlaceForm(StepForm):
         super().__init__(*args, **kwargs)
         choices = [(site.code, site.name) for site in self.context.get("sites", ())]
         choices.append((OTHER_HOSPITAL, "Another hospital"))
-        choices.append(("home", "At home"))
+        choices.append(("home", PLACE_LABELS["home"]))
         if self.offers_born_before_arrival:
-            choices.append(("born_before_arrival", "Born before arrival at hospital"))
-        choices.append(("other", "Somewhere else"))
+            choices.append(("born_before_arrival", PLACE_LABELS["born_before_arrival"]))
+        choices.append(("other", PLACE_LABELS["other"]))
         if self.offers_not_known:
             choices.append(("not_known", "Not known"))
         self.fields["place"].choices = choices
@@ -702,7 +613,7 @@ class PregnancyEndForm(StepForm):
                 died_on = None
             if died_on is not None and ended > died_on:
                 self.add_error("ended_on", "The date the pregnancy ended must be the same as or before the date the "
-                                           f"mother died ({died_on:%-d %B %Y})")
+                                           f"mother died ({long_date(died_on)})")
         return data
 
     def values(self):

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from perinatal.core.nhs_numbers import InvalidNhsNumber, format_nhs_number
+from perinatal.core.formatting import long_date
+from perinatal.notifications.wording import PLACE_LABELS
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, format_nhs_number
 from perinatal.notifications.journey import steps
 from perinatal.notifications.journey.forms import SIGN_LABELS, display_moment
 from perinatal.notifications.journey.steps import (
@@ -27,7 +29,7 @@ from perinatal.notifications.models import body_name
 from perinatal.notifications.presenters import category_label
 from perinatal.notifications.routing import DueDate, FieldError, RoutingResult
 from perinatal.notifications.routing.due_dates import Counting
-from perinatal.notifications.routing.timestamps import LONDON
+from perinatal.kernel.london_time import LONDON
 
 BODY_DESCRIPTIONS = {
     "MBRRACE_UK": "Mothers and Babies: Reducing Risk through Audits and Confidential Enquiries across the UK",
@@ -190,8 +192,7 @@ def place_text(place: Any, *, site_names: Mapping[str, str], not_given: str = "N
         code = place.get("site") or ""
         name = site_names.get(code)
         return f"{name} ({code})" if name else code
-    return {"home": "At home", "born_before_arrival": "Born before arrival at hospital",
-            "other": "Somewhere else"}.get(kind, str(kind))
+    return PLACE_LABELS.get(kind, str(kind))
 
 
 def _gestation(value: Any) -> str:
@@ -318,7 +319,7 @@ def due_text(due: DueDate | None) -> str:
     if due.due_on is None or due.policy.counting is Counting.NO_DEADLINE:
         return "As soon as possible (no deadline is published)"
     unit = "working days" if due.policy.counting is Counting.WORKING_DAYS else "days"
-    return f"Due by {due.due_on:%-d %B %Y} ({due.policy.period} {unit} from {due.policy.runs_from})"
+    return f"Due by {long_date(due.due_on)} ({due.policy.period} {unit} from {due.policy.runs_from})"
 
 
 def routing_view(result: RoutingResult, dues: Sequence[DueDate]) -> RoutingView:
@@ -392,11 +393,11 @@ class DuplicateRow:
 
 def duplicate_row(notification) -> DuplicateRow:
     moment = notification.born_at if notification.event == "baby" else notification.mother_died_at
-    when = moment.astimezone(LONDON).strftime("%-d %B %Y") if moment else "Not known"
+    when = long_date(moment) if moment else "Not known"
     version = notification.current_version
     routing = version.routing if version else None
     names = destinations_of(routing)
     sent = f"Sent to {' and '.join(names)}" if names else "Not sent to any national body"
     event = "Baby" if notification.event == "baby" else "Maternal death"
     return DuplicateRow(reference=notification.reference, event=event, date=when,
-                        status=f"Submitted {notification.created_at.astimezone(LONDON):%-d %B %Y}. {sent}")
+                        status=f"Submitted {long_date(notification.created_at.astimezone(LONDON))}. {sent}")

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
-from perinatal.core.permissions import require_role
-from perinatal.core.scoping import SUBMIT_NOTIFICATIONS, scope_for
+from perinatal.accounts.permissions import require_role
+from perinatal.accounts.scoping import SUBMIT_NOTIFICATIONS, scope_for
 from perinatal.notifications import selectors, services
 from perinatal.notifications.journey import presenters, steps
 from perinatal.notifications.journey.forms import FORMS

@@ -45,12 +45,10 @@ from perinatal.notifications.routing.due_dates import (
     DUE_DATE_POLICY_VERSION,
     DueDate,
     DueDatePolicy,
-    add_england_working_days,
     due_date_for,
     due_date_policy_for,
     due_dates,
     event_date_for,
-    is_england_working_day,
 )
 from perinatal.notifications.routing.engine import (
     ADVICE_AMEND_WHEN_MRI_REPORTED,
@@ -69,7 +67,7 @@ from perinatal.notifications.routing.field_sets import (
     payload_for,
 )
 from perinatal.notifications.routing.policy import POLICIES, Policy
-from perinatal.notifications.routing.register import InMemoryRegister, OrganisationRegister
+from perinatal.notifications.routing.organisation_register import InMemoryRegister, OrganisationRegister
 from perinatal.notifications.routing.result import (
     BODY_ORDER,
     Advice,
@@ -82,7 +80,7 @@ from perinatal.notifications.routing.result import (
     RoutingResult,
 )
 from perinatal.notifications.routing.rules import RULES, RULES_BY_ID, RULES_VERSION, Rule
-from perinatal.notifications.routing.timestamps import LONDON, parse_timestamp, timestamp_to_iso
+from perinatal.kernel.london_time import LONDON, parse_timestamp, timestamp_to_iso
 
 __all__ = [
     "ADVICE_AMEND_WHEN_MRI_REPORTED",
@@ -131,7 +129,6 @@ __all__ = [
     "PregnancyOutcome",
     "RoutingResult",
     "Rule",
-    "add_england_working_days",
     "age_at_death_days",
     "completed_days",
     "days_after_pregnancy_end",
@@ -143,7 +140,6 @@ __all__ = [
     "field_set_rows",
     "format_age",
     "format_gestation",
-    "is_england_working_day",
     "known_gestation_days",
     "parse_document",
     "parse_timestamp",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from perinatal.notifications.routing.document import Baby, MaternalDeath
-from perinatal.notifications.routing.timestamps import london_date
+from perinatal.kernel.london_time import london_date
 
 __all__ = [
     "age_at_death_days",

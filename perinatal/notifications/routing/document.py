@@ -38,11 +38,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from perinatal.core.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.routing.errors import DocumentInvalid, FieldError
 from perinatal.notifications.routing.readers import FieldReader, is_absent
-from perinatal.notifications.routing.register import OrganisationRegister
-from perinatal.notifications.routing.timestamps import london_date, timestamp_to_iso
+from perinatal.notifications.routing.organisation_register import OrganisationRegister
+from perinatal.kernel.london_time import london_date, timestamp_to_iso
 
 __all__ = [
     "BRAIN_INJURY_SIGNS",

@@ -4,9 +4,9 @@ One row per body and kind of event, each with its period, what the period runs f
 source and the date the row was last checked against that source. `due_date_for` reads only
 this table, so a change of deadline is a change of one row (and of DUE_DATE_POLICY_VERSION).
 
-Working days are England working days: Monday to Friday, not an England bank holiday (the
-`holidays` package, country GB, subdivision ENG). "Within N working days of day D" is the
-Nth working day after D. "Within one week" and "within 30 days" are calendar days after D.
+Working days are England working days (`perinatal.kernel.working_days`). "Within N working
+days of day D" is the Nth working day after D. "Within one week" and "within 30 days" are
+calendar days after D.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
 
-import holidays
-
+from perinatal.kernel.working_days import add_working_days
 from perinatal.notifications.routing.document import EventType, NotificationDocument
 from perinatal.notifications.routing.result import Body, Category, RoutingResult
-from perinatal.notifications.routing.timestamps import london_date
+from perinatal.kernel.london_time import london_date
 
 __all__ = [
     "DUE_DATE_POLICIES",
@@ -28,12 +26,10 @@ __all__ = [
     "Counting",
     "DueDate",
     "DueDatePolicy",
-    "add_england_working_days",
     "due_date_for",
     "due_date_policy_for",
     "due_dates",
     "event_date_for",
-    "is_england_working_day",
 ]
 
 DUE_DATE_POLICY_VERSION = "2025-10"
@@ -57,6 +53,12 @@ class DueDatePolicy:
     # True when the period also runs from the day the reporter became aware of the event.
     from_awareness: bool = False
     caveat: str | None = None
+
+    def __post_init__(self) -> None:
+        # No source sets a deadline of zero days; a row saying so is a mistake in the table,
+        # refused when the module loads (the counting itself accepts 0: kernel.working_days).
+        if self.counting is not Counting.NO_DEADLINE and (self.period is None or self.period < 1):
+            raise ValueError(f"{self.body} {self.counting}: a deadline needs a period of 1 day or more")
 
 
 _PERINATAL = frozenset({Category.LATE_FETAL_LOSS, Category.STILLBIRTH, Category.NEONATAL_DEATH})
@@ -134,29 +136,6 @@ def due_date_policy_for(*, body: Body, category: Category) -> DueDatePolicy:
     raise ValueError(f"no due-date policy for {body} {category}")
 
 
-@lru_cache(maxsize=1)
-def _england_holidays() -> holidays.HolidayBase:
-    # The object adds years on demand as dates are looked up.
-    return holidays.country_holidays("GB", subdiv="ENG")
-
-
-def is_england_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _england_holidays()
-
-
-def add_england_working_days(*, start: date, days: int) -> date:
-    """The `days`-th England working day after `start` (`start` itself is not counted)."""
-    if days < 1:
-        raise ValueError("days must be 1 or more")
-    current = start
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if is_england_working_day(current):
-            counted += 1
-    return current
-
-
 def due_date_for(
     *, body: Body, category: Category, event_date: date, aware_on: date | None = None
 ) -> date | None:
@@ -173,7 +152,7 @@ def due_date_for(
     if row.from_awareness and aware_on is not None and aware_on > start:
         start = aware_on
     if row.counting is Counting.WORKING_DAYS:
-        return add_england_working_days(start=start, days=row.period)
+        return add_working_days(start=start, n=row.period)
     return start + timedelta(days=row.period)
 
 

@@ -16,14 +16,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from perinatal.kernel.text import sentence
 from perinatal.notifications.routing.errors import FieldError
-from perinatal.notifications.routing.timestamps import (
+from perinatal.kernel.london_time import (
     InvalidTimestamp,
     parse_iso_date,
     parse_timestamp,
 )
 
-__all__ = ["FieldReader", "is_absent", "sentence"]
+__all__ = ["FieldReader", "is_absent"]
 
 ChoiceT = TypeVar("ChoiceT", bound=StrEnum)
 
@@ -33,11 +34,6 @@ def is_absent(value: object) -> bool:
     if isinstance(value, Mapping):
         return all(is_absent(item) for item in value.values())
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def sentence(label: str) -> str:
-    """`label` with its first letter capitalised, to start a message."""
-    return label[:1].upper() + label[1:]
 
 
 def _or_list(options: Iterable[str]) -> str:

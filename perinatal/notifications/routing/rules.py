@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from perinatal.kernel import clinical
 from perinatal.notifications.routing import policy
 from perinatal.notifications.routing.ages import (
     age_at_death_days,
@@ -66,16 +67,16 @@ __all__ = [
 
 RULES_VERSION = "2025-10"
 
-# Gestation thresholds in days (spec §1: 37+0 = 259, 24+0 = 168, 22+0 = 154, 20+0 = 140).
-GA_20_0 = 140
-GA_22_0 = 154
-GA_24_0 = 168
-GA_37_0 = 259
+# Gestation thresholds in days and ages in completed days (spec §1), from the kernel's one
+# list of clinical thresholds, under the names the rules below read.
+GA_20_0 = clinical.GA_20_0_DAYS
+GA_22_0 = clinical.GA_22_0_DAYS
+GA_24_0 = clinical.GA_24_0_DAYS
+GA_37_0 = clinical.GA_37_0_DAYS
 GA_LATE_FETAL_LOSS_LAST = GA_24_0 - 1  # 23+6
-WEIGHT_RULE_MIN_G = 400
-# Ages in completed days (spec §1: early neonatal = 0-6, neonatal = 0-27).
-EARLY_NEONATAL_LAST_DAY = 6
-NEONATAL_LAST_DAY = 27
+WEIGHT_RULE_MIN_G = clinical.WEIGHT_RULE_MIN_G
+EARLY_NEONATAL_LAST_DAY = clinical.EARLY_NEONATAL_LAST_DAY
+NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY
 BRAIN_INJURY_LAST_DIAGNOSIS_DAY = 6
 # Days after the end of pregnancy (spec §3.2, §3.3).
 MATERNAL_ENQUIRY_LAST_DAY = 365

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from perinatal.core.charts.icons import ICON_COMMON_CAUSE, ICON_CONCERN_HIGH, ICON_IMPROVEMENT_HIGH
+from perinatal.charts.icons import ICON_COMMON_CAUSE, ICON_CONCERN_HIGH, ICON_IMPROVEMENT_HIGH
 from perinatal.dashboard.metrics.definitions import (
     CONSIDERED_COMPLAINT,
     INDUCTION_DELAYS,

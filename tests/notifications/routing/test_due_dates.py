@@ -1,4 +1,4 @@
-"""Due dates (spec §6): the dated policy table and England working days."""
+"""Due dates (spec §6): the dated policy table (England working days: tests/kernel)."""
 
 from __future__ import annotations
 
@@ -12,58 +12,24 @@ from perinatal.notifications.routing import (
     RULES,
     Body,
     Category,
-    add_england_working_days,
     due_date_for,
     due_date_policy_for,
     due_dates,
     event_date_for,
-    is_england_working_day,
     route,
 )
+
+from perinatal.notifications.routing.due_dates import Counting, DueDatePolicy
 
 from .builders import baby_event, maternal_event, parse, signs
 
 
-@pytest.mark.parametrize(
-    ("day", "working"),
-    [
-        (date(2025, 10, 1), True),  # Wednesday
-        (date(2025, 10, 4), False),  # Saturday
-        (date(2025, 10, 5), False),  # Sunday
-        (date(2025, 12, 25), False),
-        (date(2025, 12, 26), False),
-        (date(2026, 1, 1), False),
-        (date(2026, 4, 3), False),  # Good Friday
-        (date(2026, 4, 6), False),  # Easter Monday
-        (date(2026, 5, 4), False),  # early May bank holiday
-        (date(2026, 8, 31), False),  # summer bank holiday (England, not Scotland's)
-        (date(2026, 8, 3), True),  # Scotland's summer bank holiday is a working day in England
-        (date(2026, 3, 17), True),  # St Patrick's Day: Northern Ireland only
-        (date(2026, 12, 28), False),  # Boxing Day substitute
-    ],
-)
-def test_england_working_days(day: date, working: bool) -> None:
-    assert is_england_working_day(day) is working
-
-
-@pytest.mark.parametrize(
-    ("start", "days", "due"),
-    [
-        (date(2025, 10, 1), 1, date(2025, 10, 2)),
-        (date(2025, 10, 1), 7, date(2025, 10, 10)),  # Wednesday -> Friday of the next week
-        (date(2025, 10, 3), 7, date(2025, 10, 14)),  # Friday
-        (date(2025, 10, 4), 7, date(2025, 10, 14)),  # a Saturday death: Monday is day 1
-        (date(2025, 12, 19), 7, date(2026, 1, 2)),  # over Christmas and New Year
-        (date(2026, 4, 1), 7, date(2026, 4, 14)),  # over Easter
-    ],
-)
-def test_add_england_working_days(start: date, days: int, due: date) -> None:
-    assert add_england_working_days(start=start, days=days) == due
-
-
-def test_add_working_days_needs_a_positive_count() -> None:
-    with pytest.raises(ValueError):
-        add_england_working_days(start=date(2025, 10, 1), days=0)
+def test_a_deadline_of_zero_working_days_is_refused_by_the_table() -> None:
+    # The counting accepts 0 (kernel.working_days: day 0 is the start); no source sets a
+    # deadline of zero days, so a table row saying so is refused.
+    with pytest.raises(ValueError, match="period of 1 day or more"):
+        DueDatePolicy(body=Body.MNSI, categories=frozenset({Category.STILLBIRTH}), period=0,
+                      counting=Counting.WORKING_DAYS, runs_from="the event", source="-", checked_on=date(2025, 10, 1))
 
 
 @pytest.mark.parametrize("category", [Category.LATE_FETAL_LOSS, Category.STILLBIRTH, Category.NEONATAL_DEATH])

@@ -18,6 +18,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from perinatal.core.formatting import date_and_time, long_date, time_of_day
 from perinatal.core import clock
 from perinatal.core.scheduler import check_daily_jobs, daily_jobs, queue_due_jobs
 
@@ -37,8 +38,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(problems))
         jobs = daily_jobs()
         for job in jobs:
-            self.stdout.write(f"{job.name}: daily at {job.at:%H:%M} Europe/London, next "
-                              f"{job.next_after(clock.now()):%-d %B %Y %H:%M}. {job.description}")
+            self.stdout.write(f"{job.name}: daily at {time_of_day(job.at)} Europe/London, next "
+                              f"{date_and_time(job.next_after(clock.now()))}. {job.description}")
         # SIGTERM (a supervisor, or `make run` stopping) ends the wait at once, not after it.
         stopping = threading.Event()
         if not once:
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 close_old_connections()
             try:
                 for queued in queue_due_jobs(jobs=jobs):
-                    self.stdout.write(f"Queued {queued.job.name} for {queued.run.occurrence:%-d %B %Y}.")
+                    self.stdout.write(f"Queued {queued.job.name} for {long_date(queued.run.occurrence)}.")
             except Exception:  # noqa: BLE001 - e.g. the database is restarting: try again next pass
                 if once:
                     raise

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from perinatal.core.formatting import long_date
 from perinatal.organisations.models import Site
 from perinatal.organisations.register import parse_iso_date
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
@@ -33,4 +34,4 @@ class Command(BaseCommand):
             transfer_site(site=record, to_trust=to_trust, on=day, reason=reason)
         except SiteTransferRefused as refused:
             raise CommandError(str(refused)) from None
-        self.stdout.write(f"{record.code} belongs to {to_trust.code} from {day:%-d %B %Y}")
+        self.stdout.write(f"{record.code} belongs to {to_trust.code} from {long_date(day)}")

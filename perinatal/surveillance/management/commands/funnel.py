@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from perinatal.surveillance.analyst_files import funnel_from_file
 from perinatal.surveillance.management.commands._analyst import add_format_argument, run_analyst
-from perinatal.surveillance.stats.funnel import FUNNEL_KINDS, FUNNEL_PROPORTION
+from perinatal.stats.funnel import FUNNEL_KINDS, FUNNEL_PROPORTION
 
 
 class Command(BaseCommand):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from perinatal.core.formatting import long_date
 from perinatal.core import clock
 from perinatal.core.scheduler import claim_occurrence, daily_jobs
 from perinatal.surveillance import selectors
@@ -82,6 +83,6 @@ class Command(BaseCommand):
             return True  # no nightly job configured: nothing to agree with
         occurrence = job.latest_occurrence(clock.now())
         if claim_occurrence(job=job, occurrence=occurrence, by="perinatal run-moss --trigger nightly") is None:
-            self.stdout.write(f"The nightly MOSS run for {occurrence:%-d %B %Y} was already queued; nothing to do.")
+            self.stdout.write(f"The nightly MOSS run for {long_date(occurrence)} was already queued; nothing to do.")
             return False
         return True

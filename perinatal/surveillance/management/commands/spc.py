@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from perinatal.surveillance.analyst_files import spc_from_file
 from perinatal.surveillance.management.commands._analyst import add_format_argument, run_analyst
-from perinatal.surveillance.stats.spc import IMPROVEMENT_DIRECTIONS, IMPROVEMENT_INCREASE
+from perinatal.stats.spc import IMPROVEMENT_DIRECTIONS, IMPROVEMENT_INCREASE
 
 
 class Command(BaseCommand):

@@ -1,0 +1,107 @@
+"""NHS.UK form fields the service's forms share: the GOV.UK date input (day, month, year) and
+a time of day. Messages follow the GOV.UK error message pattern and name the field, using
+the words the caller gives for it (`what`).
+
+Each field is rendered by the macros in ``templates/core/fields.jinja``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+
+from perinatal.core import clock
+from perinatal.kernel.text import sentence
+
+__all__ = ["DatePartsField", "DatePartsWidget", "TimeField", "date_parts", "time_of"]
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """Day, month and year inputs (the GOV.UK date input pattern); names end _day, _month, _year."""
+
+    def __init__(self):
+        super().__init__(widgets={"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()})
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class DatePartsField(forms.Field):
+    """A date entered as day, month and year, with GOV.UK messages that name the date.
+
+    `what` names the date in a message ("the date the baby was born"). The value is a
+    `date`, or None when nothing was entered and the date is optional.
+    """
+
+    widget = DatePartsWidget
+
+    def __init__(self, *, what: str, allow_future: bool = False, **kwargs):
+        self.what = what
+        self.allow_future = allow_future
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        parts = [(part or "").strip() for part in (value or [None, None, None])]
+        day, month, year = parts
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self.what}")
+            return None
+        missing = [name for name, part in (("a day", day), ("a month", month), ("a year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{sentence(self.what)} must include {' and '.join(missing)}")
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise forms.ValidationError(f"{sentence(self.what)} must be a real date, like 27 3 2025")
+        if len(year) != 4:
+            raise forms.ValidationError(f"The year of {self.what} must include 4 numbers, like 2025")
+        try:
+            result = date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{sentence(self.what)} must be a real date") from None
+        if not self.allow_future and result > clock.today():
+            raise forms.ValidationError(f"{sentence(self.what)} must be today or in the past")
+        return result
+
+
+def date_parts(value: str | None) -> list[str] | None:
+    """An ISO date or timestamp from the answers as the three inputs' values."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+_TIME = re.compile(r"([0-9]{1,2})\s*[:.]?\s*([0-9]{2})")
+
+
+class TimeField(forms.CharField):
+    """A time of day on the 24-hour clock: "03:20", "3:20", "0320" or "15.45"."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
+        super().__init__(max_length=8, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        match = _TIME.fullmatch(text.strip())
+        if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise forms.ValidationError(
+                f"{sentence(self.what)} must be a real time on the 24-hour clock, like 03:20 or 15:45")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def time_of(value: str | None) -> str | None:
+    if not value or "T" not in str(value):
+        return None
+    return str(value).split("T", 1)[1][:5]

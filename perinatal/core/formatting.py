@@ -1,0 +1,54 @@
+"""Dates and times as people read them, in the GOV.UK style, written once for every page,
+email, command and message: "1 October 2025", "October 2025", "3:20am", "1 October 2025 at
+3:20am" (GOV.UK style guide, "Dates" and "Times": 12-hour clock, am and pm, no leading zero;
+midnight and midday say so).
+
+Month names come from an English table rather than ``strftime("%B")``, so the words do not
+depend on the server's locale. Instants are shown in England's local time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from perinatal.kernel.london_time import LONDON
+
+__all__ = ["date_and_time", "long_date", "month_and_year", "time_of_day"]
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: date | datetime | None) -> str:
+    """``1 October 2025`` (an instant is taken on England's calendar)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.astimezone(LONDON).date() if day.tzinfo is not None else day.date()
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def month_and_year(day: date | None) -> str:
+    """``October 2025``."""
+    return "" if day is None else f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def time_of_day(moment: datetime | time) -> str:
+    """``3:20am``, ``12:05pm``, ``midnight``, ``midday`` (in England, for an aware instant)."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(LONDON)
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def date_and_time(moment: datetime | None) -> str:
+    """``1 October 2025 at 3:20am`` in England's local time."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LONDON)
+    return f"{long_date(moment)} at {time_of_day(moment)}"

@@ -1,0 +1,41 @@
+"""The header menu, by role: each person sees the parts of the service they can use."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from perinatal.accounts.roles import Role
+from perinatal.accounts.signed_in import is_signed_in
+from perinatal.accounts.scoping import scope_for
+
+
+def items_for(request) -> list[dict]:
+    if not is_signed_in(request):
+        return []
+
+    scope = scope_for(request)
+    path = request.path
+    items = [("Home", reverse("web:home"))]
+    if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):
+        items.append(("Access requests", reverse("accounts:access_requests")))
+    if scope.has_role(Role.REPORTER, Role.LOCAL_AUTHORISER):
+        items.append(("Notify an event", reverse("journey:start")))
+    if scope.has_role(Role.REPORTER, Role.LOCAL_AUTHORISER, Role.TRUST_VIEWER):
+        items.append(("Notifications", reverse("notifications:list")))
+    if scope.has_role(Role.NATIONAL_REVIEWER):
+        items.append(("Inbox", reverse("notifications:inbox")))
+    if scope.has_role(Role.SYSTEM_ADMIN):
+        items.append(("API tokens", reverse("notifications:api_tokens")))
+    items.append(("Dashboard", reverse("dashboard:national")))
+    items.append(("Outcome signals", reverse("surveillance:overview")))
+    # The onboarding schedule and the organisation register are reached from the home page
+    # and the footer: a shorter menu keeps every item visible without the "More" toggle.
+    if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):
+        items.append(("Audit trail", reverse("web:audit")))
+    if path.startswith("/notifications/drafts/"):
+        path = reverse("journey:start")  # a draft's pages belong to "Notify an event"
+    # One current item: the longest menu address the page is under (/notifications/new/ is
+    # "Notify an event", not also "Notifications").
+    matches = [href for _text, href in items if path == href or (href != "/" and path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    return [{"text": text, "href": href, "current": href == current} for text, href in items]

@@ -1,0 +1,79 @@
+"""The shared NHS.UK form fields: GOV.UK date input and time of day, with messages naming the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django import forms
+
+from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
+
+
+class _DateForm(forms.Form):
+    born_on = DatePartsField(what="the date the baby was born")
+    due_on = DatePartsField(what="the date the action is due", allow_future=True, required=False)
+
+
+class _TimeForm(forms.Form):
+    born_time = TimeField(what="the time the baby was born")
+
+
+def _date_errors(day: str, month: str, year: str) -> list[str]:
+    form = _DateForm({"born_on_day": day, "born_on_month": month, "born_on_year": year})
+    form.is_valid()
+    return form.errors.get("born_on", [])
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(settings):
+    settings.PERINATAL_NOW = "2026-03-10T12:00"
+
+
+def test_a_real_past_date_is_a_date():
+    form = _DateForm({"born_on_day": "9", "born_on_month": "3", "born_on_year": "2026"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"born_on": date(2026, 3, 9), "due_on": None}
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("", "", ""), "Enter the date the baby was born"),
+        (("9", "", "2026"), "The date the baby was born must include a month"),
+        (("", "", "2026"), "The date the baby was born must include a day and a month"),
+        (("9", "March", "2026"), "The date the baby was born must be a real date, like 27 3 2025"),
+        (("9", "3", "26"), "The year of the date the baby was born must include 4 numbers, like 2025"),
+        (("30", "2", "2026"), "The date the baby was born must be a real date"),
+        (("11", "3", "2026"), "The date the baby was born must be today or in the past"),
+    ],
+)
+def test_date_messages_name_the_field(parts, message):
+    assert _date_errors(*parts) == [message]
+
+
+def test_today_is_not_the_future_and_a_future_date_is_allowed_where_asked():
+    assert _date_errors("10", "3", "2026") == []
+    form = _DateForm({"born_on_day": "1", "born_on_month": "3", "born_on_year": "2026",
+                      "due_on_day": "1", "due_on_month": "1", "due_on_year": "2030"})
+    assert form.is_valid() and form.cleaned_data["due_on"] == date(2030, 1, 1)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("03:20", "03:20"), ("3:20", "03:20"), ("0320", "03:20"), ("15.45", "15:45")])
+def test_times_on_the_24_hour_clock(typed, stored):
+    form = _TimeForm({"born_time": typed})
+    assert form.is_valid() and form.cleaned_data["born_time"] == stored
+
+
+@pytest.mark.parametrize("typed", ["24:00", "12:60", "noon"])
+def test_a_time_that_is_not_real_is_refused_naming_the_field(typed):
+    form = _TimeForm({"born_time": typed})
+    assert not form.is_valid()
+    assert form.errors["born_time"] == [
+        "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"]
+
+
+def test_the_inputs_show_a_stored_date_and_time_again():
+    assert date_parts("2025-10-01T03:20") == ["1", "10", "2025"]
+    assert date_parts("not a date") is None and date_parts(None) is None
+    assert time_of("2025-10-01T03:20") == "03:20" and time_of("2025-10-01") is None
