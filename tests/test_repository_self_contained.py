@@ -52,9 +52,9 @@ PENDING_REWRITE = pytest.mark.xfail(
 # A section number: 3, 3.4, 1.2.3.
 _SECTION = r"\d+(?:\.\d+)*"
 # More sections of the same file after the first: "§1.3, §1.4", "§2 and §4", "§2–§4",
-# "§3.4–3.6", "§3.4/3.5".
+# "§3.4–3.6", "§3.4/3.5", "§3.4 / §3.5".
 _MORE_SECTIONS = (
-    rf"(?:(?:[\u2013-]|/){SECTION_SIGN}?{_SECTION}"
+    rf"(?:(?:[\u2013-]|\s*/\s*){SECTION_SIGN}?{_SECTION}"
     rf"|(?:,\s+and\s+|,\s+|\s+and\s+|\s+or\s+){SECTION_SIGN}{_SECTION})"
 )
 CITATION = re.compile(
