@@ -158,7 +158,7 @@ def bare_section_signs(path: str, text: str) -> list[str]:
 
 
 def test_outside_path_patterns_are_found():
-    line = "Spec: " + OUTSIDE_PATHS[0] + "shared/spec/routing.md, see https://example.org/root/x"
+    line = "Spec: " + OUTSIDE_PATHS[0] + "shared" + "/spec/routing.md, see https://example.org/root/x"
     assert [o for o in OUTSIDE_PATHS if o in URL.sub("", line)] == [
         OUTSIDE_PATHS[0],
         OUTSIDE_PATHS[2],
