@@ -184,7 +184,8 @@ def _platform(report) -> None:
     from django.db.utils import DatabaseError
 
     from perinatal.dashboard.models import BirthRecord
-    from perinatal.surveillance import selectors, services
+    from perinatal.surveillance import services
+    from perinatal.surveillance.selectors.births import term_monthly_counts
 
     from benchmarks.national_data import use_national_database
 
@@ -196,7 +197,7 @@ def _platform(report) -> None:
     if not births:
         report("platform MOSS (skipped)", 0.0, "no database holds births: run `make run` or the dashboard benchmark first")
         return
-    counts, seconds = _timed(selectors.term_monthly_counts)
+    counts, seconds = _timed(term_monthly_counts)
     report("platform: SQL aggregate of the births records", seconds, f"{births:,} births → {len(counts):,} site-months")
     with transaction.atomic():
         from perinatal.surveillance import models

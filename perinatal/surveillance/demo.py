@@ -32,8 +32,8 @@ from django.db.models import Max, Min
 from perinatal.core import audit, clock
 from perinatal.dashboard.demo_data import SIGNAL_SITES
 from perinatal.dashboard.models import BirthRecord, Upload
-from perinatal.surveillance import selectors
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
+from perinatal.surveillance.selectors.runs import latest_results_run
 from perinatal.surveillance.services import current_calculation, record_moss_run
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
@@ -56,7 +56,7 @@ class DemoSignalsSummary:
 
 def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
     previous = _previous_year_births_for_small_demo() if small else 0
-    latest = selectors.latest_results_run()
+    latest = latest_results_run()
     run = None
     if latest is None or latest.data_fingerprint != current_calculation().fingerprint:
         run = record_moss_run(trigger=MossRun.Trigger.DEMO).run
@@ -132,7 +132,7 @@ def _place_overdue_check() -> CriticalSafetyCheck | None:
     placed = SafetyCheckStatusRecord.objects.filter(note=DEMO_PLACED_NOTE).select_related("safety_check").first()
     if placed is not None:
         return placed.safety_check
-    run = selectors.latest_results_run()
+    run = latest_results_run()
     if run is None or run.latest_month is None:
         return None
     candidates = []

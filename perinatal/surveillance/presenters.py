@@ -324,7 +324,7 @@ class CheckRow:
 
 def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckRow]:
     """Rows for the checks tables; open and overdue actions show, also on completed checks (ADR 0013)."""
-    from perinatal.surveillance.selectors import actions_of_checks
+    from perinatal.surveillance.selectors.safety_checks import actions_of_checks
 
     actions = actions_of_checks(check.pk for check in checks)
     return [

@@ -24,7 +24,6 @@ from perinatal.accounts.models import Membership, User
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
 from perinatal.organisations.models import AccountDetails, Organisation, Site
-from perinatal.surveillance import selectors
 from perinatal.surveillance.analyst_files import InputFileError, ReferenceRateRow, read_reference_rate_rows
 from perinatal.surveillance.calculation import MossCalculation, calculate
 from perinatal.surveillance.models import (
@@ -44,6 +43,11 @@ from perinatal.surveillance.models import (
     SiteMonthResult,
 )
 from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
+from perinatal.surveillance.selectors.births import term_monthly_counts
+from perinatal.surveillance.selectors.reference_rates import IN_FORCE, loaded_reference_rates, rates_in_force_of
+from perinatal.surveillance.selectors.runs import latest_results_run
+from perinatal.surveillance.selectors.safety_checks import latest_action_update, open_actions, open_check_for_site
+from perinatal.surveillance.selectors.sites import site_trusts_on, sites_by_code
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss import LEVEL_1, MossRow
 from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
@@ -72,8 +76,8 @@ class MossRunOutcome:
 def current_calculation(*, counts=None) -> MossCalculation:
     """MOSS over the births data now (or over ``counts`` already read from it), with the
     loaded reference rates in force (§1.1)."""
-    counts = selectors.term_monthly_counts() if counts is None else counts
-    return calculate(counts, loaded=selectors.loaded_reference_rates())
+    counts = term_monthly_counts() if counts is None else counts
+    return calculate(counts, loaded=loaded_reference_rates())
 
 
 def _lock_runs() -> None:
@@ -103,7 +107,7 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
     started = clock.now()
     seen_on = clock.london(started).date()
     calculation = current_calculation()
-    previous = selectors.latest_results_run()
+    previous = latest_results_run()
     latest_month = calculation.run.months[-1].first_day if calculation.run.months else None
     run = MossRun.objects.create(
         started_at=started, seen_on=seen_on, trigger=trigger, method=calculation.method,
@@ -121,8 +125,8 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
         run.finished_at = clock.now()
         run.save()
         return MossRunOutcome(run, (), (), (), ())
-    sites = selectors.sites_by_code({row.site_code for row in calculation.run.rows})
-    trusts = selectors.site_trusts_on(seen_on)
+    sites = sites_by_code({row.site_code for row in calculation.run.rows})
+    trusts = site_trusts_on(seen_on)
     _store_results(run=run, calculation=calculation, sites=sites, trusts=trusts)
     new, withdrawn, opened, notices = _reconcile_signals(run=run, calculation=calculation, sites=sites, trusts=trusts)
     run.sites_monitored = len({row.site_code for row in calculation.run.rows})
@@ -234,7 +238,7 @@ def _reconcile_signals(*, run: MossRun, calculation: MossCalculation, sites: dic
     notices: list[ContactNotice] = []
     for site_code, signals in sorted(new_by_site.items()):
         site = sites[site_code]
-        check = selectors.open_check_for_site(site)
+        check = open_check_for_site(site)
         if check is None:
             check = _open_check(site=site, trust=trusts[site.pk], run=run)
             opened.append(check)
@@ -324,7 +328,7 @@ def _store_reference_rates(*, rows: tuple[ReferenceRateRow, ...], filename: str,
     # One load at a time: row locks cannot cover a site and period nobody has loaded yet.
     _lock_runs()
     keys = {(row.site_code, row.last_year) for row in rows}
-    current = LoadedReferenceRate.objects.select_for_update().filter(selectors.IN_FORCE)
+    current = LoadedReferenceRate.objects.select_for_update().filter(IN_FORCE)
     replaced = [rate.pk for rate in current if (rate.site_code, rate.period_end_year) in keys]
     upload = ReferenceRateUpload.objects.create(
         filename=filename, sha256=sha256, loaded_at=clock.now(), loaded_by=by, loaded_by_label=by_label,
@@ -377,7 +381,7 @@ def withdraw_reference_rates(*, upload: ReferenceRateUpload, reason: str, by: Us
         raise ReferenceRatesRefused("reason", "Enter why the rates are being withdrawn")
     if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
         raise ReferenceRatesRefused("reason", f"The reason must be {WITHDRAWAL_REASON_MAX_LENGTH:,} characters or fewer")
-    in_force = list(selectors.rates_in_force_of(upload).select_for_update().values_list("pk", flat=True))
+    in_force = list(rates_in_force_of(upload).select_for_update().values_list("pk", flat=True))
     if not in_force:
         raise ReferenceRatesRefused(
             "__all__", f"None of the rates loaded from {upload.filename} is in force: later loads replaced them all")
@@ -583,7 +587,7 @@ def update_action(*, action: SafetyCheckAction, status: str, note: str, by: User
     check = _lock(action.safety_check)  # one update of a check's actions at a time
     if status not in SafetyCheckActionUpdate.Status.values:
         raise SafetyCheckRefused("status", "Select whether the action is done or still open")
-    latest = selectors.latest_action_update(action)
+    latest = latest_action_update(action)
     was_done = latest is not None and latest.status == SafetyCheckActionUpdate.Status.DONE
     note = (note or "").strip()
     if not note:
@@ -626,7 +630,7 @@ def complete_check(*, check: CriticalSafetyCheck, summary: str, by: User, reques
     check.save(update_fields=["status", "completed_at", "completed_by", "completion_summary"])
     late = check.was_completed_late()
     # Open actions do not block completion: they carry on in the trust's action plan (ADR 0013).
-    still_open = len(selectors.open_actions(check))
+    still_open = len(open_actions(check))
     note = "completed after its due date" if late else "completed by its due date"
     if still_open:
         note += f"; {still_open} action{'s' if still_open != 1 else ''} still open"

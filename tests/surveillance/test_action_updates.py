@@ -13,13 +13,14 @@ from django.urls import reverse
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
-from perinatal.surveillance import presenters, selectors, services
+from perinatal.surveillance import presenters, services
 from perinatal.surveillance.models import (
     MossRun,
     SafetyCheckAction,
     SafetyCheckActionUpdate,
     SafetyCheckStatusRecord,
 )
+from perinatal.surveillance.selectors.safety_checks import actions_with_updates, open_actions
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, worked_example
 
@@ -59,7 +60,7 @@ def action_b(checks):
 
 
 def _state(action, today=date(2026, 1, 12)):
-    (state,) = [s for s in presenters.action_states(selectors.actions_with_updates(action.safety_check), today=today)
+    (state,) = [s for s in presenters.action_states(actions_with_updates(action.safety_check), today=today)
                 if s.action.pk == action.pk]
     return state
 
@@ -80,7 +81,7 @@ def test_marking_an_action_done_appends_an_update_and_is_audited(action, hom):
         "done", "Training refreshed for 42 midwives", hom, HOM_A)
     assert SafetyCheckAction.objects.filter(pk=action.pk).values().get() == before  # the action row is never edited
     assert _state(action).is_done and not _state(action).overdue
-    assert selectors.open_actions(action.safety_check) == []
+    assert open_actions(action.safety_check) == []
     event = AuditEvent.objects.get(summary__endswith=f"action {action.pk} marked done")
     assert (event.action, event.object_type, event.object_id, event.actor, event.organisation.code) == (
         "update", "surveillance.CriticalSafetyCheck", str(action.safety_check_id), hom, "R0A")

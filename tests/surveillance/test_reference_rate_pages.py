@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
-from perinatal.surveillance import selectors, services
+from perinatal.surveillance import services
 from perinatal.surveillance.models import (
     LoadedReferenceRate,
     MossRun,
@@ -25,6 +25,7 @@ from perinatal.surveillance.models import (
     ReferenceRateWithdrawal,
     SiteMonthResult,
 )
+from perinatal.surveillance.selectors.reference_rates import current_loaded_rates, loaded_reference_rates
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, WORKED_NOW, worked_example
 
@@ -82,7 +83,7 @@ def _summary_links(page: str) -> list[tuple[str, str]]:
 
 def _in_force() -> dict[tuple[str, int], tuple[float, str]]:
     return {(rate.site_code, rate.period_end_year): (rate.rate, rate.upload.filename)
-            for rate in selectors.current_loaded_rates()}
+            for rate in current_loaded_rates()}
 
 
 # --- withdrawing: the service ------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def test_withdrawing_takes_the_loads_rates_out_of_force_and_keeps_every_row(birt
     admin = _user(ADMIN)
     withdrawal = services.withdraw_reference_rates(upload=upload, reason="  NHS England corrected the file  ", by=admin)
     assert _in_force() == {}
-    assert selectors.loaded_reference_rates() == []
+    assert loaded_reference_rates() == []
     assert (withdrawal.by, withdrawal.by_label, withdrawal.reason, withdrawal.rates_withdrawn) == (
         admin, ADMIN, "NHS England corrected the file", 2)
     assert LoadedReferenceRate.objects.filter(upload=upload, withdrawn_by=withdrawal).count() == 2  # kept, marked

@@ -8,7 +8,7 @@ from django.core import mail
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.organisations.models import Site
-from perinatal.surveillance import selectors, services
+from perinatal.surveillance import services
 from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.surveillance.models import (
     ContactNotice,
@@ -21,6 +21,10 @@ from perinatal.surveillance.models import (
     SiteMonthResult,
 )
 from perinatal.surveillance.notify import Message, NotifierError
+from perinatal.surveillance.selectors.births import daily_term_events, term_monthly_counts
+from perinatal.surveillance.selectors.national_summary import site_signal_summaries
+from perinatal.surveillance.selectors.runs import latest_results_run, latest_run
+from perinatal.surveillance.selectors.safety_checks import latest_findings
 from perinatal.surveillance.stats.months import YearMonth
 from tests.surveillance.platform import (
     SITE_A,
@@ -70,7 +74,7 @@ def test_monthly_counts_follow_the_definition_at_every_boundary():
     builder.add(site=SITE_A, born_on=date(2025, 4, 1))
     builder.add(site=SITE_B, born_on=day, outcome="stillbirth")
     builder.save()
-    counts = {(row.site_code, str(row.month)): row for row in selectors.term_monthly_counts()}
+    counts = {(row.site_code, str(row.month)): row for row in term_monthly_counts()}
     assert counts[(SITE_A, "2025-03")] == SiteMonthCounts(SITE_A, YearMonth(2025, 3), term_births=6,
                                                           term_stillbirths=1, term_neonatal_deaths=3)
     assert counts[(SITE_A, "2025-04")] == SiteMonthCounts(SITE_A, YearMonth(2025, 4), 1, 0, 0)
@@ -87,7 +91,7 @@ def test_daily_events_count_each_kind_by_day_of_birth():
     builder.add(site=SITE_A, born_on=date(2025, 4, 1), outcome="stillbirth")
     builder.save()
     site = Site.objects.get(code=SITE_A)
-    days = selectors.daily_term_events(site=site, first=date(2025, 3, 1), last=date(2025, 3, 31))
+    days = daily_term_events(site=site, first=date(2025, 3, 1), last=date(2025, 3, 31))
     assert list(days) == [date(2025, 3, 10)]
     assert (days[date(2025, 3, 10)].stillbirths, days[date(2025, 3, 10)].neonatal_deaths) == (1, 1)
 
@@ -165,7 +169,7 @@ def test_an_unchanged_run_changes_nothing(now):
     assert not second.run.results_stored and second.run.data_fingerprint == first.data_fingerprint
     assert not second.new_signals and not SiteMonthResult.objects.filter(run=second.run).exists()
     assert Signal.objects.count() == 4 and CriticalSafetyCheck.objects.count() == 1 and len(mail.outbox) == 1
-    assert selectors.latest_results_run() == first and selectors.latest_run() == second.run
+    assert latest_results_run() == first and latest_run() == second.run
 
 
 def test_revised_data_withdraws_signals_and_a_new_one_joins_the_open_check(now):
@@ -216,11 +220,11 @@ def test_summaries_count_signals_in_the_last_6_and_12_months(settings):
     settings.PERINATAL_NOW = "2026-01-12T09:00"
     worked_example(extra_months={(SITE_B, 2025, month): 1 for month in range(7, 13)})
     run = _run().run
-    summaries = {s.site.code: s for s in selectors.site_signal_summaries(run)}
+    summaries = {s.site.code: s for s in site_signal_summaries(run)}
     a, b = summaries[SITE_A], summaries[SITE_B]
     assert (b.latest_level, b.level1_months_6, b.level2_months_6, b.level1_months_12) == (1, 4, 0, 4)
     assert (a.latest_level, a.level1_months_6, a.level1_months_12, a.level2_months_12) == (0, 0, 3, 1)
-    assert [s.site.code for s in selectors.site_signal_summaries(run)][0] == SITE_B
+    assert [s.site.code for s in site_signal_summaries(run)][0] == SITE_B
 
 
 def test_a_run_is_audited(now):
@@ -313,7 +317,7 @@ def test_findings_are_refused_with_the_field_named(check, hom, kwargs, field):
 def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
     services.record_finding(check=check, area="cases", findings="First look", by=hom)
     services.record_finding(check=check, area="cases", findings="After the case reviews", by=hom)
-    assert selectors.latest_findings(check)["cases"].findings == "After the case reviews"
+    assert latest_findings(check)["cases"].findings == "After the case reviews"
     assert check.findings.count() == 2
     finding = check.findings.first()
     finding.findings = "rewritten"
