@@ -34,7 +34,7 @@ from perinatal.dashboard.demo_data import SIGNAL_SITES
 from perinatal.dashboard.models import BirthRecord, Upload
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
 from perinatal.surveillance.selectors.runs import latest_results_run
-from perinatal.surveillance.services import current_calculation, record_moss_run
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
 

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from perinatal.core.permissions import require_role
 from perinatal.core.scoping import UPLOAD_DASHBOARD_DATA, scope_for
 from perinatal.surveillance import reference_rate_presenters as presenters
-from perinatal.surveillance import services
 from perinatal.surveillance.analyst_files import InputFileError
 from perinatal.surveillance.forms import ReferenceRatesForm, WithdrawReferenceRatesForm
 from perinatal.surveillance.models import ReferenceRateUpload
@@ -32,6 +31,12 @@ from perinatal.surveillance.selectors.reference_rates import (
 )
 from perinatal.surveillance.selectors.runs import latest_results_run
 from perinatal.surveillance.selectors.sites import sites_by_code
+from perinatal.surveillance.services.reference_rates import (
+    ReferenceRatesLoaded,
+    ReferenceRatesRefused,
+    load_reference_rates,
+    withdraw_reference_rates,
+)
 from perinatal.surveillance.tasks import enqueue_after_reference_rates
 
 MANAGE_REFERENCE_RATES = UPLOAD_DASHBOARD_DATA
@@ -46,7 +51,7 @@ def _back_to_page() -> dict:
     return {"href": reverse("surveillance:reference_rates"), "text": "Back to reference rates"}
 
 
-def _load(request, form: ReferenceRatesForm) -> services.ReferenceRatesLoaded | None:
+def _load(request, form: ReferenceRatesForm) -> ReferenceRatesLoaded | None:
     """Load the uploaded file through the command's service; a bad file becomes an error on the file field."""
     received = form.cleaned_data["file"]
     name = Path(received.name).name
@@ -56,7 +61,7 @@ def _load(request, form: ReferenceRatesForm) -> services.ReferenceRatesLoaded | 
             for chunk in received.chunks():
                 handle.write(chunk)
         try:
-            return services.load_reference_rates(path=path, filename=name, by=request.user, request=request)
+            return load_reference_rates(path=path, filename=name, by=request.user, request=request)
         except InputFileError as error:
             form.add_error("file", f"{error.naming(name)}. Nothing from the file was loaded")
             return None
@@ -113,9 +118,9 @@ def withdraw(request, pk: int):
     form = WithdrawReferenceRatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            withdrawal = services.withdraw_reference_rates(upload=upload, reason=form.cleaned_data["reason"],
-                                                           by=request.user, request=request)
-        except services.ReferenceRatesRefused as refused:
+            withdrawal = withdraw_reference_rates(upload=upload, reason=form.cleaned_data["reason"],
+                                                  by=request.user, request=request)
+        except ReferenceRatesRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             enqueue_after_reference_rates(withdrawn=True)  # the withdrawal has committed

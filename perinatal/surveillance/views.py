@@ -18,7 +18,7 @@ from perinatal.core.scheduler import daily_job_status
 from perinatal.core.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
-from perinatal.surveillance import presenters, services
+from perinatal.surveillance import presenters
 from perinatal.surveillance.analyst_files import format_number
 from perinatal.surveillance.forms import (
     FINDINGS_HINTS,
@@ -40,6 +40,16 @@ from perinatal.surveillance.selectors.safety_checks import (
     latest_findings,
     open_checks_visible_to,
     signals_for_site,
+)
+from perinatal.surveillance.services.safety_checks import (
+    SafetyCheckRefused,
+    add_action,
+    assign_owner,
+    complete_check,
+    eligible_owners,
+    missing_areas,
+    record_finding,
+    update_action,
 )
 from perinatal.surveillance.stats.months import YearMonth
 from perinatal.surveillance.stats.moss import SKIP_TOO_FEW_BIRTHS
@@ -186,7 +196,7 @@ def safety_check(request, pk: int):
         # Actions outlive the check: the trust keeps updating them after completion (ADR 0013).
         "can_update_actions": can_record,
         "areas": presenters.areas_with_findings(latest),
-        "missing_areas": services.missing_areas(check),
+        "missing_areas": missing_areas(check),
         "actions": actions, "action_counts": presenters.action_counts(actions),
         "signals": check.signals.order_by("month", "level"),
         "history": check.status_records.select_related("actor"),
@@ -208,7 +218,7 @@ def _apply(form, change) -> bool:
     """Run a service call; a refusal becomes an error on the form's named field."""
     try:
         change()
-    except services.SafetyCheckRefused as refused:
+    except SafetyCheckRefused as refused:
         field = refused.field if refused.field in form.fields else None
         form.add_error(field, str(refused))
         return False
@@ -219,10 +229,10 @@ def check_owner(request, pk: int):
     check = _editable_check(request, pk)
     if not check.is_open:
         return _closed(request, check)
-    owners = services.eligible_owners(check.trust)
+    owners = eligible_owners(check.trust)
     form = OwnerForm(request.POST or None, owners=owners, initial={"owner": check.owner_id})
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
+        if _apply(form, lambda: assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
             messages.success(request, f"Owner of {check.reference} saved.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/owner.jinja", {
@@ -240,8 +250,8 @@ def check_finding(request, pk: int, area: str):
     current = latest_findings(check).get(area)
     form = FindingForm(request.POST or None, area=review_area, initial={"findings": current.findings if current else ""})
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
-                                                          by=request.user, request=request)):
+        if _apply(form, lambda: record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
+                                                 by=request.user, request=request)):
             messages.success(request, f"Findings for {review_area.label.lower()} saved.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/finding.jinja", {
@@ -257,8 +267,8 @@ def check_action(request, pk: int):
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: services.add_action(check=check, description=data["description"], owner=data["owner"],
-                                                      due_on=data["due_on"], by=request.user, request=request)):
+        if _apply(form, lambda: add_action(check=check, description=data["description"], owner=data["owner"],
+                                             due_on=data["due_on"], by=request.user, request=request)):
             messages.success(request, "Action added.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/action.jinja", {
@@ -275,8 +285,8 @@ def check_action_update(request, pk: int, action_pk: int):
     form = ActionUpdateForm(request.POST or None, is_done=state.is_done)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: services.update_action(action=action, status=data["status"], note=data["note"],
-                                                         by=request.user, request=request)):
+        if _apply(form, lambda: update_action(action=action, status=data["status"], note=data["note"],
+                                                by=request.user, request=request)):
             done = data["status"] == "done"
             messages.success(request, f"Action {state.number} {'marked done' if done else 'updated'}.")
             return redirect(reverse("surveillance:check", kwargs={"pk": check.pk}) + f"#action-{state.number}")
@@ -292,13 +302,13 @@ def check_complete(request, pk: int):
         return _closed(request, check)
     form = CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.complete_check(check=check, summary=form.cleaned_data["summary"],
-                                                          by=request.user, request=request)):
+        if _apply(form, lambda: complete_check(check=check, summary=form.cleaned_data["summary"],
+                                                 by=request.user, request=request)):
             messages.success(request, f"Safety check {check.reference} completed.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/complete.jinja", {
         "page_title": f"Complete safety check {check.reference}", "check": check, "form": form, "back_link": _back(check),
-        "missing_areas": services.missing_areas(check), "today": clock.today(),
+        "missing_areas": missing_areas(check), "today": clock.today(),
         "action_counts": presenters.action_counts(
             presenters.action_states(actions_with_updates(check), today=clock.today())),
     })

@@ -17,12 +17,13 @@ from django_tasks_db.models import DBTaskResult
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
-from perinatal.surveillance import presenters, services
+from perinatal.surveillance import presenters
 from perinatal.surveillance.analyst_files import read_reference_rate_rows
 from perinatal.surveillance.calculation import EVENTS_FILE, BIRTHS_FILE, REFERENCE_RATES_FILE, write_input_files
 from perinatal.surveillance.models import LoadedReferenceRate, MossRun, ReferenceRateUpload, SiteMonthResult
 from perinatal.surveillance.selectors.births import term_monthly_counts
 from perinatal.surveillance.selectors.reference_rates import current_loaded_rates
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, WORKED_NOW, worked_example
 
@@ -49,7 +50,7 @@ def _load(path: Path, *args) -> tuple[str, str]:
 
 
 def _run() -> MossRun:
-    return services.record_moss_run(trigger=MossRun.Trigger.COMMAND).run
+    return record_moss_run(trigger=MossRun.Trigger.COMMAND).run
 
 
 def _platform_csv(run: MossRun) -> str:
@@ -61,7 +62,7 @@ def _platform_csv(run: MossRun) -> str:
 def _analyst_csv(tmp_path: Path, reference_rates: Path) -> str:
     """``perinatal moss`` on the platform's births data (written as NHS England's files) and a rates file."""
     inputs = tmp_path / "inputs"
-    calculation = services.current_calculation()
+    calculation = current_calculation()
     write_input_files(directory=inputs, counts=term_monthly_counts(),
                       reference_rates=calculation.reference_rates, sites={})
     out = io.StringIO()

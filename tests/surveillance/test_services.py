@@ -8,7 +8,6 @@ from django.core import mail
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.organisations.models import Site
-from perinatal.surveillance import services
 from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.surveillance.models import (
     ContactNotice,
@@ -25,6 +24,14 @@ from perinatal.surveillance.selectors.births import daily_term_events, term_mont
 from perinatal.surveillance.selectors.national_summary import site_signal_summaries
 from perinatal.surveillance.selectors.runs import latest_results_run, latest_run
 from perinatal.surveillance.selectors.safety_checks import latest_findings
+from perinatal.surveillance.services.runs import record_moss_run
+from perinatal.surveillance.services.safety_checks import (
+    SafetyCheckRefused,
+    add_action,
+    assign_owner,
+    complete_check,
+    record_finding,
+)
 from perinatal.surveillance.stats.months import YearMonth
 from tests.surveillance.platform import (
     SITE_A,
@@ -51,7 +58,7 @@ def now(settings):
 
 
 def _run():
-    return services.record_moss_run(trigger=MossRun.Trigger.COMMAND)
+    return record_moss_run(trigger=MossRun.Trigger.COMMAND)
 
 
 # --- counting the births data (spec §1.1) ----------------------------------------------------------
@@ -294,14 +301,14 @@ def hom():
 
 def test_owner_must_be_a_leader_of_the_trust(check, hom):
     board = User.objects.get(email="board.r0a@perinatal.example")
-    services.assign_owner(check=check, owner=board, by=hom)
+    assign_owner(check=check, owner=board, by=hom)
     check.refresh_from_db()
     assert check.owner == board
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.assign_owner(check=check, owner=User.objects.get(email="hom.rrk@perinatal.example"), by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        assign_owner(check=check, owner=User.objects.get(email="hom.rrk@perinatal.example"), by=hom)
     assert refused.value.field == "owner"
-    with pytest.raises(services.SafetyCheckRefused):
-        services.assign_owner(check=check, owner=User.objects.get(email="midwife.r0a@perinatal.example"), by=hom)
+    with pytest.raises(SafetyCheckRefused):
+        assign_owner(check=check, owner=User.objects.get(email="midwife.r0a@perinatal.example"), by=hom)
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -309,14 +316,14 @@ def test_owner_must_be_a_leader_of_the_trust(check, hom):
     ({"area": "nonsense", "findings": "Text"}, "area"),
 ])
 def test_findings_are_refused_with_the_field_named(check, hom, kwargs, field):
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.record_finding(check=check, by=hom, **kwargs)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        record_finding(check=check, by=hom, **kwargs)
     assert refused.value.field == field and not SafetyCheckFinding.objects.exists()
 
 
 def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
-    services.record_finding(check=check, area="cases", findings="First look", by=hom)
-    services.record_finding(check=check, area="cases", findings="After the case reviews", by=hom)
+    record_finding(check=check, area="cases", findings="First look", by=hom)
+    record_finding(check=check, area="cases", findings="After the case reviews", by=hom)
     assert latest_findings(check)["cases"].findings == "After the case reviews"
     assert check.findings.count() == 2
     finding = check.findings.first()
@@ -331,31 +338,31 @@ def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
     ("Review CTG training", "Labour ward manager", date(2025, 7, 9), "due_on"),
 ])
 def test_actions_are_refused_with_the_field_named(check, hom, description, owner, due_on, field):
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.add_action(check=check, description=description, owner=owner, due_on=due_on, by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        add_action(check=check, description=description, owner=owner, due_on=due_on, by=hom)
     assert refused.value.field == field and not check.actions.exists()
 
 
 def _all_findings(check, hom):
     for area in ("cases", "staffing", "escalation", "intrapartum_monitoring", "learning"):
-        services.record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
+        record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
 
 
 def test_completion_needs_every_area_and_a_summary(check, hom):
-    services.record_finding(check=check, area="cases", findings="Reviewed", by=hom)
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.complete_check(check=check, summary="Done", by=hom)
+    record_finding(check=check, area="cases", findings="Reviewed", by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        complete_check(check=check, summary="Done", by=hom)
     assert "staffing, escalation, intrapartum monitoring, learning" in str(refused.value)
     _all_findings(check, hom)
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.complete_check(check=check, summary=" ", by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        complete_check(check=check, summary=" ", by=hom)
     assert refused.value.field == "summary"
-    done = services.complete_check(check=check, summary="No common cause; actions agreed", by=hom)
+    done = complete_check(check=check, summary="No common cause; actions agreed", by=hom)
     assert done.status == "completed" and done.completed_by == hom and not done.was_completed_late()
     assert list(done.status_records.values_list("status", "note")) == [
         ("open", "opened by a new signal"), ("completed", "completed by its due date")]
-    with pytest.raises(services.SafetyCheckRefused):
-        services.record_finding(check=done, area="cases", findings="Too late", by=hom)
+    with pytest.raises(SafetyCheckRefused):
+        record_finding(check=done, area="cases", findings="Too late", by=hom)
     assert AuditEvent.objects.filter(object_type="surveillance.CriticalSafetyCheck", object_id=str(done.pk),
                                      action="decide").exists()
 
@@ -364,14 +371,14 @@ def test_a_check_completed_after_its_due_date_says_so(check, hom, settings):
     _all_findings(check, hom)
     settings.PERINATAL_NOW = "2025-07-23T09:00"
     assert check.is_overdue_on(date(2025, 7, 23)) and not check.is_overdue_on(WORKED_DUE)
-    done = services.complete_check(check=check, summary="Late but done", by=hom)
+    done = complete_check(check=check, summary="Late but done", by=hom)
     assert done.was_completed_late()
     assert SafetyCheckStatusRecord.objects.filter(safety_check=done, status="completed").get().note == "completed after its due date"
 
 
 def test_a_new_signal_after_completion_opens_a_new_check(check, hom, settings):
     _all_findings(check, hom)
-    services.complete_check(check=check, summary="Reviewed", by=hom)
+    complete_check(check=check, summary="Reviewed", by=hom)
     settings.PERINATAL_NOW = "2025-08-11T09:00"
     builder = BirthsBuilder()
     builder.month(site=SITE_A, year=2025, month=7, births=4, stillbirths=4)

@@ -29,7 +29,7 @@ from perinatal.surveillance.calculation import write_input_files
 from perinatal.surveillance.models import MossRun
 from perinatal.surveillance.selectors.births import term_monthly_counts
 from perinatal.surveillance.selectors.sites import site_names_for_export
-from perinatal.surveillance.services import current_calculation, record_moss_run
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 TRIGGERS = (MossRun.Trigger.NIGHTLY.value, MossRun.Trigger.COMMAND.value)
