@@ -276,7 +276,7 @@ class ActionState:
 
 
 def action_states(actions: list[SafetyCheckAction], *, today: date) -> list[ActionState]:
-    """Actions (from ``selectors.actions_with_updates``) numbered in the order they were added.
+    """Actions (from ``selectors.safety_checks.actions_with_updates``) numbered in the order they were added.
 
     Overdue: not done and its due date has passed (the due date itself is still in time, as for checks).
     """
