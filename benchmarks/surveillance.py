@@ -184,7 +184,8 @@ def _platform(report) -> None:
     from django.db.utils import DatabaseError
 
     from perinatal.dashboard.models import BirthRecord
-    from perinatal.surveillance import selectors, services
+    from perinatal.surveillance.selectors.births import term_monthly_counts
+    from perinatal.surveillance.services.runs import _store_moss_run
 
     from benchmarks.national_data import use_national_database
 
@@ -196,7 +197,7 @@ def _platform(report) -> None:
     if not births:
         report("platform MOSS (skipped)", 0.0, "no database holds births: run `make run` or the dashboard benchmark first")
         return
-    counts, seconds = _timed(selectors.term_monthly_counts)
+    counts, seconds = _timed(term_monthly_counts)
     report("platform: SQL aggregate of the births records", seconds, f"{births:,} births → {len(counts):,} site-months")
     with transaction.atomic():
         from perinatal.surveillance import models
@@ -207,7 +208,7 @@ def _platform(report) -> None:
                       models.SiteMonthResult, models.MossRun):
             model.objects.all().delete()
         MossRun = models.MossRun
-        outcome, seconds = _timed(lambda: services._store_moss_run(trigger=MossRun.Trigger.COMMAND))
+        outcome, seconds = _timed(lambda: _store_moss_run(trigger=MossRun.Trigger.COMMAND))
         transaction.set_rollback(True)
     report("platform: a whole MOSS run, stored (rolled back)", seconds,
            f"{outcome.run.site_months:,} results, {outcome.run.new_signals} signals, {len(outcome.checks_opened)} checks")

@@ -52,7 +52,7 @@ def _authenticated(request) -> bool:
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
         return False
-    from perinatal.notifications.services import authenticate_api_token
+    from perinatal.notifications.services.api_tokens import authenticate_api_token
 
     return authenticate_api_token(credential.strip()) is not None
 

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from perinatal.accounts.models import User
 from perinatal.core import clock
-from perinatal.notifications import delivery, services
+from perinatal.notifications import delivery
 from perinatal.notifications.routing import DocumentInvalid
+from perinatal.notifications.services.submission import NotYetLive, submit_notification
 from perinatal.organisations.models import Organisation
 
 DEMO_REPORTER = "midwife.r0a@perinatal.example"
@@ -56,8 +57,8 @@ def load_demo_notifications() -> int:
         if trust.notifications.filter(idempotency_key=key).exists():
             continue
         try:
-            services.submit_notification(document=document, trust=trust, user=user, idempotency_key=key)
-        except (services.NotYetLive, DocumentInvalid):
+            submit_notification(document=document, trust=trust, user=user, idempotency_key=key)
+        except (NotYetLive, DocumentInvalid):
             continue  # e.g. PERINATAL_NOW set before R0A's go-live: the demo shows the gate instead
         added += 1
     delivery.ensure_sweep_scheduled()

@@ -33,9 +33,9 @@ from perinatal.core.formatting import long_date
 from perinatal.core import audit, clock
 from perinatal.demo.generator import SIGNAL_SITES
 from perinatal.dashboard.models import BirthRecord, Upload
-from perinatal.surveillance import selectors
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
-from perinatal.surveillance.services import current_calculation, record_moss_run
+from perinatal.surveillance.selectors.runs import latest_results_run
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from perinatal.stats.months import YearMonth
 from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
 from perinatal.demo import generator as demo_data
@@ -62,7 +62,7 @@ class DemoSignalsSummary:
 
 def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
     previous = _previous_year_births_for_small_demo() if small else 0
-    latest = selectors.latest_results_run()
+    latest = latest_results_run()
     run = None
     if latest is None or latest.data_fingerprint != current_calculation().fingerprint:
         run = record_moss_run(trigger=MossRun.Trigger.DEMO).run
@@ -133,7 +133,7 @@ def _place_overdue_check() -> CriticalSafetyCheck | None:
     placed = SafetyCheckStatusRecord.objects.filter(note=DEMO_PLACED_NOTE).select_related("safety_check").first()
     if placed is not None:
         return placed.safety_check
-    run = selectors.latest_results_run()
+    run = latest_results_run()
     if run is None or run.latest_month is None:
         return None
     candidates = []

@@ -20,9 +20,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from perinatal.core import audit, clock
-from perinatal.notifications import openapi, presenters, services
+from perinatal.notifications import openapi, presenters
 from perinatal.notifications.models import ApiToken, IdempotencyRecord, Notification
 from perinatal.notifications.routing import DocumentInvalid, route
+from perinatal.notifications.services.api_tokens import authenticate_api_token
+from perinatal.notifications.services.documents import parse
+from perinatal.notifications.services.duplicates import find_possible_duplicates
+from perinatal.notifications.services.submission import NotYetLive, submit_notification
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -40,7 +44,7 @@ def _authenticate(request) -> ApiToken | JsonResponse:
     if scheme.lower() != "bearer" or not credential.strip():
         return _errors(401, ("Authorization", "Send your trust's API token as 'Authorization: Bearer <token>'"),
                        headers={"WWW-Authenticate": 'Bearer realm="perinatal"'})
-    token = services.authenticate_api_token(credential.strip())
+    token = authenticate_api_token(credential.strip())
     if token is None:
         return _errors(401, ("Authorization", "The API token is not valid or has been revoked"),
                        headers={"WWW-Authenticate": 'Bearer realm="perinatal", error="invalid_token"'})
@@ -80,7 +84,7 @@ def routing_preview(request):
     if refused:
         return refused
     try:
-        document = services.parse(data)
+        document = parse(data)
     except DocumentInvalid as error:
         return _invalid(error)
     if document.trust != token.trust.code:
@@ -132,8 +136,8 @@ def notifications(request):
         return refused
     try:
         with transaction.atomic():
-            duplicates = services.find_possible_duplicates(document=data, trust=token.trust) if isinstance(data, dict) else []
-            notification = services.submit_notification(
+            duplicates = find_possible_duplicates(document=data, trust=token.trust) if isinstance(data, dict) else []
+            notification = submit_notification(
                 document=data, trust=token.trust, api_token=token, request=request,
                 idempotency_key=f"api:{key}" if key else None)
             body = created_body(notification, possible_duplicates=[d for d in duplicates if d.pk != notification.pk])
@@ -143,7 +147,7 @@ def notifications(request):
                                                  created_at=clock.now())
     except DocumentInvalid as error:
         return _invalid(error)
-    except services.NotYetLive as not_live:
+    except NotYetLive as not_live:
         return _errors(403, ("trust", str(not_live)))
     except IntegrityError:
         # Another request with the same key committed first: answer as its replay.

@@ -19,10 +19,16 @@ from perinatal.accounts.roles import Role
 from perinatal.core import audit
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.scoping import AMEND_NOTIFICATIONS, MANAGE_API_TOKENS, READ_NOTIFICATIONS, scope_for
-from perinatal.notifications import presenters, selectors, services
+from perinatal.notifications import presenters, selectors
 from perinatal.notifications.forms import AcknowledgeForm, AmendForm, AnswerForm, ApiTokenForm, QuestionForm
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest, body_name
 from perinatal.notifications.routing import Body, DocumentInvalid
+from perinatal.notifications.services.acknowledgement import acknowledge_delivery
+from perinatal.notifications.services.amendment import amend_notification
+from perinatal.notifications.services.api_tokens import issue_api_token, revoke_api_token
+from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.information_requests import answer_information_request, request_information
+from perinatal.notifications.services.outbox import retry_delivery
 
 
 def _can_amend(scope, notification) -> bool:
@@ -81,9 +87,9 @@ def amend(request, reference: str):
                      summary=f"Opened notification {notification.reference} to amend it")
     if request.method == "POST" and form.is_valid():
         try:
-            new_version = services.amend_notification(notification=notification, document=form.amended_document(),
-                                                      reason=form.cleaned_data["reason"], user=request.user,
-                                                      request=request)
+            new_version = amend_notification(notification=notification, document=form.amended_document(),
+                                             reason=form.cleaned_data["reason"], user=request.user,
+                                             request=request)
         except DocumentInvalid as invalid:
             form.add_document_errors(invalid)
         else:
@@ -108,9 +114,9 @@ def answer(request, reference: str, request_id: int):
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_information_request(information_request=question, answer=form.cleaned_data["answer"],
-                                                user=request.user, request=request)
-        except services.InvalidInput as invalid:
+            answer_information_request(information_request=question, answer=form.cleaned_data["answer"],
+                                       user=request.user, request=request)
+        except InvalidInput as invalid:
             form.add_error("answer", invalid.message)
         else:
             messages.success(request, f"Answer sent to {question.body_name}")
@@ -133,8 +139,8 @@ def retry(request, reference: str, delivery_id: int):
     if delivery is None:
         raise Http404("No such delivery")
     try:
-        services.retry_delivery(delivery=delivery, user=request.user, request=request)
-    except services.InvalidInput as invalid:
+        retry_delivery(delivery=delivery, user=request.user, request=request)
+    except InvalidInput as invalid:
         messages.error(request, invalid.message)
     else:
         messages.success(request, f"Delivery to {delivery.body_name} queued again")
@@ -168,13 +174,13 @@ def inbox_detail(request, body: str, reference: str):
     question_form = QuestionForm(request.POST if request.POST.get("action") == "ask" else None, prefix="ask")
     if request.method == "POST":
         if request.POST.get("action") == "acknowledge" and acknowledge_form.is_valid():
-            services.acknowledge_delivery(notification=notification, body=body, user=request.user, request=request,
-                                          reference=acknowledge_form.cleaned_data["reference"])
+            acknowledge_delivery(notification=notification, body=body, user=request.user, request=request,
+                                 reference=acknowledge_form.cleaned_data["reference"])
             messages.success(request, f"Notification {notification.reference} acknowledged")
             return redirect("notifications:inbox_detail", body=body, reference=notification.reference)
         if request.POST.get("action") == "ask" and question_form.is_valid():
-            services.request_information(notification=notification, body=body, user=request.user, request=request,
-                                         question=question_form.cleaned_data["question"])
+            request_information(notification=notification, body=body, user=request.user, request=request,
+                                question=question_form.cleaned_data["question"])
             messages.success(request, f"Question sent to {notification.trust.display_name}")
             return redirect("notifications:inbox_detail", body=body, reference=notification.reference)
     latest = selectors.latest_delivered(notification, body)
@@ -211,10 +217,10 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            plaintext, token = services.issue_api_token(trust=form.cleaned_data["trust_code"],
-                                                        name=form.cleaned_data["name"], user=request.user,
-                                                        request=request)
-        except services.InvalidInput as invalid:
+            plaintext, token = issue_api_token(trust=form.cleaned_data["trust_code"],
+                                               name=form.cleaned_data["name"], user=request.user,
+                                               request=request)
+        except InvalidInput as invalid:
             form.add_error("name", invalid.message)
         else:
             # Shown once, on this response only: never stored or put in the session.
@@ -236,6 +242,6 @@ def revoke_token(request, token_id: int):
         raise Http404("No such token")
     if not scope_for(request).has_role(*MANAGE_API_TOKENS):
         raise PermissionDenied
-    services.revoke_api_token(token=token, user=request.user, request=request)
+    revoke_api_token(token=token, user=request.user, request=request)
     messages.success(request, f"API token {token.prefix}… for {token.trust.code} revoked")
     return redirect("notifications:api_tokens")

@@ -89,7 +89,7 @@ class ActionUpdateForm(forms.Form):
 
     def clean(self):
         # Both errors at once when both are missing; the service refuses an empty note too.
-        from perinatal.surveillance.services import note_needed
+        from perinatal.surveillance.services.safety_checks import note_needed
 
         cleaned = super().clean()
         if not (cleaned.get("note") or "").strip() and "note" not in self.errors:

@@ -277,7 +277,7 @@ class ActionState:
 
 
 def action_states(actions: list[SafetyCheckAction], *, today: date) -> list[ActionState]:
-    """Actions (from ``selectors.actions_with_updates``) numbered in the order they were added.
+    """Actions (from ``selectors.safety_checks.actions_with_updates``) numbered in the order they were added.
 
     Overdue: not done and its due date has passed (the due date itself is still in time, as for checks).
     """
@@ -325,7 +325,7 @@ class CheckRow:
 
 def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckRow]:
     """Rows for the checks tables; open and overdue actions show, also on completed checks (ADR 0013)."""
-    from perinatal.surveillance.selectors import actions_of_checks
+    from perinatal.surveillance.selectors.safety_checks import actions_of_checks
 
     actions = actions_of_checks(check.pk for check in checks)
     return [

@@ -86,7 +86,7 @@ class UploadRow:
 
 
 def upload_rows(uploads: Iterable[ReferenceRateUpload]) -> list[UploadRow]:
-    """Uploads annotated with ``rates_in_force`` (selectors.reference_rate_uploads)."""
+    """Uploads annotated with ``rates_in_force`` (selectors.reference_rates.reference_rate_uploads)."""
     rows = []
     for upload in uploads:
         in_force = upload.rates_in_force

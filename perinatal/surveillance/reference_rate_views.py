@@ -20,10 +20,23 @@ from django.views.decorators.http import require_http_methods
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.scoping import UPLOAD_DASHBOARD_DATA, scope_for
 from perinatal.surveillance import reference_rate_presenters as presenters
-from perinatal.surveillance import selectors, services
 from perinatal.surveillance.analyst_files import InputFileError
 from perinatal.surveillance.forms import ReferenceRatesForm, WithdrawReferenceRatesForm
 from perinatal.surveillance.models import ReferenceRateUpload
+from perinatal.surveillance.selectors.reference_rates import (
+    current_loaded_rates,
+    national_rates_used,
+    rates_in_force_of,
+    reference_rate_uploads,
+)
+from perinatal.surveillance.selectors.runs import latest_results_run
+from perinatal.surveillance.selectors.sites import sites_by_code
+from perinatal.surveillance.services.reference_rates import (
+    ReferenceRatesLoaded,
+    ReferenceRatesRefused,
+    load_reference_rates,
+    withdraw_reference_rates,
+)
 from perinatal.surveillance.tasks import enqueue_after_reference_rates
 
 MANAGE_REFERENCE_RATES = UPLOAD_DASHBOARD_DATA
@@ -38,7 +51,7 @@ def _back_to_page() -> dict:
     return {"href": reverse("surveillance:reference_rates"), "text": "Back to reference rates"}
 
 
-def _load(request, form: ReferenceRatesForm) -> services.ReferenceRatesLoaded | None:
+def _load(request, form: ReferenceRatesForm) -> ReferenceRatesLoaded | None:
     """Load the uploaded file through the command's service; a bad file becomes an error on the file field."""
     received = form.cleaned_data["file"]
     name = Path(received.name).name
@@ -48,7 +61,7 @@ def _load(request, form: ReferenceRatesForm) -> services.ReferenceRatesLoaded | 
             for chunk in received.chunks():
                 handle.write(chunk)
         try:
-            return services.load_reference_rates(path=path, filename=name, by=request.user, request=request)
+            return load_reference_rates(path=path, filename=name, by=request.user, request=request)
         except InputFileError as error:
             form.add_error("file", f"{error.naming(name)}. Nothing from the file was loaded")
             return None
@@ -78,15 +91,15 @@ def reference_rates(request):
                 return redirect("surveillance:reference_rates")
     elif can_manage:
         form = ReferenceRatesForm()
-    in_force = list(selectors.current_loaded_rates())
-    rows = presenters.rate_rows(in_force, selectors.sites_by_code(rate.site_code for rate in in_force if rate.site_code))
-    run = selectors.latest_results_run()
+    in_force = list(current_loaded_rates())
+    rows = presenters.rate_rows(in_force, sites_by_code(rate.site_code for rate in in_force if rate.site_code))
+    run = latest_results_run()
     return render(request, "surveillance/reference_rates.jinja", {
         "page_title": "Reference rates",
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
         "rates": rows, "unknown_sites": presenters.unknown_site_codes(rows),
-        "uploads": presenters.upload_rows(selectors.reference_rate_uploads()),
-        "run": run, "national_rates": presenters.national_rate_words(selectors.national_rates_used(run)) if run else [],
+        "uploads": presenters.upload_rows(reference_rate_uploads()),
+        "run": run, "national_rates": presenters.national_rate_words(national_rates_used(run)) if run else [],
         "can_manage": can_manage, "form": form, "loaded_by": presenters.loaded_by_words,
     })
 
@@ -98,16 +111,16 @@ def withdraw(request, pk: int):
     if hasattr(upload, "withdrawal"):
         messages.info(request, f"The rates loaded from {upload.filename} have already been withdrawn.")
         return redirect("surveillance:reference_rates")
-    leaving = list(selectors.rates_in_force_of(upload).select_related("upload"))
+    leaving = list(rates_in_force_of(upload).select_related("upload"))
     if not leaving:
         messages.info(request, f"None of the rates loaded from {upload.filename} is in force: later loads replaced them.")
         return redirect("surveillance:reference_rates")
     form = WithdrawReferenceRatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            withdrawal = services.withdraw_reference_rates(upload=upload, reason=form.cleaned_data["reason"],
-                                                           by=request.user, request=request)
-        except services.ReferenceRatesRefused as refused:
+            withdrawal = withdraw_reference_rates(upload=upload, reason=form.cleaned_data["reason"],
+                                                  by=request.user, request=request)
+        except ReferenceRatesRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             enqueue_after_reference_rates(withdrawn=True)  # the withdrawal has committed
@@ -116,9 +129,9 @@ def withdraw(request, pk: int):
                                       f"{'s' if count != 1 else ''} no longer in force. A MOSS run is queued to use "
                                       "the rates that apply now.")
             return redirect("surveillance:reference_rates")
-    rows = presenters.rate_rows(leaving, selectors.sites_by_code(rate.site_code for rate in leaving if rate.site_code))
+    rows = presenters.rate_rows(leaving, sites_by_code(rate.site_code for rate in leaving if rate.site_code))
     return render(request, "surveillance/reference_rates_withdraw.jinja", {
         "page_title": f"Withdraw the rates loaded from {upload.filename}", "upload": upload, "form": form,
         "back_link": _back_to_page(), "loaded_by": presenters.loaded_by_words(upload),
-        "leaving": presenters.after_withdrawal(withdrawn=rows, in_force=selectors.current_loaded_rates()),
+        "leaving": presenters.after_withdrawal(withdrawn=rows, in_force=current_loaded_rates()),
     })

@@ -19,7 +19,7 @@ NIGHTLY_JOB = "moss-nightly"
 @task()
 def run_moss_task(trigger: str = MossRun.Trigger.NIGHTLY.value) -> dict:
     """Run MOSS over the births data; returns a summary for the task's result."""
-    from perinatal.surveillance.services import record_moss_run
+    from perinatal.surveillance.services.runs import record_moss_run
 
     outcome = record_moss_run(trigger=trigger)
     run = outcome.run

@@ -18,7 +18,7 @@ from perinatal.core.scheduler import daily_job_status
 from perinatal.accounts.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
-from perinatal.surveillance import presenters, selectors, services
+from perinatal.surveillance import presenters
 from perinatal.surveillance.analyst_files import format_number
 from perinatal.surveillance.forms import (
     FINDINGS_HINTS,
@@ -29,6 +29,28 @@ from perinatal.surveillance.forms import (
     OwnerForm,
 )
 from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, SafetyCheckAction
+from perinatal.surveillance.selectors.births import daily_term_events
+from perinatal.surveillance.selectors.national_summary import site_signal_summaries
+from perinatal.surveillance.selectors.notified_deaths import notified_term_deaths
+from perinatal.surveillance.selectors.runs import latest_results_run, latest_run, site_results
+from perinatal.surveillance.selectors.safety_checks import (
+    actions_with_updates,
+    checks_for_site,
+    checks_visible_to,
+    latest_findings,
+    open_checks_visible_to,
+    signals_for_site,
+)
+from perinatal.surveillance.services.safety_checks import (
+    SafetyCheckRefused,
+    add_action,
+    assign_owner,
+    complete_check,
+    eligible_owners,
+    missing_areas,
+    record_finding,
+    update_action,
+)
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance.tasks import NIGHTLY_JOB
@@ -41,17 +63,17 @@ def _site_label(site: Site) -> str:
 def overview(request):
     scope = scope_for(request)
     today = clock.today()
-    run = selectors.latest_results_run()
-    summaries = selectors.site_signal_summaries(run) if run is not None else []
+    run = latest_results_run()
+    summaries = site_signal_summaries(run) if run is not None else []
     latest_year = run.latest_month.year if run is not None and run.latest_month else None
     too_few = sorted({s["site_code"] for s in (run.skipped if run else [])
                       if s["reason"] == SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
     not_monitored = sorted({s["site_code"] for s in (run.skipped if run else [])
                             if s["reason"] != SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
-    checks = list(selectors.open_checks_visible_to(scope))
+    checks = list(open_checks_visible_to(scope))
     return render(request, "surveillance/overview.jinja", {
         "page_title": "Outcome signals",
-        "run": run, "last_run": selectors.latest_run(), "today": today,
+        "run": run, "last_run": latest_run(), "today": today,
         "in_signal": [s for s in summaries if s.in_signal],
         "recent": [s for s in summaries if s.signalled_in_12_months],
         "monitored": sorted(summaries, key=lambda s: s.site.code),
@@ -79,8 +101,8 @@ def site(request, code: str):
     today = clock.today()
     site = _site_or_404(code)
     trust = site_trust_on(site, today)
-    run = selectors.latest_results_run()
-    results = selectors.site_results(run=run, site=site) if run is not None else []
+    run = latest_results_run()
+    results = site_results(run=run, site=site) if run is not None else []
     rows = [presenters.moss_row(result) for result in results]
     label = _site_label(site)
     context = {
@@ -90,13 +112,13 @@ def site(request, code: str):
         "results": results, "latest": results[-1] if results else None,
         "reference_words": presenters.reference_rate_words(results[-1]) if results else "",
         "skipped": [s for s in (run.skipped if run else []) if s["site_code"] == site.code],
-        "signals": list(selectors.signals_for_site(site)),
-        "readable_check_ids": set(selectors.checks_for_site(site=site, scope=scope).values_list("pk", flat=True)),
+        "signals": list(signals_for_site(site)),
+        "readable_check_ids": set(checks_for_site(site=site, scope=scope).values_list("pk", flat=True)),
     }
     if results:
         first, last = results[0].month, results[-1].month
         last_day = YearMonth.of(last).dates()[-1]
-        daily = selectors.daily_term_events(site=site, first=first, last=last_day)
+        daily = daily_term_events(site=site, first=first, last=last_day)
         context.update({
             "cusum_chart": presenters.cusum_chart(rows=rows, site_label=label),
             "excess_chart": presenters.excess_chart(
@@ -106,14 +128,14 @@ def site(request, code: str):
         can_read_records = trust is not None and scope.can_read_trust(trust)
         context["can_read_records"] = can_read_records
         if can_read_records:
-            deaths = selectors.notified_term_deaths(site=site, first=first, last=last_day, scope=scope)
+            deaths = notified_term_deaths(site=site, first=first, last=last_day, scope=scope)
             context["notified"] = presenters.notified_by_month(results=results, deaths=deaths)
             context["missing"] = [death for death in deaths if not death.in_births_data]
             if deaths:
                 audit.record(action=audit.Action.VIEW, object_type="notifications.Notification", object_id="",
                              organisation=trust, request=request,
                              summary=f"Notified deaths at {site.code} viewed beside the MOSS chart ({len(deaths)})")
-    checks = list(selectors.checks_for_site(site=site, scope=scope))
+    checks = list(checks_for_site(site=site, scope=scope))
     context["checks"] = presenters.check_rows(checks, today=today)
     return render(request, "surveillance/site.jinja", context)
 
@@ -121,10 +143,10 @@ def site(request, code: str):
 def site_csv(request, code: str):
     """The site's MOSS rows as ``perinatal moss`` prints them (the same function writes both)."""
     site = _site_or_404(code)
-    run = selectors.latest_results_run()
+    run = latest_results_run()
     if run is None:
         raise Http404("MOSS has not run yet")
-    rows = [presenters.moss_row(result) for result in selectors.site_results(run=run, site=site)]
+    rows = [presenters.moss_row(result) for result in site_results(run=run, site=site)]
     response = HttpResponse(presenters.moss_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="moss-{site.code}.csv"'
     return response
@@ -133,7 +155,7 @@ def site_csv(request, code: str):
 def checks(request):
     scope = scope_for(request)
     today = clock.today()
-    visible = selectors.checks_visible_to(scope).order_by("status", "due_on", "id")
+    visible = checks_visible_to(scope).order_by("status", "due_on", "id")
     return render(request, "surveillance/checks.jinja", {
         "page_title": "Critical safety checks",
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
@@ -163,8 +185,8 @@ def safety_check(request, pk: int):
     today = clock.today()
     audit.record(action=audit.Action.VIEW, obj=check, organisation=check.trust, request=request,
                  summary=f"Safety check {check.reference} viewed")
-    latest = selectors.latest_findings(check)
-    actions = presenters.action_states(selectors.actions_with_updates(check), today=today)
+    latest = latest_findings(check)
+    actions = presenters.action_states(actions_with_updates(check), today=today)
     can_record = _can_record(request, check)
     return render(request, "surveillance/check.jinja", {
         "page_title": f"Critical safety check {check.reference}", "check": check, "today": today,
@@ -174,7 +196,7 @@ def safety_check(request, pk: int):
         # Actions outlive the check: the trust keeps updating them after completion (ADR 0013).
         "can_update_actions": can_record,
         "areas": presenters.areas_with_findings(latest),
-        "missing_areas": services.missing_areas(check),
+        "missing_areas": missing_areas(check),
         "actions": actions, "action_counts": presenters.action_counts(actions),
         "signals": check.signals.order_by("month", "level"),
         "history": check.status_records.select_related("actor"),
@@ -196,7 +218,7 @@ def _apply(form, change) -> bool:
     """Run a service call; a refusal becomes an error on the form's named field."""
     try:
         change()
-    except services.SafetyCheckRefused as refused:
+    except SafetyCheckRefused as refused:
         field = refused.field if refused.field in form.fields else None
         form.add_error(field, str(refused))
         return False
@@ -207,10 +229,10 @@ def check_owner(request, pk: int):
     check = _editable_check(request, pk)
     if not check.is_open:
         return _closed(request, check)
-    owners = services.eligible_owners(check.trust)
+    owners = eligible_owners(check.trust)
     form = OwnerForm(request.POST or None, owners=owners, initial={"owner": check.owner_id})
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
+        if _apply(form, lambda: assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
             messages.success(request, f"Owner of {check.reference} saved.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/owner.jinja", {
@@ -225,11 +247,11 @@ def check_finding(request, pk: int, area: str):
     if area not in ReviewArea.values:
         raise Http404("No such review area")
     review_area = ReviewArea(area)
-    current = selectors.latest_findings(check).get(area)
+    current = latest_findings(check).get(area)
     form = FindingForm(request.POST or None, area=review_area, initial={"findings": current.findings if current else ""})
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
-                                                          by=request.user, request=request)):
+        if _apply(form, lambda: record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
+                                                 by=request.user, request=request)):
             messages.success(request, f"Findings for {review_area.label.lower()} saved.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/finding.jinja", {
@@ -245,8 +267,8 @@ def check_action(request, pk: int):
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: services.add_action(check=check, description=data["description"], owner=data["owner"],
-                                                      due_on=data["due_on"], by=request.user, request=request)):
+        if _apply(form, lambda: add_action(check=check, description=data["description"], owner=data["owner"],
+                                             due_on=data["due_on"], by=request.user, request=request)):
             messages.success(request, "Action added.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/action.jinja", {
@@ -258,13 +280,13 @@ def check_action_update(request, pk: int, action_pk: int):
     """Mark an action done, note progress or open it again; also after the check is completed."""
     check = _editable_check(request, pk)
     action = get_object_or_404(SafetyCheckAction, pk=action_pk, safety_check=check)
-    (state,) = [s for s in presenters.action_states(selectors.actions_with_updates(check), today=clock.today())
+    (state,) = [s for s in presenters.action_states(actions_with_updates(check), today=clock.today())
                 if s.action.pk == action.pk]
     form = ActionUpdateForm(request.POST or None, is_done=state.is_done)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: services.update_action(action=action, status=data["status"], note=data["note"],
-                                                         by=request.user, request=request)):
+        if _apply(form, lambda: update_action(action=action, status=data["status"], note=data["note"],
+                                                by=request.user, request=request)):
             done = data["status"] == "done"
             messages.success(request, f"Action {state.number} {'marked done' if done else 'updated'}.")
             return redirect(reverse("surveillance:check", kwargs={"pk": check.pk}) + f"#action-{state.number}")
@@ -280,13 +302,13 @@ def check_complete(request, pk: int):
         return _closed(request, check)
     form = CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: services.complete_check(check=check, summary=form.cleaned_data["summary"],
-                                                          by=request.user, request=request)):
+        if _apply(form, lambda: complete_check(check=check, summary=form.cleaned_data["summary"],
+                                                 by=request.user, request=request)):
             messages.success(request, f"Safety check {check.reference} completed.")
             return redirect("surveillance:check", pk=check.pk)
     return render(request, "surveillance/complete.jinja", {
         "page_title": f"Complete safety check {check.reference}", "check": check, "form": form, "back_link": _back(check),
-        "missing_areas": services.missing_areas(check), "today": clock.today(),
+        "missing_areas": missing_areas(check), "today": clock.today(),
         "action_counts": presenters.action_counts(
-            presenters.action_states(selectors.actions_with_updates(check), today=clock.today())),
+            presenters.action_states(actions_with_updates(check), today=clock.today())),
     })

@@ -43,7 +43,7 @@ def test_the_code_keeps_every_contract(copy_of_the_package):
         ("perinatal/kernel/working_days.py", "import perinatal.dashboard.models", "Floor plan"),
         ("perinatal/core/clock.py", "import perinatal.accounts.roles", "Floor plan"),
         ("perinatal/dashboard/models.py", "import perinatal.surveillance.models", "Floor plan"),
-        ("perinatal/notifications/services.py", "import perinatal.demo.organisations", "Floor plan"),
+        ("perinatal/notifications/services/submission.py", "import perinatal.demo.organisations", "Floor plan"),
         ("perinatal/stats/spc.py", "import django.db", "import no Django"),
     ],
 )

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from perinatal.accounts.roles import Role
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
-from perinatal.notifications.services import issue_api_token
+from perinatal.notifications.services.api_tokens import issue_api_token
 from perinatal.organisations.models import Organisation
 from tests.dashboard.factories import birth
 from tests.dashboard.import_helpers import clear_dashboard_data, import_records

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from perinatal.accounts.models import User
-from perinatal.notifications import services
 from perinatal.notifications.delivery import HttpOutcome
+from perinatal.notifications.services.submission import submit_notification
 from perinatal.organisations.models import Organisation
 from tests.notifications.routing.builders import baby_event, maternal_event, signs
 
@@ -49,7 +49,7 @@ def brain_injury_event(**overrides) -> dict:
 
 
 def submit(document: dict, *, code: str = "R0A", user: User | None = None, **kwargs):
-    return services.submit_notification(document=document, trust=trust(code), user=user or reporter(), **kwargs)
+    return submit_notification(document=document, trust=trust(code), user=user or reporter(), **kwargs)
 
 
 @dataclass

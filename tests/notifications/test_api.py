@@ -9,8 +9,8 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from perinatal.core.models import AuditEvent
-from perinatal.notifications import services
 from perinatal.notifications.models import IdempotencyRecord, Notification
+from perinatal.notifications.services.api_tokens import authenticate_api_token, issue_api_token, revoke_api_token
 from tests.notifications.factories import (
     brain_injury_event,
     intrapartum_stillbirth,
@@ -29,8 +29,8 @@ PREVIEW = "/api/v1/routing/preview"
 
 @pytest.fixture
 def token():
-    plaintext, _ = services.issue_api_token(trust=trust("R0A"), name="Maternity system",
-                                            user=reporter("system.admin@perinatal.example"))
+    plaintext, _ = issue_api_token(trust=trust("R0A"), name="Maternity system",
+                                   user=reporter("system.admin@perinatal.example"))
     return plaintext
 
 
@@ -113,7 +113,7 @@ def test_401_without_a_valid_token(client, spec, header):
 
 
 def test_401_for_a_revoked_token(client, token):
-    services.revoke_api_token(token=services.authenticate_api_token(token), user=None)
+    revoke_api_token(token=authenticate_api_token(token), user=None)
     assert post(client, SUBMIT, intrapartum_stillbirth(), token).status_code == 401
 
 
@@ -128,7 +128,7 @@ def test_403_for_another_trusts_document(client, token, spec):
 
 
 def test_403_while_the_trust_is_not_yet_live(client, spec):
-    plaintext, _ = services.issue_api_token(trust=trust("RRK"), name="system", user=None)
+    plaintext, _ = issue_api_token(trust=trust("RRK"), name="system", user=None)
     document = intrapartum_stillbirth(trust="RRK", place_of_birth={"type": "hospital", "site": "RRK01"},
                                       place_of_death={"type": "hospital", "site": "RRK01"})
     response = post(client, SUBMIT, document, plaintext)
@@ -169,7 +169,7 @@ def test_status_for_the_tokens_trust_only(client, token, spec):
     assert response.json()["destinations"][0]["category"] == "maternal_death"
     assert AuditEvent.objects.filter(action="view", object_type="notifications.Notification", object_id=str(Notification.objects.get(
         reference=created["reference"]).pk)).exists()
-    other, _ = services.issue_api_token(trust=trust("RYR"), name="other", user=None)
+    other, _ = issue_api_token(trust=trust("RYR"), name="other", user=None)
     hidden = client.get(f"/api/v1/notifications/{created['reference']}", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert hidden.status_code == 404 and created["reference"] not in json.dumps(hidden.json().get("destinations", ""))
     check(spec, "/api/v1/notifications/{reference}", "get", hidden)

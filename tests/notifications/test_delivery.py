@@ -10,8 +10,9 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from perinatal.notifications import conf, delivery, services
+from perinatal.notifications import conf, delivery
 from perinatal.notifications.models import Delivery, ReceivedNotification, ReceivingOutage
+from perinatal.notifications.services.amendment import amend_notification
 from tests.notifications.factories import brain_injury_event, intrapartum_stillbirth, reporter, submit
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,8 @@ def test_backoff_doubles_and_is_capped(attempts, seconds):
 def test_a_body_receives_the_notification_before_its_amendment(transport):
     transport.down.add("MNSI")
     notification = submit(intrapartum_stillbirth())
-    services.amend_notification(notification=notification, document=intrapartum_stillbirth(gestation=(36, 5)),
-                                reason="Gestation corrected", user=reporter())
+    amend_notification(notification=notification, document=intrapartum_stillbirth(gestation=(36, 5)),
+                       reason="Gestation corrected", user=reporter())
     delivery.deliver_due()
     # MNSI's withdrawal waits behind its first notification, which is still being retried.
     assert notification.deliveries.get(body="MNSI", kind="withdraw").attempts == 0

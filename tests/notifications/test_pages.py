@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from perinatal.accounts.roles import Role
 from perinatal.core.models import AuditEvent
-from perinatal.notifications import services
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest
+from perinatal.notifications.services.api_tokens import authenticate_api_token, issue_api_token
+from perinatal.notifications.services.information_requests import request_information
 from tests.helpers import make_user, sign_in
 from tests.notifications.factories import brain_injury_event, intrapartum_stillbirth, reporter, submit, trust
 
@@ -34,8 +35,8 @@ def delivered(notification):
 @pytest.fixture
 def stillbirth():
     notification = delivered(submit(intrapartum_stillbirth()))
-    question = services.request_information(notification=notification, body="MBRRACE_UK", question="Post-mortem?",
-                                            user=reporter("reviewer.mbrrace@perinatal.example"))
+    question = request_information(notification=notification, body="MBRRACE_UK", question="Post-mortem?",
+                                   user=reporter("reviewer.mbrrace@perinatal.example"))
     Delivery.objects.filter(notification=notification, body="MNSI").update(status="failed")
     return notification, question
 
@@ -71,7 +72,7 @@ def expected_status(view: str, role: Role, org: str) -> int:
 def test_every_view_for_every_role(client, stillbirth, role, org):
     notification, question = stillbirth
     ref = notification.reference
-    _, token = services.issue_api_token(trust=trust("RYR"), name="system", user=None)
+    _, token = issue_api_token(trust=trust("RYR"), name="system", user=None)
     sign_in(client, make_user(role, org))
     requests = {
         "list": ("get", reverse("notifications:list")),
@@ -200,11 +201,11 @@ def test_the_system_admin_issues_a_token_shown_once_and_revokes_it(client):
     token = ApiToken.objects.get(name="BadgerNet")
     page = issued.content.decode()
     plaintext = page.split('id="api-token">')[1].split("<")[0]
-    assert services.authenticate_api_token(plaintext) == token
+    assert authenticate_api_token(plaintext) == token
     listing = client.get(url).content.decode()
     assert token.prefix in listing and plaintext not in listing
     client.post(reverse("notifications:revoke_token", args=[token.pk]))
-    assert services.authenticate_api_token(plaintext) is None
+    assert authenticate_api_token(plaintext) is None
 
 
 def test_menu_items_by_role(client):

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from perinatal.core import clock
 from perinatal.core.models import AppendOnlyError, AuditEvent
-from perinatal.notifications import services
 from perinatal.notifications.models import (
     BodyCase,
     Delivery,
@@ -19,6 +18,15 @@ from perinatal.notifications.models import (
     NotificationVersion,
 )
 from perinatal.notifications.routing import DocumentInvalid
+from perinatal.notifications.services.acknowledgement import acknowledge_delivery
+from perinatal.notifications.services.amendment import amend_notification
+from perinatal.notifications.services.api_tokens import authenticate_api_token, issue_api_token, revoke_api_token
+from perinatal.notifications.services.drafts import save_draft
+from perinatal.notifications.services.duplicates import find_possible_duplicates
+from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.information_requests import answer_information_request, request_information
+from perinatal.notifications.services.outbox import retry_delivery
+from perinatal.notifications.services.submission import NotYetLive
 from tests.notifications.factories import (
     baby_event,
     brain_injury_event,
@@ -114,14 +122,14 @@ def test_a_trust_cannot_submit_for_another_trust():
 def test_a_trust_not_yet_live_is_told_its_phase():
     document = intrapartum_stillbirth(trust="RRK", place_of_birth={"type": "hospital", "site": "RRK01"},
                                       place_of_death={"type": "hospital", "site": "RRK01"})
-    with pytest.raises(services.NotYetLive) as caught:
+    with pytest.raises(NotYetLive) as caught:
         submit(document, code="RRK", user=reporter("midwife.rrk@perinatal.example"))
     assert "Phase 6" in str(caught.value) and "existing MBRRACE-UK, MNSI and NHS Resolution portals" in str(caught.value)
     assert not Notification.objects.filter(trust__code="RRK").exists()
 
 
 def test_the_same_draft_or_key_never_makes_a_second_notification():
-    draft = services.save_draft(trust=trust(), user=reporter(), answers={"event": "baby"}, step="event")
+    draft = save_draft(trust=trust(), user=reporter(), answers={"event": "baby"}, step="event")
     first = submit(intrapartum_stillbirth(), draft=draft)
     again = submit(intrapartum_stillbirth(), draft=draft)
     assert first.pk == again.pk
@@ -156,8 +164,8 @@ def test_versions_and_status_records_are_append_only():
 def test_gestation_changed_to_36_5_withdraws_mnsi_and_amends_mbrrace():
     notification = submit(intrapartum_stillbirth())
     document = intrapartum_stillbirth(gestation=(36, 5))
-    version = services.amend_notification(notification=notification, document=document,
-                                          reason="Gestation corrected from the dating scan", user=reporter())
+    version = amend_notification(notification=notification, document=document,
+                                 reason="Gestation corrected from the dating scan", user=reporter())
     assert version.number == 2 and version.reason == "Gestation corrected from the dating scan"
     assert bodies(notification, version=version) == {"MBRRACE_UK": "amend", "MNSI": "withdraw"}
     withdrawal = notification.deliveries.get(version=version, body="MNSI")
@@ -174,8 +182,8 @@ def test_gestation_changed_to_36_5_withdraws_mnsi_and_amends_mbrrace():
 def test_a_body_newly_eligible_receives_its_first_notification():
     notification = submit(intrapartum_stillbirth(gestation=(36, 5)))
     assert bodies(notification) == {"MBRRACE_UK": "notify"}
-    version = services.amend_notification(notification=notification, document=intrapartum_stillbirth(),
-                                          reason="Gestation was 38+2", user=reporter())
+    version = amend_notification(notification=notification, document=intrapartum_stillbirth(),
+                                 reason="Gestation was 38+2", user=reporter())
     assert bodies(notification, version=version) == {"MBRRACE_UK": "amend", "MNSI": "notify"}
     assert BodyCase.objects.get(notification=notification, body="MNSI").routed is True
 
@@ -183,11 +191,11 @@ def test_a_body_newly_eligible_receives_its_first_notification():
 def test_a_normal_mri_withdraws_nhs_resolution_and_a_later_amendment_can_route_it_again():
     notification = submit(brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="pending")))
     assert bodies(notification) == {"MNSI": "notify", "NHSR_EN": "notify"}
-    v2 = services.amend_notification(
+    v2 = amend_notification(
         notification=notification, user=reporter(), reason="MRI reported normal",
         document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="normal")))
     assert bodies(notification, version=v2) == {"MNSI": "amend", "NHSR_EN": "withdraw"}
-    v3 = services.amend_notification(
+    v3 = amend_notification(
         notification=notification, user=reporter(), reason="MRI re-reported: HIE",
         document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="hie")))
     assert bodies(notification, version=v3) == {"MNSI": "amend", "NHSR_EN": "notify"}
@@ -208,7 +216,7 @@ def test_amendments_that_are_refused_name_the_field_and_store_nothing(reason, ch
         if change:
             document["place_of_birth"] = document["place_of_death"] = {"type": "hospital", "site": "RYR01"}
     with pytest.raises(DocumentInvalid) as caught:
-        services.amend_notification(notification=notification, document=document, reason=reason, user=reporter())
+        amend_notification(notification=notification, document=document, reason=reason, user=reporter())
     assert field in caught.value.fields
     assert notification.versions.count() == 1 and notification.deliveries.count() == 2
 
@@ -218,23 +226,23 @@ def test_amendments_that_are_refused_name_the_field_and_store_nothing(reason, ch
 
 def test_the_same_baby_is_a_possible_duplicate():
     first = submit(neonatal_death())
-    assert services.find_possible_duplicates(document=neonatal_death(), trust=trust()) == [first]
+    assert find_possible_duplicates(document=neonatal_death(), trust=trust()) == [first]
     # No baby NHS number: the mother's NHS number and a birth within 24 hours.
     no_number = neonatal_death()
     no_number["baby"]["nhs_number"] = None
     no_number["baby"]["born_at"] = "2025-10-01T20:00"
-    assert services.find_possible_duplicates(document=no_number, trust=trust()) == [first]
+    assert find_possible_duplicates(document=no_number, trust=trust()) == [first]
     no_number["baby"]["born_at"] = "2025-10-02T03:21"  # 24 hours and a minute later
-    assert services.find_possible_duplicates(document=no_number, trust=trust()) == []
+    assert find_possible_duplicates(document=no_number, trust=trust()) == []
 
 
 def test_twins_are_not_duplicates():
     first = submit(neonatal_death(multiple_birth=True))
     twin = neonatal_death(multiple_birth=True, nhs_number="9990000026", born_at="2025-10-01T03:35",
                           died_at="2025-10-04T05:00")
-    assert services.find_possible_duplicates(document=twin, trust=trust()) == []
+    assert find_possible_duplicates(document=twin, trust=trust()) == []
     twin_without_number = neonatal_death(multiple_birth=True, nhs_number=None, born_at="2025-10-01T03:35")
-    assert services.find_possible_duplicates(document=twin_without_number, trust=trust()) == []
+    assert find_possible_duplicates(document=twin_without_number, trust=trust()) == []
     # Never a hard block: the twin is submitted as its own notification.
     second = submit(twin)
     assert second.pk != first.pk
@@ -242,18 +250,18 @@ def test_twins_are_not_duplicates():
 
 def test_another_trusts_notifications_are_never_offered():
     submit(neonatal_death())
-    assert services.find_possible_duplicates(document=neonatal_death(), trust=trust("RYR")) == []
+    assert find_possible_duplicates(document=neonatal_death(), trust=trust("RYR")) == []
 
 
 def test_the_same_maternal_death_is_a_possible_duplicate_and_another_day_is_not():
     first = submit(maternal_event())
-    assert services.find_possible_duplicates(document=maternal_event(died_at="2025-10-20T23:30"), trust=trust()) == [first]
-    assert services.find_possible_duplicates(document=maternal_event(died_at="2025-10-21T00:30"), trust=trust()) == []
+    assert find_possible_duplicates(document=maternal_event(died_at="2025-10-20T23:30"), trust=trust()) == [first]
+    assert find_possible_duplicates(document=maternal_event(died_at="2025-10-21T00:30"), trust=trust()) == []
 
 
 def test_a_draft_with_unreadable_fields_finds_nothing_and_does_not_fail():
-    assert services.find_possible_duplicates(document={"event": "baby", "baby": {"nhs_number": "12"}}, trust=trust()) == []
-    assert services.find_possible_duplicates(document="not a document", trust=trust()) == []
+    assert find_possible_duplicates(document={"event": "baby", "baby": {"nhs_number": "12"}}, trust=trust()) == []
+    assert find_possible_duplicates(document="not a document", trust=trust()) == []
 
 
 def test_a_mothers_and_her_babys_deaths_are_linked_and_each_routed_on_its_own():
@@ -284,8 +292,8 @@ def test_mnsi_acknowledges_and_its_reference_flows_to_the_trust_and_nhs_resoluti
     _mark_sent(notification)
     reviewer = reporter("reviewer.mnsi@perinatal.example")
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-2026-0042",
-                                             user=reviewer)
+        case = acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-2026-0042",
+                                    user=reviewer)
     assert case.body_reference == "MNSI-2026-0042" and case.acknowledged_by == reviewer
     assert notification.deliveries.get(body="MNSI").status == "acknowledged"
     reference_update = notification.deliveries.get(body="NHSR_EN", kind="reference")
@@ -299,50 +307,50 @@ def test_mnsi_acknowledges_and_its_reference_flows_to_the_trust_and_nhs_resoluti
 def test_an_mnsi_reference_known_before_nhs_resolution_is_sent_goes_in_its_payload():
     notification = submit(brain_injury_event())
     Delivery.objects.filter(notification=notification, body="MNSI").update(status="sent")
-    services.acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-7",
-                                  user=reporter("reviewer.mnsi@perinatal.example"))
+    acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-7",
+                         user=reporter("reviewer.mnsi@perinatal.example"))
     nhsr = notification.deliveries.get(body="NHSR_EN")
     assert nhsr.payload["mnsi_reference"] == "MNSI-7"
     assert not notification.deliveries.filter(kind="reference").exists()
     # An amendment afterwards carries the reference too.
-    services.amend_notification(notification=notification, reason="MRI reported", user=reporter(),
-                                document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True,
-                                                                               mri="pending")))
+    amend_notification(notification=notification, reason="MRI reported", user=reporter(),
+                       document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True,
+                                                                      mri="pending")))
     assert notification.deliveries.get(body="NHSR_EN", kind="amend").payload["mnsi_reference"] == "MNSI-7"
 
 
 @pytest.mark.parametrize("body, reference, field", [("MNSI", "  ", "reference"), ("NHSR_EN", "X", "reference")])
 def test_acknowledgements_that_are_refused(body, reference, field):
     notification = submit(intrapartum_stillbirth())
-    with pytest.raises(services.InvalidInput) as caught:
-        services.acknowledge_delivery(notification=notification, body=body, reference=reference,
-                                      user=reporter("reviewer.mnsi@perinatal.example"))
+    with pytest.raises(InvalidInput) as caught:
+        acknowledge_delivery(notification=notification, body=body, reference=reference,
+                             user=reporter("reviewer.mnsi@perinatal.example"))
     assert caught.value.field == field
 
 
 def test_a_body_asks_and_the_trust_answers_once():
     notification = submit(intrapartum_stillbirth())
-    question = services.request_information(notification=notification, body="MBRRACE_UK",
-                                            question="Was a post-mortem offered?",
-                                            user=reporter("reviewer.mbrrace@perinatal.example"))
-    answered = services.answer_information_request(information_request=question, answer="Yes, declined",
-                                                   user=reporter())
+    question = request_information(notification=notification, body="MBRRACE_UK",
+                                   question="Was a post-mortem offered?",
+                                   user=reporter("reviewer.mbrrace@perinatal.example"))
+    answered = answer_information_request(information_request=question, answer="Yes, declined",
+                                          user=reporter())
     assert answered.answer == "Yes, declined" and answered.answered_by == reporter()
-    with pytest.raises(services.InvalidInput):
-        services.answer_information_request(information_request=question, answer="Again", user=reporter())
-    with pytest.raises(services.InvalidInput):
-        services.request_information(notification=notification, body="NHSR_EN", question="Why?",
-                                     user=reporter("reviewer.nhsr@perinatal.example"))
+    with pytest.raises(InvalidInput):
+        answer_information_request(information_request=question, answer="Again", user=reporter())
+    with pytest.raises(InvalidInput):
+        request_information(notification=notification, body="NHSR_EN", question="Why?",
+                            user=reporter("reviewer.nhsr@perinatal.example"))
     assert InformationRequest.objects.filter(notification=notification).count() == 1
 
 
 def test_a_failed_delivery_can_be_queued_again():
     notification = submit(intrapartum_stillbirth())
     delivery = notification.deliveries.get(body="MNSI")
-    with pytest.raises(services.InvalidInput):
-        services.retry_delivery(delivery=delivery, user=reporter("hom.r0a@perinatal.example"))
+    with pytest.raises(InvalidInput):
+        retry_delivery(delivery=delivery, user=reporter("hom.r0a@perinatal.example"))
     Delivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=4)
-    services.retry_delivery(delivery=delivery, user=reporter("hom.r0a@perinatal.example"))
+    retry_delivery(delivery=delivery, user=reporter("hom.r0a@perinatal.example"))
     delivery.refresh_from_db()
     assert delivery.status == "queued" and delivery.attempts == 0
 
@@ -352,26 +360,26 @@ def test_a_failed_delivery_can_be_queued_again():
 
 def test_drafts_are_saved_by_their_author_only_and_frozen_once_submitted():
     author = reporter()
-    draft = services.save_draft(trust=trust(), user=author, answers={"event": "baby"}, step="event")
-    draft = services.save_draft(draft=draft, trust=trust(), user=author, answers={"event": "maternal"}, step="death")
+    draft = save_draft(trust=trust(), user=author, answers={"event": "baby"}, step="event")
+    draft = save_draft(draft=draft, trust=trust(), user=author, answers={"event": "maternal"}, step="death")
     assert Draft.objects.get(pk=draft.pk).answers == {"event": "maternal"}
-    with pytest.raises(services.InvalidInput):
-        services.save_draft(draft=draft, trust=trust(), user=reporter("hom.r0a@perinatal.example"), answers={},
-                            step="x")
+    with pytest.raises(InvalidInput):
+        save_draft(draft=draft, trust=trust(), user=reporter("hom.r0a@perinatal.example"), answers={},
+                   step="x")
     submit(intrapartum_stillbirth(), draft=draft)
-    with pytest.raises(services.InvalidInput):
-        services.save_draft(draft=draft, trust=trust(), user=author, answers={}, step="x")
+    with pytest.raises(InvalidInput):
+        save_draft(draft=draft, trust=trust(), user=author, answers={}, step="x")
 
 
 def test_api_tokens_are_stored_as_hashes_and_revoked():
-    plaintext, token = services.issue_api_token(trust=trust(), name="Maternity system",
-                                                user=reporter("system.admin@perinatal.example"))
+    plaintext, token = issue_api_token(trust=trust(), name="Maternity system",
+                                       user=reporter("system.admin@perinatal.example"))
     assert plaintext.startswith("pst_") and plaintext not in token.token_hash and len(token.token_hash) == 64
     assert token.prefix == plaintext[:12]
-    assert services.authenticate_api_token(plaintext) == token
-    assert services.authenticate_api_token(plaintext + "x") is None
-    services.revoke_api_token(token=token, user=reporter("system.admin@perinatal.example"))
-    assert services.authenticate_api_token(plaintext) is None
+    assert authenticate_api_token(plaintext) == token
+    assert authenticate_api_token(plaintext + "x") is None
+    revoke_api_token(token=token, user=reporter("system.admin@perinatal.example"))
+    assert authenticate_api_token(plaintext) is None
 
 
 def test_submission_inside_a_rolled_back_transaction_queues_nothing(django_capture_on_commit_callbacks):

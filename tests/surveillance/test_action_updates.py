@@ -13,12 +13,21 @@ from django.urls import reverse
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
-from perinatal.surveillance import presenters, selectors, services
+from perinatal.surveillance import presenters
 from perinatal.surveillance.models import (
     MossRun,
     SafetyCheckAction,
     SafetyCheckActionUpdate,
     SafetyCheckStatusRecord,
+)
+from perinatal.surveillance.selectors.safety_checks import actions_with_updates, open_actions
+from perinatal.surveillance.services.runs import record_moss_run
+from perinatal.surveillance.services.safety_checks import (
+    SafetyCheckRefused,
+    add_action,
+    complete_check,
+    record_finding,
+    update_action,
 )
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, worked_example
@@ -37,7 +46,7 @@ def checks(settings):
     months = {(SITE_B, 2025, month): 1 for month in range(7, 13)}
     months[(SITE_A, 2025, 12)] = 4
     worked_example(extra_months=months)
-    outcome = services.record_moss_run(trigger=MossRun.Trigger.COMMAND)
+    outcome = record_moss_run(trigger=MossRun.Trigger.COMMAND)
     return {check.site.code: check for check in outcome.checks_opened}
 
 
@@ -48,26 +57,26 @@ def hom():
 
 @pytest.fixture
 def action(checks, hom):
-    return services.add_action(check=checks[SITE_A], description="Refresh CTG training", owner="Labour ward manager",
-                               due_on=ACTION_DUE, by=hom)
+    return add_action(check=checks[SITE_A], description="Refresh CTG training", owner="Labour ward manager",
+                      due_on=ACTION_DUE, by=hom)
 
 
 @pytest.fixture
 def action_b(checks):
-    return services.add_action(check=checks[SITE_B], description="Audit escalation records", owner="Matron",
-                               due_on=ACTION_DUE, by=User.objects.get(email="hom.rrk@perinatal.example"))
+    return add_action(check=checks[SITE_B], description="Audit escalation records", owner="Matron",
+                      due_on=ACTION_DUE, by=User.objects.get(email="hom.rrk@perinatal.example"))
 
 
 def _state(action, today=date(2026, 1, 12)):
-    (state,) = [s for s in presenters.action_states(selectors.actions_with_updates(action.safety_check), today=today)
+    (state,) = [s for s in presenters.action_states(actions_with_updates(action.safety_check), today=today)
                 if s.action.pk == action.pk]
     return state
 
 
 def _complete(check, hom):
     for area in AREAS:
-        services.record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
-    return services.complete_check(check=check, summary="Reviewed; actions agreed", by=hom)
+        record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
+    return complete_check(check=check, summary="Reviewed; actions agreed", by=hom)
 
 
 # --- the service ---------------------------------------------------------------------------------------
@@ -75,12 +84,12 @@ def _complete(check, hom):
 
 def test_marking_an_action_done_appends_an_update_and_is_audited(action, hom):
     before = SafetyCheckAction.objects.filter(pk=action.pk).values().get()
-    update = services.update_action(action=action, status="done", note="  Training refreshed for 42 midwives ", by=hom)
+    update = update_action(action=action, status="done", note="  Training refreshed for 42 midwives ", by=hom)
     assert (update.status, update.note, update.actor, update.actor_label) == (
         "done", "Training refreshed for 42 midwives", hom, HOM_A)
     assert SafetyCheckAction.objects.filter(pk=action.pk).values().get() == before  # the action row is never edited
     assert _state(action).is_done and not _state(action).overdue
-    assert selectors.open_actions(action.safety_check) == []
+    assert open_actions(action.safety_check) == []
     event = AuditEvent.objects.get(summary__endswith=f"action {action.pk} marked done")
     assert (event.action, event.object_type, event.object_id, event.actor, event.organisation.code) == (
         "update", "surveillance.CriticalSafetyCheck", str(action.safety_check_id), hom, "R0A")
@@ -96,20 +105,20 @@ def test_marking_an_action_done_appends_an_update_and_is_audited(action, hom):
 ])
 def test_bad_updates_are_refused_naming_the_field_and_store_nothing(action, hom, status, note, field, message):
     audited = AuditEvent.objects.count()
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.update_action(action=action, status=status, note=note, by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        update_action(action=action, status=status, note=note, by=hom)
     assert (refused.value.field, str(refused.value)) == (field, message)
     assert not SafetyCheckActionUpdate.objects.exists() and AuditEvent.objects.count() == audited
 
 
 def test_history_is_kept_and_the_latest_update_is_the_status(action, hom):
-    services.update_action(action=action, status="open", note="Half the midwives trained", by=hom)
+    update_action(action=action, status="open", note="Half the midwives trained", by=hom)
     assert not _state(action).is_done
-    services.update_action(action=action, status="done", note="All trained", by=hom)
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.update_action(action=action, status="open", note="", by=hom)
+    update_action(action=action, status="done", note="All trained", by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        update_action(action=action, status="open", note="", by=hom)
     assert str(refused.value) == "Enter why the action is open again"
-    services.update_action(action=action, status="open", note="Night staff were missed", by=hom)
+    update_action(action=action, status="open", note="Night staff were missed", by=hom)
     state = _state(action)
     assert not state.is_done
     assert [(update.note, words) for update, words in state.history] == [
@@ -128,7 +137,7 @@ def test_overdue_is_an_open_action_past_its_due_date(action, hom):
     assert not _state(action, today=ACTION_DUE).overdue  # the due date itself is still in time
     late = _state(action, today=date(2026, 1, 31))
     assert late.overdue and late.status.text == "Overdue"
-    services.update_action(action=action, status="done", note="Done late", by=hom)
+    update_action(action=action, status="done", note="Done late", by=hom)
     assert not _state(action, today=date(2026, 1, 31)).overdue and _state(action).status.text == "Done"
     counts = presenters.action_counts([_state(action, today=date(2026, 1, 31))])
     assert (counts.total, counts.open, counts.overdue, counts.words) == (1, 0, 0, "All 1 done")
@@ -139,10 +148,10 @@ def test_open_actions_do_not_block_completion_and_can_be_done_afterwards(action,
     assert check.status == "completed"
     record = SafetyCheckStatusRecord.objects.get(safety_check=check, status="completed")
     assert record.note == "completed by its due date; 1 action still open"
-    services.update_action(action=action, status="done", note="Training refreshed", by=hom)
+    update_action(action=action, status="done", note="Training refreshed", by=hom)
     assert _state(action).is_done
-    with pytest.raises(services.SafetyCheckRefused):  # but no new actions on a completed check
-        services.add_action(check=check, description="Another", owner="Someone", due_on=ACTION_DUE, by=hom)
+    with pytest.raises(SafetyCheckRefused):  # but no new actions on a completed check
+        add_action(check=check, description="Another", owner="Someone", due_on=ACTION_DUE, by=hom)
 
 
 # --- the pages -------------------------------------------------------------------------------------------
@@ -230,8 +239,8 @@ def test_an_action_is_only_reached_through_its_own_check(client, action, action_
 
 
 def test_completion_says_how_many_actions_remain_open_and_they_are_updated_afterwards(client, action, hom, checks):
-    services.add_action(check=checks[SITE_A], description="Review the escalation policy", owner="Consultant lead",
-                        due_on=ACTION_DUE, by=hom)
+    add_action(check=checks[SITE_A], description="Review the escalation policy", owner="Consultant lead",
+               due_on=ACTION_DUE, by=hom)
     sign_in(client, hom)
     page = client.get(reverse("surveillance:check_complete", args=[action.safety_check_id])).content.decode()
     assert "2 of 2 actions remain open." in page and "Completing the check does not close them" in page
@@ -255,7 +264,7 @@ def test_lists_of_checks_show_open_and_overdue_actions_also_once_completed(clien
     assert "Completed" in row and "<td>1 of 1 open, 1 overdue</td>" in row
     site_page = client.get(reverse("surveillance:site", args=[SITE_A])).content.decode()
     assert "<td>1 of 1 open, 1 overdue</td>" in site_page
-    services.update_action(action=action, status="done", note="Done", by=hom)
+    update_action(action=action, status="done", note="Done", by=hom)
     sign_in(client, User.objects.get(email="ist@perinatal.example"))  # national: both trusts' checks
     page = client.get(reverse("surveillance:checks")).content.decode()
     assert "<td>All 1 done</td>" in page and "<td>No actions</td>" in page

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from perinatal.accounts.models import User
 from perinatal.surveillance.models import MossRun
-from perinatal.surveillance.services import record_moss_run
+from perinatal.surveillance.services.runs import record_moss_run
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, WORKED_NOW, worked_example
 from tests.surveillance.vectors import load_vectors

@@ -17,7 +17,6 @@ from django_tasks_db.models import DBTaskResult
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
-from perinatal.surveillance import selectors, services
 from perinatal.surveillance.models import (
     LoadedReferenceRate,
     MossRun,
@@ -25,6 +24,9 @@ from perinatal.surveillance.models import (
     ReferenceRateWithdrawal,
     SiteMonthResult,
 )
+from perinatal.surveillance.selectors.reference_rates import current_loaded_rates, loaded_reference_rates
+from perinatal.surveillance.services.reference_rates import ReferenceRatesRefused, withdraw_reference_rates
+from perinatal.surveillance.services.runs import record_moss_run
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, WORKED_NOW, worked_example
 
@@ -62,7 +64,7 @@ def _load(tmp_path: Path, name: str, lines: list[str]) -> ReferenceRateUpload:
 
 
 def _run() -> MossRun:
-    return services.record_moss_run(trigger=MossRun.Trigger.COMMAND).run
+    return record_moss_run(trigger=MossRun.Trigger.COMMAND).run
 
 
 def _queued_runs() -> list[dict]:
@@ -82,7 +84,7 @@ def _summary_links(page: str) -> list[tuple[str, str]]:
 
 def _in_force() -> dict[tuple[str, int], tuple[float, str]]:
     return {(rate.site_code, rate.period_end_year): (rate.rate, rate.upload.filename)
-            for rate in selectors.current_loaded_rates()}
+            for rate in current_loaded_rates()}
 
 
 # --- withdrawing: the service ------------------------------------------------------------------------
@@ -92,9 +94,9 @@ def test_withdrawing_takes_the_loads_rates_out_of_force_and_keeps_every_row(birt
     upload = _load(tmp_path, "MOSS_Ref_Rate.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE",
                                                     f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"])
     admin = _user(ADMIN)
-    withdrawal = services.withdraw_reference_rates(upload=upload, reason="  NHS England corrected the file  ", by=admin)
+    withdrawal = withdraw_reference_rates(upload=upload, reason="  NHS England corrected the file  ", by=admin)
     assert _in_force() == {}
-    assert selectors.loaded_reference_rates() == []
+    assert loaded_reference_rates() == []
     assert (withdrawal.by, withdrawal.by_label, withdrawal.reason, withdrawal.rates_withdrawn) == (
         admin, ADMIN, "NHS England corrected the file", 2)
     assert LoadedReferenceRate.objects.filter(upload=upload, withdrawn_by=withdrawal).count() == 2  # kept, marked
@@ -113,7 +115,7 @@ def test_after_a_withdrawal_moss_uses_the_national_rate_and_the_run_says_so(birt
                                                     f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"])
     loaded = _run()
     assert loaded.reference == "per site (2 sites)" and loaded.results_stored
-    services.withdraw_reference_rates(upload=upload, reason="Wrong period", by=_user(ADMIN))
+    withdraw_reference_rates(upload=upload, reason="Wrong period", by=_user(ADMIN))
     after = _run()
     assert after.results_stored and after.reference == "national"
     results = SiteMonthResult.objects.filter(run=after)
@@ -130,7 +132,7 @@ def test_rates_a_withdrawn_load_replaced_do_not_come_back(births, tmp_path):
     first = _load(tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.003,v1", f"{SITE_B},2022-2024,1,1,0.0025,v1"])
     second = _load(tmp_path, "second.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,v2"])
     assert _in_force() == {(SITE_A, 2024): (0.004, "second.csv"), (SITE_B, 2024): (0.0025, "first.csv")}
-    services.withdraw_reference_rates(upload=second, reason="Superseded", by=_user(ADMIN))
+    withdraw_reference_rates(upload=second, reason="Superseded", by=_user(ADMIN))
     assert _in_force() == {(SITE_B, 2024): (0.0025, "first.csv")}  # R0A01 goes to the national rate
     assert LoadedReferenceRate.objects.get(upload=first, site_code=SITE_A).replaced_by == second
     run = _run()
@@ -143,7 +145,7 @@ def test_rates_a_withdrawn_load_replaced_do_not_come_back(births, tmp_path):
 def test_a_site_rate_withdrawn_gives_way_to_a_rate_for_all_sites_in_force(births, tmp_path):
     _load(tmp_path, "all.csv", ["Year,Events,Denom,Ref_Rate,Source", "2022-2024,30,10000,0.003,NHSE national"])
     site = _load(tmp_path, "site.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,NHSE"])
-    services.withdraw_reference_rates(upload=site, reason="Wrong site", by=_user(ADMIN))
+    withdraw_reference_rates(upload=site, reason="Wrong site", by=_user(ADMIN))
     run = _run()
     assert run.reference == "loaded for all sites"
     assert set(SiteMonthResult.objects.filter(run=run).values_list("reference_source", "reference_rate")) == {
@@ -158,8 +160,8 @@ def test_a_site_rate_withdrawn_gives_way_to_a_rate_for_all_sites_in_force(births
 def test_a_reason_is_required_and_a_refused_withdrawal_stores_nothing(births, tmp_path, reason, field, message):
     upload = _load(tmp_path, "r.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,x"])
     audits = AuditEvent.objects.count()
-    with pytest.raises(services.ReferenceRatesRefused) as refused:
-        services.withdraw_reference_rates(upload=upload, reason=reason, by=_user(ADMIN))
+    with pytest.raises(ReferenceRatesRefused) as refused:
+        withdraw_reference_rates(upload=upload, reason=reason, by=_user(ADMIN))
     assert (refused.value.field, str(refused.value)) == (field, message)
     assert not ReferenceRateWithdrawal.objects.exists() and AuditEvent.objects.count() == audits
     assert _in_force() == {(SITE_A, 2024): (0.004, "r.csv")}
@@ -168,18 +170,18 @@ def test_a_reason_is_required_and_a_refused_withdrawal_stores_nothing(births, tm
 def test_a_load_is_withdrawn_once_and_only_while_it_has_rates_in_force(births, tmp_path):
     first = _load(tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.003,v1"])
     _load(tmp_path, "second.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,v2"])
-    with pytest.raises(services.ReferenceRatesRefused, match="later loads replaced them all"):
-        services.withdraw_reference_rates(upload=first, reason="x", by=_user(ADMIN))
+    with pytest.raises(ReferenceRatesRefused, match="later loads replaced them all"):
+        withdraw_reference_rates(upload=first, reason="x", by=_user(ADMIN))
     second = ReferenceRateUpload.objects.get(filename="second.csv")
-    services.withdraw_reference_rates(upload=second, reason="x", by=_user(ADMIN))
-    with pytest.raises(services.ReferenceRatesRefused, match="have already been withdrawn"):
-        services.withdraw_reference_rates(upload=second, reason="again", by=_user(ADMIN))
+    withdraw_reference_rates(upload=second, reason="x", by=_user(ADMIN))
+    with pytest.raises(ReferenceRatesRefused, match="have already been withdrawn"):
+        withdraw_reference_rates(upload=second, reason="again", by=_user(ADMIN))
     assert ReferenceRateWithdrawal.objects.count() == 1
 
 
 def test_a_load_after_a_withdrawal_replaces_only_rates_in_force(births, tmp_path):
     withdrawn = _load(tmp_path, "old.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.003,old"])
-    services.withdraw_reference_rates(upload=withdrawn, reason="Wrong", by=_user(ADMIN))
+    withdraw_reference_rates(upload=withdrawn, reason="Wrong", by=_user(ADMIN))
     again = _load(tmp_path, "new.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.0035,new"])
     assert again.rates_replaced == 0
     assert LoadedReferenceRate.objects.get(upload=withdrawn).replaced_by is None  # withdrawn, not replaced
@@ -217,7 +219,7 @@ def test_the_page_lists_rates_in_force_with_sites_and_the_history_of_loads(birth
                                           "ZZZ99,2022-2024,1,1,0.002,NHSE v1"])
     _load(tmp_path, "all.csv", ["Year,Events,Denom,Ref_Rate,Source", "2022-2024,30,10000,0.0021,NHSE national"])
     withdrawn = _load(tmp_path, "wrong.csv", [HEADER, f"{SITE_B},2022-2024,1,1,0.009,typo"])
-    services.withdraw_reference_rates(upload=withdrawn, reason="Typo in the rate", by=_user(ADMIN))
+    withdraw_reference_rates(upload=withdrawn, reason="Typo in the rate", by=_user(ADMIN))
     sign_in(client, _user(TRUST_USER))
     page = client.get(PAGE).content.decode()
     assert page.index("All sites") < page.index(f"(R0A01)</a>") < page.index("ZZZ99 (not in the register)")
@@ -275,7 +277,7 @@ def test_national_admins_load_a_file_and_a_run_is_queued_as_the_command_does(bir
     event = AuditEvent.objects.get(object_type="surveillance.ReferenceRateUpload", action="create")
     assert event.actor.email == email and event.summary.startswith("Reference rates load ") and "MOSS_Ref_Rate" not in event.summary
     # The queued run, when the worker runs it, uses the rates.
-    run = services.record_moss_run(trigger=MossRun.Trigger.REFERENCE_RATES).run
+    run = record_moss_run(trigger=MossRun.Trigger.REFERENCE_RATES).run
     assert run.reference == "per site (1 site), loaded for all sites for the others"
 
 
@@ -354,7 +356,7 @@ def test_withdrawing_on_the_page_confirms_asks_why_then_queues_a_run(births, tmp
     assert _queued_runs()[runs:] == [{"trigger": "rates_withdrawn"}]
     assert _in_force() == {("", 2024): (0.003, "all.csv")}  # first.csv's R0A01 rate stays replaced
     # The queued run uses what applies now and says so.
-    run = services.record_moss_run(trigger=MossRun.Trigger.REFERENCE_WITHDRAWN).run
+    run = record_moss_run(trigger=MossRun.Trigger.REFERENCE_WITHDRAWN).run
     assert run.reference == "loaded for all sites" and run.get_trigger_display() == "After reference rates were withdrawn"
     # Withdrawn: no way to withdraw it again.
     response = client.get(url, follow=True)

@@ -17,10 +17,13 @@ from django_tasks_db.models import DBTaskResult
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
-from perinatal.surveillance import presenters, selectors, services
+from perinatal.surveillance import presenters
 from perinatal.surveillance.analyst_files import read_reference_rate_rows
 from perinatal.surveillance.calculation import EVENTS_FILE, BIRTHS_FILE, REFERENCE_RATES_FILE, write_input_files
 from perinatal.surveillance.models import LoadedReferenceRate, MossRun, ReferenceRateUpload, SiteMonthResult
+from perinatal.surveillance.selectors.births import term_monthly_counts
+from perinatal.surveillance.selectors.reference_rates import current_loaded_rates
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from tests.helpers import sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, WORKED_NOW, worked_example
 
@@ -47,7 +50,7 @@ def _load(path: Path, *args) -> tuple[str, str]:
 
 
 def _run() -> MossRun:
-    return services.record_moss_run(trigger=MossRun.Trigger.COMMAND).run
+    return record_moss_run(trigger=MossRun.Trigger.COMMAND).run
 
 
 def _platform_csv(run: MossRun) -> str:
@@ -59,8 +62,8 @@ def _platform_csv(run: MossRun) -> str:
 def _analyst_csv(tmp_path: Path, reference_rates: Path) -> str:
     """``perinatal moss`` on the platform's births data (written as NHS England's files) and a rates file."""
     inputs = tmp_path / "inputs"
-    calculation = services.current_calculation()
-    write_input_files(directory=inputs, counts=selectors.term_monthly_counts(),
+    calculation = current_calculation()
+    write_input_files(directory=inputs, counts=term_monthly_counts(),
                       reference_rates=calculation.reference_rates, sites={})
     out = io.StringIO()
     call_command("moss", "--events", str(inputs / EVENTS_FILE), "--births", str(inputs / BIRTHS_FILE),
@@ -185,7 +188,7 @@ def test_loading_again_replaces_rates_for_the_same_site_and_period(births, tmp_p
                                                     f"{SITE_A},2021-2023,1,1,0.001,v2"]), "--no-run")
     assert "1 earlier rate replaced" in out
     current = {(rate.site_code, rate.period_end_year): (rate.rate, rate.source, rate.upload.filename)
-               for rate in selectors.current_loaded_rates()}
+               for rate in current_loaded_rates()}
     assert current == {(SITE_A, 2024): (0.004, "v2", "second.csv"), (SITE_A, 2023): (0.001, "v2", "second.csv"),
                        (SITE_B, 2024): (0.002, "v1", "first.csv")}
     old = LoadedReferenceRate.objects.get(source="v1", site_code=SITE_A)
@@ -226,7 +229,7 @@ def test_a_malformed_file_is_refused_naming_file_line_and_column_and_nothing_is_
     assert message.startswith(str(path)) and where in message and message.endswith("nothing was loaded")
     assert (ReferenceRateUpload.objects.count(), LoadedReferenceRate.objects.count(), AuditEvent.objects.count()) == before
     assert DBTaskResult.objects.count() == queued  # no run queued either
-    assert selectors.current_loaded_rates().get().source == "earlier"  # the rates in force are untouched
+    assert current_loaded_rates().get().source == "earlier"  # the rates in force are untouched
 
 
 def test_a_file_that_is_not_utf8_or_missing_is_refused(births, tmp_path):

@@ -8,7 +8,6 @@ from django.core import mail
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.organisations.models import Site
-from perinatal.surveillance import selectors, services
 from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.surveillance.models import (
     ContactNotice,
@@ -21,6 +20,18 @@ from perinatal.surveillance.models import (
     SiteMonthResult,
 )
 from perinatal.surveillance.notify import Message, NotifierError
+from perinatal.surveillance.selectors.births import daily_term_events, term_monthly_counts
+from perinatal.surveillance.selectors.national_summary import site_signal_summaries
+from perinatal.surveillance.selectors.runs import latest_results_run, latest_run
+from perinatal.surveillance.selectors.safety_checks import latest_findings
+from perinatal.surveillance.services.runs import record_moss_run
+from perinatal.surveillance.services.safety_checks import (
+    SafetyCheckRefused,
+    add_action,
+    assign_owner,
+    complete_check,
+    record_finding,
+)
 from perinatal.stats.months import YearMonth
 from tests.surveillance.platform import (
     SITE_A,
@@ -47,7 +58,7 @@ def now(settings):
 
 
 def _run():
-    return services.record_moss_run(trigger=MossRun.Trigger.COMMAND)
+    return record_moss_run(trigger=MossRun.Trigger.COMMAND)
 
 
 # --- counting the births data (spec §1.1) ----------------------------------------------------------
@@ -70,7 +81,7 @@ def test_monthly_counts_follow_the_definition_at_every_boundary():
     builder.add(site=SITE_A, born_on=date(2025, 4, 1))
     builder.add(site=SITE_B, born_on=day, outcome="stillbirth")
     builder.save()
-    counts = {(row.site_code, str(row.month)): row for row in selectors.term_monthly_counts()}
+    counts = {(row.site_code, str(row.month)): row for row in term_monthly_counts()}
     assert counts[(SITE_A, "2025-03")] == SiteMonthCounts(SITE_A, YearMonth(2025, 3), term_births=6,
                                                           term_stillbirths=1, term_neonatal_deaths=3)
     assert counts[(SITE_A, "2025-04")] == SiteMonthCounts(SITE_A, YearMonth(2025, 4), 1, 0, 0)
@@ -87,7 +98,7 @@ def test_daily_events_count_each_kind_by_day_of_birth():
     builder.add(site=SITE_A, born_on=date(2025, 4, 1), outcome="stillbirth")
     builder.save()
     site = Site.objects.get(code=SITE_A)
-    days = selectors.daily_term_events(site=site, first=date(2025, 3, 1), last=date(2025, 3, 31))
+    days = daily_term_events(site=site, first=date(2025, 3, 1), last=date(2025, 3, 31))
     assert list(days) == [date(2025, 3, 10)]
     assert (days[date(2025, 3, 10)].stillbirths, days[date(2025, 3, 10)].neonatal_deaths) == (1, 1)
 
@@ -165,7 +176,7 @@ def test_an_unchanged_run_changes_nothing(now):
     assert not second.run.results_stored and second.run.data_fingerprint == first.data_fingerprint
     assert not second.new_signals and not SiteMonthResult.objects.filter(run=second.run).exists()
     assert Signal.objects.count() == 4 and CriticalSafetyCheck.objects.count() == 1 and len(mail.outbox) == 1
-    assert selectors.latest_results_run() == first and selectors.latest_run() == second.run
+    assert latest_results_run() == first and latest_run() == second.run
 
 
 def test_revised_data_withdraws_signals_and_a_new_one_joins_the_open_check(now):
@@ -216,11 +227,11 @@ def test_summaries_count_signals_in_the_last_6_and_12_months(settings):
     settings.PERINATAL_NOW = "2026-01-12T09:00"
     worked_example(extra_months={(SITE_B, 2025, month): 1 for month in range(7, 13)})
     run = _run().run
-    summaries = {s.site.code: s for s in selectors.site_signal_summaries(run)}
+    summaries = {s.site.code: s for s in site_signal_summaries(run)}
     a, b = summaries[SITE_A], summaries[SITE_B]
     assert (b.latest_level, b.level1_months_6, b.level2_months_6, b.level1_months_12) == (1, 4, 0, 4)
     assert (a.latest_level, a.level1_months_6, a.level1_months_12, a.level2_months_12) == (0, 0, 3, 1)
-    assert [s.site.code for s in selectors.site_signal_summaries(run)][0] == SITE_B
+    assert [s.site.code for s in site_signal_summaries(run)][0] == SITE_B
 
 
 def test_a_run_is_audited(now):
@@ -290,14 +301,14 @@ def hom():
 
 def test_owner_must_be_a_leader_of_the_trust(check, hom):
     board = User.objects.get(email="board.r0a@perinatal.example")
-    services.assign_owner(check=check, owner=board, by=hom)
+    assign_owner(check=check, owner=board, by=hom)
     check.refresh_from_db()
     assert check.owner == board
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.assign_owner(check=check, owner=User.objects.get(email="hom.rrk@perinatal.example"), by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        assign_owner(check=check, owner=User.objects.get(email="hom.rrk@perinatal.example"), by=hom)
     assert refused.value.field == "owner"
-    with pytest.raises(services.SafetyCheckRefused):
-        services.assign_owner(check=check, owner=User.objects.get(email="midwife.r0a@perinatal.example"), by=hom)
+    with pytest.raises(SafetyCheckRefused):
+        assign_owner(check=check, owner=User.objects.get(email="midwife.r0a@perinatal.example"), by=hom)
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -305,15 +316,15 @@ def test_owner_must_be_a_leader_of_the_trust(check, hom):
     ({"area": "nonsense", "findings": "Text"}, "area"),
 ])
 def test_findings_are_refused_with_the_field_named(check, hom, kwargs, field):
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.record_finding(check=check, by=hom, **kwargs)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        record_finding(check=check, by=hom, **kwargs)
     assert refused.value.field == field and not SafetyCheckFinding.objects.exists()
 
 
 def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
-    services.record_finding(check=check, area="cases", findings="First look", by=hom)
-    services.record_finding(check=check, area="cases", findings="After the case reviews", by=hom)
-    assert selectors.latest_findings(check)["cases"].findings == "After the case reviews"
+    record_finding(check=check, area="cases", findings="First look", by=hom)
+    record_finding(check=check, area="cases", findings="After the case reviews", by=hom)
+    assert latest_findings(check)["cases"].findings == "After the case reviews"
     assert check.findings.count() == 2
     finding = check.findings.first()
     finding.findings = "rewritten"
@@ -327,31 +338,31 @@ def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
     ("Review CTG training", "Labour ward manager", date(2025, 7, 9), "due_on"),
 ])
 def test_actions_are_refused_with_the_field_named(check, hom, description, owner, due_on, field):
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.add_action(check=check, description=description, owner=owner, due_on=due_on, by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        add_action(check=check, description=description, owner=owner, due_on=due_on, by=hom)
     assert refused.value.field == field and not check.actions.exists()
 
 
 def _all_findings(check, hom):
     for area in ("cases", "staffing", "escalation", "intrapartum_monitoring", "learning"):
-        services.record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
+        record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
 
 
 def test_completion_needs_every_area_and_a_summary(check, hom):
-    services.record_finding(check=check, area="cases", findings="Reviewed", by=hom)
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.complete_check(check=check, summary="Done", by=hom)
+    record_finding(check=check, area="cases", findings="Reviewed", by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        complete_check(check=check, summary="Done", by=hom)
     assert "staffing, escalation, intrapartum monitoring, learning" in str(refused.value)
     _all_findings(check, hom)
-    with pytest.raises(services.SafetyCheckRefused) as refused:
-        services.complete_check(check=check, summary=" ", by=hom)
+    with pytest.raises(SafetyCheckRefused) as refused:
+        complete_check(check=check, summary=" ", by=hom)
     assert refused.value.field == "summary"
-    done = services.complete_check(check=check, summary="No common cause; actions agreed", by=hom)
+    done = complete_check(check=check, summary="No common cause; actions agreed", by=hom)
     assert done.status == "completed" and done.completed_by == hom and not done.was_completed_late()
     assert list(done.status_records.values_list("status", "note")) == [
         ("open", "opened by a new signal"), ("completed", "completed by its due date")]
-    with pytest.raises(services.SafetyCheckRefused):
-        services.record_finding(check=done, area="cases", findings="Too late", by=hom)
+    with pytest.raises(SafetyCheckRefused):
+        record_finding(check=done, area="cases", findings="Too late", by=hom)
     assert AuditEvent.objects.filter(object_type="surveillance.CriticalSafetyCheck", object_id=str(done.pk),
                                      action="decide").exists()
 
@@ -360,14 +371,14 @@ def test_a_check_completed_after_its_due_date_says_so(check, hom, settings):
     _all_findings(check, hom)
     settings.PERINATAL_NOW = "2025-07-23T09:00"
     assert check.is_overdue_on(date(2025, 7, 23)) and not check.is_overdue_on(WORKED_DUE)
-    done = services.complete_check(check=check, summary="Late but done", by=hom)
+    done = complete_check(check=check, summary="Late but done", by=hom)
     assert done.was_completed_late()
     assert SafetyCheckStatusRecord.objects.filter(safety_check=done, status="completed").get().note == "completed after its due date"
 
 
 def test_a_new_signal_after_completion_opens_a_new_check(check, hom, settings):
     _all_findings(check, hom)
-    services.complete_check(check=check, summary="Reviewed", by=hom)
+    complete_check(check=check, summary="Reviewed", by=hom)
     settings.PERINATAL_NOW = "2025-08-11T09:00"
     builder = BirthsBuilder()
     builder.month(site=SITE_A, year=2025, month=7, births=4, stillbirths=4)

@@ -20,7 +20,7 @@ from perinatal.surveillance.models import (
     SafetyCheckAction,
     SafetyCheckFinding,
 )
-from perinatal.surveillance.services import record_moss_run
+from perinatal.surveillance.services.runs import record_moss_run
 from tests.helpers import make_user, sign_in
 from tests.surveillance.platform import SITE_A, SITE_B, worked_example
 

@@ -2,7 +2,7 @@
 the question pages the event needs, check the answers, see where the notification will go
 and why, settle possible duplicates, submit, and see the confirmation.
 
-Every page POST saves the draft on the server (`services.save_draft`) before moving on, so
+Every page POST saves the draft on the server (`services.drafts.save_draft`) before moving on, so
 a timeout or a closed tab loses nothing. Drafts are the signed-in person's own, for a trust
 they report for: any other draft's URL is a 404. Views of a draft holding identifiers are
 audited. A trust that is not live yet sees the onboarding gate instead of the journey.
@@ -23,11 +23,15 @@ from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.scoping import SUBMIT_NOTIFICATIONS, scope_for
-from perinatal.notifications import selectors, services
+from perinatal.notifications import selectors
 from perinatal.notifications.journey import presenters, steps
 from perinatal.notifications.journey.forms import FORMS
 from perinatal.notifications.models import Draft, Notification
 from perinatal.notifications.routing import DocumentInvalid, due_dates, route
+from perinatal.notifications.services.documents import parse
+from perinatal.notifications.services.drafts import discard_draft, save_draft
+from perinatal.notifications.services.duplicates import find_possible_duplicates
+from perinatal.notifications.services.submission import NotYetLive, submit_notification
 from perinatal.organisations.models import Organisation, Site
 from perinatal.organisations.selectors import onboarding_for, sites_of
 
@@ -101,7 +105,7 @@ def _audit_view(request, draft: Draft, page: str) -> None:
 def _validate(document: dict) -> tuple[object | None, tuple]:
     """(parsed document, ()) or (None, field errors)."""
     try:
-        return services.parse(document), ()
+        return parse(document), ()
     except DocumentInvalid as invalid:
         return None, invalid.errors
 
@@ -111,7 +115,7 @@ def _not_duplicates(answers) -> set[str]:
 
 
 def _open_duplicates(draft: Draft, document: dict) -> list[Notification]:
-    found = services.find_possible_duplicates(document=document, trust=draft.trust)
+    found = find_possible_duplicates(document=document, trust=draft.trust)
     settled = _not_duplicates(draft.answers)
     return [notification for notification in found if notification.reference not in settled]
 
@@ -131,8 +135,8 @@ def start(request):
         gate = _gate(request, trust, status=403)
         if gate is not None:
             return gate
-        draft = services.save_draft(trust=trust, user=request.user, answers={}, step="what-happened",
-                                    request=request)
+        draft = save_draft(trust=trust, user=request.user, answers={}, step="what-happened",
+                           request=request)
         return redirect(_question_url(draft, "what-happened"))
     onboardings = [onboarding_for(trust) for trust in trusts]
     codes = [trust.code for trust in trusts]
@@ -155,7 +159,7 @@ def resume(request, draft_id):
 def delete(request, draft_id):
     draft = _draft_or_404(request, draft_id)
     if request.method == "POST":
-        services.discard_draft(draft=draft, user=request.user, request=request)
+        discard_draft(draft=draft, user=request.user, request=request)
         messages.success(request, "Draft deleted")
         return redirect("journey:start")
     summary = presenters.draft_summary(draft)
@@ -194,8 +198,8 @@ def question(request, draft_id, slug):
             else:
                 new_answers = steps.record_answer(answers, slug=slug, values=form.values())
             upcoming = steps.next_slug(new_answers, slug, changing=changing)
-            services.save_draft(draft=draft, trust=draft.trust, user=request.user, answers=new_answers,
-                                step=upcoming or CHECK, request=request)
+            save_draft(draft=draft, trust=draft.trust, user=request.user, answers=new_answers,
+                       step=upcoming or CHECK, request=request)
             return redirect(_question_url(draft, upcoming, changing=changing and upcoming is not None))
     else:
         form = form_class(answers=answers, context=context)
@@ -264,8 +268,8 @@ def duplicates(request, draft_id):
     if request.method == "POST":
         journey = steps.journey_of(answers)
         journey["not_duplicates"] = sorted(_not_duplicates(answers) | {n.reference for n in found})
-        services.save_draft(draft=draft, trust=draft.trust, user=request.user,
-                            answers={**answers, steps.JOURNEY_KEY: journey}, step="where-this-will-go", request=request)
+        save_draft(draft=draft, trust=draft.trust, user=request.user,
+                   answers={**answers, steps.JOURNEY_KEY: journey}, step="where-this-will-go", request=request)
         return redirect("journey:destinations", draft.pk)
     _audit_view(request, draft, "possible duplicates")
     rows = [presenters.duplicate_row(notification) for notification in found]
@@ -298,11 +302,11 @@ def destinations(request, draft_id):
         return redirect("journey:duplicates", draft.pk)
     if request.method == "POST":
         try:
-            services.submit_notification(document=document, trust=draft.trust, user=request.user, request=request,
-                                         draft=draft)
+            submit_notification(document=document, trust=draft.trust, user=request.user, request=request,
+                                draft=draft)
         except DocumentInvalid:
             return redirect("journey:check", draft.pk)
-        except services.NotYetLive:
+        except NotYetLive:
             return _gate(request, draft.trust, status=403)
         return redirect("journey:submitted", draft.pk)
     result = route(parsed)

@@ -126,8 +126,8 @@ def answers_for(pages, *, trust) -> dict:
 
 
 def make_draft(*, user, trust_code: str = "R0A", pages=TERM_INTRAPARTUM_STILLBIRTH) -> Draft:
-    from perinatal.notifications import services
+    from perinatal.notifications.services.drafts import save_draft
     from perinatal.organisations.models import Organisation
 
     trust = Organisation.objects.get(code=trust_code)
-    return services.save_draft(trust=trust, user=user, answers=answers_for(pages, trust=trust), step="check-answers")
+    return save_draft(trust=trust, user=user, answers=answers_for(pages, trust=trust), step="check-answers")

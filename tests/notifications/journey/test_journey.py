@@ -305,12 +305,12 @@ def test_a_trust_not_yet_live_sees_its_phase_and_the_existing_portals(client):
 
 def test_a_draft_of_a_trust_whose_go_live_moved_later_is_kept_behind_the_gate(client, settings):
     sign_in(client, User.objects.get(email="midwife.rrk@perinatal.example"))
-    from perinatal.notifications import services
+    from perinatal.notifications.services.drafts import save_draft
     from perinatal.organisations.models import Organisation
 
-    draft = services.save_draft(trust=Organisation.objects.get(code="RRK"),
-                                user=User.objects.get(email="midwife.rrk@perinatal.example"),
-                                answers={}, step="what-happened")
+    draft = save_draft(trust=Organisation.objects.get(code="RRK"),
+                       user=User.objects.get(email="midwife.rrk@perinatal.example"),
+                       answers={}, step="what-happened")
     page = client.get(page_url(draft, "what-happened"))
     assert page.status_code == 200 and "cannot submit notifications yet" in text(page)
     refused = client.post(page_url(draft, "what-happened"), {"what_happened": "stillbirth"})

@@ -10,8 +10,8 @@ from perinatal.accounts.models import Membership, User
 from perinatal.accounts.roles import Role
 from perinatal.notifications.models import Draft
 from tests.helpers import make_user, sign_in
-from perinatal.notifications import services
 from perinatal.notifications.journey import steps
+from perinatal.notifications.services.submission import submit_notification
 from tests.notifications.journey.pages import TRANSFERRED_NEONATAL_DEATH, make_draft, start
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def draft_and_submitted():
     author = User.objects.get(email=AUTHOR)
     draft = make_draft(user=author)
     done = make_draft(user=author, pages=TRANSFERRED_NEONATAL_DEATH)
-    services.submit_notification(document=steps.build_document(done.answers, trust="R0A"), trust=done.trust,
-                                 user=author, draft=done)
+    submit_notification(document=steps.build_document(done.answers, trust="R0A"), trust=done.trust,
+                        user=author, draft=done)
     done.refresh_from_db()
     assert done.submitted is not None
     return draft, done

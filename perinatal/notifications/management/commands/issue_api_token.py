@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perinatal.notifications import services
+from perinatal.notifications.services.api_tokens import issue_api_token
+from perinatal.notifications.services.errors import InvalidInput
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         except UnknownOrganisation as unknown:
             raise CommandError(str(unknown)) from None
         try:
-            plaintext, _token = services.issue_api_token(trust=organisation, name=name, user=None)
-        except services.InvalidInput as invalid:
+            plaintext, _token = issue_api_token(trust=organisation, name=name, user=None)
+        except InvalidInput as invalid:
             raise CommandError(invalid.message) from None
         self.stdout.write(plaintext)

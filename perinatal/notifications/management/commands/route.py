@@ -12,8 +12,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perinatal.notifications import services
 from perinatal.notifications.routing import DocumentInvalid, route
+from perinatal.notifications.services.documents import parse
 
 EXIT_INVALID = 1
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"document: the input is not valid JSON ({error})", returncode=EXIT_INVALID) from None
         try:
-            document = services.parse(data)
+            document = parse(data)
         except DocumentInvalid as invalid:
             lines = [f"{error.field}: {error.message}" for error in invalid.errors]
             raise CommandError("The notification document is not valid:\n" + "\n".join(lines),

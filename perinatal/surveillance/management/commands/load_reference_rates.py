@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from perinatal.accounts.models import User
 from perinatal.surveillance.analyst_files import InputFileError
 from perinatal.surveillance.reference_rate_presenters import loaded_words
-from perinatal.surveillance.services import load_reference_rates
+from perinatal.surveillance.services.reference_rates import load_reference_rates
 
 
 class Command(BaseCommand):

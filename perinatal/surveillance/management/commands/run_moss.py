@@ -26,10 +26,11 @@ from django.core.management.base import BaseCommand
 from perinatal.core.formatting import long_date
 from perinatal.core import clock
 from perinatal.core.scheduler import claim_occurrence, daily_jobs
-from perinatal.surveillance import selectors
 from perinatal.surveillance.calculation import write_input_files
 from perinatal.surveillance.models import MossRun
-from perinatal.surveillance.services import current_calculation, record_moss_run
+from perinatal.surveillance.selectors.births import term_monthly_counts
+from perinatal.surveillance.selectors.sites import site_names_for_export
+from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 TRIGGERS = (MossRun.Trigger.NIGHTLY.value, MossRun.Trigger.COMMAND.value)
@@ -68,10 +69,10 @@ class Command(BaseCommand):
                 for skipped in run.skipped:
                     self.stderr.write(f"note: site {skipped['site_code']}, {skipped['year']}: {skipped['message']}")
         if export_inputs is not None:
-            counts = selectors.term_monthly_counts()
+            counts = term_monthly_counts()
             paths = write_input_files(
                 directory=export_inputs, counts=counts, reference_rates=current_calculation(counts=counts).reference_rates,
-                sites=selectors.site_names_for_export(clock.today()),
+                sites=site_names_for_export(clock.today()),
             )
             self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))
 

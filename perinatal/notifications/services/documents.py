@@ -1,0 +1,47 @@
+"""Reading a notification document, and the checks submission and amendment share.
+
+``parse`` validates a document against the register as it is now (the journey, the API and
+the ``route`` command call it too). ``refuse``, ``linked_notification`` and
+``copy_matching_fields`` are for :mod:`.submission` and :mod:`.amendment`: both refuse with
+the routing engine's ``DocumentInvalid``, resolve the linked notification and copy the fields
+duplicates are matched on.
+"""
+
+from __future__ import annotations
+
+from perinatal.core import clock
+from perinatal.notifications.models import Notification
+from perinatal.notifications.organisation_register import register_for
+from perinatal.notifications.routing import DocumentInvalid, FieldError, NotificationDocument, parse_document
+
+
+def parse(document: object) -> NotificationDocument:
+    """Validate a notification document against the register, now. Raises DocumentInvalid."""
+    return parse_document(document, register=register_for(document), now=clock.now())
+
+
+def refuse(*errors: tuple[str, str]) -> None:
+    raise DocumentInvalid([FieldError(field, message) for field, message in errors])
+
+
+def linked_notification(parsed: NotificationDocument, *, not_this: Notification | None = None) -> Notification | None:
+    reference = parsed.linked_notification
+    if not reference:
+        return None
+    linked = Notification.objects.filter(reference=reference.strip().upper()).first()
+    if linked is None:
+        refuse(("linked_notification", f"There is no notification with reference {reference}. "
+                                       "Check the reference, like PEN-2026-000123"))
+    if not_this is not None and linked.pk == not_this.pk:
+        refuse(("linked_notification", "A notification cannot be linked to itself"))
+    return linked
+
+
+def copy_matching_fields(notification: Notification, parsed: NotificationDocument) -> None:
+    mother, baby = parsed.mother, parsed.baby
+    notification.mother_nhs_number = (mother.nhs_number if mother else None) or ""
+    notification.baby_nhs_number = (baby.nhs_number if baby else None) or ""
+    notification.born_at = baby.born_at if baby else None
+    notification.multiple_birth = baby.multiple_birth if baby else None
+    death = parsed.maternal_death
+    notification.mother_died_at = death.died_at if death else None

@@ -1,0 +1,86 @@
+"""Notifications that may be the same event as a document: shown as a warning, never a hard block.
+
+Works on a draft's unvalidated document as well as a submitted one (a field that cannot be
+read is not used); twins are not duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
+from perinatal.notifications.models import Notification
+from perinatal.notifications.routing import EventType, parse_timestamp
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp
+from perinatal.organisations.models import Organisation
+
+DUPLICATE_BIRTH_WINDOW = timedelta(hours=24)
+
+
+def _nhs_number_or_none(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return normalise_nhs_number(value)
+    except InvalidNhsNumber:
+        return None
+
+
+def _instant_or_none(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_timestamp(value.strip())
+    except InvalidTimestamp:
+        return None
+
+
+def find_possible_duplicates(*, document: dict, trust: Organisation, exclude: Notification | None = None
+                             ) -> list[Notification]:
+    """Notifications of `trust` that may be the same event as `document` (never a hard block).
+
+    - The same baby: the same baby NHS number, or the mother's NHS number and a birth within
+      24 hours. Twins are not duplicates: a different baby NHS number, or a different birth
+      time when either notification says multiple birth, is another baby.
+    - The same maternal death: the mother's NHS number and the same date of death.
+    Works on an unvalidated (draft) document: a field that cannot be read is not used.
+    Only `trust`'s notifications are returned (the reporter may only open and amend those).
+    """
+    if not isinstance(document, dict):
+        return []
+    mother = document.get("mother") if isinstance(document.get("mother"), dict) else {}
+    mother_nhs = _nhs_number_or_none(mother.get("nhs_number"))
+    candidates = Notification.objects.filter(trust=trust)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found: list[Notification] = []
+    if document.get("event") == str(EventType.MATERNAL):
+        death = mother.get("death") if isinstance(mother.get("death"), dict) else {}
+        died_at = _instant_or_none(death.get("died_at"))
+        if mother_nhs and died_at:
+            day = died_at.astimezone(LONDON).date()
+            start = datetime.combine(day, datetime.min.time(), tzinfo=LONDON)
+            found = list(candidates.filter(event=Notification.Event.MATERNAL, mother_nhs_number=mother_nhs,
+                                           mother_died_at__gte=start, mother_died_at__lt=start + timedelta(days=1)))
+        return found
+    baby = document.get("baby") if isinstance(document.get("baby"), dict) else {}
+    baby_nhs = _nhs_number_or_none(baby.get("nhs_number"))
+    born_at = _instant_or_none(baby.get("born_at"))
+    multiple = baby.get("multiple_birth") is True
+    query = Q(pk__in=[])
+    if baby_nhs:
+        query |= Q(baby_nhs_number=baby_nhs)
+    if mother_nhs and born_at:
+        query |= Q(mother_nhs_number=mother_nhs, born_at__gte=born_at - DUPLICATE_BIRTH_WINDOW,
+                   born_at__lte=born_at + DUPLICATE_BIRTH_WINDOW)
+    for candidate in candidates.filter(query, event=Notification.Event.BABY).order_by("created_at"):
+        same_baby_number = bool(baby_nhs) and candidate.baby_nhs_number == baby_nhs
+        if not same_baby_number:
+            if baby_nhs and candidate.baby_nhs_number and candidate.baby_nhs_number != baby_nhs:
+                continue  # another baby of the same mother: a twin
+            if (multiple or candidate.multiple_birth) and candidate.born_at != born_at:
+                continue  # a multiple birth at another time: the other twin
+        found.append(candidate)
+    return found

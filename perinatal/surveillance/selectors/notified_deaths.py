@@ -1,0 +1,108 @@
+"""Notified term deaths at a site, beside its MOSS chart (spec §1.1): record-level, scoped.
+
+Read from the notifications the user may see (scoped by the reporting trust) and compared
+with the births data, so a death missing from it is flagged, never added on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from perinatal.core import clock
+from perinatal.accounts.scoping import Scope
+from perinatal.organisations.models import Site
+from perinatal.surveillance.selectors.births import NEONATAL_DEATH_LAST_DAY, TERM_GESTATION_DAYS, daily_term_events
+
+
+@dataclass(frozen=True)
+class NotifiedDeath:
+    """A notified term stillbirth or term neonatal death born at the site (spec §1.1: shown beside the chart)."""
+
+    reference: str
+    born_on: date
+    kind: str  # "stillbirth" or "neonatal_death"
+    in_births_data: bool
+
+    @property
+    def month(self) -> date:
+        return self.born_on.replace(day=1)
+
+
+def _parse_local(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.LONDON)
+
+
+def _term_death_kind(document: dict) -> tuple[date, str] | None:
+    """(date of birth, kind) when a notification document is a term stillbirth or term neonatal death.
+
+    Term: a known, reliable gestation ≥ 259 days; terminations excluded; a neonatal death is at
+    0–27 completed days (routing.md §1: floor((died_at − born_at) / 24 h)).
+    """
+    baby = document.get("baby") or {}
+    gestation = baby.get("gestation") or {}
+    if not gestation or not gestation.get("reliable", False) or baby.get("termination_of_pregnancy"):
+        return None
+    try:
+        days = int(gestation.get("weeks")) * 7 + int(gestation.get("days") or 0)
+    except (TypeError, ValueError):
+        return None
+    born_at = _parse_local(baby.get("born_at"))
+    if days < TERM_GESTATION_DAYS or born_at is None:
+        return None
+    born_on = clock.london(born_at).date()
+    if baby.get("born_alive") is False:
+        return born_on, "stillbirth"
+    died_at = _parse_local(baby.get("died_at"))
+    if died_at is None:
+        return None
+    if (died_at - born_at) // timedelta(hours=24) <= NEONATAL_DEATH_LAST_DAY:
+        return born_on, "neonatal_death"
+    return None
+
+
+def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -> list[NotifiedDeath]:
+    """Notified term deaths born at the site between two dates, from notifications the user may read.
+
+    Each is flagged when the births data has no term death of the same kind at the site on the
+    same day: a death missing from the births data (spec §1.1: flagged, never added on top).
+    """
+    from perinatal.notifications.models import Notification
+
+    start = datetime.combine(first, time.min, tzinfo=clock.LONDON)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=clock.LONDON)
+    notifications = scope.restrict(
+        Notification.objects.filter(event=Notification.Event.BABY, born_at__gte=start, born_at__lt=end)
+        .select_related("current_version"),
+        trust_field="trust",
+    )
+    found: list[tuple[str, date, str]] = []
+    for notification in notifications:
+        version = notification.current_version
+        if version is None:
+            continue
+        document = version.document or {}
+        place = document.get("place_of_birth") or {}
+        if place.get("site") != site.code:
+            continue
+        term_death = _term_death_kind(document)
+        if term_death is not None:
+            found.append((notification.reference, *term_death))
+    if not found:
+        return []
+    in_data = daily_term_events(site=site, first=first, last=last)
+    remaining = {day: {"stillbirth": counts.stillbirths, "neonatal_death": counts.neonatal_deaths}
+                 for day, counts in in_data.items()}
+    result = []
+    for reference, born_on, kind in sorted(found, key=lambda item: (item[1], item[0])):
+        available = remaining.get(born_on, {}).get(kind, 0)
+        if available:
+            remaining[born_on][kind] = available - 1
+        result.append(NotifiedDeath(reference=reference, born_on=born_on, kind=kind, in_births_data=bool(available)))
+    return result

@@ -1,0 +1,51 @@
+"""Loaded reference rates (spec §1.1, §1.6): those in force, every load, the national rates a run used.
+
+``IN_FORCE`` is the one definition of a rate in force, shared with the services that load
+and withdraw rates.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from perinatal.surveillance.calculation import LoadedRate
+from perinatal.surveillance.models import LoadedReferenceRate, MossRun, ReferenceRateUpload, SiteMonthResult
+
+
+IN_FORCE = Q(replaced_by__isnull=True, withdrawn_by__isnull=True)
+"""A loaded rate is in force until a later load replaces it or its own load is withdrawn."""
+
+
+def current_loaded_rates() -> QuerySet[LoadedReferenceRate]:
+    """Loaded reference rates in force: not replaced by a later load, not withdrawn."""
+    return LoadedReferenceRate.objects.filter(IN_FORCE).select_related("upload", "upload__loaded_by")
+
+
+def reference_rate_uploads() -> QuerySet[ReferenceRateUpload]:
+    """Every load of reference rates, newest first, with its withdrawal and how many rates are in force."""
+    return (
+        ReferenceRateUpload.objects.select_related("loaded_by", "withdrawal", "withdrawal__by")
+        .annotate(rates_in_force=Count("rates", filter=Q(rates__replaced_by__isnull=True, rates__withdrawn_by__isnull=True)))
+        .order_by("-loaded_at", "-id")
+    )
+
+
+def rates_in_force_of(upload: ReferenceRateUpload) -> QuerySet[LoadedReferenceRate]:
+    return upload.rates.filter(IN_FORCE).order_by("site_code", "period_end_year", "id")
+
+
+def national_rates_used(run: MossRun) -> dict[int, float]:
+    """year -> the national rate a stored run used for sites without a loaded rate (none if every site had one)."""
+    rows = (
+        SiteMonthResult.objects.filter(run=run, reference_source=SiteMonthResult.ReferenceSource.NATIONAL)
+        .order_by().values_list("month__year", "reference_rate").distinct()
+    )
+    return dict(sorted(rows))
+
+
+def loaded_reference_rates() -> list[LoadedRate]:
+    """The loaded rates in force, as the calculation reads them (origin: the stored row's id)."""
+    return [
+        LoadedRate(site_code=rate.site_code, year=rate.events_year, rate=rate.rate, origin=rate.pk)
+        for rate in current_loaded_rates().order_by("site_code", "period_end_year")
+    ]
