@@ -6,6 +6,7 @@ from django import forms
 
 from perinatal.core.form_fields import DatePartsField
 from perinatal.surveillance.models import ReviewArea, SafetyCheckActionUpdate
+from perinatal.surveillance.services.safety_checks import note_needed
 
 FINDINGS_HINTS = {
     ReviewArea.CASES: "The deaths behind the signal: what the case reviews found, and anything in common between them.",
@@ -89,7 +90,6 @@ class ActionUpdateForm(forms.Form):
 
     def clean(self):
         # Both errors at once when both are missing; the service refuses an empty note too.
-        from perinatal.surveillance.services.safety_checks import note_needed
 
         cleaned = super().clean()
         if not (cleaned.get("note") or "").strip() and "note" not in self.errors:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from perinatal.core.models import AppendOnly
+from perinatal.core import clock
 
 
 class ReferenceRateUpload(models.Model):
@@ -240,8 +241,6 @@ class CriticalSafetyCheck(models.Model):
         return self.is_open and day > self.due_on
 
     def was_completed_late(self) -> bool:
-        from perinatal.core import clock
-
         return self.completed_at is not None and clock.london(self.completed_at).date() > self.due_on
 
 

@@ -34,6 +34,7 @@ from perinatal.stats.funnel import FunnelPlot
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
 from perinatal.stats.spc import SpcChart
+from perinatal.surveillance.selectors.safety_checks import actions_of_checks
 
 MOSS_HEADINGS = {
     "site_code": "Site", "month": "Month", "events": "Events", "expected": "Expected (IC)", "k": "k",
@@ -325,7 +326,6 @@ class CheckRow:
 
 def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckRow]:
     """Rows for the checks tables; open and overdue actions show, also on completed checks (ADR 0013)."""
-    from perinatal.surveillance.selectors.safety_checks import actions_of_checks
 
     actions = actions_of_checks(check.pk for check in checks)
     return [

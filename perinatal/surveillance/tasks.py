@@ -11,6 +11,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from perinatal.surveillance.models import MossRun
+from perinatal.surveillance.services.runs import record_moss_run
 
 #: The name of the nightly MOSS job in settings.PERINATAL_DAILY_JOBS.
 NIGHTLY_JOB = "moss-nightly"
@@ -19,7 +20,6 @@ NIGHTLY_JOB = "moss-nightly"
 @task()
 def run_moss_task(trigger: str = MossRun.Trigger.NIGHTLY.value) -> dict:
     """Run MOSS over the births data; returns a summary for the task's result."""
-    from perinatal.surveillance.services.runs import record_moss_run
 
     outcome = record_moss_run(trigger=trigger)
     run = outcome.run

@@ -26,6 +26,7 @@ from perinatal.notifications.models import (
 )
 from perinatal.notifications.routing import BODY_ORDER, Body, NotificationDocument, RoutingResult, due_dates
 from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,6 @@ def queue_deliveries(*, notification: Notification, version: NotificationVersion
 
 def deliver_after_commit(notification_id: int) -> None:
     def enqueue() -> None:
-        from perinatal.notifications import delivery
-
         try:
             delivery.enqueue_delivery(notification_id)
         except Exception:  # the sweep delivers it anyway; never fail a stored submission

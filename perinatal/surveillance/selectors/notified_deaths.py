@@ -13,6 +13,7 @@ from perinatal.core import clock
 from perinatal.accounts.scoping import Scope
 from perinatal.organisations.models import Site
 from perinatal.surveillance.selectors.births import NEONATAL_DEATH_LAST_DAY, TERM_GESTATION_DAYS, daily_term_events
+from perinatal.notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,6 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
     Each is flagged when the births data has no term death of the same kind at the site on the
     same day: a death missing from the births data (spec §1.1: flagged, never added on top).
     """
-    from perinatal.notifications.models import Notification
 
     start = datetime.combine(first, time.min, tzinfo=clock.LONDON)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=clock.LONDON)

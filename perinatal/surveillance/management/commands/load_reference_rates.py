@@ -21,6 +21,7 @@ from perinatal.accounts.models import User
 from perinatal.surveillance.analyst_files import InputFileError
 from perinatal.surveillance.reference_rate_presenters import loaded_words
 from perinatal.surveillance.services.reference_rates import load_reference_rates
+from perinatal.surveillance.tasks import enqueue_after_reference_rates
 
 
 class Command(BaseCommand):
@@ -53,7 +54,6 @@ class Command(BaseCommand):
         if no_run:
             self.stdout.write("MOSS will use them at its next run (perinatal run-moss, a births import or nightly).")
             return
-        from perinatal.surveillance.tasks import enqueue_after_reference_rates
 
         enqueue_after_reference_rates()  # the load has committed
         self.stdout.write("A MOSS run is queued to use them.")
