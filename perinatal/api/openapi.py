@@ -8,7 +8,8 @@ subset:
 - a nullable value is `{"type": ["string", "null"]}` rather than `anyOf` with null (a
   nullable object is written out in place, as the hand-written document did);
 - a union of plain types is a list of types; a single-value Literal is an `enum`;
-- no generated `title`s, no null defaults; status codes are strings;
+- no generated `title`s, no null defaults; status codes are strings; a parameter (text in
+  a URL or a header) is never null, an optional one is left out;
 - components nothing refers to are left out.
 
 `json_body(Model)` describes a JSON request body that the view reads itself (the
@@ -67,7 +68,7 @@ def house_style(document: dict[str, Any]) -> dict[str, Any]:
 
 def _operation(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
     for parameter in operation.get("parameters", []):
-        parameter["schema"] = _schema(parameter["schema"], schemas)
+        parameter["schema"] = _without_null(_schema(parameter["schema"], schemas))
     for media in operation.get("requestBody", {}).get("content", {}).values():
         media["schema"] = _schema(media["schema"], schemas)
     responses = {str(status): response for status, response in operation.get("responses", {}).items()}
@@ -109,6 +110,16 @@ def _union(node: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
         return {**node, "type": [kind for option in others for kind in _types(option)] + (["null"] if nullable
                                                                                           else [])}
     return {**node, "anyOf": options}
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter is text in a URL or a header, never JSON null: an optional one is left out."""
+    kinds = [kind for kind in _types(schema) if kind != "null"]
+    if kinds:
+        schema["type"] = kinds[0] if len(kinds) == 1 else kinds
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+    return schema
 
 
 def _types(schema: dict[str, Any]) -> list[str]:

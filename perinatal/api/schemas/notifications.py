@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from perinatal.api.schemas.common import Closed, one_of
 from perinatal.notifications.models import Delivery
@@ -64,37 +64,56 @@ class SubmissionHeaders(Schema):
 
 # The document (routing spec §2) -------------------------------------------------------
 
-class Place(Closed):
+class DocumentPart(BaseModel):
+    # Closed, and JSON types are strict, as the service's are: true/false, whole numbers. A
+    # plain pydantic model: ninja's Schema reads its input as Python objects, not JSON.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Place(DocumentPart):
     type: one_of(PlaceType)
     site: str | None = Field(None, description="ODS site code when type is hospital")
 
 
-class Gestation(Closed):
-    weeks: int = Field(ge=GESTATION_WEEKS_RANGE[0], le=GESTATION_WEEKS_RANGE[1])
-    days: int = Field(ge=GESTATION_DAYS_RANGE[0], le=GESTATION_DAYS_RANGE[1])
+# Weeks and days may be left out (an empty gestation is no gestation) but are never null.
+def _weeks(weeks_range: tuple[int, int]) -> Any:
+    return Field(None, ge=weeks_range[0], le=weeks_range[1])
+
+
+def _days() -> Any:
+    return Field(None, ge=GESTATION_DAYS_RANGE[0], le=GESTATION_DAYS_RANGE[1])
+
+
+class Gestation(DocumentPart):
+    """Both weeks and days once either is given"""
+
+    weeks: int = _weeks(GESTATION_WEEKS_RANGE)
+    days: int = _days()
     reliable: bool | None = None
 
 
-class ConfirmedGestation(Closed):
-    weeks: int = Field(ge=CONFIRMED_DEATH_WEEKS_RANGE[0], le=CONFIRMED_DEATH_WEEKS_RANGE[1])
-    days: int = Field(ge=GESTATION_DAYS_RANGE[0], le=GESTATION_DAYS_RANGE[1])
+class ConfirmedGestation(DocumentPart):
+    """Both weeks and days once either is given"""
+
+    weeks: int = _weeks(CONFIRMED_DEATH_WEEKS_RANGE)
+    days: int = _days()
 
 
-class MaternalDeath(Closed):
+class MaternalDeath(DocumentPart):
     died_at: str | None = _timestamp()
     pregnant_at_death: bool | None = None
     pregnancy_ended_on: date | None = None
     pregnancy_outcome: one_of(PregnancyOutcome) | None = None
 
 
-class Mother(Closed):
+class Mother(DocumentPart):
     nhs_number: str | None = _nhs_number()
     date_of_birth: date | None = None
     postcode: str | None = None
     death: MaternalDeath | None = Field(None, description="Maternal events only")
 
 
-class Baby(Closed):
+class Baby(DocumentPart):
     nhs_number: str | None = _nhs_number()
     born_at: str | None = _timestamp()
     gestation: Gestation | None = None
@@ -108,11 +127,11 @@ class Baby(Closed):
     alive_at_onset_of_labour: bool | None = None
 
 
-class Labour(Closed):
+class Labour(DocumentPart):
     status: one_of(LabourStatus) | None = None
 
 
-class BrainInjury(Closed):
+class BrainInjury(DocumentPart):
     diagnosed_day: int | None = Field(None, ge=0)
     therapeutic_hypothermia: bool | None = None
     grade_3_hie: bool | None = None
@@ -126,7 +145,7 @@ class BrainInjury(Closed):
     mri: one_of(MriResult) | None = None
 
 
-class NotificationDocument(Closed):
+class NotificationDocument(DocumentPart):
     """The notification document (routing spec §2). Unknown keys are refused."""
 
     trust: str = Field(description="ODS code of the reporting trust (must be the token's trust)")
