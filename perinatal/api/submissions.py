@@ -28,10 +28,11 @@ from perinatal.notifications.models import ApiToken, IdempotencyRecord, Notifica
 from perinatal.notifications.routing import route
 
 
-
 @dataclass(frozen=True)
 class Answer:
-    status: int  # 201 stored, 200 a replay
+    """A successful submission: 201 stored, or 200 a replay of the first answer."""
+
+    status: int
     body: dict[str, Any]
 
 
@@ -44,9 +45,11 @@ def read_document(request: HttpRequest) -> Any:
 
 
 def idempotency_key(value: str | None) -> str:
+    """The Idempotency-Key header, stripped ("" when there is none)."""
     key = (value or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
-        raise ApiError(400, ("Idempotency-Key", f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"))
+        raise ApiError(400, ("Idempotency-Key",
+                             f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"))
     return key
 
 

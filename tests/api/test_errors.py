@@ -18,7 +18,8 @@ def test_405_has_the_error_body_and_names_what_the_url_does(client):
     assert response.json() == {"errors": [{"field": "method", "message": "Use POST to submit a notification"}]}
     response = client.post("/api/v1/metrics")
     assert response.status_code == 405 and response["Allow"] == "GET"
-    assert response.json() == {"errors": [{"field": "method", "message": "Use GET to read the dashboard's metric rows"}]}
+    assert response.json() == {"errors": [{"field": "method",
+                                           "message": "Use GET to read the dashboard's metric rows"}]}
 
 
 class Thing(Schema):
