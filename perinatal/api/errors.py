@@ -103,9 +103,9 @@ def method_not_allowed(view: Callable[..., HttpResponse], *, action: str) -> Cal
         response = view(request, *args, **kwargs)
         if not isinstance(response, HttpResponseNotAllowed):
             return response
-        allowed = response["Allow"]
-        return error_response(405, [("method", f"Use {' or '.join(allowed.split(', '))} to {action}")],
-                              headers={"Allow": allowed})
+        methods = sorted(response["Allow"].split(", "))
+        return error_response(405, [("method", f"Use {' or '.join(methods)} to {action}")],
+                              headers={"Allow": ", ".join(methods)})
 
     wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # ninja's views are CSRF exempt
     return wrapper

@@ -2,8 +2,8 @@
 
 ninja generates the document from the typed schemas (`perinatal.api.schemas`); this module
 only reshapes what pydantic writes into the plain JSON Schema the version 1 document has
-always used, so that clients (and tests/notifications/schema_check.py) read one small
-subset:
+always used, so that clients (and the tests' checker, tests/api/schema_check.py) read one
+small subset:
 
 - a nullable value is `{"type": ["string", "null"]}` rather than `anyOf` with null (a
   nullable object is written out in place, as the hand-written document did);
@@ -35,8 +35,8 @@ _BODY_MODELS: dict[str, type[BaseModel]] = {}
 def json_body(model: type[BaseModel], *, description: str | None = None) -> dict[str, Any]:
     """The `requestBody` of an operation whose view reads the JSON body itself."""
     _BODY_MODELS[model.__name__] = model
-    body: dict[str, Any] = {"required": True, "content": {"application/json": {"schema": {"$ref": REF_PREFIX
-                                                                                           + model.__name__}}}}
+    schema = {"$ref": REF_PREFIX + model.__name__}
+    body: dict[str, Any] = {"required": True, "content": {"application/json": {"schema": schema}}}
     if description:
         body["description"] = description
     return body

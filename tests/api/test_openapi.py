@@ -9,10 +9,10 @@ import json
 import re
 
 import pytest
+from django.urls import URLResolver, get_resolver
 from pydantic import ValidationError
 
 from perinatal.accounts.roles import Role
-from perinatal.api import urls as api_urls
 from perinatal.api.schemas.notifications import NotificationDocument
 from perinatal.notifications import services
 from perinatal.notifications.routing import DOCUMENT_FIELDS, DocumentInvalid
@@ -43,14 +43,18 @@ def spec(client):
 
 
 def served_routes() -> list[tuple[str, str]]:
-    """(the path as the document writes it, a URL to request) for each URL of the api."""
+    """(the path as the document writes it, a URL to request) for each URL the project's
+    resolver serves in the api's namespace."""
+    [api_urls] = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api"]
+    prefix = "/" + str(api_urls.pattern)
+    assert prefix == PREFIX
     routes = []
-    for pattern in api_urls.urlpatterns:
+    for pattern in api_urls.url_patterns:
         if pattern.name == "api-root":  # ninja's root view: 404, there is nothing at /api/v1/
             continue
         route = str(pattern.pattern)
-        routes.append((PREFIX + _PARAMETER.sub(r"{\1}", route),
-                       PREFIX + _PARAMETER.sub(lambda match: SAMPLES[match.group(1)], route)))
+        routes.append((prefix + _PARAMETER.sub(r"{\1}", route),
+                       prefix + _PARAMETER.sub(lambda match: SAMPLES[match.group(1)], route)))
     return routes
 
 
