@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 
+from perinatal.api.urls import legacy_dashboard_api
+
 urlpatterns = [
     path("", include("perinatal.web.urls")),
     path("", include("perinatal.accounts.urls")),
@@ -9,7 +11,9 @@ urlpatterns = [
     path("", include("perinatal.notifications.urls")),
     path("", include("perinatal.surveillance.urls")),
     path("dashboard/", include("perinatal.dashboard.pages.urls")),
-    path("", include("perinatal.dashboard.api")),
+    # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
+    path("api/v1/", include("perinatal.api.urls")),
+    path("api/v1/", include(legacy_dashboard_api)),
 ]
 
 if getattr(settings, "OIDC_ENABLED", False):

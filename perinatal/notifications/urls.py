@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from perinatal.notifications import api, receiving, views
+from perinatal.notifications import receiving, views
 
 
 class ReferenceConverter:
@@ -33,11 +33,7 @@ urlpatterns = [
     # The system admin's API tokens.
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
-    # The JSON API (Bearer tokens, no session, no CSRF).
-    path("api/v1/routing/preview", api.routing_preview, name="api_preview"),
-    path("api/v1/notifications", api.notifications, name="api_notifications"),
-    path("api/v1/notifications/<reference:reference>", api.notification, name="api_notification"),
-    path("api/v1/openapi.json", api.openapi_description, name="api_openapi"),
+    # The JSON API is perinatal/api, at api/v1/.
     # Demo and tests: each body's receiving endpoint on this platform.
     path("receiving/<str:body>/", receiving.receive, name="receive"),
 ]

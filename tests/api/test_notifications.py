@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 from perinatal.core.models import AuditEvent
 from perinatal.notifications.models import IdempotencyRecord, Notification
 from perinatal.notifications.services.api_tokens import authenticate_api_token, issue_api_token, revoke_api_token
+from tests.api.schema_check import all_refs, problems
 from tests.notifications.factories import (
     brain_injury_event,
     intrapartum_stillbirth,
@@ -19,7 +20,6 @@ from tests.notifications.factories import (
     reporter,
     trust,
 )
-from tests.notifications.schema_check import all_refs, problems
 
 pytestmark = pytest.mark.django_db
 
