@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from datetime import date
 
 import pytest
 
@@ -21,6 +22,16 @@ from tests.conftest import CHROMIUM, REPO
 from tests.processes import PERINATAL
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+# The service under test runs on a fixed service clock, so its demo data (which ends with the
+# month before "today") and every date the journeys type are the same on any real day: a
+# journey that passed in November must not fail in December because the demo's random
+# signals fell differently. Sign-in codes and sessions still run on real time.
+SERVICE_NOW = "2026-11-27T09:00"
+
+
+def service_today() -> date:
+    """Today by the service's clock (the journeys type dates relative to it)."""
+    return date.fromisoformat(SERVICE_NOW[:10])
 # axe rule tags for WCAG 2.0/2.1/2.2 A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -63,7 +74,7 @@ def service(tmp_path_factory, request):
     tmp_dir = tmp_path_factory.mktemp("service")
     port = processes.free_port()
     env = processes.service_env(database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
-                                port=port, AXES_FAILURE_LIMIT="50")
+                                port=port, AXES_FAILURE_LIMIT="50", PERINATAL_NOW=SERVICE_NOW)
     processes.manage(env, "setup", "--demo", "--small")
     log_path = tmp_dir / "server.log"
     log = open(log_path, "w")

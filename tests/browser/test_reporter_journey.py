@@ -12,8 +12,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from perinatal.kernel.london_time import LONDON
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import service_today, assert_accessible, sign_in
 
 REPORTER = "midwife.r0a@perinatal.example"
 MNSI_REVIEWER = "reviewer.mnsi@perinatal.example"
@@ -23,9 +22,7 @@ SITE_ONE = "Manchester University NHS Foundation Trust site 1 (synthetic)"
 
 
 def _birth_day():
-    from datetime import datetime
-
-    return (datetime.now(LONDON) - timedelta(days=3)).date()
+    return service_today() - timedelta(days=3)
 
 
 def _continue(page, context: str) -> None:
