@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-LONDON = ZoneInfo("Europe/London")
+from perinatal.kernel.london_time import LONDON, localise
+
 
 
 def _fixed_now() -> datetime | None:
@@ -24,7 +24,7 @@ def _fixed_now() -> datetime | None:
         return None
     moment = datetime.fromisoformat(raw)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LONDON)
+        moment = localise(moment)
     return moment
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
+from perinatal.kernel.london_time import LONDON
 from perinatal.kernel.working_days import is_working_day, previous_working_day
 
-LONDON = ZoneInfo("Europe/London")
 GO_LIVE_TIME = time(8, 0)
 NOMINATION_DEADLINE_TIME = time(12, 0)
 
