@@ -4,13 +4,14 @@ queries per page."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from perinatal.accounts.roles import Role
+from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
 from perinatal.dashboard.pages import presenters, selectors
 from perinatal.dashboard.pages.periods import (
@@ -18,6 +19,7 @@ from perinatal.dashboard.pages.periods import (
     DataSpan,
     default_choice,
     fortnight_choices,
+    latest_whole_month,
     outcome_choices,
 )
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
@@ -88,6 +90,19 @@ def test_national_page_shows_the_tiles_for_england(national_user, span):
         assert region in page
 
 
+def test_national_tiles_are_the_engine_s_rows_of_the_latest_periods(span):
+    page = presenters.national_page(span=span)
+    assert [tile.definition.id for tile in page.tiles] == [metric.id for metric in HEADLINE_METRICS]
+    stillbirths = next(tile for tile in page.tiles if tile.definition.id == "stillbirth_rate")
+    month = latest_whole_month(span)
+    [expected] = compute_rows(MetricRequest(date_from=month.start, date_to=month.end,
+                                            metric_ids=("stillbirth_rate",), levels=("national",)))
+    assert stillbirths.latest == expected
+    fortnight = next(tile for tile in page.tiles if tile.definition.id == "obstetric_unit_suspensions")
+    assert fortnight.latest.period_end == span.as_of
+    assert fortnight.previous.period_end == span.as_of - timedelta(days=14)
+
+
 def test_drill_down_from_england_to_a_trust(national_user):
     england = national_user.get(reverse("dashboard:england")).content.decode()
     assert reverse("dashboard:region", args=["Y62"]) in england
@@ -135,8 +150,12 @@ def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59"]
 
 
-def test_an_icb_that_gained_a_trust_in_april_2026_breaks_its_series_there():
-    page = presenters.organisation_page(level="icb", code="QKK", span=SPAN_2026)
+@pytest.mark.parametrize("code", [
+    "QKK",  # gained a trust on 1 April 2026
+    "QHL",  # lost RXK on 1 April 2026 (the July 2026 extract)
+])
+def test_an_icb_whose_trusts_changed_in_april_2026_breaks_its_series_there(code):
+    page = presenters.organisation_page(level="icb", code=code, span=SPAN_2026)
     assert page.has_breaks
     for section in page.sections:
         if section.definition.period_kind == "outcome":
@@ -172,6 +191,12 @@ def _table(span, **params):
     arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
                  "order": None, **params}
     return presenters.trust_table(span=span, **arguments)
+
+
+def test_england_on_the_trusts_table_counts_every_trust(span):
+    table = _table(span)
+    assert table.england.denominator == sum(line.row.denominator for line in table.lines)
+    assert table.england.numerator == sum(line.row.numerator for line in table.lines)
 
 
 def test_trusts_table_sorts_by_value_descending(span):
