@@ -26,7 +26,7 @@ from perinatal.dashboard.exports import CONTENT_TYPES, FORMAT_CSV, csv_bytes, me
 from perinatal.dashboard.metrics.definitions import METRIC_IDS, STILLBIRTH_DENOMINATORS
 from perinatal.dashboard.metrics.periods import SPLITS
 from perinatal.dashboard.metrics.rows import ORG_LEVELS
-from perinatal.dashboard.selectors import organisation
+from perinatal.dashboard.selectors.organisations import organisation
 
 FORMAT_JSON = "json"
 API_FORMATS = (FORMAT_JSON, FORMAT_CSV)

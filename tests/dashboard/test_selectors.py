@@ -7,8 +7,8 @@ import pytest
 
 from perinatal.accounts.roles import Role
 from perinatal.core.scoping import scope_for
-from perinatal.dashboard import selectors
-from perinatal.dashboard.models import Upload
+from perinatal.dashboard.models import BirthRecord, Upload
+from perinatal.dashboard.selectors import births, organisations, uploads
 from perinatal.organisations.models import Organisation
 from tests.dashboard.factories import birth
 from tests.dashboard.import_helpers import clear_dashboard_data, import_records
@@ -20,8 +20,16 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("code, level", [("E92000001", "national"), ("Y62", "region"), ("QOP", "icb"),
                                          ("R0A", "trust"), ("MNSI", None), ("XYZ99", None)])
 def test_organisations_by_code(code, level):
-    found = selectors.organisation(code)
+    found = organisations.organisation(code)
     assert (found.level if found else None) == level
+
+
+def test_the_data_span_runs_from_the_first_birth_to_the_last():
+    span = births.data_span()
+    assert span.first == BirthRecord.objects.earliest("born_on").born_on
+    assert span.last == BirthRecord.objects.latest("born_on").born_on
+    BirthRecord.objects.all().delete()
+    assert births.data_span() is None
 
 
 def test_uploads_are_visible_to_their_trust_and_national_admins_only(tmp_path):
@@ -31,7 +39,7 @@ def test_uploads_are_visible_to_their_trust_and_national_admins_only(tmp_path):
     theirs = import_records(tmp_path, "births", [birth("V2", trust_code="RJ1", site_code=None)], organisation=rj1)
 
     def visible(role, code):
-        return set(selectors.uploads_visible_to(scope_for(make_user(role, code))).filter(
+        return set(uploads.uploads_visible_to(scope_for(make_user(role, code))).filter(
             pk__in=[mine.pk, theirs.pk]).values_list("pk", flat=True))
 
     assert visible(Role.REPORTER, "R0A") == {mine.pk}

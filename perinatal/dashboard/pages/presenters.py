@@ -20,8 +20,7 @@ from markupsafe import Markup
 from perinatal.core.charts import ICONS, Chart, funnel_chart, icon_svg, variation_icon_key
 from perinatal.core.charts.funnel import POSITION_WORDS, funnel_position
 from perinatal.core.charts.scales import format_count
-from perinatal.dashboard.engine import MetricRequest, OrganisationMap, default_stillbirth_denominator
-from perinatal.dashboard.engine import queries as engine_queries
+from perinatal.dashboard.engine import OrganisationMap, default_stillbirth_denominator
 from perinatal.dashboard.metrics.definitions import (
     CRUDE_RATES_NOTE,
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
@@ -43,8 +42,8 @@ from perinatal.organisations.models import Organisation
 from perinatal.surveillance.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
 from perinatal.surveillance.stats.spc import SpcChart
 
-from . import selectors as page_selectors
-from .cache import rows_for
+from perinatal.dashboard.selectors import metric_rows, organisations
+
 from .periods import (
     DataSpan,
     PeriodChoice,
@@ -71,10 +70,6 @@ ORG_KIND_OF_LEVEL = {LEVEL_REGION: Organisation.Kind.REGION, LEVEL_ICB: Organisa
 #: How far back a trust page lists its midwifery-led unit suspensions (six fortnights).
 MLU_DAYS = 84
 MBRRACE_URL = "https://timms.le.ac.uk/mbrrace-uk-perinatal-mortality/surveillance/"
-
-
-def _now_or(now: datetime | None) -> dict:
-    return {} if now is None else {"now": now}
 
 
 def anchor(metric_id: str) -> str:
@@ -298,11 +293,6 @@ def children_of(*, org: OrganisationRef, orgs: OrganisationMap, day: date, trust
     return sorted((OrganisationRef(level, code, orgs.name(level, code)) for code in codes), key=lambda o: o.name)
 
 
-def trusts_with_data(orgs: OrganisationMap) -> set[str]:
-    """Codes of the trusts that appear in any dashboard dataset (one query)."""
-    return {orgs.trust_codes[pk] for pk in engine_queries.trusts_with_records(None) if pk in orgs.trust_codes}
-
-
 @dataclass(frozen=True)
 class ParentChange:
     """A trust's ICB or region changing within the data (the ICB mergers of April 2026)."""
@@ -341,29 +331,20 @@ class NationalPage:
     rows: tuple[MetricRow, ...]
 
 
-def organisation_request(*, level: str, code: str, span: DataSpan, stillbirth_denominator: str,
-                         now: datetime | None = None) -> MetricRequest:
-    """Every metric and sub-measure of one organisation over the whole data: fortnights,
-    whole months, survey years. The national page and England's page share it."""
-    return MetricRequest(
-        date_from=span.series_start, date_to=span.as_of, levels=(level,), by="month", survey_by_year=True,
-        organisation=(level, code), stillbirth_denominator=stillbirth_denominator, **_now_or(now))
-
-
 def national_page(*, span: DataSpan, now: datetime | None = None) -> NationalPage:
     """The 8 metrics for England: one engine call for every series (fortnights, whole months,
     survey years), then a tile per metric."""
-    orgs = OrganisationMap()
+    orgs = organisations.organisation_map()
     denominator = default_stillbirth_denominator()
-    rows = rows_for(organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
-                                         stillbirth_denominator=denominator, now=now), organisations=orgs)
+    rows = metric_rows.organisation_rows(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
+                                         stillbirth_denominator=denominator, orgs=orgs, now=now)
     tiles = []
     for definition in metric_definitions(stillbirth_denominator=denominator):
         if definition.is_sub_measure:
             continue
         series = MetricSeries(definition, series_rows(rows, definition=definition), frozenset())
         tiles.append(build_tile(series, stillbirth_denominator=denominator))
-    with_data = trusts_with_data(orgs)
+    with_data = organisations.trusts_with_data(orgs=orgs)
     regions = children_of(org=ENGLAND, orgs=orgs, day=span.as_of, trusts_with_data=with_data)
     return NationalPage(span=span, tiles=tuple(tiles), regions=tuple(regions), stillbirth_denominator=denominator,
                         rows=tuple(rows))
@@ -422,13 +403,13 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
 
     One engine call: every metric and sub-measure, fortnightly and monthly, survey by year,
     counting only the trusts that can belong to the organisation."""
-    orgs = OrganisationMap()
+    orgs = organisations.organisation_map()
     org = find_organisation(level=level, code=code, orgs=orgs)
     if org is None:
         return None
     denominator = default_stillbirth_denominator()
-    rows = rows_for(organisation_request(level=level, code=org.code, span=span, stillbirth_denominator=denominator,
-                                         now=now), organisations=orgs)
+    rows = metric_rows.organisation_rows(level=level, code=org.code, span=span, stillbirth_denominator=denominator,
+                                         orgs=orgs, now=now)
     rows = [row for row in rows if row.org_code == org.code]
     members_on = None
     if level in (LEVEL_ICB, LEVEL_REGION):
@@ -460,11 +441,11 @@ def organisation_page(*, level: str, code: str, span: DataSpan, now: datetime | 
             unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
             direction_words=direction_words(definition), frequency=_frequency(definition), charts=charts,
             tile=tile, sub_measures=tuple(subs)))
-    with_data = trusts_with_data(orgs) if level != LEVEL_TRUST else set()
+    with_data = organisations.trusts_with_data(orgs=orgs) if level != LEVEL_TRUST else set()
     changes: list[ParentChange] = []
     if level == LEVEL_TRUST:
-        changes = parent_changes(periods=page_selectors.parent_periods(trust_code=org.code), orgs=orgs, span=span)
-    icb_region = page_selectors.region_of_icb(icb_code=org.code) if level == LEVEL_ICB else None
+        changes = parent_changes(periods=organisations.parent_periods(trust_code=org.code), orgs=orgs, span=span)
+    icb_region = organisations.region_of_icb(icb_code=org.code) if level == LEVEL_ICB else None
     return OrganisationPage(
         org=org, breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
         children=tuple(children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=with_data)),
@@ -616,14 +597,6 @@ def metric_definition(metric_id: str, *, stillbirth_denominator: str) -> MetricD
     return definitions.get(metric_id) or definitions[DEFAULT_METRIC]
 
 
-def trusts_request(*, metric_id: str, period: Period, stillbirth_denominator: str,
-                   now: datetime | None = None) -> MetricRequest:
-    """One metric for one period, for every trust and England."""
-    return MetricRequest(date_from=period.start, date_to=period.end, metric_ids=(metric_id,),
-                         levels=(LEVEL_NATIONAL, LEVEL_TRUST), stillbirth_denominator=stillbirth_denominator,
-                         **_now_or(now))
-
-
 def trust_table(
     *,
     metric_id: str,
@@ -644,7 +617,7 @@ def trust_table(
         choices, period_kind=definition.period_kind)
     sort = sort if sort in SORT_KEYS else SORT_NAME
     order = order if order in (ORDER_ASCENDING, ORDER_DESCENDING) else ORDER_ASCENDING
-    orgs = OrganisationMap()
+    orgs = organisations.organisation_map()
     value_label = axis_label(definition, stillbirth_denominator=denominator)
     numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=denominator)
     regions = sorted((OrganisationRef(LEVEL_REGION, code, orgs.name(LEVEL_REGION, code))
@@ -657,8 +630,8 @@ def trust_table(
         return TrustTable(choice=None, lines=(), england=None, funnel=None, funnel_missing=FUNNEL_NO_DATA, icbs=(),
                           region=None, icb=None, **base)
     period = choice.period
-    rows = rows_for(trusts_request(metric_id=metric_id, period=period, stillbirth_denominator=denominator, now=now),
-                    organisations=orgs)
+    rows = metric_rows.trusts_rows(metric_id=metric_id, period=period, stillbirth_denominator=denominator,
+                                   orgs=orgs, now=now)
     england = next((row for row in rows if row.org_level == LEVEL_NATIONAL), None)
     trust_rows = [row for row in rows if row.org_level == LEVEL_TRUST]
     lines = []

@@ -19,14 +19,15 @@ from django.views.decorators.http import require_GET
 
 from perinatal.core.permissions import require_role
 from perinatal.core.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, scope_for
-from perinatal.dashboard import selectors as dashboard_selectors
 from perinatal.dashboard.metrics.definitions import METRIC_IDS
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST, NATIONAL_CODE
 from perinatal.dashboard.models import Upload
+from perinatal.dashboard.selectors import births, unit_suspensions
+from perinatal.dashboard.selectors import uploads as upload_selectors
 from perinatal.dashboard.services import start_upload
 from perinatal.organisations.models import Organisation
 
-from . import presenters, selectors, uploads
+from . import presenters, uploads
 from .downloads import DOWNLOAD_FORMATS, organisation_download, trusts_download
 from .forms import UploadForm, dataset_hint
 from .tasks import import_upload_task, upload_dir
@@ -72,7 +73,7 @@ def _own_trust(request) -> str | None:
 
 @require_GET
 def national(request):
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="Maternity and neonatal dashboard")
     page = presenters.national_page(span=span)
@@ -84,7 +85,7 @@ def national(request):
 
 
 def _organisation(request, *, level: str, code: str):
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="Maternity and neonatal dashboard")
     page = presenters.organisation_page(level=level, code=code, span=span)
@@ -101,8 +102,8 @@ def _organisation(request, *, level: str, code: str):
         "level_words": presenters.LEVEL_WORDS[level], "download_links": _download_links(request),
     }
     if level == LEVEL_TRUST:
-        context["midwifery_led"] = selectors.midwifery_led_suspensions(
-            trust_code=page.org.code, period=selectors.recent_period(as_of=span.as_of, days=presenters.MLU_DAYS))
+        context["midwifery_led"] = unit_suspensions.midwifery_led_suspensions(
+            trust_code=page.org.code, period=unit_suspensions.recent_period(as_of=span.as_of, days=presenters.MLU_DAYS))
         context["mlu_days"] = presenters.MLU_DAYS
     return render(request, "dashboard/organisation.jinja", context)
 
@@ -129,7 +130,7 @@ def trust(request, code: str):
 
 @require_GET
 def trusts(request):
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="All trusts")
     metric_id = request.GET.get("metric") or presenters.DEFAULT_METRIC
@@ -170,7 +171,7 @@ def definitions(request):
 @require_role(*READ_DASHBOARD_UPLOADS)
 def upload_list(request):
     scope = scope_for(request)
-    visible = dashboard_selectors.uploads_visible_to(scope)
+    visible = upload_selectors.uploads_visible_to(scope)
     page = Paginator(visible, UPLOADS_PER_PAGE).get_page(request.GET.get("page"))
     national_view = scope.is_national(READ_DASHBOARD_UPLOADS)
     return render(request, "dashboard/uploads.jinja", {
@@ -202,8 +203,7 @@ def upload_new(request):
 
 
 def _readable_upload(request, pk: int) -> Upload:
-    return scope_for(request).get_or_404(Upload.objects.select_related("organisation", "uploaded_by"),
-                                         trust_field="organisation", purpose=READ_DASHBOARD_UPLOADS, pk=pk)
+    return upload_selectors.upload_visible_to(scope_for(request), pk=pk)
 
 
 @require_GET

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from perinatal.accounts.roles import Role
 from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
-from perinatal.dashboard.pages import presenters, selectors
+from perinatal.dashboard.pages import presenters
 from perinatal.dashboard.pages.periods import (
     KIND_MONTH,
     DataSpan,
@@ -23,6 +23,7 @@ from perinatal.dashboard.pages.periods import (
     outcome_choices,
 )
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
+from perinatal.dashboard.selectors import births
 from perinatal.organisations.models import ENGLAND_CODE
 from tests.helpers import make_user, sign_in
 
@@ -40,7 +41,7 @@ MAX_QUERIES_PER_PAGE = 25
 @pytest.fixture(scope="module")
 def span(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        return selectors.data_span()
+        return births.data_span()
 
 
 @pytest.fixture
@@ -324,6 +325,6 @@ def test_pages_make_few_queries(national_user, django_assert_max_num_queries, na
     ("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
 ])
 def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatch, name, args):
-    monkeypatch.setattr(selectors, "data_span", lambda: None)
+    monkeypatch.setattr(births, "data_span", lambda: None)
     page = national_user.get(reverse(name, args=args)).content.decode()
     assert "No births data has been loaded yet" in page
