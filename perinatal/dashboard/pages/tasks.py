@@ -50,7 +50,7 @@ def warm_up_task() -> dict:
     from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
     from perinatal.dashboard.selectors import births, metric_rows
 
-    from . import presenters
+    from .builders.trusts import DEFAULT_METRIC, metric_definition
     from .periods import choices_for, default_choice
 
     span = births.data_span()
@@ -60,7 +60,7 @@ def warm_up_task() -> dict:
     denominator = default_stillbirth_denominator()
     requests = [metric_rows.organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
                                                  stillbirth_denominator=denominator)]
-    definition = presenters.metric_definition(presenters.DEFAULT_METRIC, stillbirth_denominator=denominator)
+    definition = metric_definition(DEFAULT_METRIC, stillbirth_denominator=denominator)
     choice = default_choice(choices_for(period_kind=definition.period_kind, span=span),
                             period_kind=definition.period_kind)
     if choice is not None:

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from perinatal.accounts.roles import Role
 from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
-from perinatal.dashboard.pages import presenters
+from perinatal.dashboard.pages.builders.national import national_page
+from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
+from perinatal.dashboard.pages.builders.trusts import trusts_page
 from perinatal.dashboard.pages.periods import (
     KIND_MONTH,
     DataSpan,
@@ -92,7 +94,7 @@ def test_national_page_shows_the_tiles_for_england(national_user, span):
 
 
 def test_national_tiles_are_the_engine_s_rows_of_the_latest_periods(span):
-    page = presenters.national_page(span=span)
+    page = national_page(span=span)
     assert [tile.definition.id for tile in page.tiles] == [metric.id for metric in HEADLINE_METRICS]
     stillbirths = next(tile for tile in page.tiles if tile.definition.id == "stillbirth_rate")
     month = latest_whole_month(span)
@@ -134,7 +136,7 @@ SPAN_2026 = DataSpan(first=date(2026, 1, 1), last=date(2026, 10, 31))
 
 def test_the_trust_page_follows_the_trust_into_its_new_icb():
     """RYR moved from NHS Sussex ICB to NHS Surrey and Sussex ICB on 1 April 2026."""
-    page = presenters.organisation_page(level="trust", code="RYR", span=SPAN_2026)
+    page = trust_page(code="RYR", span=SPAN_2026)
     [change] = page.parent_changes
     assert (change.on, change.before.code, change.after.code) == (date(2026, 4, 1), "QNX", "S9B9J")
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59", "S9B9J"]
@@ -147,7 +149,7 @@ def test_the_trust_page_says_so(national_user, span):
 
 
 def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
-    page = presenters.organisation_page(level="icb", code="QNX", span=SPAN_2026)
+    page = icb_page(code="QNX", span=SPAN_2026)
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59"]
 
 
@@ -156,7 +158,7 @@ def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
     "QHL",  # lost RXK on 1 April 2026 (the July 2026 extract)
 ])
 def test_an_icb_whose_trusts_changed_in_april_2026_breaks_its_series_there(code):
-    page = presenters.organisation_page(level="icb", code=code, span=SPAN_2026)
+    page = icb_page(code=code, span=SPAN_2026)
     assert page.has_breaks
     for section in page.sections:
         if section.definition.period_kind == "outcome":
@@ -191,7 +193,7 @@ def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
 def _table(span, **params):
     arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
                  "order": None, **params}
-    return presenters.trust_table(span=span, **arguments)
+    return trusts_page(span=span, **arguments)
 
 
 def test_england_on_the_trusts_table_counts_every_trust(span):

@@ -5,7 +5,8 @@ import pytest
 
 from perinatal.dashboard.imports.hooks import hooks_for
 from perinatal.dashboard.models import TallyCache
-from perinatal.dashboard.pages import presenters, tasks
+from perinatal.dashboard.pages import tasks
+from perinatal.dashboard.pages.builders.organisation import trust_page
 from perinatal.dashboard.selectors import births
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_the_warm_up_fills_the_tally_cache_that_every_page_reads(django_assert_m
     span = births.data_span()
     # Now a trust's page counts nothing in SQL: its counts come from England's.
     with django_assert_max_num_queries(20):
-        page = presenters.organisation_page(level="trust", code="R0A", span=span)
+        page = trust_page(code="R0A", span=span)
     assert page.org.code == "R0A"
 
 
