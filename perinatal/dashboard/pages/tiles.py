@@ -108,10 +108,6 @@ class Tile:
     def variation_label(self) -> str:
         return ICONS[self.variation_icon].label if self.variation_icon else ""
 
-    @property
-    def assurance_svg(self) -> Markup | None:
-        return Markup(icon_svg(key=self.assurance_icon, size=48)) if self.assurance_icon else None
-
 
 def row_period_words(row: MetricRow | None, *, definition: MetricDefinition) -> str:
     if row is None:
