@@ -22,7 +22,7 @@ from perinatal.dashboard.exports import CONTENT_TYPES, csv_bytes, metric_rows_do
 from perinatal.dashboard.metrics.definitions import METRIC_IDS, STILLBIRTH_DENOMINATORS
 from perinatal.dashboard.metrics.periods import SPLITS
 from perinatal.dashboard.metrics.rows import ORG_LEVELS
-from perinatal.dashboard.selectors import organisation
+from perinatal.dashboard.selectors.organisations import organisation
 
 #: **policy**: one request covers at most ten years (a longer range is many requests).
 MAX_RANGE = timedelta(days=3653)

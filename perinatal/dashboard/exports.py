@@ -1,8 +1,8 @@
 """Downloads of any dashboard table as CSV or XLSX, with a column dictionary.
 
 A table is an `ExportTable`: a title, columns (name and description) and rows of cells.
-`metric_rows_table` turns §4 rows (metrics.rows.MetricRow) into one; the selectors' tables
-turn themselves into one (selectors.TrustTable.export_table). CSV has the header row and
+`metric_rows_table` turns §4 rows (metrics.rows.MetricRow) into one; the table of all
+trusts adds each trust's ICB and region (pages.downloads.trusts_download). CSV has the header row and
 the cells only (UTF-8; with a byte-order mark for downloads, so that spreadsheet programs
 read it as UTF-8). XLSX (openpyxl) has three sheets: the data, the column dictionary, and
 notes about the table (definitions of the metrics in it, the stillbirth denominator,

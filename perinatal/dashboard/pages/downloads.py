@@ -10,7 +10,6 @@ from dataclasses import replace
 from django.http import HttpResponse
 
 from perinatal.dashboard import exports
-from perinatal.dashboard import selectors as dashboard_selectors
 from perinatal.dashboard.metrics.rows import MetricRow
 
 DOWNLOAD_FORMATS = exports.FORMATS
@@ -27,19 +26,18 @@ def organisation_download(*, rows: Sequence[MetricRow], code: str, name: str, st
     return exports.download_response(table, file_format)
 
 
-def _org_ref(ref) -> dashboard_selectors.OrgRef | None:
-    return None if ref is None else dashboard_selectors.OrgRef(ref.level, ref.code, ref.name)
-
-
 def trusts_download(*, table, file_format: str) -> HttpResponse:
     """The table of all trusts as shown (England first, then the trusts in the page's order),
     with each trust's ICB and region on the period's last day."""
-    chosen = dashboard_selectors.TrustTable(
-        definition=table.definition, period=table.choice.period, england=table.england,
-        rows=tuple(dashboard_selectors.TrustTableRow(line.row, _org_ref(line.icb), _org_ref(line.region))
-                   for line in table.lines))
-    export = chosen.export_table()
+    columns = (*(exports.ExportColumn(name, exports.METRIC_COLUMN_DESCRIPTIONS[name])
+                 for name in exports.METRIC_ROW_COLUMNS),
+               exports.ExportColumn("icb_code", "ODS code of the trust's ICB on the period's last day."),
+               exports.ExportColumn("region_code", "ODS code of the trust's NHS England region on the period's last day."))
     england = [[*exports.metric_row_cells(table.england), None, None]] if table.england else []
-    export = exports.ExportTable(title=export.title, columns=export.columns, rows=[*england, *export.rows],
-                                 notes=export.notes)
+    trusts = [[*exports.metric_row_cells(line.row), line.icb.code if line.icb else None,
+               line.region.code if line.region else None] for line in table.lines]
+    period = table.choice.period
+    export = exports.ExportTable(title=f"{table.definition.title} by trust, {period.start} to {period.end}",
+                                 columns=columns, rows=[*england, *trusts],
+                                 notes=exports.metric_definition_notes([table.definition]))
     return exports.download_response(export, file_format)

@@ -27,7 +27,7 @@ from perinatal.stats.spc import (
 )
 
 from .periods import last_day_of_month
-from .wording import DECIMALS, axis_label, count_labels, improvement_of, value_bounds
+from .wording import DECIMALS, anchor, axis_label, count_labels, improvement_of, value_bounds
 
 SPC_TOO_FEW_POINTS = "There are not enough periods with data for an SPC chart (it needs at least 2)."
 
@@ -121,7 +121,7 @@ def series_charts(
     floor, ceiling = value_bounds(definition.unit)
     label = axis_label(definition, stillbirth_denominator=stillbirth_denominator)
     numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=stillbirth_denominator)
-    safe_id = definition.id.replace(".", "-").replace("_", "-")
+    safe_id = anchor(definition.id)
     points = [
         LinePoint(
             period_start=row.period_start, period_end=row.period_end, value=row.value, lower_95=row.lower_95,

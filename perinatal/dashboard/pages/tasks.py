@@ -48,23 +48,24 @@ def warm_up_task() -> dict:
     data as they are now (the engine keeps their counts; a second run reads them back)."""
     from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_stillbirth_denominator
     from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
+    from perinatal.dashboard.selectors import births, metric_rows
 
-    from . import presenters, selectors
+    from .builders.trusts import DEFAULT_METRIC, metric_definition
     from .periods import choices_for, default_choice
 
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return {"warmed": 0}
     orgs = OrganisationMap()
     denominator = default_stillbirth_denominator()
-    requests = [presenters.organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
-                                                stillbirth_denominator=denominator)]
-    definition = presenters.metric_definition(presenters.DEFAULT_METRIC, stillbirth_denominator=denominator)
+    requests = [metric_rows.organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
+                                                 stillbirth_denominator=denominator)]
+    definition = metric_definition(DEFAULT_METRIC, stillbirth_denominator=denominator)
     choice = default_choice(choices_for(period_kind=definition.period_kind, span=span),
                             period_kind=definition.period_kind)
     if choice is not None:
-        requests.append(presenters.trusts_request(metric_id=definition.id, period=choice.period,
-                                                  stillbirth_denominator=denominator))
+        requests.append(metric_rows.trusts_request(metric_id=definition.id, period=choice.period,
+                                                   stillbirth_denominator=denominator))
     for request in requests:
         compute_rows(request, organisations=orgs)
     return {"warmed": len(requests)}

@@ -1,5 +1,6 @@
 """The dashboard pages: England's tiles, an organisation over time, every trust for one
-metric, the definitions, and uploads.
+metric, the definitions, and uploads. Each view checks the request, calls its page's
+builder (pages.builders) and renders; the builders read through perinatal.dashboard.selectors.
 
 Aggregate figures are published statistics, shown to every signed-in user (dashboard.md
 §5). Uploads are record-level: read only through `scope_for(request)` for
@@ -8,10 +9,10 @@ READ_DASHBOARD_UPLOADS, uploaded only by UPLOAD_DASHBOARD_DATA (national program
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,19 +20,20 @@ from django.views.decorators.http import require_GET
 
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, scope_for
-from perinatal.dashboard import selectors as dashboard_selectors
-from perinatal.dashboard.metrics.definitions import METRIC_IDS
-from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST, NATIONAL_CODE
+from perinatal.dashboard.metrics.definitions import CRUDE_RATES_NOTE
 from perinatal.dashboard.models import Upload
+from perinatal.dashboard.selectors import births
 from perinatal.dashboard.services import start_upload
 from perinatal.organisations.models import Organisation
 
-from . import presenters, selectors, uploads
+from .builders import uploads as upload_pages
+from .builders.definitions import INTERVAL_WORDS, MBRRACE_URL, PERIOD_KIND_WORDS, definitions_page
+from .builders.national import national_page
+from .builders.organisation import MLU_DAYS, england_page, icb_page, region_page, trust_page
+from .builders.trusts import trusts_page
 from .downloads import DOWNLOAD_FORMATS, organisation_download, trusts_download
 from .forms import UploadForm, dataset_hint
 from .tasks import import_upload_task, upload_dir
-
-UPLOADS_PER_PAGE = 50
 
 
 def _no_data(request, *, page_title: str):
@@ -72,22 +74,23 @@ def _own_trust(request) -> str | None:
 
 @require_GET
 def national(request):
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="Maternity and neonatal dashboard")
-    page = presenters.national_page(span=span)
+    page = national_page(span=span)
     return render(request, "dashboard/national.jinja", {
         "page_title": "Maternity and neonatal dashboard: England", "page": page,
-        "crude_note": presenters.CRUDE_NOTE, "can_read_uploads": _can_read_uploads(request),
-        "stillbirth_words": presenters.stillbirth_denominator_words(page.stillbirth_denominator),
+        "crude_note": CRUDE_RATES_NOTE, "can_read_uploads": _can_read_uploads(request),
+        "stillbirth_words": page.stillbirth_words,
     })
 
 
-def _organisation(request, *, level: str, code: str):
-    span = selectors.data_span()
+def _organisation(request, *, build):
+    """England's, a region's, an ICB's or a trust's page: `build(span=...)` is its builder."""
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="Maternity and neonatal dashboard")
-    page = presenters.organisation_page(level=level, code=code, span=span)
+    page = build(span=span)
     if page is None:
         raise Http404("No such organisation")
     file_format = _download_format(request)
@@ -96,70 +99,61 @@ def _organisation(request, *, level: str, code: str):
                                      stillbirth_denominator=page.stillbirth_denominator, file_format=file_format)
     context = {
         "page_title": f"{page.org.name}: maternity and neonatal dashboard", "page": page,
-        "crude_note": presenters.CRUDE_NOTE,
-        "stillbirth_words": presenters.stillbirth_denominator_words(page.stillbirth_denominator),
-        "level_words": presenters.LEVEL_WORDS[level], "download_links": _download_links(request),
+        "crude_note": CRUDE_RATES_NOTE, "stillbirth_words": page.stillbirth_words,
+        "level_words": page.level_words, "download_links": _download_links(request),
     }
-    if level == LEVEL_TRUST:
-        context["midwifery_led"] = selectors.midwifery_led_suspensions(
-            trust_code=page.org.code, period=selectors.recent_period(as_of=span.as_of, days=presenters.MLU_DAYS))
-        context["mlu_days"] = presenters.MLU_DAYS
+    if page.midwifery_led is not None:
+        context["midwifery_led"] = page.midwifery_led
+        context["mlu_days"] = MLU_DAYS
     return render(request, "dashboard/organisation.jinja", context)
 
 
 @require_GET
 def england(request):
-    return _organisation(request, level=LEVEL_NATIONAL, code=NATIONAL_CODE)
+    return _organisation(request, build=england_page)
 
 
 @require_GET
 def region(request, code: str):
-    return _organisation(request, level=LEVEL_REGION, code=code)
+    return _organisation(request, build=partial(region_page, code=code))
 
 
 @require_GET
 def icb(request, code: str):
-    return _organisation(request, level=LEVEL_ICB, code=code)
+    return _organisation(request, build=partial(icb_page, code=code))
 
 
 @require_GET
 def trust(request, code: str):
-    return _organisation(request, level=LEVEL_TRUST, code=code)
+    return _organisation(request, build=partial(trust_page, code=code))
 
 
 @require_GET
 def trusts(request):
-    span = selectors.data_span()
+    span = births.data_span()
     if span is None:
         return _no_data(request, page_title="All trusts")
-    metric_id = request.GET.get("metric") or presenters.DEFAULT_METRIC
-    if metric_id not in METRIC_IDS:
-        metric_id = presenters.DEFAULT_METRIC
-    table = presenters.trust_table(
-        metric_id=metric_id, period_key=request.GET.get("period"), region=request.GET.get("region") or None,
-        icb=request.GET.get("icb") or None, sort=request.GET.get("sort"), order=request.GET.get("order"),
-        span=span, highlight=_own_trust(request))
+    table = trusts_page(
+        metric_id=request.GET.get("metric"), period_key=request.GET.get("period"),
+        region=request.GET.get("region") or None, icb=request.GET.get("icb") or None, sort=request.GET.get("sort"),
+        order=request.GET.get("order"), span=span, highlight=_own_trust(request))
     file_format = _download_format(request)
     if file_format and table.choice is not None:
         return trusts_download(table=table, file_format=file_format)
     return render(request, "dashboard/trusts.jinja", {
         "page_title": f"All trusts: {table.definition.title}", "table": table,
-        "metric_choices": presenters.metric_choices(stillbirth_denominator=table.stillbirth_denominator),
-        "query": request.GET, "crude_note": presenters.CRUDE_NOTE, "download_links": _download_links(request),
-        "stillbirth_words": presenters.stillbirth_denominator_words(table.stillbirth_denominator),
+        "metric_choices": table.metric_choices, "query": request.GET, "crude_note": CRUDE_RATES_NOTE,
+        "download_links": _download_links(request), "stillbirth_words": table.stillbirth_words,
     })
 
 
 @require_GET
 def definitions(request):
-    denominator = presenters.default_stillbirth_denominator()
+    page = definitions_page()
     return render(request, "dashboard/definitions.jinja", {
-        "page_title": "How the dashboard's measures are defined",
-        "sections": presenters.definition_sections(stillbirth_denominator=denominator),
-        "crude_note": presenters.CRUDE_NOTE, "mbrrace_url": presenters.MBRRACE_URL,
-        "stillbirth_words": presenters.stillbirth_denominator_words(denominator),
-        "unit_phrases": presenters.unit_phrases(stillbirth_denominator=denominator),
-        "period_words": presenters.PERIOD_KIND_WORDS, "interval_words": presenters.INTERVAL_WORDS,
+        "page_title": "How the dashboard's measures are defined", "sections": page.sections,
+        "crude_note": CRUDE_RATES_NOTE, "mbrrace_url": MBRRACE_URL, "stillbirth_words": page.stillbirth_words,
+        "unit_phrases": page.unit_phrases, "period_words": PERIOD_KIND_WORDS, "interval_words": INTERVAL_WORDS,
     })
 
 
@@ -169,14 +163,11 @@ def definitions(request):
 @require_GET
 @require_role(*READ_DASHBOARD_UPLOADS)
 def upload_list(request):
-    scope = scope_for(request)
-    visible = dashboard_selectors.uploads_visible_to(scope)
-    page = Paginator(visible, UPLOADS_PER_PAGE).get_page(request.GET.get("page"))
-    national_view = scope.is_national(READ_DASHBOARD_UPLOADS)
+    page = upload_pages.uploads_page(scope=scope_for(request), page_number=request.GET.get("page"))
     return render(request, "dashboard/uploads.jinja", {
-        "page_title": "Dashboard uploads" if national_view else "Your trust's dashboard uploads",
-        "page": page, "national_view": national_view, "can_upload": _can_upload(request),
-        "uploads": uploads,
+        "page_title": "Dashboard uploads" if page.national_view else "Your trust's dashboard uploads",
+        "page": page.page, "national_view": page.national_view, "can_upload": _can_upload(request),
+        "uploads": upload_pages,  # the list names each upload's dataset and status tag through it
     })
 
 
@@ -201,21 +192,16 @@ def upload_new(request):
     })
 
 
-def _readable_upload(request, pk: int) -> Upload:
-    return scope_for(request).get_or_404(Upload.objects.select_related("organisation", "uploaded_by"),
-                                         trust_field="organisation", purpose=READ_DASHBOARD_UPLOADS, pk=pk)
-
-
 @require_GET
 @require_role(*READ_DASHBOARD_UPLOADS)
 def upload_detail(request, pk: int):
-    upload = _readable_upload(request, pk)
+    page = upload_pages.upload_page(scope=scope_for(request), pk=pk)
+    upload = page.upload
     return render(request, "dashboard/upload.jinja", {
         "page_title": f"Upload {upload.pk}: {upload.filename}", "upload": upload,
-        "progress": uploads.upload_progress(upload), "errors": uploads.error_lines(upload),
-        "more_errors": uploads.more_errors(upload), "notes": [uploads.note_text(n) for n in upload.notes],
-        "dataset_title": uploads.dataset_title(upload), "nothing_kept": uploads.NOTHING_KEPT,
-        "tag_class": uploads.tag_class(upload),
+        "progress": page.progress, "errors": page.errors, "more_errors": page.more_errors, "notes": page.notes,
+        "dataset_title": page.dataset_title, "nothing_kept": upload_pages.NOTHING_KEPT,
+        "tag_class": page.tag_class,
         "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
     })
 
@@ -223,6 +209,5 @@ def upload_detail(request, pk: int):
 @require_GET
 @require_role(*READ_DASHBOARD_UPLOADS)
 def upload_status(request, pk: int):
-    upload = _readable_upload(request, pk)
-    return JsonResponse(uploads.status_json(upload), headers={"Cache-Control": "no-store"})
-
+    status = upload_pages.upload_status(scope=scope_for(request), pk=pk)
+    return JsonResponse(status, headers={"Cache-Control": "no-store"})

@@ -1,4 +1,5 @@
-"""How the pages name each metric's unit and counts, and write its figures.
+"""How the pages name each metric (its section's anchor, unit, counts, direction and
+frequency), write its figures, and say which stillbirth denominator is in use.
 
 dashboard.md §3–§4: values are in the metric's unit, rounded half-up to 2 decimals by the
 engine; the pages show them as given (never re-rounded), with the unit in words and the
@@ -16,6 +17,7 @@ from perinatal.dashboard.metrics.definitions import (
     MetricDefinition,
 )
 from perinatal.dashboard.metrics.intervals import UNIT_COUNT, UNIT_HOURS, UNIT_PER_1000, UNIT_PERCENT
+from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_OUTCOME
 from perinatal.stats.spc import IMPROVEMENT_DECREASE, IMPROVEMENT_INCREASE
 
 DECIMALS = 2
@@ -57,6 +59,11 @@ COUNT_LABELS = {
 }
 DEFAULT_COUNT_LABELS = ("Numerator", "Denominator")
 OPC_COUNT_LABELS = ("Eligible babies who received it", "Eligible babies")
+
+
+def anchor(metric_id: str) -> str:
+    """The id of a metric's section on a page: "stillbirth-rate"."""
+    return metric_id.replace(".", "-").replace("_", "-")
 
 
 def unit_phrase(definition: MetricDefinition, *, stillbirth_denominator: str | None = None) -> str:
@@ -117,6 +124,23 @@ def improvement_of(definition: MetricDefinition) -> str:
 
 def direction_words(definition: MetricDefinition) -> str:
     return "Higher is better" if definition.direction == HIGHER_IS_BETTER else "Lower is better"
+
+
+def frequency_words(definition: MetricDefinition) -> str:
+    if definition.period_kind == PERIOD_FORTNIGHT:
+        return "Fortnightly"
+    if definition.period_kind == PERIOD_OUTCOME:
+        return "Monthly"
+    return "Yearly"
+
+
+def stillbirth_denominator_words(denominator: str) -> str:
+    """Which stillbirth denominator the pages use (§3.4), and how it differs from the other."""
+    if denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS:
+        return ("The stillbirth rate is shown per 1,000 live births, as the seed letter words it. "
+                "MBRRACE-UK uses total births (live births and stillbirths).")
+    return ("The stillbirth rate is shown per 1,000 total births (live births and stillbirths), as "
+            "MBRRACE-UK reports it. The seed letter words it per 1,000 live births.")
 
 
 def value_bounds(unit: str) -> tuple[float | None, float | None]:

@@ -8,7 +8,8 @@ import pytest
 from perinatal.core import clock
 from perinatal.dashboard.engine import OrganisationMap, default_stillbirth_denominator
 from perinatal.dashboard.models import Upload
-from perinatal.dashboard.pages import cache, presenters, selectors
+from perinatal.dashboard.pages import cache
+from perinatal.dashboard.selectors import births, metric_rows
 from perinatal.organisations.models import Organisation, TrustParent
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,8 @@ def counted(monkeypatch):
 
 
 def _request():
-    return presenters.organisation_request(level="trust", code="R0A", span=selectors.data_span(),
-                                           stillbirth_denominator=default_stillbirth_denominator())
+    return metric_rows.organisation_request(level="trust", code="R0A", span=births.data_span(),
+                                            stillbirth_denominator=default_stillbirth_denominator())
 
 
 def test_rows_are_computed_once_while_nothing_changes(counted):

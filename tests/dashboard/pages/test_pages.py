@@ -4,23 +4,28 @@ queries per page."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from perinatal.accounts.roles import Role
+from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
-from perinatal.dashboard.pages import presenters, selectors
+from perinatal.dashboard.pages.builders.national import national_page
+from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
+from perinatal.dashboard.pages.builders.trusts import trusts_page
 from perinatal.dashboard.pages.periods import (
     KIND_MONTH,
     DataSpan,
     default_choice,
     fortnight_choices,
+    latest_whole_month,
     outcome_choices,
 )
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
+from perinatal.dashboard.selectors import births
 from perinatal.organisations.models import ENGLAND_CODE
 from tests.helpers import make_user, sign_in
 
@@ -38,7 +43,7 @@ MAX_QUERIES_PER_PAGE = 25
 @pytest.fixture(scope="module")
 def span(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        return selectors.data_span()
+        return births.data_span()
 
 
 @pytest.fixture
@@ -88,6 +93,19 @@ def test_national_page_shows_the_tiles_for_england(national_user, span):
         assert region in page
 
 
+def test_national_tiles_are_the_engine_s_rows_of_the_latest_periods(span):
+    page = national_page(span=span)
+    assert [tile.definition.id for tile in page.tiles] == [metric.id for metric in HEADLINE_METRICS]
+    stillbirths = next(tile for tile in page.tiles if tile.definition.id == "stillbirth_rate")
+    month = latest_whole_month(span)
+    [expected] = compute_rows(MetricRequest(date_from=month.start, date_to=month.end,
+                                            metric_ids=("stillbirth_rate",), levels=("national",)))
+    assert stillbirths.latest == expected
+    fortnight = next(tile for tile in page.tiles if tile.definition.id == "obstetric_unit_suspensions")
+    assert fortnight.latest.period_end == span.as_of
+    assert fortnight.previous.period_end == span.as_of - timedelta(days=14)
+
+
 def test_drill_down_from_england_to_a_trust(national_user):
     england = national_user.get(reverse("dashboard:england")).content.decode()
     assert reverse("dashboard:region", args=["Y62"]) in england
@@ -118,7 +136,7 @@ SPAN_2026 = DataSpan(first=date(2026, 1, 1), last=date(2026, 10, 31))
 
 def test_the_trust_page_follows_the_trust_into_its_new_icb():
     """RYR moved from NHS Sussex ICB to NHS Surrey and Sussex ICB on 1 April 2026."""
-    page = presenters.organisation_page(level="trust", code="RYR", span=SPAN_2026)
+    page = trust_page(code="RYR", span=SPAN_2026)
     [change] = page.parent_changes
     assert (change.on, change.before.code, change.after.code) == (date(2026, 4, 1), "QNX", "S9B9J")
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59", "S9B9J"]
@@ -131,12 +149,16 @@ def test_the_trust_page_says_so(national_user, span):
 
 
 def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
-    page = presenters.organisation_page(level="icb", code="QNX", span=SPAN_2026)
+    page = icb_page(code="QNX", span=SPAN_2026)
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59"]
 
 
-def test_an_icb_that_gained_a_trust_in_april_2026_breaks_its_series_there():
-    page = presenters.organisation_page(level="icb", code="QKK", span=SPAN_2026)
+@pytest.mark.parametrize("code", [
+    "QKK",  # gained a trust on 1 April 2026
+    "QHL",  # lost RXK on 1 April 2026 (the July 2026 extract)
+])
+def test_an_icb_whose_trusts_changed_in_april_2026_breaks_its_series_there(code):
+    page = icb_page(code=code, span=SPAN_2026)
     assert page.has_breaks
     for section in page.sections:
         if section.definition.period_kind == "outcome":
@@ -171,7 +193,13 @@ def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
 def _table(span, **params):
     arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
                  "order": None, **params}
-    return presenters.trust_table(span=span, **arguments)
+    return trusts_page(span=span, **arguments)
+
+
+def test_england_on_the_trusts_table_counts_every_trust(span):
+    table = _table(span)
+    assert table.england.denominator == sum(line.row.denominator for line in table.lines)
+    assert table.england.numerator == sum(line.row.numerator for line in table.lines)
 
 
 def test_trusts_table_sorts_by_value_descending(span):
@@ -299,6 +327,6 @@ def test_pages_make_few_queries(national_user, django_assert_max_num_queries, na
     ("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
 ])
 def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatch, name, args):
-    monkeypatch.setattr(selectors, "data_span", lambda: None)
+    monkeypatch.setattr(births, "data_span", lambda: None)
     page = national_user.get(reverse(name, args=args)).content.decode()
     assert "No births data has been loaded yet" in page

@@ -13,7 +13,7 @@ from perinatal.accounts.roles import Role
 from perinatal.core import clock
 from perinatal.dashboard.models import SurveyResult, Upload
 from perinatal.dashboard.pages import tasks
-from perinatal.dashboard.pages.uploads import error_lines, more_errors, note_text, status_json, upload_progress
+from perinatal.dashboard.pages.builders.uploads import error_lines, more_errors, note_text, status_json, upload_progress
 from perinatal.organisations.models import ENGLAND_CODE, Organisation
 from tests.helpers import make_user, sign_in
 

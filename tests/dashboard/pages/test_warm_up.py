@@ -5,8 +5,9 @@ import pytest
 
 from perinatal.dashboard.imports.hooks import hooks_for
 from perinatal.dashboard.models import TallyCache
-from perinatal.dashboard.pages import presenters, tasks
-from perinatal.dashboard.pages import selectors as page_selectors
+from perinatal.dashboard.pages import tasks
+from perinatal.dashboard.pages.builders.organisation import trust_page
+from perinatal.dashboard.selectors import births
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,13 @@ def test_the_warm_up_fills_the_tally_cache_that_every_page_reads(django_assert_m
     TallyCache.objects.all().delete()
     assert tasks.warm_up_task.call() == {"warmed": 2}
     assert TallyCache.objects.exists()
-    span = page_selectors.data_span()
+    span = births.data_span()
     # Now a trust's page counts nothing in SQL: its counts come from England's.
     with django_assert_max_num_queries(20):
-        page = presenters.organisation_page(level="trust", code="R0A", span=span)
+        page = trust_page(code="R0A", span=span)
     assert page.org.code == "R0A"
 
 
 def test_the_warm_up_without_data(monkeypatch):
-    monkeypatch.setattr(page_selectors, "data_span", lambda: None)
+    monkeypatch.setattr(births, "data_span", lambda: None)
     assert tasks.warm_up_task.call() == {"warmed": 0}

@@ -1,14 +1,20 @@
-"""Shaping an upload for its page and its status endpoint (issue 4 item 1: a progress bar
-for long files; then rows loaded, or every bad row with line, column and reason — the
-first 100 shown, the rest counted — and "nothing from this file was kept")."""
+"""The uploads list and one upload's page, with the status JSON that page polls (issue 4
+item 1: a progress bar for long files; then rows loaded, or every bad row with line, column
+and reason — the first 100 shown, the rest counted — and "nothing from this file was
+kept"). Uploads are record-level: read only through a Scope (selectors.uploads)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+
+from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, Scope
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.dashboard.models import Upload
+from perinatal.dashboard.selectors import uploads as upload_selectors
 
+UPLOADS_PER_PAGE = 50
 NOTHING_KEPT = "Nothing from this file was kept."
 PHASE_WORDS = {
     Upload.Status.VALIDATING: "Checking the file",
@@ -96,3 +102,40 @@ def dataset_title(upload: Upload) -> str:
 
 def tag_class(upload: Upload) -> str:
     return STATUS_TAG_CLASSES.get(upload.status, "nhsuk-tag--grey")
+
+
+@dataclass(frozen=True)
+class UploadsPage:
+    page: Page  # of uploads, newest first
+    national_view: bool  # every trust's uploads, with where each came from
+
+
+def uploads_page(*, scope: Scope, page_number: str | None) -> UploadsPage:
+    """The uploads the user may read, UPLOADS_PER_PAGE at a time."""
+    national_view = scope.is_national(READ_DASHBOARD_UPLOADS)
+    page = Paginator(upload_selectors.uploads_visible_to(scope), UPLOADS_PER_PAGE).get_page(page_number)
+    return UploadsPage(page=page, national_view=national_view)
+
+
+@dataclass(frozen=True)
+class UploadPage:
+    upload: Upload
+    progress: UploadProgress
+    errors: list[ErrorLine]
+    more_errors: int
+    notes: list[str]
+    dataset_title: str
+    tag_class: str
+
+
+def upload_page(*, scope: Scope, pk: int) -> UploadPage:
+    """One upload the user may read (Http404 for any other)."""
+    upload = upload_selectors.upload_visible_to(scope, pk=pk)
+    return UploadPage(upload=upload, progress=upload_progress(upload), errors=error_lines(upload),
+                      more_errors=more_errors(upload), notes=[note_text(note) for note in upload.notes], dataset_title=dataset_title(upload),
+                      tag_class=tag_class(upload))
+
+
+def upload_status(*, scope: Scope, pk: int) -> dict:
+    """The status JSON of one upload the user may read (Http404 for any other)."""
+    return status_json(upload_selectors.upload_visible_to(scope, pk=pk))

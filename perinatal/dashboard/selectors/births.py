@@ -1,0 +1,28 @@
+"""The span of the loaded births: every series and period list of the pages covers it, and
+its last day is the pages' "as of" date (pages.periods)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Max, Min
+
+from perinatal.dashboard.models import BirthRecord
+from perinatal.dashboard.pages.periods import DataSpan
+
+
+def data_start() -> date | None:
+    return BirthRecord.objects.aggregate(first=Min("born_on"))["first"]
+
+
+def data_end() -> date | None:
+    """The last birth date loaded: the "as of" date of tiles and series."""
+    return BirthRecord.objects.aggregate(last=Max("born_on"))["last"]
+
+
+def data_span() -> DataSpan | None:
+    """The first and last `born_on` of the loaded births; None when no births are loaded."""
+    last = data_end()
+    if last is None:
+        return None
+    return DataSpan(first=data_start(), last=last)

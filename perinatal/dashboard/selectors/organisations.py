@@ -1,0 +1,64 @@
+"""Organisations as the dashboard reads them: by ODS code (the API's `org`), the register as
+the metric engine holds it, the trusts with dashboard data, and the register's parents of
+a trust or an ICB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perinatal.dashboard.engine import OrganisationMap
+from perinatal.dashboard.engine.queries import trusts_with_records
+from perinatal.dashboard.metrics.rows import (
+    LEVEL_ICB,
+    LEVEL_NATIONAL,
+    LEVEL_REGION,
+    LEVEL_TRUST,
+    NATIONAL_CODE,
+    NATIONAL_NAME,
+)
+from perinatal.organisations.models import Organisation, TrustParent
+
+KIND_TO_LEVEL = {
+    Organisation.Kind.ENGLAND: LEVEL_NATIONAL,
+    Organisation.Kind.REGION: LEVEL_REGION,
+    Organisation.Kind.ICB: LEVEL_ICB,
+    Organisation.Kind.TRUST: LEVEL_TRUST,
+}
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    level: str
+    code: str
+    name: str
+
+
+def organisation(code: str) -> OrgRef | None:
+    """England, a region, an ICB or a trust by ODS code; None for anything else."""
+    if code == NATIONAL_CODE:
+        return OrgRef(LEVEL_NATIONAL, NATIONAL_CODE, NATIONAL_NAME)
+    org = Organisation.objects.filter(code=code, kind__in=list(KIND_TO_LEVEL)).first()
+    return None if org is None else OrgRef(KIND_TO_LEVEL[org.kind], org.code, org.display_name)
+
+
+def organisation_map() -> OrganisationMap:
+    """The register as the engine reads it (names, kinds, every trust's ICB and region over
+    time). A page reads it once and hands it to the engine, which would read it again."""
+    return OrganisationMap()
+
+
+def trusts_with_data(*, orgs: OrganisationMap) -> set[str]:
+    """Codes of the trusts that appear in any dashboard dataset (one query)."""
+    return {orgs.trust_codes[pk] for pk in trusts_with_records(None) if pk in orgs.trust_codes}
+
+
+def parent_periods(*, trust_code: str) -> list[tuple]:
+    """The register's (valid_from, ICB code, region code) of a trust, oldest first."""
+    return list(TrustParent.objects.filter(trust__code=trust_code).order_by("valid_from")
+                .values_list("valid_from", "icb__code", "region__code"))
+
+
+def region_of_icb(*, icb_code: str) -> str | None:
+    """The register's region of an ICB."""
+    return (Organisation.objects.filter(code=icb_code, kind=Organisation.Kind.ICB)
+            .values_list("region__code", flat=True).first())
