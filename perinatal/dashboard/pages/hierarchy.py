@@ -20,7 +20,7 @@ from perinatal.dashboard.metrics.rows import (
 )
 from perinatal.organisations.models import Organisation
 
-from .periods import DataSpan
+from .reporting_periods import DataSpan
 
 LEVEL_WORDS = {LEVEL_NATIONAL: "England", LEVEL_REGION: "NHS England region", LEVEL_ICB: "Integrated care board",
                LEVEL_TRUST: "NHS trust"}

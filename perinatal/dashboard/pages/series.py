@@ -26,7 +26,7 @@ from perinatal.stats.spc import (
     xmr_chart,
 )
 
-from .periods import last_day_of_month
+from .reporting_periods import last_day_of_month
 from .wording import DECIMALS, anchor, axis_label, count_labels, improvement_of, value_bounds
 
 SPC_TOO_FEW_POINTS = "There are not enough periods with data for an SPC chart (it needs at least 2)."

@@ -51,7 +51,7 @@ def warm_up_task() -> dict:
     from perinatal.dashboard.selectors import births, metric_rows
 
     from .builders.trusts import DEFAULT_METRIC, metric_definition
-    from .periods import choices_for, default_choice
+    from .reporting_periods import choices_for, default_choice
 
     span = births.data_span()
     if span is None:

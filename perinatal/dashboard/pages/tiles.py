@@ -17,7 +17,7 @@ from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_OUTCOME
 from perinatal.dashboard.metrics.rows import MetricRow
 from perinatal.stats.spc import SpcChart
 
-from .periods import period_words
+from .reporting_periods import period_words
 from .series import MetricSeries, spc_of
 from .wording import anchor, count_labels, format_interval, format_value, improvement_of, unit_phrase
 

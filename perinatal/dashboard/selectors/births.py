@@ -1,5 +1,5 @@
 """The span of the loaded births: every series and period list of the pages covers it, and
-its last day is the pages' "as of" date (pages.periods)."""
+its last day is the pages' "as of" date (pages.reporting_periods)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Max, Min
 
 from perinatal.dashboard.models import BirthRecord
-from perinatal.dashboard.pages.periods import DataSpan
+from perinatal.dashboard.pages.reporting_periods import DataSpan
 
 
 def data_start() -> date | None:

@@ -16,7 +16,7 @@ from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
 from perinatal.dashboard.pages.builders.national import national_page
 from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
 from perinatal.dashboard.pages.builders.trusts import trusts_page
-from perinatal.dashboard.pages.periods import (
+from perinatal.dashboard.pages.reporting_periods import (
     KIND_MONTH,
     DataSpan,
     default_choice,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_OUTCOME, PERIOD_SURVEY, Period
-from perinatal.dashboard.pages.periods import (
+from perinatal.dashboard.pages.reporting_periods import (
     FORTNIGHTS_OFFERED,
     KIND_MONTH,
     KIND_QUARTER,

@@ -11,7 +11,7 @@ from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE, Metr
 from perinatal.dashboard.selectors import metric_rows, organisations
 
 from ..hierarchy import ENGLAND, OrganisationRef, children_of
-from ..periods import DataSpan
+from ..reporting_periods import DataSpan
 from ..series import MetricSeries, series_rows
 from ..tiles import Tile, build_tile
 from ..wording import stillbirth_denominator_words

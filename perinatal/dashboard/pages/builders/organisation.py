@@ -34,7 +34,7 @@ from ..hierarchy import (
     find_organisation,
     parent_changes,
 )
-from ..periods import DataSpan
+from ..reporting_periods import DataSpan
 from ..series import MetricSeries, SeriesCharts, series_breaks, series_charts, series_rows
 from ..tiles import Tile, build_tile, row_period_words
 from ..wording import anchor, direction_words, frequency_words, stillbirth_denominator_words, unit_phrase, value_with_unit

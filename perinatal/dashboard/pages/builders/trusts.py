@@ -22,7 +22,7 @@ from perinatal.organisations.models import Organisation
 from perinatal.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
 
 from ..hierarchy import OrganisationRef
-from ..periods import DataSpan, PeriodChoice, choices_for, default_choice
+from ..reporting_periods import DataSpan, PeriodChoice, choices_for, default_choice
 from ..wording import (
     axis_label,
     count_labels,
