@@ -3,7 +3,7 @@ SPC for every metric × organisation (issue 5, item 5).
 
 1. Generates the national demo data (5 calendar years to the end of last month, seed 1) with
    the dashboard's generator, and counts term births and MOSS events per site and month from
-   births.csv (spec surveillance.md §1.1).
+   births.csv (docs/rules/surveillance.md §1.1).
 2. Times MOSS for every site (`perinatal.surveillance.calculation.calculate`: denominators,
    national reference rates, the thresholds of every site-year — Hawkins' design, cold and
    with its cache warm — and every site's CUSUM), and the daily excess-events series of

@@ -193,7 +193,7 @@ TASKS = {
 PERINATAL_DAILY_JOBS = [
     {"name": "moss-nightly", "at": os.environ.get("MOSS_NIGHTLY_AT", "02:15"),
      "task": "perinatal.surveillance.tasks.run_moss_task", "kwargs": {"trigger": "nightly"},
-     "description": "MOSS over the births data (surveillance.md §1.4)."},
+     "description": "MOSS over the births data (docs/rules/surveillance.md §1.4)."},
 ]
 
 LANGUAGE_CODE = "en-gb"

@@ -45,10 +45,6 @@ URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 NOT_SCANNED = {"package-lock.json"}
 
-PENDING_REWRITE = pytest.mark.xfail(
-    strict=True, reason="citations rewritten by the lead after the package moves"
-)
-
 # A section number: 3, 3.4, 1.2.3.
 _SECTION = r"\d+(?:\.\d+)*"
 # More sections of the same file after the first: "§1.3, §1.4", "§2 and §4", "§2–§4",
@@ -171,7 +167,6 @@ def test_no_tracked_file_names_a_path_outside_the_repository():
     assert not offenders, "paths outside the repository:\n" + "\n".join(offenders)
 
 
-@PENDING_REWRITE
 def test_no_python_file_names_a_path_outside_the_repository():
     offenders = outside_path_offenders(python=True)
     assert not offenders, "paths outside the repository:\n" + "\n".join(offenders)
@@ -245,7 +240,6 @@ def test_every_section_sign_in_documents_is_part_of_a_full_citation():
     assert not offenders, "section signs without a rules file:\n" + "\n".join(offenders)
 
 
-@PENDING_REWRITE
 def test_every_section_sign_in_code_and_tests_is_part_of_a_full_citation():
     offenders = []
     for path, text in text_files():

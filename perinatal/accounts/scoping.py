@@ -4,7 +4,7 @@ Every view that shows records belonging to an organisation asks ``scope_for(requ
 and filters through ``Scope.restrict``. A user of trust A can therefore never read trust
 B's records: the filter is built from the user's own active memberships, never from the
 URL. Aggregate published statistics (the dashboard) are not record-level data and are
-not scoped (spec dashboard §5).
+not scoped (docs/rules/dashboard.md §5).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ AMEND_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
 SUBMIT_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
 MANAGE_API_TOKENS = frozenset({Role.SYSTEM_ADMIN})
 # Dashboard uploads (a file, its rows and errors) are record-level: the uploading trust's
-# own staff and national admins only (dashboard.md §5); ICB and regional viewers see none.
+# own staff and national admins only (docs/rules/dashboard.md §5); ICB and regional viewers see none.
 READ_DASHBOARD_UPLOADS = frozenset(TRUST_ROLES | {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 # Uploading a dashboard dataset file on the upload page: national programme admins.
 UPLOAD_DASHBOARD_DATA = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})

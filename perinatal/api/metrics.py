@@ -1,6 +1,6 @@
-"""GET /api/v1/metrics: the rows of dashboard.md §4, as `perinatal metrics` prints them.
+"""GET /api/v1/metrics: the rows of docs/rules/dashboard.md §4, as `perinatal metrics` prints them.
 
-Aggregates are published statistics (§5): every signed-in user may read them, and so may a
+Aggregates are published statistics (docs/rules/dashboard.md §5): every signed-in user may read them, and so may a
 client with an API token. The query is checked here, parameter by parameter, so that each
 error names the parameter with the message the API has always given (400); the rows are
 the dashboard engine's, as JSON or CSV.

@@ -5,10 +5,10 @@ rows) and returns a :class:`Chart` — ``svg`` (a string to inline in a page; by
 for the same input; presentation attributes only, so it passes a CSP without inline
 styles) and ``table`` (the same facts as a :class:`ChartTable` for an NHS.UK table).
 
-- :func:`line_chart` — a metric over time with its 95% interval (dashboard.md §4)
-- :func:`spc_chart` — Making Data Count XmR chart with icons (surveillance.md §2)
-- :func:`funnel_chart` — funnel plot with 95% and 99.8% limits (surveillance.md §3)
-- :func:`moss_cusum_chart`, :func:`excess_events_chart` — MOSS (surveillance.md §1.3, §1.4)
+- :func:`line_chart` — a metric over time with its 95% interval (docs/rules/dashboard.md §4)
+- :func:`spc_chart` — Making Data Count XmR chart with icons (docs/rules/surveillance.md §2)
+- :func:`funnel_chart` — funnel plot with 95% and 99.8% limits (docs/rules/surveillance.md §3)
+- :func:`moss_cusum_chart`, :func:`excess_events_chart` — MOSS (docs/rules/surveillance.md §1.3, §1.4)
 - :func:`icon_svg`, :func:`icon_symbols`, :func:`icon_use` — Making Data Count icons
 - :func:`table_html` — the plain HTML fallback of a chart's table
 """

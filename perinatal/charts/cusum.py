@@ -1,13 +1,13 @@
 """MOSS charts: the Poisson CUSUM with its thresholds, and the excess-events running sum
-(spec surveillance.md §1.3, §1.4).
+(docs/rules/surveillance.md §1.3, §1.4).
 
 The CUSUM chart takes one site's rows as the stats library gives them (``MossRow`` from
 ``run_moss``, or anything with ``month``, ``events``, ``cusum``, ``level``, ``reset``,
 ``h1`` and ``h2``). The level-1 and level-2 thresholds are step lines, because they are set
-per calendar year (§1.2), stepping between December and January; signals are marked by
+per calendar year (docs/rules/surveillance.md §1.2), stepping between December and January; signals are marked by
 shape and a number as well as colour, and the months where the statistic restarted after a
-level-2 month (§1.3) by a dotted line.
-Only evaluated months have points (§1.1: months with an event somewhere); the time axis
+level-2 month (docs/rules/surveillance.md §1.3) by a dotted line.
+Only evaluated months have points (docs/rules/surveillance.md §1.1: months with an event somewhere); the time axis
 keeps real spacing, so a month that was not evaluated shows as a longer step.
 
 Every MOSS page says a signal is not a verdict of unsafe care (spec, introduction); the
@@ -183,7 +183,7 @@ def moss_cusum_chart(
     decimals: int = 2,
     chart_id: str | None = None,
 ) -> Chart:
-    """One site's MOSS CUSUM (§1.3) with level-1 and level-2 thresholds per year (§1.2)."""
+    """One site's MOSS CUSUM (docs/rules/surveillance.md §1.3) with level-1 and level-2 thresholds per year (docs/rules/surveillance.md §1.2)."""
     ordered = sorted(rows, key=lambda row: row.month)
     for earlier, later in zip(ordered, ordered[1:]):
         if earlier.month == later.month:
@@ -391,7 +391,7 @@ def excess_events_chart(
     decimals: int = 1,
     chart_id: str | None = None,
 ) -> Chart:
-    """The running sum of observed − expected events, day by day, never reset (§1.4).
+    """The running sum of observed − expected events, day by day, never reset (docs/rules/surveillance.md §1.4).
 
     Days that are not consecutive (a month that was not evaluated) break the line.
     """

@@ -1,4 +1,4 @@
-"""Funnel plot: one period, every organisation against its peers (spec surveillance.md §3).
+"""Funnel plot: one period, every organisation against its peers (docs/rules/surveillance.md §3).
 
 Draws a :class:`~perinatal.stats.funnel.FunnelPlot`: each group's value
 against its denominator, the target (θ0) as a line, and the 95% and 99.8% limits as lines
@@ -85,7 +85,7 @@ _HIGHLIGHT_RING = 11
 
 
 def funnel_position(point: FunnelPoint) -> str:
-    """Where a group lies: within, or above/below the 95% or 99.8% limits (strictly, §3)."""
+    """Where a group lies: within, or above/below the 95% or 99.8% limits (strictly, docs/rules/surveillance.md §3)."""
     if point.outlier_998:
         return ABOVE_998 if point.value > point.limits.upper_998 else BELOW_998
     if point.outlier_95:

@@ -205,7 +205,7 @@ _ASSURANCE_KEYS = {
 
 
 def variation_icon_key(*, variation: str, improvement: str) -> str:
-    """The icon for an SPC chart's ``variation`` (the latest point's type) (spec §2.6).
+    """The icon for an SPC chart's ``variation`` (the latest point's type) (docs/rules/surveillance.md §2.6).
 
     Improvement and concern icons say whether the measure is higher or lower, which
     follows from the improvement direction: improvement is high when higher is better.
@@ -233,7 +233,7 @@ def variation_icon_key(*, variation: str, improvement: str) -> str:
 
 
 def assurance_icon_key(assurance: str | None) -> str | None:
-    """The icon for an SPC chart's ``assurance`` (spec §2.7); ``None`` shows no icon."""
+    """The icon for an SPC chart's ``assurance`` (docs/rules/surveillance.md §2.7); ``None`` shows no icon."""
     if assurance is None:
         return None
     try:

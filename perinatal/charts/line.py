@@ -1,11 +1,11 @@
-"""Line chart of one metric over time, with its 95% interval as a band (dashboard.md §4).
+"""Line chart of one metric over time, with its 95% interval as a band (docs/rules/dashboard.md §4).
 
 Takes the dashboard's output rows as they are — anything with ``period_start``,
 ``period_end`` and ``value``, and optionally ``lower_95``, ``upper_95``, ``numerator``,
 ``denominator``, ``provisional`` and ``series_break`` (a :class:`LinePoint`, or the
-dashboard's ``MetricRow``). An empty value is a gap, never a zero (§4: a zero denominator
-gives an empty value); provisional values (§2) are drawn hollow and named in the table;
-a series break (§4: ICB boundary changes) interrupts the line and is marked.
+dashboard's ``MetricRow``). An empty value is a gap, never a zero (docs/rules/dashboard.md §4: a zero denominator
+gives an empty value); provisional values (docs/rules/dashboard.md §2) are drawn hollow and named in the table;
+a series break (docs/rules/dashboard.md §4: ICB boundary changes) interrupts the line and is marked.
 """
 
 from __future__ import annotations

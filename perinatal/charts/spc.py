@@ -1,4 +1,4 @@
-"""XmR chart in the Making Data Count style (spec surveillance.md §2).
+"""XmR chart in the Making Data Count style (docs/rules/surveillance.md §2).
 
 Draws an :class:`~perinatal.stats.spc.SpcChart` as computed by the stats
 library: per rebase segment a solid mean and dashed process limits; the points joined by a
@@ -6,7 +6,7 @@ thin grey line, each coloured by its type (improvement #41B6E6, concern #ED8B00,
 #490092, common cause #A6A6A6) and shaped by it (circles for common cause, triangles
 pointing the way of a special cause); the target as a dash-dot line; the variation and
 assurance icons (:mod:`.icons`) with their names; and the "trial limits" note when a
-segment has fewer than 12 points (§2.8).
+segment has fewer than 12 points (docs/rules/surveillance.md §2.8).
 
 Where the measure cannot go below ``floor`` (0 for rates and counts), a lower process
 limit below it is drawn at the floor and the chart says so; likewise for ``ceiling``.
@@ -120,7 +120,7 @@ POINT_COLOURS: dict[str, PointColours] = {
     POINT_NEUTRAL_HIGH: palette.NEUTRAL,
     POINT_NEUTRAL_LOW: palette.NEUTRAL,
 }
-"""Making Data Count point colours by point type (§2.6)."""
+"""Making Data Count point colours by point type (docs/rules/surveillance.md §2.6)."""
 POINT_TYPE_WORDS = {
     POINT_COMMON_CAUSE: "Common cause",
     POINT_IMPROVEMENT: "Special cause improvement",
@@ -138,7 +138,7 @@ SPECIAL_CAUSE_WORDS = {
     SPECIAL_CAUSE_SHIFT_ABOVE: "part of a run of 7 points above the mean",
     SPECIAL_CAUSE_SHIFT_BELOW: "part of a run of 7 points below the mean",
 }
-"""Which of the four rules (§2.5) flagged a point, in words for tables and tooltips."""
+"""Which of the four rules (docs/rules/surveillance.md §2.5) flagged a point, in words for tables and tooltips."""
 _ICON_SIZE = 44
 PLOT_TOP_WITH_ICONS = 76
 """Room above the plot for the axis title and the icons with their names."""

@@ -1,7 +1,7 @@
 """Daily jobs and when each is due: framework-free, so the rule is tested on its own.
 
 django-tasks runs queued work but has no scheduler, and "MOSS runs nightly"
-(surveillance.md §1.4) must hold on every deployment without a host cron line that
+(docs/rules/surveillance.md §1.4) must hold on every deployment without a host cron line that
 someone forgets. The scheduler process (``perinatal scheduler``) asks this module which
 occurrence of each job is due and claims it once in the database (see
 ``perinatal.core.models.ScheduledJobRun``), so two schedulers on two hosts never run a

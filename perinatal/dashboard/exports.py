@@ -1,7 +1,7 @@
 """Downloads of any dashboard table as CSV or XLSX, with a column dictionary.
 
 A table is an `ExportTable`: a title, columns (name and description) and rows of cells.
-`metric_rows_table` turns §4 rows (metrics.rows.MetricRow) into one; the table of all
+`metric_rows_table` turns docs/rules/dashboard.md §4 rows (metrics.rows.MetricRow) into one; the table of all
 trusts adds each trust's ICB and region (pages.downloads.trusts_download). CSV has the header row and
 the cells only (UTF-8; with a byte-order mark for downloads, so that spreadsheet programs
 read it as UTF-8). XLSX (openpyxl) has three sheets: the data, the column dictionary, and
@@ -34,12 +34,12 @@ CONTENT_TYPES = {
     FORMAT_CSV: "text/csv; charset=utf-8",
     FORMAT_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-#: The column after the §4 columns: §2 "values for periods less than 14 (28) days old are
+#: The column after the docs/rules/dashboard.md §4 columns: docs/rules/dashboard.md §2 "values for periods less than 14 (28) days old are
 #: provisional and marked so" (**policy**: a 13th column, 1 or 0).
 PROVISIONAL_COLUMN = "provisional"
 METRIC_ROW_COLUMNS = (*OUTPUT_COLUMNS, PROVISIONAL_COLUMN)
 
-#: The column dictionary of §4 rows.
+#: The column dictionary of docs/rules/dashboard.md §4 rows.
 METRIC_COLUMN_DESCRIPTIONS = {
     "metric_id": "The metric or sub-measure (see the notes sheet for its definition).",
     "org_level": "national, region, icb or trust.",
@@ -76,7 +76,7 @@ class ExportTable:
 
 
 def metric_row_cells(row: MetricRow) -> list[object]:
-    """A §4 row's cells with their types (dates, ints, Decimals, None for empty)."""
+    """A docs/rules/dashboard.md §4 row's cells with their types (dates, ints, Decimals, None for empty)."""
     return [*(getattr(row, name) for name in OUTPUT_COLUMNS), 1 if row.provisional else 0]
 
 
@@ -96,7 +96,7 @@ def metric_rows_table(
     stillbirth_denominator: str | None = None,
     public: bool = False,
 ) -> ExportTable:
-    """§4 rows as a table, with the definitions of the metrics they contain in its notes."""
+    """docs/rules/dashboard.md §4 rows as a table, with the definitions of the metrics they contain in its notes."""
     present = {row.metric_id for row in rows}
     definitions = [d for d in metric_definitions(**(
         {"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})) if d.id in present]
@@ -188,7 +188,7 @@ def download_response(table: ExportTable, fmt: str) -> HttpResponse:
 
 
 def metric_row_json(row: MetricRow) -> dict:
-    """A §4 row for JSON: dates ISO, counts as numbers ("*" when suppressed), decimals as
+    """A docs/rules/dashboard.md §4 row for JSON: dates ISO, counts as numbers ("*" when suppressed), decimals as
     strings with 2 places (exact, never a float), empty values null."""
     document: dict[str, object] = {}
     for name in OUTPUT_COLUMNS:

@@ -1,9 +1,9 @@
-"""Stored dashboard data: uploads, and the records of the six datasets (dashboard.md §1).
+"""Stored dashboard data: uploads, and the records of the six datasets (docs/rules/dashboard.md §1).
 
 Units enter the organisation register (organisations.Site / SiteOwnership / Unit); what
 units.csv says about a unit beyond the register (the trust that runs it, the upload that
 last loaded it) is kept here in `UnitListing`. Every other dataset has one table whose
-unique constraint is the dataset's natural key (§1), so a load replaces stored rows with
+unique constraint is the dataset's natural key (docs/rules/dashboard.md §1), so a load replaces stored rows with
 the same key and a corrected file never duplicates. Every row remembers its `Upload`.
 
 Instants that the metrics do arithmetic on are also stored as whole seconds since the
@@ -64,7 +64,7 @@ class Upload(models.Model):
     filename = models.CharField(max_length=255)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="dashboard_uploads",
-        help_text="The organisation that uploaded the file; scopes who may read the upload (spec §5).",
+        help_text="The organisation that uploaded the file; scopes who may read the upload (docs/rules/dashboard.md §5).",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -185,7 +185,7 @@ class InductionRecord(models.Model):
     admitted_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not yet started.")
     delay_point_s = models.BigIntegerField(
-        help_text="admitted_at + 24 hours of real time, in seconds since the epoch (UTC): §3.3."
+        help_text="admitted_at + 24 hours of real time, in seconds since the epoch (UTC): docs/rules/dashboard.md §3.3."
     )
     started_s = models.BigIntegerField(null=True, blank=True, help_text="started_at in seconds since the epoch (UTC).")
     upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="inductions")

@@ -1,4 +1,4 @@
-"""Writes of the dashboard: importing a dataset file (dashboard.md §1).
+"""Writes of the dashboard: importing a dataset file (docs/rules/dashboard.md §1).
 
 `import_dataset` is what `perinatal import DATASET FILE`, the upload page and the demo
 loader call. It checks the whole file first, streaming, and stages the valid rows to a

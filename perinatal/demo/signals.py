@@ -10,7 +10,7 @@ MOSS had seen that signal when its month's data arrived (:data:`DEMO_DATA_LAG_DA
 month ended). Its month is before the latest month, so it is always overdue; the checks at the
 signal sites stay due in the future, for a trust to complete.
 
-MOSS needs the births of the year before (denominators, §1.1). The small demo of the tests
+MOSS needs the births of the year before (denominators, docs/rules/surveillance.md §1.1). The small demo of the tests
 loads one year of births, so for it the years before are generated too (same generator, seed,
 end date and trusts) and imported through the dashboard's import service.
 

@@ -1,6 +1,6 @@
 """Synthetic maternity sites and units for demo data.
 
-No public list of maternity *sites* (ODS site codes) or units exists (`SOURCES.md`, "What is
+No public list of maternity *sites* (ODS site codes) or units exists (`docs/rules/data-sources.md`, "What is
 not here"), so demo data invents them from the trust reference file
 `trusts-maternity-reference.csv`, every name clearly marked "(synthetic)".
 
@@ -9,10 +9,10 @@ Rules (all deterministic, no randomness):
 - Site count from the trust's MSDS 2022-23 deliveries: under 6,000 -> 1 site, under 10,000
   -> 2, otherwise 3; a trust with no deliveries figure gets 1 site (`SITE_COUNT_*`).
 - Site codes are the trust code followed by 01, 02, 03 (e.g. `R0A01`), the pattern
-  `SOURCES.md` suggests; the first site is the largest (`SITE_SHARES`).
+  `docs/rules/data-sources.md` suggests; the first site is the largest (`SITE_SHARES`).
 - Every site has an obstetric unit `<site>-OBS`; the second and third sites of a multi-site
   trust also have an alongside midwifery-led unit `<site>-MLU`; every site has a neonatal
-  unit `<site>-NNU` (`dashboard.md` §1 `units.csv`).
+  unit `<site>-NNU` (docs/rules/dashboard.md §1 `units.csv`).
 - Neonatal level: the first site of a trust whose MBRRACE-UK comparator group mentions
   "Level 3 NICU" is a NICU; its other sites are local neonatal units (LNU). The first site
   of another trust is an LNU when its comparator group is "4,000 or more births", else a
@@ -22,7 +22,7 @@ Rules (all deterministic, no randomness):
   2021-04-01). A unit's `opened_on` is the trust's open date and its `closed_on` the first
   day closed: the day after the ODS close date.
 - Mergers the organisation register records (`TRUST_MERGERS`: North Bristol RVJ into
-  Bristol RA7, dashboard.md §1): the closing trust's sites stay open and belong to the
+  Bristol RA7, docs/rules/dashboard.md §1): the closing trust's sites stay open and belong to the
   receiving trust from the merger's first day (`site_trust_on`).
 """
 

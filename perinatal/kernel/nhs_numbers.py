@@ -1,9 +1,9 @@
 """NHS numbers: accepted formats, the Modulus 11 check and placeholder refusal.
 
-Spec: /work/shared/spec/routing.md §2 ("NHS numbers are 10 digits passing the Modulus 11
+Spec: docs/rules/routing.md §2 ("NHS numbers are 10 digits passing the Modulus 11
 check (surrounding white space is stripped; 3-3-4 groups separated by single spaces or
 single dashes are accepted; 0000000000 and 9999999999 are refused as placeholders)").
-Test vectors: /work/shared/vectors/nhs_numbers.json.
+Test vectors: tests/vectors/nhs_numbers.json.
 
 The Modulus 11 check digit itself comes from the `nhs-number` package
 (`nhs_number.calculate_checksum`, NHS Data Dictionary rule), which reproduces every vector.
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 # Placeholders some systems put in the field when the number is not known. Both happen to
-# pass Modulus 11, so they are refused by policy (spec §2), not by the check digit.
+# pass Modulus 11, so they are refused by policy (docs/rules/routing.md §2), not by the check digit.
 NHS_NUMBER_PLACEHOLDERS = frozenset({"0000000000", "9999999999"})
 
 # Exactly 10 ASCII digits, or 3-3-4 groups joined by one space each or one dash each.

@@ -184,7 +184,7 @@ class AmendForm(forms.Form):
         document["labour"] = {"status": status} if status else None
         died = baby.get("born_alive") is False or bool(baby.get("died_at"))
         if not died:
-            document["place_of_death"] = None  # "null if nobody died" (spec §2)
+            document["place_of_death"] = None  # "null if nobody died" (docs/rules/routing.md §2)
         cooled = _from_choice(data.get("therapeutic_hypothermia", ""))
         mri = data.get("mri") or UNKNOWN
         diagnosed_day = self._number(data.get("diagnosed_day", ""))

@@ -57,7 +57,7 @@ class Notification(models.Model):
         max_length=200, blank=True,
         help_text="A submission key (API Idempotency-Key or the web draft's id): the same key never makes a second notification.",
     )
-    # Matching fields copied from the current version, for duplicate checks (spec issue 3 §7).
+    # Matching fields copied from the current version, for duplicate checks (issue 3 item 7).
     baby_nhs_number = models.CharField(max_length=10, blank=True)
     mother_nhs_number = models.CharField(max_length=10, blank=True)
     born_at = models.DateTimeField(null=True, blank=True)
@@ -85,8 +85,8 @@ class NotificationVersion(AppendOnly):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    document = models.JSONField(help_text="The canonical notification document (spec §2).")
-    routing = models.JSONField(help_text="The routing result (spec §4).")
+    document = models.JSONField(help_text="The canonical notification document (docs/rules/routing.md §2).")
+    routing = models.JSONField(help_text="The routing result (docs/rules/routing.md §4).")
     rules_version = models.CharField(max_length=20)
     reason = models.TextField(blank=True, help_text="Why it was amended (empty for the first version).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -169,7 +169,7 @@ class BodyCase(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="body_cases")
     body = models.CharField(max_length=12, choices=BODY_CHOICES)
     category = models.CharField(max_length=30, blank=True)
-    due_on = models.DateField(null=True, blank=True, help_text="Spec §6; empty when no deadline is published.")
+    due_on = models.DateField(null=True, blank=True, help_text="docs/rules/routing.md §6; empty when no deadline is published.")
     routed = models.BooleanField(default=True, help_text="False once an amendment withdrew it from this body.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     body_reference = models.CharField(max_length=60, blank=True)
@@ -214,7 +214,7 @@ class Draft(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     trust = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="notification_drafts")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_drafts")
-    answers = models.JSONField(default=dict, help_text="A partial notification document (spec §2).")
+    answers = models.JSONField(default=dict, help_text="A partial notification document (docs/rules/routing.md §2).")
     step = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

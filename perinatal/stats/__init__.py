@@ -1,9 +1,9 @@
-"""Framework-free statistics for outcome surveillance (spec shared/spec/surveillance.md).
+"""Framework-free statistics for outcome surveillance (docs/rules/surveillance.md).
 
-- :mod:`.moss_design`, :mod:`.moss`: MOSS Poisson CUSUM thresholds, CUSUM, signals, excess events (§1)
-- :mod:`.spc`: Making Data Count XmR charts (§2)
-- :mod:`.funnel`: funnel plots (§3)
-- :mod:`.cusum`: tabular and Bernoulli log-likelihood CUSUMs (§4)
+- :mod:`.moss_design`, :mod:`.moss`: MOSS Poisson CUSUM thresholds, CUSUM, signals, excess events (docs/rules/surveillance.md §1)
+- :mod:`.spc`: Making Data Count XmR charts (docs/rules/surveillance.md §2)
+- :mod:`.funnel`: funnel plots (docs/rules/surveillance.md §3)
+- :mod:`.cusum`: tabular and Bernoulli log-likelihood CUSUMs (docs/rules/surveillance.md §4)
 - :mod:`.r_rounding`, :mod:`.months`: the numerics and calendar months they rely on (England
   working days are in `perinatal.kernel.working_days`)
 """

@@ -1,4 +1,4 @@
-"""Other CUSUMs for analysts (spec surveillance.md §4): tabular and Bernoulli log-likelihood.
+"""Other CUSUMs for analysts (docs/rules/surveillance.md §4): tabular and Bernoulli log-likelihood.
 
 MOSS's Poisson CUSUM lives in :mod:`.moss`; these two are general tools with textbook
 vectors (Montgomery Table 9.1 via qcc; Steiner et al. 2000 via vlad).
@@ -34,7 +34,7 @@ def tabular_cusum(
 ) -> TabularCusum:
     """C⁺_t = max(0, C⁺_{t−1} + z_t − k), C⁻_t = max(0, C⁻_{t−1} − z_t − k), z = (x − centre)/σ.
 
-    A signal is a statistic strictly above h (§4).
+    A signal is a statistic strictly above h (docs/rules/surveillance.md §4).
     """
     if not sd > 0:
         raise ValueError(f"sd must be more than 0, not {sd}")
@@ -76,7 +76,7 @@ class BernoulliCusum:
 def bernoulli_cusum(
     *, risks: Sequence[float], outcomes: Sequence[int], odds_ratio: float, h: float
 ) -> BernoulliCusum:
-    """Risk-adjusted CUSUM S_t = max(0, S_{t−1} + W_t), a signal when S_t > h (§4)."""
+    """Risk-adjusted CUSUM S_t = max(0, S_{t−1} + W_t), a signal when S_t > h (docs/rules/surveillance.md §4)."""
     if len(risks) != len(outcomes):
         raise ValueError("risks and outcomes must have the same length")
     weights = [

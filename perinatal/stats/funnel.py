@@ -1,4 +1,4 @@
-"""Funnel plots (spec surveillance.md §3; Spiegelhalter 2005, as NHS-R FunnelPlotR 0.6.0).
+"""Funnel plots (docs/rules/surveillance.md §3; Spiegelhalter 2005, as NHS-R FunnelPlotR 0.6.0).
 
 Proportions get exact binomial limits with interpolation (deliberately exact rather than
 FunnelPlotR's arcsine approximation: better for rare events); ratios of observed to
@@ -47,17 +47,17 @@ FUNNEL_RATIO = "ratio"
 FUNNEL_KINDS = (FUNNEL_PROPORTION, FUNNEL_RATIO)
 
 Z_95 = 1.959964
-"""Two-sided 95% normal quantile, for the overdispersion-adjusted limits (§3)."""
+"""Two-sided 95% normal quantile, for the overdispersion-adjusted limits (docs/rules/surveillance.md §3)."""
 Z_998 = 3.090232
-"""Two-sided 99.8% normal quantile, for the overdispersion-adjusted limits (§3)."""
+"""Two-sided 99.8% normal quantile, for the overdispersion-adjusted limits (docs/rules/surveillance.md §3)."""
 ALPHA_95 = 0.05
 """Tail probability (both tails) of the exact 95% limits."""
 ALPHA_998 = 0.002
 """Tail probability (both tails) of the exact 99.8% limits."""
 WINSORISING_PERCENTILES = (10, 90)
-"""Proportion z-scores are winsorised at these percentiles (numpy's linear method) (§3)."""
+"""Proportion z-scores are winsorised at these percentiles (numpy's linear method) (docs/rules/surveillance.md §3)."""
 RATIO_TRUNCATION_GROUPS = 10
-"""k of the 10% truncation of ratio z-scores (§3)."""
+"""k of the 10% truncation of ratio z-scores (docs/rules/surveillance.md §3)."""
 
 
 class FunnelInputError(ValueError):
@@ -113,11 +113,11 @@ class FunnelPlot:
     overdispersion: Overdispersion | None
     adjusted: bool
     """True only when overdispersion was asked for and τ² > 0; else the chart says the
-    limits are unadjusted (§3)."""
+    limits are unadjusted (docs/rules/surveillance.md §3)."""
 
 
 def aggregate_groups(rows: Iterable[tuple[str, float, float]]) -> list[FunnelGroup]:
-    """Sum rows of the same group, keeping the order in which groups first appear (§3)."""
+    """Sum rows of the same group, keeping the order in which groups first appear (docs/rules/surveillance.md §3)."""
     totals: dict[str, list[float]] = {}
     for group, numerator, denominator in rows:
         total = totals.setdefault(group, [0, 0])
@@ -127,7 +127,7 @@ def aggregate_groups(rows: Iterable[tuple[str, float, float]]) -> list[FunnelGro
 
 
 def default_target(*, groups: Sequence[FunnelGroup], kind: str) -> float:
-    """θ0: Σ numerators / Σ denominators for proportions, 1 for ratios (§3)."""
+    """θ0: Σ numerators / Σ denominators for proportions, 1 for ratios (docs/rules/surveillance.md §3)."""
     if kind == FUNNEL_RATIO:
         return 1.0
     return math.fsum(group.numerator for group in groups) / math.fsum(
@@ -136,7 +136,7 @@ def default_target(*, groups: Sequence[FunnelGroup], kind: str) -> float:
 
 
 def is_outlier(*, value: float, lower: float, upper: float) -> bool:
-    """Strictly outside the limits; a value exactly on a limit is inside (§3)."""
+    """Strictly outside the limits; a value exactly on a limit is inside (docs/rules/surveillance.md §3)."""
     return value < lower or value > upper
 
 
@@ -144,7 +144,7 @@ def is_outlier(*, value: float, lower: float, upper: float) -> bool:
 
 
 def binomial_exact_limit(*, n: int, target: float, probability: float) -> float:
-    """Exact binomial limit with interpolation for a proportion of n (§3).
+    """Exact binomial limit with interpolation for a proportion of n (docs/rules/surveillance.md §3).
 
     r_p = the smallest r with F(r) ≥ p; α = (F(r_p) − p)/(F(r_p) − F(r_p − 1));
     limit = (r_p − α)/n, truncated to [0, 1].
@@ -168,7 +168,7 @@ def binomial_exact_limit(*, n: int, target: float, probability: float) -> float:
 
 
 def poisson_exact_limits(*, expected: float, alpha: float, target: float = 1.0) -> tuple[float, float]:
-    """Exact Poisson limits of O/E for a group with expected count E (§3).
+    """Exact Poisson limits of O/E for a group with expected count E (docs/rules/surveillance.md §3).
 
     lower = χ²(α/2; 2θ0E)/(2E), upper = χ²(1 − α/2; 2(θ0E + 1))/(2E), which with the
     default θ0 = 1 is the spec's formula; a target θ0 scales the Poisson mean to θ0·E.
@@ -199,7 +199,7 @@ def _tau2(z_scores: Sequence[float], weights: Sequence[float]) -> Overdispersion
 
 
 def overdispersion_proportions(*, groups: Sequence[FunnelGroup], target: float) -> Overdispersion:
-    """τ² on the arcsine scale from z-scores winsorised at their 10th and 90th percentiles (§3)."""
+    """τ² on the arcsine scale from z-scores winsorised at their 10th and 90th percentiles (docs/rules/surveillance.md §3)."""
     if not groups:
         return Overdispersion(phi=None, tau2=0.0, groups_used=0)
     y0 = math.asin(math.sqrt(target))
@@ -216,7 +216,7 @@ def overdispersion_proportions(*, groups: Sequence[FunnelGroup], target: float) 
 
 
 def overdispersion_ratios(*, groups: Sequence[FunnelGroup], target: float = 1.0) -> Overdispersion:
-    """τ² on the log scale from 10%-truncated z-scores; groups with O = 0 are left out (§3).
+    """τ² on the log scale from 10%-truncated z-scores; groups with O = 0 are left out (docs/rules/surveillance.md §3).
 
     z = √E·ln(O/(θ0·E)); with rk the rank of z (ties averaged) among the N groups with
     O > 0, groups with floor(rk·k/(N + 1)) ≤ 0 or ≥ k − 1 (k = 10) are dropped.
@@ -305,7 +305,7 @@ def funnel_plot(
     target: float | None = None,
     overdispersion: bool = False,
 ) -> FunnelPlot:
-    """Limits and outlier flags for each (already aggregated) group (§3)."""
+    """Limits and outlier flags for each (already aggregated) group (docs/rules/surveillance.md §3)."""
     _check_groups(groups, kind)
     if target is None:
         target = default_target(groups=groups, kind=kind)

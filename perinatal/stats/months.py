@@ -1,4 +1,4 @@
-"""Calendar months as values: MOSS counts events by month of birth (spec surveillance.md §1.1)."""
+"""Calendar months as values: MOSS counts events by month of birth (docs/rules/surveillance.md §1.1)."""
 
 from __future__ import annotations
 

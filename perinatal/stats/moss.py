@@ -1,7 +1,7 @@
 """MOSS: per-site Poisson CUSUM with levels and restart, signal summaries, excess events.
 
-Spec surveillance.md §1.1 (events, denominator, reference rate), §1.3 (CUSUM, levels,
-reset), §1.4 (daily excess events). Thresholds come from :mod:`.moss_design` (§1.2).
+docs/rules/surveillance.md §1.1 (events, denominator, reference rate), docs/rules/surveillance.md §1.3 (CUSUM, levels,
+reset), docs/rules/surveillance.md §1.4 (daily excess events). Thresholds come from :mod:`.moss_design` (docs/rules/surveillance.md §1.2).
 Pure data in and out: the births import, the nightly job and ``perinatal moss`` all call
 :func:`run_moss` so that they agree with each other and with NHS England.
 """
@@ -59,9 +59,9 @@ LEVEL_1 = 1
 LEVEL_2 = 2
 
 REFERENCE_YEARS = 3
-"""The reference rate for year Y pools the three years Y−3…Y−1 (§1.1)."""
+"""The reference rate for year Y pools the three years Y−3…Y−1 (docs/rules/surveillance.md §1.1)."""
 SUMMARY_WINDOWS = (6, 12)
-"""Signals are summarised over the latest month and the 5 / 11 before it (§1.3)."""
+"""Signals are summarised over the latest month and the 5 / 11 before it (docs/rules/surveillance.md §1.3)."""
 
 SKIP_NO_DENOMINATOR = "no_denominator"
 SKIP_NO_REFERENCE_RATE = "no_reference_rate"
@@ -69,7 +69,7 @@ SKIP_TOO_FEW_BIRTHS = "too_few_births"
 SKIP_DESIGN_FAILED = "design_failed"
 
 
-# --- §1.3 the CUSUM -------------------------------------------------------------------
+# --- docs/rules/surveillance.md §1.3 the CUSUM -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class MossCusumMonth:
 
 
 def signal_level(*, cusum: float, events: int, h1: float, h2: float) -> int:
-    """level = 2 if cusum ≥ h2, else 0 if no events, else 1 if cusum ≥ h1, else 0 (§1.3).
+    """level = 2 if cusum ≥ h2, else 0 if no events, else 1 if cusum ≥ h1, else 0 (docs/rules/surveillance.md §1.3).
 
     The level-2 test comes first and does not look at the events; a level 1 is never
     raised in a month with no events.
@@ -108,7 +108,7 @@ def signal_level(*, cusum: float, events: int, h1: float, h2: float) -> int:
 
 
 def moss_cusum(months: Sequence[MossMonthInput]) -> list[MossCusumMonth]:
-    """The MOSS CUSUM of one site, months in ascending order (§1.3).
+    """The MOSS CUSUM of one site, months in ascending order (docs/rules/surveillance.md §1.3).
 
     The restart test compares the previous month's rounded statistic with *this* month's
     h2, as NHS England's code does; the unrounded statistic is carried forward; a level 1
@@ -136,7 +136,7 @@ def moss_cusum(months: Sequence[MossMonthInput]) -> list[MossCusumMonth]:
     return result
 
 
-# --- §1.1 denominators and reference rates --------------------------------------------
+# --- docs/rules/surveillance.md §1.1 denominators and reference rates --------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class MonthlyCounts:
 
 
 def denominators(counts: Iterable[MonthlyCounts]) -> dict[tuple[str, int], float]:
-    """{(site, Y): mean monthly term births at the site in Y − 1} (§1.1).
+    """{(site, Y): mean monthly term births at the site in Y − 1} (docs/rules/surveillance.md §1.1).
 
     The arithmetic mean of the monthly rows present, so a site that opened mid-year is
     averaged over its open months.
@@ -164,7 +164,7 @@ def denominators(counts: Iterable[MonthlyCounts]) -> dict[tuple[str, int], float
 def reference_rate(
     *, counts: Iterable[MonthlyCounts], year: int, site_code: str | None = None
 ) -> float | None:
-    """Events ÷ term births over Y−3…Y−1, nationally or for one site (§1.1).
+    """Events ÷ term births over Y−3…Y−1, nationally or for one site (docs/rules/surveillance.md §1.1).
 
     ``None`` when there were no term births in those years.
     """
@@ -182,7 +182,7 @@ def reference_rate(
 
 @dataclass(frozen=True)
 class ReferenceRates:
-    """Reference rates by year of the events: national, and per site where loaded (§1.1).
+    """Reference rates by year of the events: national, and per site where loaded (docs/rules/surveillance.md §1.1).
 
     A per-site rate, when present, wins over the national one (NHS England's
     ``MOSS_Ref_Rate.csv`` carries one per site and period).
@@ -196,12 +196,12 @@ class ReferenceRates:
         return self.national.get(year) if rate is None else rate
 
 
-# --- §1.1–1.3 the whole run -------------------------------------------------------------
+# --- docs/rules/surveillance.md §1.1–1.3 the whole run -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MossRow:
-    """One site and evaluated month, as ``perinatal moss`` prints it (§1.6)."""
+    """One site and evaluated month, as ``perinatal moss`` prints it (docs/rules/surveillance.md §1.6)."""
 
     site_code: str
     month: YearMonth
@@ -218,7 +218,7 @@ class MossRow:
 
 @dataclass(frozen=True)
 class SkippedSiteYear:
-    """A site-year MOSS could not monitor, reported rather than silently dropped (§1.2)."""
+    """A site-year MOSS could not monitor, reported rather than silently dropped (docs/rules/surveillance.md §1.2)."""
 
     site_code: str
     year: int
@@ -235,7 +235,7 @@ class MossRun:
 
 
 def evaluated_months(events: Mapping[tuple[str, YearMonth], int]) -> list[YearMonth]:
-    """Every month in which at least one event happened anywhere (§1.1)."""
+    """Every month in which at least one event happened anywhere (docs/rules/surveillance.md §1.1)."""
     totals: dict[YearMonth, int] = defaultdict(int)
     for (_, month), count in events.items():
         totals[month] += count
@@ -282,7 +282,7 @@ def run_moss(
     denominators: Mapping[tuple[str, int], float],
     reference_rates: ReferenceRates,
 ) -> MossRun:
-    """MOSS for every site: thresholds per site-year, then each site's CUSUM (§1.1–1.3).
+    """MOSS for every site: thresholds per site-year, then each site's CUSUM (docs/rules/surveillance.md §1.1–1.3).
 
     ``events`` maps (site, month of birth) to the event count, ``denominators`` maps
     (site, Y) to the mean monthly term births in Y − 1 (see :func:`denominators`). Every
@@ -344,7 +344,7 @@ def run_moss(
     )
 
 
-# --- §1.3 signal summaries --------------------------------------------------------------
+# --- docs/rules/surveillance.md §1.3 signal summaries --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -393,7 +393,7 @@ def summarise_signals(
     return summaries
 
 
-# --- §1.4 excess events (VLAD) ----------------------------------------------------------
+# --- docs/rules/surveillance.md §1.4 excess events (VLAD) ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ class ExcessEventsDay:
 def excess_events(
     *, months: Sequence[MonthRate], daily_events: Mapping[date, int]
 ) -> list[ExcessEventsDay]:
-    """Daily observed − expected events and its running sum, never reset (§1.4).
+    """Daily observed − expected events and its running sum, never reset (docs/rules/surveillance.md §1.4).
 
     Expected per day = (denominator / days in month) × reference rate, unrounded. Only the
     days of ``months`` (the evaluated months, ascending) are charted.

@@ -1,13 +1,13 @@
 """MOSS thresholds: Hawkins' Poisson CUSUM design through NHS England's candidate chain.
 
-Spec surveillance.md §1.2 and §1.5. The method is NHS England's at commit 01e9554 of
+docs/rules/surveillance.md §1.2 and §1.5. The method is NHS England's at commit 01e9554 of
 nhsengland/Maternity-MOSS (8 April 2026, R CUSUMdesign 1.1.5 ``getH(distr = 3, type = "Z")``),
 recorded as :data:`METHOD`. Later revisions of NHS England's method must be added as a
 second named method, never by editing this one.
 
 Everything here runs in plain double arithmetic in the order of operations the spec gives,
 because the thresholds must agree with NHS England's to the last digit (see the
-``29/7 · 7 = 29.000000000000004`` case in §1.2 step 2).
+``29/7 · 7 = 29.000000000000004`` case in docs/rules/surveillance.md §1.2 step 2).
 """
 
 from __future__ import annotations
@@ -40,40 +40,40 @@ __all__ = [
 ]
 
 METHOD = "nhse-2026-04"
-"""Name recorded with every MOSS signal computed by this module (spec §1)."""
+"""Name recorded with every MOSS signal computed by this module (docs/rules/surveillance.md §1)."""
 
 LEVEL1_ARL = 20
-"""In-control average run length the level-1 threshold h1 is designed for (§1.2)."""
+"""In-control average run length the level-1 threshold h1 is designed for (docs/rules/surveillance.md §1.2)."""
 LEVEL2_ARL = 100
-"""In-control average run length the level-2 threshold h2 is designed for (§1.2)."""
+"""In-control average run length the level-2 threshold h2 is designed for (docs/rules/surveillance.md §1.2)."""
 OUT_OF_CONTROL_FACTOR = 2
-"""OC = 2 × IC: the CUSUM is tuned to detect a doubling of the rate (§1.2)."""
+"""OC = 2 × IC: the CUSUM is tuned to detect a doubling of the rate (docs/rules/surveillance.md §1.2)."""
 IC_DECIMALS = 2
-"""IC is R-rounded to 2 decimals (§1.2)."""
+"""IC is R-rounded to 2 decimals (docs/rules/surveillance.md §1.2)."""
 THRESHOLD_DECIMALS = 6
-"""h1, h2 and the CUSUM are R-rounded to 6 decimals (§1.2, §1.3)."""
+"""h1, h2 and the CUSUM are R-rounded to 6 decimals (docs/rules/surveillance.md §1.2, §1.3)."""
 CANDIDATE_STEPS = (0.01, 0.1, 0.2, 0.5)
-"""The reference value k_u is tried rounded to these steps, in this order (§1.2)."""
+"""The reference value k_u is tried rounded to these steps, in this order (docs/rules/surveillance.md §1.2)."""
 
 GRID_MAX_DENOMINATOR = 10
-"""getden tries d = 1…10 (§1.2 step 1)."""
+"""getden tries d = 1…10 (docs/rules/surveillance.md §1.2 step 1)."""
 GRID_TOLERANCE = 0.01
-"""Tolerance of getden and of the ARL feasibility test (§1.2 steps 1 and 2)."""
+"""Tolerance of getden and of the ARL feasibility test (docs/rules/surveillance.md §1.2 steps 1 and 2)."""
 GRID_OFFSET = 0.01
-"""getden's err(d) = |fmod(k·d + 0.01, 1) − 0.01| + … (§1.2 step 1)."""
+"""getden's err(d) = |fmod(k·d + 0.01, 1) − 0.01| + … (docs/rules/surveillance.md §1.2 step 1)."""
 SEARCH_MAX_STEP = 10
-"""The search for h widens by at most 10 grid steps at a time (§1.2 step 3)."""
+"""The search for h widens by at most 10 grid steps at a time (docs/rules/surveillance.md §1.2 step 3)."""
 SEARCH_STEP_INCREMENT = 2
 SEARCH_MAX_ITERATIONS = 40
 SEARCH_MAX_STATES = 256
-"""The design fails when the bracket would pass 256 grid steps (§1.2 step 3)."""
+"""The design fails when the bracket would pass 256 grid steps (docs/rules/surveillance.md §1.2 step 3)."""
 BISECTION_MAX_ITERATIONS = 20
 BISECTION_FAIL_TOLERANCE = 0.001
-"""A bisection ARL within 0.1 % of the target fails the design (§1.2 step 3)."""
+"""A bisection ARL within 0.1 % of the target fails the design (docs/rules/surveillance.md §1.2 step 3)."""
 
 
 class DesignFailedError(Exception):
-    """getH could not design the CUSUM for this reference value (§1.2 step 3)."""
+    """getH could not design the CUSUM for this reference value (docs/rules/surveillance.md §1.2 step 3)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class PoissonCusumDesign:
 
 @dataclass(frozen=True)
 class MossThresholds:
-    """The parameters of a site-year's CUSUM (§1.2), with the designs they came from."""
+    """The parameters of a site-year's CUSUM (docs/rules/surveillance.md §1.2), with the designs they came from."""
 
     ic: float
     oc: float
@@ -114,7 +114,7 @@ class MossThresholds:
 
 
 def getden(k: float) -> GridChoice:
-    """CUSUMdesign's ``getden``: choose the grid denominator d for reference value k (§1.2.1).
+    """CUSUMdesign's ``getden``: choose the grid denominator d for reference value k (docs/rules/surveillance.md §1.2.1).
 
     The first d in 1…10 with err(d) < 0.01 keeps k as given (unsnapped: 0.43 stays 0.43
     with d = 7); otherwise the d with the smallest err (ties: the smaller d) is used and k
@@ -147,7 +147,7 @@ def _poisson_cdf(mean: float, largest: int) -> list[float]:
 
 
 def poisson_cusum_arl(*, mean: float, k: float, h: float, denrat: int) -> float:
-    """Zero-start ARL of the upper Poisson CUSUM with reference k and interval h (§1.2.2).
+    """Zero-start ARL of the upper Poisson CUSUM with reference k and interval h (docs/rules/surveillance.md §1.2.2).
 
     Hawkins' (1992) Markov chain on the states S = j/d, j = 0…M−1, solved by Gauss
     elimination without pivoting. When k·d or h·d is not within 0.01 of the grid (tested in
@@ -192,7 +192,7 @@ def poisson_cusum_arl(*, mean: float, k: float, h: float, denrat: int) -> float:
 def design_poisson_cusum(
     *, ic_mean: float, oc_mean: float, arl_target: float, reference_value: float
 ) -> PoissonCusumDesign:
-    """CUSUMdesign 1.1.5 ``getH(distr = 3, ref, ICmean, OOCmean, ARL, type = "Z")`` (§1.2.3).
+    """CUSUMdesign 1.1.5 ``getH(distr = 3, ref, ICmean, OOCmean, ARL, type = "Z")`` (docs/rules/surveillance.md §1.2.3).
 
     Widen a bracket [lo, hi] of grid steps until ARL(hi/d) exceeds the target, then bisect to
     the smallest hi reaching it. Raises :class:`DesignFailedError` when the bracket passes 256
@@ -245,18 +245,18 @@ def design_poisson_cusum(
 
 
 def expected_events(*, reference_rate: float, denominator: float) -> float:
-    """IC: expected events per month, R-rounded to 2 decimals (§1.2)."""
+    """IC: expected events per month, R-rounded to 2 decimals (docs/rules/surveillance.md §1.2)."""
     return round_r(reference_rate * denominator, digits=IC_DECIMALS)
 
 
 def unrounded_reference_value(ic_mean: float) -> float:
-    """k_u = (OC − IC) / (ln OC − ln IC) with OC = 2·IC (§1.2)."""
+    """k_u = (OC − IC) / (ln OC − ln IC) with OC = 2·IC (docs/rules/surveillance.md §1.2)."""
     oc_mean = OUT_OF_CONTROL_FACTOR * ic_mean
     return (oc_mean - ic_mean) / (math.log(oc_mean) - math.log(ic_mean))
 
 
 def reference_value_candidates(ic_mean: float) -> tuple[float, ...]:
-    """k_u rounded to 0.01, 0.1, 0.2 and 0.5, in the order MOSS tries them (§1.2).
+    """k_u rounded to 0.01, 0.1, 0.2 and 0.5, in the order MOSS tries them (docs/rules/surveillance.md §1.2).
 
     ``round`` here is R's ``round(x)``: half to even, which Python's ``round`` also is.
     """
@@ -265,7 +265,7 @@ def reference_value_candidates(ic_mean: float) -> tuple[float, ...]:
 
 
 def design_with_candidates(*, ic_mean: float, arl_target: float) -> PoissonCusumDesign:
-    """The design of the first of the four candidate reference values that does not fail (§1.2).
+    """The design of the first of the four candidate reference values that does not fail (docs/rules/surveillance.md §1.2).
 
     Raises :class:`DesignFailedError` naming every candidate's failure when all four fail.
     """
@@ -285,7 +285,7 @@ def design_with_candidates(*, ic_mean: float, arl_target: float) -> PoissonCusum
 
 @lru_cache(maxsize=1024)
 def moss_thresholds(ic_mean: float) -> MossThresholds:
-    """k, h1 and h2 for a site-year whose expected events per month is ``ic_mean`` (§1.2).
+    """k, h1 and h2 for a site-year whose expected events per month is ``ic_mean`` (docs/rules/surveillance.md §1.2).
 
     Level 1 (ARL 20) and level 2 (ARL 100) each use the first candidate whose design does
     not fail, independently; k is level 1's. Raises :class:`DesignFailedError` when all

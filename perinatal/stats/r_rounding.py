@@ -1,4 +1,4 @@
-"""R's ``round(x, digits)`` exactly as the MOSS calculation uses it (spec surveillance.md §1.5).
+"""R's ``round(x, digits)`` exactly as the MOSS calculation uses it (docs/rules/surveillance.md §1.5).
 
 NHS England's MOSS code runs in R, whose ``round`` is not Python's ``round``: for
 ``digits > 0`` it chooses between the two neighbouring decimals ``floor(x·p)/p`` and
@@ -17,7 +17,7 @@ __all__ = ["round_r"]
 
 
 def round_r(x: float, *, digits: int = 0) -> float:
-    """Return R's ``round(x, digits)`` (spec §1.5).
+    """Return R's ``round(x, digits)`` (docs/rules/surveillance.md §1.5).
 
     ``digits == 0`` is round half to even, as R (IEC 60559) does. For ``digits > 0``, with
     ``p = 10**digits``: ``xd = floor(x·p)/p`` and ``xu = ceil(x·p)/p``; return ``xu`` when it

@@ -1,4 +1,4 @@
-"""Making Data Count XmR charts (spec surveillance.md §2; NHSRplotthedots 0.2.2 semantics).
+"""Making Data Count XmR charts (docs/rules/surveillance.md §2; NHSRplotthedots 0.2.2 semantics).
 
 Per series (one organisation and measure) and rebase segment, points sorted by date:
 limits from the segment's baseline, four rules with a fixed precedence, a point type for
@@ -67,19 +67,19 @@ IMPROVEMENT_NEUTRAL = "neutral"
 IMPROVEMENT_DIRECTIONS = (IMPROVEMENT_INCREASE, IMPROVEMENT_DECREASE, IMPROVEMENT_NEUTRAL)
 
 LIMIT_FACTOR = 2.66
-"""Process limits are mean ± 2.66 × mean moving range (§2.3)."""
+"""Process limits are mean ± 2.66 × mean moving range (docs/rules/surveillance.md §2.3)."""
 NEAR_LIMIT_FRACTION = 2 / 3
-"""The near-limit band is mean ± (2/3) × 2.66 × mean moving range (§2.3)."""
+"""The near-limit band is mean ± (2/3) × 2.66 × mean moving range (docs/rules/surveillance.md §2.3)."""
 MOVING_RANGE_OUTLIER_FACTOR = 3.267
-"""Moving ranges ≥ 3.267 × their mean are screened out, in one pass (§2.2)."""
+"""Moving ranges ≥ 3.267 × their mean are screened out, in one pass (docs/rules/surveillance.md §2.2)."""
 MINIMUM_FIX_AFTER_POINTS = 12
-"""``fix_after_n_points`` below 12 is an error (§2.9)."""
+"""``fix_after_n_points`` below 12 is an error (docs/rules/surveillance.md §2.9)."""
 TRIAL_LIMITS_BELOW_POINTS = 12
-"""A segment with fewer points has trial limits (§2.8)."""
+"""A segment with fewer points has trial limits (docs/rules/surveillance.md §2.8)."""
 MINIMUM_SEGMENT_POINTS = 2
 """A moving range needs two points, so limits need two points per segment."""
 RUN_LENGTH = 7
-"""Trend: 7 points rising (falling) throughout; shift: 7 points on one side (§2.5)."""
+"""Trend: 7 points rising (falling) throughout; shift: 7 points on one side (docs/rules/surveillance.md §2.5)."""
 TWO_IN_THREE_WINDOW = 3
 TWO_IN_THREE_COUNT = 2
 
@@ -88,7 +88,7 @@ RULE_TREND = "trend"
 RULE_TWO_IN_THREE = "two_in_three"
 RULE_SHIFT = "shift"
 RULE_PRECEDENCE = (RULE_OUTSIDE_LIMITS, RULE_TREND, RULE_TWO_IN_THREE, RULE_SHIFT)
-"""First match wins (§2.5)."""
+"""First match wins (docs/rules/surveillance.md §2.5)."""
 
 SPECIAL_CAUSE_ABOVE_UPPER_LIMIT = "above_upper_limit"
 SPECIAL_CAUSE_BELOW_LOWER_LIMIT = "below_lower_limit"
@@ -129,18 +129,18 @@ ASSURANCE_INCONSISTENT = "inconsistent"
 
 
 class SpcInputError(ValueError):
-    """The series or the options cannot make an XmR chart (§2.9)."""
+    """The series or the options cannot make an XmR chart (docs/rules/surveillance.md §2.9)."""
 
 
 class DuplicateDateError(SpcInputError):
-    """Two points share a date (§2.9)."""
+    """Two points share a date (docs/rules/surveillance.md §2.9)."""
 
     def __init__(self, duplicate: date) -> None:
         super().__init__(f"the date {duplicate.isoformat()} appears more than once")
         self.date = duplicate
 
 
-# --- limits (§2.1–2.3) ------------------------------------------------------------------
+# --- limits (docs/rules/surveillance.md §2.1–2.3) ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def xmr_limits(*, values: Sequence[float], screen_outliers: bool = True) -> XmrL
     )
 
 
-# --- rule helpers (§2.4–2.5) -------------------------------------------------------------
+# --- rule helpers (docs/rules/surveillance.md §2.4–2.5) -------------------------------------------------------------
 
 
 def relative_to_mean(*, values: Sequence[float], mean: float) -> list[int]:
@@ -273,7 +273,7 @@ def _runs_by_side(flags: Sequence[int]) -> tuple[list[int], list[int]]:
 
 
 def special_causes(*, values: Sequence[float], limits: XmrLimits) -> list[str]:
-    """The special cause of each point of one segment, first matching rule wins (§2.5).
+    """The special cause of each point of one segment, first matching rule wins (docs/rules/surveillance.md §2.5).
 
     A point belonging to both a rising and a falling trend (the peak or trough joining
     them) takes the trend that ends at it, i.e. the direction of its own step.
@@ -304,7 +304,7 @@ def special_causes(*, values: Sequence[float], limits: XmrLimits) -> list[str]:
     return causes
 
 
-# --- point types and icons (§2.6–2.7) ------------------------------------------------------
+# --- point types and icons (docs/rules/surveillance.md §2.6–2.7) ------------------------------------------------------
 
 
 def _check_improvement(improvement: str) -> None:
@@ -315,7 +315,7 @@ def _check_improvement(improvement: str) -> None:
 
 
 def point_type(*, special_cause: str, improvement: str) -> str:
-    """improvement / concern / neutral_high / neutral_low / common_cause for one point (§2.6)."""
+    """improvement / concern / neutral_high / neutral_low / common_cause for one point (docs/rules/surveillance.md §2.6)."""
     _check_improvement(improvement)
     if special_cause == SPECIAL_CAUSE_COMMON_CAUSE:
         return POINT_COMMON_CAUSE
@@ -327,7 +327,7 @@ def point_type(*, special_cause: str, improvement: str) -> str:
 
 
 def assurance(*, limits: XmrLimits, target: float | None, improvement: str) -> str | None:
-    """Assurance icon from the target and the (latest segment's) limits (§2.7).
+    """Assurance icon from the target and the (latest segment's) limits (docs/rules/surveillance.md §2.7).
 
     ``None`` without a target or for a neutral measure; a target equal to a limit is
     within the limits, so ``inconsistent``.
@@ -389,7 +389,7 @@ class SpcChart:
 
     @property
     def trial_limits(self) -> bool:
-        """True when any segment has fewer than 12 points: the chart must say so (§2.8)."""
+        """True when any segment has fewer than 12 points: the chart must say so (docs/rules/surveillance.md §2.8)."""
         return any(segment.trial_limits for segment in self.segments)
 
 
@@ -417,7 +417,7 @@ def xmr_chart(
     rebase_dates: Iterable[date] = (),
     screen_outliers: bool = True,
 ) -> SpcChart:
-    """An XmR chart of one series (§2): limits per rebase segment, rules, types, icons.
+    """An XmR chart of one series (docs/rules/surveillance.md §2): limits per rebase segment, rules, types, icons.
 
     ``fix_after_n_points`` takes the baseline from the first n points of each segment
     (all points by default) and must be at least 12. A rebase date must be the date of a

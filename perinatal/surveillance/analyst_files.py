@@ -1,6 +1,6 @@
 """The analyst commands ``perinatal moss``, ``perinatal spc`` and ``perinatal funnel`` as pure functions.
 
-Spec surveillance.md §1.6 (NHS England's MOSS input files and the output columns), §2 and §3.
+docs/rules/surveillance.md §1.6 (NHS England's MOSS input files and the output columns), docs/rules/surveillance.md §2 and §3.
 Each function reads CSV files, validates every row, computes with :mod:`.stats` and returns
 an :class:`AnalystOutput`; :func:`format_csv` and :func:`format_json` print it with numbers
 unrounded, as the shortest decimal that reads back as the same double (``1.4``,
@@ -50,9 +50,9 @@ __all__ = [
 ]
 
 MOSS_COLUMNS = ("site_code", "month", "events", "expected", "k", "h1", "h2", "cusum", "level", "reset")
-"""Output of ``perinatal moss`` (§1.6)."""
+"""Output of ``perinatal moss`` (docs/rules/surveillance.md §1.6)."""
 MOSS_SITE_NAME_COLUMNS = ("site_name", "trust_name")
-"""Appended to :data:`MOSS_COLUMNS` when a sites file gives the names (§1.6 "names for the output")."""
+"""Appended to :data:`MOSS_COLUMNS` when a sites file gives the names (docs/rules/surveillance.md §1.6 "names for the output")."""
 SPC_COLUMNS = ("date", "value", "mean", "lpl", "upl", "special_cause", "point_type")
 FUNNEL_COLUMNS = (
     "group",
@@ -225,7 +225,7 @@ def _whole_number(table: _Table, record: _Record, column: str) -> int:
 
 
 def _date(table: _Table, record: _Record, column: str, *, uk_format: bool = False) -> date:
-    """ISO ``YYYY-MM-DD``; also ``DD/MM/YYYY`` where NHS England's files use it (§1.6)."""
+    """ISO ``YYYY-MM-DD``; also ``DD/MM/YYYY`` where NHS England's files use it (docs/rules/surveillance.md §1.6)."""
     text = _text(table, record, column)
     iso = _ISO_DATE.fullmatch(text)
     uk = _UK_DATE.fullmatch(text) if uk_format else None
@@ -267,7 +267,7 @@ def _read_events(path: Path) -> dict[tuple[str, YearMonth], int]:
             raise InputFileError(
                 table.path, record.line, "year_month", f"{text!r} is not a month written YYYY-MM"
             ) from error
-        # Every outcome counts (SB, NND, HIE, …), as in NHS England's code (§1.6).
+        # Every outcome counts (SB, NND, HIE, …), as in NHS England's code (docs/rules/surveillance.md §1.6).
         events[(site_code, month)] += _whole_number(table, record, "event_count")
     return dict(events)
 
@@ -281,7 +281,7 @@ def _read_denominators(path: Path) -> dict[tuple[str, int], float]:
     counts = []
     for record in table.records:
         site_code = _text(table, record, "Site_Code")
-        _date(table, record, "Period", uk_format=True)  # validated, otherwise unused (§1.6)
+        _date(table, record, "Period", uk_format=True)  # validated, otherwise unused (docs/rules/surveillance.md §1.6)
         counts.append(
             MonthlyCounts(
                 site_code=site_code,
@@ -294,7 +294,7 @@ def _read_denominators(path: Path) -> dict[tuple[str, int], float]:
 
 @dataclass(frozen=True)
 class ReferenceRateRow:
-    """One row of NHS England's ``MOSS_Ref_Rate.csv`` (§1.6), as read and checked.
+    """One row of NHS England's ``MOSS_Ref_Rate.csv`` (docs/rules/surveillance.md §1.6), as read and checked.
 
     ``site_code`` is empty when the row applies to every site (a file without a ``Site_Code``
     column, or a row that leaves it empty). ``events``, ``denom`` and ``source`` are kept as
@@ -338,7 +338,7 @@ def read_reference_rate_rows(path: Path) -> tuple[ReferenceRateRow, ...]:
                 "Year",
                 f"{text!r} is not a 3-year period written YYYY-YYYY (e.g. 2022-2024)",
             )
-        # Used as given, as NHS England's code joins it; Events and Denom are not checked (§1.6).
+        # Used as given, as NHS England's code joins it; Events and Denom are not checked (docs/rules/surveillance.md §1.6).
         rate = _number(table, record, "Ref_Rate", minimum=0)
         site_code = record.fields.get("Site_Code", "")
         key = (site_code, int(period.group(2)))
@@ -368,7 +368,7 @@ def read_reference_rate_rows(path: Path) -> tuple[ReferenceRateRow, ...]:
 
 
 def reference_rates_of(rows: Iterable[ReferenceRateRow]) -> ReferenceRates:
-    """Rows as the library's rates: a row without a site applies to every site (§1.6)."""
+    """Rows as the library's rates: a row without a site applies to every site (docs/rules/surveillance.md §1.6)."""
     national: dict[int, float] = {}
     per_site: dict[tuple[str, int], float] = {}
     for row in rows:
@@ -412,7 +412,7 @@ def moss_from_files(
 ) -> AnalystOutput:
     """``perinatal moss``: NHS England's MOSS files in, one row per site and evaluated month out.
 
-    Rows are ordered by site then month (§1.6). Site-years without a denominator for Y − 1
+    Rows are ordered by site then month (docs/rules/surveillance.md §1.6). Site-years without a denominator for Y − 1
     or a reference rate, whose design fails, or whose IC rounds to 0.00 ("too few births
     to monitor") are left out and described in ``warnings``.
     """
@@ -478,7 +478,7 @@ def spc_from_file(
     rebase: Iterable[date | str] = (),
     screen_outliers: bool = True,
 ) -> AnalystOutput:
-    """``perinatal spc``: a ``date,value`` file in, the XmR chart's points out (§2).
+    """``perinatal spc``: a ``date,value`` file in, the XmR chart's points out (docs/rules/surveillance.md §2).
 
     The JSON form adds the variation and assurance icons, whether any segment has trial
     limits, and each segment's limits.
@@ -551,7 +551,7 @@ def funnel_from_file(
     overdispersion: bool = False,
     target: float | None = None,
 ) -> AnalystOutput:
-    """``perinatal funnel``: a ``group,numerator,denominator`` file in, limits and outliers out (§3).
+    """``perinatal funnel``: a ``group,numerator,denominator`` file in, limits and outliers out (docs/rules/surveillance.md §3).
 
     Rows of the same group are summed; groups keep the order in which they first appear.
     For proportions both counts are whole numbers and numerator ≤ denominator on every row;

@@ -1,6 +1,6 @@
 """MOSS over the platform's births data: monthly counts in, the library's run out (framework-free).
 
-Spec surveillance.md §1.1. The births data gives, per site and month of birth, the term
+docs/rules/surveillance.md §1.1. The births data gives, per site and month of birth, the term
 births (live + still, GA ≥ 259 days, terminations excluded) and the events (term stillbirths
 and term neonatal deaths at 0–27 completed days, terminations excluded). From those counts
 this module builds exactly what ``perinatal moss`` builds from NHS England's files — the
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 REFERENCE_NATIONAL = "national"
-"""The default reference (§1.1): one national rate per year, the same for every site."""
+"""The default reference (docs/rules/surveillance.md §1.1): one national rate per year, the same for every site."""
 SOURCE_NATIONAL = "national"
 SOURCE_SITE = "site"
 SOURCE_ALL_SITES = "all_sites"
@@ -62,7 +62,7 @@ _OUTCOME_NEONATAL_DEATH = "NND"
 
 @dataclass(frozen=True)
 class SiteMonthCounts:
-    """One site and month of birth, counted from the births data (§1.1)."""
+    """One site and month of birth, counted from the births data (docs/rules/surveillance.md §1.1)."""
 
     site_code: str
     month: YearMonth
@@ -81,7 +81,7 @@ class SiteMonthCounts:
 
 @dataclass(frozen=True)
 class LoadedRate:
-    """A reference rate loaded into the platform (NHS England's ``MOSS_Ref_Rate.csv``, §1.1).
+    """A reference rate loaded into the platform (NHS England's ``MOSS_Ref_Rate.csv``, docs/rules/surveillance.md §1.1).
 
     ``site_code`` empty: the rate applies to every site. ``year`` is the year of the events
     it is used for (the 3-year period's last year + 1). ``origin`` identifies the stored row,
@@ -141,7 +141,7 @@ def _monthly_counts(counts: Iterable[SiteMonthCounts]) -> list[MonthlyCounts]:
 
 
 def national_reference_rates(*, counts: Sequence[SiteMonthCounts], years: Iterable[int]) -> dict[int, float]:
-    """{Y: events ÷ term births over Y − 3…Y − 1, all sites} for each year that has term births then (§1.1)."""
+    """{Y: events ÷ term births over Y − 3…Y − 1, all sites} for each year that has term births then (docs/rules/surveillance.md §1.1)."""
     monthly = _monthly_counts(counts)
     rates = {}
     for year in sorted(set(years)):
@@ -194,7 +194,7 @@ def reference_words(sources: Mapping[tuple[str, int], RateSource]) -> str:
 
 
 def calculate(counts: Sequence[SiteMonthCounts], *, loaded: Iterable[LoadedRate] = ()) -> MossCalculation:
-    """MOSS for every site (§1.1–1.3): the national reference rate, or a loaded one where there is one.
+    """MOSS for every site (docs/rules/surveillance.md §1.1–1.3): the national reference rate, or a loaded one where there is one.
 
     A rate loaded for a site wins for that site-year; a rate loaded for every site (a file
     without Site_Code) stands in for the national rate of its year; otherwise the national rate
@@ -240,7 +240,7 @@ def write_input_files(
     reference_rates: ReferenceRates,
     sites: Mapping[str, tuple[str, str, str]],
 ) -> dict[str, Path]:
-    """Write the counts as NHS England's MOSS input files (§1.6) for ``perinatal moss``.
+    """Write the counts as NHS England's MOSS input files (docs/rules/surveillance.md §1.6) for ``perinatal moss``.
 
     ``sites`` maps a site code to (site name, trust code, trust name). Events are one row per
     site, month and outcome (``SB`` term stillbirths, ``NND`` term neonatal deaths), dated the

@@ -1,11 +1,11 @@
 """Outcome signals: MOSS runs and their per-site results, signals, critical safety checks.
 
-Spec surveillance.md §1. A MOSS run over the births data stores one result per site and
+docs/rules/surveillance.md §1. A MOSS run over the births data stores one result per site and
 evaluated month; a (site, month, level) at level 1 or 2 is a **signal**, recorded once with
 the data it was computed from and never deleted (a revision of the data that makes it
 disappear marks it withdrawn). A new signal opens a **critical safety check** at its site, or
 joins the site's open one; the check is due on the 8th England working day after the day the
-signal was seen (§1.4). Status changes, findings and actions are append-only records.
+signal was seen (docs/rules/surveillance.md §1.4). Status changes, findings and actions are append-only records.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from perinatal.core import clock
 
 
 class ReferenceRateUpload(models.Model):
-    """One load of NHS England's ``MOSS_Ref_Rate.csv``: by ``perinatal load_reference_rates`` or the reference rates page (spec §1.1, §1.6)."""
+    """One load of NHS England's ``MOSS_Ref_Rate.csv``: by ``perinatal load_reference_rates`` or the reference rates page (docs/rules/surveillance.md §1.1, §1.6)."""
 
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, help_text="Of the file's bytes, to tell one file from another.")
@@ -140,7 +140,7 @@ class MossRun(models.Model):
     withdrawn_signals = models.PositiveIntegerField(default=0)
     checks_opened = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(
-        default=list, help_text="Site-years not monitored: [{site_code, year, reason, message}] (spec §1.2)."
+        default=list, help_text="Site-years not monitored: [{site_code, year, reason, message}] (docs/rules/surveillance.md §1.2)."
     )
 
     class Meta:
@@ -152,7 +152,7 @@ class MossRun(models.Model):
 
 
 class SiteMonthResult(models.Model):
-    """One site and evaluated month of a run: the row ``perinatal moss`` prints (§1.6), plus its inputs."""
+    """One site and evaluated month of a run: the row ``perinatal moss`` prints (docs/rules/surveillance.md §1.6), plus its inputs."""
 
     run = models.ForeignKey(MossRun, on_delete=models.CASCADE, related_name="results")
     site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
@@ -162,7 +162,7 @@ class SiteMonthResult(models.Model):
     )
     month = models.DateField(help_text="First day of the month of birth.")
     events = models.PositiveIntegerField()
-    expected = models.FloatField(help_text="IC: expected events in the month (spec §1.2).")
+    expected = models.FloatField(help_text="IC: expected events in the month (docs/rules/surveillance.md §1.2).")
     k = models.FloatField()
     h1 = models.FloatField()
     h2 = models.FloatField()
@@ -191,7 +191,7 @@ class SiteMonthResult(models.Model):
 
 
 class CriticalSafetyCheck(models.Model):
-    """The review a signal obliges the trust's perinatal leadership to complete (spec §1.4)."""
+    """The review a signal obliges the trust's perinatal leadership to complete (docs/rules/surveillance.md §1.4)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -259,7 +259,7 @@ class SafetyCheckStatusRecord(AppendOnly):
 
 
 class ReviewArea(models.TextChoices):
-    """The areas a critical safety check reviews (spec §1.4), in the order the page asks them."""
+    """The areas a critical safety check reviews (docs/rules/surveillance.md §1.4), in the order the page asks them."""
 
     CASES = "cases", "Cases"
     STAFFING = "staffing", "Staffing"
@@ -371,7 +371,7 @@ class SignalStatusRecord(AppendOnly):
 
 
 class ContactNotice(models.Model):
-    """Telling a trust's contacts about new signals at one of its sites (the same day, spec §1.4).
+    """Telling a trust's contacts about new signals at one of its sites (the same day, docs/rules/surveillance.md §1.4).
 
     Sent after the run is stored; a notice that failed is tried again by the next run.
     """

@@ -1,4 +1,4 @@
-"""Telling a trust's contacts about a new MOSS signal: a pluggable notifier (spec surveillance.md §1.4).
+"""Telling a trust's contacts about a new MOSS signal: a pluggable notifier (docs/rules/surveillance.md §1.4).
 
 Settings (a Django setting of the same name wins over the environment variable):
 

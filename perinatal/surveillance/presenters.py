@@ -136,7 +136,7 @@ def cusum_chart(*, rows: list[MossRow], site_label: str) -> Chart:
 
 
 def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int], site_label: str) -> Chart:
-    """The excess-events chart over the site's evaluated months (§1.4)."""
+    """The excess-events chart over the site's evaluated months (docs/rules/surveillance.md §1.4)."""
     months = [
         MonthRate(month=YearMonth.of(result.month), denominator=result.denominator, reference_rate=result.reference_rate)
         for result in results
@@ -151,7 +151,7 @@ def per_thousand(rate: float) -> str:
 
 
 def reference_rate_words(result: SiteMonthResult) -> str:
-    """Which reference rate a site-year used, and where it came from (spec §1.1).
+    """Which reference rate a site-year used, and where it came from (docs/rules/surveillance.md §1.1).
 
     Read from the stored result (a ``select_related("loaded_reference_rate__upload")`` one), so
     the page says what the run used even after newer rates are loaded.

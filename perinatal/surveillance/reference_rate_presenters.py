@@ -1,4 +1,4 @@
-"""Shaping loaded MOSS reference rates for the reference rates pages (spec surveillance.md §1.1).
+"""Shaping loaded MOSS reference rates for the reference rates pages (docs/rules/surveillance.md §1.1).
 
 Rates are aggregate figures (a rate per site and period), not record-level data: every
 signed-in user who reads the signals pages reads them.

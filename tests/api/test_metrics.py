@@ -1,5 +1,5 @@
-"""GET /api/v1/metrics: the §4 rows for every signed-in user and API token, JSON or CSV,
-clear errors naming the parameter, and nothing for anyone else (dashboard.md §4, §5)."""
+"""GET /api/v1/metrics: the docs/rules/dashboard.md §4 rows for every signed-in user and API token, JSON or CSV,
+clear errors naming the parameter, and nothing for anyone else (docs/rules/dashboard.md §4, §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MOSS CUSUM and excess-events charts (spec surveillance.md §1.3, §1.4)."""
+"""MOSS CUSUM and excess-events charts (docs/rules/surveillance.md §1.3, §1.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Funnel plots (spec surveillance.md §3): points, target, 95% and 99.8% limit lines, outliers."""
+"""Funnel plots (docs/rules/surveillance.md §3): points, target, 95% and 99.8% limit lines, outliers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Line chart of a metric over time (dashboard.md §4 rows in, SVG and table out)."""
+"""Line chart of a metric over time (docs/rules/dashboard.md §4 rows in, SVG and table out)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""XmR charts in the Making Data Count style and the variation/assurance icons (§2)."""
+"""XmR charts in the Making Data Count style and the variation/assurance icons (docs/rules/surveillance.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading one cell (dashboard.md §1 formats)."""
+"""Reading one cell (docs/rules/dashboard.md §1 formats)."""
 
 from datetime import date, datetime, timezone
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The metric definitions as data (dashboard.md §3, §4)."""
+"""The metric definitions as data (docs/rules/dashboard.md §3, §4)."""
 
 import dataclasses
 

@@ -1,4 +1,4 @@
-"""Disclosure control for --public output (dashboard.md §4)."""
+"""Disclosure control for --public output (docs/rules/dashboard.md §4)."""
 
 from datetime import date
 from decimal import Decimal

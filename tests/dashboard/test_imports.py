@@ -1,4 +1,4 @@
-"""Imports (dashboard.md §1): whole-file checks, nothing kept from a bad file, replacement by
+"""Imports (docs/rules/dashboard.md §1): whole-file checks, nothing kept from a bad file, replacement by
 natural key, units into the register, the bulk paths, hooks, progress and audit."""
 
 from __future__ import annotations

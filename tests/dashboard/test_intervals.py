@@ -1,4 +1,4 @@
-"""Values, Wilson and Garwood intervals, and half-up rounding (dashboard.md §4)."""
+"""Values, Wilson and Garwood intervals, and half-up rounding (docs/rules/dashboard.md §4)."""
 
 import json
 from decimal import Decimal

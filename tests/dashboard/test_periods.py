@@ -1,4 +1,4 @@
-"""Fortnights, ranges, and the time rules of dashboard.md §2."""
+"""Fortnights, ranges, and the time rules of docs/rules/dashboard.md §2."""
 
 from datetime import date, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Reference implementation, operational metrics 1–3 (dashboard.md §2, §3.1–3.3)."""
+"""Reference implementation, operational metrics 1–3 (docs/rules/dashboard.md §2, §3.1–3.3)."""
 
 from datetime import date
 from decimal import Decimal

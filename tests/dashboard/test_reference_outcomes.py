@@ -1,4 +1,4 @@
-"""Reference implementation, outcome and survey metrics 4–8 (dashboard.md §3.4–3.8)."""
+"""Reference implementation, outcome and survey metrics 4–8 (docs/rules/dashboard.md §3.4–3.8)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Reference output: roll-up, order, empty values, provisional marks, --public (dashboard.md §4)."""
+"""Reference output: roll-up, order, empty values, provisional marks, --public (docs/rules/dashboard.md §4)."""
 
 from dataclasses import asdict, fields
 from datetime import date

@@ -1,4 +1,4 @@
-"""The dataset schemas agree with dashboard.md §1 and with the record types."""
+"""The dataset schemas agree with docs/rules/dashboard.md §1 and with the record types."""
 
 from dataclasses import fields
 

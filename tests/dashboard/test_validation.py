@@ -1,4 +1,4 @@
-"""Streaming validation of uploads: line numbers, columns, reasons, notes (dashboard.md §1)."""
+"""Streaming validation of uploads: line numbers, columns, reasons, notes (docs/rules/dashboard.md §1)."""
 
 import csv
 import io

@@ -1,5 +1,5 @@
-"""Demo data generator (perinatal.demo.generator): formats of dashboard.md §1, MOSS
-events of surveillance.md §1.1, national rates of SOURCES.md "Facts worth pinning"."""
+"""Demo data generator (perinatal.demo.generator): formats of docs/rules/dashboard.md §1, MOSS
+events of docs/rules/surveillance.md §1.1, national rates of docs/rules/data-sources.md "Facts worth pinning"."""
 
 from __future__ import annotations
 
@@ -410,7 +410,7 @@ def test_closed_trust_has_no_births_after_closing(small_data):
     assert rap_births and max(rap_births) <= "2024-12-31"
 
 
-# --- Outcome signals (MOSS events, surveillance.md §1.1) --------------------------------------
+# --- Outcome signals (MOSS events, docs/rules/surveillance.md §1.1) --------------------------------------
 
 
 def term_event_rates(births, *, sites, split: str) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""Synthetic sites and units (perinatal.demo.synthetic_sites; SOURCES.md "What is not here")."""
+"""Synthetic sites and units (perinatal.demo.synthetic_sites; docs/rules/data-sources.md "What is not here")."""
 
 from __future__ import annotations
 

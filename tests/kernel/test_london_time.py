@@ -1,4 +1,4 @@
-"""Europe/London localisation and real durations (dashboard.md §1, routing.md §1)."""
+"""Europe/London localisation and real durations (docs/rules/dashboard.md §1, docs/rules/routing.md §1)."""
 
 from datetime import date, datetime, timedelta, timezone
 

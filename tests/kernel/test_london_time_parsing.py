@@ -1,4 +1,4 @@
-"""Timestamps (spec §1): local Europe/London unless an offset is given; the repeated October
+"""Timestamps (docs/rules/routing.md §1): local Europe/London unless an offset is given; the repeated October
 hour takes BST; the skipped March hour is refused."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """NHS number normalisation and validation against tests/vectors/nhs_numbers.json
-(spec routing.md §2)."""
+(docs/rules/routing.md §2)."""
 
 from __future__ import annotations
 

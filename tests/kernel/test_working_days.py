@@ -1,5 +1,5 @@
-"""England working days: the MOSS safety check (8th working day after, spec surveillance.md §1.4),
-the bodies' deadlines (routing.md §6) and the nominations deadline all count with them."""
+"""England working days: the MOSS safety check (8th working day after, docs/rules/surveillance.md §1.4),
+the bodies' deadlines (docs/rules/routing.md §6) and the nominations deadline all count with them."""
 
 from datetime import date
 

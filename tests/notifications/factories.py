@@ -1,6 +1,6 @@
 """Documents, people and a fake transport for the notifications tests.
 
-Documents come from the routing tests' builders (spec §2 example); the demo register in the
+Documents come from the routing tests' builders (docs/rules/routing.md §2 example); the demo register in the
 test database has synthetic sites R0A01 and R0A02 for R0A and RYR01 for RYR.
 """
 
@@ -30,19 +30,19 @@ def reporter(email: str = REPORTER_EMAIL) -> User:
 
 
 def intrapartum_stillbirth(**overrides) -> dict:
-    """Spec §5 row 1: not born alive at 38+2, in labour, alive at onset: MBRRACE-UK and MNSI."""
+    """docs/rules/routing.md §5 row 1: not born alive at 38+2, in labour, alive at onset: MBRRACE-UK and MNSI."""
     return baby_event(born_alive=False, died_at=None, **overrides)
 
 
 def neonatal_death(**overrides) -> dict:
-    """Spec §5 row 2: born alive at 30+0, died at 3 days: MBRRACE-UK (CDOP onward)."""
+    """docs/rules/routing.md §5 row 2: born alive at 30+0, died at 3 days: MBRRACE-UK (CDOP onward)."""
     overrides.setdefault("gestation", (30, 0))
     overrides.setdefault("died_at", "2025-10-04T04:00")
     return baby_event(**overrides)
 
 
 def brain_injury_event(**overrides) -> dict:
-    """Spec §5 row 3: born alive at 40+1 after labour, cooled, MRI shows HIE: MNSI and NHS Resolution."""
+    """docs/rules/routing.md §5 row 3: born alive at 40+1 after labour, cooled, MRI shows HIE: MNSI and NHS Resolution."""
     overrides.setdefault("gestation", (40, 1))
     overrides.setdefault("brain_injury", signs(therapeutic_hypothermia=True, mri="hie"))
     return baby_event(**overrides)

@@ -1,4 +1,4 @@
-"""`perinatal route FILE|-`: the routing result of spec §4 for the examples of spec §5 and
+"""`perinatal route FILE|-`: the routing result of docs/rules/routing.md §4 for the examples of docs/rules/routing.md §5 and
 boundary cases; invalid documents exit non-zero naming each field and print no result."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def summary(result: dict) -> dict[str, str]:
     return {d["body"]: d["category"] for d in result["destinations"]}
 
 
-# Spec §5, row by row.
+# docs/rules/routing.md §5, row by row.
 SPEC_EXAMPLES = [
     ("stillbirth at 38+2 in labour, alive at onset", intrapartum_stillbirth(),
      {"MBRRACE_UK": "stillbirth", "MNSI": "intrapartum_stillbirth"}, []),

@@ -1,4 +1,4 @@
-"""Tabular and Bernoulli log-likelihood CUSUMs (spec surveillance.md §4, cusum.json)."""
+"""Tabular and Bernoulli log-likelihood CUSUMs (docs/rules/surveillance.md §4, cusum.json)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Funnel plots (spec surveillance.md §3, funnel.json)."""
+"""Funnel plots (docs/rules/surveillance.md §3, funnel.json)."""
 
 import math
 from math import comb

@@ -1,4 +1,4 @@
-"""YearMonth, the month of birth MOSS counts by (spec surveillance.md §1.1)."""
+"""YearMonth, the month of birth MOSS counts by (docs/rules/surveillance.md §1.1)."""
 
 from datetime import date
 

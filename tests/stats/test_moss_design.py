@@ -1,4 +1,4 @@
-"""MOSS thresholds: getden, Hawkins' ARL, getH and the candidate chain (spec §1.2, moss.json)."""
+"""MOSS thresholds: getden, Hawkins' ARL, getH and the candidate chain (docs/rules/surveillance.md §1.2, moss.json)."""
 
 import math
 

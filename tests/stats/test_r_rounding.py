@@ -1,4 +1,4 @@
-"""R's round(x, d) (spec surveillance.md §1.5)."""
+"""R's round(x, d) (docs/rules/surveillance.md §1.5)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Making Data Count XmR charts (spec surveillance.md §2, spc.json)."""
+"""Making Data Count XmR charts (docs/rules/surveillance.md §2, spc.json)."""
 
 from datetime import date, timedelta
 

@@ -1,6 +1,6 @@
 """Births data for MOSS tests, built row by row so that every count is known.
 
-The scenario mirrors the worked example of spec surveillance.md §1 through the platform:
+The scenario mirrors the worked example of docs/rules/surveillance.md §1 through the platform:
 R0A01 and RRK01 each have 2,500 term births in 2024 (mean 2500/12 a month) and 5 events,
 so the national reference rate for 2025 is 10 / 5,000 = 0.002 and each site's IC is 0.42.
 In 2025 R0A01 has the worked example's counts 2, 1, 1, 3, 3, 0 (January to June) and RRK01

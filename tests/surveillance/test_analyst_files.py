@@ -1,4 +1,4 @@
-"""The analyst commands' pure functions: files in, rows out (spec surveillance.md §1.6, §2, §3)."""
+"""The analyst commands' pure functions: files in, rows out (docs/rules/surveillance.md §1.6, §2, §3)."""
 
 import json
 from datetime import date, timedelta
@@ -42,7 +42,7 @@ def _births_lines(site, year=2024, total=2500):
 
 @pytest.fixture
 def moss_files(tmp_path):
-    """The worked example of spec §1: site S1, counts 2, 1, 1, 3, 3, 0 in Jan–Jun 2025.
+    """The worked example of docs/rules/surveillance.md §1: site S1, counts 2, 1, 1, 3, 3, 0 in Jan–Jun 2025.
 
     Site S2 has the only event of June, so that June is evaluated. Written as NHS
     England's R exports them: byte-order mark, CRLF, an all-empty row, both date formats,

@@ -1,4 +1,4 @@
-"""MOSS runs nightly with nothing but the service's own processes (surveillance.md §1.4,
+"""MOSS runs nightly with nothing but the service's own processes (docs/rules/surveillance.md §1.4,
 ADR 0016): two `perinatal scheduler` processes and a `perinatal db_worker`, as a deployment
 with two hosts would run them. The night's run happens once: one claim, one nightly MOSS run.
 Runs on SQLite, and on PostgreSQL where DATABASE_URL names it.

@@ -1,4 +1,4 @@
-"""The reference rates pages and withdrawing a load (spec surveillance.md §1.1, §1.6; ADR 0013).
+"""The reference rates pages and withdrawing a load (docs/rules/surveillance.md §1.1, §1.6; ADR 0013).
 
 The births data is the worked example (tests/surveillance/platform.py): R0A01 and RRK01 each
 have 2,500 term births in 2024, so the national rate for 2025 is 0.002 and each site's IC 0.42.

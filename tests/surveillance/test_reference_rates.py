@@ -1,4 +1,4 @@
-"""Per-site reference rates loaded into the platform (spec surveillance.md §1.1, §1.6).
+"""Per-site reference rates loaded into the platform (docs/rules/surveillance.md §1.1, §1.6).
 
 The births data is the worked example (tests/surveillance/platform.py): R0A01 and RRK01 each
 have 2,500 term births in 2024, the national rate for 2025 is 0.002 and each site's IC is 0.42.

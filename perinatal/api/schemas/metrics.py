@@ -1,4 +1,4 @@
-"""GET /api/v1/metrics: its query parameters and the JSON document of §4 rows.
+"""GET /api/v1/metrics: its query parameters and the JSON document of docs/rules/dashboard.md §4 rows.
 
 The query is read leniently (every parameter a string, or a list of strings): the view's
 `parse_query` checks each one, so that a bad value gets the message naming it that the API
@@ -54,7 +54,7 @@ class MetricsQuery(Schema):
 
 
 class MetricRow(Closed):
-    """One row of dashboard.md §4 (and `provisional`)."""
+    """One row of docs/rules/dashboard.md §4 (and `provisional`)."""
 
     metric_id: str = _column("metric_id")
     org_level: one_of(ORG_LEVELS) = _column("org_level")

@@ -62,7 +62,7 @@ class SubmissionHeaders(Schema):
                      "with 409."))
 
 
-# The document (routing spec §2) -------------------------------------------------------
+# The document (docs/rules/routing.md §2) -------------------------------------------------------
 
 class DocumentPart(BaseModel):
     # Closed, and JSON types are strict, as the service's are: true/false, whole numbers. A
@@ -146,7 +146,7 @@ class BrainInjury(DocumentPart):
 
 
 class NotificationDocument(DocumentPart):
-    """The notification document (routing spec §2). Unknown keys are refused."""
+    """The notification document (docs/rules/routing.md §2). Unknown keys are refused."""
 
     trust: str = Field(description="ODS code of the reporting trust (must be the token's trust)")
     event: one_of(EventType)
@@ -159,7 +159,7 @@ class NotificationDocument(DocumentPart):
     brain_injury: BrainInjury | None = None
 
 
-# The routing result (routing spec §4) -------------------------------------------------
+# The routing result (docs/rules/routing.md §4) -------------------------------------------------
 
 class Destination(Closed):
     body: BODY
@@ -187,7 +187,7 @@ class Advice(Closed):
 
 
 class RoutingResult(Closed):
-    """The routing result (routing spec §4)"""
+    """The routing result (docs/rules/routing.md §4)"""
 
     destinations: list[Destination]
     onward: list[OnwardRoute]
@@ -214,7 +214,7 @@ class BodyStatus(Closed):
     rules: list[str]
     reason: str
     flags: list[one_of(Flag)]
-    due_on: date | None = Field(description="Routing spec §6; null when no deadline is published")
+    due_on: date | None = Field(description="Routing docs/rules/routing.md §6; null when no deadline is published")
     status: DELIVERY_STATUS | None
     body_reference: str | None = Field(description="The body's own reference, once it has acknowledged")
     acknowledged_at: datetime | None

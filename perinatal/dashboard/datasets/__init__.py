@@ -1,6 +1,6 @@
 """The dashboard's six input datasets: schemas, typed records and the streaming validator.
 
-Spec: /work/shared/spec/dashboard.md §1. Framework-free: the import layer (Django) stores
+Spec: docs/rules/dashboard.md §1. Framework-free: the import layer (Django) stores
 what `validate_rows` / `validate_csv` accept, and only when `Validation.ok`.
 """
 

@@ -1,6 +1,6 @@
 """Parse one CSV cell to its typed value, or say in plain English why it cannot be.
 
-Spec: dashboard.md §1: dates `YYYY-MM-DD`, timestamps `YYYY-MM-DDTHH:MM` (Europe/London),
+Spec: docs/rules/dashboard.md §1: dates `YYYY-MM-DD`, timestamps `YYYY-MM-DDTHH:MM` (Europe/London),
 booleans `1`/`0`, an empty cell means unknown unless the column says otherwise.
 **policy**: surrounding spaces are ignored; nothing else is guessed (no other date
 formats, no `true`/`yes`), so a file means one thing only.

@@ -1,6 +1,6 @@
 """Read a dataset CSV keeping each record's physical line number (the header is line 1).
 
-Spec: dashboard.md §1 ("every bad row is reported with its physical line number"). A
+Spec: docs/rules/dashboard.md §1 ("every bad row is reported with its physical line number"). A
 quoted cell may hold a line break, so a record's line is where it starts, counted by the
 csv module, not its index.
 """

@@ -1,6 +1,6 @@
 """What validation reports: errors that refuse a file, and data-quality notes that never do.
 
-Spec: dashboard.md §1. "every bad row is reported with its physical line number (the header
+Spec: docs/rules/dashboard.md §1. "every bad row is reported with its physical line number (the header
 is line 1), column and reason, and nothing from that file is kept"; consistency between
 rows "is reported in the data-quality note, never a reason to refuse the file".
 

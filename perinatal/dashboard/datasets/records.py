@@ -1,6 +1,6 @@
 """Typed records, one dataclass per dataset, fields named and ordered as the CSV columns.
 
-Spec: dashboard.md §1. `None` means unknown, or what the column says empty means
+Spec: docs/rules/dashboard.md §1. `None` means unknown, or what the column says empty means
 (`closed_on` still open, `neonatal_death_on` no neonatal death, `ended_at` still going on,
 `started_at` not yet started). Timestamps are aware datetimes in Europe/London; compare
 and subtract them through `local_time.elapsed` / `to_utc`, never as wall-clock times.

@@ -1,7 +1,7 @@
 """Rules across the cells of a row, against the organisation register, and the
 data-quality findings across rows, one class per dataset.
 
-Spec: dashboard.md §1. Errors refuse the file; notes (overlapping episodes of one unit, an
+Spec: docs/rules/dashboard.md §1. Errors refuse the file; notes (overlapping episodes of one unit, an
 episode after a unit's `closed_on`, a births row with unknown gestation under 400 g, an
 empty `termination` ...) never do: "each row counts only where a definition includes it".
 """
@@ -28,7 +28,7 @@ from .schema import (
 _WEIGHT_400_G = 400
 _GESTATION_22_WEEKS = clinical.GA_22_0_DAYS
 _GESTATION_34_WEEKS = 238
-_NEONATAL_DAYS_COUNTED = 27  # deaths on day 28 are valid but not neonatal deaths (§3.5 policy)
+_NEONATAL_DAYS_COUNTED = 27  # deaths on day 28 are valid but not neonatal deaths (docs/rules/dashboard.md §3.5 policy)
 
 #: One problem found in a row: (column or None for the row, rule ID, reason).
 Problem = tuple[str | None, str, str]

@@ -1,7 +1,7 @@
 """The six input datasets: columns in file order, their types, what an empty cell means,
 and each dataset's natural key.
 
-Spec: dashboard.md §1. Choices the spec leaves open are marked **policy** in the column
+Spec: docs/rules/dashboard.md §1. Choices the spec leaves open are marked **policy** in the column
 description: which cells may be empty, and the plausible ranges of numbers.
 """
 
@@ -35,7 +35,7 @@ ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 ONSETS_OF_LABOUR = ("spontaneous", "induced", "none")
 STATUSES = ("suspended", "closed_external", "closed_internal")
 STATUS_SUSPENDED, STATUS_CLOSED_EXTERNAL, STATUS_CLOSED_INTERNAL = STATUSES
-#: Which unit types may record which status (§1 unit_status.csv).
+#: Which unit types may record which status (docs/rules/dashboard.md §1 unit_status.csv).
 STATUSES_FOR_UNIT_TYPE = {
     UNIT_TYPE_OBSTETRIC: (STATUS_SUSPENDED,),
     UNIT_TYPE_MIDWIFERY_LED: (STATUS_SUSPENDED,),
@@ -54,7 +54,7 @@ ADMISSION_TEMPERATURE_C_RANGE = (Decimal("20.0"), Decimal("45.0"))
 SURVEY_YEAR_RANGE = (2007, 2099)  # the CQC maternity survey began in 2007
 SURVEY_COUNT_RANGE = (0, 100000)
 
-#: neonatal_death_on may be at most this many calendar days after born_on (§1).
+#: neonatal_death_on may be at most this many calendar days after born_on (docs/rules/dashboard.md §1).
 NEONATAL_DEATH_MAX_DAYS = 28
 
 

@@ -1,6 +1,6 @@
 """Streaming validation of a dataset upload: typed records out, errors and notes collected.
 
-Spec: dashboard.md §1. "An upload is validated whole before anything is stored: every bad
+Spec: docs/rules/dashboard.md §1. "An upload is validated whole before anything is stored: every bad
 row is reported with its physical line number (the header is line 1), column and reason,
 and nothing from that file is kept." The caller stores the records only when, after the
 iteration, `Validation.ok` is true. A duplicate natural key within one file is an error
@@ -279,7 +279,7 @@ def validate_rows(
     keep_errors: int | None = None,
     index_rows: bool = True,
 ) -> Validation:
-    """Validate `rows` of dataset `dataset` (a name of §1, e.g. "births").
+    """Validate `rows` of dataset `dataset` (a name of docs/rules/dashboard.md §1, e.g. "births").
 
     rows: lists of cells (then `header` is required), `CsvRow`s (physical lines kept), or
     mappings column -> value (from csv.DictReader with `header=reader.fieldnames`, or from

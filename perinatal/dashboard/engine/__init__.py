@@ -1,5 +1,5 @@
 """The metric engine: counting pushed down to SQL, roll-up and rows in Python
-(dashboard.md §2–§4). It must agree with metrics.reference.compute_reference."""
+(docs/rules/dashboard.md §2–§4). It must agree with metrics.reference.compute_reference."""
 
 from .compute import (
     STILLBIRTH_DENOMINATOR_SETTING,

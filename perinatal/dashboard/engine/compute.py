@@ -1,6 +1,6 @@
 """Every metric for a date range, every level: SQL counts per trust, rolled up in Python.
 
-dashboard.md §2–§4: operational metrics (1–3) give one row per whole fortnight ending on
+docs/rules/dashboard.md §2–§4: operational metrics (1–3) give one row per whole fortnight ending on
 `to`, `to − 14`, …; outcome and survey metrics one row per organisation for `[from, to]`,
 or per month / quarter. Each trust's numerator and denominator are counted by the
 database (queries.py); ICBs, regions and England are sums of their trusts' numerators and
@@ -49,7 +49,7 @@ from perinatal.dashboard.metrics.rows import (
 from . import queries, tally_cache
 from .organisations import OrganisationMap
 
-#: The named setting of §3.4 (**policy**): total births (MBRRACE-UK) unless set otherwise.
+#: The named setting of docs/rules/dashboard.md §3.4 (**policy**): total births (MBRRACE-UK) unless set otherwise.
 STILLBIRTH_DENOMINATOR_SETTING = "DASHBOARD_STILLBIRTH_DENOMINATOR"
 
 OUTCOME_METRICS_FROM_BIRTHS = ("stillbirth_rate", "neonatal_mortality_rate", "pph_1500_rate")
@@ -111,7 +111,7 @@ class _Totals:
 
 
 def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | None = None) -> list[MetricRow]:
-    """The §4 rows for `request`, in the §4 order."""
+    """The docs/rules/dashboard.md §4 rows for `request`, in the docs/rules/dashboard.md §4 order."""
     for level in request.levels:
         if level not in ORG_LEVELS:
             raise ValueError(f"unknown level {level!r}: use one of {', '.join(ORG_LEVELS)}")

@@ -1,6 +1,6 @@
 """The ICB and region of each trust on a date, and organisation names, read in two queries.
 
-dashboard.md §4: "the ICB and region of a trust are those of the ODS extract in force on
+docs/rules/dashboard.md §4: "the ICB and region of a trust are those of the ODS extract in force on
 the period's end date". This is organisations.selectors.parent_on for every trust at once:
 the parent period containing the day, else (a trust closed before a later extract) the
 latest one that began before it. **policy**: before 1 July 2022, when ICBs began and no

@@ -1,5 +1,5 @@
 """The counting, done by the database: one SQL query per family of metrics, grouped by
-period and trust (dashboard.md §2–§3).
+period and trust (docs/rules/dashboard.md §2–§3).
 
 Every query is plain SQL that runs the same on SQLite and PostgreSQL (the only dialect
 difference, LEAST/GREATEST, is written by `_least` / `_greatest`). Time arithmetic is
@@ -114,8 +114,8 @@ def _periods_cte(bounds: Sequence[Bounds]) -> tuple[str, list]:
 
 # --- Metrics 1–3: fortnights ---------------------------------------------------------------
 def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | None) -> tuple[Tallies, dict[int, set[int]]]:
-    """Unit suspensions and neonatal closures per fortnight and trust (§3.1, §3.2), and the
-    trusts with an obstetric unit open in each fortnight (the population of §3.3)."""
+    """Unit suspensions and neonatal closures per fortnight and trust (docs/rules/dashboard.md §3.1, §3.2), and the
+    trusts with an obstetric unit open in each fortnight (the population of docs/rules/dashboard.md §3.3)."""
     tallies: Tallies = {}
     obstetric_trusts: dict[int, set[int]] = {b.index: set() for b in fortnights}
     if not fortnights:
@@ -171,7 +171,7 @@ def tally_inductions(
     *, fortnights: Sequence[Bounds], now: datetime, obstetric_trusts: dict[int, set[int]],
     trust_ids: Collection[int] | None,
 ) -> Tallies:
-    """Delays to induction (§3.3): per fortnight and trust, women whose 24-hour point fell in
+    """Delays to induction (docs/rules/dashboard.md §3.3): per fortnight and trust, women whose 24-hour point fell in
     it (and has passed) and those of them not started by then; counted only at trusts with
     an obstetric unit open during the fortnight."""
     tallies: Tallies = {}
@@ -224,7 +224,7 @@ def _born_between(periods: Sequence[Bounds]) -> tuple[str, list]:
 def tally_births(
     *, periods: Sequence[Bounds], stillbirth_denominator: str, trust_ids: Collection[int] | None
 ) -> Tallies:
-    """Stillbirths, neonatal deaths and PPH ≥ 1,500 ml per period and trust of birth (§3.4–3.6)."""
+    """Stillbirths, neonatal deaths and PPH ≥ 1,500 ml per period and trust of birth (docs/rules/dashboard.md §3.4–3.6)."""
     tallies: Tallies = {}
     if not periods:
         return tallies
@@ -258,7 +258,7 @@ def tally_births(
 
 
 def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None) -> Tallies:
-    """Optimal perinatal care and each component per period and trust of birth (§3.7)."""
+    """Optimal perinatal care and each component per period and trust of birth (docs/rules/dashboard.md §3.7)."""
     tallies: Tallies = {}
     if not periods:
         return tallies
@@ -292,8 +292,8 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
 
 
 def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None) -> Tallies:
-    """Considered making a complaint (§3.8): Σ yes / Σ responses per trust and survey year,
-    each year added to every period it overlaps (§2)."""
+    """Considered making a complaint (docs/rules/dashboard.md §3.8): Σ yes / Σ responses per trust and survey year,
+    each year added to every period it overlaps (docs/rules/dashboard.md §2)."""
     tallies: Tallies = {}
     if not periods:
         return tallies

@@ -1,8 +1,8 @@
-"""The thresholds of the metric definitions, as the SQL engine uses them (dashboard.md §3).
+"""The thresholds of the metric definitions, as the SQL engine uses them (docs/rules/dashboard.md §3).
 
 Gestation bounds of the optimal perinatal care components come from
 `metrics.definitions.OPC_COMPONENTS`; the fortnight and the 24-hour induction wait from
-`metrics.periods`. The rest are §3's numbers, named here once.
+`metrics.periods`. The rest are docs/rules/dashboard.md §3's numbers, named here once.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from perinatal.kernel import clinical
 from perinatal.dashboard.metrics.definitions import OPC_COMPONENTS, OpcComponent
 from perinatal.dashboard.metrics.periods import INDUCTION_DELAY
 
-# §3.4 / §3.5: births at GA ≥ 168 days, or GA unknown and weight ≥ 400 g; terminations excluded.
+# docs/rules/dashboard.md §3.4 / §3.5: births at GA ≥ 168 days, or GA unknown and weight ≥ 400 g; terminations excluded.
 MBRRACE_GESTATION_DAYS = clinical.GA_24_0_DAYS
 MBRRACE_WEIGHT_G = clinical.WEIGHT_RULE_MIN_G
-# §3.5: neonatal_death_on − born_on ≤ 27 days (**policy**: 0–27 completed days).
+# docs/rules/dashboard.md §3.5: neonatal_death_on − born_on ≤ 27 days (**policy**: 0–27 completed days).
 NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY
-# §3.6: blood_loss_ml ≥ 1,500.
+# docs/rules/dashboard.md §3.6: blood_loss_ml ≥ 1,500.
 PPH_BLOOD_LOSS_ML = clinical.PPH_SEVERE_ML
-# §3.2: a closure counts when one continuous episode lasts ≥ 24 hours.
+# docs/rules/dashboard.md §3.2: a closure counts when one continuous episode lasts ≥ 24 hours.
 NEONATAL_CLOSURE_SECONDS = 24 * 60 * 60
-# §3.3: delayed when not started 24 hours after admission.
+# docs/rules/dashboard.md §3.3: delayed when not started 24 hours after admission.
 INDUCTION_DELAY_SECONDS = int(INDUCTION_DELAY.total_seconds())
-# §3.7: the population is babies with GA < 238 days; component thresholds.
+# docs/rules/dashboard.md §3.7: the population is babies with GA < 238 days; component thresholds.
 OPC_GESTATION_BELOW = max(component.gestation_below for component in OPC_COMPONENTS)
 CORD_CLAMPING_SECONDS = 60
 TEMPERATURE_LOW_C = "36.5"
@@ -45,7 +45,7 @@ def component(key: str) -> OpcComponent:
     raise KeyError(key)
 
 
-#: SQL condition for "the component is met", per component key (§3.7; unknown is not met).
+#: SQL condition for "the component is met", per component key (docs/rules/dashboard.md §3.7; unknown is not met).
 OPC_MET_SQL = {
     "steroids": "antenatal_steroids = TRUE",
     "magnesium": "antenatal_magnesium = TRUE",

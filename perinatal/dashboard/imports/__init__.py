@@ -1,4 +1,4 @@
-"""The machinery of dataset imports (dashboard.md §1): register snapshot, streaming check
+"""The machinery of dataset imports (docs/rules/dashboard.md §1): register snapshot, streaming check
 and staging, bulk loading, units into the register, after-import hooks. The entry point
 is `perinatal.dashboard.services.import_dataset`."""
 

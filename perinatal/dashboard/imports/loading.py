@@ -1,7 +1,7 @@
 """Load a staged file: bulk copy into a temporary staging table, run the checks that need
 every row, then replace rows with the same natural key, all inside the caller's transaction.
 
-dashboard.md §1: "a load replaces every stored row with the same key (so a corrected file,
+docs/rules/dashboard.md §1: "a load replaces every stored row with the same key (so a corrected file,
 under any name, never duplicates); a file is loaded atomically." The bulk path is COPY on
 PostgreSQL (psycopg 3 `cursor.copy`) and executemany in large batches on SQLite; both then
 run one `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`. Memory stays flat: the staged

@@ -2,7 +2,7 @@
 
 The validator (datasets.validation) needs trust codes, the trusts each site may be named
 under (every trust in its ownership history, so that rows from before and after a dated
-transfer are both right: dashboard.md §1), and the units for unit_status.csv. Loading
+transfer are both right: docs/rules/dashboard.md §1), and the units for unit_status.csv. Loading
 needs the database ids behind those codes. `RegisterSnapshot` is plain data, so a file can
 be checked in another process (the demo loader checks two files at once).
 """

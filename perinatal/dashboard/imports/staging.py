@@ -1,6 +1,6 @@
 """Check a whole file and stage its valid rows to temporary files, in constant memory.
 
-dashboard.md §1: "An upload is validated whole before anything is stored". The file is
+docs/rules/dashboard.md §1: "An upload is validated whole before anything is stored". The file is
 read as a stream by the validator (datasets.validation, with `index_rows=False` so that it
 keeps no per-row index); each valid record is written at once to a staged CSV in the shape
 the database takes in bulk (tables.py). Nothing touches the database here. The two checks

@@ -1,4 +1,4 @@
-"""units.csv enters the organisation register (dashboard.md §1).
+"""units.csv enters the organisation register (docs/rules/dashboard.md §1).
 
 "This file is also how sites enter the register: a new site_code is added under its
 trust_code; a known site under another trust is an error" (the validator refuses it unless

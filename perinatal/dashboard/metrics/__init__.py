@@ -1,5 +1,5 @@
 """The dashboard's metrics: definitions as data, periods, intervals, disclosure control,
-output rows and the pure-Python reference implementation (dashboard.md §2–§4)."""
+output rows and the pure-Python reference implementation (docs/rules/dashboard.md §2–§4)."""
 
 from .definitions import (
     HEADLINE_METRICS,

@@ -1,7 +1,7 @@
 """The dashboard's metric definitions, as data the definitions page can render.
 
-Spec: dashboard.md §3 (the 8 metrics), §4 (sub-measures, units, intervals, disclosure).
-One frozen `MetricDefinition` per metric_id, in the §4 output order: each metric followed
+Spec: docs/rules/dashboard.md §3 (the 8 metrics), docs/rules/dashboard.md §4 (sub-measures, units, intervals, disclosure).
+One frozen `MetricDefinition` per metric_id, in the docs/rules/dashboard.md §4 output order: each metric followed
 by its sub-measures. Decisions the sources leave open are in `policies`, in plain English.
 
 Sources: NHS England letter PRN02113 (16 October 2025), Annex 3; MBRRACE-UK perinatal
@@ -77,7 +77,7 @@ _OUTCOME_PERIOD = "Counted against the trust of birth, in the period containing 
 
 @dataclass(frozen=True)
 class MetricDefinition:
-    """One metric or sub-measure (§3, §4)."""
+    """One metric or sub-measure (docs/rules/dashboard.md §3, §4)."""
 
     id: str
     title: str
@@ -92,7 +92,7 @@ class MetricDefinition:
     interval_method: str  # wilson | garwood | none
     source: str
     datasets: tuple[str, ...]
-    # Disclosure control (§4 --public) applies to counts of people only.
+    # Disclosure control (docs/rules/dashboard.md §4 --public) applies to counts of people only.
     numerator_counts_people: bool
     denominator_counts_people: bool
     parent_id: str | None = None  # set on sub-measures
@@ -106,7 +106,7 @@ class MetricDefinition:
 
 @dataclass(frozen=True)
 class OpcComponent:
-    """One component of optimal perinatal care (§3.7): eligibility by gestation, and when met."""
+    """One component of optimal perinatal care (docs/rules/dashboard.md §3.7): eligibility by gestation, and when met."""
 
     key: str  # the sub-measure is optimal_perinatal_care.<key>
     title: str
@@ -466,7 +466,7 @@ CONSIDERED_COMPLAINT = MetricDefinition(
     policies=("Responses are added up unweighted across trusts.",),
 )
 
-#: Every metric_id in the §4 output order: each metric, then its sub-measures.
+#: Every metric_id in the docs/rules/dashboard.md §4 output order: each metric, then its sub-measures.
 METRICS: tuple[MetricDefinition, ...] = (
     OBSTETRIC_UNIT_SUSPENSIONS,
     OBSTETRIC_UNIT_SUSPENSIONS_EPISODES,
@@ -484,7 +484,7 @@ METRICS: tuple[MetricDefinition, ...] = (
     CONSIDERED_COMPLAINT,
 )
 METRIC_IDS: tuple[str, ...] = tuple(metric.id for metric in METRICS)
-#: The 8 headline metrics of §3.
+#: The 8 headline metrics of docs/rules/dashboard.md §3.
 HEADLINE_METRICS: tuple[MetricDefinition, ...] = tuple(m for m in METRICS if not m.is_sub_measure)
 
 

@@ -1,4 +1,4 @@
-"""Disclosure control for `--public` output (dashboard.md §4).
+"""Disclosure control for `--public` output (docs/rules/dashboard.md §4).
 
 "It applies to counts of people (babies, women, deaths) only — a numerator or denominator
 of 1–7 is shown as `*`, and `value`, `lower_95`, `upper_95` are emptied with `suppressed` =

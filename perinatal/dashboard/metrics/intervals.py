@@ -1,6 +1,6 @@
 """Values and 95% intervals in a metric's unit, rounded half-up to 2 decimals in Python.
 
-Spec: dashboard.md §4: "value in the metric's unit, rounded half-up to 2 decimals in
+Spec: docs/rules/dashboard.md §4: "value in the metric's unit, rounded half-up to 2 decimals in
 Python (never in SQL, so SQLite and PostgreSQL agree); a zero denominator gives an empty
 value, never 0. 95% interval (α = 0.05): Wilson for proportions, exact Poisson (Garwood)
 for rates per 1,000, in the metric's unit, 2 decimals."

@@ -1,7 +1,7 @@
 """Periods: fortnights for the operational metrics, date ranges (whole, or split by month
 or quarter) for outcome and survey metrics, and the time rules that depend on them.
 
-Spec: dashboard.md §2 and §4. Instants are time-zone aware; every comparison and duration
+Spec: docs/rules/dashboard.md §2 and §4. Instants are time-zone aware; every comparison and duration
 is taken in UTC (see datasets/local_time.py), so a fortnight across the October clock
 change lasts 337 real hours and one across the March change 335.
 """
@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from perinatal.kernel.london_time import add_real_time, local_midnight, to_utc
 
 FORTNIGHT_DAYS = 14
-#: A woman waiting this long after admission for induction is delayed (§3.3).
+#: A woman waiting this long after admission for induction is delayed (docs/rules/dashboard.md §3.3).
 INDUCTION_DELAY = timedelta(hours=24)
-#: Values for periods less than this many days old are provisional (§2).
+#: Values for periods less than this many days old are provisional (docs/rules/dashboard.md §2).
 PROVISIONAL_DAYS_OPERATIONAL = 14
 PROVISIONAL_DAYS_NEONATAL_MORTALITY = 28
 
@@ -57,13 +57,13 @@ class Period:
 
 
 def fortnight_ending(to: date) -> Period:
-    """The fortnight ending on `to`: [to − 13 00:00, to + 1 00:00) Europe/London (§2)."""
+    """The fortnight ending on `to`: [to − 13 00:00, to + 1 00:00) Europe/London (docs/rules/dashboard.md §2)."""
     return Period(to - timedelta(days=FORTNIGHT_DAYS - 1), to)
 
 
 def fortnight_series(*, date_from: date, date_to: date) -> tuple[Period, ...]:
     """Fortnights ending on `date_to`, `date_to` − 14, …, only whole ones starting on or
-    after `date_from`; oldest first (§2)."""
+    after `date_from`; oldest first (docs/rules/dashboard.md §2)."""
     _check_range(date_from=date_from, date_to=date_to)
     series: list[Period] = []
     fortnight = fortnight_ending(date_to)
@@ -74,7 +74,7 @@ def fortnight_series(*, date_from: date, date_to: date) -> tuple[Period, ...]:
 
 
 def outcome_periods(*, date_from: date, date_to: date, by: str | None = None) -> tuple[Period, ...]:
-    """The range as one period, or split by calendar month or quarter (§4 `--by`).
+    """The range as one period, or split by calendar month or quarter (docs/rules/dashboard.md §4 `--by`).
 
     **policy**: a month or quarter cut by the range's ends is kept, shortened to the range,
     so every day of `[from, to]` is in exactly one period (its dates say so).
@@ -106,13 +106,13 @@ def _check_range(*, date_from: date, date_to: date) -> None:
 
 
 def unit_open_during(*, opened_on: date, closed_on: date | None, period: Period) -> bool:
-    """§2: `opened_on ≤ to` and (`closed_on` empty or `closed_on > to − 13`); closed_on is
+    """docs/rules/dashboard.md §2: `opened_on ≤ to` and (`closed_on` empty or `closed_on > to − 13`); closed_on is
     the first day closed."""
     return opened_on <= period.end and (closed_on is None or closed_on > period.start)
 
 
 def episode_overlaps(*, started_at: datetime, ended_at: datetime | None, period: Period) -> bool:
-    """§2: `started_at` < the period's end and (`ended_at` empty or > the period's start)."""
+    """docs/rules/dashboard.md §2: `started_at` < the period's end and (`ended_at` empty or > the period's start)."""
     return to_utc(started_at) < to_utc(period.end_instant) and (
         ended_at is None or to_utc(ended_at) > to_utc(period.start_instant)
     )
@@ -128,7 +128,7 @@ def _effective_end(*, ended_at: datetime | None, period: Period, now: datetime) 
 def episode_duration(
     *, started_at: datetime, ended_at: datetime | None, period: Period, now: datetime
 ) -> timedelta:
-    """§2: `ended_at − started_at` in real time, whole, even the part outside the period; an
+    """docs/rules/dashboard.md §2: `ended_at − started_at` in real time, whole, even the part outside the period; an
     ongoing episode is measured up to the period's end (or now, if earlier)."""
     return _effective_end(ended_at=ended_at, period=period, now=now) - to_utc(started_at)
 
@@ -145,14 +145,14 @@ def episode_time_within(
 
 
 def induction_delay_instant(admitted_at: datetime) -> datetime:
-    """§3.3: the instant `admitted_at + 24 h` (real time), in Europe/London."""
+    """docs/rules/dashboard.md §3.3: the instant `admitted_at + 24 h` (real time), in Europe/London."""
     return add_real_time(moment=admitted_at, delta=INDUCTION_DELAY)
 
 
 def induction_delayed_in(
     *, admitted_at: datetime, started_at: datetime | None, period: Period, now: datetime
 ) -> bool:
-    """§3.3: a woman is delayed in the fortnight containing `admitted_at + 24 h`, provided
+    """docs/rules/dashboard.md §3.3: a woman is delayed in the fortnight containing `admitted_at + 24 h`, provided
     `started_at` is empty or later than that instant. **policy**: an induction not yet
     started is delayed only once that instant has passed (`now`)."""
     delay_at = induction_delay_instant(admitted_at)
@@ -164,12 +164,12 @@ def induction_delayed_in(
 
 
 def survey_year_overlaps(*, survey_year: int, period: Period) -> bool:
-    """§2: a survey row belongs to `survey_year`-01-01 … -12-31 and is included when that
+    """docs/rules/dashboard.md §2: a survey row belongs to `survey_year`-01-01 … -12-31 and is included when that
     overlaps the period."""
     return period.start.year <= survey_year <= period.end.year
 
 
 def is_provisional(*, period_end: date, today: date, provisional_days: int | None) -> bool:
-    """§2: values for periods less than `provisional_days` days old are provisional; a
+    """docs/rules/dashboard.md §2: values for periods less than `provisional_days` days old are provisional; a
     period's age is counted from its last day."""
     return provisional_days is not None and (today - period_end).days < provisional_days

@@ -1,8 +1,8 @@
 """Reference implementation of every dashboard metric, record by record, in plain Python.
 
-Spec: dashboard.md §2–§4. This is the independent computation that the production (SQL)
+Spec: docs/rules/dashboard.md §2–§4. This is the independent computation that the production (SQL)
 engine is tested against, so it is written straight from the spec text, one record at a
-time, without indexes or cleverness; its thresholds are written out here from §3 rather
+time, without indexes or cleverness; its thresholds are written out here from docs/rules/dashboard.md §3 rather
 than read from `definitions`, so a mistake in one is not copied into the other.
 
 Records may be the dataclasses of `perinatal.dashboard.datasets` or mappings with the same
@@ -56,13 +56,13 @@ from .rows import (
     sort_rows,
 )
 
-# §3 thresholds, as the spec states them.
-GESTATION_24_WEEKS = clinical.GA_24_0_DAYS  # §3.4/3.5: GA ≥ 168 days
-WEIGHT_400_G = clinical.WEIGHT_RULE_MIN_G  # §3.4/3.5: or GA unknown and weight ≥ 400 g
-NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY  # §3.5: neonatal_death_on − born_on ≤ 27 days
-PPH_THRESHOLD_ML = clinical.PPH_SEVERE_ML  # §3.6: blood_loss_ml ≥ 1,500
-NEONATAL_CLOSURE_MINIMUM = timedelta(hours=24)  # §3.2: lasting ≥ 24 h
-OPC_GESTATION_BELOW = 238  # §3.7: GA < 238
+# docs/rules/dashboard.md §3 thresholds, as the spec states them.
+GESTATION_24_WEEKS = clinical.GA_24_0_DAYS  # docs/rules/dashboard.md §3.4/3.5: GA ≥ 168 days
+WEIGHT_400_G = clinical.WEIGHT_RULE_MIN_G  # docs/rules/dashboard.md §3.4/3.5: or GA unknown and weight ≥ 400 g
+NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY  # docs/rules/dashboard.md §3.5: neonatal_death_on − born_on ≤ 27 days
+PPH_THRESHOLD_ML = clinical.PPH_SEVERE_ML  # docs/rules/dashboard.md §3.6: blood_loss_ml ≥ 1,500
+NEONATAL_CLOSURE_MINIMUM = timedelta(hours=24)  # docs/rules/dashboard.md §3.2: lasting ≥ 24 h
+OPC_GESTATION_BELOW = 238  # docs/rules/dashboard.md §3.7: GA < 238
 CORD_CLAMPING_MINIMUM_SECONDS = 60
 TEMPERATURE_LOW, TEMPERATURE_HIGH = Decimal("36.5"), Decimal("37.5")
 
@@ -110,7 +110,7 @@ def tally_fortnight(
     fortnight: Period,
     now: datetime,
 ) -> Tallies:
-    """Metrics 1–3 and their sub-measures for one fortnight, per trust (§3.1–3.3)."""
+    """Metrics 1–3 and their sub-measures for one fortnight, per trust (docs/rules/dashboard.md §3.1–3.3)."""
     tallies: Tallies = {}
     episodes = list(unit_status)
     trusts_with_obstetric_unit_open: set[str] = set()
@@ -171,19 +171,19 @@ def tally_fortnight(
 
 # --- Outcome metrics: one date range ---------------------------------------------------
 def tally_births(*, births: Iterable[Any], period: Period, stillbirth_denominator: str) -> Tallies:
-    """Stillbirth, neonatal mortality and PPH ≥ 1,500 ml, per trust of birth (§3.4–3.6)."""
+    """Stillbirth, neonatal mortality and PPH ≥ 1,500 ml, per trust of birth (docs/rules/dashboard.md §3.4–3.6)."""
     tallies: Tallies = {}
     largest_loss: dict[str, dict[str, int | None]] = {}  # trust -> mother -> largest known loss
     for birth in births:
         if not period.contains_date(attribute(birth, "born_on")):
             continue
         trust = attribute(birth, "trust_code")
-        # §3.6: every birth row, any gestation or outcome, blood loss known or not
+        # docs/rules/dashboard.md §3.6: every birth row, any gestation or outcome, blood loss known or not
         mothers = largest_loss.setdefault(trust, {})
         mother, loss = attribute(birth, "mother_id"), attribute(birth, "blood_loss_ml")
         known = mothers.get(mother)
         mothers[mother] = loss if known is None else known if loss is None else max(known, loss)
-        # §3.4/3.5: terminations excluded; GA ≥ 168, or GA unknown and weight ≥ 400 g
+        # docs/rules/dashboard.md §3.4/3.5: terminations excluded; GA ≥ 168, or GA unknown and weight ≥ 400 g
         if _yes(attribute(birth, "termination")):
             continue
         gestation, weight = attribute(birth, "gestation_days"), attribute(birth, "birth_weight_g")
@@ -217,7 +217,7 @@ def tally_births(*, births: Iterable[Any], period: Period, stillbirth_denominato
 
 
 def tally_neonatal_care(*, neonatal_care: Iterable[Any], period: Period) -> Tallies:
-    """Optimal perinatal care and each component, per trust of birth (§3.7)."""
+    """Optimal perinatal care and each component, per trust of birth (docs/rules/dashboard.md §3.7)."""
     tallies: Tallies = {}
     for baby in neonatal_care:
         if not period.contains_date(attribute(baby, "born_on")):
@@ -250,7 +250,7 @@ def tally_neonatal_care(*, neonatal_care: Iterable[Any], period: Period) -> Tall
 
 
 def tally_survey(*, survey: Iterable[Any], period: Period) -> Tallies:
-    """Considered making a complaint: Σ yes / Σ responses, unweighted (§3.8)."""
+    """Considered making a complaint: Σ yes / Σ responses, unweighted (docs/rules/dashboard.md §3.8)."""
     tallies: Tallies = {}
     for row in survey:
         if attribute(row, "question") != "considered_complaint":
@@ -317,13 +317,13 @@ def compute_reference(
     stillbirth_denominator: str = STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS,
     public: bool = False,
 ) -> list[MetricRow]:
-    """Every metric for `[date_from, date_to]`, every level, in the §4 order.
+    """Every metric for `[date_from, date_to]`, every level, in the docs/rules/dashboard.md §4 order.
 
-    Operational metrics give one row per whole fortnight (§2); outcome and survey metrics
+    Operational metrics give one row per whole fortnight (docs/rules/dashboard.md §2); outcome and survey metrics
     one row per organisation for the range, or per month / quarter with `by`. A trust gets
     rows when it appears in any record or in `trust_codes` (zero denominators give empty
     values). `now` (time-zone aware) measures ongoing episodes and marks provisional
-    periods; `public` applies disclosure control (§4 --public).
+    periods; `public` applies disclosure control (docs/rules/dashboard.md §4 --public).
     """
     datasets = {name: list(records) for name, records in (
         ("units", units), ("births", births), ("neonatal_care", neonatal_care),

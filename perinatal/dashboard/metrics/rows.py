@@ -1,8 +1,8 @@
-"""Output rows: one per metric, organisation and period (dashboard.md §4).
+"""Output rows: one per metric, organisation and period (docs/rules/dashboard.md §4).
 
 `build_row` turns a numerator and denominator into a finished row (value, interval,
 rounding) so that every engine — the reference implementation and the SQL engine —
-formats figures the same way. `sort_rows` gives the §4 order.
+formats figures the same way. `sort_rows` gives the docs/rules/dashboard.md §4 order.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ORG_LEVELS = (LEVEL_NATIONAL, LEVEL_REGION, LEVEL_ICB, LEVEL_TRUST)
 NATIONAL_CODE = "E92000001"
 NATIONAL_NAME = "England"
 
-#: The §4 output columns, in order.
+#: The docs/rules/dashboard.md §4 output columns, in order.
 OUTPUT_COLUMNS = (
     "metric_id",
     "org_level",
@@ -47,7 +47,7 @@ Count = int | Decimal | str  # int for people/units/trusts; Decimal hours; "*" w
 
 @dataclass(frozen=True)
 class MetricRow:
-    """The §4 columns in order, then `provisional` (§2: "marked so")."""
+    """The docs/rules/dashboard.md §4 columns in order, then `provisional` (docs/rules/dashboard.md §2: "marked so")."""
 
     metric_id: str
     org_level: str
@@ -99,7 +99,7 @@ def build_row(
 
 
 def row_sort_key(row: MetricRow, *, metric_ids: Sequence[str] = METRIC_IDS) -> tuple:
-    """§4: metric (§3 order, sub-measures after their metric), level, org_code, period_start."""
+    """docs/rules/dashboard.md §4: metric (docs/rules/dashboard.md §3 order, sub-measures after their metric), level, org_code, period_start."""
     return (metric_ids.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code,
             row.period_start)
 
@@ -109,7 +109,7 @@ def sort_rows(rows: Iterable[MetricRow]) -> list[MetricRow]:
 
 
 def row_cells(row: MetricRow) -> dict[str, str]:
-    """The §4 columns as CSV text: empty for no value, dates ISO, decimals with 2 places."""
+    """The docs/rules/dashboard.md §4 columns as CSV text: empty for no value, dates ISO, decimals with 2 places."""
     cells: dict[str, str] = {}
     for name in OUTPUT_COLUMNS:
         value = getattr(row, name)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('notes', models.JSONField(blank=True, default=list, help_text='Data-quality notes: code, message, count, lines.')),
                 ('started_at', models.DateTimeField()),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(blank=True, help_text='The organisation that uploaded the file; scopes who may read the upload (spec §5).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dashboard_uploads', to='organisations.organisation')),
+                ('organisation', models.ForeignKey(blank=True, help_text='The organisation that uploaded the file; scopes who may read the upload (docs/rules/dashboard.md §5).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dashboard_uploads', to='organisations.organisation')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('induction_id', models.CharField(max_length=64, unique=True)),
                 ('admitted_at', models.DateTimeField()),
                 ('started_at', models.DateTimeField(blank=True, help_text='Empty: not yet started.', null=True)),
-                ('delay_point_s', models.BigIntegerField(help_text='admitted_at + 24 hours of real time, in seconds since the epoch (UTC): §3.3.')),
+                ('delay_point_s', models.BigIntegerField(help_text='admitted_at + 24 hours of real time, in seconds since the epoch (UTC): docs/rules/dashboard.md §3.3.')),
                 ('started_s', models.BigIntegerField(blank=True, help_text='started_at in seconds since the epoch (UTC).', null=True)),
                 ('site', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.site')),
                 ('trust', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),

@@ -1,5 +1,5 @@
 """CSV and XLSX downloads of a page's table, through the dashboard's export writers
-(perinatal.dashboard.exports): the rows of dashboard.md §4 as the page shows them (filtered
+(perinatal.dashboard.exports): the rows of docs/rules/dashboard.md §4 as the page shows them (filtered
 and sorted), with `provisional`; XLSX adds the column dictionary and notes on the metrics."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from django import forms
 
 from perinatal.dashboard.datasets.schema import DATASET_NAMES, SCHEMAS
 
-#: A dataset file must be a CSV (dashboard.md §1: "CSV, UTF-8, header row").
+#: A dataset file must be a CSV (docs/rules/dashboard.md §1: "CSV, UTF-8, header row").
 CSV_SUFFIX = ".csv"
 
 

@@ -1,5 +1,5 @@
 """Where an organisation sits, as the pages link it: England → NHS England region → ICB →
-trust, by the ICB and region in force on a day (dashboard.md §4: the ODS extract in force
+trust, by the ICB and region in force on a day (docs/rules/dashboard.md §4: the ODS extract in force
 on the period's end date), and where a trust's ICB or region changed within the data (the
 ICB mergers of 1 April 2026)."""
 

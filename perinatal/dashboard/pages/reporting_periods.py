@@ -1,8 +1,8 @@
 """The periods the dashboard pages offer, built from the span of the loaded data.
 
-dashboard.md §2: outcome metrics over any date range on `born_on` — "monthly, quarterly,
+docs/rules/dashboard.md §2: outcome metrics over any date range on `born_on` — "monthly, quarterly,
 calendar year and rolling 12 months in the interface"; operational metrics (1–3) by the
-fortnight ending on a chosen date; a survey row belongs to its `survey_year`. §5: "Tiles
+fortnight ending on a chosen date; a survey row belongs to its `survey_year`. docs/rules/dashboard.md §5: "Tiles
 compare with the previous period of the same length."
 
 **policy** (the pages' reporting grid): the latest date of the loaded births data is the
@@ -188,7 +188,7 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
 
 
 def survey_choices(span: DataSpan) -> list[PeriodChoice]:
-    """Calendar years: a survey row belongs to its survey_year (§2)."""
+    """Calendar years: a survey row belongs to its survey_year (docs/rules/dashboard.md §2)."""
     return [PeriodChoice(f"{KIND_YEAR}:{year}", KIND_YEAR, str(year), Period(date(year, 1, 1), date(year, 12, 31)))
             for year in range(span.last.year, span.first.year - 1, -1)]
 

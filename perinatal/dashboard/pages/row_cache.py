@@ -5,7 +5,7 @@ cache, in the database) but still rolls every trust up to England for every peri
 each call, which for England's five-year series is seconds of Python. The finished rows
 depend only on the request, the loaded data (the engine's data version: the latest loaded
 upload), the organisation register (which ICB and region each trust was in) and the day
-(provisional marking, dashboard.md §2), so they are kept in Django's cache under a key made
+(provisional marking, docs/rules/dashboard.md §2), so they are kept in Django's cache under a key made
 of those: a new upload or a register change gives a new key, and stale rows are never
 shown.
 

@@ -1,10 +1,10 @@
 """One metric over time for one organisation: the series, its breaks, line and SPC charts.
 
-dashboard.md §2–§4 and surveillance.md §2. Operational metrics are fortnightly series,
+docs/rules/dashboard.md §2–§4 and docs/rules/surveillance.md §2. Operational metrics are fortnightly series,
 outcome metrics monthly (whole months only), the survey yearly. A series of an ICB or a
-region breaks where the trusts it holds change (§4: "Series across a boundary change carry
+region breaks where the trusts it holds change (docs/rules/dashboard.md §4: "Series across a boundary change carry
 a break marker"; the ICB mergers of 1 April 2026): the line chart marks the break and the
-SPC chart is rebased there (surveillance.md §2.9), so limits never mix two different
+SPC chart is rebased there (docs/rules/surveillance.md §2.9), so limits never mix two different
 organisations.
 """
 

@@ -1,6 +1,6 @@
 """A metric's latest figures as an NHS.UK card (the national page, the top of every
 organisation's page): the latest period against the previous one of the same length
-(dashboard.md §5), whether that is better or worse, and the Making Data Count variation
+(docs/rules/dashboard.md §5), whether that is better or worse, and the Making Data Count variation
 icon of the series."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ PREVIOUS_PERIOD_WORDS = {PERIOD_FORTNIGHT: "previous fortnight", PERIOD_OUTCOME:
 @dataclass(frozen=True)
 class Trend:
     """How the latest value compares with the previous period's: the direction, and whether
-    that is better or worse given the metric's direction of improvement (§3)."""
+    that is better or worse given the metric's direction of improvement (docs/rules/dashboard.md §3)."""
 
     direction: str  # up | down | same
     assessment: str  # better | worse | no_change
@@ -119,7 +119,7 @@ def row_period_words(row: MetricRow | None, *, definition: MetricDefinition) -> 
 
 
 def build_tile(series: MetricSeries, *, stillbirth_denominator: str | None, chart: SpcChart | None = None) -> Tile:
-    """The latest period against the previous one of the same length (§5), with the Making
+    """The latest period against the previous one of the same length (docs/rules/dashboard.md §5), with the Making
     Data Count variation icon of the series (no target is set, so no assurance icon).
     `chart`: the series' SPC chart where the page has made it already."""
     definition = series.definition

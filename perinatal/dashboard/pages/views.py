@@ -3,7 +3,7 @@ metric, the definitions, and uploads. Each view checks the request, calls its pa
 builder (pages.builders) and renders; the builders read through perinatal.dashboard.selectors.
 
 Aggregate figures are published statistics, shown to every signed-in user (dashboard.md
-§5). Uploads are record-level: read only through `scope_for(request)` for
+docs/rules/dashboard.md §5). Uploads are record-level: read only through `scope_for(request)` for
 READ_DASHBOARD_UPLOADS, uploaded only by UPLOAD_DASHBOARD_DATA (national programme admins).
 """
 

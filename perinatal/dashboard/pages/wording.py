@@ -1,7 +1,7 @@
 """How the pages name each metric (its section's anchor, unit, counts, direction and
 frequency), write its figures, and say which stillbirth denominator is in use.
 
-dashboard.md §3–§4: values are in the metric's unit, rounded half-up to 2 decimals by the
+docs/rules/dashboard.md §3–§4: values are in the metric's unit, rounded half-up to 2 decimals by the
 engine; the pages show them as given (never re-rounded), with the unit in words and the
 numerator and denominator beside every value.
 """
@@ -67,7 +67,7 @@ def anchor(metric_id: str) -> str:
 
 
 def unit_phrase(definition: MetricDefinition, *, stillbirth_denominator: str | None = None) -> str:
-    """The unit in words; the stillbirth rate says which denominator is in use (§3.4)."""
+    """The unit in words; the stillbirth rate says which denominator is in use (docs/rules/dashboard.md §3.4)."""
     if definition.id == "stillbirth_rate" and stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS:
         return STILLBIRTH_PER_LIVE_BIRTHS
     if definition.id in UNIT_PHRASES:
@@ -117,7 +117,7 @@ def format_interval(lower: Decimal | None, upper: Decimal | None, *, unit: str) 
 
 
 def improvement_of(definition: MetricDefinition) -> str:
-    """The Making Data Count improvement direction of a metric (§3: lower is better for 1–6
+    """The Making Data Count improvement direction of a metric (docs/rules/dashboard.md §3: lower is better for 1–6
     and 8; higher for 7)."""
     return IMPROVEMENT_INCREASE if definition.direction == HIGHER_IS_BETTER else IMPROVEMENT_DECREASE
 
@@ -135,7 +135,7 @@ def frequency_words(definition: MetricDefinition) -> str:
 
 
 def stillbirth_denominator_words(denominator: str) -> str:
-    """Which stillbirth denominator the pages use (§3.4), and how it differs from the other."""
+    """Which stillbirth denominator the pages use (docs/rules/dashboard.md §3.4), and how it differs from the other."""
     if denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS:
         return ("The stillbirth rate is shown per 1,000 live births, as the seed letter words it. "
                 "MBRRACE-UK uses total births (live births and stillbirths).")

@@ -1,4 +1,4 @@
-"""Reads of the dashboard (dashboard.md §3–§5), by what they read. Every query the pages,
+"""Reads of the dashboard (docs/rules/dashboard.md §3–§5), by what they read. Every query the pages,
 their downloads and the API make is here; the page builders (pages.builders) only shape
 what these return.
 
@@ -10,5 +10,5 @@ what these return.
 - uploads: uploads, read only through a Scope (record-level data)
 
 Aggregates (every organisation's metric values) are published statistics that every
-signed-in user may read (§5), so the reads of them take no request or scope.
+signed-in user may read (docs/rules/dashboard.md §5), so the reads of them take no request or scope.
 """

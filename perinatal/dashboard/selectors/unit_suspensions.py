@@ -1,4 +1,4 @@
-"""The midwifery-led unit suspensions a trust's page lists (dashboard.md §3.1: "recorded and
+"""The midwifery-led unit suspensions a trust's page lists (docs/rules/dashboard.md §3.1: "recorded and
 shown on trust pages but not counted here")."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Uploads: record-level data, read only through a Scope for READ_DASHBOARD_UPLOADS
-(dashboard.md §5: a trust's own uploads, or every upload for national admins)."""
+(docs/rules/dashboard.md §5: a trust's own uploads, or every upload for national admins)."""
 
 from __future__ import annotations
 

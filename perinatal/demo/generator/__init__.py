@@ -1,5 +1,5 @@
 """Realistic synthetic national demo data for the maternity dashboard and MOSS
-(dashboard.md §1 formats; surveillance.md §1.1 events). Every site, unit and record is
+(docs/rules/dashboard.md §1 formats; docs/rules/surveillance.md §1.1 events). Every site, unit and record is
 invented; volumes and rates follow published national figures (see `parameters`)."""
 
 from .command_line import main, read_trust_rows

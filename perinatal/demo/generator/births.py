@@ -295,7 +295,7 @@ def generate_babies(
         * np.exp(rng.normal(0.0, p.WEIGHT_LOG_SD, n))
     )
     weight = np.clip(np.rint(weight), p.MIN_WEIGHT_G, p.MAX_WEIGHT_G).astype(np.int64)
-    # Unknown gestation: only babies of 400 g or more belong in births.csv (dashboard.md §1).
+    # Unknown gestation: only babies of 400 g or more belong in births.csv (docs/rules/dashboard.md §1).
     weight = np.where(known, weight, np.maximum(weight, p.INCLUSION_WEIGHT_G))
     weight[known & (rng.random(n) < p.UNKNOWN_WEIGHT_SHARE)] = -1
 

@@ -1,6 +1,6 @@
 """Local (Europe/London) wall-clock times without the clock-change hour.
 
-Timestamps are local times (dashboard.md §1). On the last Sunday of March 01:00–01:59 does
+Timestamps are local times (docs/rules/dashboard.md §1). On the last Sunday of March 01:00–01:59 does
 not exist and on the last Sunday of October it happens twice; demo timestamps move out of
 that hour (by +60 minutes) so every one of them names exactly one instant.
 """

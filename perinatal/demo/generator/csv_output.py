@@ -1,4 +1,4 @@
-"""Fast, byte-stable CSV writing of columns of strings (dashboard.md §1 formats).
+"""Fast, byte-stable CSV writing of columns of strings (docs/rules/dashboard.md §1 formats).
 
 Values are codes, numbers, dates and timestamps, never commas or quotes, so no quoting is
 needed; each column is turned into strings by indexing a lookup table (the last entry of

@@ -1,4 +1,4 @@
-"""Write the six demo datasets (dashboard.md §1) for a period ending on `end`.
+"""Write the six demo datasets (docs/rules/dashboard.md §1) for a period ending on `end`.
 
 Byte-identical output for the same arguments: one seed, split into independent numpy
 streams per dataset (`numpy.random.SeedSequence.spawn`), stable ordering of every file and

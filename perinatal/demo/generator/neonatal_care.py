@@ -1,5 +1,5 @@
-"""Babies born below 34+0 weeks admitted to neonatal care (dashboard.md §1
-`neonatal_care.csv`, §3 metric 7 optimal perinatal care).
+"""Babies born below 34+0 weeks admitted to neonatal care (docs/rules/dashboard.md §1
+`neonatal_care.csv`, docs/rules/dashboard.md §3.7 optimal perinatal care).
 
 Live-born babies with a recorded gestation below 238 days are admitted (fewer at 22–23
 weeks, where comfort care is common). Each trust has a care-quality effect on the logit

@@ -1,6 +1,6 @@
 """Parameters of the synthetic population, with where each figure comes from.
 
-Targets (England, `SOURCES.md` "Facts worth pinning"): MSDS 2022-23 531,000 deliveries and
+Targets (England, `docs/rules/data-sources.md` "Facts worth pinning"): MSDS 2022-23 531,000 deliveries and
 537,125 babies; MBRRACE-UK stillbirths 3.22–3.35 per 1,000 total births and neonatal deaths
 1.63–1.69 per 1,000 live births (births ≥ 24+0 weeks, terminations excluded); MSDS CQIM PPH
 ≥ 1,500 ml about 30 per 1,000 women. MSDS 2022-23 national distributions (gestation,
@@ -55,8 +55,8 @@ MULTIPLE_GESTATION_WEEKS: Mapping[int, float] = {
 # MSDS 2022-23: 3,245 of 538,790 babies with gestation missing; the demo keeps fewer.
 UNKNOWN_GESTATION_SHARE = 0.003
 
-# --- Gestational-age thresholds (days) used by the definitions (dashboard.md §3,
-# surveillance.md §1.1).
+# --- Gestational-age thresholds (days) used by the definitions (docs/rules/dashboard.md §3,
+# docs/rules/surveillance.md §1.1).
 GA_TERM = clinical.GA_37_0_DAYS
 GA_VIABILITY = 168  # 24+0
 GA_NEONATAL_CARE = 238  # 34+0: neonatal_care.csv covers babies born below this
@@ -96,7 +96,7 @@ TERMINATION_RISK_BY_WEEKS: Mapping[tuple[int, int], float] = {
     (22, 23): 0.08, (24, 27): 0.02, (28, 36): 0.001, (37, 43): 0.00002,
 }
 # Day of death after birth (0 = day of birth): mostly in the first week. Day 28 is valid in
-# births.csv but outside the 0–27-day definition (dashboard.md §3.5), so it is kept rare.
+# births.csv but outside the 0–27-day definition (docs/rules/dashboard.md §3.5), so it is kept rare.
 NEONATAL_DEATH_DAY_WEIGHTS: tuple[float, ...] = (
     (0.38, 0.14, 0.07, 0.05, 0.035, 0.035, 0.035) + (0.02,) * 7 + (0.0085,) * 14 + (0.005,)
 )
@@ -109,7 +109,7 @@ RISK_BY_ETHNIC_GROUP: Mapping[str, float] = {
 RISK_BY_IMD_QUINTILE: Mapping[int, float] = {1: 1.4, 2: 1.15, 3: 1.0, 4: 0.85, 5: 0.75, 0: 1.0}
 TRUST_RISK_LOG_SD = 0.12  # between-trust variation of mortality. Illustrative.
 
-# --- Signal sites: a worse recent period so MOSS CUSUM signals fire (surveillance.md §1).
+# --- Signal sites: a worse recent period so MOSS CUSUM signals fire (docs/rules/surveillance.md §1).
 # The largest synthetic sites of three regions (North West, London, East of England; ~6,000–
 # 7,000 deliveries a year, so a tripled rate signals within months), picked by hand among
 # trusts not subject to a national maternity investigation; the choice says nothing about
@@ -188,7 +188,7 @@ TEMPERATURE_WITHIN_HOUR = 0.96
 BREASTMILK_DAY_1_2 = 0.85
 CARE_UNKNOWN_SHARE = 0.02  # each recorded component is unknown this often
 
-# --- Unit status episodes (dashboard.md §1 `unit_status.csv`). Illustrative.
+# --- Unit status episodes (docs/rules/dashboard.md §1 `unit_status.csv`). Illustrative.
 # (mean episodes per unit per year, median hours, log sd, min hours, max hours)
 OBSTETRIC_SUSPENSIONS = (4.0, 8.0, 0.8, 1.0, 96.0)
 MIDWIFERY_SUSPENSIONS = (8.0, 24.0, 1.0, 2.0, 21 * 24.0)

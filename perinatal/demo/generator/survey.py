@@ -1,4 +1,4 @@
-"""CQC maternity survey rows (dashboard.md §1 `survey.csv`, §3 metric 8).
+"""CQC maternity survey rows (docs/rules/dashboard.md §1 `survey.csv`, docs/rules/dashboard.md §3 metric 8).
 
 One row per trust and survey year for the question `considered_complaint`. CQC samples
 women who gave birth in February, so a survey year is included when 1 February of that

@@ -1,4 +1,4 @@
-"""Episodes when a unit was closed to admissions (dashboard.md §1 `unit_status.csv`).
+"""Episodes when a unit was closed to admissions (docs/rules/dashboard.md §1 `unit_status.csv`).
 
 Per unit, episodes follow a Poisson process whose yearly rate differs between units (gamma
 distributed); one episode ends before the next starts, so a unit's episodes never overlap

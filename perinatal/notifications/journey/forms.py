@@ -3,7 +3,7 @@ event needs). Each form reads its initial values from the draft's answers (`init
 and gives back the document fields it asks as dotted paths (`values`).
 
 Messages follow the GOV.UK error message pattern and name the field. Values are stored in
-the form of the notification document (spec §2): timestamps "2025-10-01T03:20" (London
+the form of the notification document (docs/rules/routing.md §2): timestamps "2025-10-01T03:20" (London
 local time), dates "1991-04-02", NHS numbers as 10 digits.
 """
 
@@ -69,7 +69,7 @@ def display_moment(value: str | None) -> str:
 
 def combine_moment(form: forms.Form, *, date_field: str, time_field: str, what: str, must_follow: str | None = None,
                    must_follow_what: str = "") -> str | None:
-    """The document timestamp from a date and a time field, checked as spec §1 requires:
+    """The document timestamp from a date and a time field, checked as docs/rules/routing.md §1 requires:
     a local time skipped when the clocks go forward is refused, and it must be in the past."""
     day, time = form.cleaned_data.get(date_field), form.cleaned_data.get(time_field)
     if day is None or time is None:
@@ -238,7 +238,7 @@ OTHER_HOSPITAL = "other_hospital"
 
 
 class PlaceForm(StepForm):
-    """A place (spec §2 places): one of the trust's own sites, another hospital by its ODS
+    """A place (docs/rules/routing.md §2 places): one of the trust's own sites, another hospital by its ODS
     site code (a baby born in trust A who died in this trust's neonatal unit), home, born
     before arrival, or somewhere else."""
 
@@ -382,7 +382,7 @@ class BirthWeightForm(StepForm):
 
     @property
     def weight_needed_because(self) -> str | None:
-        """Spec §2: the weight is required when the gestation is null or not reliable."""
+        """docs/rules/routing.md §2: the weight is required when the gestation is null or not reliable."""
         gestation = get_path(self.answers, "baby.gestation")
         if not isinstance(gestation, Mapping):
             return "the gestation is not known"

@@ -343,7 +343,7 @@ def routing_view(result: RoutingResult, dues: Sequence[DueDate]) -> RoutingView:
 
 
 def destinations_of(routing: Mapping[str, Any] | None) -> list[str]:
-    """Body names from a stored routing result (spec §4 JSON)."""
+    """Body names from a stored routing result (docs/rules/routing.md §4 JSON)."""
     return [body_name(item.get("body")) for item in (routing or {}).get("destinations", [])]
 
 

@@ -1,11 +1,11 @@
 """The reporter's journey: which question pages an event needs, and in what order.
 
 Issue 3, item 3 ("what happened, then only the questions the event needs"); the questions
-and their document fields are those of spec §2 (/work/shared/spec/routing.md).
+and their document fields are those of docs/rules/routing.md §2 (docs/rules/routing.md).
 Framework-free: plain dicts in, plain answers out, so the rules can be read and tested on
 their own. The Django forms that ask each question live in `forms.py`.
 
-The answers of a draft are a *partial notification document* (spec §2) plus one key of
+The answers of a draft are a *partial notification document* (docs/rules/routing.md §2) plus one key of
 the journey's own, `JOURNEY_KEY`, holding what the reporter said happened and which pages
 they have answered. `build_document` turns the answers into the document that is
 validated, routed and submitted: it keeps only the answers of the pages that the event
@@ -291,7 +291,7 @@ STEPS: tuple[Step, ...] = tuple(dict.fromkeys(BABY_SEQUENCE + MATERNAL_SEQUENCE)
 STEPS_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
 
 # Document fields that no single page asks, and the pages whose answers they depend on.
-# "trust" fails when the places named belong to another trust (spec §2 place rules).
+# "trust" fails when the places named belong to another trust (docs/rules/routing.md §2 place rules).
 _FIELD_PAGES: dict[str, tuple[str, ...]] = {
     "trust": ("place-of-birth", "place-of-death", "pregnancy-place"),
     "baby": ("born-at",),
@@ -401,7 +401,7 @@ def record_what_happened(answers: Mapping[str, Any], choice: WhatHappened) -> di
 
 
 def build_document(answers: Mapping[str, Any], *, trust: str) -> dict[str, Any]:
-    """The notification document (spec §2) from the answers of the pages the event needs.
+    """The notification document (docs/rules/routing.md §2) from the answers of the pages the event needs.
 
     Answers of pages the event no longer needs are left out; so are the journey's own keys.
     The result is what `routing.parse_document` validates.

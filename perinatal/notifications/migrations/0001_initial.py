@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
             name='Draft',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('answers', models.JSONField(default=dict, help_text='A partial notification document (spec §2).')),
+                ('answers', models.JSONField(default=dict, help_text='A partial notification document (docs/rules/routing.md §2).')),
                 ('step', models.CharField(blank=True, max_length=60)),
                 ('created_at', models.DateTimeField()),
                 ('updated_at', models.DateTimeField()),
@@ -144,8 +144,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField()),
-                ('document', models.JSONField(help_text='The canonical notification document (spec §2).')),
-                ('routing', models.JSONField(help_text='The routing result (spec §4).')),
+                ('document', models.JSONField(help_text='The canonical notification document (docs/rules/routing.md §2).')),
+                ('routing', models.JSONField(help_text='The routing result (docs/rules/routing.md §4).')),
                 ('rules_version', models.CharField(max_length=20)),
                 ('reason', models.TextField(blank=True, help_text='Why it was amended (empty for the first version).')),
                 ('created_via', models.CharField(choices=[('web', 'Web form'), ('api', 'API')], max_length=3)),
@@ -205,7 +205,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('body', models.CharField(choices=[('MBRRACE_UK', 'MBRRACE_UK'), ('MNSI', 'MNSI'), ('NHSR_EN', 'NHSR_EN')], max_length=12)),
                 ('category', models.CharField(blank=True, max_length=30)),
-                ('due_on', models.DateField(blank=True, help_text='Spec §6; empty when no deadline is published.', null=True)),
+                ('due_on', models.DateField(blank=True, help_text='docs/rules/routing.md §6; empty when no deadline is published.', null=True)),
                 ('routed', models.BooleanField(default=True, help_text='False once an amendment withdrew it from this body.')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
                 ('body_reference', models.CharField(blank=True, max_length=60)),

@@ -1,16 +1,16 @@
 """Framework-free routing engine for perinatal event notifications.
 
-Spec: /work/shared/spec/routing.md. Usage:
+Spec: docs/rules/routing.md. Usage:
 
     document = parse_document(data, register=register, now=now)   # or DocumentInvalid
     result = route(document)                                      # RoutingResult
-    result.to_dict()                                              # spec §4 JSON
-    due_dates(document=document, result=result)                   # spec §6
+    result.to_dict()                                              # docs/rules/routing.md §4 JSON
+    due_dates(document=document, result=result)                   # docs/rules/routing.md §6
     payload_for(body=Body.MNSI, document=document, result=result) # minimised payload
 
 Modules: `document` (the document, its validation and canonical form), `rules` (rule IDs,
 thresholds, predicates), `policy` (versioned policies), `engine` (`route` and the reasons),
-`result` (the result values), `due_dates` (spec §6), `field_sets` (what each body receives),
+`result` (the result values), `due_dates` (docs/rules/routing.md §6), `field_sets` (what each body receives),
 `register` (the organisation register protocol), `ages`, `timestamps`, `readers`, `errors`.
 """
 

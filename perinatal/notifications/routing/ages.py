@@ -1,4 +1,4 @@
-"""Gestational ages, ages at death and days after pregnancy (spec §1), with their wording.
+"""Gestational ages, ages at death and days after pregnancy (docs/rules/routing.md §1), with their wording.
 
 - Gestation is whole days, weeks * 7 + days; shown as "38+2 weeks".
 - A baby's age at death is in completed days, floor((died_at - born_at) / 24 h), computed on
@@ -42,7 +42,7 @@ def age_at_death_days(baby: Baby) -> int | None:
 def known_gestation_days(baby: Baby) -> int | None:
     """The gestation in days when it is recorded *and* reliable; None means unknown.
 
-    Spec §3.1: a null or unreliable gestation "is treated as unknown for every body".
+    docs/rules/routing.md §3.1: a null or unreliable gestation "is treated as unknown for every body".
     """
     if baby.gestation is None or not baby.gestation.is_reliable:
         return None

@@ -1,4 +1,4 @@
-"""The notification document (spec §2): values, validation and the canonical JSON form.
+"""The notification document (docs/rules/routing.md §2): values, validation and the canonical JSON form.
 
 `parse_document(data, register=..., now=...)` turns a JSON-decoded dict from the web form,
 the API or the command line into a `NotificationDocument`, or raises `DocumentInvalid`
@@ -13,7 +13,7 @@ Decisions where the spec is silent (listed for an ADR):
 - JSON types are strict: booleans are true/false, counts are whole numbers; only the form's
   empty string is special (it means absent).
 - Event-specific parts are refused on the other event type: `baby` and `brain_injury` on a
-  maternal event, `mother.death` on a baby event (spec §3.5: "a mother's death and her
+  maternal event, `mother.death` on a baby event (docs/rules/routing.md §3.5: "a mother's death and her
   baby's death are two linked events, each routed on its own").
 - `brain_injury` is refused for a baby not born alive (signs after birth cannot exist),
   `place_of_death` is refused when the baby is alive ("null if nobody died").
@@ -23,7 +23,7 @@ Decisions where the spec is silent (listed for an ADR):
   long before 12 weeks) and must not be later than the gestation at birth.
 - `mother.death.died_at` is required on a maternal event: both maternal rules count from it.
 - The mother's postcode must look like a full UK postcode; it is stored as "M13 9WL".
-- Reporting trust (spec §2 place rules): a hospital place belongs to its site's trust; a
+- Reporting trust (docs/rules/routing.md §2 place rules): a hospital place belongs to its site's trust; a
   home, born-before-arrival or other place belongs to no trust. When at least one place
   is a hospital the reporting trust must run one of those hospitals; when none is, any
   trust in the register may report.
@@ -66,7 +66,7 @@ __all__ = [
     "parse_document",
 ]
 
-# Spec §2 ranges.
+# docs/rules/routing.md §2 ranges.
 GESTATION_WEEKS_RANGE = (12, 45)
 GESTATION_DAYS_RANGE = (0, 6)
 BIRTH_WEIGHT_RANGE_G = (100, 7000)
@@ -89,7 +89,7 @@ class PlaceType(StrEnum):
 
 
 class LabourStatus(StrEnum):
-    """Spec §3.3: "labour" covers latent phase, induction started, a call to the unit about
+    """docs/rules/routing.md §3.3: "labour" covers latent phase, induction started, a call to the unit about
     labour, or a live baby after suspected or confirmed pre-labour rupture of membranes;
     a caesarean before any of these is "no_labour"."""
 
@@ -123,7 +123,7 @@ class Place:
 
 @dataclass(frozen=True)
 class GestationalAge:
-    """Completed weeks and days; spec §1 stores it as whole days, weeks * 7 + days."""
+    """Completed weeks and days; docs/rules/routing.md §1 stores it as whole days, weeks * 7 + days."""
 
     weeks: int
     days: int
@@ -235,7 +235,7 @@ class Labour:
 
 @dataclass(frozen=True)
 class BrainInjury:
-    """Signs present in the first 7 days of life (spec §2). A sign left null is not known
+    """Signs present in the first 7 days of life (docs/rules/routing.md §2). A sign left null is not known
     to be present, and the rules treat it as absent."""
 
     diagnosed_day: int | None = None

@@ -1,4 +1,4 @@
-"""When each body's notification is due: the dated policy table of spec §6.
+"""When each body's notification is due: the dated policy table of docs/rules/routing.md §6.
 
 One row per body and kind of event, each with its period, what the period runs from, its
 source and the date the row was last checked against that source. `due_date_for` reads only

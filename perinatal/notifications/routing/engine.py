@@ -1,6 +1,6 @@
-"""route(document) -> RoutingResult: which bodies receive an event, and why (spec §3, §4).
+"""route(document) -> RoutingResult: which bodies receive an event, and why (docs/rules/routing.md §3, §4).
 
-Each body is decided on its own (§3.5). For a body that receives the event the reason says
+Each body is decided on its own (docs/rules/routing.md §3.5). For a body that receives the event the reason says
 what qualified it; for one that does not, `not_routed` names the unmet gate or the excluding
 rule and says why in plain English, naming the gestation ("38+2 weeks") and age
 ("2 days old") where they matter. Wording stays factual and never judges care.
@@ -96,7 +96,7 @@ def _fired(document: NotificationDocument, candidates: tuple[r.Rule, ...]) -> tu
 
 
 def _destination(fired: tuple[r.Rule, ...], reasons: list[str], flags: list[Flag]) -> Destination:
-    """Category from the first fired rule that has one (spec §4); every fired rule listed."""
+    """Category from the first fired rule that has one (docs/rules/routing.md §4); every fired rule listed."""
     first = next(rule for rule in fired if rule.category is not None)
     assert first.category is not None
     return Destination(
@@ -176,7 +176,7 @@ def _brain_injury_timing_problem(injury: BrainInjury | None, *, what: str) -> st
     return None
 
 
-# MBRRACE-UK (§3.1, §3.2) ----------------------------------------------------------------------
+# MBRRACE-UK (docs/rules/routing.md §3.1, §3.2) ----------------------------------------------------------------------
 
 
 def _mbrrace_uk(document: NotificationDocument) -> Outcome:
@@ -319,7 +319,7 @@ def _mbrrace_maternal(document: NotificationDocument) -> Outcome:
     )
 
 
-# MNSI (§3.3) ------------------------------------------------------------------------------------
+# MNSI (docs/rules/routing.md §3.3) ------------------------------------------------------------------------------------
 
 
 def _mnsi(document: NotificationDocument) -> Outcome:
@@ -423,7 +423,7 @@ def _mnsi_maternal(document: NotificationDocument) -> Outcome:
     )
 
 
-# NHS Resolution Early Notification (§3.4) ------------------------------------------------------
+# NHS Resolution Early Notification (docs/rules/routing.md §3.4) ------------------------------------------------------
 
 
 def _mri_words(mri: MriResult | None) -> str:

@@ -1,4 +1,4 @@
-"""Validation errors for the notification document (spec §2: "each failure is a clear
+"""Validation errors for the notification document (docs/rules/routing.md §2: "each failure is a clear
 message naming the field; nothing is stored")."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The organisation register the document is checked against (spec §2: "ODS codes that
+"""The organisation register the document is checked against (docs/rules/routing.md §2: "ODS codes that
 exist in the organisation register").
 
 The engine depends only on the `OrganisationRegister` protocol; the web app supplies one

@@ -1,4 +1,4 @@
-"""Routing policies: the decisions taken where the sources leave a gap (spec §3, "policy").
+"""Routing policies: the decisions taken where the sources leave a gap (docs/rules/routing.md §3, "policy").
 
 Spec: "keep each policy in one named, versioned place so that it can be changed without
 touching the rest". Each policy below is one constant with an ID, a version, the decision in
@@ -44,7 +44,7 @@ CHILD_DEATH_OUTSIDE_MBRRACE_GOES_TO_LOCAL_CDOP = Policy(
         "to the local child death overview panel (CDOP) directly, and, when no body receives "
         "the event, that no notification through this service is needed."
     ),
-    source="spec §3.1 policy",
+    source="docs/rules/routing.md §3.1 policy",
 )
 
 MNSI_TRIAGES_UNKNOWN_ALIVE_AT_ONSET = Policy(
@@ -54,7 +54,7 @@ MNSI_TRIAGES_UNKNOWN_ALIVE_AT_ONSET = Policy(
         "A stillbirth after labour where it is not known whether the baby was alive when "
         "labour started goes to MNSI for triage, flagged labour_onset_unknown."
     ),
-    source="spec §3.3 policy (MNSI-B1)",
+    source="docs/rules/routing.md §3.3 policy (MNSI-B1)",
 )
 
 MNSI_MATERNAL_DEATH_NO_CAUSE_FILTER = Policy(
@@ -65,7 +65,7 @@ MNSI_MATERNAL_DEATH_NO_CAUSE_FILTER = Policy(
         "whatever the cause; MNSI triages. (The document records no cause, so there is "
         "nothing to filter on; this policy is stated so that the reason can say so.)"
     ),
-    source="spec §3.3 policy (MNSI-M)",
+    source="docs/rules/routing.md §3.3 policy (MNSI-M)",
 )
 
 NHSR_ROUTES_WHILE_MRI_AWAITED = Policy(
@@ -76,14 +76,14 @@ NHSR_ROUTES_WHILE_MRI_AWAITED = Policy(
         "sent flagged mri_awaited and NHS Resolution triages the MRI. A later amendment "
         "recording a normal MRI withdraws the notification (NHSR-2)."
     ),
-    source="spec §3.4 policy",
+    source="docs/rules/routing.md §3.4 policy",
 )
 
 UNRECORDED_MRI_IS_AWAITED = Policy(
     id="POLICY-MRI-UNRECORDED",
     version="2025-10",
     decision="An MRI result left blank is treated like 'pending': routed, flagged mri_awaited.",
-    source="local decision (spec §3.4 names pending and not_done only)",
+    source="local decision (docs/rules/routing.md §3.4 names pending and not_done only)",
 )
 
 UNRECORDED_BRAIN_INJURY_SIGN_IS_ABSENT = Policy(
@@ -93,7 +93,7 @@ UNRECORDED_BRAIN_INJURY_SIGN_IS_ABSENT = Policy(
         "A brain injury sign left blank is not known to be present and counts as absent: "
         "only signs recorded as present can meet MNSI-B3 or NHSR-1."
     ),
-    source="local decision (spec §2 allows unknown values; the rules need present signs)",
+    source="local decision (docs/rules/routing.md §2 allows unknown values; the rules need present signs)",
 )
 
 UNKNOWN_ANOMALY_CAUSE_MEETS_MNSI_GATE = Policy(
@@ -103,7 +103,7 @@ UNKNOWN_ANOMALY_CAUSE_MEETS_MNSI_GATE = Policy(
         "The MNSI gate's 'outcome not caused by a congenital anomaly' is met unless the "
         "document says the anomaly caused it; when not known, MNSI triages."
     ),
-    source="local decision (spec §3.3 MNSI-B0; consistent with POLICY-MNSI-ONSET-UNKNOWN)",
+    source="local decision (docs/rules/routing.md §3.3 MNSI-B0; consistent with POLICY-MNSI-ONSET-UNKNOWN)",
 )
 
 POLICIES: tuple[Policy, ...] = (

@@ -2,7 +2,7 @@
 
 Knows JSON types and GOV.UK message wording, nothing about notifications: `document.py`
 says which field is which. Each `read_*` returns the value, or None when the value is absent
-or wrong (and then records why). "A form's empty string means absent" (spec §2): an empty or
+or wrong (and then records why). "A form's empty string means absent" (docs/rules/routing.md §2): an empty or
 all-space string is treated exactly like null or a missing key.
 
 Messages follow the GOV.UK Design System error message pattern: "Enter ...", "Select ...",

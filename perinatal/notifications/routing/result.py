@@ -1,7 +1,7 @@
-"""The routing result the reporter sees before submitting (spec §4).
+"""The routing result the reporter sees before submitting (docs/rules/routing.md §4).
 
 Values only: the decisions are made in `engine.route`. `RoutingResult.to_dict()` gives the
-JSON of spec §4 exactly (keys, order of destinations, plain strings).
+JSON of docs/rules/routing.md §4 exactly (keys, order of destinations, plain strings).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = [
 
 
 class Body(StrEnum):
-    """National bodies (spec §3). CDOP is only ever an onward route, never a submission."""
+    """National bodies (docs/rules/routing.md §3). CDOP is only ever an onward route, never a submission."""
 
     MBRRACE_UK = "MBRRACE_UK"
     MNSI = "MNSI"
@@ -32,12 +32,12 @@ class Body(StrEnum):
     CDOP = "CDOP"
 
 
-# Spec §4: "One destination per body, ordered MBRRACE_UK, MNSI, NHSR_EN".
+# docs/rules/routing.md §4: "One destination per body, ordered MBRRACE_UK, MNSI, NHSR_EN".
 BODY_ORDER: tuple[Body, ...] = (Body.MBRRACE_UK, Body.MNSI, Body.NHSR_EN)
 
 
 class Category(StrEnum):
-    """Destination categories (spec §4)."""
+    """Destination categories (docs/rules/routing.md §4)."""
 
     LATE_FETAL_LOSS = "late_fetal_loss"
     STILLBIRTH = "stillbirth"
@@ -49,7 +49,7 @@ class Category(StrEnum):
 
 
 class Flag(StrEnum):
-    """Destination flags (spec §4)."""
+    """Destination flags (docs/rules/routing.md §4)."""
 
     TERMINATION = "termination"
     MRI_AWAITED = "mri_awaited"

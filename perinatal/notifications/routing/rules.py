@@ -1,14 +1,14 @@
-"""The routing rules of spec §3, each findable by its ID.
+"""The routing rules of docs/rules/routing.md §3, each findable by its ID.
 
 Every rule is a `Rule` constant named after its ID (`MBR_1` is "MBR-1") and a predicate
 named after the ID and what it decides (`mbr_1_late_fetal_loss(document) -> bool`). The
 predicates say only whether a rule fires; `engine.route` turns them into destinations and
-the reasons the reporter reads. Thresholds are named constants in spec units (§1: gestation
+the reasons the reporter reads. Thresholds are named constants in spec units (docs/rules/routing.md §1: gestation
 in days, ages in completed days).
 
 Gestation is "known" only when recorded and reliable (`ages.known_gestation_days`); an
 unknown gestation never meets a gestation threshold. MBRRACE-UK then uses the weight rule;
-the MNSI and NHS Resolution gates are simply not met (§3.1).
+the MNSI and NHS Resolution gates are simply not met (docs/rules/routing.md §3.1).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ __all__ = [
 
 RULES_VERSION = "2025-10"
 
-# Gestation thresholds in days and ages in completed days (spec §1), from the kernel's one
+# Gestation thresholds in days and ages in completed days (docs/rules/routing.md §1), from the kernel's one
 # list of clinical thresholds, under the names the rules below read.
 GA_20_0 = clinical.GA_20_0_DAYS
 GA_22_0 = clinical.GA_22_0_DAYS
@@ -78,7 +78,7 @@ WEIGHT_RULE_MIN_G = clinical.WEIGHT_RULE_MIN_G
 EARLY_NEONATAL_LAST_DAY = clinical.EARLY_NEONATAL_LAST_DAY
 NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY
 BRAIN_INJURY_LAST_DIAGNOSIS_DAY = 6
-# Days after the end of pregnancy (spec §3.2, §3.3).
+# Days after the end of pregnancy (docs/rules/routing.md §3.2, §3.3).
 MATERNAL_ENQUIRY_LAST_DAY = 365
 MNSI_MATERNAL_LAST_DAY = 42
 
@@ -145,7 +145,7 @@ def maternal_death_of(document: NotificationDocument) -> MaternalDeath | None:
 
 
 def weight_rule_met(baby: Baby) -> bool:
-    """Spec §3.1: with an unknown gestation, a birth weight of 400 g or more qualifies."""
+    """docs/rules/routing.md §3.1: with an unknown gestation, a birth weight of 400 g or more qualifies."""
     return (
         known_gestation_days(baby) is None
         and baby.birth_weight_g is not None
@@ -222,7 +222,7 @@ def term_after_labour(document: NotificationDocument) -> bool:
     return gestation is not None and gestation >= GA_37_0 and document.in_labour
 
 
-# MBRRACE-UK perinatal (§3.1) -----------------------------------------------------------------
+# MBRRACE-UK perinatal (docs/rules/routing.md §3.1) -----------------------------------------------------------------
 
 
 def meets_mbr_1_criteria(baby: Baby) -> bool:
@@ -293,7 +293,7 @@ def cdop_1_passed_on_to_cdop(document: NotificationDocument) -> bool:
     return mbr_3_neonatal_death(document)
 
 
-# Maternal deaths (§3.2, §3.3) ----------------------------------------------------------------
+# Maternal deaths (docs/rules/routing.md §3.2, §3.3) ----------------------------------------------------------------
 
 
 def _died_within(death: MaternalDeath, last_day: int) -> bool:
@@ -313,7 +313,7 @@ def mnsi_m_maternal_death(document: NotificationDocument) -> bool:
     return death is not None and _died_within(death, MNSI_MATERNAL_LAST_DAY)
 
 
-# MNSI (§3.3) ---------------------------------------------------------------------------------
+# MNSI (docs/rules/routing.md §3.3) ---------------------------------------------------------------------------------
 
 
 def anomaly_caused_outcome(baby: Baby) -> bool:
@@ -354,7 +354,7 @@ def mnsi_b3_potential_severe_brain_injury(document: NotificationDocument) -> boo
     )
 
 
-# NHS Resolution Early Notification (§3.4) ----------------------------------------------------
+# NHS Resolution Early Notification (docs/rules/routing.md §3.4) ----------------------------------------------------
 
 
 def nhsr_1_severe_brain_injury(document: NotificationDocument) -> bool:

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('new_signals', models.PositiveIntegerField(default=0)),
                 ('withdrawn_signals', models.PositiveIntegerField(default=0)),
                 ('checks_opened', models.PositiveIntegerField(default=0)),
-                ('skipped', models.JSONField(default=list, help_text='Site-years not monitored: [{site_code, year, reason, message}] (spec §1.2).')),
+                ('skipped', models.JSONField(default=list, help_text='Site-years not monitored: [{site_code, year, reason, message}] (docs/rules/surveillance.md §1.2).')),
             ],
             options={
                 'ordering': ['-started_at', '-id'],
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(help_text='First day of the month of birth.')),
                 ('events', models.PositiveIntegerField()),
-                ('expected', models.FloatField(help_text='IC: expected events in the month (spec §1.2).')),
+                ('expected', models.FloatField(help_text='IC: expected events in the month (docs/rules/surveillance.md §1.2).')),
                 ('k', models.FloatField()),
                 ('h1', models.FloatField()),
                 ('h2', models.FloatField()),

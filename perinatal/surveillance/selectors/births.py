@@ -1,4 +1,4 @@
-"""MOSS inputs read from the births data: term births, stillbirths and neonatal deaths (spec §1.1).
+"""MOSS inputs read from the births data: term births, stillbirths and neonatal deaths (docs/rules/surveillance.md §1.1).
 
 Aggregate figures (published statistics, not scoped). The term and neonatal-death limits
 are here because every reading of the births data and of notified deaths uses them.
@@ -20,14 +20,14 @@ from perinatal.organisations.models import Site
 from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.stats.months import YearMonth
 
-# Spec surveillance.md §1.1: term is GA ≥ 37+0; a neonatal death is at 0–27 completed days
+# docs/rules/surveillance.md §1.1: term is GA ≥ 37+0; a neonatal death is at 0–27 completed days
 # (births.csv gives neonatal_death_on up to 28 days after born_on).
 TERM_GESTATION_DAYS = clinical.GA_37_0_DAYS
 NEONATAL_DEATH_LAST_DAY = clinical.NEONATAL_LAST_DAY
 
 
 def _term_births() -> QuerySet[BirthRecord]:
-    """Term births (live + still) at a known site, terminations excluded (§1.1)."""
+    """Term births (live + still) at a known site, terminations excluded (docs/rules/surveillance.md §1.1)."""
     return BirthRecord.objects.filter(
         site__isnull=False, gestation_days__gte=TERM_GESTATION_DAYS, termination=False
     )
@@ -56,7 +56,7 @@ def _year_month(value) -> YearMonth:
 def term_monthly_counts() -> list[SiteMonthCounts]:
     """Per site of birth and month of birth: term births, term stillbirths, term neonatal deaths.
 
-    One SQL aggregate query over the births records (spec §1.1), ordered by site and month.
+    One SQL aggregate query over the births records (docs/rules/surveillance.md §1.1), ordered by site and month.
     """
     rows = (
         _term_births()

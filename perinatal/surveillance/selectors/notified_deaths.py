@@ -1,4 +1,4 @@
-"""Notified term deaths at a site, beside its MOSS chart (spec §1.1): record-level, scoped.
+"""Notified term deaths at a site, beside its MOSS chart (docs/rules/surveillance.md §1.1): record-level, scoped.
 
 Read from the notifications the user may see (scoped by the reporting trust) and compared
 with the births data, so a death missing from it is flagged, never added on top.
@@ -18,7 +18,7 @@ from perinatal.notifications.models import Notification
 
 @dataclass(frozen=True)
 class NotifiedDeath:
-    """A notified term stillbirth or term neonatal death born at the site (spec §1.1: shown beside the chart)."""
+    """A notified term stillbirth or term neonatal death born at the site (docs/rules/surveillance.md §1.1: shown beside the chart)."""
 
     reference: str
     born_on: date
@@ -44,7 +44,7 @@ def _term_death_kind(document: dict) -> tuple[date, str] | None:
     """(date of birth, kind) when a notification document is a term stillbirth or term neonatal death.
 
     Term: a known, reliable gestation ≥ 259 days; terminations excluded; a neonatal death is at
-    0–27 completed days (routing.md §1: floor((died_at − born_at) / 24 h)).
+    0–27 completed days (docs/rules/routing.md §1: floor((died_at − born_at) / 24 h)).
     """
     baby = document.get("baby") or {}
     gestation = baby.get("gestation") or {}
@@ -72,7 +72,7 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
     """Notified term deaths born at the site between two dates, from notifications the user may read.
 
     Each is flagged when the births data has no term death of the same kind at the site on the
-    same day: a death missing from the births data (spec §1.1: flagged, never added on top).
+    same day: a death missing from the births data (docs/rules/surveillance.md §1.1: flagged, never added on top).
     """
 
     start = datetime.combine(first, time.min, tzinfo=clock.LONDON)

@@ -1,6 +1,6 @@
 """The sites MOSS reports on: by code, the trust owning each on a day, names for an export.
 
-Register reads shaped for a MOSS run (one query each) and for ``perinatal moss`` (§1.6).
+Register reads shaped for a MOSS run (one query each) and for ``perinatal moss`` (docs/rules/surveillance.md §1.6).
 """
 
 from __future__ import annotations
@@ -31,6 +31,6 @@ def site_trusts_on(day: date) -> dict[int, Organisation]:
 
 
 def site_names_for_export(day: date) -> dict[str, tuple[str, str, str]]:
-    """site code -> (site name, trust code, trust name): the optional names of ``perinatal moss`` (§1.6)."""
+    """site code -> (site name, trust code, trust name): the optional names of ``perinatal moss`` (docs/rules/surveillance.md §1.6)."""
     ownerships = SiteOwnership.objects.on(day).select_related("site", "trust")
     return {o.site.code: (o.site.name, o.trust.code, o.trust.display_name) for o in ownerships}

@@ -1,6 +1,6 @@
 """Telling a trust's contacts of a new signal: the notice written with the run, sent after it.
 
-Spec surveillance.md §1.4: the trust's account details email and its local authorisers hear
+docs/rules/surveillance.md §1.4: the trust's account details email and its local authorisers hear
 the same day. A notice is stored in the run's transaction and sent after it commits; one that
 fails is kept and tried again by later runs.
 """

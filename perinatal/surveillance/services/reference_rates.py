@@ -1,4 +1,4 @@
-"""Loaded reference rates (spec §1.1, §1.6): load NHS England's ``MOSS_Ref_Rate.csv``, withdraw a load.
+"""Loaded reference rates (docs/rules/surveillance.md §1.1, §1.6): load NHS England's ``MOSS_Ref_Rate.csv``, withdraw a load.
 
 A loaded rate replaces the national rate for its site (or all sites) and period in every later
 MOSS run; nothing is deleted (replaced and withdrawn rates are kept, marked). The callers queue
@@ -63,7 +63,7 @@ MAX_PLAUSIBLE_REFERENCE_RATE = 0.1
 
 def _check_storable(path, rows: tuple[ReferenceRateRow, ...]) -> None:
     """What the platform must refuse beyond the format: ``perinatal moss`` uses any rate as given
-    (§1.6), but a rate loaded here changes every later run for the sites it covers."""
+    (docs/rules/surveillance.md §1.6), but a rate loaded here changes every later run for the sites it covers."""
     for row in rows:
         if row.site_code and not _SITE_CODE.fullmatch(row.site_code):
             raise InputFileError(path, row.line, "Site_Code",

@@ -1,6 +1,6 @@
 """MOSS runs: read the births data now, run MOSS, store the run and every site-month result.
 
-Spec surveillance.md §1.3. :func:`record_moss_run` reads the births data, runs MOSS
+docs/rules/surveillance.md §1.3. :func:`record_moss_run` reads the births data, runs MOSS
 (:mod:`perinatal.surveillance.calculation`, which calls the framework-free library), stores
 the results and hands the signals to :mod:`.signals` in the same transaction, then sends the
 notices to the trusts' contacts (:mod:`.notices`) once it has committed.
@@ -36,7 +36,7 @@ class MossRunOutcome:
 
 def current_calculation(*, counts=None) -> MossCalculation:
     """MOSS over the births data now (or over ``counts`` already read from it), with the
-    loaded reference rates in force (§1.1)."""
+    loaded reference rates in force (docs/rules/surveillance.md §1.1)."""
     counts = term_monthly_counts() if counts is None else counts
     return calculate(counts, loaded=loaded_reference_rates())
 

@@ -1,4 +1,4 @@
-"""The critical safety check workflow (spec surveillance.md §1.4): owner, findings, actions, completion.
+"""The critical safety check workflow (docs/rules/surveillance.md §1.4): owner, findings, actions, completion.
 
 A check is opened by a MOSS run (:mod:`.signals`); the trust's local authoriser then records
 it here. Every change locks the check, is refused with the form field it concerns

@@ -1,6 +1,6 @@
 """A run's signals: each (site, month, level) recorded the first time it is seen, with its evidence.
 
-Spec surveillance.md §1.3–1.4. Signals a data revision made disappear are withdrawn (and come
+docs/rules/surveillance.md §1.3–1.4. Signals a data revision made disappear are withdrawn (and come
 back if seen again). A site with a new signal in the last six months gets a critical safety
 check (or the signal joins the site's open one) and a notice to the trust's contacts.
 """
@@ -29,7 +29,7 @@ from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working
 
 ACTION_WINDOW_MONTHS = 6
 """A new signal opens a safety check only when its month is the run's latest evaluated month or
-one of the 5 before it (the "last 6 months" of spec §1.3). Older months are history: when MOSS
+one of the 5 before it (the "last 6 months" of docs/rules/surveillance.md §1.3). Older months are history: when MOSS
 first runs over years of births data, or data for a long-past month is corrected, the signals
 found there are recorded (and shown) but open no check and tell no one. **policy**"""
 

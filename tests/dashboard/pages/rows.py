@@ -1,4 +1,4 @@
-"""Builders of metric rows (dashboard.md §4) for the page tests."""
+"""Builders of metric rows (docs/rules/dashboard.md §4) for the page tests."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The dashboard pages on the small demo data: aggregate figures for every signed-in user
-(dashboard.md §5), drill-down, the trusts table's filters and sorting, downloads, and few
+(docs/rules/dashboard.md §5), drill-down, the trusts table's filters and sorting, downloads, and few
 queries per page."""
 
 import csv
@@ -68,7 +68,7 @@ def test_every_role_sees_the_aggregates(client, role, org):
 
 
 def test_another_trusts_figures_are_open_to_a_trust_user(client):
-    """Aggregate figures are published statistics: another trust's page is open to all (§5)."""
+    """Aggregate figures are published statistics: another trust's page is open to all (docs/rules/dashboard.md §5)."""
     sign_in(client, make_user(Role.REPORTER, "RRK"))
     response = client.get(reverse("dashboard:trust", args=["R0A"]))
     assert response.status_code == 200

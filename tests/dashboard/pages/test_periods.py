@@ -1,4 +1,4 @@
-"""The periods the pages offer (dashboard.md §2; the pages' reporting grid policy)."""
+"""The periods the pages offer (docs/rules/dashboard.md §2; the pages' reporting grid policy)."""
 
 from datetime import date, timedelta
 

@@ -1,5 +1,5 @@
 """A metric's series: whole months only, breaks where an organisation's trusts change, and
-the SPC chart rebased there (dashboard.md §4, surveillance.md §2.9)."""
+the SPC chart rebased there (docs/rules/dashboard.md §4, docs/rules/surveillance.md §2.9)."""
 
 from datetime import date
 

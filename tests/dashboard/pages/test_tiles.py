@@ -1,5 +1,5 @@
 """Tiles: the latest period against the previous one, the trend and whether it is better or
-worse (dashboard.md §3, §5), and the Making Data Count variation icon."""
+worse (docs/rules/dashboard.md §3, §5), and the Making Data Count variation icon."""
 
 from datetime import date
 from decimal import Decimal
@@ -30,13 +30,13 @@ from .rows import fortnightly_rows, metric_row, monthly_rows
 
 
 @pytest.mark.parametrize(("definition", "latest", "previous", "direction", "assessment"), [
-    # Lower is better (§3: metrics 1–6 and 8)
+    # Lower is better (docs/rules/dashboard.md §3: metrics 1–6 and 8)
     (STILLBIRTH_RATE, "3.10", "3.40", TREND_DOWN, ASSESSMENT_BETTER),
     (STILLBIRTH_RATE, "3.50", "3.40", TREND_UP, ASSESSMENT_WORSE),
     (STILLBIRTH_RATE, "3.40", "3.40", TREND_SAME, ASSESSMENT_NO_CHANGE),
     (OBSTETRIC_UNIT_SUSPENSIONS, "0.00", "10.00", TREND_DOWN, ASSESSMENT_BETTER),
     (CONSIDERED_COMPLAINT, "31.00", "30.99", TREND_UP, ASSESSMENT_WORSE),
-    # Higher is better (§3: metric 7)
+    # Higher is better (docs/rules/dashboard.md §3: metric 7)
     (OPTIMAL_PERINATAL_CARE, "61.00", "60.00", TREND_UP, ASSESSMENT_BETTER),
     (OPTIMAL_PERINATAL_CARE, "59.99", "60.00", TREND_DOWN, ASSESSMENT_WORSE),
     (OPTIMAL_PERINATAL_CARE, "60.00", "60.00", TREND_SAME, ASSESSMENT_NO_CHANGE),
@@ -58,7 +58,7 @@ def test_trend_words_name_the_comparison_period(definition, words):
 
 @pytest.mark.parametrize(("latest", "previous"), [(None, "1.00"), ("1.00", None), (None, None)])
 def test_no_trend_without_both_values(latest, previous):
-    """A zero denominator gives no value, never 0 (§4): nothing to compare."""
+    """A zero denominator gives no value, never 0 (docs/rules/dashboard.md §4): nothing to compare."""
     assert trend_between(latest=None if latest is None else Decimal(latest),
                          previous=None if previous is None else Decimal(previous), definition=STILLBIRTH_RATE) is None
 

@@ -1,4 +1,4 @@
-"""The table of all trusts: sorting, and the funnel plot of every trust (surveillance.md §3)."""
+"""The table of all trusts: sorting, and the funnel plot of every trust (docs/rules/surveillance.md §3)."""
 
 from datetime import date
 

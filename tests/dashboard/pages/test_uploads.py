@@ -1,4 +1,4 @@
-"""Uploads are record-level (dashboard.md §5): only the uploading trust's staff and national
+"""Uploads are record-level (docs/rules/dashboard.md §5): only the uploading trust's staff and national
 admins see them; only national programme admins upload. The upload page checks the whole
 file in the background and shows the rows loaded, or every bad row and that nothing from
 the file was kept."""

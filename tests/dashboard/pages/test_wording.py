@@ -1,4 +1,4 @@
-"""How the pages write each metric's figures and units (dashboard.md §3–§4)."""
+"""How the pages write each metric's figures and units (docs/rules/dashboard.md §3–§4)."""
 
 from decimal import Decimal
 
@@ -35,7 +35,7 @@ from perinatal.dashboard.pages.wording import (
     (Decimal("4"), "count", "4"),
     (Decimal("1200"), "count", "1,200"),
     (Decimal("12.50"), "hours", "12.50"),
-    (None, "percent", "No data"),  # a zero denominator: never 0 (§4)
+    (None, "percent", "No data"),  # a zero denominator: never 0 (docs/rules/dashboard.md §4)
 ])
 def test_format_value(value, unit, text):
     assert format_value(value, unit=unit) == text

@@ -12,7 +12,7 @@ BORN = {"born_on_day": "1", "born_on_month": "10", "born_on_year": "2026", "born
 MOTHER = {"nhs_number": "943 476 5919", "date_of_birth_day": "2", "date_of_birth_month": "4",
           "date_of_birth_year": "1991", "postcode": "m13 9wl"}
 
-# A term intrapartum stillbirth (spec §5, first example).
+# A term intrapartum stillbirth (docs/rules/routing.md §5, first example).
 TERM_INTRAPARTUM_STILLBIRTH = [
     ("what-happened", {"what_happened": "stillbirth"}),
     ("signs-of-life", {"born_alive": "no"}),
@@ -48,7 +48,7 @@ TRANSFERRED_NEONATAL_DEATH = [
     ("linked-notification", {"reference": ""}),
 ]
 
-# A baby born at 40+1 after labour, cooled from birth, alive, MRI awaited (spec §5, third example).
+# A baby born at 40+1 after labour, cooled from birth, alive, MRI awaited (docs/rules/routing.md §5, third example).
 COOLED_BABY = [
     ("what-happened", {"what_happened": "brain_injury"}),
     ("born-at", BORN),

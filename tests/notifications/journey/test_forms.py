@@ -56,7 +56,7 @@ def born(day="1", month="10", year="2026", time="03:20"):
     (born(time="3pm"), "born_time", "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"),
     # Today, but later than now (09:00).
     (born(day="27", month="11", time="10:00"), "born_on", "The date and time of birth must be in the past"),
-    # 29 March 2026: the clocks go forward at 1am, so 1:30am does not exist (spec §1).
+    # 29 March 2026: the clocks go forward at 1am, so 1:30am does not exist (docs/rules/routing.md §1).
     (born(day="29", month="3", time="01:30"), "born_time",
      "The date and time of birth is in the hour skipped when the clocks went forward (1am to 2am does not exist "
      "that day). Check the time"),

@@ -183,7 +183,7 @@ def test_a_cooled_baby_goes_to_mnsi_and_nhs_resolution_with_the_mri_awaited(repo
 
 
 def test_the_engine_errors_are_shown_on_the_page_that_asks_the_field(reporter):
-    """Both places at another trust: the document is refused (spec §2 place rules) and the
+    """Both places at another trust: the document is refused (docs/rules/routing.md §2 place rules) and the
     check page sends the reporter to the place-of-birth page with the engine's message."""
     draft = start(reporter)
     pages = [(slug, ({"place": "other_hospital", "site_code": "RRK02"} if slug == "place-of-death" else data))

@@ -1,7 +1,7 @@
-"""Notification documents for the routing tests, built from the spec §2 example.
+"""Notification documents for the routing tests, built from the docs/rules/routing.md §2 example.
 
 Site codes are synthetic (no public list of ODS maternity sites exists; see
-/work/shared/data/SOURCES.md): R0A01 and R0A02 belong to R0A, RBB01 to RBB; RCC has no site.
+docs/rules/data-sources.md): R0A01 and R0A02 belong to R0A, RBB01 to RBB; RCC has no site.
 """
 
 from __future__ import annotations

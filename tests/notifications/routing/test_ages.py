@@ -1,4 +1,4 @@
-"""Ages in completed days on aware instants, gestation and maternal days (spec §1)."""
+"""Ages in completed days on aware instants, gestation and maternal days (docs/rules/routing.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The notification document (spec §2): parsing, validation of every field, canonical form."""
+"""The notification document (docs/rules/routing.md §2): parsing, validation of every field, canonical form."""
 
 from __future__ import annotations
 

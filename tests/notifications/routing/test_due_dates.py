@@ -1,4 +1,4 @@
-"""Due dates (spec §6): the dated policy table (England working days: tests/kernel)."""
+"""Due dates (docs/rules/routing.md §6): the dated policy table (England working days: tests/kernel)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing rules of spec §3 and the result of §4, at every boundary."""
+"""Routing rules of docs/rules/routing.md §3 and the result of docs/rules/routing.md §4, at every boundary."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_neonatal_death_age_27_and_28_days(born_at: str, died_at: str, age: int,
 
 
 def test_a_late_death_after_a_brain_injury_still_goes_to_mnsi_and_nhsr() -> None:
-    # Rule sets are independent (§3.5): the 28-day policy is about MBRRACE-UK surveillance.
+    # Rule sets are independent (docs/rules/routing.md §3.5): the 28-day policy is about MBRRACE-UK surveillance.
     result = routed(cooled(born_at="2025-06-01T10:00", died_at="2025-07-01T10:00"))
     assert summary(result) == {MNSI: "severe_brain_injury", NHSR: "severe_brain_injury"}
     assert not_routed(result) == {MBR: ("MBR-3",)}
@@ -312,7 +312,7 @@ def test_a_termination_below_22_weeks_is_not_notified() -> None:
     assert not_routed(result)[MBR] == ("MBR-1",)
 
 
-# MNSI (§3.3) -----------------------------------------------------------------------------------
+# MNSI (docs/rules/routing.md §3.3) -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("weeks", "days", "to_mnsi"), [(36, 6, False), (37, 0, True), (41, 6, True)])
@@ -450,7 +450,7 @@ def test_cooled_baby_who_dies_in_the_first_week() -> None:
     assert not_routed(result) == {NHSR: ("NHSR-2",)}
 
 
-# NHS Resolution (§3.4) ---------------------------------------------------------------------------
+# NHS Resolution (docs/rules/routing.md §3.4) ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("weeks", "days", "to_nhsr"), [(36, 6, False), (37, 0, True)])
@@ -553,7 +553,7 @@ def test_a_stillbirth_is_not_for_nhsr() -> None:
     assert result.not_routed_for(Body.NHSR_EN).reason.startswith("The baby was not born alive.")
 
 
-# Maternal deaths (§3.2, §3.3) -------------------------------------------------------------------
+# Maternal deaths (docs/rules/routing.md §3.2, §3.3) -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -606,7 +606,7 @@ def test_maternal_death_with_unknown_timing(pregnant: bool | None) -> None:
     assert result.advice == (ADVICE_NO_NOTIFICATION_NEEDED, ADVICE_PREGNANCY_END_DATE_NEEDED)
 
 
-# Spec §5 examples --------------------------------------------------------------------------------
+# docs/rules/routing.md §5 examples --------------------------------------------------------------------------------
 
 
 def test_example_stillbirth_at_38_2_in_labour_alive_at_onset() -> None:
@@ -640,7 +640,7 @@ def test_example_mother_died_43_days_after_birth() -> None:
     assert summary(result) == {MBR: "maternal_death"}
 
 
-# The result JSON (§4) ------------------------------------------------------------------------------
+# The result JSON (docs/rules/routing.md §4) ------------------------------------------------------------------------------
 
 
 def test_result_json_matches_spec_section_4() -> None:

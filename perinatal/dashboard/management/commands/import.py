@@ -1,4 +1,4 @@
-"""perinatal import DATASET FILE: check a dataset file whole and load it (dashboard.md §1).
+"""perinatal import DATASET FILE: check a dataset file whole and load it (docs/rules/dashboard.md §1).
 
 Exit status 0 when loaded; 1 when refused (every error printed as "line N, column C:
 reason", the first 100, then how many more); 2 for a bad command line.

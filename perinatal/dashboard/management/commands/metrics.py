@@ -1,10 +1,10 @@
 """perinatal metrics --from DATE --to DATE [--level L] [--metric ID] [--format csv|json]
-[--public] [--by month|quarter]: print the rows of dashboard.md §4.
+[--public] [--by month|quarter]: print the rows of docs/rules/dashboard.md §4.
 
-Defaults (§4): every level, every metric and sub-measure, CSV. Operational metrics give the
+Defaults (docs/rules/dashboard.md §4): every level, every metric and sub-measure, CSV. Operational metrics give the
 whole fortnights ending on --to, --to − 14, …; outcome and survey metrics one row per
 organisation for the range, or per month / quarter with --by. --public applies disclosure
-control. CSV has the §4 columns then `provisional`.
+control. CSV has the docs/rules/dashboard.md §4 columns then `provisional`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _date(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Print the dashboard's metric rows (dashboard.md §4) for a date range."
+    help = "Print the dashboard's metric rows (docs/rules/dashboard.md §4) for a date range."
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--metric", action="append", metavar="ID",
                             help=f"metric_id (repeatable; default: every metric). One of: {', '.join(METRIC_IDS)}")
         parser.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv")
-        parser.add_argument("--public", action="store_true", help="apply disclosure control (§4)")
+        parser.add_argument("--public", action="store_true", help="apply disclosure control (docs/rules/dashboard.md §4)")
         parser.add_argument("--by", choices=SPLITS, help="split outcome and survey metrics by month or quarter")
         parser.add_argument("--stillbirth-denominator", choices=STILLBIRTH_DENOMINATORS,
                             help="total_births (MBRRACE-UK, the default setting) or live_births")

@@ -48,7 +48,7 @@ class DefinitionsPage:
 
 
 def definitions_page() -> DefinitionsPage:
-    """Every metric with the stillbirth denominator setting applied (dashboard.md §3.4)."""
+    """Every metric with the stillbirth denominator setting applied (docs/rules/dashboard.md §3.4)."""
     denominator = default_stillbirth_denominator()
     definitions = metric_definitions(stillbirth_denominator=denominator)
     sections = tuple(

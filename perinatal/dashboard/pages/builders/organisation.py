@@ -4,7 +4,7 @@ SPC chart, and its sub-measures' latest values, from one engine call that counts
 trusts that can belong to the organisation.
 
 What differs by level is built by that level's builder: a region's and an ICB's series
-break where the trusts they hold change (dashboard.md §4), an ICB merged away takes its
+break where the trusts they hold change (docs/rules/dashboard.md §4), an ICB merged away takes its
 region from the register, and a trust's page says where its ICB or region changed and
 lists its midwifery-led unit suspensions.
 """

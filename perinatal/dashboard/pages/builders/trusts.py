@@ -1,6 +1,6 @@
 """The table of every trust for one metric and period: each trust's ICB and region in the
 period, England's value for comparison, filters by region and ICB, sorting, and the funnel
-plot of every trust (surveillance.md §3)."""
+plot of every trust (docs/rules/surveillance.md §3)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ SORT_KEYS = (SORT_NAME, SORT_CODE, SORT_REGION, SORT_ICB, SORT_NUMERATOR, SORT_D
 ORDER_ASCENDING = "asc"
 ORDER_DESCENDING = "desc"
 #: Measures with real between-trust variation: their funnel limits allow for overdispersion
-#: (surveillance.md §3: "such as PPH or survey items").
+#: (docs/rules/surveillance.md §3: "such as PPH or survey items").
 FUNNEL_OVERDISPERSED = frozenset({"pph_1500_rate", "considered_complaint"})
 FUNNEL_NOT_FOR_OPERATIONAL = (
     "No funnel plot for this measure: each trust has only a few units (or is itself the unit "

@@ -1,6 +1,6 @@
 """perinatal generate-demo-data --years N --end DATE --seed N --out DIR [--trusts CODES]
 
-Writes the six demo CSVs (dashboard.md §1) with the demo data generator
+Writes the six demo CSVs (docs/rules/dashboard.md §1) with the demo data generator
 (perinatal.demo.generator), reading trusts from the register's reference file. Every
 argument is the generator's own (`--help` lists them); `--end` defaults to the last day of
 the previous month by the service clock.

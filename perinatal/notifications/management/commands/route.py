@@ -1,4 +1,4 @@
-"""perinatal route FILE|-: print the routing result (spec §4) of one notification document.
+"""perinatal route FILE|-: print the routing result (docs/rules/routing.md §4) of one notification document.
 
 The document is validated exactly as the web form and the API validate it, against the
 organisation register in the configured database. An invalid document prints each bad

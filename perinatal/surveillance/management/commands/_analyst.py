@@ -1,7 +1,7 @@
 """What the three analyst commands share: printing an :class:`AnalystOutput` and refusing bad input.
 
 A malformed file is refused with the file, line and column on standard error and nothing on
-standard output (spec surveillance.md §1.6); warnings go to standard error and do not change
+standard output (docs/rules/surveillance.md §1.6); warnings go to standard error and do not change
 the exit status.
 """
 

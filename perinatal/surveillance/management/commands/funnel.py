@@ -1,6 +1,6 @@
 """perinatal funnel FILE [--type proportion|ratio] [--overdispersion] [--target X] [--format csv|json]
 
-A funnel plot of a ``group,numerator,denominator`` file (spec surveillance.md §3): one row per
+A funnel plot of a ``group,numerator,denominator`` file (docs/rules/surveillance.md §3): one row per
 group, ``group, numerator, denominator, value, lower_95, upper_95, lower_998, upper_998,
 outlier_95, outlier_998``.
 """

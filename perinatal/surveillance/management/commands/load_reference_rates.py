@@ -1,7 +1,7 @@
 """perinatal load_reference_rates FILE [--by EMAIL] [--no-run]
 
 Load NHS England's per-site MOSS reference rates (``MOSS_Ref_Rate.csv``, spec surveillance.md
-§1.1 and §1.6: Site_Code, Year "YYYY-YYYY", Events, Denom, Ref_Rate, Source; a file without
+docs/rules/surveillance.md §1.1 and §1.6: Site_Code, Year "YYYY-YYYY", Events, Denom, Ref_Rate, Source; a file without
 Site_Code applies each row's rate to every site). MOSS then uses a loaded rate for a site-year
 where there is one, and the national rate computed from the births data otherwise.
 

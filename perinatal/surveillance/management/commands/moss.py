@@ -1,6 +1,6 @@
 """perinatal moss --events FILE --births FILE --reference-rates FILE [--sites FILE] [--format csv|json]
 
-MOSS on NHS England's input files (spec surveillance.md §1.6): one row per site and evaluated
+MOSS on NHS England's input files (docs/rules/surveillance.md §1.6): one row per site and evaluated
 month, ``site_code, month, events, expected, k, h1, h2, cusum, level, reset``.
 """
 

@@ -1,7 +1,7 @@
 """perinatal run-moss [--trigger nightly|command] [--export-inputs DIR]
 
 Run MOSS over the platform's births data now: store the results, record new signals, open
-critical safety checks and tell the trusts' contacts (spec surveillance.md §1.4).
+critical safety checks and tell the trusts' contacts (docs/rules/surveillance.md §1.4).
 
 Nightly runs need nothing from the host: ``perinatal scheduler`` (started by ``make run``,
 and one per deployment in production) queues the same run as a background task every night

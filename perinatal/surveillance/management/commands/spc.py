@@ -1,7 +1,7 @@
 """perinatal spc FILE [--improvement increase|decrease|neutral] [--target X] [--fix-after N]
 [--rebase DATE]... [--no-screen-outliers] [--format csv|json]
 
-A Making Data Count XmR chart of a ``date,value`` file (spec surveillance.md §2): one row per
+A Making Data Count XmR chart of a ``date,value`` file (docs/rules/surveillance.md §2): one row per
 point, ``date, value, mean, lpl, upl, special_cause, point_type``; JSON adds the icons.
 """
 
