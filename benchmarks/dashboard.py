@@ -42,14 +42,14 @@ DATASETS = ("units", "births", "neonatal_care", "unit_status", "inductions", "su
 #: Plain tables for the COPY baseline: the files' columns, typed, no keys or indexes.
 PLAIN_TABLES = {
     "units": "unit_code text, site_code text, trust_code text, unit_type text, neonatal_level text, "
-             "opened_on date, closed_on date",
+    "opened_on date, closed_on date",
     "births": "baby_id text, mother_id text, trust_code text, site_code text, born_on date, gestation_days int, "
-              "birth_weight_g int, outcome text, termination boolean, neonatal_death_on date, blood_loss_ml int, "
-              "multiple_birth boolean, mother_age int, ethnic_group text, imd_quintile int, onset_of_labour text",
+    "birth_weight_g int, outcome text, termination boolean, neonatal_death_on date, blood_loss_ml int, "
+    "multiple_birth boolean, mother_age int, ethnic_group text, imd_quintile int, onset_of_labour text",
     "neonatal_care": "baby_id text, trust_code text, site_code text, born_on date, gestation_days int, "
-                     "multiple_birth boolean, antenatal_steroids boolean, antenatal_magnesium boolean, "
-                     "born_in_nicu_site boolean, cord_clamping_seconds int, admission_temperature_c numeric, "
-                     "temperature_within_hour boolean, breastmilk_day_1_2 boolean",
+    "multiple_birth boolean, antenatal_steroids boolean, antenatal_magnesium boolean, "
+    "born_in_nicu_site boolean, cord_clamping_seconds int, admission_temperature_c numeric, "
+    "temperature_within_hour boolean, breastmilk_day_1_2 boolean",
     "unit_status": "unit_code text, status text, started_at timestamp, ended_at timestamp",
     "inductions": "induction_id text, trust_code text, site_code text, admitted_at timestamp, started_at timestamp",
     "survey": "trust_code text, survey_year int, question text, responses int, yes int",
@@ -79,8 +79,13 @@ _MEASURE = (
 def _timed_process(command: list[str], *, env: dict | None = None) -> tuple[float, int, str]:
     """Run a command; (seconds, peak RSS in MB of it and its children, stdout)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as figures, tempfile.TemporaryFile() as errors:
-        done = subprocess.run([sys.executable, "-c", _MEASURE, figures.name, *command], cwd=REPO, env=env,
-                              stdout=subprocess.PIPE, stderr=errors)
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURE, figures.name, *command],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
         measured = json.loads(Path(figures.name).read_text() or "{}")
         if done.returncode != 0 or measured.get("status") != 0:
             errors.seek(0)
@@ -122,12 +127,25 @@ def run(*, report) -> None:
     try:
         end = date(date.today().year - 1, 12, 31)  # three whole calendar years
         # In its own process, so that this one stays small (see _MEASURE).
-        seconds, peak, _ = _perinatal(database_url, "generate-demo-data", "--years", str(YEARS), "--end",
-                                      end.isoformat(), "--seed", "1", "--out", str(folder))
+        seconds, peak, _ = _perinatal(
+            database_url,
+            "generate-demo-data",
+            "--years",
+            str(YEARS),
+            "--end",
+            end.isoformat(),
+            "--seed",
+            "1",
+            "--out",
+            str(folder),
+        )
         births = sum(1 for _ in open(folder / "births.csv", "rb")) - 1
-        report("generate 3 years of national demo data", seconds,
-               f"{births:,} births, {sum((folder / f'{n}.csv').stat().st_size for n in DATASETS) / 1e6:.0f} MB "
-               f"of CSV, peak RSS {peak} MB")
+        report(
+            "generate 3 years of national demo data",
+            seconds,
+            f"{births:,} births, {sum((folder / f'{n}.csv').stat().st_size for n in DATASETS) / 1e6:.0f} MB "
+            f"of CSV, peak RSS {peak} MB",
+        )
 
         _admin(server, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
         _admin(server, f'CREATE DATABASE "{BENCH_DATABASE}"')
@@ -142,8 +160,9 @@ def run(*, report) -> None:
 def _import(report, *, database_url: str, folder: Path) -> None:
     total, peak, detail = 0.0, 0, []
     for dataset in DATASETS:
-        seconds, rss, out = _perinatal(database_url, "import", dataset, str(folder / f"{dataset}.csv"),
-                                       "--workers", str(IMPORT_WORKERS))
+        seconds, rss, out = _perinatal(
+            database_url, "import", dataset, str(folder / f"{dataset}.csv"), "--workers", str(IMPORT_WORKERS)
+        )
         if "loaded" not in out:
             raise RuntimeError(f"{dataset} was not loaded: {out[-500:]}")
         total += seconds
@@ -155,17 +174,41 @@ def _import(report, *, database_url: str, folder: Path) -> None:
         raise RuntimeError("psql is needed for the COPY baseline (apt-get install postgresql-client)")
     for dataset in DATASETS:
         table = f"plain_{dataset}"
-        _timed_process([psql, database_url, "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                        f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({PLAIN_TABLES[dataset]})"])
-        seconds, rss, _ = _timed_process([psql, database_url, "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                                          f"\\copy {table} FROM '{folder / f'{dataset}.csv'}' WITH (FORMAT csv, HEADER true)"])
+        _timed_process(
+            [
+                psql,
+                database_url,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({PLAIN_TABLES[dataset]})",
+            ]
+        )
+        seconds, rss, _ = _timed_process(
+            [
+                psql,
+                database_url,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                f"\\copy {table} FROM '{folder / f'{dataset}.csv'}' WITH (FORMAT csv, HEADER true)",
+            ]
+        )
         plain_total += seconds
         plain_peak = max(plain_peak, rss)
-    report("import: perinatal import of the six files (check, stage, COPY, upsert)", total,
-           f"peak RSS {peak} MB, {IMPORT_WORKERS} processes per big file; {', '.join(detail)}; "
-           f"baseline psql \\copy {plain_total:.1f} s, peak RSS {plain_peak} MB; {total / plain_total:.1f}× the COPY")
-    report("import baseline: plain psql \\copy of the same files", plain_total,
-           f"peak RSS {plain_peak} MB (client side; the server's memory is not in either figure)")
+    report(
+        "import: perinatal import of the six files (check, stage, COPY, upsert)",
+        total,
+        f"peak RSS {peak} MB, {IMPORT_WORKERS} processes per big file; {', '.join(detail)}; "
+        f"baseline psql \\copy {plain_total:.1f} s, peak RSS {plain_peak} MB; {total / plain_total:.1f}× the COPY",
+    )
+    report(
+        "import baseline: plain psql \\copy of the same files",
+        plain_total,
+        f"peak RSS {plain_peak} MB (client side; the server's memory is not in either figure)",
+    )
 
 
 ENGINE_SCRIPT = r"""
@@ -201,12 +244,18 @@ def _engine_and_duckdb(report, *, database_url: str, folder: Path, year: int) ->
     duck_seconds = time.perf_counter() - started
     differences = compare(engine["rows"], duck)
     agreement = "they agree" if not differences else f"{len(differences)} differences, e.g. {differences[:3]}"
-    report(f"metrics: all 8 (+ sub-measures), every organisation, {year}, engine cold", engine["cold"],
-           f"{count:,} rows, every count in SQL on PostgreSQL; baseline one DuckDB query {duck_seconds:.2f} s; "
-           f"{agreement}")
+    report(
+        f"metrics: all 8 (+ sub-measures), every organisation, {year}, engine cold",
+        engine["cold"],
+        f"{count:,} rows, every count in SQL on PostgreSQL; baseline one DuckDB query {duck_seconds:.2f} s; "
+        f"{agreement}",
+    )
     report("metrics: the same, engine with the tally cache warm", engine["warm"], "counts of past periods read back")
-    report("metrics baseline: one DuckDB query over the same CSVs", duck_seconds,
-           f"{len(duck):,} numerator/denominator pairs; {agreement}")
+    report(
+        "metrics baseline: one DuckDB query over the same CSVs",
+        duck_seconds,
+        f"{len(duck):,} numerator/denominator pairs; {agreement}",
+    )
     if differences:
         raise RuntimeError(f"the engine and DuckDB disagree: {differences[:5]}")
 
@@ -242,9 +291,12 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
     fortnights = fortnight_series(date_from=date(year, 1, 1), date_to=date(year, 12, 31))
     fortnight_values = ", ".join(
         f"({i}, DATE '{f.start}', DATE '{f.end}', {int(f.start_instant.timestamp()) * 1_000_000}, "
-        f"{int(f.end_instant.timestamp()) * 1_000_000})" for i, f in enumerate(fortnights))
-    mapping_values = ", ".join(f"('{trust}', '{icb}', '{region}')" for trust, (icb, region) in mapping.items()
-                               if icb and region)
+        f"{int(f.end_instant.timestamp()) * 1_000_000})"
+        for i, f in enumerate(fortnights)
+    )
+    mapping_values = ", ".join(
+        f"('{trust}', '{icb}', '{region}')" for trust, (icb, region) in mapping.items() if icb and region
+    )
     from datetime import datetime
 
     now_us = int(datetime.fromisoformat(now).timestamp() * 1_000_000)
@@ -256,10 +308,10 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
     sql = f"""
     WITH f(idx, first_day, last_day, start_us, end_us) AS (VALUES {fortnight_values}),
     orgs(trust_code, icb, region) AS (VALUES {mapping_values}),
-    units AS (SELECT * FROM read_csv('{csv['units']}', header = true, all_varchar = true)),
-    episodes AS (SELECT unit_code, status, {local('started_at')} AS s,
-                 CASE WHEN ended_at IS NULL OR ended_at = '' THEN NULL ELSE {local('ended_at')} END AS e
-                 FROM read_csv('{csv['unit_status']}', header = true, all_varchar = true)),
+    units AS (SELECT * FROM read_csv('{csv["units"]}', header = true, all_varchar = true)),
+    episodes AS (SELECT unit_code, status, {local("started_at")} AS s,
+                 CASE WHEN ended_at IS NULL OR ended_at = '' THEN NULL ELSE {local("ended_at")} END AS e
+                 FROM read_csv('{csv["unit_status"]}', header = true, all_varchar = true)),
     per_unit AS (
         SELECT f.idx, u.trust_code, u.unit_type, u.unit_code,
             max(CASE WHEN ep.status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
@@ -275,21 +327,21 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
         LEFT JOIN episodes ep ON ep.unit_code = u.unit_code AND ep.s < f.end_us AND (ep.e IS NULL OR ep.e > f.start_us)
         WHERE u.unit_type IN ('obstetric', 'neonatal')
         GROUP BY ALL),
-    inductions AS (SELECT trust_code, {local('admitted_at')} + 86400000000 AS point,
-                   CASE WHEN started_at IS NULL OR started_at = '' THEN NULL ELSE {local('started_at')} END AS started
-                   FROM read_csv('{csv['inductions']}', header = true, all_varchar = true)),
+    inductions AS (SELECT trust_code, {local("admitted_at")} + 86400000000 AS point,
+                   CASE WHEN started_at IS NULL OR started_at = '' THEN NULL ELSE {local("started_at")} END AS started
+                   FROM read_csv('{csv["inductions"]}', header = true, all_varchar = true)),
     women AS (SELECT f.idx, i.trust_code, count(*) AS waited,
                      sum(CASE WHEN i.started IS NULL OR i.started > i.point THEN 1 ELSE 0 END) AS delayed
               FROM f JOIN inductions i ON i.point >= f.start_us AND i.point < f.end_us AND i.point <= {now_us}
               GROUP BY ALL),
     obstetric_trusts AS (SELECT DISTINCT idx, trust_code FROM per_unit WHERE unit_type = 'obstetric'),
-    births AS (SELECT * FROM read_csv('{csv['births']}', header = true, types = {{'blood_loss_ml': 'INTEGER',
+    births AS (SELECT * FROM read_csv('{csv["births"]}', header = true, types = {{'blood_loss_ml': 'INTEGER',
                'gestation_days': 'INTEGER', 'birth_weight_g': 'INTEGER', 'termination': 'VARCHAR',
                'neonatal_death_on': 'DATE', 'born_on': 'DATE'}})
                WHERE born_on BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'),
     included AS (SELECT *, coalesce(termination, '0') = '0' AND (gestation_days >= 168
                  OR (gestation_days IS NULL AND birth_weight_g >= 400)) AS inc FROM births),
-    care AS (SELECT * FROM read_csv('{csv['neonatal_care']}', header = true, types = {{'gestation_days': 'INTEGER',
+    care AS (SELECT * FROM read_csv('{csv["neonatal_care"]}', header = true, types = {{'gestation_days': 'INTEGER',
              'cord_clamping_seconds': 'INTEGER', 'admission_temperature_c': 'DECIMAL(9,3)', 'born_on': 'DATE',
              'antenatal_steroids': 'VARCHAR', 'antenatal_magnesium': 'VARCHAR', 'born_in_nicu_site': 'VARCHAR',
              'temperature_within_hour': 'VARCHAR', 'breastmilk_day_1_2': 'VARCHAR'}})
@@ -341,7 +393,7 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
         UNION ALL SELECT 'optimal_perinatal_care.breastmilk', -1, trust_code, count(*) FILTER (m_milk), count(*)
             FROM care_met GROUP BY ALL
         UNION ALL SELECT 'considered_complaint', -1, trust_code, sum(yes), sum(responses)
-            FROM read_csv('{csv['survey']}', header = true)
+            FROM read_csv('{csv["survey"]}', header = true)
             WHERE question = 'considered_complaint' AND survey_year = {year} GROUP BY ALL
     )
     SELECT metric, idx, 'trust', trust_code, sum(n), sum(d) FROM per_trust GROUP BY ALL

@@ -44,8 +44,12 @@ def _signed_in_client():
     from perinatal.organisations.models import ENGLAND_CODE, Organisation
 
     user, _ = get_or_create_user(email=BENCH_EMAIL, full_name="Dashboard benchmark")
-    grant_membership(user=user, organisation=Organisation.objects.get(code=ENGLAND_CODE),
-                     role=Role.IMPROVEMENT_SUPPORT, granted_by=None)
+    grant_membership(
+        user=user,
+        organisation=Organisation.objects.get(code=ENGLAND_CODE),
+        role=Role.IMPROVEMENT_SUPPORT,
+        granted_by=None,
+    )
     device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -81,7 +85,7 @@ def run(*, report) -> None:
     if not use_national_database():
         print("  skipped: the database has no births (run `make run`, or the dashboard benchmark, first)")
         return
-    busiest = (BirthRecord.objects.values("trust__code").annotate(births=Count("id")).order_by("-births").first())
+    busiest = BirthRecord.objects.values("trust__code").annotate(births=Count("id")).order_by("-births").first()
     if busiest is None:
         print("  skipped: the database has no births (run `make run`, or the dashboard benchmark, first)")
         return

@@ -31,15 +31,24 @@ def _document(index: int) -> dict:
     minute = index % 60
     hour = 1 + (index // 60) % 20
     return {
-        "trust": "R0A", "event": "baby",
+        "trust": "R0A",
+        "event": "baby",
         "place_of_birth": {"type": "hospital", "site": "R0A01"},
         "place_of_death": {"type": "hospital", "site": "R0A01"},
         "mother": {"nhs_number": None, "date_of_birth": "1991-04-02", "postcode": None},
-        "baby": {"born_at": f"2025-10-01T{hour:02d}:{minute:02d}", "gestation": {"weeks": 38, "days": 2, "reliable": True},
-                 "birth_weight_g": 3100, "born_alive": False, "died_at": None, "multiple_birth": False,
-                 "termination_of_pregnancy": False, "congenital_anomaly_caused_outcome": False,
-                 "alive_at_onset_of_labour": True},
-        "labour": {"status": "labour"}, "brain_injury": None,
+        "baby": {
+            "born_at": f"2025-10-01T{hour:02d}:{minute:02d}",
+            "gestation": {"weeks": 38, "days": 2, "reliable": True},
+            "birth_weight_g": 3100,
+            "born_alive": False,
+            "died_at": None,
+            "multiple_birth": False,
+            "termination_of_pregnancy": False,
+            "congenital_anomaly_caused_outcome": False,
+            "alive_at_onset_of_labour": True,
+        },
+        "labour": {"status": "labour"},
+        "brain_injury": None,
     }
 
 
@@ -109,9 +118,11 @@ def run(*, report) -> None:
                 for name, maker in (("trivial view GET /healthz", trivial), ("POST /api/v1/notifications", submit)):
                     elapsed, latencies, failures = _load(port, maker, REQUESTS)
                     rate = len(latencies) / elapsed
-                    detail = (f"{rate:.1f} requests/s, p50 {statistics.median(latencies) * 1000:.1f} ms, "
-                              f"p95 {_percentile(latencies, 0.95) * 1000:.1f} ms, {CLIENTS} clients, "
-                              f"{REQUESTS} requests, {failures} failed")
+                    detail = (
+                        f"{rate:.1f} requests/s, p50 {statistics.median(latencies) * 1000:.1f} ms, "
+                        f"p95 {_percentile(latencies, 0.95) * 1000:.1f} ms, {CLIENTS} clients, "
+                        f"{REQUESTS} requests, {failures} failed"
+                    )
                     report(f"{name}: p50 latency", statistics.median(latencies), detail)
                     report(f"{name}: p95 latency", _percentile(latencies, 0.95), "")
             finally:

@@ -41,8 +41,8 @@ def _timed(function):
 
 def _read_births(path: Path):
     """Per site and month: term births and MOSS events; per trust and month: births, stillbirths, live births, NNDs."""
-    from perinatal.surveillance.calculation import SiteMonthCounts
     from perinatal.stats.months import YearMonth
+    from perinatal.surveillance.calculation import SiteMonthCounts
 
     sites: dict[tuple[str, YearMonth], list[int]] = defaultdict(lambda: [0, 0, 0])
     trusts: dict[tuple[str, YearMonth], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -76,8 +76,11 @@ def _read_births(path: Path):
 
 def _organisations(trust_rows):
     """trust -> (ICB, region) from the reference file; the organisations SPC is run for."""
-    parents = {row["org_code"]: (row["icb_ods_code_2026"] or row["icb_ods_code_42"], row["nhser_ods_code"])
-               for row in trust_rows if row["provides_births_evidence"] == "True"}
+    parents = {
+        row["org_code"]: (row["icb_ods_code_2026"] or row["icb_ods_code_42"], row["nhser_ods_code"])
+        for row in trust_rows
+        if row["provides_births_evidence"] == "True"
+    }
     organisations = {"england": set(parents)}
     for trust, (icb, region) in parents.items():
         organisations.setdefault(f"trust:{trust}", set()).add(trust)
@@ -96,7 +99,12 @@ def _series_for(metric, members, months, trusts, rng):
             for trust in members:
                 tally = trusts.get((trust, month))
                 if tally:
-                    births, stillbirths, live, deaths = births + tally[0], stillbirths + tally[1], live + tally[2], deaths + tally[3]
+                    births, stillbirths, live, deaths = (
+                        births + tally[0],
+                        stillbirths + tally[1],
+                        live + tally[2],
+                        deaths + tally[3],
+                    )
             if metric.id == "stillbirth_rate" and births:
                 points.append(SpcPoint(date=month.first_day, value=1000 * stillbirths / births))
             elif metric.id == "neonatal_mortality_rate" and live:
@@ -114,22 +122,28 @@ def _series_for(metric, members, months, trusts, rng):
 
 
 def run(*, report) -> None:
-    from perinatal.demo import generator as demo_data
     from perinatal.dashboard.metrics import METRICS
+    from perinatal.demo import generator as demo_data
     from perinatal.demo.organisations import demo_end_date
     from perinatal.organisations.sites import trust_reference_rows
-    from perinatal.surveillance.calculation import calculate
     from perinatal.stats import moss_design
     from perinatal.stats.moss import MonthRate, excess_events
     from perinatal.stats.spc import xmr_chart
+    from perinatal.surveillance.calculation import calculate
 
     end = demo_end_date()
     trust_rows = trust_reference_rows()
     with tempfile.TemporaryDirectory(prefix="perinatal-bench-") as folder:
-        summary, seconds = _timed(lambda: demo_data.generate(
-            years=DEMO_YEARS, end=end, seed=DEMO_SEED, out_dir=Path(folder), trusts_rows=trust_rows))
-        report("generate national demo data (set-up)", seconds,
-               f"{summary.period.start}–{summary.period.end}, {summary.rows['births']:,} births, {len(summary.sites)} sites")
+        summary, seconds = _timed(
+            lambda: demo_data.generate(
+                years=DEMO_YEARS, end=end, seed=DEMO_SEED, out_dir=Path(folder), trusts_rows=trust_rows
+            )
+        )
+        report(
+            "generate national demo data (set-up)",
+            seconds,
+            f"{summary.period.start}–{summary.period.end}, {summary.rows['births']:,} births, {len(summary.sites)} sites",
+        )
         (counts, trusts, daily), seconds = _timed(lambda: _read_births(Path(folder) / "births.csv"))
         report("count term births and events per site-month (set-up)", seconds, f"{len(counts):,} site-months")
 
@@ -138,30 +152,43 @@ def run(*, report) -> None:
     run_ = calculation.run
     signals = sum(1 for row in run_.rows if row.level)
     site_years = len(run_.thresholds)
-    report("MOSS, every site, 5 years (design cache cold)", seconds,
-           f"{len({r.site_code for r in run_.rows})} sites, {len(run_.rows):,} site-months, {site_years} site-years designed, "
-           f"{signals} signal months, {len(run_.skipped)} site-years skipped")
+    report(
+        "MOSS, every site, 5 years (design cache cold)",
+        seconds,
+        f"{len({r.site_code for r in run_.rows})} sites, {len(run_.rows):,} site-months, {site_years} site-years designed, "
+        f"{signals} signal months, {len(run_.skipped)} site-years skipped",
+    )
     _, seconds = _timed(lambda: calculate(counts))
-    report("MOSS, every site, 5 years (design cache warm)", seconds, "the nightly run's case: the same site-years again")
+    report(
+        "MOSS, every site, 5 years (design cache warm)", seconds, "the nightly run's case: the same site-years again"
+    )
 
     def all_excess():
         total = 0
         by_site = defaultdict(list)
         for row in run_.rows:
-            by_site[row.site_code].append(MonthRate(
-                month=row.month, denominator=calculation.denominator(site_code=row.site_code, year=row.month.year),
-                reference_rate=calculation.reference_rate(site_code=row.site_code, year=row.month.year)))
+            by_site[row.site_code].append(
+                MonthRate(
+                    month=row.month,
+                    denominator=calculation.denominator(site_code=row.site_code, year=row.month.year),
+                    reference_rate=calculation.reference_rate(site_code=row.site_code, year=row.month.year),
+                )
+            )
         for site, months in by_site.items():
             total += len(excess_events(months=months, daily_events=daily.get(site, {})))
         return total
+
     days, seconds = _timed(all_excess)
     report("excess events, every site, daily", seconds, f"{days:,} site-days")
 
     organisations = _organisations(trust_rows)
     months = sorted({row.month for row in counts})
     rng = random.Random(SPC_SEED)
-    series = [(metric, organisation, _series_for(metric, members, months, trusts, rng))
-              for metric in METRICS for organisation, members in organisations.items()]
+    series = [
+        (metric, organisation, _series_for(metric, members, months, trusts, rng))
+        for metric in METRICS
+        for organisation, members in organisations.items()
+    ]
     series = [item for item in series if len(item[2]) >= 2]
 
     def all_charts():
@@ -171,10 +198,14 @@ def run(*, report) -> None:
             chart = xmr_chart(points=points, improvement=improvement)
             special += sum(1 for point in chart.points if point.special_cause != "common_cause")
         return special
+
     special, seconds = _timed(all_charts)
-    report("SPC, every metric × organisation", seconds,
-           f"{len(METRICS)} metrics × {len(organisations)} organisations = {len(series):,} charts, "
-           f"{sum(len(points) for _, _, points in series):,} points, {special:,} special-cause points")
+    report(
+        "SPC, every metric × organisation",
+        seconds,
+        f"{len(METRICS)} metrics × {len(organisations)} organisations = {len(series):,} charts, "
+        f"{sum(len(points) for _, _, points in series):,} points, {special:,} special-cause points",
+    )
 
     _platform(report)
 
@@ -183,11 +214,10 @@ def _platform(report) -> None:
     from django.db import transaction
     from django.db.utils import DatabaseError
 
+    from benchmarks.national_data import use_national_database
     from perinatal.dashboard.models import BirthRecord
     from perinatal.surveillance.selectors.births import term_monthly_counts
     from perinatal.surveillance.services.runs import _store_moss_run
-
-    from benchmarks.national_data import use_national_database
 
     try:
         births = BirthRecord.objects.count() if use_national_database() else 0
@@ -195,7 +225,9 @@ def _platform(report) -> None:
         report("platform MOSS (skipped)", 0.0, f"no database: {type(error).__name__}")
         return
     if not births:
-        report("platform MOSS (skipped)", 0.0, "no database holds births: run `make run` or the dashboard benchmark first")
+        report(
+            "platform MOSS (skipped)", 0.0, "no database holds births: run `make run` or the dashboard benchmark first"
+        )
         return
     counts, seconds = _timed(term_monthly_counts)
     report("platform: SQL aggregate of the births records", seconds, f"{births:,} births → {len(counts):,} site-months")
@@ -203,12 +235,24 @@ def _platform(report) -> None:
         from perinatal.surveillance import models
 
         # Start from no MOSS state, so that the run stores everything (all rolled back below).
-        for model in (models.ContactNotice, models.SignalStatusRecord, models.Signal, models.SafetyCheckFinding,
-                      models.SafetyCheckActionUpdate, models.SafetyCheckAction, models.SafetyCheckStatusRecord, models.CriticalSafetyCheck,
-                      models.SiteMonthResult, models.MossRun):
+        for model in (
+            models.ContactNotice,
+            models.SignalStatusRecord,
+            models.Signal,
+            models.SafetyCheckFinding,
+            models.SafetyCheckActionUpdate,
+            models.SafetyCheckAction,
+            models.SafetyCheckStatusRecord,
+            models.CriticalSafetyCheck,
+            models.SiteMonthResult,
+            models.MossRun,
+        ):
             model.objects.all().delete()
         MossRun = models.MossRun
         outcome, seconds = _timed(lambda: _store_moss_run(trigger=MossRun.Trigger.COMMAND))
         transaction.set_rollback(True)
-    report("platform: a whole MOSS run, stored (rolled back)", seconds,
-           f"{outcome.run.site_months:,} results, {outcome.run.new_signals} signals, {len(outcome.checks_opened)} checks")
+    report(
+        "platform: a whole MOSS run, stored (rolled back)",
+        seconds,
+        f"{outcome.run.site_months:,} results, {outcome.run.new_signals} signals, {len(outcome.checks_opened)} checks",
+    )

@@ -105,8 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the background worker use the file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20,
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 
@@ -191,9 +194,13 @@ TASKS = {
 
 # Daily jobs, queued once per day by `perinatal scheduler` (perinatal.core.schedule).
 PERINATAL_DAILY_JOBS = [
-    {"name": "moss-nightly", "at": os.environ.get("MOSS_NIGHTLY_AT", "02:15"),
-     "task": "perinatal.surveillance.tasks.run_moss_task", "kwargs": {"trigger": "nightly"},
-     "description": "MOSS over the births data (docs/rules/surveillance.md §1.4)."},
+    {
+        "name": "moss-nightly",
+        "at": os.environ.get("MOSS_NIGHTLY_AT", "02:15"),
+        "task": "perinatal.surveillance.tasks.run_moss_task",
+        "kwargs": {"trigger": "nightly"},
+        "description": "MOSS over the births data (docs/rules/surveillance.md §1.4).",
+    },
 ]
 
 LANGUAGE_CODE = "en-gb"

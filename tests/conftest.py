@@ -46,8 +46,10 @@ def pytest_configure(config):
         config.pluginmanager.register(_WorkerCounts(), "perinatal-worker-counts")
     missing = {k: v for k, v in config._perinatal_missing.items() if v}
     if os.environ.get("PERINATAL_REQUIRE_ALL") == "1" and missing:
-        raise pytest.UsageError("PERINATAL_REQUIRE_ALL=1 but tests would be deselected: " +
-                                "; ".join(f"{k}: {v}" for k, v in missing.items()))
+        raise pytest.UsageError(
+            "PERINATAL_REQUIRE_ALL=1 but tests would be deselected: "
+            + "; ".join(f"{k}: {v}" for k, v in missing.items())
+        )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -20,7 +20,9 @@ def make_user(role: Role, org_code: str, email: str | None = None) -> User:
 
 def sign_in(client, user: User) -> None:
     """Sign in through Django and mark the session as having passed the second factor."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

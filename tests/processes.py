@@ -55,38 +55,51 @@ def drop_database(url: str) -> None:
 def service_env(*, database_url: str, port: int, **extra: str) -> dict[str, str]:
     """The environment of a service on `port`: its worker delivers to its own receiving inbox."""
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url,
-        "PERINATAL_ENV": "demo",
-        "SERVICE_BASE_URL": f"http://127.0.0.1:{port}",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "PERINATAL_ENV": "demo",
+            "SERVICE_BASE_URL": f"http://127.0.0.1:{port}",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra)
     return env
 
 
-def manage(env: dict[str, str], *args: str, input: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def manage(
+    env: dict[str, str], *args: str, input: str | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run a `perinatal` command; fail with its output if it fails."""
-    result = subprocess.run([str(PERINATAL), *args], env=env, input=input, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        [str(PERINATAL), *args], env=env, input=input, capture_output=True, text=True, timeout=timeout
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"perinatal {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"perinatal {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
 def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
-    return subprocess.Popen([str(PERINATAL), "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(PERINATAL), "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def start_worker(env: dict[str, str], log, *, interval: str = "0.2") -> subprocess.Popen:
-    return subprocess.Popen([str(PERINATAL), "db_worker", "--queue-name", "*", "--interval", interval,
-                             "--no-startup-delay"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(PERINATAL), "db_worker", "--queue-name", "*", "--interval", interval, "--no-startup-delay"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def start_scheduler(env: dict[str, str], log, *, interval: str = "0.5") -> subprocess.Popen:
-    return subprocess.Popen([str(PERINATAL), "scheduler", "--interval", interval], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(PERINATAL), "scheduler", "--interval", interval], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def wait_until_healthy(base_url: str, *, log_path: Path, processes: list[subprocess.Popen], tries: int = 150) -> None:

@@ -65,9 +65,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 @cache
 def tracked_files() -> tuple[str, ...]:
     try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=REPO, check=True, capture_output=True
-        ).stdout
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True, capture_output=True).stdout
     except (OSError, subprocess.CalledProcessError) as error:  # not a git checkout
         pytest.skip(f"git ls-files is not available here: {error}")
     return tuple(sorted(name for name in out.decode("utf-8").split("\0") if name))
@@ -188,9 +186,7 @@ def test_citation_pattern():
         ("docs/adr/0016-daily-jobs-scheduler.md", []),
     ]
     assert bare_section_signs("x.py", line) == []
-    assert bare_section_signs("x.py", "see spec " + SECTION_SIGN + "4") == [
-        "x.py:1: see spec " + SECTION_SIGN + "4"
-    ]
+    assert bare_section_signs("x.py", "see spec " + SECTION_SIGN + "4") == ["x.py:1: see spec " + SECTION_SIGN + "4"]
 
 
 def test_every_cited_document_and_section_exists():
@@ -206,9 +202,7 @@ def test_every_cited_document_and_section_exists():
                 headings = numbered_headings(cited)
                 for section in cited_sections(match):
                     if section not in headings:
-                        problems.append(
-                            f"{path}:{number}: {cited} has no heading numbered {section}"
-                        )
+                        problems.append(f"{path}:{number}: {cited} has no heading numbered {section}")
     assert not problems, "broken citations:\n" + "\n".join(problems)
 
 
@@ -243,11 +237,7 @@ def test_every_section_sign_in_documents_is_part_of_a_full_citation():
 def test_every_section_sign_in_code_and_tests_is_part_of_a_full_citation():
     offenders = []
     for path, text in text_files():
-        if (
-            path.startswith(("perinatal/", "tests/"))
-            and path.endswith((".py", ".jinja", ".md"))
-            and path != THIS_FILE
-        ):
+        if path.startswith(("perinatal/", "tests/")) and path.endswith((".py", ".jinja", ".md")) and path != THIS_FILE:
             offenders += bare_section_signs(path, text)
     assert not offenders, (
         f"{len(offenders)} lines with a section sign that is not part of a full citation "

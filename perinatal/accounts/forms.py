@@ -10,13 +10,19 @@ from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(error_messages={"required": "Enter your email address",
-                                             "invalid": "Enter an email address in the correct format, like name@nhs.net"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@nhs.net",
+        }
+    )
     password = forms.CharField(strip=False, error_messages={"required": "Enter your password"})
 
 
 class SecurityCodeForm(forms.Form):
-    code = forms.CharField(max_length=12, error_messages={"required": "Enter the security code from your authenticator app"})
+    code = forms.CharField(
+        max_length=12, error_messages={"required": "Enter the security code from your authenticator app"}
+    )
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split()).replace("-", "")
@@ -27,12 +33,18 @@ class SecurityCodeForm(forms.Form):
 
 class AccessRequestForm(forms.Form):
     full_name = forms.CharField(max_length=150, error_messages={"required": "Enter your full name"})
-    email = forms.EmailField(error_messages={"required": "Enter your work email address",
-                                             "invalid": "Enter an email address in the correct format, like name@nhs.net"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@nhs.net",
+        }
+    )
     job_title = forms.CharField(max_length=150, error_messages={"required": "Enter your job title"})
     trust_code = forms.CharField(max_length=10, error_messages={"required": "Enter your trust's ODS code, like R0A"})
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in REQUESTABLE_ROLES],
-                             error_messages={"required": "Select the role you need", "invalid_choice": "Select the role you need"})
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in REQUESTABLE_ROLES],
+        error_messages={"required": "Select the role you need", "invalid_choice": "Select the role you need"},
+    )
     reason = forms.CharField(required=False, max_length=1000)
 
     def clean_trust_code(self):
@@ -40,12 +52,16 @@ class AccessRequestForm(forms.Form):
         try:
             return get_trust(code)
         except UnknownOrganisation:
-            raise forms.ValidationError(f"{code} is not the ODS code of an NHS trust. Check the code, like R0A") from None
+            raise forms.ValidationError(
+                f"{code} is not the ODS code of an NHS trust. Check the code, like R0A"
+            ) from None
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")],
-                                 error_messages={"required": "Select whether to approve or reject this request"})
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        error_messages={"required": "Select whether to approve or reject this request"},
+    )
     reason = forms.CharField(required=False, max_length=1000)
 
     def clean(self):

@@ -10,8 +10,18 @@ from django.shortcuts import redirect
 from perinatal.accounts.signed_in import is_signed_in
 
 PUBLIC_PREFIXES = (
-    "/sign-in/", "/sign-out/", "/timed-out/", "/request-access/", "/account/setup/", "/static/",
-    "/healthz", "/accessibility/", "/privacy/", "/api/", "/oidc/", "/receiving/",
+    "/sign-in/",
+    "/sign-out/",
+    "/timed-out/",
+    "/request-access/",
+    "/account/setup/",
+    "/static/",
+    "/healthz",
+    "/accessibility/",
+    "/privacy/",
+    "/api/",
+    "/oidc/",
+    "/receiving/",
 )
 
 

@@ -57,7 +57,8 @@ class Membership(models.Model):
         ordering = ["organisation__code", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation", "role"], condition=Q(revoked_at__isnull=True),
+                fields=["user", "organisation", "role"],
+                condition=Q(revoked_at__isnull=True),
                 name="one_active_membership_per_role",
             )
         ]

@@ -17,7 +17,9 @@ class CIS2Backend(OIDCAuthenticationBackend):
         email = (claims.get("email") or "").strip().lower()
         if not email:
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email=email, is_active=True, memberships__revoked_at__isnull=True).distinct()
+        return self.UserModel.objects.filter(
+            email=email, is_active=True, memberships__revoked_at__isnull=True
+        ).distinct()
 
     def authenticate(self, request, **kwargs):
         user = super().authenticate(request, **kwargs)

@@ -68,6 +68,11 @@ def role_from_text(text: str) -> Role | None:
     for role in Role:
         if wanted in {role.value.replace("_", " "), role.label.lower()}:
             return role
-    aliases = {"head of midwifery": Role.LOCAL_AUTHORISER, "director of midwifery": Role.LOCAL_AUTHORISER,
-               "authoriser": Role.LOCAL_AUTHORISER, "viewer": Role.TRUST_VIEWER, "board": Role.TRUST_VIEWER}
+    aliases = {
+        "head of midwifery": Role.LOCAL_AUTHORISER,
+        "director of midwifery": Role.LOCAL_AUTHORISER,
+        "authoriser": Role.LOCAL_AUTHORISER,
+        "viewer": Role.TRUST_VIEWER,
+        "board": Role.TRUST_VIEWER,
+    }
     return aliases.get(wanted)

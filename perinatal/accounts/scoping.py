@@ -55,7 +55,9 @@ class Scope:
         else:
             self.grants = tuple(
                 Grant(Role(m.role), m.organisation)
-                for m in user.memberships.filter(revoked_at__isnull=True).select_related("organisation", "organisation__region")
+                for m in user.memberships.filter(revoked_at__isnull=True).select_related(
+                    "organisation", "organisation__region"
+                )
             )
 
     @property
@@ -107,7 +109,9 @@ class Scope:
         self._trust_ids_cache[purpose] = result
         return result
 
-    def restrict(self, queryset: QuerySet, *, trust_field: str = "trust", purpose: frozenset[Role] = READ_TRUST_RECORDS) -> QuerySet:
+    def restrict(
+        self, queryset: QuerySet, *, trust_field: str = "trust", purpose: frozenset[Role] = READ_TRUST_RECORDS
+    ) -> QuerySet:
         """Filter any queryset of trust-owned records to what this user may read."""
         ids = self.trust_ids(purpose)
         if ids is None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from perinatal.core.formatting import long_date
+from perinatal.accounts.invitations import setup_link
 from perinatal.accounts.models import (
     AccessRequest,
     AccessRequestDecision,
@@ -27,10 +27,10 @@ from perinatal.accounts.models import (
 )
 from perinatal.accounts.roles import REQUESTABLE_ROLES, Role, role_from_text
 from perinatal.core import audit, clock
+from perinatal.core.formatting import long_date
 from perinatal.kernel.refusals import Refused
 from perinatal.kernel.tabular_problems import FileRefused, LineProblem
 from perinatal.organisations.models import Organisation
-from perinatal.accounts.invitations import setup_link
 
 
 class AccessRequestRefused(Refused):
@@ -65,32 +65,53 @@ def request_access(
 ) -> AccessRequest:
     today = clock.today()
     if not trust.is_open_on(today):
-        raise AccessRequestRefused("trust", f"{trust.display_name} ({trust.code}) closed on {long_date(trust.closed_on)}. Ask for access to the trust that took over its services.")
+        raise AccessRequestRefused(
+            "trust",
+            f"{trust.display_name} ({trust.code}) closed on {long_date(trust.closed_on)}. Ask for access to the trust that took over its services.",
+        )
     if role not in REQUESTABLE_ROLES:
         raise AccessRequestRefused("role", "Choose a role you can ask a trust for")
     email = email.strip().lower()
     if AccessRequest.objects.filter(trust=trust, email=email, status=AccessRequest.Status.PENDING).exists():
-        raise AccessRequestRefused("email", "You have already asked for access to this trust. Its local authoriser will decide soon.")
+        raise AccessRequestRefused(
+            "email", "You have already asked for access to this trust. Its local authoriser will decide soon."
+        )
     access_request = AccessRequest.objects.create(
-        full_name=full_name.strip(), email=email, job_title=job_title.strip(), trust=trust, role=role.value,
-        reason=reason.strip(), created_at=clock.now(),
+        full_name=full_name.strip(),
+        email=email,
+        job_title=job_title.strip(),
+        trust=trust,
+        role=role.value,
+        reason=reason.strip(),
+        created_at=clock.now(),
     )
-    audit.record(action=audit.Action.CREATE, obj=access_request, organisation=trust,
-                 summary=f"Access request {access_request.pk} made for {role.label}", request=request)
+    audit.record(
+        action=audit.Action.CREATE,
+        obj=access_request,
+        organisation=trust,
+        summary=f"Access request {access_request.pk} made for {role.label}",
+        request=request,
+    )
     _notify_authorisers(trust, access_request)
     return access_request
 
 
 def _notify_authorisers(trust: Organisation, access_request: AccessRequest) -> None:
     emails = list(
-        Membership.objects.active().filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value).values_list("user__email", flat=True)
+        Membership.objects.active()
+        .filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value)
+        .values_list("user__email", flat=True)
     )
     if emails:
         send_mail(
             subject=f"New access request for {trust.display_name}",
-            message=(f"Someone has asked for access to the {settings.SERVICE_NAME} at {trust.display_name}.\n"
-                     f"Sign in to review access request {access_request.pk}."),
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails, fail_silently=True,
+            message=(
+                f"Someone has asked for access to the {settings.SERVICE_NAME} at {trust.display_name}.\n"
+                f"Sign in to review access request {access_request.pk}."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=emails,
+            fail_silently=True,
         )
 
 
@@ -105,32 +126,55 @@ def decide_access_request(
         raise AccessRequestRefused("reason", "Enter why you are rejecting this request")
     status = AccessRequest.Status.APPROVED if approve else AccessRequest.Status.REJECTED
     decision = AccessRequestDecision.objects.create(
-        access_request=access_request, status=status, reason=reason.strip(), decided_by=decided_by, decided_at=clock.now()
+        access_request=access_request,
+        status=status,
+        reason=reason.strip(),
+        decided_by=decided_by,
+        decided_at=clock.now(),
     )
     access_request.status = status
     access_request.save(update_fields=["status"])
-    audit.record(action=audit.Action.DECIDE, obj=access_request, organisation=access_request.trust,
-                 summary=f"Access request {access_request.pk} {status}", request=request, actor=decided_by)
+    audit.record(
+        action=audit.Action.DECIDE,
+        obj=access_request,
+        organisation=access_request.trust,
+        summary=f"Access request {access_request.pk} {status}",
+        request=request,
+        actor=decided_by,
+    )
     if approve:
         user, created = get_or_create_user(email=access_request.email, full_name=access_request.full_name)
-        grant_membership(user=user, organisation=access_request.trust, role=Role(access_request.role), granted_by=decided_by)
+        grant_membership(
+            user=user, organisation=access_request.trust, role=Role(access_request.role), granted_by=decided_by
+        )
         _tell_requester_approved(access_request, user, needs_setup=created or not user.has_usable_password())
     else:
         send_mail(
             subject=f"Your request for access to {access_request.trust.display_name}",
-            message=(f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} "
-                     f"was not approved.\n\nReason: {decision.reason}\n\nContact your Head of Midwifery if you have questions."),
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[access_request.email], fail_silently=True,
+            message=(
+                f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} "
+                f"was not approved.\n\nReason: {decision.reason}\n\nContact your Head of Midwifery if you have questions."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[access_request.email],
+            fail_silently=True,
         )
     return decision
 
 
 def _tell_requester_approved(access_request: AccessRequest, user: User, *, needs_setup: bool) -> None:
-    body = f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} was approved."
+    body = (
+        f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} was approved."
+    )
     if needs_setup:
         body += f"\n\nSet up your account (password and authenticator app): {setup_link(user)}"
-    send_mail(subject=f"Access approved: {access_request.trust.display_name}", message=body,
-              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email], fail_silently=True)
+    send_mail(
+        subject=f"Access approved: {access_request.trust.display_name}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+        fail_silently=True,
+    )
 
 
 class NominationFileInvalid(FileRefused):
@@ -168,7 +212,11 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
             seen[email.lower()] = line
         role = role_from_text(role_text)
         if role not in REQUESTABLE_ROLES:
-            problems.append(LineProblem(line, "role", f"'{role_text}' is not a role: use reporter, trust viewer or local authoriser"))
+            problems.append(
+                LineProblem(
+                    line, "role", f"'{role_text}' is not a role: use reporter, trust viewer or local authoriser"
+                )
+            )
         rows.append((name, email.lower(), role))
     if not rows and not problems:
         problems.append(LineProblem(None, None, "The file has no nominated users"))
@@ -178,19 +226,30 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
 
 
 @transaction.atomic
-def upload_nominations(*, trust: Organisation, filename: str, content: bytes, uploaded_by: User, request=None) -> NominationUpload:
+def upload_nominations(
+    *, trust: Organisation, filename: str, content: bytes, uploaded_by: User, request=None
+) -> NominationUpload:
     rows = parse_nominations(content)
-    upload = NominationUpload.objects.create(trust=trust, filename=filename[:200], uploaded_by=uploaded_by, uploaded_at=clock.now())
+    upload = NominationUpload.objects.create(
+        trust=trust, filename=filename[:200], uploaded_by=uploaded_by, uploaded_at=clock.now()
+    )
     for name, email, role in rows:
         user, _created = get_or_create_user(email=email, full_name=name)
         grant_membership(user=user, organisation=trust, role=role, granted_by=uploaded_by)
         NominatedUser.objects.create(upload=upload, full_name=name, email=email, role=role.value, user=user)
-    audit.record(action=audit.Action.UPLOAD, obj=upload, organisation=trust,
-                 summary=f"Nominated users list uploaded ({len(rows)} people)", request=request, actor=uploaded_by)
+    audit.record(
+        action=audit.Action.UPLOAD,
+        obj=upload,
+        organisation=trust,
+        summary=f"Nominated users list uploaded ({len(rows)} people)",
+        request=request,
+        actor=uploaded_by,
+    )
     return upload
 
 
 # Second factors -------------------------------------------------------------------------
+
 
 def create_totp_device(*, user: User, confirmed: bool, name: str = "Authenticator app") -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=name, confirmed=confirmed)

@@ -1,6 +1,6 @@
 """Print the current TOTP code for an otpauth:// URI (demo convenience, no Django needed).
 
-    python -m perinatal.accounts.totp_now 'otpauth://totp/...?secret=ABC...'
+python -m perinatal.accounts.totp_now 'otpauth://totp/...?secret=ABC...'
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def totp(secret_b32: str, *, at: float | None = None, step: int = 30, digits: in
     counter = int((time.time() if at is None else at) // step)
     digest = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
     offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**digits
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
     return f"{code:0{digits}d}"
 
 

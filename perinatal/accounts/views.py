@@ -25,13 +25,13 @@ from perinatal.accounts.forms import (
     SecurityCodeForm,
     SetPasswordForm,
     SignInForm,
-    )
+)
 from perinatal.accounts.invitations import user_for_link
 from perinatal.accounts.models import AccessRequest, User
-from perinatal.accounts.roles import Role
-from perinatal.core import audit
 from perinatal.accounts.permissions import require_role
+from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import AUTHORISE_USERS, scope_for
+from perinatal.core import audit
 from perinatal.organisations.selectors import get_trust
 
 PENDING_USER = "pending_sign_in_user"
@@ -41,7 +41,9 @@ SETUP_USER = "account_setup_user"
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -49,17 +51,24 @@ def _safe_next(request, fallback: str) -> str:
 def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"])
+        user = authenticate(
+            request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"]
+        )
         if isinstance(user, HttpResponse):  # axes lockout response
             return user
         if user is None:
-            form.add_error("email", "The email address or password is not right. After 5 wrong attempts you will have to wait 30 minutes")
+            form.add_error(
+                "email",
+                "The email address or password is not right. After 5 wrong attempts you will have to wait 30 minutes",
+            )
         else:
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_NEXT] = _safe_next(request, reverse("web:home"))
             return redirect("accounts:verify")
-    return render(request, "accounts/sign_in.jinja", {"form": form, "page_title": "Sign in", "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/sign_in.jinja", {"form": form, "page_title": "Sign in", "next": request.GET.get("next", "")}
+    )
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
@@ -76,14 +85,30 @@ def verify(request):
         wait = services.second_factor_wait_seconds(user=user) if len(code) == services.TOTP_DIGITS else 0
         device = services.match_second_factor(user=user, code=code)
         if device is None and wait:
-            audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Security code refused while waiting after a wrong one",
-                         request=request, actor=user)
+            audit.record(
+                action=audit.Action.SIGN_IN_FAILED,
+                obj=user,
+                summary="Security code refused while waiting after a wrong one",
+                request=request,
+                actor=user,
+            )
             # The code may be right but too soon, or simply wrong: say both, and how long to wait.
-            form.add_error("code", "The security code is wrong, or came too soon after a wrong one. "
-                                   f"Wait {wait} {'second' if wait == 1 else 'seconds'}, then enter the code your authenticator app shows")
+            form.add_error(
+                "code",
+                "The security code is wrong, or came too soon after a wrong one. "
+                f"Wait {wait} {'second' if wait == 1 else 'seconds'}, then enter the code your authenticator app shows",
+            )
         elif device is None:
-            audit.record(action=audit.Action.SIGN_IN_FAILED, obj=user, summary="Wrong or expired security code", request=request, actor=user)
-            form.add_error("code", "The security code is wrong or has expired. Enter the code your authenticator app shows now")
+            audit.record(
+                action=audit.Action.SIGN_IN_FAILED,
+                obj=user,
+                summary="Wrong or expired security code",
+                request=request,
+                actor=user,
+            )
+            form.add_error(
+                "code", "The security code is wrong or has expired. Enter the code your authenticator app shows now"
+            )
         else:
             next_url = request.session.get(PENDING_NEXT) or reverse("web:home")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -124,14 +149,22 @@ def request_access(request):
         data = form.cleaned_data
         try:
             access_request = services.request_access(
-                full_name=data["full_name"], email=data["email"], job_title=data["job_title"], trust=data["trust_code"],
-                role=Role(data["role"]), reason=data["reason"], request=request,
+                full_name=data["full_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                trust=data["trust_code"],
+                role=Role(data["role"]),
+                reason=data["reason"],
+                request=request,
             )
         except services.AccessRequestRefused as refusal:
             form.add_error("trust_code" if refusal.field == "trust" else refusal.field, str(refusal))
         else:
-            return render(request, "accounts/access_requested.jinja",
-                          {"page_title": "Request sent", "access_request": access_request})
+            return render(
+                request,
+                "accounts/access_requested.jinja",
+                {"page_title": "Request sent", "access_request": access_request},
+            )
     return render(request, "accounts/request_access.jinja", {"form": form, "page_title": "Request access"})
 
 
@@ -141,33 +174,52 @@ def access_requests(request):
     queryset = scope.restrict(AccessRequest.objects.select_related("trust"), purpose=AUTHORISE_USERS)
     pending = list(queryset.filter(status=AccessRequest.Status.PENDING).order_by("created_at"))
     decided = list(queryset.exclude(status=AccessRequest.Status.PENDING).prefetch_related("decisions__decided_by")[:50])
-    return render(request, "accounts/access_requests.jinja",
-                  {"page_title": "Access requests", "pending": pending, "decided": decided})
+    return render(
+        request,
+        "accounts/access_requests.jinja",
+        {"page_title": "Access requests", "pending": pending, "decided": decided},
+    )
 
 
 @require_role(*AUTHORISE_USERS)
 def access_request_detail(request, pk: int):
     scope = scope_for(request)
     access_request = scope.get_or_404(AccessRequest.objects.select_related("trust"), purpose=AUTHORISE_USERS, pk=pk)
-    audit.record(action=audit.Action.VIEW, obj=access_request, organisation=access_request.trust,
-                 summary=f"Access request {access_request.pk} viewed", request=request)
+    audit.record(
+        action=audit.Action.VIEW,
+        obj=access_request,
+        organisation=access_request.trust,
+        summary=f"Access request {access_request.pk} viewed",
+        request=request,
+    )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and access_request.status == AccessRequest.Status.PENDING and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.decide_access_request(access_request=access_request, approve=approve,
-                                           reason=form.cleaned_data["reason"], decided_by=request.user, request=request)
+            services.decide_access_request(
+                access_request=access_request,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                decided_by=request.user,
+                request=request,
+            )
         except services.AccessRequestRefused as refusal:
             form.add_error("reason" if refusal.field == "reason" else None, str(refusal))
         else:
             verb = "approved" if approve else "rejected"
             messages.success(request, f"Request from {access_request.full_name} {verb}. They have been told by email.")
             return redirect("accounts:access_requests")
-    return render(request, "accounts/access_request_detail.jinja", {
-        "page_title": f"Access request from {access_request.full_name}", "access_request": access_request, "form": form,
-        "decisions": access_request.decisions.select_related("decided_by"),
-        "back_link": {"href": reverse("accounts:access_requests"), "text": "Back to access requests"},
-    })
+    return render(
+        request,
+        "accounts/access_request_detail.jinja",
+        {
+            "page_title": f"Access request from {access_request.full_name}",
+            "access_request": access_request,
+            "form": form,
+            "decisions": access_request.decisions.select_related("decided_by"),
+            "back_link": {"href": reverse("accounts:access_requests"), "text": "Back to access requests"},
+        },
+    )
 
 
 @require_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN)
@@ -183,23 +235,35 @@ def nominations(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.upload_nominations(trust=trust, filename=upload.name, content=upload.read(),
-                                                 uploaded_by=request.user, request=request)
+            result = services.upload_nominations(
+                trust=trust, filename=upload.name, content=upload.read(), uploaded_by=request.user, request=request
+            )
         except services.NominationFileInvalid as invalid:
             problems = invalid.problems
-            form.add_error("file", f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved. Correct the lines listed below and upload it again")
+            form.add_error(
+                "file",
+                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved. Correct the lines listed below and upload it again",
+            )
         else:
             messages.success(request, f"{result.nominees.count()} nominated users saved for {trust.display_name}.")
             return redirect("accounts:nominations", code=trust.code)
     uploads = trust.nomination_uploads.prefetch_related("nominees").select_related("uploaded_by")[:5]
-    return render(request, "accounts/nominations.jinja", {
-        "page_title": f"Nominated users for {trust.display_name}", "trust": trust, "form": form,
-        "problems": problems, "uploads": uploads,
-        "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
-    })
+    return render(
+        request,
+        "accounts/nominations.jinja",
+        {
+            "page_title": f"Nominated users for {trust.display_name}",
+            "trust": trust,
+            "form": form,
+            "problems": problems,
+            "uploads": uploads,
+            "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
+        },
+    )
 
 
 # Account set-up from an emailed link ----------------------------------------------------
+
 
 def setup(request, uid: str, token: str):
     user = user_for_link(uid, token)
@@ -213,7 +277,9 @@ def setup(request, uid: str, token: str):
         services.create_totp_device(user=user, confirmed=False)
         request.session[SETUP_USER] = user.pk
         return redirect("accounts:setup_authenticator")
-    return render(request, "accounts/setup_password.jinja", {"page_title": "Create a password", "form": form, "user": user})
+    return render(
+        request, "accounts/setup_password.jinja", {"page_title": "Create a password", "form": form, "user": user}
+    )
 
 
 def _qr_svg(uri: str) -> str:
@@ -239,11 +305,19 @@ def setup_authenticator(request):
             request.session.pop(SETUP_USER, None)
             audit.record(action=audit.Action.UPDATE, obj=user, summary="Second factor set up", request=request)
             return render(request, "accounts/backup_codes.jinja", {"page_title": "Your backup codes", "codes": codes})
-        form.add_error("code", "The security code is wrong or has expired. Enter the code your authenticator app shows now")
+        form.add_error(
+            "code", "The security code is wrong or has expired. Enter the code your authenticator app shows now"
+        )
     from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()
-    return render(request, "accounts/setup_authenticator.jinja", {
-        "page_title": "Set up your authenticator app", "form": form, "qr_svg": _qr_svg(device.config_url),
-        "secret": secret,
-    })
+    return render(
+        request,
+        "accounts/setup_authenticator.jinja",
+        {
+            "page_title": "Set up your authenticator app",
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": secret,
+        },
+    )

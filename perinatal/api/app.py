@@ -17,26 +17,43 @@ from perinatal.api import errors, metrics, notifications, openapi
 from perinatal.notifications.routing import RULES_VERSION
 
 TITLE = "Submit a Perinatal Event Notification API"
-DESCRIPTION = ("Enter a perinatal event once; the service routes it to MBRRACE-UK, MNSI and NHS Resolution by the "
-               "published criteria and delivers each body only its fields. The same API serves the dashboard's "
-               f"metrics. Routing rules version {RULES_VERSION}.")
+DESCRIPTION = (
+    "Enter a perinatal event once; the service routes it to MBRRACE-UK, MNSI and NHS Resolution by the "
+    "published criteria and delivers each body only its fields. The same API serves the dashboard's "
+    f"metrics. Routing rules version {RULES_VERSION}."
+)
 
 
 class PerinatalAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix: str | None = None,
-                           path_params: dict[str, Any] | None = None) -> dict[str, Any]:  # type: ignore[override]
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:  # type: ignore[override]
         return openapi.house_style(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 
 
-api = PerinatalAPI(title=TITLE, version="1.0.0", description=DESCRIPTION, urls_namespace="api",
-                   openapi_url=None, docs_url=None, servers=[{"url": "/"}])
+api = PerinatalAPI(
+    title=TITLE,
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url=None,
+    docs_url=None,
+    servers=[{"url": "/"}],
+)
 errors.install_handlers(api)
 api.add_router("", notifications.router)
 api.add_router("", metrics.router)
 
 
-@api.get("/openapi.json", auth=None, url_name="openapi", operation_id="getOpenApiDescription", tags=["API"],
-         summary="Read this description", response={200: dict[str, Any]},
-         openapi_extra={"responses": {200: {"description": "OpenAPI 3.1 description"}}})
+@api.get(
+    "/openapi.json",
+    auth=None,
+    url_name="openapi",
+    operation_id="getOpenApiDescription",
+    tags=["API"],
+    summary="Read this description",
+    response={200: dict[str, Any]},
+    openapi_extra={"responses": {200: {"description": "OpenAPI 3.1 description"}}},
+)
 def openapi_description(request: HttpRequest):
     return JsonResponse(api.get_openapi_schema(), json_dumps_params={"indent": 2})

@@ -38,8 +38,13 @@ class BearerToken(HttpBearer):
 
     openapi_description = "A per-trust API token issued by the system admin"
 
-    def __init__(self, *, missing: str = SEND_TOKEN, invalid: str = TOKEN_NOT_VALID,
-                 invalid_challenge: str = INVALID_TOKEN_CHALLENGE):
+    def __init__(
+        self,
+        *,
+        missing: str = SEND_TOKEN,
+        invalid: str = TOKEN_NOT_VALID,
+        invalid_challenge: str = INVALID_TOKEN_CHALLENGE,
+    ):
         super().__init__()
         self.missing = missing
         self.invalid = invalid
@@ -67,5 +72,7 @@ def signed_in_user(request: HttpRequest) -> Any:
 #: The notification endpoints: a token only.
 trust_token = BearerToken()
 #: The metrics (published statistics): a signed-in user, else a token; one message for both.
-signed_in_or_token = [signed_in_user, BearerToken(missing=SIGN_IN_OR_SEND_TOKEN, invalid=SIGN_IN_OR_SEND_TOKEN,
-                                                  invalid_challenge=BEARER_CHALLENGE)]
+signed_in_or_token = [
+    signed_in_user,
+    BearerToken(missing=SIGN_IN_OR_SEND_TOKEN, invalid=SIGN_IN_OR_SEND_TOKEN, invalid_challenge=BEARER_CHALLENGE),
+]

@@ -35,10 +35,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_response(status: int, errors: Iterable[tuple[str, str]], *,
-                   headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"errors": [{"field": field, "message": message} for field, message in errors]},
-                            status=status)
+def error_response(
+    status: int, errors: Iterable[tuple[str, str]], *, headers: dict[str, str] | None = None
+) -> JsonResponse:
+    response = JsonResponse(
+        {"errors": [{"field": field, "message": message} for field, message in errors]}, status=status
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -69,8 +71,11 @@ def _validation_error(request: HttpRequest, error: ValidationError) -> HttpRespo
 
 def _authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     # Only reached by an auth callable that answers None instead of raising ApiError.
-    return error_response(401, [("Authorization", "Send an API token as 'Authorization: Bearer <token>'")],
-                          headers={"WWW-Authenticate": BEARER_CHALLENGE})
+    return error_response(
+        401,
+        [("Authorization", "Send an API token as 'Authorization: Bearer <token>'")],
+        headers={"WWW-Authenticate": BEARER_CHALLENGE},
+    )
 
 
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
@@ -104,8 +109,9 @@ def method_not_allowed(view: Callable[..., HttpResponse], *, action: str) -> Cal
         if not isinstance(response, HttpResponseNotAllowed):
             return response
         methods = sorted(response["Allow"].split(", "))
-        return error_response(405, [("method", f"Use {' or '.join(methods)} to {action}")],
-                              headers={"Allow": ", ".join(methods)})
+        return error_response(
+            405, [("method", f"Use {' or '.join(methods)} to {action}")], headers={"Allow": ", ".join(methods)}
+        )
 
     wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # ninja's views are CSRF exempt
     return wrapper

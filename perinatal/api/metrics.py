@@ -80,26 +80,42 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
         org = (found.level, found.code)
         levels = levels or [found.level]
     metric_request = MetricRequest(
-        date_from=date_from, date_to=date_to, metric_ids=tuple(metrics) or None,
-        levels=tuple(levels) or ORG_LEVELS, by=_choice(query.by, name="by", choices=SPLITS, default=None),
-        stillbirth_denominator=_choice(query.stillbirth_denominator, name="stillbirth_denominator",
-                                       choices=STILLBIRTH_DENOMINATORS, default=None),
-        public=(query.public or "").strip().lower() in TRUE_WORDS, organisation=org,
+        date_from=date_from,
+        date_to=date_to,
+        metric_ids=tuple(metrics) or None,
+        levels=tuple(levels) or ORG_LEVELS,
+        by=_choice(query.by, name="by", choices=SPLITS, default=None),
+        stillbirth_denominator=_choice(
+            query.stillbirth_denominator, name="stillbirth_denominator", choices=STILLBIRTH_DENOMINATORS, default=None
+        ),
+        public=(query.public or "").strip().lower() in TRUE_WORDS,
+        organisation=org,
     )
     return metric_request, _choice(query.format, name="format", choices=API_FORMATS, default=FORMAT_JSON)
 
 
 @router.get(
-    "/metrics", url_name="metrics", operation_id="getMetrics", auth=signed_in_or_token, by_alias=True,
+    "/metrics",
+    url_name="metrics",
+    operation_id="getMetrics",
+    auth=signed_in_or_token,
+    by_alias=True,
     summary="Read the dashboard's metric rows",
-    description=("Every level and metric unless `level` or `metric` say otherwise. Signed-in users (a session) "
-                 "and API tokens may read them: they are published statistics."),
+    description=(
+        "Every level and metric unless `level` or `metric` say otherwise. Signed-in users (a session) "
+        "and API tokens may read them: they are published statistics."
+    ),
     response={200: MetricRows, 400: Errors, 401: Errors},
-    openapi_extra={"responses": {
-        200: {"description": "The rows, as JSON or (format=csv) as a CSV attachment",
-              "content": {CONTENT_TYPES[FORMAT_CSV].split(";")[0]: {"schema": {"type": "string"}}}},
-        400: {"description": "A parameter is not valid; the error names it"},
-        401: {"description": "Not signed in, and no valid API token"}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The rows, as JSON or (format=csv) as a CSV attachment",
+                "content": {CONTENT_TYPES[FORMAT_CSV].split(";")[0]: {"schema": {"type": "string"}}},
+            },
+            400: {"description": "A parameter is not valid; the error names it"},
+            401: {"description": "Not signed in, and no valid API token"},
+        }
+    },
 )
 def metrics(request: HttpRequest, query: Query[MetricsQuery]):
     metric_request, fmt = parse_query(query)
@@ -109,12 +125,19 @@ def metrics(request: HttpRequest, query: Query[MetricsQuery]):
         raise _bad("metric", str(error)) from None
     denominator = metric_request.resolved_stillbirth_denominator
     if fmt == FORMAT_CSV:
-        table = metric_rows_table(rows, title="Dashboard metrics", stillbirth_denominator=denominator,
-                                  public=metric_request.public)
+        table = metric_rows_table(
+            rows, title="Dashboard metrics", stillbirth_denominator=denominator, public=metric_request.public
+        )
         response = HttpResponse(csv_bytes(table, byte_order_mark=False), content_type=CONTENT_TYPES[FORMAT_CSV])
-        response["Content-Disposition"] = (f'attachment; filename="metrics-{metric_request.date_from}-'
-                                           f'{metric_request.date_to}.csv"')
+        response["Content-Disposition"] = (
+            f'attachment; filename="metrics-{metric_request.date_from}-{metric_request.date_to}.csv"'
+        )
         return response
-    about = {"from": metric_request.date_from.isoformat(), "to": metric_request.date_to.isoformat(),
-             "by": metric_request.by, "public": metric_request.public, "stillbirth_denominator": denominator}
+    about = {
+        "from": metric_request.date_from.isoformat(),
+        "to": metric_request.date_to.isoformat(),
+        "by": metric_request.by,
+        "public": metric_request.public,
+        "stillbirth_denominator": denominator,
+    }
     return JsonResponse(metric_rows_document(rows, about=about))

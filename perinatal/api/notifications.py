@@ -40,12 +40,21 @@ INVALID = "The document is not valid; each error names its field"
 
 
 @router.post(
-    "/routing/preview", url_name="preview", operation_id="previewRouting",
+    "/routing/preview",
+    url_name="preview",
+    operation_id="previewRouting",
     summary="Route a notification document without storing it",
     response={200: RoutingResult, 400: Errors, 401: Errors, 403: Errors, 422: Errors},
-    openapi_extra={"requestBody": DOCUMENT, "responses": {
-        200: {"description": "Where the notification would go and why"}, 400: {"description": "The body is not JSON"},
-        401: {"description": NOT_AUTHENTICATED}, 403: {"description": OTHER_TRUST}, 422: {"description": INVALID}}},
+    openapi_extra={
+        "requestBody": DOCUMENT,
+        "responses": {
+            200: {"description": "Where the notification would go and why"},
+            400: {"description": "The body is not JSON"},
+            401: {"description": NOT_AUTHENTICATED},
+            403: {"description": OTHER_TRUST},
+            422: {"description": INVALID},
+        },
+    },
 )
 def preview_routing(request: HttpRequest):
     data = submissions.read_document(request)
@@ -53,19 +62,35 @@ def preview_routing(request: HttpRequest):
 
 
 @router.post(
-    "/notifications", url_name="notifications", operation_id="submitNotification",
+    "/notifications",
+    url_name="notifications",
+    operation_id="submitNotification",
     summary="Submit a notification",
     description="Validate, store and route a notification, and queue its delivery to each body.",
-    response={201: NotificationCreated, 200: NotificationCreated, 400: Errors, 401: Errors, 403: Errors, 409: Errors,
-              422: Errors},
-    openapi_extra={"requestBody": DOCUMENT, "responses": {
-        201: {"description": "Stored and queued for delivery",
-              "headers": {"Location": {"description": "The status URL", "schema": {"type": "string"}}}},
-        200: {"description": "A replay of an earlier request with the same Idempotency-Key and body"},
-        400: {"description": "The body is not JSON, or the Idempotency-Key is too long"},
-        401: {"description": NOT_AUTHENTICATED}, 403: {"description": OTHER_TRUST},
-        409: {"description": "The Idempotency-Key was used before with a different body"},
-        422: {"description": INVALID}}},
+    response={
+        201: NotificationCreated,
+        200: NotificationCreated,
+        400: Errors,
+        401: Errors,
+        403: Errors,
+        409: Errors,
+        422: Errors,
+    },
+    openapi_extra={
+        "requestBody": DOCUMENT,
+        "responses": {
+            201: {
+                "description": "Stored and queued for delivery",
+                "headers": {"Location": {"description": "The status URL", "schema": {"type": "string"}}},
+            },
+            200: {"description": "A replay of an earlier request with the same Idempotency-Key and body"},
+            400: {"description": "The body is not JSON, or the Idempotency-Key is too long"},
+            401: {"description": NOT_AUTHENTICATED},
+            403: {"description": OTHER_TRUST},
+            409: {"description": "The Idempotency-Key was used before with a different body"},
+            422: {"description": INVALID},
+        },
+    },
 )
 def submit_notification(request: HttpRequest, headers: Header[SubmissionHeaders]):
     key = submissions.idempotency_key(headers.idempotency_key)
@@ -78,19 +103,33 @@ def submit_notification(request: HttpRequest, headers: Header[SubmissionHeaders]
 
 
 @router.get(
-    "/notifications/{reference:reference}", url_name="notification", operation_id="getNotification",
+    "/notifications/{reference:reference}",
+    url_name="notification",
+    operation_id="getNotification",
     summary="Read a notification's routing, delivery status and the bodies' references",
     response={200: NotificationStatus, 401: Errors, 404: Errors},
-    openapi_extra={"responses": {200: {"description": "The notification's status"},
-                                 401: {"description": NOT_AUTHENTICATED},
-                                 404: {"description": "No such notification for the token's trust"}}},
+    openapi_extra={
+        "responses": {
+            200: {"description": "The notification's status"},
+            401: {"description": NOT_AUTHENTICATED},
+            404: {"description": "No such notification for the token's trust"},
+        }
+    },
 )
 def get_notification(request: HttpRequest, reference: str = Path(examples=[REFERENCE_EXAMPLE])):
     token = request.auth
-    found = (Notification.objects.select_related("trust", "current_version", "linked_notification")
-             .filter(reference=reference.strip().upper(), trust=token.trust).first())
+    found = (
+        Notification.objects.select_related("trust", "current_version", "linked_notification")
+        .filter(reference=reference.strip().upper(), trust=token.trust)
+        .first()
+    )
     if found is None:
         raise ApiError(404, ("reference", f"There is no notification {reference} for {token.trust.code}"))
-    audit.record(action=audit.Action.VIEW, obj=found, organisation=found.trust, request=request,
-                 summary=f"Notification {found.reference} status read by API token {token.prefix}…")
+    audit.record(
+        action=audit.Action.VIEW,
+        obj=found,
+        organisation=found.trust,
+        request=request,
+        summary=f"Notification {found.reference} status read by API token {token.prefix}…",
+    )
     return JsonResponse(presenters.status_json(found))

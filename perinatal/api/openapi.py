@@ -107,8 +107,7 @@ def _union(node: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
             merged["enum"] = [*inner["enum"], None]
         return merged
     if all(set(option) == {"type"} for option in others):
-        return {**node, "type": [kind for option in others for kind in _types(option)] + (["null"] if nullable
-                                                                                          else [])}
+        return {**node, "type": [kind for option in others for kind in _types(option)] + (["null"] if nullable else [])}
     return {**node, "anyOf": options}
 
 

@@ -24,11 +24,11 @@ from perinatal.api.errors import ApiError
 from perinatal.api.schemas.notifications import IDEMPOTENCY_KEY_MAX
 from perinatal.core import clock
 from perinatal.notifications import presenters
+from perinatal.notifications.models import ApiToken, IdempotencyRecord, Notification
+from perinatal.notifications.routing import route
 from perinatal.notifications.services.documents import parse
 from perinatal.notifications.services.duplicates import find_possible_duplicates
 from perinatal.notifications.services.submission import submit_notification
-from perinatal.notifications.models import ApiToken, IdempotencyRecord, Notification
-from perinatal.notifications.routing import route
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ def idempotency_key(value: str | None) -> str:
     """The Idempotency-Key header, stripped ("" when there is none)."""
     key = (value or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
-        raise ApiError(400, ("Idempotency-Key",
-                             f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer"))
+        raise ApiError(
+            400, ("Idempotency-Key", f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer")
+        )
     return key
 
 
@@ -90,8 +91,14 @@ def created_body(notification: Notification, *, possible_duplicates: list[Notifi
 
 def _replay(record: IdempotencyRecord, digest: str) -> Answer:
     if record.request_hash != digest:
-        raise ApiError(409, ("Idempotency-Key", "This Idempotency-Key was already used with a different request "
-                                                "body. Use a new key for a new notification"))
+        raise ApiError(
+            409,
+            (
+                "Idempotency-Key",
+                "This Idempotency-Key was already used with a different request "
+                "body. Use a new key for a new notification",
+            ),
+        )
     return Answer(200, record.response_body)
 
 
@@ -107,16 +114,25 @@ def submit_once(*, token: ApiToken, data: Any, key: str, request: HttpRequest) -
     refuse_other_trust(token=token, data=data)
     try:
         with transaction.atomic():
-            duplicates = (find_possible_duplicates(document=data, trust=token.trust)
-                          if isinstance(data, dict) else [])
+            duplicates = find_possible_duplicates(document=data, trust=token.trust) if isinstance(data, dict) else []
             notification = submit_notification(
-                document=data, trust=token.trust, api_token=token, request=request,
-                idempotency_key=f"api:{key}" if key else None)
+                document=data,
+                trust=token.trust,
+                api_token=token,
+                request=request,
+                idempotency_key=f"api:{key}" if key else None,
+            )
             body = created_body(notification, possible_duplicates=[d for d in duplicates if d.pk != notification.pk])
             if key:
-                IdempotencyRecord.objects.create(organisation=token.trust, key=key, request_hash=digest,
-                                                 response_status=201, response_body=body, notification=notification,
-                                                 created_at=clock.now())
+                IdempotencyRecord.objects.create(
+                    organisation=token.trust,
+                    key=key,
+                    request_hash=digest,
+                    response_status=201,
+                    response_body=body,
+                    notification=notification,
+                    created_at=clock.now(),
+                )
     except IntegrityError:
         # Another request with the same key committed first: answer as its replay.
         record = IdempotencyRecord.objects.filter(organisation=token.trust, key=key).first() if key else None

@@ -37,5 +37,7 @@ urlpatterns = _patterns()
 
 #: The URL name GET /api/v1/metrics had before the api package, reverse("dashboard_api:metrics"),
 #: included by `perinatal.urls` after the api's own (so it only ever serves to reverse).
-legacy_dashboard_api = ([path(str(p.pattern), p.callback, name=p.name) for p in urlpatterns if p.name == "metrics"],
-                        "dashboard_api")
+legacy_dashboard_api = (
+    [path(str(p.pattern), p.callback, name=p.name) for p in urlpatterns if p.name == "metrics"],
+    "dashboard_api",
+)

@@ -26,7 +26,6 @@ from perinatal.stats.moss import LEVEL_1, LEVEL_2, ExcessEventsDay
 
 from . import palette
 from .frame import (
-    finish_chart,
     DIVIDER_DASH,
     SHAPE_CIRCLE,
     SHAPE_SQUARE,
@@ -38,6 +37,7 @@ from .frame import (
     date_axis,
     divider,
     document,
+    finish_chart,
     line_labels,
     line_swatch,
     marker,
@@ -301,9 +301,7 @@ def moss_cusum_chart(
         area=area,
     )
     levels = {row.level for row in ordered}
-    legend_items = [
-        LegendItem("CUSUM, no signal", marker_swatch(shape=SHAPE_CIRCLE, colours=_NO_SIGNAL, size=3.5))
-    ]
+    legend_items = [LegendItem("CUSUM, no signal", marker_swatch(shape=SHAPE_CIRCLE, colours=_NO_SIGNAL, size=3.5))]
     for level in (LEVEL_1, LEVEL_2):
         if level in levels:
             shape, colours, size = _MARKERS[level]
@@ -313,9 +311,7 @@ def moss_cusum_chart(
     legend_items.append(
         LegendItem("Level 1 threshold", line_swatch(colour=palette.LEVEL_1.ink, dash=LEVEL_1_DASH, width=1.5))
     )
-    legend_items.append(
-        LegendItem("Level 2 threshold", line_swatch(colour=palette.LEVEL_2.ink, dash=LEVEL_2_DASH))
-    )
+    legend_items.append(LegendItem("Level 2 threshold", line_swatch(colour=palette.LEVEL_2.ink, dash=LEVEL_2_DASH)))
     if any(row.reset for row in ordered):
         legend_items.append(
             LegendItem(
@@ -324,8 +320,15 @@ def moss_cusum_chart(
             )
         )
     return finish_chart(
-        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
-        notes=notes, area=area, table=table, class_="chart-moss",
+        chart_id=identifier,
+        title=full_title,
+        description=description,
+        body=body,
+        legend_items=legend_items,
+        notes=notes,
+        area=area,
+        table=table,
+        class_="chart-moss",
     )
 
 
@@ -338,8 +341,7 @@ def _cusum_description(rows: Sequence[MossChartMonth], full_title: str, decimals
     latest_signal = f"level {latest.level} signal" if latest.level else "no signal"
     parts = [
         f"{full_title}, {span_label(first_start=months[0], last_start=months[-1], monthly=True)}",
-        f"latest CUSUM {format_number(latest.cusum, decimals=decimals)} ({month_label(months[-1])}), "
-        f"{latest_signal}",
+        f"latest CUSUM {format_number(latest.cusum, decimals=decimals)} ({month_label(months[-1])}), {latest_signal}",
         f"level 1 signals in {plural(level_1, 'month')}, level 2 in {plural(level_2, 'month')}",
     ]
     if restarts:
@@ -468,9 +470,7 @@ def excess_events_chart(
         for day in ordered
         if day.events > 0
     ]
-    markers += [
-        element("circle", cx=x, cy=y_, r=2, fill=palette.SERIES, class_="chart-lone-day") for x, y_ in singles
-    ]
+    markers += [element("circle", cx=x, cy=y_, r=2, fill=palette.SERIES, class_="chart-lone-day") for x, y_ in singles]
     body.append(element("g", *markers, class_="chart-points"))
     body += line_labels([LineLabel(zero, "As expected", palette.AXIS)], area=area)
     legend_items = [
@@ -479,8 +479,15 @@ def excess_events_chart(
         LegendItem("As expected (no excess)", line_swatch(colour=palette.AXIS, width=1.5)),
     ]
     return finish_chart(
-        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
-        notes=notes, area=area, table=table, class_="chart-excess",
+        chart_id=identifier,
+        title=full_title,
+        description=description,
+        body=body,
+        legend_items=legend_items,
+        notes=notes,
+        area=area,
+        table=table,
+        class_="chart-excess",
     )
 
 

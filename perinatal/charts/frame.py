@@ -164,9 +164,7 @@ def chart_identifier(chart_id: str | None, *parts: object) -> str:
     """``chart_id`` if given (checked), else one derived from the content, so it is stable."""
     if chart_id is not None:
         if not CHART_ID_PATTERN.fullmatch(chart_id):
-            raise ValueError(
-                "chart_id must start with a letter and hold only letters, digits, - and _ (64 at most)"
-            )
+            raise ValueError("chart_id must start with a letter and hold only letters, digits, - and _ (64 at most)")
         return chart_id
     digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"chart-{digest[:12]}"
@@ -186,9 +184,7 @@ def clip(value: float | None, *, floor: float | None, ceiling: float | None) -> 
     return value
 
 
-def check_bounds(
-    values: Iterable[tuple[str, float | None]], *, floor: float | None, ceiling: float | None
-) -> None:
+def check_bounds(values: Iterable[tuple[str, float | None]], *, floor: float | None, ceiling: float | None) -> None:
     """Refuse a value outside the bounds the caller says the measure has.
 
     Limits and intervals beyond a bound are drawn at it; a *value* beyond it means the
@@ -280,9 +276,7 @@ def divider(*, area: PlotArea, x: float, label: str | None, class_: str) -> list
         )
     ]
     if label:
-        parts.append(
-            text(label, x=x + 4, y=area.top + 12, size=palette.FONT_SIZE_SMALL, colour=palette.TEXT_SECONDARY)
-        )
+        parts.append(text(label, x=x + 4, y=area.top + 12, size=palette.FONT_SIZE_SMALL, colour=palette.TEXT_SECONDARY))
     return parts
 
 
@@ -294,9 +288,7 @@ def value_axis(*, area: PlotArea, ticks: ValueTicks, scale: LinearScale, title: 
     parts: list[Element] = []
     for value in ticks.values:
         y = scale(value)
-        parts.append(
-            element("line", x1=area.left, y1=y, x2=area.right, y2=y, stroke=palette.GRID, stroke_width=1)
-        )
+        parts.append(element("line", x1=area.left, y1=y, x2=area.right, y2=y, stroke=palette.GRID, stroke_width=1))
         parts.append(
             text(
                 ticks.label(value),
@@ -430,9 +422,7 @@ class LineLabel:
 
 
 def line_labels(labels: Sequence[LineLabel], *, area: PlotArea) -> list[Element]:
-    positions = spread_positions(
-        [label.y for label in labels], gap=LABEL_GAP, low=area.top - 8, high=area.bottom + 8
-    )
+    positions = spread_positions([label.y for label in labels], gap=LABEL_GAP, low=area.top - 8, high=area.bottom + 8)
     return [
         text(
             label.text,
@@ -549,8 +539,16 @@ def document(
 
 
 def finish_chart(
-    *, chart_id: str, title: str, description: str, body: Sequence[Element], legend_items: Sequence[LegendItem],
-    notes: list[str], area: PlotArea, table, class_: str,
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    body: Sequence[Element],
+    legend_items: Sequence[LegendItem],
+    notes: list[str],
+    area: PlotArea,
+    table,
+    class_: str,
 ) -> Chart:
     """Wrap a plotted body in the accessible SVG document and return the Chart with its table."""
     svg = document(

@@ -159,9 +159,7 @@ def funnel_chart(
     neutral) decides whether an outlier is coloured as improvement or concern.
     """
     if improvement not in IMPROVEMENT_DIRECTIONS:
-        raise ValueError(
-            f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}"
-        )
+        raise ValueError(f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}")
     groups = {point.group for point in plot.points}
     if highlight is not None and highlight not in groups:
         raise ValueError(f"the group to highlight, {highlight!r}, is not in the plot")
@@ -298,9 +296,7 @@ def _legend(
         if position not in positions:
             continue
         shape, size, colours = _marker_style(position, improvement)
-        items.append(
-            LegendItem(POSITION_WORDS[position], marker_swatch(shape=shape, colours=colours, size=size))
-        )
+        items.append(LegendItem(POSITION_WORDS[position], marker_swatch(shape=shape, colours=colours, size=size)))
     items.append(LegendItem(target_label, line_swatch(colour=palette.TARGET, dash=TARGET_DASH, width=1.5)))
     items.append(LegendItem("95% limits", line_swatch(colour=palette.LIMIT, dash=LIMIT_DASH, width=1.5)))
     items.append(LegendItem("99.8% limits", line_swatch(colour=palette.LIMIT, width=1.5)))
@@ -316,9 +312,7 @@ def _legend(
 
 def _notes(plot: FunnelPlot) -> list[str]:
     if plot.adjusted:
-        return [
-            "The limits are widened to allow for real differences between organisations (overdispersion)."
-        ]
+        return ["The limits are widened to allow for real differences between organisations (overdispersion)."]
     if plot.overdispersion is not None:
         return ["Overdispersion was checked for and not found, so the limits are not adjusted."]
     return []

@@ -213,9 +213,7 @@ def variation_icon_key(*, variation: str, improvement: str) -> str:
     point type on a measure with a direction) are refused.
     """
     if improvement not in IMPROVEMENT_DIRECTIONS:
-        raise ValueError(
-            f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}"
-        )
+        raise ValueError(f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}")
     if variation == POINT_COMMON_CAUSE:
         return ICON_COMMON_CAUSE
     if variation in (POINT_NEUTRAL_HIGH, POINT_NEUTRAL_LOW):
@@ -269,9 +267,7 @@ def icon_drawing(key: str) -> list[Element]:
     """The parts of icon ``key`` in a 100 × 100 box."""
     spec = _spec(key)
     parts: list[Element] = [
-        element(
-            "circle", cx=50, cy=50, r=44, fill=palette.BACKGROUND, stroke=spec.colours.fill, stroke_width=7
-        ),
+        element("circle", cx=50, cy=50, r=44, fill=palette.BACKGROUND, stroke=spec.colours.fill, stroke_width=7),
         element("circle", cx=50, cy=50, r=47.5, fill="none", stroke=spec.colours.ink, stroke_width=1),
     ]
     if spec.letter:
@@ -293,20 +289,14 @@ def icon_drawing(key: str) -> list[Element]:
         if spec.shape == "common":
             ys = tuple(y - 6 for y in ys)
         points = " ".join(f"{number(x)},{number(y)}" for x, y in zip(_DOT_XS, ys))
-        parts.append(
-            element("polyline", points=points, fill="none", stroke=palette.COMMON_CAUSE.ink, stroke_width=2)
-        )
+        parts.append(element("polyline", points=points, fill="none", stroke=palette.COMMON_CAUSE.ink, stroke_width=2))
         for index, (x, y) in enumerate(zip(_DOT_XS, ys)):
             special = spec.shape != "common" and index >= len(_DOT_XS) - _SPECIAL_DOTS
             colours = spec.colours if special else palette.COMMON_CAUSE
-            parts.append(
-                element("circle", cx=x, cy=y, r=5, fill=colours.fill, stroke=colours.ink, stroke_width=1.5)
-            )
+            parts.append(element("circle", cx=x, cy=y, r=5, fill=colours.fill, stroke=colours.ink, stroke_width=1.5))
     else:
         target_y = _TARGET_Y[spec.shape]
-        parts.append(
-            element("path", d=_PROCESS_LINE, fill="none", stroke=palette.COMMON_CAUSE.ink, stroke_width=3)
-        )
+        parts.append(element("path", d=_PROCESS_LINE, fill="none", stroke=palette.COMMON_CAUSE.ink, stroke_width=3))
         parts.append(
             element(
                 "line",

@@ -18,7 +18,6 @@ from typing import Protocol
 
 from . import palette
 from .frame import (
-    finish_chart,
     SHAPE_CIRCLE,
     TARGET_DASH,
     Chart,
@@ -30,6 +29,7 @@ from .frame import (
     clip,
     date_axis,
     divider,
+    finish_chart,
     line_labels,
     line_swatch,
     marker,
@@ -130,9 +130,7 @@ def _read(point: LineDatum) -> _Row:
     )
 
 
-def _runs(
-    rows: Sequence[_Row], xs: Sequence[float], ys: Sequence[float | None]
-) -> list[list[tuple[float, float]]]:
+def _runs(rows: Sequence[_Row], xs: Sequence[float], ys: Sequence[float | None]) -> list[list[tuple[float, float]]]:
     """Runs of consecutive points with values; a gap or a series break starts a new run."""
     runs: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
@@ -231,9 +229,7 @@ def line_chart(
         for row in rows
     ]
     full_title = title if subject is None else f"{title}, {subject}"
-    labels = [
-        month_label(row.start) if monthly else period_label(start=row.start, end=row.end) for row in rows
-    ]
+    labels = [month_label(row.start) if monthly else period_label(start=row.start, end=row.end) for row in rows]
     check_bounds(((label, row.value) for row, label in zip(rows, labels)), floor=floor, ceiling=ceiling)
     with_values = [(row, label) for row, label in zip(rows, labels) if row.value is not None]
 
@@ -314,9 +310,7 @@ def line_chart(
                 )
             )
         body.append(element("g", *markers, class_="chart-points"))
-        legend_items.insert(
-            0, LegendItem(value_label, marker_swatch(shape=SHAPE_CIRCLE, colours=_SERIES, size=3.5))
-        )
+        legend_items.insert(0, LegendItem(value_label, marker_swatch(shape=SHAPE_CIRCLE, colours=_SERIES, size=3.5)))
         if any(row.provisional for row in rows):
             legend_items.insert(
                 1,
@@ -338,8 +332,15 @@ def line_chart(
     table = _table(full_title, rows, labels, value_label, numerator_label, denominator_label, decimals)
     identifier = chart_identifier(chart_id, "line", full_title, description, table.rows)
     return finish_chart(
-        chart_id=identifier, title=full_title, description=description, body=body, legend_items=legend_items,
-        notes=notes, area=area, table=table, class_="chart-line",
+        chart_id=identifier,
+        title=full_title,
+        description=description,
+        body=body,
+        legend_items=legend_items,
+        notes=notes,
+        area=area,
+        table=table,
+        class_="chart-line",
     )
 
 
@@ -364,9 +365,7 @@ def _describe(
 ) -> str:
     if not rows:
         return f"{full_title}: no data."
-    span = span_label(
-        first_start=rows[0].start, last_start=rows[-1].start, last_end=rows[-1].end, monthly=monthly
-    )
+    span = span_label(first_start=rows[0].start, last_start=rows[-1].start, last_end=rows[-1].end, monthly=monthly)
     if not with_values:
         return f"{full_title}, {span}: no data."
     latest, latest_label = with_values[-1]
@@ -414,8 +413,7 @@ def _table(
         cells = [period, NO_DATA if row.value is None else format_number(row.value, decimals=decimals)]
         if has_interval:
             cells += [
-                "" if bound is None else format_number(bound, decimals=decimals)
-                for bound in (row.lower, row.upper)
+                "" if bound is None else format_number(bound, decimals=decimals) for bound in (row.lower, row.upper)
             ]
         if has_counts:
             cells += [format_count(row.numerator), format_count(row.denominator)]

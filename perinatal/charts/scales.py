@@ -57,9 +57,7 @@ def format_number(value: float | int | Decimal, *, decimals: int) -> str:
     """``value`` rounded half-up to ``decimals`` places, with thousands separators; never "-0"."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"cannot format {value!r}")
-    exact = (
-        value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
-    )
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)
@@ -163,11 +161,7 @@ def nice_ticks(
     last = math.ceil(round(high / step, _TOLERANCE_DIGITS))
     decimals = max(0, -math.floor(math.log10(step) + 1e-12))
     values = [float(round(index * step, decimals)) for index in range(first, last + 1)]
-    values = [
-        value
-        for value in values
-        if (floor is None or value >= floor) and (ceiling is None or value <= ceiling)
-    ]
+    values = [value for value in values if (floor is None or value >= floor) and (ceiling is None or value <= ceiling)]
     if not values:  # a floor and ceiling closer together than one step
         values = [low, high]
     # Ticks cover the data except where a floor or ceiling cut the outermost tick off.
@@ -299,9 +293,7 @@ def _month_ticks(start: date, end: date, max_ticks: int) -> list[DateTick]:
             lines: tuple[str, ...] = (str(day.year),)
         else:
             year = str(day.year) if day.year != previous_year else ""
-            lines = (
-                (MONTH_ABBREVIATIONS[day.month - 1], year) if year else (MONTH_ABBREVIATIONS[day.month - 1],)
-            )
+            lines = (MONTH_ABBREVIATIONS[day.month - 1], year) if year else (MONTH_ABBREVIATIONS[day.month - 1],)
         previous_year = day.year
         ticks.append(DateTick(day, lines))
     return ticks

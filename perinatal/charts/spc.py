@@ -196,9 +196,7 @@ def spc_chart(
         for value in (segment.limits.lpl, segment.limits.upl, segment.limits.mean)
     ]
     ticks = value_ticks(
-        values=[point.value for point in points]
-        + limit_values
-        + ([chart.target] if chart.target is not None else []),
+        values=[point.value for point in points] + limit_values + ([chart.target] if chart.target is not None else []),
         floor=floor,
         ceiling=ceiling,
     )
@@ -227,9 +225,7 @@ def spc_chart(
             f"Upper limit {format_number(shown(last.upl), decimals=decimals)}",
             palette.LIMIT,
         ),
-        LineLabel(
-            y(shown(last.mean)), f"Mean {format_number(shown(last.mean), decimals=decimals)}", palette.LIMIT
-        ),
+        LineLabel(y(shown(last.mean)), f"Mean {format_number(shown(last.mean), decimals=decimals)}", palette.LIMIT),
         LineLabel(
             y(shown(last.lpl)),
             f"Lower limit {format_number(shown(last.lpl), decimals=decimals)}",
@@ -280,9 +276,7 @@ def spc_chart(
     body += line_labels(right_labels, area=area)
 
     notes = _notes(chart, floor, ceiling, label_of)
-    description = _describe(
-        chart, full_title, monthly, label_of, decimals, variation_key, assurance_key, shown
-    )
+    description = _describe(chart, full_title, monthly, label_of, decimals, variation_key, assurance_key, shown)
     table = _table(chart, full_title, value_label, label_of, decimals, shown)
     identifier = chart_identifier(chart_id, "spc", full_title, description, table.rows)
     svg = document(
@@ -295,9 +289,7 @@ def spc_chart(
         content_bottom=area.bottom + 44,
         class_="chart-spc",
     )
-    return Chart(
-        svg=svg, table=table, title=full_title, description=description, notes=tuple(notes), icons=icon_keys
-    )
+    return Chart(svg=svg, table=table, title=full_title, description=description, notes=tuple(notes), icons=icon_keys)
 
 
 def _horizontal(x1: float, x2: float, y: float, colour: str, dash: str | None, class_: str) -> Element:

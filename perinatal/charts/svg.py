@@ -91,13 +91,7 @@ def escape_attribute(text: str) -> str:
     Tab, newline and carriage return are written as character references because an XML
     parser would otherwise normalise them to spaces.
     """
-    return (
-        escape_text(text)
-        .replace('"', "&quot;")
-        .replace("\t", "&#9;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-    )
+    return escape_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
 
 
 def number(value: float | int | Decimal) -> str:

@@ -38,9 +38,7 @@ class ChartTable:
             raise ValueError("a table needs at least one column")
         for number, row in enumerate(self.rows, start=1):
             if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {number} has {len(row)} cells but the table has {len(self.columns)} columns"
-                )
+                raise ValueError(f"row {number} has {len(row)} cells but the table has {len(self.columns)} columns")
             for cell in row:
                 if not isinstance(cell, str):
                     raise TypeError(f"row {number}: cells must be text, not {type(cell).__name__}")
@@ -55,8 +53,7 @@ class ChartTable:
         Cells are given as ``text`` (never ``html``), so the template escapes them.
         """
         head = [
-            {"text": column.heading, **({"format": "numeric"} if column.numeric else {})}
-            for column in self.columns
+            {"text": column.heading, **({"format": "numeric"} if column.numeric else {})} for column in self.columns
         ]
         rows = [
             [

@@ -17,7 +17,6 @@ from django.utils import timezone
 from perinatal.kernel.london_time import LONDON, localise
 
 
-
 def _fixed_now() -> datetime | None:
     raw = getattr(settings, "PERINATAL_NOW", None) or os.environ.get("PERINATAL_NOW")
     if not raw:

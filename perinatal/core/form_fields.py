@@ -97,7 +97,8 @@ class TimeField(forms.CharField):
         match = _TIME.fullmatch(text.strip())
         if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
             raise forms.ValidationError(
-                f"{sentence(self.what)} must be a real time on the 24-hour clock, like 03:20 or 15:45")
+                f"{sentence(self.what)} must be a real time on the 24-hour clock, like 03:20 or 15:45"
+            )
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 

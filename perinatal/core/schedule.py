@@ -20,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from perinatal.kernel.london_time import LONDON
 
 
-
 @dataclass(frozen=True)
 class DailyJob:
     """A task (dotted path of a django-tasks task) queued once a day at a London time."""
@@ -63,6 +62,13 @@ def parse_jobs(raw: list[dict]) -> tuple[DailyJob, ...]:
         if not entry.get("task"):
             raise ValueError(f"daily job {name}: 'task' must name a django-tasks task")
         names.add(name)
-        jobs.append(DailyJob(name=name, at=at, task=entry["task"], kwargs=dict(entry.get("kwargs", {})),
-                             description=entry.get("description", "")))
+        jobs.append(
+            DailyJob(
+                name=name,
+                at=at,
+                task=entry["task"],
+                kwargs=dict(entry.get("kwargs", {})),
+                description=entry.get("description", ""),
+            )
+        )
     return tuple(jobs)

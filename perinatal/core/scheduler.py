@@ -60,7 +60,9 @@ def claim_occurrence(*, job: DailyJob, occurrence, by: str) -> ScheduledJobRun |
     ``run-moss --trigger nightly`` from cron); None if someone else already has it."""
     try:
         with transaction.atomic():
-            return ScheduledJobRun.objects.create(job=job.name, occurrence=occurrence, queued_at=clock.now(), queued_by=by)
+            return ScheduledJobRun.objects.create(
+                job=job.name, occurrence=occurrence, queued_at=clock.now(), queued_by=by
+            )
     except IntegrityError:
         return None
 
@@ -68,8 +70,12 @@ def claim_occurrence(*, job: DailyJob, occurrence, by: str) -> ScheduledJobRun |
 def _queue(job: DailyJob, occurrence) -> ScheduledJobRun | None:
     try:
         with transaction.atomic():
-            run = ScheduledJobRun.objects.create(job=job.name, occurrence=occurrence, queued_at=clock.now(),
-                                                 queued_by=f"{socket.gethostname()}:{os.getpid()}")
+            run = ScheduledJobRun.objects.create(
+                job=job.name,
+                occurrence=occurrence,
+                queued_at=clock.now(),
+                queued_by=f"{socket.gethostname()}:{os.getpid()}",
+            )
             result = import_string(job.task).enqueue(**job.kwargs)
             run.task_id = str(result.id)
             run.save(update_fields=["task_id"])

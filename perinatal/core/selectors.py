@@ -23,12 +23,13 @@ class AuditFilter:
     record_type: str = ""
 
     @classmethod
-    def from_query(cls, query) -> "AuditFilter":
+    def from_query(cls, query) -> AuditFilter:
         # Unknown values are ignored rather than refused: the filter is a GET form,
         # and an out-of-date bookmark should show the whole trail, not an error.
         action = query.get("action", "")
-        return cls(action=action if action in AuditEvent.Action.values else "",
-                   record_type=query.get("record", "")[:60])
+        return cls(
+            action=action if action in AuditEvent.Action.values else "", record_type=query.get("record", "")[:60]
+        )
 
     @property
     def is_active(self) -> bool:

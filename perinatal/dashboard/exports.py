@@ -83,9 +83,11 @@ def metric_row_cells(row: MetricRow) -> list[object]:
 def metric_definition_notes(definitions: Iterable[MetricDefinition]) -> tuple[str, ...]:
     notes = []
     for definition in definitions:
-        notes.append(f"{definition.id}: {definition.title}. Numerator: {definition.numerator}. "
-                     f"Denominator: {definition.denominator}. Unit: {definition.unit.replace('_', ' ')}; "
-                     f"{'lower' if definition.direction == 'lower' else 'higher'} is better.")
+        notes.append(
+            f"{definition.id}: {definition.title}. Numerator: {definition.numerator}. "
+            f"Denominator: {definition.denominator}. Unit: {definition.unit.replace('_', ' ')}; "
+            f"{'lower' if definition.direction == 'lower' else 'higher'} is better."
+        )
     return tuple(notes)
 
 
@@ -98,8 +100,13 @@ def metric_rows_table(
 ) -> ExportTable:
     """docs/rules/dashboard.md §4 rows as a table, with the definitions of the metrics they contain in its notes."""
     present = {row.metric_id for row in rows}
-    definitions = [d for d in metric_definitions(**(
-        {"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})) if d.id in present]
+    definitions = [
+        d
+        for d in metric_definitions(
+            **({"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})
+        )
+        if d.id in present
+    ]
     notes = [CRUDE_RATES_NOTE]
     if stillbirth_denominator:
         notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")

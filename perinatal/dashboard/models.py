@@ -63,7 +63,11 @@ class Upload(models.Model):
     dataset = models.CharField(max_length=20, choices=[(name, SCHEMAS[name].title) for name in DATASET_NAMES])
     filename = models.CharField(max_length=255)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="dashboard_uploads",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dashboard_uploads",
         help_text="The organisation that uploaded the file; scopes who may read the upload (docs/rules/dashboard.md §5).",
     )
     uploaded_by = models.ForeignKey(

@@ -59,9 +59,14 @@ def start_upload(
     if dataset not in DATASET_NAMES:
         raise UnknownDataset(dataset)
     return Upload.objects.create(
-        dataset=dataset, filename=(filename or Path(path).name)[:255], organisation=organisation,
-        uploaded_by=uploaded_by, source=source, status=Upload.Status.VALIDATING,
-        size_bytes=Path(path).stat().st_size, started_at=clock.now(),
+        dataset=dataset,
+        filename=(filename or Path(path).name)[:255],
+        organisation=organisation,
+        uploaded_by=uploaded_by,
+        source=source,
+        status=Upload.Status.VALIDATING,
+        size_bytes=Path(path).stat().st_size,
+        started_at=clock.now(),
     )
 
 
@@ -86,12 +91,24 @@ def import_dataset(
     """
     path = Path(path)
     if upload is None:
-        upload = start_upload(dataset=dataset, path=path, filename=filename, organisation=organisation,
-                              uploaded_by=uploaded_by, source=source)
+        upload = start_upload(
+            dataset=dataset,
+            path=path,
+            filename=filename,
+            organisation=organisation,
+            uploaded_by=uploaded_by,
+            source=source,
+        )
     register = read_register()
     try:
-        staged = stage_file(dataset=upload.dataset, source=path, register=register, vendor=connection.vendor,
-                            progress=_saving_progress(upload, progress), workers=workers)
+        staged = stage_file(
+            dataset=upload.dataset,
+            source=path,
+            register=register,
+            vendor=connection.vendor,
+            progress=_saving_progress(upload, progress),
+            workers=workers,
+        )
     except Exception:
         _fail(upload, "The file could not be checked because of a problem in the service.")
         raise
@@ -116,11 +133,16 @@ def finish_import(
     finally:
         staged.discard()
     audit.record(
-        action=audit.Action.UPLOAD, obj=upload, organisation=upload.organisation, request=request,
+        action=audit.Action.UPLOAD,
+        obj=upload,
+        organisation=upload.organisation,
+        request=request,
         actor=upload.uploaded_by,
-        summary=(f"Dashboard {upload.dataset} upload {upload.pk}: {upload.get_status_display().lower()}, "
-                 f"{upload.rows} rows ({upload.rows_added} added, {upload.rows_replaced} replaced), "
-                 f"{upload.error_count} errors"),
+        summary=(
+            f"Dashboard {upload.dataset} upload {upload.pk}: {upload.get_status_display().lower()}, "
+            f"{upload.rows} rows ({upload.rows_added} added, {upload.rows_replaced} replaced), "
+            f"{upload.error_count} errors"
+        ),
     )
     return upload
 
@@ -151,8 +173,11 @@ def _load(upload: Upload, *, staged: StagedFile, register: RegisterSnapshot, pro
         staged.add_errors(refused.result.errors, count=refused.result.error_count)
         _refuse(upload, staged=staged)
     except Exception:
-        _fail(upload, "The file passed its checks but could not be stored because of a problem in the "
-                      "service; nothing from it was kept.")
+        _fail(
+            upload,
+            "The file passed its checks but could not be stored because of a problem in the "
+            "service; nothing from it was kept.",
+        )
         raise
 
 
@@ -181,7 +206,9 @@ def _refuse(upload: Upload, *, staged: StagedFile) -> None:
 
 def _fail(upload: Upload, message: str) -> None:
     Upload.objects.filter(pk=upload.pk).update(
-        status=Upload.Status.FAILED, error_count=1, finished_at=clock.now(),
+        status=Upload.Status.FAILED,
+        error_count=1,
+        finished_at=clock.now(),
         errors=[{"line": None, "column": None, "code": "service_problem", "message": message}],
     )
     upload.refresh_from_db()

@@ -26,7 +26,6 @@ from pathlib import Path
 from django.db import transaction
 
 from perinatal.core import clock
-from perinatal.demo import generator as demo_data
 from perinatal.dashboard.datasets.schema import DATASET_NAMES
 from perinatal.dashboard.models import (
     BirthRecord,
@@ -37,10 +36,10 @@ from perinatal.dashboard.models import (
     UnitStatusEpisode,
     Upload,
 )
+from perinatal.dashboard.services import import_dataset
+from perinatal.demo import generator as demo_data
 from perinatal.demo.organisations import demo_end_date
 from perinatal.organisations.sites import trust_reference_rows
-from perinatal.dashboard.services import import_dataset
-
 
 #: issue 4: "the four complete calendar years before --end's year plus that year to date".
 NATIONAL_YEARS = 5
@@ -86,7 +85,9 @@ def _key(arguments: dict) -> str:
     return json.dumps(arguments, sort_keys=True, separators=(",", ":"))[:200]
 
 
-def load_demo_data(*, small: bool, stdout=None, today: date | None = None, workers: int | None = None) -> DemoLoadSummary:
+def load_demo_data(
+    *, small: bool, stdout=None, today: date | None = None, workers: int | None = None
+) -> DemoLoadSummary:
     arguments = demo_arguments(small=small, today=today)
     key = _key(arguments)
     existing = DemoLoad.objects.filter(key=key).first()
@@ -97,14 +98,17 @@ def load_demo_data(*, small: bool, stdout=None, today: date | None = None, worke
     with tempfile.TemporaryDirectory(prefix="perinatal-demo-") as folder:
         out = Path(folder)
         demo_data.generate(
-            years=arguments["years"], end=date.fromisoformat(arguments["end"]), seed=arguments["seed"],
-            out_dir=out, trusts_rows=trust_reference_rows(), trust_codes=arguments["trusts"],
+            years=arguments["years"],
+            end=date.fromisoformat(arguments["end"]),
+            seed=arguments["seed"],
+            out_dir=out,
+            trusts_rows=trust_reference_rows(),
+            trust_codes=arguments["trusts"],
         )
         files_hash = _files_hash(out)
         _delete_earlier_demo_rows()
         rows = _import_all(out, workers=workers, stdout=stdout)
-    DemoLoad.objects.create(key=key, arguments=arguments, files_sha256=files_hash, rows=rows,
-                            finished_at=clock.now())
+    DemoLoad.objects.create(key=key, arguments=arguments, files_sha256=files_hash, rows=rows, finished_at=clock.now())
     _say(stdout, "Dashboard demo data loaded: " + ", ".join(f"{n} {rows[n]}" for n in DATASET_NAMES) + " rows.")
     return DemoLoadSummary(True, arguments, rows)
 
@@ -133,8 +137,9 @@ def _delete_earlier_demo_rows() -> None:
 def _import_all(folder: Path, *, workers: int, stdout) -> dict[str, int]:
     rows: dict[str, int] = {}
     for name in DATASET_NAMES:  # units first: it adds the sites and units the others name
-        upload = _check_loaded(import_dataset(dataset=name, path=folder / f"{name}.csv", source=Upload.Source.DEMO,
-                                              workers=workers))
+        upload = _check_loaded(
+            import_dataset(dataset=name, path=folder / f"{name}.csv", source=Upload.Source.DEMO, workers=workers)
+        )
         rows[name] = upload.rows
         _say(stdout, f"  {name}: {upload.rows} rows loaded")
     return rows

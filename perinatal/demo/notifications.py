@@ -28,23 +28,44 @@ def _when(days_ago: int, hour: int) -> str:
 
 def _baby(*, mother: str, baby: str, born: str, died: str | None, weeks: int, days: int, born_alive: bool) -> dict:
     return {
-        "trust": "R0A", "event": "baby", "place_of_birth": HOSPITAL, "place_of_death": HOSPITAL,
+        "trust": "R0A",
+        "event": "baby",
+        "place_of_birth": HOSPITAL,
+        "place_of_death": HOSPITAL,
         "linked_notification": None,
         "mother": {"nhs_number": mother, "date_of_birth": "1990-05-17", "postcode": "M13 9WL", "death": None},
-        "baby": {"nhs_number": baby, "born_at": born, "gestation": {"weeks": weeks, "days": days, "reliable": True},
-                 "birth_weight_g": 3050 if weeks >= 37 else 1500, "born_alive": born_alive, "died_at": died,
-                 "multiple_birth": False, "death_confirmed_gestation": None, "termination_of_pregnancy": False,
-                 "congenital_anomaly_caused_outcome": False, "alive_at_onset_of_labour": True},
-        "labour": {"status": "labour"}, "brain_injury": None,
+        "baby": {
+            "nhs_number": baby,
+            "born_at": born,
+            "gestation": {"weeks": weeks, "days": days, "reliable": True},
+            "birth_weight_g": 3050 if weeks >= 37 else 1500,
+            "born_alive": born_alive,
+            "died_at": died,
+            "multiple_birth": False,
+            "death_confirmed_gestation": None,
+            "termination_of_pregnancy": False,
+            "congenital_anomaly_caused_outcome": False,
+            "alive_at_onset_of_labour": True,
+        },
+        "labour": {"status": "labour"},
+        "brain_injury": None,
     }
 
 
 def demo_documents() -> dict[str, dict]:
     return {
-        "demo:intrapartum-stillbirth": _baby(mother="9990000050", baby="9990000034", born=_when(12, 4), died=None,
-                                             weeks=39, days=1, born_alive=False),
-        "demo:neonatal-death": _baby(mother="9990000069", baby="9990000042", born=_when(9, 22), died=_when(6, 10),
-                                     weeks=30, days=0, born_alive=True),
+        "demo:intrapartum-stillbirth": _baby(
+            mother="9990000050", baby="9990000034", born=_when(12, 4), died=None, weeks=39, days=1, born_alive=False
+        ),
+        "demo:neonatal-death": _baby(
+            mother="9990000069",
+            baby="9990000042",
+            born=_when(9, 22),
+            died=_when(6, 10),
+            weeks=30,
+            days=0,
+            born_alive=True,
+        ),
     }
 
 

@@ -36,16 +36,23 @@ def load_demo_register(*, small: bool = False) -> dict[str, int]:
     if phase is None:
         # Placed relative to today when first created, then left alone (set-up is idempotent).
         phase = OnboardingPhase.objects.create(
-            number=6, name="Phase 6 (demo): a trust joining later",
-            go_live_on=_first_monday_after(clock.today() + timedelta(days=21)), synthetic=True,
+            number=6,
+            name="Phase 6 (demo): a trust joining later",
+            go_live_on=_first_monday_after(clock.today() + timedelta(days=21)),
+            synthetic=True,
         )
     if not phase.trusts.filter(code=NOT_YET_LIVE_TRUST).exists():
         phase.trusts.add(Organisation.objects.get(code=NOT_YET_LIVE_TRUST))
     r0a = Organisation.objects.get(code="R0A")
-    AccountDetails.objects.get_or_create(trust=r0a, defaults={
-        "contact_name": "Maternity safety team", "contact_role": "Maternity safety lead",
-        "email": "maternity.safety@perinatal.example", "phone": "0161 276 1234",
-    })
+    AccountDetails.objects.get_or_create(
+        trust=r0a,
+        defaults={
+            "contact_name": "Maternity safety team",
+            "contact_role": "Maternity safety lead",
+            "email": "maternity.safety@perinatal.example",
+            "phone": "0161 276 1234",
+        },
+    )
     return {"sites": created_sites}
 
 
@@ -64,7 +71,9 @@ def create_synthetic_sites(*, on: date, trust_codes: set[str] | None = None) -> 
     earliest = date(2000, 1, 1)
     for site in synthetic_sites(trusts=rows, on=on):
         before = Site.objects.filter(code=site.site_code).exists()
-        add_site(code=site.site_code, name=site.name, trust=trusts[site.trust_code], valid_from=earliest, synthetic=True)
+        add_site(
+            code=site.site_code, name=site.name, trust=trusts[site.trust_code], valid_from=earliest, synthetic=True
+        )
         created += 0 if before else 1
     for merger in TRUST_MERGERS:
         closing, receiving, moved_on = merger.closing, merger.receiving, merger.first_day
@@ -73,10 +82,13 @@ def create_synthetic_sites(*, on: date, trust_codes: set[str] | None = None) -> 
         merged_rows = [row for row in trust_reference_rows() if row["org_code"] == closing]
         for site in synthetic_sites(trusts=merged_rows, on=moved_on - timedelta(days=1)):
             before = Site.objects.filter(code=site.site_code).exists()
-            record = add_site(code=site.site_code, name=site.name, trust=trusts[closing], valid_from=earliest, synthetic=True)
+            record = add_site(
+                code=site.site_code, name=site.name, trust=trusts[closing], valid_from=earliest, synthetic=True
+            )
             created += 0 if before else 1
             # The transfer is a dated fact of the register, recorded whatever the demo date.
             if not SiteOwnership.objects.filter(site=record, trust=trusts[receiving]).exists():
-                transfer_site(site=record, to_trust=trusts[receiving], on=moved_on,
-                              reason=f"{closing} merged into {receiving}")
+                transfer_site(
+                    site=record, to_trust=trusts[receiving], on=moved_on, reason=f"{closing} merged into {receiving}"
+                )
     return created

@@ -29,20 +29,20 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max, Min
 
-from perinatal.core.formatting import long_date
 from perinatal.core import audit, clock
-from perinatal.demo.generator import SIGNAL_SITES
+from perinatal.core.formatting import long_date
 from perinatal.dashboard.models import BirthRecord, Upload
+from perinatal.dashboard.services import import_dataset
+from perinatal.demo import generator as demo_data
+from perinatal.demo.dashboard_data import DEMO_SEED, SMALL_TRUSTS
+from perinatal.demo.generator import SIGNAL_SITES
+from perinatal.demo.organisations import demo_end_date
+from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
+from perinatal.organisations.sites import trust_reference_rows
+from perinatal.stats.months import YearMonth
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
 from perinatal.surveillance.selectors.runs import latest_results_run
 from perinatal.surveillance.services.runs import current_calculation, record_moss_run
-from perinatal.stats.months import YearMonth
-from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days, is_working_day
-from perinatal.demo import generator as demo_data
-from perinatal.demo.dashboard_data import DEMO_SEED, SMALL_TRUSTS
-from perinatal.dashboard.services import import_dataset
-from perinatal.demo.organisations import demo_end_date
-from perinatal.organisations.sites import trust_reference_rows
 
 DEMO_DATA_LAG_DAYS = 10
 """Days after a month ends before its births data arrives (for the placed check). Demo only."""
@@ -68,7 +68,8 @@ def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
         run = record_moss_run(trigger=MossRun.Trigger.DEMO).run
     overdue = _place_overdue_check()
     summary = DemoSignalsSummary(
-        run=run, previous_year_births=previous,
+        run=run,
+        previous_year_births=previous,
         signals=Signal.objects.filter(status=Signal.Status.ACTIVE).count(),
         open_checks=CriticalSafetyCheck.objects.filter(status=CriticalSafetyCheck.Status.OPEN).count(),
         overdue_check=overdue,
@@ -76,7 +77,8 @@ def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
     if stdout is not None:
         stdout.write(
             f"Outcome signals: {summary.signals} active MOSS signals, {summary.open_checks} open safety checks"
-            + (f" ({overdue.reference} at {overdue.site.code} placed overdue)" if overdue else "") + "."
+            + (f" ({overdue.reference} at {overdue.site.code} placed overdue)" if overdue else "")
+            + "."
         )
     return summary
 
@@ -98,12 +100,20 @@ def _previous_year_births_for_small_demo() -> int:
     years = end.year - (signal_from.year - 1) + 1
     with tempfile.TemporaryDirectory(prefix="perinatal-moss-demo-") as folder:
         out = Path(folder)
-        demo_data.generate(years=years, end=end, seed=DEMO_SEED, out_dir=out / "generated",
-                           trusts_rows=trust_reference_rows(), trust_codes=list(SMALL_TRUSTS))
+        demo_data.generate(
+            years=years,
+            end=end,
+            seed=DEMO_SEED,
+            out_dir=out / "generated",
+            trusts_rows=trust_reference_rows(),
+            trust_codes=list(SMALL_TRUSTS),
+        )
         path = out / "births-previous-years.csv"
         written = 0
-        with open(out / "generated" / "births.csv", encoding="utf-8", newline="") as source, \
-                open(path, "w", encoding="utf-8", newline="") as target:
+        with (
+            open(out / "generated" / "births.csv", encoding="utf-8", newline="") as source,
+            open(path, "w", encoding="utf-8", newline="") as target,
+        ):
             reader = csv.DictReader(source)
             writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
             writer.writeheader()
@@ -113,8 +123,9 @@ def _previous_year_births_for_small_demo() -> int:
                     row["mother_id"] = PREVIOUS_YEAR_ID_PREFIX + row["mother_id"]
                     writer.writerow(row)
                     written += 1
-        upload = import_dataset(dataset="births", path=path, filename="demo-births-previous-years.csv",
-                                source=Upload.Source.DEMO)
+        upload = import_dataset(
+            dataset="births", path=path, filename="demo-births-previous-years.csv", source=Upload.Source.DEMO
+        )
     if upload.status != Upload.Status.LOADED:
         raise RuntimeError(f"the previous years of demo births were not loaded ({upload.error_count} errors)")
     return written
@@ -150,7 +161,8 @@ def _place_overdue_check() -> CriticalSafetyCheck | None:
     opened_at = datetime.combine(opened_on, time(9, 0), tzinfo=clock.LONDON)
     # Demo placement rewrites the dates of rows that are otherwise append-only.
     CriticalSafetyCheck.objects.filter(pk=check.pk).update(
-        opened_on=opened_on, opened_at=opened_at,
+        opened_on=opened_on,
+        opened_at=opened_at,
         due_on=add_working_days(start=opened_on, n=SAFETY_CHECK_WORKING_DAYS),
     )
     SafetyCheckStatusRecord.objects.filter(safety_check=check).update(at=opened_at, note=DEMO_PLACED_NOTE)
@@ -158,6 +170,10 @@ def _place_overdue_check() -> CriticalSafetyCheck | None:
     ContactNotice.objects.filter(safety_check=check).update(created_at=opened_at)
     ContactNotice.objects.filter(safety_check=check, status=ContactNotice.Status.SENT).update(sent_at=opened_at)
     check.refresh_from_db()
-    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Demo: safety check {check.reference} placed as opened on {long_date(opened_on)}")
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Demo: safety check {check.reference} placed as opened on {long_date(opened_on)}",
+    )
     return check

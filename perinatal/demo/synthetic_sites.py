@@ -177,9 +177,7 @@ def _as_references(trusts: Iterable[Mapping[str, str] | TrustReference]) -> list
     return sorted(parsed, key=lambda trust: trust.org_code)
 
 
-def synthetic_sites(
-    *, trusts: Iterable[Mapping[str, str] | TrustReference], on: dt.date
-) -> list[SyntheticSite]:
+def synthetic_sites(*, trusts: Iterable[Mapping[str, str] | TrustReference], on: dt.date) -> list[SyntheticSite]:
     """Sites of every trust that provides births and is open on `on`, ordered by site code."""
     return synthetic_sites_between(trusts=trusts, start=on, end=on)
 
@@ -190,9 +188,7 @@ def synthetic_sites_between(
     """Sites of every births-providing trust open on at least one day of [start, end]."""
     sites = []
     for trust in _as_references(trusts):
-        open_in_range = trust.opened_on <= end and (
-            trust.last_open_on is None or trust.last_open_on >= start
-        )
+        open_in_range = trust.opened_on <= end and (trust.last_open_on is None or trust.last_open_on >= start)
         if trust.provides_births and open_in_range:
             sites.extend(_sites_of(trust))
     return sorted(sites, key=lambda site: site.site_code)
@@ -211,7 +207,7 @@ def site_trust_on(site: SyntheticSite, day: dt.date) -> str:
 
 def site_number(site: SyntheticSite) -> int:
     """1 for `R0A01`, 2 for `R0A02`: the digits after the trust code."""
-    return int(site.site_code[len(site.trust_code):])
+    return int(site.site_code[len(site.trust_code) :])
 
 
 def neonatal_level(*, site: SyntheticSite, comparator_group: str) -> str:
@@ -224,9 +220,7 @@ def neonatal_level(*, site: SyntheticSite, comparator_group: str) -> str:
     return NEONATAL_LEVEL_SCU
 
 
-def synthetic_units(
-    *, sites: Iterable[SyntheticSite], comparator_groups: Mapping[str, str]
-) -> list[SyntheticUnit]:
+def synthetic_units(*, sites: Iterable[SyntheticSite], comparator_groups: Mapping[str, str]) -> list[SyntheticUnit]:
     """Units of each site (`comparator_groups`: trust code -> MBRRACE-UK comparator group),
     ordered by unit code."""
     units = []

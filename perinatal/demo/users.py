@@ -73,26 +73,45 @@ class DemoSignIn:
 
 @transaction.atomic
 def load_demo_users() -> list[DemoSignIn]:
-    orgs = {org.code: org for org in Organisation.objects.filter(code__in={u[3] for u in DEMO_USERS} | {r[3] for r in DEMO_ACCESS_REQUESTS})}
+    orgs = {
+        org.code: org
+        for org in Organisation.objects.filter(
+            code__in={u[3] for u in DEMO_USERS} | {r[3] for r in DEMO_ACCESS_REQUESTS}
+        )
+    }
     sign_ins = []
     for email, name, role, org_code in DEMO_USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, full_name=name, password=DEMO_PASSWORD)
         grant_membership(user=user, organisation=orgs[org_code], role=role, granted_by=None)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Demo authenticator",
-                                                     defaults={"key": demo_totp_key(email), "confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Demo authenticator", defaults={"key": demo_totp_key(email), "confirmed": True}
+        )
         static, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
         if not static.token_set.exists():
             StaticToken.objects.create(device=static, token=demo_backup_code(email))
         secret = b32encode(bytes.fromhex(device.key)).decode()
-        sign_ins.append(DemoSignIn(
-            email=email, name=name, role=role.label, organisation=orgs[org_code].display_name, password=DEMO_PASSWORD,
-            otpauth_uri=f"otpauth://totp/Perinatal%20safety%20platform:{email}?secret={secret}&issuer=Perinatal%20safety%20platform",
-            backup_code=demo_backup_code(email),
-        ))
+        sign_ins.append(
+            DemoSignIn(
+                email=email,
+                name=name,
+                role=role.label,
+                organisation=orgs[org_code].display_name,
+                password=DEMO_PASSWORD,
+                otpauth_uri=f"otpauth://totp/Perinatal%20safety%20platform:{email}?secret={secret}&issuer=Perinatal%20safety%20platform",
+                backup_code=demo_backup_code(email),
+            )
+        )
     for full_name, email, job, trust_code, role, reason in DEMO_ACCESS_REQUESTS:
         if not AccessRequest.objects.filter(email=email, trust=orgs[trust_code]).exists():
-            AccessRequest.objects.create(full_name=full_name, email=email, job_title=job, trust=orgs[trust_code],
-                                         role=role.value, reason=reason, created_at=clock.now())
+            AccessRequest.objects.create(
+                full_name=full_name,
+                email=email,
+                job_title=job,
+                trust=orgs[trust_code],
+                role=role.value,
+                reason=reason,
+                created_at=clock.now(),
+            )
     return sign_ins

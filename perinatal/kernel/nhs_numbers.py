@@ -65,9 +65,7 @@ def normalise_nhs_number(raw: object) -> str:
     if not text:
         raise InvalidNhsNumber(reason="required", message="Enter an NHS number")
     if not _ACCEPTED_FORMAT.fullmatch(text):
-        raise InvalidNhsNumber(
-            reason="format", message=f"NHS number must be 10 digits, like {_EXAMPLE}"
-        )
+        raise InvalidNhsNumber(reason="format", message=f"NHS number must be 10 digits, like {_EXAMPLE}")
     digits = text.replace(" ", "").replace("-", "")
     if digits in NHS_NUMBER_PLACEHOLDERS:
         raise InvalidNhsNumber(

@@ -47,8 +47,11 @@ def endpoints() -> dict[str, str]:
     result = {}
     for body in BODY_ORDER:
         code = str(body)
-        result[code] = (configured.get(code) or os.environ.get(f"NOTIFICATION_ENDPOINT_{code}")
-                        or f"{service_base_url()}/receiving/{code}/")
+        result[code] = (
+            configured.get(code)
+            or os.environ.get(f"NOTIFICATION_ENDPOINT_{code}")
+            or f"{service_base_url()}/receiving/{code}/"
+        )
     return result
 
 

@@ -96,10 +96,15 @@ transport = http_post
 
 
 def _due(now: datetime):
-    earlier_in_queue = Delivery.objects.filter(notification=OuterRef("notification"), body=OuterRef("body"),
-                                               id__lt=OuterRef("id"), status=Delivery.Status.QUEUED)
+    earlier_in_queue = Delivery.objects.filter(
+        notification=OuterRef("notification"),
+        body=OuterRef("body"),
+        id__lt=OuterRef("id"),
+        status=Delivery.Status.QUEUED,
+    )
     return Delivery.objects.filter(status=Delivery.Status.QUEUED, next_attempt_at__lte=now).filter(
-        ~Exists(earlier_in_queue))
+        ~Exists(earlier_in_queue)
+    )
 
 
 def claim_due(*, notification_id: int | None = None, limit: int = CLAIM_BATCH) -> list[Delivery]:
@@ -109,8 +114,9 @@ def claim_due(*, notification_id: int | None = None, limit: int = CLAIM_BATCH) -
         queryset = _due(now)
         if notification_id is not None:
             queryset = queryset.filter(notification_id=notification_id)
-        claimed = list(queryset.select_for_update(skip_locked=True, of=("self",)).order_by("next_attempt_at", "id")
-                       [:limit])
+        claimed = list(
+            queryset.select_for_update(skip_locked=True, of=("self",)).order_by("next_attempt_at", "id")[:limit]
+        )
         lease_until = now + timedelta(seconds=conf.lease_seconds())
         for delivery in claimed:
             delivery.attempts += 1
@@ -122,14 +128,18 @@ def claim_due(*, notification_id: int | None = None, limit: int = CLAIM_BATCH) -
 def send(delivery: Delivery) -> str:
     """One attempt at one claimed delivery; returns "sent", "retry" or "failed"."""
     secret = conf.secret_for(delivery.body)
-    headers = {"Content-Type": "application/json", "Idempotency-Key": delivery.idempotency_key,
-               "User-Agent": "perinatal-safety-platform"}
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": delivery.idempotency_key,
+        "User-Agent": "perinatal-safety-platform",
+    }
     if secret:
         headers["Authorization"] = f"Bearer {secret}"
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     try:
-        outcome = transport(conf.endpoint_for(delivery.body), body=body, headers=headers,
-                            timeout=conf.http_timeout_seconds())
+        outcome = transport(
+            conf.endpoint_for(delivery.body), body=body, headers=headers, timeout=conf.http_timeout_seconds()
+        )
     except Exception as error:  # a transport bug must not leave the delivery leased forever
         outcome = HttpOutcome(None, f"sending failed ({type(error).__name__})")
     return record_outcome(delivery, outcome)
@@ -142,20 +152,32 @@ def record_outcome(delivery: Delivery, outcome: HttpOutcome) -> str:
     name = body_name(delivery.body)
     if outcome.ok:
         if still_queued.update(status=Delivery.Status.SENT, sent_at=now, last_error=""):
-            _record(delivery, Delivery.Status.SENT, f"Delivered to {name} on attempt {delivery.attempts} "
-                                                    f"(HTTP {outcome.status})", now)
+            _record(
+                delivery,
+                Delivery.Status.SENT,
+                f"Delivered to {name} on attempt {delivery.attempts} (HTTP {outcome.status})",
+                now,
+            )
         return "sent"
     reason = outcome.error or f"the endpoint answered HTTP {outcome.status}"
     if delivery.attempts >= conf.max_attempts():
         if still_queued.update(status=Delivery.Status.FAILED, last_error=reason[:300]):
-            _record(delivery, Delivery.Status.FAILED,
-                    f"Not delivered to {name} after {delivery.attempts} attempts: {reason}", now)
+            _record(
+                delivery,
+                Delivery.Status.FAILED,
+                f"Not delivered to {name} after {delivery.attempts} attempts: {reason}",
+                now,
+            )
         logger.warning("Delivery %s failed after %s attempts", delivery.pk, delivery.attempts)
         return "failed"
     wait = backoff_seconds(delivery.attempts)
     if still_queued.update(next_attempt_at=wall_now() + timedelta(seconds=wait), last_error=reason[:300]):
-        _record(delivery, Delivery.Status.QUEUED,
-                f"Attempt {delivery.attempts} to {name} failed: {reason}. Trying again in {_duration(wait)}", now)
+        _record(
+            delivery,
+            Delivery.Status.QUEUED,
+            f"Attempt {delivery.attempts} to {name} failed: {reason}. Trying again in {_duration(wait)}",
+            now,
+        )
     return "retry"
 
 
@@ -168,8 +190,9 @@ def _duration(seconds: float) -> str:
 
 
 def _record(delivery: Delivery, status: str, detail: str, now) -> None:
-    DeliveryStatusRecord.objects.create(delivery_id=delivery.pk, status=status, detail=detail[:300], at=now,
-                                        actor_label=WORKER_LABEL)
+    DeliveryStatusRecord.objects.create(
+        delivery_id=delivery.pk, status=status, detail=detail[:300], at=now, actor_label=WORKER_LABEL
+    )
 
 
 def deliver_due(*, notification_id: int | None = None, max_rounds: int | None = None) -> Counter:
@@ -205,8 +228,9 @@ def deliver_notification(notification_id: int) -> dict:
 
 
 def _schedule_retry(notification_id: int) -> None:
-    next_at = (Delivery.objects.filter(notification_id=notification_id, status=Delivery.Status.QUEUED)
-               .aggregate(at=Min("next_attempt_at"))["at"])
+    next_at = Delivery.objects.filter(notification_id=notification_id, status=Delivery.Status.QUEUED).aggregate(
+        at=Min("next_attempt_at")
+    )["at"]
     if next_at is not None and _uses_database_queue():
         deliver_notification.using(run_after=max(next_at, wall_now())).enqueue(notification_id)
 

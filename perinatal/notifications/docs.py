@@ -19,8 +19,12 @@ END = "<!-- end of generated field sets -->"
 def field_sets_markdown() -> str:
     lines: list[str] = []
     for (body, event), field_set in FIELD_SETS.items():
-        lines += [f"### {body_name(str(body))} (`{body}`), {event} events", "",
-                  "| Field | Why this body needs it |", "|---|---|"]
+        lines += [
+            f"### {body_name(str(body))} (`{body}`), {event} events",
+            "",
+            "| Field | Why this body needs it |",
+            "|---|---|",
+        ]
         lines += [f"| `{spec.path}` | {spec.reason} |" for spec in field_set.fields]
         lines += ["", f"Left out: {field_set.left_out}", ""]
     return "\n".join(lines).rstrip() + "\n"

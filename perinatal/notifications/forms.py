@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 
-from perinatal.notifications.routing import DocumentInvalid, parse_timestamp
 from perinatal.kernel.london_time import LONDON, InvalidTimestamp
+from perinatal.notifications.routing import DocumentInvalid, parse_timestamp
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 UNKNOWN = "unknown"
@@ -95,9 +95,16 @@ class AmendForm(forms.Form):
             self.fields["mother_died_at"] = forms.CharField(required=False)
             self.fields["pregnant_at_death"] = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False)
             self.fields["pregnancy_ended_on"] = forms.CharField(required=False)
-            self.fields["pregnancy_outcome"] = forms.ChoiceField(required=False, choices=[
-                ("birth", "Birth"), ("miscarriage", "Miscarriage"), ("ectopic", "Ectopic pregnancy"),
-                ("termination", "Termination"), (UNKNOWN, "Not known")])
+            self.fields["pregnancy_outcome"] = forms.ChoiceField(
+                required=False,
+                choices=[
+                    ("birth", "Birth"),
+                    ("miscarriage", "Miscarriage"),
+                    ("ectopic", "Ectopic pregnancy"),
+                    ("termination", "Termination"),
+                    (UNKNOWN, "Not known"),
+                ],
+            )
         else:
             self.fields["gestation_weeks"] = forms.CharField(required=False, max_length=3)
             self.fields["gestation_days"] = forms.CharField(required=False, max_length=2)
@@ -105,16 +112,24 @@ class AmendForm(forms.Form):
             self.fields["birth_weight_g"] = forms.CharField(required=False, max_length=5)
             self.fields["born_alive"] = forms.ChoiceField(choices=YES_NO, required=False)
             self.fields["died_at"] = forms.CharField(required=False)
-            self.fields["labour_status"] = forms.ChoiceField(required=False, choices=[
-                ("labour", "Yes, the mother was in labour"), ("no_labour", "No, not in labour")])
+            self.fields["labour_status"] = forms.ChoiceField(
+                required=False,
+                choices=[("labour", "Yes, the mother was in labour"), ("no_labour", "No, not in labour")],
+            )
             self.fields["alive_at_onset_of_labour"] = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False)
-            self.fields["congenital_anomaly_caused_outcome"] = forms.ChoiceField(choices=YES_NO_UNKNOWN,
-                                                                                 required=False)
+            self.fields["congenital_anomaly_caused_outcome"] = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False)
             self.fields["therapeutic_hypothermia"] = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False)
             self.fields["diagnosed_day"] = forms.CharField(required=False, max_length=3)
-            self.fields["mri"] = forms.ChoiceField(required=False, choices=[
-                ("hie", "Shows HIE"), ("normal", "Normal"), ("pending", "Awaited"), ("not_done", "Not done"),
-                (UNKNOWN, "Not recorded")])
+            self.fields["mri"] = forms.ChoiceField(
+                required=False,
+                choices=[
+                    ("hie", "Shows HIE"),
+                    ("normal", "Normal"),
+                    ("pending", "Awaited"),
+                    ("not_done", "Not done"),
+                    (UNKNOWN, "Not recorded"),
+                ],
+            )
 
     @staticmethod
     def _initial(document: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +186,11 @@ class AmendForm(forms.Form):
         if weeks is None and days is None:
             baby["gestation"] = None
         else:
-            baby["gestation"] = {"weeks": weeks, "days": days,
-                                 "reliable": _from_choice(data.get("gestation_reliable", ""))}
+            baby["gestation"] = {
+                "weeks": weeks,
+                "days": days,
+                "reliable": _from_choice(data.get("gestation_reliable", "")),
+            }
         baby["birth_weight_g"] = self._number(data.get("birth_weight_g", ""))
         if data.get("born_alive") in ("yes", "no"):
             baby["born_alive"] = _from_choice(data["born_alive"])
@@ -201,8 +219,14 @@ class AmendForm(forms.Form):
     def add_document_errors(self, invalid: DocumentInvalid) -> None:
         mapping = {"reason": "reason", **(self.MATERNAL_FIELDS if self.event == "maternal" else self.BABY_FIELDS)}
         for error in invalid.errors:
-            field = next((mapping[path] for path in sorted(mapping, key=len, reverse=True)
-                          if error.field == path or error.field.startswith(path + ".")), None)
+            field = next(
+                (
+                    mapping[path]
+                    for path in sorted(mapping, key=len, reverse=True)
+                    if error.field == path or error.field.startswith(path + ".")
+                ),
+                None,
+            )
             if field is not None and field in self.fields:
                 if not self.has_error(field):
                     self.add_error(field, error.message)

@@ -18,7 +18,12 @@ from perinatal.core.models import AppendOnly
 from perinatal.notifications.routing import BODY_ORDER
 
 BODY_CHOICES = [(str(body), str(body)) for body in BODY_ORDER]
-BODY_NAMES = {"MBRRACE_UK": "MBRRACE-UK", "MNSI": "MNSI", "NHSR_EN": "NHS Resolution", "CDOP": "Child death overview panel"}
+BODY_NAMES = {
+    "MBRRACE_UK": "MBRRACE-UK",
+    "MNSI": "MNSI",
+    "NHSR_EN": "NHS Resolution",
+    "CDOP": "Child death overview panel",
+}
 
 
 def body_name(code: str) -> str:
@@ -42,19 +47,26 @@ class Notification(models.Model):
     trust = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="notifications")
     event = models.CharField(max_length=10, choices=Event.choices)
     linked_notification = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_from",
         help_text="The linked mother's or baby's notification (each is routed on its own).",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     api_token = models.ForeignKey("ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_via = models.CharField(max_length=3, choices=CreatedVia.choices)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-    current_version = models.ForeignKey("NotificationVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    current_version = models.ForeignKey(
+        "NotificationVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     idempotency_key = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="A submission key (API Idempotency-Key or the web draft's id): the same key never makes a second notification.",
     )
     # Matching fields copied from the current version, for duplicate checks (issue 3 item 7).
@@ -72,8 +84,11 @@ class Notification(models.Model):
             models.Index(fields=["mother_nhs_number"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["trust", "idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="one_notification_per_submission_key"),
+            models.UniqueConstraint(
+                fields=["trust", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_notification_per_submission_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,8 +104,9 @@ class NotificationVersion(AppendOnly):
     routing = models.JSONField(help_text="The routing result (docs/rules/routing.md §4).")
     rules_version = models.CharField(max_length=20)
     reason = models.TextField(blank=True, help_text="Why it was amended (empty for the first version).")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_via = models.CharField(max_length=3, choices=CreatedVia.choices)
     created_at = models.DateTimeField()
 
@@ -131,7 +147,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(
-        help_text="When the worker may next try (also the lease of an attempt in progress).")
+        help_text="When the worker may next try (also the lease of an attempt in progress)."
+    )
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -155,8 +172,9 @@ class DeliveryStatusRecord(AppendOnly):
     status = models.CharField(max_length=12, choices=Delivery.Status.choices)
     detail = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, help_text="The person, or 'delivery worker'.")
 
     class Meta:
@@ -169,13 +187,16 @@ class BodyCase(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="body_cases")
     body = models.CharField(max_length=12, choices=BODY_CHOICES)
     category = models.CharField(max_length=30, blank=True)
-    due_on = models.DateField(null=True, blank=True, help_text="docs/rules/routing.md §6; empty when no deadline is published.")
+    due_on = models.DateField(
+        null=True, blank=True, help_text="docs/rules/routing.md §6; empty when no deadline is published."
+    )
     routed = models.BooleanField(default=True, help_text="False once an amendment withdrew it from this body.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     body_reference = models.CharField(max_length=60, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -196,8 +217,9 @@ class InformationRequest(models.Model):
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     asked_at = models.DateTimeField()
     answer = models.TextField(blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -212,8 +234,12 @@ class Draft(models.Model):
     """A notification being written in the web journey: saved on every page."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    trust = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="notification_drafts")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_drafts")
+    trust = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="notification_drafts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_drafts"
+    )
     answers = models.JSONField(default=dict, help_text="A partial notification document (docs/rules/routing.md §2).")
     step = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField()
@@ -231,12 +257,14 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=16)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from perinatal.core import clock
-from perinatal.notifications.routing import parse_timestamp
 from perinatal.kernel.london_time import InvalidTimestamp, london_date
+from perinatal.notifications.routing import parse_timestamp
 from perinatal.organisations.models import Organisation, SiteOwnership
 
 
@@ -31,13 +31,21 @@ class DatabaseRegister:
 
     def site_trust(self, site_code: str) -> str | None:
         if site_code not in self._sites:
-            ownership = (SiteOwnership.objects.filter(site__code=site_code).on(self.on)
-                         .values_list("trust__code", flat=True).first())
+            ownership = (
+                SiteOwnership.objects.filter(site__code=site_code)
+                .on(self.on)
+                .values_list("trust__code", flat=True)
+                .first()
+            )
             if ownership is None:
                 # A site outside its ownership periods on that day still exists: use its
                 # latest owner, so an event at a site is never refused for a date gap alone.
-                ownership = (SiteOwnership.objects.filter(site__code=site_code).order_by("-valid_from")
-                             .values_list("trust__code", flat=True).first())
+                ownership = (
+                    SiteOwnership.objects.filter(site__code=site_code)
+                    .order_by("-valid_from")
+                    .values_list("trust__code", flat=True)
+                    .first()
+                )
             self._sites[site_code] = ownership
         return self._sites[site_code]
 

@@ -38,7 +38,9 @@ def notify_or_amend_payload(
 ) -> dict[str, Any]:
     destination = result.destination(Body(body))
     payload = payload_for(
-        body=Body(body), document=document, result=result,
+        body=Body(body),
+        document=document,
+        result=result,
         mnsi_reference=(mnsi_reference or None) if body == str(Body.NHSR_EN) else None,
     )
     envelope: dict[str, Any] = {

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from perinatal.core.formatting import date_and_time
-from perinatal.notifications.wording import PLACE_LABELS
 from perinatal.core import clock
+from perinatal.core.formatting import date_and_time
+from perinatal.kernel.london_time import InvalidTimestamp
 from perinatal.kernel.nhs_numbers import format_nhs_number
 from perinatal.notifications import selectors
 from perinatal.notifications.models import BodyCase, Delivery, InformationRequest, Notification, body_name
 from perinatal.notifications.routing import BODY_ORDER, parse_timestamp
-from perinatal.kernel.london_time import InvalidTimestamp
+from perinatal.notifications.wording import PLACE_LABELS
 
 CATEGORY_LABELS = {
     "late_fetal_loss": "Late fetal loss",
@@ -124,8 +124,14 @@ def notification_status(notification: Notification) -> NotificationStatus:
         if destination is None and body not in cases and not body_deliveries:
             continue
         case = cases.get(body)
-        row = BodyRow(body=body, name=body_name(body), routed=destination is not None, case=case,
-                      deliveries=body_deliveries, due_on=case.due_on if case and destination else None)
+        row = BodyRow(
+            body=body,
+            name=body_name(body),
+            routed=destination is not None,
+            case=case,
+            deliveries=body_deliveries,
+            due_on=case.due_on if case and destination else None,
+        )
         if destination is not None:
             row.category, row.rules = category_label(destination["category"]), destination["rules"]
             row.reason, row.flags = destination["reason"], [flag_label(f) for f in destination["flags"]]
@@ -137,7 +143,9 @@ def notification_status(notification: Notification) -> NotificationStatus:
     withdrawn_bodies = {row.body for row in rows}
     linked = [n for n in [notification.linked_notification, *notification.linked_from.all()] if n is not None]
     return NotificationStatus(
-        notification=notification, routing=routing, rows=rows,
+        notification=notification,
+        routing=routing,
+        rows=rows,
         not_routed=[n for n in routing.get("not_routed", []) if n["body"] not in withdrawn_bodies],
         versions=list(notification.versions.select_related("created_by").order_by("-number")),
         information_requests=selectors.information_requests_of(notification),
@@ -217,14 +225,23 @@ LABELS: dict[str, str] = {
     "brain_injury.weak_or_absent_suck": "Weak or absent suck",
     "brain_injury.mri": "MRI",
 }
-_COMPOSITE = {"place_of_birth": _place, "place_of_death": _place, "baby.gestation": _gestation,
-              "baby.death_confirmed_gestation": _gestation}
+_COMPOSITE = {
+    "place_of_birth": _place,
+    "place_of_death": _place,
+    "baby.gestation": _gestation,
+    "baby.death_confirmed_gestation": _gestation,
+}
 _VALUES = {
     "labour.status": {"labour": "In labour", "no_labour": "Not in labour"},
     "brain_injury.mri": {"hie": "Shows HIE", "normal": "Normal", "pending": "Awaited", "not_done": "Not done"},
     "event": {"baby": "Baby", "maternal": "Maternal death"},
-    "mother.death.pregnancy_outcome": {"birth": "Birth", "miscarriage": "Miscarriage", "ectopic": "Ectopic",
-                                       "termination": "Termination", "unknown": "Not known"},
+    "mother.death.pregnancy_outcome": {
+        "birth": "Birth",
+        "miscarriage": "Miscarriage",
+        "ectopic": "Ectopic",
+        "termination": "Termination",
+        "unknown": "Not known",
+    },
 }
 
 
@@ -293,8 +310,9 @@ def status_json(notification: Notification) -> dict[str, Any]:
         case = row.case
         return {
             "body": row.body,
-            "category": next((d["category"] for d in status.routing.get("destinations", []) if d["body"] == row.body),
-                             None),
+            "category": next(
+                (d["category"] for d in status.routing.get("destinations", []) if d["body"] == row.body), None
+            ),
             "rules": row.rules,
             "reason": row.reason,
             "flags": next((d["flags"] for d in status.routing.get("destinations", []) if d["body"] == row.body), []),
@@ -303,8 +321,15 @@ def status_json(notification: Notification) -> dict[str, Any]:
             "body_reference": (case.body_reference or None) if case else None,
             "acknowledged_at": _iso(case.acknowledged_at) if case else None,
             "deliveries": [
-                {"kind": d.kind, "version": d.version.number, "idempotency_key": d.idempotency_key, "status": d.status,
-                 "attempts": d.attempts, "sent_at": _iso(d.sent_at), "last_error": d.last_error or None}
+                {
+                    "kind": d.kind,
+                    "version": d.version.number,
+                    "idempotency_key": d.idempotency_key,
+                    "status": d.status,
+                    "attempts": d.attempts,
+                    "sent_at": _iso(d.sent_at),
+                    "last_error": d.last_error or None,
+                }
                 for d in row.deliveries
             ],
         }
@@ -324,8 +349,12 @@ def status_json(notification: Notification) -> dict[str, Any]:
         "onward": status.routing.get("onward", []),
         "advice": status.routing.get("advice", []),
         "information_requests": [
-            {"body": info.body, "question": info.question, "asked_at": _iso(info.asked_at),
-             "answered_at": _iso(info.answered_at)}
+            {
+                "body": info.body,
+                "question": info.question,
+                "asked_at": _iso(info.asked_at),
+                "answered_at": _iso(info.answered_at),
+            }
             for info in status.information_requests
         ],
     }

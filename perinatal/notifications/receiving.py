@@ -58,6 +58,7 @@ def receive(request, body: str):
             ReceivedNotification.objects.create(body=body, idempotency_key=key, payload=payload, received_at=now)
     except IntegrityError:
         ReceivedNotification.objects.filter(body=body, idempotency_key=key).update(
-            duplicate_attempts=F("duplicate_attempts") + 1, last_duplicate_at=now)
+            duplicate_attempts=F("duplicate_attempts") + 1, last_duplicate_at=now
+        )
         return _answer(200, "already received", idempotency_key=key)
     return _answer(201, "received", idempotency_key=key)

@@ -28,19 +28,25 @@ DELIVERED = (Delivery.Status.SENT, Delivery.Status.ACKNOWLEDGED)
 
 def notifications_for(scope: Scope, *, purpose=READ_NOTIFICATIONS) -> QuerySet[Notification]:
     return scope.restrict(
-        Notification.objects.select_related("trust", "current_version", "created_by"), purpose=purpose)
+        Notification.objects.select_related("trust", "current_version", "created_by"), purpose=purpose
+    )
 
 
 def get_notification(scope: Scope, reference: str, *, purpose=READ_NOTIFICATIONS) -> Notification:
     """A notification the user may read for `purpose`, or 404 (outside scope looks missing)."""
     return scope.get_or_404(
         Notification.objects.select_related("trust", "current_version", "created_by", "linked_notification"),
-        purpose=purpose, reference=(reference or "").strip().upper())
+        purpose=purpose,
+        reference=(reference or "").strip().upper(),
+    )
 
 
 def deliveries_of(notification: Notification) -> list[Delivery]:
-    return list(notification.deliveries.select_related("version").prefetch_related(
-        Prefetch("status_records", queryset=DeliveryStatusRecord.objects.order_by("at", "id"))).order_by("id"))
+    return list(
+        notification.deliveries.select_related("version")
+        .prefetch_related(Prefetch("status_records", queryset=DeliveryStatusRecord.objects.order_by("at", "id")))
+        .order_by("id")
+    )
 
 
 def cases_of(notification: Notification) -> dict[str, BodyCase]:
@@ -61,8 +67,10 @@ def drafts_for(who) -> QuerySet[Draft]:
     user = scope.user
     if user is None or not getattr(user, "is_authenticated", False):
         return Draft.objects.none()
-    return scope.restrict(Draft.objects.filter(created_by=user, submitted__isnull=True).select_related("trust"),
-                          purpose=READ_NOTIFICATIONS)
+    return scope.restrict(
+        Draft.objects.filter(created_by=user, submitted__isnull=True).select_related("trust"),
+        purpose=READ_NOTIFICATIONS,
+    )
 
 
 def get_draft(scope: Scope, draft_id) -> Draft:
@@ -84,9 +92,12 @@ def inbox_for(scope: Scope, body: str) -> QuerySet[Notification]:
     """Notifications delivered to `body`, for a reviewer of that body only."""
     _require_body(scope, body)
     delivered = Delivery.objects.filter(notification=OuterRef("pk"), body=body, status__in=DELIVERED)
-    return (Notification.objects.filter(Exists(delivered)).select_related("trust")
-            .prefetch_related(Prefetch("body_cases", queryset=BodyCase.objects.filter(body=body), to_attr="case_list"))
-            .order_by("-created_at", "-id"))
+    return (
+        Notification.objects.filter(Exists(delivered))
+        .select_related("trust")
+        .prefetch_related(Prefetch("body_cases", queryset=BodyCase.objects.filter(body=body), to_attr="case_list"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def inbox_notification(scope: Scope, body: str, reference: str) -> Notification:
@@ -98,22 +109,28 @@ def inbox_notification(scope: Scope, body: str, reference: str) -> Notification:
 
 def latest_delivered(notification: Notification, body: str) -> Delivery | None:
     """The last full payload (a notification or amendment) the body received."""
-    return (notification.deliveries.filter(body=body, status__in=DELIVERED,
-                                           kind__in=[Delivery.Kind.NOTIFY, Delivery.Kind.AMEND])
-            .order_by("-id").first())
+    return (
+        notification.deliveries.filter(
+            body=body, status__in=DELIVERED, kind__in=[Delivery.Kind.NOTIFY, Delivery.Kind.AMEND]
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def delivered_to(notification: Notification, body: str) -> list[Delivery]:
-    return list(notification.deliveries.filter(body=body, status__in=DELIVERED).select_related("version")
-                .order_by("id"))
+    return list(
+        notification.deliveries.filter(body=body, status__in=DELIVERED).select_related("version").order_by("id")
+    )
 
 
 # API tokens ------------------------------------------------------------------------------------------
 
 
 def api_tokens() -> QuerySet[ApiToken]:
-    return ApiToken.objects.select_related("trust", "created_by", "revoked_by").order_by("revoked_at", "trust__code",
-                                                                                          "-created_at")
+    return ApiToken.objects.select_related("trust", "created_by", "revoked_by").order_by(
+        "revoked_at", "trust__code", "-created_at"
+    )
 
 
 def user_by_email(email: str) -> User | None:

@@ -65,7 +65,9 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
         if not any(field.strip() for field in record):
             continue
         if len(record) < MIN_COLUMNS:
-            problems.append(LineProblem(line, None, f"has {len(record)} columns; an etr extract has at least {MIN_COLUMNS}"))
+            problems.append(
+                LineProblem(line, None, f"has {len(record)} columns; an etr extract has at least {MIN_COLUMNS}")
+            )
             continue
         code = record[0].strip().upper()
         name = record[1].strip()
@@ -73,7 +75,9 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
         if not ODS_CODE.match(code):
             row_problems.append(LineProblem(line, "1 (ODS code)", f"'{record[0]}' is not an ODS organisation code"))
         elif code in seen:
-            row_problems.append(LineProblem(line, "1 (ODS code)", f"{code} is listed twice (also on line {seen[code]})"))
+            row_problems.append(
+                LineProblem(line, "1 (ODS code)", f"{code} is listed twice (also on line {seen[code]})")
+            )
         if not name:
             row_problems.append(LineProblem(line, "2 (name)", "is empty"))
         dates = {}
@@ -94,9 +98,14 @@ def read_etr(source: Path | str | io.TextIOBase) -> list[EtrRow]:
         seen[code] = line
         rows.append(
             EtrRow(
-                line=line, code=code, name=name, region_code=record[2].strip().upper(),
-                icb_code=record[3].strip().upper(), postcode=record[9].strip().upper(),
-                opened_on=dates[10], last_open_on=dates[11],
+                line=line,
+                code=code,
+                name=name,
+                region_code=record[2].strip().upper(),
+                icb_code=record[3].strip().upper(),
+                postcode=record[9].strip().upper(),
+                opened_on=dates[10],
+                last_open_on=dates[11],
             )
         )
     if not rows and not problems:

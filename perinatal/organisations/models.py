@@ -28,7 +28,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, blank=True, help_text="Empty until a name is loaded: the code is shown.")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     region = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="icbs",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="icbs",
         help_text="For an ICB: its NHS England region.",
     )
     opened_on = models.DateField(null=True, blank=True)
@@ -77,7 +81,7 @@ def title_case(name: str) -> str:
 
 
 class TrustParentQuerySet(models.QuerySet):
-    def on(self, day: date) -> "TrustParentQuerySet":
+    def on(self, day: date) -> TrustParentQuerySet:
         return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
 
 
@@ -125,7 +129,7 @@ class Site(models.Model):
 
 
 class SiteOwnershipQuerySet(models.QuerySet):
-    def on(self, day: date) -> "SiteOwnershipQuerySet":
+    def on(self, day: date) -> SiteOwnershipQuerySet:
         return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
 
 
@@ -173,7 +177,9 @@ class OnboardingPhase(models.Model):
     name = models.CharField(max_length=120)
     go_live_on = models.DateField()
     regions = models.ManyToManyField(Organisation, blank=True, related_name="+", limit_choices_to={"kind": "region"})
-    trusts = models.ManyToManyField(Organisation, blank=True, related_name="named_in_phases", limit_choices_to={"kind": "trust"})
+    trusts = models.ManyToManyField(
+        Organisation, blank=True, related_name="named_in_phases", limit_choices_to={"kind": "trust"}
+    )
     synthetic = models.BooleanField(default=False, help_text="Added by the demo, not part of the national schedule.")
 
     class Meta:

@@ -15,5 +15,11 @@ def assign_trust_to_phase(*, trust: Organisation, phase: OnboardingPhase, reques
         other.trusts.remove(trust)
     if not phase.trusts.filter(pk=trust.pk).exists():
         phase.trusts.add(trust)
-    audit.record(action=audit.Action.UPDATE, obj=trust, organisation=trust,
-                 summary=f"Onboarding phase set to {phase.number}", request=request, actor=actor)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=trust,
+        organisation=trust,
+        summary=f"Onboarding phase set to {phase.number}",
+        request=request,
+        actor=actor,
+    )

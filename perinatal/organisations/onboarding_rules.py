@@ -23,7 +23,6 @@ GO_LIVE_TIME = time(8, 0)
 NOMINATION_DEADLINE_TIME = time(12, 0)
 
 
-
 def go_live_at(go_live_on: date) -> datetime:
     """The instant a trust goes live: 08:00 London time on the go-live date."""
     return datetime.combine(go_live_on, GO_LIVE_TIME, tzinfo=LONDON)

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import transaction
 
 from perinatal.core import clock
-from perinatal.organisations.etr import EtrRow, read_etr
+from perinatal.kernel.tabular_problems import LineProblem
+from perinatal.organisations.etr import EtrFileInvalid, EtrRow, read_etr
 from perinatal.organisations.models import (
     ENGLAND_CODE,
     OnboardingPhase,
@@ -24,8 +25,6 @@ from perinatal.organisations.models import (
     OrganisationChange,
     TrustParent,
 )
-from perinatal.kernel.tabular_problems import LineProblem
-from perinatal.organisations.etr import EtrFileInvalid
 
 ICBS_BEGAN = date(2022, 7, 1)
 ICB_MERGERS = date(2026, 4, 1)
@@ -101,7 +100,9 @@ def load_reference_register() -> RegisterSummary:
         _upsert(code, summary, name=name, kind=Organisation.Kind.BODY)
 
     regions = {
-        row["nhser_ods_code"]: _upsert(row["nhser_ods_code"], summary, name=row["nhser_name"], kind=Organisation.Kind.REGION)
+        row["nhser_ods_code"]: _upsert(
+            row["nhser_ods_code"], summary, name=row["nhser_name"], kind=Organisation.Kind.REGION
+        )
         for row in _read_csv("regions.csv")
     }
     icb_names: dict[str, tuple[str, str]] = {}
@@ -123,7 +124,9 @@ def load_reference_register() -> RegisterSummary:
             region_code = next(r.region_code for _e, rows in extracts for r in rows if r.icb_code == code)
         icbs[code] = _upsert(code, summary, name=name, kind=Organisation.Kind.ICB, region=regions.get(region_code))
         if not name:
-            summary.notes.append(f"ICB {code} has no name in the shipped files: its code is shown until a name is loaded.")
+            summary.notes.append(
+                f"ICB {code} has no name in the shipped files: its code is shown until a name is loaded."
+            )
 
     maternity = {row["org_code"]: row for row in _read_csv("trusts-maternity-reference.csv")}
     trusts: dict[str, Organisation] = {}
@@ -131,8 +134,13 @@ def load_reference_register() -> RegisterSummary:
         extra = maternity.get(code, {})
         deliveries = extra.get("msds_2022_23_total_deliveries_rounded") or ""
         trusts[code] = _upsert(
-            code, summary, name=row.name, kind=Organisation.Kind.TRUST, opened_on=row.opened_on,
-            closed_on=row.closed_on, postcode=row.postcode,
+            code,
+            summary,
+            name=row.name,
+            kind=Organisation.Kind.TRUST,
+            opened_on=row.opened_on,
+            closed_on=row.closed_on,
+            postcode=row.postcode,
             provides_births=extra.get("provides_births_evidence") == "True",
             annual_deliveries=int(deliveries) if deliveries else None,
             comparator_group=extra.get("mbrrace_comparator_group", ""),
@@ -143,7 +151,10 @@ def load_reference_register() -> RegisterSummary:
     existing = {(p.trust.code, p.valid_from): p for p in TrustParent.objects.select_related("trust")}
     for (code, valid_from), (valid_until, icb_code, region_code, source) in sorted(periods.items()):
         values = dict(
-            valid_until=valid_until, icb=icbs.get(icb_code), region=regions.get(region_code), source=source,
+            valid_until=valid_until,
+            icb=icbs.get(icb_code),
+            region=regions.get(region_code),
+            source=source,
         )
         current = existing.get((code, valid_from))
         if current is None:
@@ -178,7 +189,7 @@ def _parent_periods(extracts) -> dict[tuple[str, date], tuple[date | None, str, 
     # Fallback for trusts open in an earlier extract's period but absent from it.
     for index, (extract, _rows) in enumerate(extracts[:-1]):
         until = extracts[index + 1][0].in_force_from
-        for later_extract, later_rows in extracts[index + 1:]:
+        for later_extract, later_rows in extracts[index + 1 :]:
             for row in later_rows:
                 if not row.is_english or (row.code, extract.in_force_from) in periods:
                     continue
@@ -186,7 +197,10 @@ def _parent_periods(extracts) -> dict[tuple[str, date], tuple[date | None, str, 
                 still_open = row.closed_on is None or row.closed_on > extract.in_force_from
                 if opened_in_time and still_open:
                     periods[(row.code, extract.in_force_from)] = (
-                        until, row.icb_code, row.region_code, f"{later_extract.label} (absent from {extract.label})",
+                        until,
+                        row.icb_code,
+                        row.region_code,
+                        f"{later_extract.label} (absent from {extract.label})",
                     )
     return periods
 
@@ -227,33 +241,48 @@ def update_register_from_etr(*, path: Path, effective_on: date, source: str) -> 
     regions = {org.code: org for org in Organisation.objects.filter(kind=Organisation.Kind.REGION)}
     unknown_regions = sorted({row.region_code for row in rows} - set(regions))
     if unknown_regions:
-
-        bad = [LineProblem(row.line, "3 (region)", f"{row.region_code} is not an NHS England region")
-               for row in rows if row.region_code in unknown_regions]
+        bad = [
+            LineProblem(row.line, "3 (region)", f"{row.region_code} is not an NHS England region")
+            for row in rows
+            if row.region_code in unknown_regions
+        ]
         raise EtrFileInvalid(bad)
 
     def note(org: Organisation, field_name: str, old, new) -> None:
         OrganisationChange.objects.create(
-            organisation=org, field=field_name, old_value=str(old or ""), new_value=str(new or ""),
-            source=source, recorded_at=recorded_at,
+            organisation=org,
+            field=field_name,
+            old_value=str(old or ""),
+            new_value=str(new or ""),
+            source=source,
+            recorded_at=recorded_at,
         )
 
     for row in rows:
         icb = Organisation.objects.filter(code=row.icb_code, kind=Organisation.Kind.ICB).first()
         if icb is None and row.icb_code:
-            icb = Organisation.objects.create(code=row.icb_code, name="", kind=Organisation.Kind.ICB, region=regions[row.region_code])
+            icb = Organisation.objects.create(
+                code=row.icb_code, name="", kind=Organisation.Kind.ICB, region=regions[row.region_code]
+            )
             note(icb, "created", "", row.icb_code)
             update.new_icbs.append(row.icb_code)
         trust = Organisation.objects.filter(code=row.code).first()
         if trust is None:
             trust = Organisation.objects.create(
-                code=row.code, name=row.name, kind=Organisation.Kind.TRUST, opened_on=row.opened_on,
-                closed_on=row.closed_on, postcode=row.postcode,
+                code=row.code,
+                name=row.name,
+                kind=Organisation.Kind.TRUST,
+                opened_on=row.opened_on,
+                closed_on=row.closed_on,
+                postcode=row.postcode,
             )
             note(trust, "created", "", row.name)
             TrustParent.objects.create(
-                trust=trust, icb=icb, region=regions[row.region_code],
-                valid_from=max(row.opened_on or effective_on, ICBS_BEGAN), source=source,
+                trust=trust,
+                icb=icb,
+                region=regions[row.region_code],
+                valid_from=max(row.opened_on or effective_on, ICBS_BEGAN),
+                source=source,
             )
             update.new_trusts.append(row.code)
             continue
@@ -282,7 +311,11 @@ def update_register_from_etr(*, path: Path, effective_on: date, source: str) -> 
                     current.save(update_fields=["valid_until"])
             TrustParent.objects.filter(trust=trust, valid_from__gt=effective_on).delete()
             TrustParent.objects.create(
-                trust=trust, icb=icb, region=regions[row.region_code], valid_from=effective_on, source=source,
+                trust=trust,
+                icb=icb,
+                region=regions[row.region_code],
+                valid_from=effective_on,
+                source=source,
             )
             note(trust, "icb", current.icb.code if current and current.icb else "", icb.code)
             update.icb_moves.append(row.code)

@@ -63,9 +63,11 @@ def trusts_in(org: Organisation, day: date) -> QuerySet[Organisation]:
 def _region_codes_on(day: date) -> dict[int, str]:
     """trust id -> region code on a day, in one query (closed trusts keep their last region)."""
     result: dict[int, str] = {}
-    for trust_id, region_code in TrustParent.objects.filter(valid_from__lte=day).order_by(
-        "trust_id", "valid_from"
-    ).values_list("trust_id", "region__code"):
+    for trust_id, region_code in (
+        TrustParent.objects.filter(valid_from__lte=day)
+        .order_by("trust_id", "valid_from")
+        .values_list("trust_id", "region__code")
+    ):
         result[trust_id] = region_code  # later periods overwrite earlier ones
     return result
 
@@ -83,7 +85,8 @@ def _phase_facts() -> list[tuple[rules.PhaseFacts, OnboardingPhase]]:
     result = []
     for phase in OnboardingPhase.objects.prefetch_related("trusts", "regions"):
         facts = rules.PhaseFacts(
-            number=phase.number, go_live_on=phase.go_live_on,
+            number=phase.number,
+            go_live_on=phase.go_live_on,
             trust_codes=frozenset(t.code for t in phase.trusts.all()),
             region_codes=frozenset(r.code for r in phase.regions.all()),
         )
@@ -107,20 +110,26 @@ class Onboarding:
 _NOT_GIVEN = object()
 
 
-def onboarding_for(trust: Organisation, *, now: datetime | None = None, phases=None, region_code=_NOT_GIVEN) -> Onboarding:
+def onboarding_for(
+    trust: Organisation, *, now: datetime | None = None, phases=None, region_code=_NOT_GIVEN
+) -> Onboarding:
     now = now or clock.now()
     phases = phases if phases is not None else _phase_facts()
     if region_code is _NOT_GIVEN:
         parent = parent_on(trust, now.date())
         region_code = parent.region.code if parent and parent.region else None
     facts = rules.phase_for_trust(
-        trust_code=trust.code, region_code=region_code,
-        opened_on=trust.opened_on, phases=[f for f, _p in phases],
+        trust_code=trust.code,
+        region_code=region_code,
+        opened_on=trust.opened_on,
+        phases=[f for f, _p in phases],
     )
     phase = next((p for f, p in phases if facts is not None and f.number == facts.number), None)
     go_live_on = phase.go_live_on if phase else None
     return Onboarding(
-        trust=trust, phase=phase, status=rules.onboarding_status(go_live_on=go_live_on, now=now),
+        trust=trust,
+        phase=phase,
+        status=rules.onboarding_status(go_live_on=go_live_on, now=now),
         go_live_at=rules.go_live_at(go_live_on) if go_live_on else None,
         nomination_deadline=rules.nomination_deadline(go_live_on) if go_live_on else None,
     )

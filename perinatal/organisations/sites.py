@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db import transaction
 
-from perinatal.core.formatting import long_date
 from perinatal.core import clock
+from perinatal.core.formatting import long_date
 from perinatal.organisations.models import Organisation, OrganisationChange, Site, SiteOwnership
 from perinatal.organisations.register import reference_path
 
@@ -39,8 +39,12 @@ def transfer_site(*, site: Site, to_trust: Organisation, on: date, reason: str) 
     current.valid_until = on
     current.save(update_fields=["valid_until"])
     OrganisationChange.objects.create(
-        organisation=to_trust, field="site_transfer", old_value=f"{site.code} from {current.trust.code}",
-        new_value=f"{site.code} to {to_trust.code}", source=reason, recorded_at=clock.now(),
+        organisation=to_trust,
+        field="site_transfer",
+        old_value=f"{site.code} from {current.trust.code}",
+        new_value=f"{site.code} to {to_trust.code}",
+        source=reason,
+        recorded_at=clock.now(),
     )
     return SiteOwnership.objects.create(site=site, trust=to_trust, valid_from=on, reason=reason)
 

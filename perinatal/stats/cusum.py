@@ -29,9 +29,7 @@ class TabularCusum:
     lower_signals: tuple[bool, ...]
 
 
-def tabular_cusum(
-    *, values: Sequence[float], centre: float, sd: float, k: float, h: float
-) -> TabularCusum:
+def tabular_cusum(*, values: Sequence[float], centre: float, sd: float, k: float, h: float) -> TabularCusum:
     """C⁺_t = max(0, C⁺_{t−1} + z_t − k), C⁻_t = max(0, C⁻_{t−1} − z_t − k), z = (x − centre)/σ.
 
     A signal is a statistic strictly above h (docs/rules/surveillance.md §4).
@@ -73,15 +71,11 @@ class BernoulliCusum:
     signals: tuple[bool, ...]
 
 
-def bernoulli_cusum(
-    *, risks: Sequence[float], outcomes: Sequence[int], odds_ratio: float, h: float
-) -> BernoulliCusum:
+def bernoulli_cusum(*, risks: Sequence[float], outcomes: Sequence[int], odds_ratio: float, h: float) -> BernoulliCusum:
     """Risk-adjusted CUSUM S_t = max(0, S_{t−1} + W_t), a signal when S_t > h (docs/rules/surveillance.md §4)."""
     if len(risks) != len(outcomes):
         raise ValueError("risks and outcomes must have the same length")
-    weights = [
-        bernoulli_llr_weight(p=p, y=y, odds_ratio=odds_ratio) for p, y in zip(risks, outcomes)
-    ]
+    weights = [bernoulli_llr_weight(p=p, y=y, odds_ratio=odds_ratio) for p, y in zip(risks, outcomes)]
     statistic = []
     total = 0.0
     for weight in weights:

@@ -130,9 +130,7 @@ def default_target(*, groups: Sequence[FunnelGroup], kind: str) -> float:
     """θ0: Σ numerators / Σ denominators for proportions, 1 for ratios (docs/rules/surveillance.md §3)."""
     if kind == FUNNEL_RATIO:
         return 1.0
-    return math.fsum(group.numerator for group in groups) / math.fsum(
-        group.denominator for group in groups
-    )
+    return math.fsum(group.numerator for group in groups) / math.fsum(group.denominator for group in groups)
 
 
 def is_outlier(*, value: float, lower: float, upper: float) -> bool:
@@ -203,12 +201,7 @@ def overdispersion_proportions(*, groups: Sequence[FunnelGroup], target: float) 
     if not groups:
         return Overdispersion(phi=None, tau2=0.0, groups_used=0)
     y0 = math.asin(math.sqrt(target))
-    z = np.array(
-        [
-            (math.asin(math.sqrt(group.value)) - y0) * (2 * math.sqrt(group.denominator))
-            for group in groups
-        ]
-    )
+    z = np.array([(math.asin(math.sqrt(group.value)) - y0) * (2 * math.sqrt(group.denominator)) for group in groups])
     low, high = np.percentile(z, WINSORISING_PERCENTILES)
     winsorised = np.clip(z, low, high)
     weights = [4 * group.denominator for group in groups]  # w = 1/s², s = 1/(2√n)
@@ -228,11 +221,7 @@ def overdispersion_ratios(*, groups: Sequence[FunnelGroup], target: float = 1.0)
     ranks = stats.rankdata(z, method="average")
     k = RATIO_TRUNCATION_GROUPS
     total = len(usable)
-    kept = [
-        index
-        for index, rank in enumerate(ranks)
-        if 0 < math.floor(rank * k / (total + 1)) < k - 1
-    ]
+    kept = [index for index, rank in enumerate(ranks) if 0 < math.floor(rank * k / (total + 1)) < k - 1]
     return _tau2([z[index] for index in kept], [usable[index].denominator for index in kept])
 
 
@@ -242,18 +231,14 @@ def overdispersion_ratios(*, groups: Sequence[FunnelGroup], target: float = 1.0)
 def _unadjusted_limits(group: FunnelGroup, kind: str, target: float) -> FunnelLimits:
     if kind == FUNNEL_RATIO:
         lower_95, upper_95 = poisson_exact_limits(expected=group.denominator, alpha=ALPHA_95, target=target)
-        lower_998, upper_998 = poisson_exact_limits(
-            expected=group.denominator, alpha=ALPHA_998, target=target
-        )
+        lower_998, upper_998 = poisson_exact_limits(expected=group.denominator, alpha=ALPHA_998, target=target)
         return FunnelLimits(lower_95, upper_95, lower_998, upper_998)
     n = int(group.denominator)
 
     def limit(probability: float) -> float:
         return binomial_exact_limit(n=n, target=target, probability=probability)
 
-    return FunnelLimits(
-        limit(ALPHA_95 / 2), limit(1 - ALPHA_95 / 2), limit(ALPHA_998 / 2), limit(1 - ALPHA_998 / 2)
-    )
+    return FunnelLimits(limit(ALPHA_95 / 2), limit(1 - ALPHA_95 / 2), limit(ALPHA_998 / 2), limit(1 - ALPHA_998 / 2))
 
 
 def _adjusted_limits(group: FunnelGroup, kind: str, target: float, tau2: float) -> FunnelLimits:
@@ -289,13 +274,9 @@ def _check_groups(groups: Sequence[FunnelGroup], kind: str) -> None:
             raise FunnelInputError(f"group {group.group!r}: the numerator must not be negative")
         if kind == FUNNEL_PROPORTION:
             if group.numerator > group.denominator:
-                raise FunnelInputError(
-                    f"group {group.group!r}: the numerator is more than the denominator"
-                )
+                raise FunnelInputError(f"group {group.group!r}: the numerator is more than the denominator")
             if group.denominator != int(group.denominator):
-                raise FunnelInputError(
-                    f"group {group.group!r}: a proportion's denominator must be a whole number"
-                )
+                raise FunnelInputError(f"group {group.group!r}: a proportion's denominator must be a whole number")
 
 
 def funnel_plot(
@@ -338,6 +319,4 @@ def funnel_plot(
                 outlier_998=is_outlier(value=value, lower=limits.lower_998, upper=limits.upper_998),
             )
         )
-    return FunnelPlot(
-        points=tuple(points), kind=kind, target=target, overdispersion=estimate, adjusted=adjusted
-    )
+    return FunnelPlot(points=tuple(points), kind=kind, target=target, overdispersion=estimate, adjusted=adjusted)

@@ -129,9 +129,7 @@ def moss_cusum(months: Sequence[MossMonthInput]) -> list[MossCusumMonth]:
         cusum = round_r(statistic, digits=THRESHOLD_DECIMALS)
         level = signal_level(cusum=cusum, events=item.events, h1=item.h1, h2=item.h2)
         result.append(
-            MossCusumMonth(
-                month=item.month, events=item.events, cusum=cusum, level=level, reset=int(restart)
-            )
+            MossCusumMonth(month=item.month, events=item.events, cusum=cusum, level=level, reset=int(restart))
         )
     return result
 
@@ -161,9 +159,7 @@ def denominators(counts: Iterable[MonthlyCounts]) -> dict[tuple[str, int], float
     return {key: sum(values) / len(values) for key, values in births.items()}
 
 
-def reference_rate(
-    *, counts: Iterable[MonthlyCounts], year: int, site_code: str | None = None
-) -> float | None:
+def reference_rate(*, counts: Iterable[MonthlyCounts], year: int, site_code: str | None = None) -> float | None:
     """Events ÷ term births over Y−3…Y−1, nationally or for one site (docs/rules/surveillance.md §1.1).
 
     ``None`` when there were no term births in those years.
@@ -251,9 +247,7 @@ def _site_year_thresholds(
 ) -> MossThresholds | SkippedSiteYear:
     denominator = denominators.get((site_code, year))
     if denominator is None:
-        return SkippedSiteYear(
-            site_code, year, SKIP_NO_DENOMINATOR, f"no term births for {year - 1} (denominator)"
-        )
+        return SkippedSiteYear(site_code, year, SKIP_NO_DENOMINATOR, f"no term births for {year - 1} (denominator)")
     rate = reference_rates.for_site(site_code=site_code, year=year)
     if rate is None:
         return SkippedSiteYear(
@@ -339,9 +333,7 @@ def run_moss(
                     method=parameters.method,
                 )
             )
-    return MossRun(
-        rows=tuple(rows), skipped=tuple(skipped), thresholds=thresholds, months=tuple(months)
-    )
+    return MossRun(rows=tuple(rows), skipped=tuple(skipped), thresholds=thresholds, months=tuple(months))
 
 
 # --- docs/rules/surveillance.md §1.3 signal summaries --------------------------------------------------------------
@@ -361,9 +353,7 @@ class SignalSummary:
     highest_level_12: int
 
 
-def summarise_signals(
-    *, rows: Iterable[MossRow], latest_month: YearMonth | None = None
-) -> list[SignalSummary]:
+def summarise_signals(*, rows: Iterable[MossRow], latest_month: YearMonth | None = None) -> list[SignalSummary]:
     """Per site (in site order), the level-1 and level-2 months within the last 6 and 12 months.
 
     The windows are calendar months ending at ``latest_month`` (default: the latest month
@@ -383,13 +373,9 @@ def summarise_signals(
         for window in SUMMARY_WINDOWS:
             first = latest_month.shifted(-(window - 1))
             levels = [row.level for row in by_site[site_code] if first <= row.month <= latest_month]
-            counts.append(
-                (levels.count(LEVEL_1), levels.count(LEVEL_2), max(levels, default=LEVEL_NONE))
-            )
+            counts.append((levels.count(LEVEL_1), levels.count(LEVEL_2), max(levels, default=LEVEL_NONE)))
         (l1_6, l2_6, top_6), (l1_12, l2_12, top_12) = counts
-        summaries.append(
-            SignalSummary(site_code, latest_month, l1_6, l2_6, top_6, l1_12, l2_12, top_12)
-        )
+        summaries.append(SignalSummary(site_code, latest_month, l1_6, l2_6, top_6, l1_12, l2_12, top_12))
     return summaries
 
 
@@ -414,9 +400,7 @@ class ExcessEventsDay:
     cumulative_excess: float
 
 
-def excess_events(
-    *, months: Sequence[MonthRate], daily_events: Mapping[date, int]
-) -> list[ExcessEventsDay]:
+def excess_events(*, months: Sequence[MonthRate], daily_events: Mapping[date, int]) -> list[ExcessEventsDay]:
     """Daily observed − expected events and its running sum, never reset (docs/rules/surveillance.md §1.4).
 
     Expected per day = (denominator / days in month) × reference rate, unrounded. Only the

@@ -123,9 +123,7 @@ def getden(k: float) -> GridChoice:
     errors = []
     for d in range(1, GRID_MAX_DENOMINATOR + 1):
         # The second term is ~2e-16, not 0; it is kept so that err agrees bit for bit.
-        err = abs(math.fmod(k * d + GRID_OFFSET, 1) - GRID_OFFSET) + abs(
-            math.fmod(d + GRID_OFFSET, 1) - GRID_OFFSET
-        )
+        err = abs(math.fmod(k * d + GRID_OFFSET, 1) - GRID_OFFSET) + abs(math.fmod(d + GRID_OFFSET, 1) - GRID_OFFSET)
         if err < GRID_TOLERANCE:
             return GridChoice(k=k, denrat=d)
         errors.append(err)
@@ -238,9 +236,7 @@ def design_poisson_cusum(
         else:
             hi = middle
         if abs(middle_arl / arl_target - 1) < BISECTION_FAIL_TOLERANCE:
-            raise DesignFailedError(
-                f"ARL {middle_arl} at h = {middle}/{d} is within 0.1% of the target {arl_target}"
-            )
+            raise DesignFailedError(f"ARL {middle_arl} at h = {middle}/{d} is within 0.1% of the target {arl_target}")
     raise DesignFailedError(f"bisection did not converge in {BISECTION_MAX_ITERATIONS} steps")
 
 
@@ -278,9 +274,7 @@ def design_with_candidates(*, ic_mean: float, arl_target: float) -> PoissonCusum
             )
         except DesignFailedError as error:
             reasons.append(f"k {candidate}: {error}")
-    raise DesignFailedError(
-        f"every candidate failed for IC {ic_mean}, ARL {arl_target} ({'; '.join(reasons)})"
-    )
+    raise DesignFailedError(f"every candidate failed for IC {ic_mean}, ARL {arl_target} ({'; '.join(reasons)})")
 
 
 @lru_cache(maxsize=1024)

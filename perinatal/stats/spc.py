@@ -199,10 +199,7 @@ def outside_limits(*, values: Sequence[float], limits: XmrLimits) -> list[int]:
 
 def close_to_limits(*, values: Sequence[float], limits: XmrLimits) -> list[int]:
     """1 for a near-limit point: strictly beyond the near-limit band, within the limits."""
-    return [
-        int((value > limits.nupl or value < limits.nlpl) and limits.lpl <= value <= limits.upl)
-        for value in values
-    ]
+    return [int((value > limits.nupl or value < limits.nlpl) and limits.lpl <= value <= limits.upl) for value in values]
 
 
 def seven_point_one_side_of_mean(relative: Sequence[int]) -> list[int]:
@@ -238,9 +235,7 @@ def part_of_seven(flags: Sequence[int]) -> list[int]:
     return [int(any(flags[index : index + RUN_LENGTH])) for index in range(len(flags))]
 
 
-def two_in_three_windows(
-    *, close_to_limits: Sequence[int], relative_to_mean: Sequence[int]
-) -> list[int]:
+def two_in_three_windows(*, close_to_limits: Sequence[int], relative_to_mean: Sequence[int]) -> list[int]:
     """±1 for every point of a 3-point window with ≥ 2 near-limit points, all 3 on one side."""
     flags = [0] * len(relative_to_mean)
     for start in range(len(relative_to_mean) - TWO_IN_THREE_WINDOW + 1):
@@ -255,13 +250,9 @@ def two_in_three_windows(
     return flags
 
 
-def two_in_three_points(
-    *, close_to_limits: Sequence[int], relative_to_mean: Sequence[int]
-) -> list[int]:
+def two_in_three_points(*, close_to_limits: Sequence[int], relative_to_mean: Sequence[int]) -> list[int]:
     """±1 for the near-limit points of the windows of :func:`two_in_three_windows` (rule c)."""
-    windows = two_in_three_windows(
-        close_to_limits=close_to_limits, relative_to_mean=relative_to_mean
-    )
+    windows = two_in_three_windows(close_to_limits=close_to_limits, relative_to_mean=relative_to_mean)
     return [side if close else 0 for side, close in zip(windows, close_to_limits)]
 
 
@@ -309,9 +300,7 @@ def special_causes(*, values: Sequence[float], limits: XmrLimits) -> list[str]:
 
 def _check_improvement(improvement: str) -> None:
     if improvement not in IMPROVEMENT_DIRECTIONS:
-        raise SpcInputError(
-            f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}"
-        )
+        raise SpcInputError(f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}, not {improvement!r}")
 
 
 def point_type(*, special_cause: str, improvement: str) -> str:
@@ -428,9 +417,7 @@ def xmr_chart(
     if fix_after_n_points is not None and (
         isinstance(fix_after_n_points, bool) or fix_after_n_points < MINIMUM_FIX_AFTER_POINTS
     ):
-        raise SpcInputError(
-            f"fix_after_n_points must be at least {MINIMUM_FIX_AFTER_POINTS}, not {fix_after_n_points}"
-        )
+        raise SpcInputError(f"fix_after_n_points must be at least {MINIMUM_FIX_AFTER_POINTS}, not {fix_after_n_points}")
     if not points:
         raise SpcInputError("the series has no points")
     ordered = sorted(points, key=lambda point: point.date)

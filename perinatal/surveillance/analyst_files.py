@@ -218,9 +218,7 @@ def _number(table: _Table, record: _Record, column: str, *, minimum: float | Non
 def _whole_number(table: _Table, record: _Record, column: str) -> int:
     value = _number(table, record, column, minimum=0)
     if value != int(value):
-        raise InputFileError(
-            table.path, record.line, column, f"{record.fields[column]} is not a whole number"
-        )
+        raise InputFileError(table.path, record.line, column, f"{record.fields[column]} is not a whole number")
     return int(value)
 
 
@@ -323,9 +321,7 @@ def read_reference_rate_rows(path: Path) -> tuple[ReferenceRateRow, ...]:
     The one reader of this format: ``perinatal moss`` and ``perinatal load_reference_rates`` both
     use it. A second rate for the same site (or all sites) and period is refused.
     """
-    table = _read_table(
-        path, required=("Year", "Ref_Rate"), optional=("Site_Code", "Events", "Denom", "Source")
-    )
+    table = _read_table(path, required=("Year", "Ref_Rate"), optional=("Site_Code", "Events", "Denom", "Source"))
     rows: list[ReferenceRateRow] = []
     first_line: dict[tuple[str, int], int] = {}
     for record in table.records:
@@ -384,9 +380,7 @@ def _read_reference_rates(path: Path) -> ReferenceRates:
 
 
 def _read_sites(path: Path) -> dict[str, tuple[str, str]]:
-    table = _read_table(
-        path, required=("Site_Code", "Site_Name"), optional=("Trust_Code", "Trust_Name")
-    )
+    table = _read_table(path, required=("Site_Code", "Site_Name"), optional=("Trust_Code", "Trust_Name"))
     sites: dict[str, tuple[str, str]] = {}
     lines: dict[str, int] = {}
     for record in table.records:
@@ -444,9 +438,7 @@ def moss_from_files(
         name = sites.get(skipped.site_code, ("", ""))[0] if sites is not None else ""
         label = f"{skipped.site_code} ({name})" if name else skipped.site_code
         consequence = (
-            "listed as too few births to monitor"
-            if skipped.reason == SKIP_TOO_FEW_BIRTHS
-            else "not monitored"
+            "listed as too few births to monitor" if skipped.reason == SKIP_TOO_FEW_BIRTHS else "not monitored"
         )
         warnings.append(f"site {label}, {skipped.year}: {skipped.message}; {consequence}")
     return AnalystOutput(
@@ -489,9 +481,7 @@ def spc_from_file(
     for record in table.records:
         day = _date(table, record, "date")
         if day in lines:
-            raise InputFileError(
-                table.path, record.line, "date", f"{day.isoformat()} is also on line {lines[day]}"
-            )
+            raise InputFileError(table.path, record.line, "date", f"{day.isoformat()} is also on line {lines[day]}")
         lines[day] = record.line
         points.append(SpcPoint(date=day, value=_number(table, record, "value")))
     if not points:
@@ -568,9 +558,7 @@ def funnel_from_file(
             numerator: float = _whole_number(table, record, "numerator")
             denominator: float = _whole_number(table, record, "denominator")
             if numerator > denominator:
-                raise InputFileError(
-                    table.path, record.line, "numerator", "is more than the denominator"
-                )
+                raise InputFileError(table.path, record.line, "numerator", "is more than the denominator")
         else:
             numerator = _number(table, record, "numerator", minimum=0)
             denominator = _number(table, record, "denominator", minimum=0)
@@ -584,9 +572,7 @@ def funnel_from_file(
             raise InputFileError(
                 table.path, first_line[group.group], "denominator", f"group {group.group!r} adds up to 0"
             )
-    plot = funnel_plot(
-        groups=groups, kind=funnel_type, target=target, overdispersion=overdispersion
-    )
+    plot = funnel_plot(groups=groups, kind=funnel_type, target=target, overdispersion=overdispersion)
     output_rows = tuple(
         {
             "group": point.group,

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from perinatal.stats.months import YearMonth
-from perinatal.stats.moss import REFERENCE_YEARS, MonthlyCounts, MossRun, ReferenceRates, denominators, reference_rate, run_moss
+from perinatal.stats.moss import (
+    REFERENCE_YEARS,
+    MonthlyCounts,
+    MossRun,
+    ReferenceRates,
+    denominators,
+    reference_rate,
+    run_moss,
+)
 from perinatal.stats.moss_design import METHOD
 
 __all__ = [
@@ -185,8 +193,11 @@ def reference_words(sources: Mapping[tuple[str, int], RateSource]) -> str:
     """
     kinds = {source.kind for source in sources.values()}
     sites = {site for (site, _), source in sources.items() if source.kind == SOURCE_SITE}
-    others = [words for kind, words in ((SOURCE_NATIONAL, "national"), (SOURCE_ALL_SITES, "loaded for all sites"))
-              if kind in kinds]
+    others = [
+        words
+        for kind, words in ((SOURCE_NATIONAL, "national"), (SOURCE_ALL_SITES, "loaded for all sites"))
+        if kind in kinds
+    ]
     if not sites:
         return " and ".join(others) or REFERENCE_NATIONAL
     per_site = f"per site ({len(sites)} site{'s' if len(sites) != 1 else ''})"
@@ -210,9 +221,7 @@ def calculate(counts: Sequence[SiteMonthCounts], *, loaded: Iterable[LoadedRate]
     loaded_all_sites = {rate.year: rate for rate in used if not rate.site_code}
     national = national_reference_rates(counts=counts, years=years)
     national.update({year: rate.rate for year, rate in loaded_all_sites.items()})
-    rates = ReferenceRates(
-        national=national, per_site={key: rate.rate for key, rate in loaded_per_site.items()}
-    )
+    rates = ReferenceRates(national=national, per_site={key: rate.rate for key, rate in loaded_per_site.items()})
     run = run_moss(events=events, denominators=site_denominators, reference_rates=rates)
     calculation = MossCalculation(
         run=run,
@@ -260,17 +269,35 @@ def write_input_files(
 
     with open(paths[EVENTS_FILE], "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["ods_code", "Site_Code", "Site_Name", "Trust_Name", "test_date", "year_month", "event_count", "outcome"])
+        writer.writerow(
+            ["ods_code", "Site_Code", "Site_Name", "Trust_Name", "test_date", "year_month", "event_count", "outcome"]
+        )
         for row in ordered:
             site_name, trust_code, trust_name = names(row.site_code)
-            for outcome, count in ((_OUTCOME_STILLBIRTH, row.term_stillbirths), (_OUTCOME_NEONATAL_DEATH, row.term_neonatal_deaths)):
+            for outcome, count in (
+                (_OUTCOME_STILLBIRTH, row.term_stillbirths),
+                (_OUTCOME_NEONATAL_DEATH, row.term_neonatal_deaths),
+            ):
                 if count:
-                    writer.writerow([trust_code, row.site_code, site_name, trust_name, f"{row.month}-01", str(row.month), count, outcome])
+                    writer.writerow(
+                        [
+                            trust_code,
+                            row.site_code,
+                            site_name,
+                            trust_name,
+                            f"{row.month}-01",
+                            str(row.month),
+                            count,
+                            outcome,
+                        ]
+                    )
     with open(paths[BIRTHS_FILE], "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["Site_Code", "Period", "Term_Births", "Term_Live_Births", "Year"])
         for row in ordered:
-            writer.writerow([row.site_code, _month_end(row.month), row.term_births, row.term_live_births, row.month.year])
+            writer.writerow(
+                [row.site_code, _month_end(row.month), row.term_births, row.term_live_births, row.month.year]
+            )
     with open(paths[REFERENCE_RATES_FILE], "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         per_site = bool(reference_rates.per_site)
@@ -278,10 +305,16 @@ def write_input_files(
         for year, rate in sorted(reference_rates.national.items()):
             first, last = year - REFERENCE_YEARS, year - 1
             in_period = [row for row in counts if first <= row.month.year <= last]
-            writer.writerow(([""] if per_site else []) + [
-                f"{first}-{last}", sum(row.events for row in in_period), sum(row.term_births for row in in_period),
-                repr(rate), REFERENCE_NATIONAL,
-            ])
+            writer.writerow(
+                ([""] if per_site else [])
+                + [
+                    f"{first}-{last}",
+                    sum(row.events for row in in_period),
+                    sum(row.term_births for row in in_period),
+                    repr(rate),
+                    REFERENCE_NATIONAL,
+                ]
+            )
         for (site_code, year), rate in sorted(reference_rates.per_site.items()):
             writer.writerow([site_code, f"{year - REFERENCE_YEARS}-{year - 1}", "", "", repr(rate), "loaded per site"])
     with open(paths[SITES_FILE], "w", encoding="utf-8", newline="") as handle:

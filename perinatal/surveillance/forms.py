@@ -19,9 +19,12 @@ FINDINGS_HINTS = {
 
 class OwnerForm(forms.Form):
     owner = forms.ModelChoiceField(
-        queryset=None, empty_label=None,
-        error_messages={"required": "Choose who owns the safety check",
-                        "invalid_choice": "Choose a local authoriser or trust viewer of this trust as the owner"},
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who owns the safety check",
+            "invalid_choice": "Choose a local authoriser or trust viewer of this trust as the owner",
+        },
     )
 
     def __init__(self, *args, owners, **kwargs):
@@ -32,9 +35,12 @@ class OwnerForm(forms.Form):
 
 class FindingForm(forms.Form):
     findings = forms.CharField(
-        widget=forms.Textarea, max_length=10_000,
-        error_messages={"required": "Enter what the review found",
-                        "max_length": "Findings must be 10,000 characters or fewer"},
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={
+            "required": "Enter what the review found",
+            "max_length": "Findings must be 10,000 characters or fewer",
+        },
     )
 
     def __init__(self, *args, area: ReviewArea, **kwargs):
@@ -45,23 +51,31 @@ class FindingForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
-        widget=forms.Textarea, max_length=2_000,
-        error_messages={"required": "Enter what the action is",
-                        "max_length": "The action must be 2,000 characters or fewer"},
+        widget=forms.Textarea,
+        max_length=2_000,
+        error_messages={
+            "required": "Enter what the action is",
+            "max_length": "The action must be 2,000 characters or fewer",
+        },
     )
     owner = forms.CharField(
         max_length=150,
-        error_messages={"required": "Enter who owns the action, for example Labour ward manager",
-                        "max_length": "The action's owner must be 150 characters or fewer"},
+        error_messages={
+            "required": "Enter who owns the action, for example Labour ward manager",
+            "max_length": "The action's owner must be 150 characters or fewer",
+        },
     )
     due_on = DatePartsField(what="the date the action is due", allow_future=True)
 
 
 class CompleteForm(forms.Form):
     summary = forms.CharField(
-        widget=forms.Textarea, max_length=10_000,
-        error_messages={"required": "Enter a summary of the safety check's conclusions",
-                        "max_length": "The summary must be 10,000 characters or fewer"},
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={
+            "required": "Enter a summary of the safety check's conclusions",
+            "max_length": "The summary must be 10,000 characters or fewer",
+        },
     )
 
 
@@ -69,12 +83,17 @@ class ActionUpdateForm(forms.Form):
     """Mark an action done, note its progress, or open it again (the service checks the note is there)."""
 
     status = forms.ChoiceField(
-        choices=[], widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the action is done or still open",
-                        "invalid_choice": "Select whether the action is done or still open"},
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the action is done or still open",
+            "invalid_choice": "Select whether the action is done or still open",
+        },
     )
     note = forms.CharField(
-        widget=forms.Textarea, max_length=1_000, required=False,
+        widget=forms.Textarea,
+        max_length=1_000,
+        required=False,
         error_messages={"max_length": "The note must be 1,000 characters or fewer"},
     )
 
@@ -82,7 +101,9 @@ class ActionUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.is_done = is_done
         # The wording follows where the action is now: "still open" reads wrongly for a done action.
-        open_label = "Open again (it was marked done, but is not finished)" if is_done else "Still open: record progress"
+        open_label = (
+            "Open again (it was marked done, but is not finished)" if is_done else "Still open: record progress"
+        )
         self.fields["status"].choices = [
             (SafetyCheckActionUpdate.Status.DONE.value, "Done"),
             (SafetyCheckActionUpdate.Status.OPEN.value, open_label),
@@ -94,8 +115,11 @@ class ActionUpdateForm(forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("note") or "").strip() and "note" not in self.errors:
             status = cleaned.get("status")
-            message = (note_needed(status=status, was_done=self.is_done) if status
-                       else "Enter what was done, or the progress so far")
+            message = (
+                note_needed(status=status, was_done=self.is_done)
+                if status
+                else "Enter what was done, or the progress so far"
+            )
             self.add_error("note", message)
         return cleaned
 
@@ -108,8 +132,12 @@ class ReferenceRatesForm(forms.Form):
     """NHS England's ``MOSS_Ref_Rate.csv``; its rows are checked by the service's one parser of the format."""
 
     file = forms.FileField(
-        error_messages={"required": "Select a reference rates CSV file", "empty": "The selected file is empty",
-                        "invalid": "Select a reference rates CSV file", "missing": "Select a reference rates CSV file"},
+        error_messages={
+            "required": "Select a reference rates CSV file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a reference rates CSV file",
+            "missing": "Select a reference rates CSV file",
+        },
     )
 
     def clean_file(self):
@@ -125,7 +153,10 @@ class ReferenceRatesForm(forms.Form):
 
 class WithdrawReferenceRatesForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea, max_length=1_000,
-        error_messages={"required": "Enter why the rates are being withdrawn",
-                        "max_length": "The reason must be 1,000 characters or fewer"},
+        widget=forms.Textarea,
+        max_length=1_000,
+        error_messages={
+            "required": "Enter why the rates are being withdrawn",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
     )

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from perinatal.core.models import AppendOnly
 from perinatal.core import clock
+from perinatal.core.models import AppendOnly
 
 
 class ReferenceRateUpload(models.Model):
@@ -24,10 +24,16 @@ class ReferenceRateUpload(models.Model):
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, help_text="Of the file's bytes, to tell one file from another.")
     loaded_at = models.DateTimeField()
-    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    loaded_by_label = models.CharField(max_length=200, help_text="Who loaded it: the user, or the command line's account.")
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    loaded_by_label = models.CharField(
+        max_length=200, help_text="Who loaded it: the user, or the command line's account."
+    )
     rates_loaded = models.PositiveIntegerField()
-    rates_replaced = models.PositiveIntegerField(help_text="Rates of earlier loads for the same site and period it replaced.")
+    rates_replaced = models.PositiveIntegerField(
+        help_text="Rates of earlier loads for the same site and period it replaced."
+    )
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
@@ -78,10 +84,18 @@ class LoadedReferenceRate(models.Model):
     denom = models.TextField(blank=True, help_text="Denom as written in the file (informational).")
     source = models.TextField(blank=True)
     replaced_by = models.ForeignKey(
-        ReferenceRateUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_rates",
+        ReferenceRateUpload,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_rates",
     )
     withdrawn_by = models.ForeignKey(
-        ReferenceRateWithdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="rates",
+        ReferenceRateWithdrawal,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rates",
         help_text="The withdrawal of its load that took it out of force.",
     )
 
@@ -140,7 +154,8 @@ class MossRun(models.Model):
     withdrawn_signals = models.PositiveIntegerField(default=0)
     checks_opened = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(
-        default=list, help_text="Site-years not monitored: [{site_code, year, reason, message}] (docs/rules/surveillance.md §1.2)."
+        default=list,
+        help_text="Site-years not monitored: [{site_code, year, reason, message}] (docs/rules/surveillance.md §1.2).",
     )
 
     class Meta:
@@ -157,7 +172,9 @@ class SiteMonthResult(models.Model):
     run = models.ForeignKey(MossRun, on_delete=models.CASCADE, related_name="results")
     site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
     trust = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The site's trust on the day of the run.",
     )
     month = models.DateField(help_text="First day of the month of birth.")
@@ -178,9 +195,15 @@ class SiteMonthResult(models.Model):
         SITE = "site", "Loaded for the site"
         ALL_SITES = "all_sites", "Loaded for all sites"
 
-    reference_source = models.CharField(max_length=10, choices=ReferenceSource.choices, default=ReferenceSource.NATIONAL)
+    reference_source = models.CharField(
+        max_length=10, choices=ReferenceSource.choices, default=ReferenceSource.NATIONAL
+    )
     loaded_reference_rate = models.ForeignKey(
-        LoadedReferenceRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        LoadedReferenceRate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The loaded rate used, when not the national one.",
     )
 
@@ -199,14 +222,20 @@ class CriticalSafetyCheck(models.Model):
 
     site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
     trust = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The site's trust when the check was opened: who must complete it.",
     )
     opened_at = models.DateTimeField()
     opened_on = models.DateField(help_text="The day the signal was seen (day 0).")
     due_on = models.DateField(help_text="The 8th England working day after opened_on.")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The person leading the check for the trust.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -219,9 +248,7 @@ class CriticalSafetyCheck(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["site"], condition=Q(status="open"), name="one_open_safety_check_per_site"
-            )
+            models.UniqueConstraint(fields=["site"], condition=Q(status="open"), name="one_open_safety_check_per_site")
         ]
         indexes = [models.Index(fields=["trust", "status"])]
 
@@ -250,7 +277,9 @@ class SafetyCheckStatusRecord(AppendOnly):
     safety_check = models.ForeignKey(CriticalSafetyCheck, on_delete=models.CASCADE, related_name="status_records")
     status = models.CharField(max_length=10, choices=CriticalSafetyCheck.Status.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, help_text="The person, or 'MOSS run N'.")
     note = models.CharField(max_length=300, blank=True)
 
@@ -310,7 +339,9 @@ class SafetyCheckActionUpdate(AppendOnly):
     status = models.CharField(max_length=10, choices=Status.choices)
     note = models.CharField(max_length=1000, help_text="What was done, or the progress so far.")
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, help_text="Who, kept if the account is later removed.")
 
     class Meta:
@@ -326,7 +357,9 @@ class Signal(models.Model):
 
     site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")
     trust = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The site's trust when the signal was first seen.",
     )
     month = models.DateField(help_text="First day of the month of birth the signal is in.")
@@ -343,7 +376,9 @@ class Signal(models.Model):
     safety_check = models.ForeignKey(
         CriticalSafetyCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
     )
-    evidence = models.JSONField(help_text="The data it was computed from: the site's rows up to its month, inputs, fingerprint.")
+    evidence = models.JSONField(
+        help_text="The data it was computed from: the site's rows up to its month, inputs, fingerprint."
+    )
 
     class Meta:
         ordering = ["-month", "site__code", "level"]

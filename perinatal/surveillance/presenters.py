@@ -12,10 +12,14 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from perinatal.core.formatting import long_date
-from perinatal.core import clock
 from perinatal.charts.cusum import excess_events_chart, moss_cusum_chart
 from perinatal.charts.frame import Chart
+from perinatal.core import clock
+from perinatal.core.formatting import long_date
+from perinatal.stats.funnel import FunnelPlot
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
+from perinatal.stats.spc import SpcChart
 from perinatal.surveillance.analyst_files import (
     FUNNEL_COLUMNS,
     MOSS_COLUMNS,
@@ -30,15 +34,18 @@ from perinatal.surveillance.models import (
     SafetyCheckActionUpdate,
     SiteMonthResult,
 )
-from perinatal.stats.funnel import FunnelPlot
-from perinatal.stats.months import YearMonth
-from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
-from perinatal.stats.spc import SpcChart
 from perinatal.surveillance.selectors.safety_checks import actions_of_checks
 
 MOSS_HEADINGS = {
-    "site_code": "Site", "month": "Month", "events": "Events", "expected": "Expected (IC)", "k": "k",
-    "h1": "Level 1 threshold (h1)", "h2": "Level 2 threshold (h2)", "cusum": "CUSUM", "level": "Level",
+    "site_code": "Site",
+    "month": "Month",
+    "events": "Events",
+    "expected": "Expected (IC)",
+    "k": "k",
+    "h1": "Level 1 threshold (h1)",
+    "h2": "Level 2 threshold (h2)",
+    "cusum": "CUSUM",
+    "level": "Level",
     "reset": "Restarted",
 }
 NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level", "reset"})
@@ -50,9 +57,17 @@ NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum"
 def moss_row(result: SiteMonthResult) -> MossRow:
     """A stored result as the library's row (what ``perinatal moss`` computes and prints)."""
     return MossRow(
-        site_code=result.site.code, month=YearMonth.of(result.month), events=result.events,
-        expected=result.expected, k=result.k, h1=result.h1, h2=result.h2, cusum=result.cusum,
-        level=result.level, reset=result.reset, method=result.method,
+        site_code=result.site.code,
+        month=YearMonth.of(result.month),
+        events=result.events,
+        expected=result.expected,
+        k=result.k,
+        h1=result.h1,
+        h2=result.h2,
+        cusum=result.cusum,
+        level=result.level,
+        reset=result.reset,
+        method=result.method,
     )
 
 
@@ -62,8 +77,16 @@ def moss_output(rows: list[MossRow]) -> AnalystOutput:
         columns=MOSS_COLUMNS,
         rows=tuple(
             {
-                "site_code": row.site_code, "month": str(row.month), "events": row.events, "expected": row.expected,
-                "k": row.k, "h1": row.h1, "h2": row.h2, "cusum": row.cusum, "level": row.level, "reset": row.reset,
+                "site_code": row.site_code,
+                "month": str(row.month),
+                "events": row.events,
+                "expected": row.expected,
+                "k": row.k,
+                "h1": row.h1,
+                "h2": row.h2,
+                "cusum": row.cusum,
+                "level": row.level,
+                "reset": row.reset,
             }
             for row in rows
         ),
@@ -105,12 +128,24 @@ def spc_table(*, chart: SpcChart, caption: str) -> TextTable:
     output = AnalystOutput(
         columns=SPC_COLUMNS,
         rows=tuple(
-            {"date": p.date.isoformat(), "value": p.value, "mean": p.mean, "lpl": p.lpl, "upl": p.upl,
-             "special_cause": p.special_cause, "point_type": p.point_type}
+            {
+                "date": p.date.isoformat(),
+                "value": p.value,
+                "mean": p.mean,
+                "lpl": p.lpl,
+                "upl": p.upl,
+                "special_cause": p.special_cause,
+                "point_type": p.point_type,
+            }
             for p in chart.points
         ),
     )
-    return csv_table(text=format_csv(output), caption=caption, headings={}, numeric_columns=frozenset({"value", "mean", "lpl", "upl"}))
+    return csv_table(
+        text=format_csv(output),
+        caption=caption,
+        headings={},
+        numeric_columns=frozenset({"value", "mean", "lpl", "upl"}),
+    )
 
 
 def funnel_table(*, plot: FunnelPlot, caption: str) -> TextTable:
@@ -118,14 +153,24 @@ def funnel_table(*, plot: FunnelPlot, caption: str) -> TextTable:
     output = AnalystOutput(
         columns=FUNNEL_COLUMNS,
         rows=tuple(
-            {"group": p.group, "numerator": p.numerator, "denominator": p.denominator, "value": p.value,
-             "lower_95": p.limits.lower_95, "upper_95": p.limits.upper_95, "lower_998": p.limits.lower_998,
-             "upper_998": p.limits.upper_998, "outlier_95": int(p.outlier_95), "outlier_998": int(p.outlier_998)}
+            {
+                "group": p.group,
+                "numerator": p.numerator,
+                "denominator": p.denominator,
+                "value": p.value,
+                "lower_95": p.limits.lower_95,
+                "upper_95": p.limits.upper_95,
+                "lower_998": p.limits.lower_998,
+                "upper_998": p.limits.upper_998,
+                "outlier_95": int(p.outlier_95),
+                "outlier_998": int(p.outlier_998),
+            }
             for p in plot.points
         ),
     )
-    return csv_table(text=format_csv(output), caption=caption, headings={},
-                     numeric_columns=frozenset(FUNNEL_COLUMNS) - {"group"})
+    return csv_table(
+        text=format_csv(output), caption=caption, headings={}, numeric_columns=frozenset(FUNNEL_COLUMNS) - {"group"}
+    )
 
 
 # --- a site's page ------------------------------------------------------------------------------------
@@ -138,7 +183,9 @@ def cusum_chart(*, rows: list[MossRow], site_label: str) -> Chart:
 def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int], site_label: str) -> Chart:
     """The excess-events chart over the site's evaluated months (docs/rules/surveillance.md §1.4)."""
     months = [
-        MonthRate(month=YearMonth.of(result.month), denominator=result.denominator, reference_rate=result.reference_rate)
+        MonthRate(
+            month=YearMonth.of(result.month), denominator=result.denominator, reference_rate=result.reference_rate
+        )
         for result in results
     ]
     days = excess_events(months=months, daily_events=daily_events)
@@ -164,8 +211,10 @@ def reference_rate_words(result: SiteMonthResult) -> str:
         return f"National rate {rate} (all sites' births data)"
     which = "Site rate" if result.reference_source == SiteMonthResult.ReferenceSource.SITE else "Rate for all sites"
     source = f"; source: {loaded.source}" if loaded.source else ""
-    return (f"{which} {rate}, loaded from {loaded.upload.filename} on "
-            f"{long_date(clock.london(loaded.upload.loaded_at))}{source}")
+    return (
+        f"{which} {rate}, loaded from {loaded.upload.filename} on "
+        f"{long_date(clock.london(loaded.upload.loaded_at))}{source}"
+    )
 
 
 @dataclass(frozen=True)
@@ -184,10 +233,14 @@ def notified_by_month(*, results: list[SiteMonthResult], deaths) -> list[Notifie
     rows = []
     for result in results:
         notified = by_month.get(result.month, [])
-        rows.append(NotifiedMonth(
-            month=result.month, births_data_events=result.events, notified=len(notified),
-            missing=sum(1 for death in notified if not death.in_births_data),
-        ))
+        rows.append(
+            NotifiedMonth(
+                month=result.month,
+                births_data_events=result.events,
+                notified=len(notified),
+                missing=sum(1 for death in notified if not death.in_births_data),
+            )
+        )
     return [row for row in rows if row.notified or row.births_data_events]
 
 
@@ -286,7 +339,9 @@ def action_states(actions: list[SafetyCheckAction], *, today: date) -> list[Acti
     for number, action in enumerate(actions, start=1):
         updates = tuple(sorted(action.updates.all(), key=lambda update: (update.at, update.id)))
         done = bool(updates) and updates[-1].status == SafetyCheckActionUpdate.Status.DONE
-        states.append(ActionState(action=action, number=number, updates=updates, overdue=not done and today > action.due_on))
+        states.append(
+            ActionState(action=action, number=number, updates=updates, overdue=not done and today > action.due_on)
+        )
     return states
 
 
@@ -329,7 +384,11 @@ def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckR
 
     actions = actions_of_checks(check.pk for check in checks)
     return [
-        CheckRow(check=check, status=check_status(check, today=today), due=due_words(check, today=today),
-                 actions=action_counts(action_states(actions.get(check.pk, []), today=today)))
+        CheckRow(
+            check=check,
+            status=check_status(check, today=today),
+            due=due_words(check, today=today),
+            actions=action_counts(action_states(actions.get(check.pk, []), today=today)),
+        )
         for check in checks
     ]

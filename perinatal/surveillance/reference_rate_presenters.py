@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from perinatal.organisations.models import Site
+from perinatal.stats.moss import REFERENCE_YEARS
 from perinatal.surveillance.models import LoadedReferenceRate, ReferenceRateUpload
 from perinatal.surveillance.presenters import per_thousand
-from perinatal.stats.moss import REFERENCE_YEARS
 
 ALL_SITES = "All sites"
 NATIONAL_WORDS = "National rate from the births data"
@@ -61,8 +61,16 @@ def rate_rows(rates: Iterable[LoadedReferenceRate], sites: dict[str, Site]) -> l
     rows = []
     for rate in rates:
         applies_to, known = _applies_to(rate, sites)
-        rows.append(RateRow(rate=rate, applies_to=applies_to, site_known=known, period=period_words(rate),
-                            per_thousand=per_thousand(rate.rate), events_year=rate.events_year))
+        rows.append(
+            RateRow(
+                rate=rate,
+                applies_to=applies_to,
+                site_known=known,
+                period=period_words(rate),
+                per_thousand=per_thousand(rate.rate),
+                events_year=rate.events_year,
+            )
+        )
     return sorted(rows, key=lambda row: (bool(row.rate.site_code), row.rate.site_code, -row.rate.period_end_year))
 
 
@@ -98,8 +106,15 @@ def upload_rows(uploads: Iterable[ReferenceRateUpload]) -> list[UploadRow]:
             status, tag = f"{in_force} of {upload.rates_loaded} in force", "nhsuk-tag--blue"
         else:
             status, tag = "Replaced by later loads", "nhsuk-tag--grey"
-        rows.append(UploadRow(upload=upload, status=status, tag_class=tag, in_force=in_force,
-                              withdrawable=in_force > 0 and status != "Withdrawn"))
+        rows.append(
+            UploadRow(
+                upload=upload,
+                status=status,
+                tag_class=tag,
+                in_force=in_force,
+                withdrawable=in_force > 0 and status != "Withdrawn",
+            )
+        )
     return rows
 
 
@@ -119,7 +134,9 @@ def after_withdrawal(*, withdrawn: list[RateRow], in_force: Iterable[LoadedRefer
     rate for every site without a rate of its own.
     """
     leaving = {row.rate.pk for row in withdrawn}
-    all_sites = {rate.period_end_year: rate for rate in in_force if rate.applies_to_every_site and rate.pk not in leaving}
+    all_sites = {
+        rate.period_end_year: rate for rate in in_force if rate.applies_to_every_site and rate.pk not in leaving
+    }
     result = []
     for row in withdrawn:
         other = all_sites.get(row.rate.period_end_year) if row.rate.site_code else None
@@ -140,6 +157,8 @@ def national_rate_words(rates: dict[int, float]) -> list[str]:
 
 def loaded_words(*, rates_loaded: int, site_rates: int, all_sites_rates: int, replaced: int, filename: str) -> str:
     """The success message after a load, as the command prints it."""
-    return (f"Loaded {rates_loaded} reference rate{'s' if rates_loaded != 1 else ''} from {filename}: "
-            f"{site_rates} for single sites, {all_sites_rates} for every site; "
-            f"{replaced} earlier rate{'s' if replaced != 1 else ''} replaced.")
+    return (
+        f"Loaded {rates_loaded} reference rate{'s' if rates_loaded != 1 else ''} from {filename}: "
+        f"{site_rates} for single sites, {all_sites_rates} for every site; "
+        f"{replaced} earlier rate{'s' if replaced != 1 else ''} replaced."
+    )

@@ -80,13 +80,19 @@ def reference_rates(request):
             if loaded is not None:
                 enqueue_after_reference_rates()  # the load has committed
                 upload = loaded.upload
-                text = presenters.loaded_words(rates_loaded=upload.rates_loaded, site_rates=loaded.site_rates,
-                                               all_sites_rates=loaded.all_sites_rates, replaced=loaded.replaced,
-                                               filename=upload.filename)
+                text = presenters.loaded_words(
+                    rates_loaded=upload.rates_loaded,
+                    site_rates=loaded.site_rates,
+                    all_sites_rates=loaded.all_sites_rates,
+                    replaced=loaded.replaced,
+                    filename=upload.filename,
+                )
                 if loaded.unknown_sites:
-                    text += (f" {len(loaded.unknown_sites)} site code{'s are' if len(loaded.unknown_sites) != 1 else ' is'}"
-                             f" not in the organisation register: {', '.join(loaded.unknown_sites[:20])}"
-                             f"{', …' if len(loaded.unknown_sites) > 20 else ''}.")
+                    text += (
+                        f" {len(loaded.unknown_sites)} site code{'s are' if len(loaded.unknown_sites) != 1 else ' is'}"
+                        f" not in the organisation register: {', '.join(loaded.unknown_sites[:20])}"
+                        f"{', …' if len(loaded.unknown_sites) > 20 else ''}."
+                    )
                 messages.success(request, text + " A MOSS run is queued to use them.")
                 return redirect("surveillance:reference_rates")
     elif can_manage:
@@ -94,14 +100,22 @@ def reference_rates(request):
     in_force = list(current_loaded_rates())
     rows = presenters.rate_rows(in_force, sites_by_code(rate.site_code for rate in in_force if rate.site_code))
     run = latest_results_run()
-    return render(request, "surveillance/reference_rates.jinja", {
-        "page_title": "Reference rates",
-        "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
-        "rates": rows, "unknown_sites": presenters.unknown_site_codes(rows),
-        "uploads": presenters.upload_rows(reference_rate_uploads()),
-        "run": run, "national_rates": presenters.national_rate_words(national_rates_used(run)) if run else [],
-        "can_manage": can_manage, "form": form, "loaded_by": presenters.loaded_by_words,
-    })
+    return render(
+        request,
+        "surveillance/reference_rates.jinja",
+        {
+            "page_title": "Reference rates",
+            "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
+            "rates": rows,
+            "unknown_sites": presenters.unknown_site_codes(rows),
+            "uploads": presenters.upload_rows(reference_rate_uploads()),
+            "run": run,
+            "national_rates": presenters.national_rate_words(national_rates_used(run)) if run else [],
+            "can_manage": can_manage,
+            "form": form,
+            "loaded_by": presenters.loaded_by_words,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,25 +127,38 @@ def withdraw(request, pk: int):
         return redirect("surveillance:reference_rates")
     leaving = list(rates_in_force_of(upload).select_related("upload"))
     if not leaving:
-        messages.info(request, f"None of the rates loaded from {upload.filename} is in force: later loads replaced them.")
+        messages.info(
+            request, f"None of the rates loaded from {upload.filename} is in force: later loads replaced them."
+        )
         return redirect("surveillance:reference_rates")
     form = WithdrawReferenceRatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            withdrawal = withdraw_reference_rates(upload=upload, reason=form.cleaned_data["reason"],
-                                                  by=request.user, request=request)
+            withdrawal = withdraw_reference_rates(
+                upload=upload, reason=form.cleaned_data["reason"], by=request.user, request=request
+            )
         except ReferenceRatesRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             enqueue_after_reference_rates(withdrawn=True)  # the withdrawal has committed
             count = withdrawal.rates_withdrawn
-            messages.success(request, f"The rates loaded from {upload.filename} are withdrawn: {count} rate"
-                                      f"{'s' if count != 1 else ''} no longer in force. A MOSS run is queued to use "
-                                      "the rates that apply now.")
+            messages.success(
+                request,
+                f"The rates loaded from {upload.filename} are withdrawn: {count} rate"
+                f"{'s' if count != 1 else ''} no longer in force. A MOSS run is queued to use "
+                "the rates that apply now.",
+            )
             return redirect("surveillance:reference_rates")
     rows = presenters.rate_rows(leaving, sites_by_code(rate.site_code for rate in leaving if rate.site_code))
-    return render(request, "surveillance/reference_rates_withdraw.jinja", {
-        "page_title": f"Withdraw the rates loaded from {upload.filename}", "upload": upload, "form": form,
-        "back_link": _back_to_page(), "loaded_by": presenters.loaded_by_words(upload),
-        "leaving": presenters.after_withdrawal(withdrawn=rows, in_force=current_loaded_rates()),
-    })
+    return render(
+        request,
+        "surveillance/reference_rates_withdraw.jinja",
+        {
+            "page_title": f"Withdraw the rates loaded from {upload.filename}",
+            "upload": upload,
+            "form": form,
+            "back_link": _back_to_page(),
+            "loaded_by": presenters.loaded_by_words(upload),
+            "leaving": presenters.after_withdrawal(withdrawn=rows, in_force=current_loaded_rates()),
+        },
+    )

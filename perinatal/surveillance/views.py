@@ -13,11 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from perinatal.accounts.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.core import audit, clock
 from perinatal.core.scheduler import daily_job_status
-from perinatal.accounts.scoping import RECORD_SAFETY_CHECKS, scope_for
 from perinatal.organisations.models import Site
 from perinatal.organisations.selectors import site_trust_on
+from perinatal.stats.months import YearMonth
+from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance import presenters
 from perinatal.surveillance.analyst_files import format_number
 from perinatal.surveillance.forms import (
@@ -51,8 +53,6 @@ from perinatal.surveillance.services.safety_checks import (
     record_finding,
     update_action,
 )
-from perinatal.stats.months import YearMonth
-from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance.tasks import NIGHTLY_JOB
 
 
@@ -66,23 +66,40 @@ def overview(request):
     run = latest_results_run()
     summaries = site_signal_summaries(run) if run is not None else []
     latest_year = run.latest_month.year if run is not None and run.latest_month else None
-    too_few = sorted({s["site_code"] for s in (run.skipped if run else [])
-                      if s["reason"] == SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
-    not_monitored = sorted({s["site_code"] for s in (run.skipped if run else [])
-                            if s["reason"] != SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year})
+    too_few = sorted(
+        {
+            s["site_code"]
+            for s in (run.skipped if run else [])
+            if s["reason"] == SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year
+        }
+    )
+    not_monitored = sorted(
+        {
+            s["site_code"]
+            for s in (run.skipped if run else [])
+            if s["reason"] != SKIP_TOO_FEW_BIRTHS and s["year"] == latest_year
+        }
+    )
     checks = list(open_checks_visible_to(scope))
-    return render(request, "surveillance/overview.jinja", {
-        "page_title": "Outcome signals",
-        "run": run, "last_run": latest_run(), "today": today,
-        "in_signal": [s for s in summaries if s.in_signal],
-        "recent": [s for s in summaries if s.signalled_in_12_months],
-        "monitored": sorted(summaries, key=lambda s: s.site.code),
-        "too_few": too_few, "not_monitored": not_monitored,
-        "checks": presenters.check_rows(checks, today=today),
-        "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
-        "is_national": scope.is_national(),
-        "nightly": daily_job_status(NIGHTLY_JOB),
-    })
+    return render(
+        request,
+        "surveillance/overview.jinja",
+        {
+            "page_title": "Outcome signals",
+            "run": run,
+            "last_run": latest_run(),
+            "today": today,
+            "in_signal": [s for s in summaries if s.in_signal],
+            "recent": [s for s in summaries if s.signalled_in_12_months],
+            "monitored": sorted(summaries, key=lambda s: s.site.code),
+            "too_few": too_few,
+            "not_monitored": not_monitored,
+            "checks": presenters.check_rows(checks, today=today),
+            "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
+            "is_national": scope.is_national(),
+            "nightly": daily_job_status(NIGHTLY_JOB),
+        },
+    )
 
 
 def find_site(request):
@@ -106,10 +123,15 @@ def site(request, code: str):
     rows = [presenters.moss_row(result) for result in results]
     label = _site_label(site)
     context = {
-        "page_title": f"Outcome signals: {site.name}", "site": site, "trust": trust, "run": run, "today": today,
+        "page_title": f"Outcome signals: {site.name}",
+        "site": site,
+        "trust": trust,
+        "run": run,
+        "today": today,
         "number": format_number,
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
-        "results": results, "latest": results[-1] if results else None,
+        "results": results,
+        "latest": results[-1] if results else None,
         "reference_words": presenters.reference_rate_words(results[-1]) if results else "",
         "skipped": [s for s in (run.skipped if run else []) if s["site_code"] == site.code],
         "signals": list(signals_for_site(site)),
@@ -119,12 +141,19 @@ def site(request, code: str):
         first, last = results[0].month, results[-1].month
         last_day = YearMonth.of(last).dates()[-1]
         daily = daily_term_events(site=site, first=first, last=last_day)
-        context.update({
-            "cusum_chart": presenters.cusum_chart(rows=rows, site_label=label),
-            "excess_chart": presenters.excess_chart(
-                results=results, daily_events={day: counts.events for day, counts in daily.items()}, site_label=label),
-            "moss_table": presenters.moss_table(rows=rows, caption=f"MOSS CUSUM for {label}, as perinatal moss prints it"),
-        })
+        context.update(
+            {
+                "cusum_chart": presenters.cusum_chart(rows=rows, site_label=label),
+                "excess_chart": presenters.excess_chart(
+                    results=results,
+                    daily_events={day: counts.events for day, counts in daily.items()},
+                    site_label=label,
+                ),
+                "moss_table": presenters.moss_table(
+                    rows=rows, caption=f"MOSS CUSUM for {label}, as perinatal moss prints it"
+                ),
+            }
+        )
         can_read_records = trust is not None and scope.can_read_trust(trust)
         context["can_read_records"] = can_read_records
         if can_read_records:
@@ -132,9 +161,14 @@ def site(request, code: str):
             context["notified"] = presenters.notified_by_month(results=results, deaths=deaths)
             context["missing"] = [death for death in deaths if not death.in_births_data]
             if deaths:
-                audit.record(action=audit.Action.VIEW, object_type="notifications.Notification", object_id="",
-                             organisation=trust, request=request,
-                             summary=f"Notified deaths at {site.code} viewed beside the MOSS chart ({len(deaths)})")
+                audit.record(
+                    action=audit.Action.VIEW,
+                    object_type="notifications.Notification",
+                    object_id="",
+                    organisation=trust,
+                    request=request,
+                    summary=f"Notified deaths at {site.code} viewed beside the MOSS chart ({len(deaths)})",
+                )
     checks = list(checks_for_site(site=site, scope=scope))
     context["checks"] = presenters.check_rows(checks, today=today)
     return render(request, "surveillance/site.jinja", context)
@@ -156,11 +190,15 @@ def checks(request):
     scope = scope_for(request)
     today = clock.today()
     visible = checks_visible_to(scope).order_by("status", "due_on", "id")
-    return render(request, "surveillance/checks.jinja", {
-        "page_title": "Critical safety checks",
-        "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
-        "checks": presenters.check_rows(list(visible), today=today),
-    })
+    return render(
+        request,
+        "surveillance/checks.jinja",
+        {
+            "page_title": "Critical safety checks",
+            "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
+            "checks": presenters.check_rows(list(visible), today=today),
+        },
+    )
 
 
 def _readable_check(request, pk: int) -> CriticalSafetyCheck:
@@ -183,26 +221,42 @@ def _editable_check(request, pk: int) -> CriticalSafetyCheck:
 def safety_check(request, pk: int):
     check = _readable_check(request, pk)
     today = clock.today()
-    audit.record(action=audit.Action.VIEW, obj=check, organisation=check.trust, request=request,
-                 summary=f"Safety check {check.reference} viewed")
+    audit.record(
+        action=audit.Action.VIEW,
+        obj=check,
+        organisation=check.trust,
+        request=request,
+        summary=f"Safety check {check.reference} viewed",
+    )
     latest = latest_findings(check)
     actions = presenters.action_states(actions_with_updates(check), today=today)
     can_record = _can_record(request, check)
-    return render(request, "surveillance/check.jinja", {
-        "page_title": f"Critical safety check {check.reference}", "check": check, "today": today,
-        "back_link": {"href": reverse("surveillance:site", kwargs={"code": check.site.code}), "text": f"Back to {check.site.code}"},
-        "status": presenters.check_status(check, today=today), "due": presenters.due_words(check, today=today),
-        "can_record": can_record and check.is_open,
-        # Actions outlive the check: the trust keeps updating them after completion (ADR 0013).
-        "can_update_actions": can_record,
-        "areas": presenters.areas_with_findings(latest),
-        "missing_areas": missing_areas(check),
-        "actions": actions, "action_counts": presenters.action_counts(actions),
-        "signals": check.signals.order_by("month", "level"),
-        "history": check.status_records.select_related("actor"),
-        "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
-        "notices": check.notices.order_by("created_at"),
-    })
+    return render(
+        request,
+        "surveillance/check.jinja",
+        {
+            "page_title": f"Critical safety check {check.reference}",
+            "check": check,
+            "today": today,
+            "back_link": {
+                "href": reverse("surveillance:site", kwargs={"code": check.site.code}),
+                "text": f"Back to {check.site.code}",
+            },
+            "status": presenters.check_status(check, today=today),
+            "due": presenters.due_words(check, today=today),
+            "can_record": can_record and check.is_open,
+            # Actions outlive the check: the trust keeps updating them after completion (ADR 0013).
+            "can_update_actions": can_record,
+            "areas": presenters.areas_with_findings(latest),
+            "missing_areas": missing_areas(check),
+            "actions": actions,
+            "action_counts": presenters.action_counts(actions),
+            "signals": check.signals.order_by("month", "level"),
+            "history": check.status_records.select_related("actor"),
+            "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
+            "notices": check.notices.order_by("created_at"),
+        },
+    )
 
 
 def _closed(request, check: CriticalSafetyCheck):
@@ -232,12 +286,21 @@ def check_owner(request, pk: int):
     owners = eligible_owners(check.trust)
     form = OwnerForm(request.POST or None, owners=owners, initial={"owner": check.owner_id})
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)):
+        if _apply(
+            form, lambda: assign_owner(check=check, owner=form.cleaned_data["owner"], by=request.user, request=request)
+        ):
             messages.success(request, f"Owner of {check.reference} saved.")
             return redirect("surveillance:check", pk=check.pk)
-    return render(request, "surveillance/owner.jinja", {
-        "page_title": f"Who owns safety check {check.reference}?", "check": check, "form": form, "back_link": _back(check),
-    })
+    return render(
+        request,
+        "surveillance/owner.jinja",
+        {
+            "page_title": f"Who owns safety check {check.reference}?",
+            "check": check,
+            "form": form,
+            "back_link": _back(check),
+        },
+    )
 
 
 def check_finding(request, pk: int, area: str):
@@ -248,16 +311,30 @@ def check_finding(request, pk: int, area: str):
         raise Http404("No such review area")
     review_area = ReviewArea(area)
     current = latest_findings(check).get(area)
-    form = FindingForm(request.POST or None, area=review_area, initial={"findings": current.findings if current else ""})
+    form = FindingForm(
+        request.POST or None, area=review_area, initial={"findings": current.findings if current else ""}
+    )
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: record_finding(check=check, area=area, findings=form.cleaned_data["findings"],
-                                                 by=request.user, request=request)):
+        if _apply(
+            form,
+            lambda: record_finding(
+                check=check, area=area, findings=form.cleaned_data["findings"], by=request.user, request=request
+            ),
+        ):
             messages.success(request, f"Findings for {review_area.label.lower()} saved.")
             return redirect("surveillance:check", pk=check.pk)
-    return render(request, "surveillance/finding.jinja", {
-        "page_title": f"{review_area.label}: findings", "check": check, "form": form, "area": review_area,
-        "hint": FINDINGS_HINTS[review_area], "back_link": _back(check),
-    })
+    return render(
+        request,
+        "surveillance/finding.jinja",
+        {
+            "page_title": f"{review_area.label}: findings",
+            "check": check,
+            "form": form,
+            "area": review_area,
+            "hint": FINDINGS_HINTS[review_area],
+            "back_link": _back(check),
+        },
+    )
 
 
 def check_action(request, pk: int):
@@ -267,33 +344,64 @@ def check_action(request, pk: int):
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: add_action(check=check, description=data["description"], owner=data["owner"],
-                                             due_on=data["due_on"], by=request.user, request=request)):
+        if _apply(
+            form,
+            lambda: add_action(
+                check=check,
+                description=data["description"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                by=request.user,
+                request=request,
+            ),
+        ):
             messages.success(request, "Action added.")
             return redirect("surveillance:check", pk=check.pk)
-    return render(request, "surveillance/action.jinja", {
-        "page_title": "Add an action", "check": check, "form": form, "back_link": _back(check),
-    })
+    return render(
+        request,
+        "surveillance/action.jinja",
+        {
+            "page_title": "Add an action",
+            "check": check,
+            "form": form,
+            "back_link": _back(check),
+        },
+    )
 
 
 def check_action_update(request, pk: int, action_pk: int):
     """Mark an action done, note progress or open it again; also after the check is completed."""
     check = _editable_check(request, pk)
     action = get_object_or_404(SafetyCheckAction, pk=action_pk, safety_check=check)
-    (state,) = [s for s in presenters.action_states(actions_with_updates(check), today=clock.today())
-                if s.action.pk == action.pk]
+    (state,) = [
+        s
+        for s in presenters.action_states(actions_with_updates(check), today=clock.today())
+        if s.action.pk == action.pk
+    ]
     form = ActionUpdateForm(request.POST or None, is_done=state.is_done)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(form, lambda: update_action(action=action, status=data["status"], note=data["note"],
-                                                by=request.user, request=request)):
+        if _apply(
+            form,
+            lambda: update_action(
+                action=action, status=data["status"], note=data["note"], by=request.user, request=request
+            ),
+        ):
             done = data["status"] == "done"
             messages.success(request, f"Action {state.number} {'marked done' if done else 'updated'}.")
             return redirect(reverse("surveillance:check", kwargs={"pk": check.pk}) + f"#action-{state.number}")
-    return render(request, "surveillance/action_update.jinja", {
-        "page_title": f"Update action {state.number}", "check": check, "form": form, "state": state,
-        "today": clock.today(), "back_link": _back(check),
-    })
+    return render(
+        request,
+        "surveillance/action_update.jinja",
+        {
+            "page_title": f"Update action {state.number}",
+            "check": check,
+            "form": form,
+            "state": state,
+            "today": clock.today(),
+            "back_link": _back(check),
+        },
+    )
 
 
 def check_complete(request, pk: int):
@@ -302,13 +410,24 @@ def check_complete(request, pk: int):
         return _closed(request, check)
     form = CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: complete_check(check=check, summary=form.cleaned_data["summary"],
-                                                 by=request.user, request=request)):
+        if _apply(
+            form,
+            lambda: complete_check(check=check, summary=form.cleaned_data["summary"], by=request.user, request=request),
+        ):
             messages.success(request, f"Safety check {check.reference} completed.")
             return redirect("surveillance:check", pk=check.pk)
-    return render(request, "surveillance/complete.jinja", {
-        "page_title": f"Complete safety check {check.reference}", "check": check, "form": form, "back_link": _back(check),
-        "missing_areas": missing_areas(check), "today": clock.today(),
-        "action_counts": presenters.action_counts(
-            presenters.action_states(actions_with_updates(check), today=clock.today())),
-    })
+    return render(
+        request,
+        "surveillance/complete.jinja",
+        {
+            "page_title": f"Complete safety check {check.reference}",
+            "check": check,
+            "form": form,
+            "back_link": _back(check),
+            "missing_areas": missing_areas(check),
+            "today": clock.today(),
+            "action_counts": presenters.action_counts(
+                presenters.action_states(actions_with_updates(check), today=clock.today())
+            ),
+        },
+    )

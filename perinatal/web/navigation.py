@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.accounts.signed_in import is_signed_in
 from perinatal.accounts.scoping import scope_for
+from perinatal.accounts.signed_in import is_signed_in
 
 
 def items_for(request) -> list[dict]:

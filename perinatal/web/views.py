@@ -8,10 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from perinatal.accounts.models import AccessRequest
-from perinatal.accounts.roles import Role
-from perinatal.core.models import AuditEvent
 from perinatal.accounts.permissions import require_role
+from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import AUTHORISE_USERS, READ_AUDIT, scope_for
+from perinatal.core.models import AuditEvent
 from perinatal.core.selectors import AuditFilter, audit_action_choices, audit_record_types, filtered_audit_events
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import onboarding_for
@@ -22,26 +22,45 @@ def home(request):
     trusts = [org for org in scope.organisations if org.kind == Organisation.Kind.TRUST]
     pending = 0
     if scope.has_role(*AUTHORISE_USERS):
-        pending = scope.restrict(AccessRequest.objects.filter(status=AccessRequest.Status.PENDING), purpose=AUTHORISE_USERS).count()
-    return render(request, "web/home.jinja", {
-        "page_title": "Home", "scope": scope, "memberships": request.user.active_memberships(),
-        "onboardings": [onboarding_for(trust) for trust in trusts], "pending_requests": pending,
-        "is_authoriser": scope.has_role(*AUTHORISE_USERS),
-    })
+        pending = scope.restrict(
+            AccessRequest.objects.filter(status=AccessRequest.Status.PENDING), purpose=AUTHORISE_USERS
+        ).count()
+    return render(
+        request,
+        "web/home.jinja",
+        {
+            "page_title": "Home",
+            "scope": scope,
+            "memberships": request.user.active_memberships(),
+            "onboardings": [onboarding_for(trust) for trust in trusts],
+            "pending_requests": pending,
+            "is_authoriser": scope.has_role(*AUTHORISE_USERS),
+        },
+    )
 
 
 @require_role(*READ_AUDIT)
 def audit_trail(request):
     scope = scope_for(request)
-    events = scope.restrict(AuditEvent.objects.select_related("organisation", "actor_organisation"),
-                            trust_field="organisation", purpose=READ_AUDIT)
+    events = scope.restrict(
+        AuditEvent.objects.select_related("organisation", "actor_organisation"),
+        trust_field="organisation",
+        purpose=READ_AUDIT,
+    )
     audit_filter = AuditFilter.from_query(request.GET)
     page = Paginator(filtered_audit_events(events, audit_filter=audit_filter), 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit.jinja", {
-        "page_title": "Audit trail", "page": page, "filter": audit_filter,
-        "action_choices": audit_action_choices(events), "record_types": audit_record_types(events),
-        "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN),
-    })
+    return render(
+        request,
+        "web/audit.jinja",
+        {
+            "page_title": "Audit trail",
+            "page": page,
+            "filter": audit_filter,
+            "action_choices": audit_action_choices(events),
+            "record_types": audit_record_types(events),
+            "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN),
+        },
+    )
 
 
 def accessibility(request):
@@ -59,18 +78,36 @@ def healthz(request):
 
 
 def forbidden(request, exception=None):
-    return render(request, "web/error.jinja", {
-        "page_title": "You do not have access to this page",
-        "message": "Your role does not give access to this page. If you think it should, ask your trust's local authoriser (Head of Midwifery)."}, status=403)
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "page_title": "You do not have access to this page",
+            "message": "Your role does not give access to this page. If you think it should, ask your trust's local authoriser (Head of Midwifery).",
+        },
+        status=403,
+    )
 
 
 def not_found(request, exception=None):
-    return render(request, "web/error.jinja", {
-        "page_title": "Page not found",
-        "message": "If you typed the web address, check it is correct. If you followed a link, the record may not exist or may belong to another organisation."}, status=404)
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "page_title": "Page not found",
+            "message": "If you typed the web address, check it is correct. If you followed a link, the record may not exist or may belong to another organisation.",
+        },
+        status=404,
+    )
 
 
 def server_error(request):
-    return render(request, "web/error.jinja", {
-        "page_title": "Sorry, there is a problem with the service",
-        "message": "Try again later. Anything you saved has been kept."}, status=500)
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "page_title": "Sorry, there is a problem with the service",
+            "message": "Try again later. Anything you saved has been kept.",
+        },
+        status=500,
+    )

@@ -13,8 +13,14 @@ from tests.helpers import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
-REQUEST = {"full_name": "Sam Taylor", "email": "sam.taylor@nhs.example", "job_title": "Midwife",
-           "trust_code": "r0a", "role": "reporter", "reason": ""}
+REQUEST = {
+    "full_name": "Sam Taylor",
+    "email": "sam.taylor@nhs.example",
+    "job_title": "Midwife",
+    "trust_code": "r0a",
+    "role": "reporter",
+    "reason": "",
+}
 
 
 def test_anyone_can_request_access_and_the_authoriser_is_told(client):
@@ -25,14 +31,17 @@ def test_anyone_can_request_access_and_the_authoriser_is_told(client):
     assert any("hom.r0a@perinatal.example" in m.to for m in mail.outbox)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("trust_code", "XYZ99", "XYZ99 is not the ODS code of an NHS trust"),
-    ("trust_code", "R1C", "closed on 1 October 2024"),
-    ("trust_code", "", "ODS code, like R0A"),
-    ("email", "not-an-email", "Enter an email address in the correct format"),
-    ("role", "system_admin", "Select the role you need"),
-    ("full_name", "", "Enter your full name"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("trust_code", "XYZ99", "XYZ99 is not the ODS code of an NHS trust"),
+        ("trust_code", "R1C", "closed on 1 October 2024"),
+        ("trust_code", "", "ODS code, like R0A"),
+        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("role", "system_admin", "Select the role you need"),
+        ("full_name", "", "Enter your full name"),
+    ],
+)
 def test_bad_requests_name_the_field_and_store_nothing(client, field, value, message):
     before = AccessRequest.objects.count()
     response = client.post(reverse("accounts:request_access"), {**REQUEST, field: value})
@@ -43,9 +52,14 @@ def test_bad_requests_name_the_field_and_store_nothing(client, field, value, mes
 
 
 def _pending(trust="R0A", email="sam.taylor@nhs.example"):
-    return AccessRequest.objects.create(full_name="Sam Taylor", email=email, job_title="Midwife",
-                                        trust=Organisation.objects.get(code=trust), role="reporter",
-                                        created_at="2026-11-01T10:00Z")
+    return AccessRequest.objects.create(
+        full_name="Sam Taylor",
+        email=email,
+        job_title="Midwife",
+        trust=Organisation.objects.get(code=trust),
+        role="reporter",
+        created_at="2026-11-01T10:00Z",
+    )
 
 
 def test_authoriser_approves_and_the_requester_gets_an_account(client):
@@ -78,19 +92,31 @@ def test_rejection_needs_a_reason_that_the_requester_sees(client):
 
 # Every role, at another organisation, is kept out of R0A's records -----------------------
 OUTSIDERS = [
-    (Role.LOCAL_AUTHORISER, "RYR"), (Role.REPORTER, "RYR"), (Role.TRUST_VIEWER, "RYR"),
-    (Role.REPORTER, "R0A"), (Role.TRUST_VIEWER, "R0A"),  # same trust, wrong role
-    (Role.ICB_VIEWER, "QOP"), (Role.REGIONAL_VIEWER, "Y62"),  # R0A's own ICB and region: not authorisers
-    (Role.ICB_VIEWER, "QHL"), (Role.REGIONAL_VIEWER, "Y60"),
-    (Role.NATIONAL_REVIEWER, "MNSI"), (Role.IMPROVEMENT_SUPPORT, "E92000001"), (Role.PROGRAMME_ADMIN, "E92000001"),
+    (Role.LOCAL_AUTHORISER, "RYR"),
+    (Role.REPORTER, "RYR"),
+    (Role.TRUST_VIEWER, "RYR"),
+    (Role.REPORTER, "R0A"),
+    (Role.TRUST_VIEWER, "R0A"),  # same trust, wrong role
+    (Role.ICB_VIEWER, "QOP"),
+    (Role.REGIONAL_VIEWER, "Y62"),  # R0A's own ICB and region: not authorisers
+    (Role.ICB_VIEWER, "QHL"),
+    (Role.REGIONAL_VIEWER, "Y60"),
+    (Role.NATIONAL_REVIEWER, "MNSI"),
+    (Role.IMPROVEMENT_SUPPORT, "E92000001"),
+    (Role.PROGRAMME_ADMIN, "E92000001"),
 ]
 
 
 @pytest.mark.parametrize("role, org", OUTSIDERS)
 def test_no_other_role_or_trust_reads_r0a_access_requests(client, role, org):
     access_request = _pending()
-    audit.record(action=audit.Action.VIEW, obj=access_request, organisation=access_request.trust,
-                 summary="Event only R0A may read", actor=None)
+    audit.record(
+        action=audit.Action.VIEW,
+        obj=access_request,
+        organisation=access_request.trust,
+        summary="Event only R0A may read",
+        actor=None,
+    )
     sign_in(client, make_user(role, org))
     detail = client.get(reverse("accounts:access_request", args=[access_request.pk]))
     assert detail.status_code in (403, 404) and "Sam Taylor" not in detail.content.decode()
@@ -114,8 +140,13 @@ def test_the_trusts_authoriser_and_the_system_admin_can(client, role, org):
     assert "Sam Taylor" in client.get(reverse("accounts:access_requests")).content.decode()
     assert client.get(reverse("accounts:access_request", args=[access_request.pk])).status_code == 200
     assert client.get(reverse("organisations:account_details", args=["R0A"])).status_code == 200
-    audit.record(action=audit.Action.VIEW, obj=access_request, organisation=access_request.trust,
-                 summary="Event only R0A may read", actor=None)
+    audit.record(
+        action=audit.Action.VIEW,
+        obj=access_request,
+        organisation=access_request.trust,
+        summary="Event only R0A may read",
+        actor=None,
+    )
     assert "Event only R0A may read" in client.get(reverse("web:audit")).content.decode()
 
 
@@ -140,6 +171,12 @@ def test_nominated_users_upload(client):
     page = client.post(url, {"file": bad}).content.decode()
     assert "nothing was saved" in page and "wizard" in page
     assert not User.objects.filter(email="al@nhs.example").exists()
-    good = SimpleUploadedFile("n.csv", b"name,email,role\nAl Jones,al@nhs.example,reporter\nBo Li,bo@nhs.example,Trust viewer\n")
+    good = SimpleUploadedFile(
+        "n.csv", b"name,email,role\nAl Jones,al@nhs.example,reporter\nBo Li,bo@nhs.example,Trust viewer\n"
+    )
     assert client.post(url, {"file": good}).status_code == 302
-    assert Membership.objects.active().filter(user__email="bo@nhs.example", role="trust_viewer", organisation__code="R0A").exists()
+    assert (
+        Membership.objects.active()
+        .filter(user__email="bo@nhs.example", role="trust_viewer", organisation__code="R0A")
+        .exists()
+    )

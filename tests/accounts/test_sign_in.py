@@ -8,9 +8,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from perinatal.demo.users import DEMO_PASSWORD, demo_backup_code
 from perinatal.accounts.models import User
 from perinatal.core.models import AuditEvent
+from perinatal.demo.users import DEMO_PASSWORD, demo_backup_code
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,14 @@ def test_lockout_after_five_failures(client):
     assert "You cannot sign in for 30 minutes" in response.content.decode()
 
 
-@pytest.mark.parametrize("bad_code, message", [
-    ("12345", "Enter the 6-digit code"),
-    ("abcdef", "Enter the 6-digit code"),
-    ("", "Enter the security code"),
-])
+@pytest.mark.parametrize(
+    "bad_code, message",
+    [
+        ("12345", "Enter the 6-digit code"),
+        ("abcdef", "Enter the 6-digit code"),
+        ("", "Enter the security code"),
+    ],
+)
 def test_malformed_codes_are_refused_with_a_message(client, bad_code, message):
     client.post(reverse("accounts:sign_in"), {"email": HOM, "password": DEMO_PASSWORD})
     response = client.post(reverse("accounts:verify"), {"code": bad_code})

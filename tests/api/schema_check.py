@@ -15,8 +15,22 @@ _TYPES = {
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
 }
-KNOWN_KEYWORDS = {"type", "enum", "properties", "required", "additionalProperties", "items", "minItems", "minimum",
-                  "maximum", "maxLength", "$ref", "description", "format", "examples"}
+KNOWN_KEYWORDS = {
+    "type",
+    "enum",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "minimum",
+    "maximum",
+    "maxLength",
+    "$ref",
+    "description",
+    "format",
+    "examples",
+}
 
 
 def resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:

@@ -18,8 +18,9 @@ def test_405_has_the_error_body_and_names_what_the_url_does(client):
     assert response.json() == {"errors": [{"field": "method", "message": "Use POST to submit a notification"}]}
     response = client.post("/api/v1/metrics")
     assert response.status_code == 405 and response["Allow"] == "GET"
-    assert response.json() == {"errors": [{"field": "method",
-                                           "message": "Use GET to read the dashboard's metric rows"}]}
+    assert response.json() == {
+        "errors": [{"field": "method", "message": "Use GET to read the dashboard's metric rows"}]
+    }
 
 
 class Thing(Schema):
@@ -73,7 +74,8 @@ def test_ninja_s_own_401_404_and_http_errors_have_the_error_body(ninja_client):
     assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Bearer")
     assert refused.json()["errors"][0]["field"] == "Authorization"
     missing = ninja_client.get("/missing")
-    assert missing.status_code == 404 and missing.json() == {"errors": [{"field": "url", "message": (
-        "There is nothing at /missing")}]}
+    assert missing.status_code == 404 and missing.json() == {
+        "errors": [{"field": "url", "message": ("There is nothing at /missing")}]
+    }
     busy = ninja_client.get("/busy")
     assert busy.status_code == 429 and busy.json() == {"errors": [{"field": "request", "message": "Too many requests"}]}

@@ -23,9 +23,15 @@ URL = "/api/v1/metrics"
 JUNE = {"from": "2025-06-01", "to": "2025-06-30"}
 
 ROLE_ORGANISATIONS = [
-    (Role.REPORTER, "RRK"), (Role.LOCAL_AUTHORISER, "RJ1"), (Role.TRUST_VIEWER, "RYR"), (Role.ICB_VIEWER, "QOP"),
-    (Role.REGIONAL_VIEWER, "Y62"), (Role.NATIONAL_REVIEWER, "MNSI"), (Role.IMPROVEMENT_SUPPORT, "E92000001"),
-    (Role.PROGRAMME_ADMIN, "E92000001"), (Role.SYSTEM_ADMIN, "E92000001"),
+    (Role.REPORTER, "RRK"),
+    (Role.LOCAL_AUTHORISER, "RJ1"),
+    (Role.TRUST_VIEWER, "RYR"),
+    (Role.ICB_VIEWER, "QOP"),
+    (Role.REGIONAL_VIEWER, "Y62"),
+    (Role.NATIONAL_REVIEWER, "MNSI"),
+    (Role.IMPROVEMENT_SUPPORT, "E92000001"),
+    (Role.PROGRAMME_ADMIN, "E92000001"),
+    (Role.SYSTEM_ADMIN, "E92000001"),
 ]
 
 
@@ -51,8 +57,11 @@ def test_every_signed_in_user_reads_every_organisation_s_aggregates(client, june
 def test_nobody_else_reads_them(client, june):
     response = client.get(URL, JUNE)
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
-    assert response.json() == {"errors": [{"field": "Authorization", "message": (
-        "Sign in, or send an API token as 'Authorization: Bearer <token>'")}]}
+    assert response.json() == {
+        "errors": [
+            {"field": "Authorization", "message": ("Sign in, or send an API token as 'Authorization: Bearer <token>'")}
+        ]
+    }
     assert client.get(URL, JUNE, HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
 
 
@@ -65,22 +74,38 @@ def test_a_signed_in_user_without_the_second_factor_is_refused(client, june):
 def test_an_api_token_reads_them(client, june):
     admin = make_user(Role.SYSTEM_ADMIN, "E92000001")
     plaintext, _ = issue_api_token(trust=Organisation.objects.get(code="RJ1"), name="Board pack", user=admin)
-    response = client.get(URL, {**JUNE, "metric": "stillbirth_rate", "org": "r0a"},
-                          HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    response = client.get(
+        URL, {**JUNE, "metric": "stillbirth_rate", "org": "r0a"}, HTTP_AUTHORIZATION=f"Bearer {plaintext}"
+    )
     assert response.status_code == 200
     assert [(r["org_level"], r["org_code"]) for r in response.json()["rows"]] == [("trust", "R0A")]
 
 
 def test_json_says_what_was_computed(client, june):
     sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
-    document = client.get(URL, {**JUNE, "metric": "stillbirth_rate,pph_1500_rate", "level": "national",
-                                "public": "1", "by": "month", "stillbirth_denominator": "live_births"}).json()
+    document = client.get(
+        URL,
+        {
+            **JUNE,
+            "metric": "stillbirth_rate,pph_1500_rate",
+            "level": "national",
+            "public": "1",
+            "by": "month",
+            "stillbirth_denominator": "live_births",
+        },
+    ).json()
     assert {k: document[k] for k in ("from", "to", "by", "public", "stillbirth_denominator")} == {
-        "from": "2025-06-01", "to": "2025-06-30", "by": "month", "public": True,
-        "stillbirth_denominator": "live_births"}
+        "from": "2025-06-01",
+        "to": "2025-06-30",
+        "by": "month",
+        "public": True,
+        "stillbirth_denominator": "live_births",
+    }
     assert document["columns"] == list(METRIC_ROW_COLUMNS)
     assert [(r["metric_id"], r["numerator"], r["denominator"], r["suppressed"]) for r in document["rows"]] == [
-        ("stillbirth_rate", "*", 17, 1), ("pph_1500_rate", 0, 20, 0)]
+        ("stillbirth_rate", "*", 17, 1),
+        ("pph_1500_rate", 0, 20, 0),
+    ]
 
 
 def test_csv_has_the_section_4_columns(client, june):
@@ -93,18 +118,21 @@ def test_csv_has_the_section_4_columns(client, june):
     assert [(r[1], r[2]) for r in rows[1:]] == [("region", "Y62"), ("icb", "QOP")]
 
 
-@pytest.mark.parametrize("params, field, message", [
-    ({"to": "2025-06-30"}, "from", "Enter the first day (from) as YYYY-MM-DD"),
-    ({"from": "2025-06-31", "to": "2025-07-01"}, "from", "must be a real date"),
-    ({"from": "2025-06-01", "to": "2025-05-01"}, "to", "must be the same as or after the first day"),
-    ({"from": "2000-01-01", "to": "2025-05-01"}, "to", "ten years or less"),
-    ({**JUNE, "level": "ward"}, "level", "level must be one of: national, region, icb, trust"),
-    ({**JUNE, "metric": "deaths"}, "metric", "'deaths' is not a metric_id"),
-    ({**JUNE, "format": "xml"}, "format", "format must be one of: json, csv"),
-    ({**JUNE, "by": "week"}, "by", "by must be one of: month, quarter"),
-    ({**JUNE, "stillbirth_denominator": "babies"}, "stillbirth_denominator", "total_births, live_births"),
-    ({**JUNE, "org": "XYZ99"}, "org", "'XYZ99' is not the ODS code of England, a region, an ICB or a trust"),
-])
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"to": "2025-06-30"}, "from", "Enter the first day (from) as YYYY-MM-DD"),
+        ({"from": "2025-06-31", "to": "2025-07-01"}, "from", "must be a real date"),
+        ({"from": "2025-06-01", "to": "2025-05-01"}, "to", "must be the same as or after the first day"),
+        ({"from": "2000-01-01", "to": "2025-05-01"}, "to", "ten years or less"),
+        ({**JUNE, "level": "ward"}, "level", "level must be one of: national, region, icb, trust"),
+        ({**JUNE, "metric": "deaths"}, "metric", "'deaths' is not a metric_id"),
+        ({**JUNE, "format": "xml"}, "format", "format must be one of: json, csv"),
+        ({**JUNE, "by": "week"}, "by", "by must be one of: month, quarter"),
+        ({**JUNE, "stillbirth_denominator": "babies"}, "stillbirth_denominator", "total_births, live_births"),
+        ({**JUNE, "org": "XYZ99"}, "org", "'XYZ99' is not the ODS code of England, a region, an ICB or a trust"),
+    ],
+)
 def test_bad_parameters_are_named(client, params, field, message):
     sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
     response = client.get(URL, params)

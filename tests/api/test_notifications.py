@@ -29,8 +29,9 @@ PREVIEW = "/api/v1/routing/preview"
 
 @pytest.fixture
 def token():
-    plaintext, _ = issue_api_token(trust=trust("R0A"), name="Maternity system",
-                                   user=reporter("system.admin@perinatal.example"))
+    plaintext, _ = issue_api_token(
+        trust=trust("R0A"), name="Maternity system", user=reporter("system.admin@perinatal.example")
+    )
     return plaintext
 
 
@@ -70,8 +71,9 @@ def test_submit_201_then_replay_200_then_other_body_409(client, token, spec):
     assert [d["status"] for d in body["destinations"]] == ["queued", "queued"]
     assert body["routing"]["rules_version"] == body["rules_version"]
     # The same key and the same JSON (other spacing and key order): the first response again.
-    replay = post(client, SUBMIT, None, token, key="visit-1",
-                  raw=json.dumps(intrapartum_stillbirth(), indent=3, sort_keys=True))
+    replay = post(
+        client, SUBMIT, None, token, key="visit-1", raw=json.dumps(intrapartum_stillbirth(), indent=3, sort_keys=True)
+    )
     assert replay.status_code == 200 and replay.json() == body
     check(spec, "/api/v1/notifications", "post", replay)
     conflict = post(client, SUBMIT, neonatal_death(), token, key="visit-1")
@@ -105,8 +107,9 @@ def test_422_names_each_bad_field(client, token, spec):
 def test_401_without_a_valid_token(client, spec, header):
     headers = {"HTTP_AUTHORIZATION": header} if header else {}
     for path in (SUBMIT, PREVIEW):
-        response = client.post(path, data=json.dumps(intrapartum_stillbirth()), content_type="application/json",
-                               **headers)
+        response = client.post(
+            path, data=json.dumps(intrapartum_stillbirth()), content_type="application/json", **headers
+        )
         assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
         check(spec, path, "post", response)
     assert client.get("/api/v1/notifications/PEN-2026-000001", **headers).status_code == 401
@@ -118,8 +121,11 @@ def test_401_for_a_revoked_token(client, token):
 
 
 def test_403_for_another_trusts_document(client, token, spec):
-    document = intrapartum_stillbirth(trust="RYR", place_of_birth={"type": "hospital", "site": "RYR01"},
-                                      place_of_death={"type": "hospital", "site": "RYR01"})
+    document = intrapartum_stillbirth(
+        trust="RYR",
+        place_of_birth={"type": "hospital", "site": "RYR01"},
+        place_of_death={"type": "hospital", "site": "RYR01"},
+    )
     for path in (SUBMIT, PREVIEW):
         response = post(client, path, document, token)
         assert response.status_code == 403 and response.json()["errors"][0]["field"] == "trust"
@@ -129,8 +135,11 @@ def test_403_for_another_trusts_document(client, token, spec):
 
 def test_403_while_the_trust_is_not_yet_live(client, spec):
     plaintext, _ = issue_api_token(trust=trust("RRK"), name="system", user=None)
-    document = intrapartum_stillbirth(trust="RRK", place_of_birth={"type": "hospital", "site": "RRK01"},
-                                      place_of_death={"type": "hospital", "site": "RRK01"})
+    document = intrapartum_stillbirth(
+        trust="RRK",
+        place_of_birth={"type": "hospital", "site": "RRK01"},
+        place_of_death={"type": "hospital", "site": "RRK01"},
+    )
     response = post(client, SUBMIT, document, plaintext)
     assert response.status_code == 403 and "Phase 6" in response.json()["errors"][0]["message"]
     check(spec, "/api/v1/notifications", "post", response)
@@ -154,7 +163,9 @@ def test_preview_routes_without_storing(client, token, spec):
     assert response.status_code == 200
     check(spec, "/api/v1/routing/preview", "post", response)
     assert [(d["body"], d["category"]) for d in response.json()["destinations"]] == [
-        ("MNSI", "severe_brain_injury"), ("NHSR_EN", "severe_brain_injury")]
+        ("MNSI", "severe_brain_injury"),
+        ("NHSR_EN", "severe_brain_injury"),
+    ]
     invalid = post(client, PREVIEW, {"trust": "R0A", "event": "baby"}, token)
     assert invalid.status_code == 422
     check(spec, "/api/v1/routing/preview", "post", invalid)
@@ -167,8 +178,11 @@ def test_status_for_the_tokens_trust_only(client, token, spec):
     assert response.status_code == 200
     check(spec, "/api/v1/notifications/{reference}", "get", response)
     assert response.json()["destinations"][0]["category"] == "maternal_death"
-    assert AuditEvent.objects.filter(action="view", object_type="notifications.Notification", object_id=str(Notification.objects.get(
-        reference=created["reference"]).pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="view",
+        object_type="notifications.Notification",
+        object_id=str(Notification.objects.get(reference=created["reference"]).pk),
+    ).exists()
     other, _ = issue_api_token(trust=trust("RYR"), name="other", user=None)
     hidden = client.get(f"/api/v1/notifications/{created['reference']}", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert hidden.status_code == 404 and created["reference"] not in json.dumps(hidden.json().get("destinations", ""))

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from perinatal.accounts.roles import Role
 from perinatal.api.schemas.notifications import NotificationDocument
+from perinatal.notifications.routing import DOCUMENT_FIELDS, DocumentInvalid
 from perinatal.notifications.services.api_tokens import issue_api_token
 from perinatal.notifications.services.documents import parse
-from perinatal.notifications.routing import DOCUMENT_FIELDS, DocumentInvalid
 from tests.api.schema_check import KNOWN_KEYWORDS, problems, resolve
 from tests.dashboard.factories import birth
 from tests.dashboard.import_helpers import clear_dashboard_data, import_records
@@ -31,8 +31,17 @@ METHODS = ("get", "post", "put", "patch", "delete")
 SAMPLES = {"reference": "PEN-2026-000001"}
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 #: The hand-written document (before ADR 0017): the top level of the notification document.
-OLD_TOP_LEVEL = ["trust", "event", "place_of_birth", "place_of_death", "linked_notification", "mother", "baby",
-                 "labour", "brain_injury"]
+OLD_TOP_LEVEL = [
+    "trust",
+    "event",
+    "place_of_birth",
+    "place_of_death",
+    "linked_notification",
+    "mother",
+    "baby",
+    "labour",
+    "brain_injury",
+]
 OLD_REQUIRED = ["trust", "event"]
 
 
@@ -54,8 +63,12 @@ def served_routes() -> list[tuple[str, str]]:
         if pattern.name == "api-root":  # ninja's root view: 404, there is nothing at /api/v1/
             continue
         route = str(pattern.pattern)
-        routes.append((prefix + _PARAMETER.sub(r"{\1}", route),
-                       prefix + _PARAMETER.sub(lambda match: SAMPLES[match.group(1)], route)))
+        routes.append(
+            (
+                prefix + _PARAMETER.sub(r"{\1}", route),
+                prefix + _PARAMETER.sub(lambda match: SAMPLES[match.group(1)], route),
+            )
+        )
     return routes
 
 
@@ -81,9 +94,13 @@ def _schema_nodes(schema, root):
 
 
 def test_the_document_uses_only_the_json_schema_the_checker_knows(spec):
-    bodies = [media["schema"] for operations in spec["paths"].values() for operation in operations.values()
-              for part in [operation.get("requestBody", {}), *operation["responses"].values()]
-              for media in part.get("content", {}).values()]
+    bodies = [
+        media["schema"]
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        for part in [operation.get("requestBody", {}), *operation["responses"].values()]
+        for media in part.get("content", {}).values()
+    ]
     for schema in [*spec["components"]["schemas"].values(), *bodies]:
         for node in _schema_nodes(schema, spec):
             assert set(node) <= KNOWN_KEYWORDS, node
@@ -100,8 +117,9 @@ def test_the_notification_document_schema_has_the_old_shape_and_every_field_of_t
     operation = spec["paths"]["/api/v1/notifications"]["post"]
     assert operation["requestBody"]["required"] is True
     body = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert body == spec["paths"]["/api/v1/routing/preview"]["post"]["requestBody"]["content"]["application/json"][
-        "schema"]
+    assert (
+        body == spec["paths"]["/api/v1/routing/preview"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    )
     schema = resolve(spec, body["$ref"])
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert schema["required"] == OLD_REQUIRED and list(schema["properties"]) == OLD_TOP_LEVEL
@@ -118,6 +136,7 @@ def _set(path: str, value):
         for key in parents:
             node = node[key]
         node[last] = value
+
     return change
 
 
@@ -162,8 +181,9 @@ def _empty_gestation():
     return document
 
 
-@pytest.mark.parametrize("build", [intrapartum_stillbirth, neonatal_death, brain_injury_event, maternal_event,
-                                   _empty_gestation])
+@pytest.mark.parametrize(
+    "build", [intrapartum_stillbirth, neonatal_death, brain_injury_event, maternal_event, _empty_gestation]
+)
 def test_the_schema_accepts_what_the_service_accepts(spec, build):
     document = build()
     parse(copy.deepcopy(document))
@@ -197,8 +217,17 @@ def test_metrics_responses_match_the_description(client, spec, tmp_path):
     assert bad.status_code == 400
     check(spec, "/api/v1/metrics", "get", bad)
     described = {p["name"]: p["required"] for p in spec["paths"]["/api/v1/metrics"]["get"]["parameters"]}
-    assert described == {"from": True, "to": True, "level": False, "metric": False, "format": False,
-                         "public": False, "by": False, "stillbirth_denominator": False, "org": False}
+    assert described == {
+        "from": True,
+        "to": True,
+        "level": False,
+        "metric": False,
+        "format": False,
+        "public": False,
+        "by": False,
+        "stillbirth_denominator": False,
+        "org": False,
+    }
 
 
 def test_the_description_is_the_same_on_every_request(client):

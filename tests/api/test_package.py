@@ -10,8 +10,11 @@ IMPORTS_API = re.compile(r"^\s*(from perinatal\.api\b|from perinatal import api\
 
 
 def test_no_domain_app_imports_the_api_package():
-    importers = [path.relative_to(PERINATAL) for path in PERINATAL.rglob("*.py")
-                 if IMPORTS_API.search(path.read_text()) and PERINATAL / "api" not in path.parents]
+    importers = [
+        path.relative_to(PERINATAL)
+        for path in PERINATAL.rglob("*.py")
+        if IMPORTS_API.search(path.read_text()) and PERINATAL / "api" not in path.parents
+    ]
     assert [str(path) for path in importers] == ["urls.py"]  # the project's URLs include it
 
 

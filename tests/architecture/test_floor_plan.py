@@ -17,16 +17,24 @@ pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter
 
 
 def _lint_imports(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), str(root / "pyproject.toml"), "--no-cache"],
-                          cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
 def copy_of_the_package(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("floor-plan")
-    shutil.copytree(REPO / "perinatal", root / "perinatal",
-                    ignore=shutil.ignore_patterns("__pycache__", "static", "templates", "*.csv"))
+    shutil.copytree(
+        REPO / "perinatal",
+        root / "perinatal",
+        ignore=shutil.ignore_patterns("__pycache__", "static", "templates", "*.csv"),
+    )
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     return root
 

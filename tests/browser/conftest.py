@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
-from perinatal.demo.users import DEMO_PASSWORD, demo_totp_key
 from perinatal.accounts.totp_now import totp
+from perinatal.demo.users import DEMO_PASSWORD, demo_totp_key
 from tests import processes
 from tests.conftest import CHROMIUM, REPO
 from tests.processes import PERINATAL
@@ -32,6 +32,8 @@ SERVICE_NOW = "2026-11-27T09:00"
 def service_today() -> date:
     """Today by the service's clock (the journeys type dates relative to it)."""
     return date.fromisoformat(SERVICE_NOW[:10])
+
+
 # axe rule tags for WCAG 2.0/2.1/2.2 A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -49,8 +51,9 @@ class Service:
 
     def manage(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run a `perinatal` command against this service's database."""
-        return subprocess.run([str(PERINATAL), *args], env=self.env, input=input, capture_output=True, text=True,
-                              check=True, timeout=300)
+        return subprocess.run(
+            [str(PERINATAL), *args], env=self.env, input=input, capture_output=True, text=True, check=True, timeout=300
+        )
 
     def totp_code(self, email: str) -> str:
         """A TOTP code the server has not seen yet for this user (django-otp refuses replays)."""
@@ -73,8 +76,12 @@ def service(tmp_path_factory, request):
     worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
     tmp_dir = tmp_path_factory.mktemp("service")
     port = processes.free_port()
-    env = processes.service_env(database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
-                                port=port, AXES_FAILURE_LIMIT="50", PERINATAL_NOW=SERVICE_NOW)
+    env = processes.service_env(
+        database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
+        port=port,
+        AXES_FAILURE_LIMIT="50",
+        PERINATAL_NOW=SERVICE_NOW,
+    )
     processes.manage(env, "setup", "--demo", "--small")
     log_path = tmp_dir / "server.log"
     log = open(log_path, "w")
@@ -95,9 +102,17 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -123,7 +138,9 @@ def assert_accessible(page, *, context: str = "") -> None:
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     violations = result["violations"]
     if violations:
-        lines = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
+        lines = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        ]
         raise AssertionError(f"axe found {len(violations)} violation(s) on {page.url} {context}:\n" + "\n".join(lines))
 
 

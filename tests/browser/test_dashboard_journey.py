@@ -17,14 +17,21 @@ from tests.browser.conftest import assert_accessible, sign_in
 NATIONAL_USER = "ist@perinatal.example"
 PROGRAMME_ADMIN = "programme.admin@perinatal.example"
 TRUST_USER = "hom.r0a@perinatal.example"
-BIRTHS_HEADER = ("baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
-                 "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour")
-BAD_BIRTHS = "\n".join([
-    BIRTHS_HEADER,
-    "BT-1,MT-1,R0A,R0A01,2026-10-02,280,3400,live,0,,300,0,30,White,3,spontaneous",
-    "BT-2,MT-2,R0A,R0A01,2026-13-02,280,3400,live,0,,300,0,30,White,3,spontaneous",
-    "BT-3,MT-3,XYZ99,R0A01,2026-10-03,280,3400,live,0,,300,0,30,White,3,spontaneous",
-]) + "\n"
+BIRTHS_HEADER = (
+    "baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
+    "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour"
+)
+BAD_BIRTHS = (
+    "\n".join(
+        [
+            BIRTHS_HEADER,
+            "BT-1,MT-1,R0A,R0A01,2026-10-02,280,3400,live,0,,300,0,30,White,3,spontaneous",
+            "BT-2,MT-2,R0A,R0A01,2026-13-02,280,3400,live,0,,300,0,30,White,3,spontaneous",
+            "BT-3,MT-3,XYZ99,R0A01,2026-10-03,280,3400,live,0,,300,0,30,White,3,spontaneous",
+        ]
+    )
+    + "\n"
+)
 GOOD_SURVEY = "trust_code,survey_year,question,responses,yes\nR0A,2019,considered_complaint,200,50\n"
 MAKE_TRUST_UPLOADS = """
 from perinatal.core import clock
@@ -108,7 +115,9 @@ def test_trust_user_sees_the_aggregates_and_only_their_own_uploads(page, service
     page.goto(service.url("/dashboard/"))
     assert page.locator(".app-tile").count() == 8
     page.goto(service.url("/dashboard/trusts/RRK/"))
-    expect(page.get_by_role("heading", name="University Hospitals Birmingham NHS Foundation Trust", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="University Hospitals Birmingham NHS Foundation Trust", level=1)
+    ).to_be_visible()
 
     page.goto(service.url("/dashboard/uploads/"))
     expect(page.get_by_role("heading", name="Your trust's dashboard uploads")).to_be_visible()

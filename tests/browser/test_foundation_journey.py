@@ -125,5 +125,7 @@ def test_sign_in_works_with_a_keyboard_alone(page, service):
     page.wait_for_url(service.url("/"))
     # The focused element is always visible (WCAG 2.4.11): tab once and check it is on screen.
     page.keyboard.press("Tab")
-    box = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.width, r.height]; })()")
+    box = page.evaluate(
+        "(() => { const r = document.activeElement.getBoundingClientRect(); return [r.width, r.height]; })()"
+    )
     assert box[0] > 0 and box[1] > 0

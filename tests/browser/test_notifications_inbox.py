@@ -22,9 +22,12 @@ MNSI_REVIEWER = "reviewer.mnsi@perinatal.example"
 
 
 def api(service, token: str, method: str, path: str, document: dict | None = None) -> dict:
-    request = urllib.request.Request(service.url(path), method=method,
-                                     data=json.dumps(document).encode() if document is not None else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        service.url(path),
+        method=method,
+        data=json.dumps(document).encode() if document is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(request, timeout=30) as response:
         return json.loads(response.read())

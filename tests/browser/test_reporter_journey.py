@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import service_today, assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, service_today, sign_in
 
 REPORTER = "midwife.r0a@perinatal.example"
 MNSI_REVIEWER = "reviewer.mnsi@perinatal.example"
@@ -133,7 +133,8 @@ def test_reporter_notifies_a_term_intrapartum_stillbirth_and_follows_it_to_mnsi(
     page.get_by_role("link", name="Amend this notification").click()
     assert_accessible(page, context="amend")
     page.get_by_label("Why are you amending this notification?").fill(
-        "The gestation was corrected from the dating scan")
+        "The gestation was corrected from the dating scan"
+    )
     page.get_by_label("Weeks", exact=True).fill("36")
     page.get_by_label("Days", exact=True).fill("5")
     page.get_by_role("button", name="Send amendment").click()
@@ -259,7 +260,8 @@ def _tab_to(page, selector: str, *, presses: int = 60) -> None:
         if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
             visible = page.evaluate(
                 "() => { const s = getComputedStyle(document.activeElement);"
-                " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }")
+                " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"
+            )
             assert visible, f"focus on {selector} is not visible"
             return
     raise AssertionError(f"Tab never reached {selector} on {page.url}")

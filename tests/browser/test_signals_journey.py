@@ -80,7 +80,9 @@ def test_national_user_sees_signals_and_a_trust_completes_its_safety_check(page,
             expect(page).to_have_title(re.compile("^Error:"))
             expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter what the review of cases found")
             assert_accessible(page, context="findings error")
-        page.get_by_label(re.compile(f"What did the review of {area.lower()} find")).fill(f"{area}: reviewed, no common cause.")
+        page.get_by_label(re.compile(f"What did the review of {area.lower()} find")).fill(
+            f"{area}: reviewed, no common cause."
+        )
         page.get_by_role("button", name="Save findings").click()
         page.wait_for_url(check_url)
     assert_accessible(page, context="check with findings")
@@ -174,7 +176,9 @@ def test_national_analyst_loads_and_withdraws_site_reference_rates(page, service
     page.get_by_label("Why are you withdrawing these rates?").fill("Loaded for the wrong period")
     page.get_by_role("button", name="Withdraw these rates").click()
     expect(page.get_by_role("heading", name="Reference rates", level=1)).to_be_visible()
-    expect(page.get_by_role("region", name="History of reference rate loads")).to_contain_text("Loaded for the wrong period")
+    expect(page.get_by_role("region", name="History of reference rate loads")).to_contain_text(
+        "Loaded for the wrong period"
+    )
     assert_accessible(page, context="rates withdrawn")
     _sign_out(page)
 

@@ -90,9 +90,7 @@ def monthly_points(values, *, start=(2022, 1), **extra) -> list[LinePoint]:
 def spc_points(values, *, start=(2022, 1)) -> list[SpcPoint]:
     year, month = start
     return [
-        SpcPoint(
-            date((year * 12 + month - 1 + index) // 12, (year * 12 + month - 1 + index) % 12 + 1, 1), value
-        )
+        SpcPoint(date((year * 12 + month - 1 + index) // 12, (year * 12 + month - 1 + index) % 12 + 1, 1), value)
         for index, value in enumerate(values)
     ]
 
@@ -312,9 +310,7 @@ def test_explicit_chart_id_is_used_and_checked(kind):
     builder = {
         "line": lambda **kw: line_chart(points=monthly_points([1.0, 2.0]), title="t", **kw),
         "spc": lambda **kw: spc_chart(chart=xmr_chart(points=spc_points([1, 2, 3])), title="t", **kw),
-        "funnel": lambda **kw: funnel_chart(
-            plot=funnel_plot(groups=[FunnelGroup("A", 1, 10)]), title="t", **kw
-        ),
+        "funnel": lambda **kw: funnel_chart(plot=funnel_plot(groups=[FunnelGroup("A", 1, 10)]), title="t", **kw),
         "moss": lambda **kw: moss_cusum_chart(rows=worked_example_rows(), **kw),
         "excess": lambda **kw: excess_events_chart(days=sample_excess_days(), **kw),
     }[kind]

@@ -35,9 +35,7 @@ EXAMPLE = load_vectors("moss")["worked_example"]
 
 def two_year_rows():
     """Site S1 over 2025–2026 with a non-evaluated month and a threshold change."""
-    counts = {
-        YearMonth(2025, month): count for month, count in {1: 2, 2: 1, 3: 1, 4: 3, 5: 3, 6: 0, 8: 1}.items()
-    }
+    counts = {YearMonth(2025, month): count for month, count in {1: 2, 2: 1, 3: 1, 4: 3, 5: 3, 6: 0, 8: 1}.items()}
     counts.update({YearMonth(2026, month): count for month, count in {1: 1, 2: 0}.items()})
     events = {("S1", month): count for month, count in counts.items()}
     events[("S2", YearMonth(2025, 6))] = 1
@@ -80,17 +78,13 @@ def test_worked_example_chart_marks_signals_and_restarts():
     root = assert_accessible(chart.svg)
     markers = with_class(root, "chart-point")
     assert len(markers) == 6
-    assert [mark.get("class").split("--")[1] for mark in markers] == [
-        f"level-{level}" for level in EXAMPLE["level"]
-    ]
+    assert [mark.get("class").split("--")[1] for mark in markers] == [f"level-{level}" for level in EXAMPLE["level"]]
     shapes = {mark.get("class").split("--")[1]: mark.tag.removeprefix(SVG) for mark in markers}
     assert shapes == {"level-0": "circle", "level-1": "path", "level-2": "rect"}
     assert {mark.get("fill") for mark in markers if mark.get("class").endswith("level-1")} == {LEVEL_1.fill}
     assert {mark.get("fill") for mark in markers if mark.get("class").endswith("level-2")} == {LEVEL_2.fill}
     numbers = [
-        item.text
-        for item in tags(root, "text")
-        if item.text in ("1", "2") and item.get("font-weight") == "bold"
+        item.text for item in tags(root, "text") if item.text in ("1", "2") and item.get("font-weight") == "bold"
     ]
     assert numbers == ["1", "1", "2", "1"]
     assert len(with_class(root, "chart-reset")) == sum(EXAMPLE["reset"])
@@ -242,9 +236,7 @@ def test_excess_events_below_zero_are_drawn():
 
 
 def test_excess_events_single_day_and_empty():
-    day = excess_events(
-        months=[MonthRate(YearMonth(2025, 1), 300, 0.003)], daily_events={date(2025, 1, 1): 1}
-    )[0]
+    day = excess_events(months=[MonthRate(YearMonth(2025, 1), 300, 0.003)], daily_events={date(2025, 1, 1): 1})[0]
     root = assert_accessible(excess_events_chart(days=[day]).svg)
     assert len(with_class(root, "chart-lone-day")) == 1
     empty = excess_events_chart(days=[])

@@ -179,9 +179,7 @@ def test_limit_curve_for_proportions_uses_whole_denominators_in_range():
 
 def test_no_limit_line_goes_below_zero():
     chart = funnel_chart(plot=funnel_plot(groups=GROUPS), title="T", value_scale=1000)
-    for path in with_class(parse(chart.svg), "chart-limit-998") + with_class(
-        parse(chart.svg), "chart-limit-95"
-    ):
+    for path in with_class(parse(chart.svg), "chart-limit-998") + with_class(parse(chart.svg), "chart-limit-95"):
         ys = [float(y) for y in re.findall(r"[ML][-\d.]+ ([-\d.]+)", path.get("d"))]
         assert max(ys) <= BOTTOM
 

@@ -56,8 +56,7 @@ def test_description_summarises_in_plain_words():
         subject="R0A",
     )
     assert chart.description == (
-        "Stillbirth rate per 1,000 births, R0A, Aug 2026 to Oct 2026; latest 3.1 (Oct 2026); "
-        "lowest 2.5, highest 3.4."
+        "Stillbirth rate per 1,000 births, R0A, Aug 2026 to Oct 2026; latest 3.1 (Oct 2026); lowest 2.5, highest 3.4."
     )
     assert chart.title == "Stillbirth rate per 1,000 births, R0A"
 
@@ -107,9 +106,7 @@ def test_interval_band_and_clipping_at_the_floor():
     chart = line_chart(points=points, title="T")
     root = assert_accessible(chart.svg)
     (band,) = with_class(root, "chart-interval")
-    ys = [
-        float(value) for value in re.findall(r"[ML]([-\d.]+) ([-\d.]+)", band.get("d")) for value in value[1:]
-    ]
+    ys = [float(value) for value in re.findall(r"[ML]([-\d.]+) ([-\d.]+)", band.get("d")) for value in value[1:]]
     assert max(ys) == pytest.approx(BOTTOM)  # the negative lower bound is drawn at 0
     assert chart.table.headings == ("Period", "Value", "Lower 95% limit", "Upper 95% limit")
     assert chart.table.rows[0] == ("Jan 2022", "0.5", "0.0", "1.5")
@@ -117,8 +114,7 @@ def test_interval_band_and_clipping_at_the_floor():
 
 def test_percentages_are_clipped_at_the_ceiling():
     points = [
-        LinePoint(point.period_start, point.period_end, point.value, 90, 104)
-        for point in monthly_points([97.0, 99.0])
+        LinePoint(point.period_start, point.period_end, point.value, 90, 104) for point in monthly_points([97.0, 99.0])
     ]
     chart = line_chart(points=points, title="T", ceiling=100)
     assert chart.table.rows[1][3] == "100.0"
@@ -265,9 +261,7 @@ def test_a_value_beyond_the_stated_bounds_is_refused(values, floor, ceiling, mes
         chart_of(values, floor=floor, ceiling=ceiling)
 
 
-@pytest.mark.parametrize(
-    ("values", "floor", "ceiling"), [([0.0, -0.5], None, None), ([0.0, 100.0], 0.0, 100)]
-)
+@pytest.mark.parametrize(("values", "floor", "ceiling"), [([0.0, -0.5], None, None), ([0.0, 100.0], 0.0, 100)])
 def test_values_on_or_inside_the_bounds_are_drawn(values, floor, ceiling):
     root = assert_accessible(chart_of(values, floor=floor, ceiling=ceiling).svg)
     assert len(with_class(root, "chart-point")) == 2

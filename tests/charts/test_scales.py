@@ -233,8 +233,7 @@ def test_is_whole_month(start, end, whole):
 
 def test_span_label():
     assert (
-        span_label(first_start=date(2022, 1, 1), last_start=date(2026, 10, 1), monthly=True)
-        == "Jan 2022 to Oct 2026"
+        span_label(first_start=date(2022, 1, 1), last_start=date(2026, 10, 1), monthly=True) == "Jan 2022 to Oct 2026"
     )
     assert span_label(first_start=date(2022, 1, 1), last_start=date(2022, 1, 1), monthly=True) == "Jan 2022"
     assert (
@@ -293,9 +292,7 @@ def test_short_spans_tick_on_days():
         date(2026, 1, 22),
         date(2026, 1, 29),
     ]
-    assert (
-        ticks[0][1] == ("18 Dec", "2025") and ticks[1][1] == ("25 Dec",) and ticks[2][1] == ("1 Jan", "2026")
-    )
+    assert ticks[0][1] == ("18 Dec", "2025") and ticks[1][1] == ("25 Dec",) and ticks[2][1] == ("1 Jan", "2026")
 
 
 @pytest.mark.parametrize(

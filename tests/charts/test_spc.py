@@ -49,9 +49,7 @@ AROUND_20 = [20, 21, 19, 20, 22, 18, 20, 21, 19, 20, 21]
 
 
 def draw(values, *, improvement="increase", target=None, rebase_dates=(), **kwargs):
-    chart = xmr_chart(
-        points=spc_points(values), improvement=improvement, target=target, rebase_dates=rebase_dates
-    )
+    chart = xmr_chart(points=spc_points(values), improvement=improvement, target=target, rebase_dates=rebase_dates)
     kwargs.setdefault("title", "Measure")
     return chart, spc_chart(chart=chart, **kwargs)
 
@@ -166,9 +164,7 @@ def test_each_assurance_draws_its_icon(target, improvement, key):
 
 @pytest.mark.parametrize("improvement", ["increase", "neutral"])
 def test_no_assurance_icon_without_a_target_or_for_a_neutral_measure(improvement):
-    _, chart = draw(
-        AROUND_10 + [10], improvement=improvement, target=None if improvement == "increase" else 10
-    )
+    _, chart = draw(AROUND_10 + [10], improvement=improvement, target=None if improvement == "increase" else 10)
     assert chart.icons == (ICON_COMMON_CAUSE,)
     assert len(with_class(parse(chart.svg), "mdc-icon")) == 1
 
@@ -314,10 +310,7 @@ def test_two_points_the_smallest_chart():
 
 
 def test_dates_that_are_not_month_starts_are_labelled_by_day():
-    points = [
-        SpcPoint(date(2025, 12, 3) + timedelta(days=14 * index), value)
-        for index, value in enumerate([5, 6, 7])
-    ]
+    points = [SpcPoint(date(2025, 12, 3) + timedelta(days=14 * index), value) for index, value in enumerate([5, 6, 7])]
     chart = spc_chart(chart=xmr_chart(points=points), title="Fortnightly")
     assert [row[0] for row in chart.table.rows] == ["3 Dec 2025", "17 Dec 2025", "31 Dec 2025"]
     assert chart.description.startswith("Fortnightly, 3 Dec 2025 to 31 Dec 2025;")

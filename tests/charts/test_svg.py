@@ -73,9 +73,7 @@ def test_xml_safe_drops_what_xml_cannot_carry(raw, safe):
 
 
 def test_hostile_text_and_attribute_round_trip_through_a_parser():
-    node = element(
-        "svg", element("text", HOSTILE, x=1, y=2, class_=HOSTILE), xmlns="http://www.w3.org/2000/svg"
-    )
+    node = element("svg", element("text", HOSTILE, x=1, y=2, class_=HOSTILE), xmlns="http://www.w3.org/2000/svg")
     root = ET.fromstring(render(node))
     text = root[0]
     assert text.text == HOSTILE
@@ -139,9 +137,7 @@ def test_render_is_compact_with_containers_on_lines():
     assert render(node) == '<g>\n<circle cx="1" cy="2" r="3"/>\n<text x="0" y="0">a</text>\n</g>'
 
 
-@pytest.mark.parametrize(
-    "tag", ["script", "style", "foreignObject", "image", "a", "iframe", "animate", "set"]
-)
+@pytest.mark.parametrize("tag", ["script", "style", "foreignObject", "image", "a", "iframe", "animate", "set"])
 def test_unsafe_elements_are_refused(tag):
     with pytest.raises(UnsafeSvgError):
         element(tag)

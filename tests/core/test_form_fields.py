@@ -54,12 +54,22 @@ def test_date_messages_name_the_field(parts, message):
 
 def test_today_is_not_the_future_and_a_future_date_is_allowed_where_asked():
     assert _date_errors("10", "3", "2026") == []
-    form = _DateForm({"born_on_day": "1", "born_on_month": "3", "born_on_year": "2026",
-                      "due_on_day": "1", "due_on_month": "1", "due_on_year": "2030"})
+    form = _DateForm(
+        {
+            "born_on_day": "1",
+            "born_on_month": "3",
+            "born_on_year": "2026",
+            "due_on_day": "1",
+            "due_on_month": "1",
+            "due_on_year": "2030",
+        }
+    )
     assert form.is_valid() and form.cleaned_data["due_on"] == date(2030, 1, 1)
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("03:20", "03:20"), ("3:20", "03:20"), ("0320", "03:20"), ("15.45", "15:45")])
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("03:20", "03:20"), ("3:20", "03:20"), ("0320", "03:20"), ("15.45", "15:45")]
+)
 def test_times_on_the_24_hour_clock(typed, stored):
     form = _TimeForm({"born_time": typed})
     assert form.is_valid() and form.cleaned_data["born_time"] == stored
@@ -70,7 +80,8 @@ def test_a_time_that_is_not_real_is_refused_naming_the_field(typed):
     form = _TimeForm({"born_time": typed})
     assert not form.is_valid()
     assert form.errors["born_time"] == [
-        "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"]
+        "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"
+    ]
 
 
 def test_the_inputs_show_a_stored_date_and_time_again():

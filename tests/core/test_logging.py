@@ -12,7 +12,10 @@ def test_redacts_nhs_numbers_in_every_accepted_layout_and_postcodes():
 
 
 def test_leaves_ordinary_numbers_alone():
-    assert redact("processed 1234 rows in 0.5 s; reference PEN-2026-000123") == "processed 1234 rows in 0.5 s; reference PEN-2026-000123"
+    assert (
+        redact("processed 1234 rows in 0.5 s; reference PEN-2026-000123")
+        == "processed 1234 rows in 0.5 s; reference PEN-2026-000123"
+    )
 
 
 def test_filter_applies_to_formatted_arguments(caplog):

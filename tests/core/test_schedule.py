@@ -1,6 +1,6 @@
 """When a daily job is due (pure rule), and the scheduler queueing it exactly once."""
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.management import call_command
@@ -10,25 +10,32 @@ from perinatal.core.models import ScheduledJobRun
 from perinatal.core.schedule import LONDON, DailyJob, parse_jobs
 from perinatal.core.scheduler import queue_due_jobs
 
-JOB = DailyJob(name="moss-nightly", at=time(2, 15), task="perinatal.surveillance.tasks.run_moss_task",
-               kwargs={"trigger": "nightly"})
+JOB = DailyJob(
+    name="moss-nightly",
+    at=time(2, 15),
+    task="perinatal.surveillance.tasks.run_moss_task",
+    kwargs={"trigger": "nightly"},
+)
 
 
-@pytest.mark.parametrize("now, occurrence", [
-    (datetime(2026, 1, 10, 2, 14, 59, tzinfo=LONDON), date(2026, 1, 9)),   # a second before: yesterday's
-    (datetime(2026, 1, 10, 2, 15, tzinfo=LONDON), date(2026, 1, 10)),      # at the time: today's
-    (datetime(2026, 1, 10, 23, 59, tzinfo=LONDON), date(2026, 1, 10)),
-    (datetime(2026, 1, 1, 0, 0, tzinfo=LONDON), date(2025, 12, 31)),       # across a year end
-    # Summer: 02:15 BST is 01:15 UTC.
-    (datetime(2026, 7, 1, 1, 14, tzinfo=timezone.utc), date(2026, 6, 30)),
-    (datetime(2026, 7, 1, 1, 15, tzinfo=timezone.utc), date(2026, 7, 1)),
-    # Clocks go forward 29 March 2026 at 01:00 GMT: 02:15 BST is 01:15 UTC that day.
-    (datetime(2026, 3, 29, 1, 14, tzinfo=timezone.utc), date(2026, 3, 28)),
-    (datetime(2026, 3, 29, 1, 15, tzinfo=timezone.utc), date(2026, 3, 29)),
-    # Clocks go back 25 October 2026 at 02:00 BST: 02:15 GMT is 02:15 UTC that day.
-    (datetime(2026, 10, 25, 2, 14, tzinfo=timezone.utc), date(2026, 10, 24)),
-    (datetime(2026, 10, 25, 2, 15, tzinfo=timezone.utc), date(2026, 10, 25)),
-])
+@pytest.mark.parametrize(
+    "now, occurrence",
+    [
+        (datetime(2026, 1, 10, 2, 14, 59, tzinfo=LONDON), date(2026, 1, 9)),  # a second before: yesterday's
+        (datetime(2026, 1, 10, 2, 15, tzinfo=LONDON), date(2026, 1, 10)),  # at the time: today's
+        (datetime(2026, 1, 10, 23, 59, tzinfo=LONDON), date(2026, 1, 10)),
+        (datetime(2026, 1, 1, 0, 0, tzinfo=LONDON), date(2025, 12, 31)),  # across a year end
+        # Summer: 02:15 BST is 01:15 UTC.
+        (datetime(2026, 7, 1, 1, 14, tzinfo=UTC), date(2026, 6, 30)),
+        (datetime(2026, 7, 1, 1, 15, tzinfo=UTC), date(2026, 7, 1)),
+        # Clocks go forward 29 March 2026 at 01:00 GMT: 02:15 BST is 01:15 UTC that day.
+        (datetime(2026, 3, 29, 1, 14, tzinfo=UTC), date(2026, 3, 28)),
+        (datetime(2026, 3, 29, 1, 15, tzinfo=UTC), date(2026, 3, 29)),
+        # Clocks go back 25 October 2026 at 02:00 BST: 02:15 GMT is 02:15 UTC that day.
+        (datetime(2026, 10, 25, 2, 14, tzinfo=UTC), date(2026, 10, 24)),
+        (datetime(2026, 10, 25, 2, 15, tzinfo=UTC), date(2026, 10, 25)),
+    ],
+)
 def test_latest_occurrence(now, occurrence):
     assert JOB.latest_occurrence(now) == occurrence
 
@@ -43,12 +50,15 @@ def test_naive_now_is_refused():
         JOB.latest_occurrence(datetime(2026, 1, 10, 3, 0))
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"at": "02:15", "task": "x.y"}, "unique name"),
-    ({"name": "a", "at": "2.15am", "task": "x.y"}, "'at' must be a time"),
-    ({"name": "a", "task": "x.y"}, "'at' must be a time"),
-    ({"name": "a", "at": "02:15"}, "'task' must name"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"at": "02:15", "task": "x.y"}, "unique name"),
+        ({"name": "a", "at": "2.15am", "task": "x.y"}, "'at' must be a time"),
+        ({"name": "a", "task": "x.y"}, "'at' must be a time"),
+        ({"name": "a", "at": "02:15"}, "'task' must name"),
+    ],
+)
 def test_malformed_jobs_are_refused_by_name(entry, message):
     with pytest.raises(ValueError, match=message):
         parse_jobs([entry])
@@ -99,18 +109,22 @@ from perinatal.core.scheduler import daily_job_status  # noqa: E402
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("now, claimed, late", [
-    ("2026-11-27T02:44", None, False),          # due at 02:15, within the half hour's grace
-    ("2026-11-27T02:46", None, True),           # half an hour late and never queued
-    ("2026-11-27T09:00", "2026-11-27", False),  # tonight's claimed (by cron: no task to follow)
-    ("2026-11-27T09:00", "2026-11-25", True),   # the last one claimed was two nights ago
-    ("2026-11-27T01:00", "2026-11-26", False),  # before tonight's time, last night's claimed
-])
+@pytest.mark.parametrize(
+    "now, claimed, late",
+    [
+        ("2026-11-27T02:44", None, False),  # due at 02:15, within the half hour's grace
+        ("2026-11-27T02:46", None, True),  # half an hour late and never queued
+        ("2026-11-27T09:00", "2026-11-27", False),  # tonight's claimed (by cron: no task to follow)
+        ("2026-11-27T09:00", "2026-11-25", True),  # the last one claimed was two nights ago
+        ("2026-11-27T01:00", "2026-11-26", False),  # before tonight's time, last night's claimed
+    ],
+)
 def test_the_nightly_job_is_late_only_when_its_due_occurrence_was_not_claimed(settings, now, claimed, late):
     settings.PERINATAL_NOW = now
     if claimed:
-        ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date.fromisoformat(claimed),
-                                       queued_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+        ScheduledJobRun.objects.create(
+            job="moss-nightly", occurrence=date.fromisoformat(claimed), queued_at=datetime(2026, 11, 20, tzinfo=UTC)
+        )
     status = daily_job_status("moss-nightly")
     assert (status.problem == "has not started") is late and (status.problem is None) is (not late)
     assert status.next_at > datetime.fromisoformat(now).replace(tzinfo=LONDON)
@@ -145,7 +159,7 @@ def test_the_signals_page_says_when_the_nightly_run_did_not_happen(settings, cli
     settings.PERINATAL_NOW = "2026-11-27T09:00"
     page = client.get(reverse("surveillance:overview")).content.decode()
     assert "the nightly MOSS run did not happen" in page and "27 November 2026 at 2:15am has not started" in page
-    ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27), queued_at=datetime.now(timezone.utc))
+    ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27), queued_at=datetime.now(UTC))
     page = client.get(reverse("surveillance:overview")).content.decode()
     assert "the nightly MOSS run did not happen" not in page
 
@@ -159,6 +173,7 @@ def test_run_moss_nightly_from_cron_claims_the_night_so_the_scheduler_does_not_r
     call_command("run_moss", "--trigger", "nightly")
     assert "already queued; nothing to do" in capsys.readouterr().out
     from perinatal.surveillance.models import MossRun
+
     assert MossRun.objects.filter(trigger="nightly").count() == 1
     assert daily_job_status("moss-nightly").problem is None
 
@@ -203,8 +218,12 @@ def test_a_claim_lost_between_the_check_and_the_insert_queues_nothing(settings):
     """The unique constraint, not the exists() pre-check, is what stops a second run."""
     from perinatal.core.scheduler import _queue
 
-    ScheduledJobRun.objects.create(job="moss-nightly", occurrence=date(2026, 11, 27),
-                                   queued_at=datetime(2026, 11, 27, 2, 15, tzinfo=LONDON), queued_by="the other host")
+    ScheduledJobRun.objects.create(
+        job="moss-nightly",
+        occurrence=date(2026, 11, 27),
+        queued_at=datetime(2026, 11, 27, 2, 15, tzinfo=LONDON),
+        queued_by="the other host",
+    )
     before = DBTaskResult.objects.count()
     assert _queue(JOB, date(2026, 11, 27)) is None
     assert DBTaskResult.objects.count() == before  # the task went with the failed claim

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from perinatal.dashboard.datasets import validate_csv
-from perinatal.kernel.london_time import LONDON
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.dashboard.models import (
     BirthRecord,
@@ -22,6 +21,7 @@ from perinatal.dashboard.models import (
     UnitStatusEpisode,
 )
 from perinatal.dashboard.services import import_dataset
+from perinatal.kernel.london_time import LONDON
 from perinatal.organisations.models import Organisation, SiteOwnership, TrustParent
 
 RECORD_MODELS = (BirthRecord, NeonatalCareRecord, UnitStatusEpisode, InductionRecord, SurveyResult, UnitListing)

@@ -17,13 +17,24 @@ def org_of(trust: str, period_end: date) -> tuple[str, str]:
 
 
 def run(*, date_from: str, date_to: str, now=LATER, **kwargs):
-    return compute_reference(date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to),
-                             now=now, org_of=kwargs.pop("org_of", org_of), **kwargs)
+    return compute_reference(
+        date_from=date.fromisoformat(date_from),
+        date_to=date.fromisoformat(date_to),
+        now=now,
+        org_of=kwargs.pop("org_of", org_of),
+        **kwargs,
+    )
 
 
 def pick(rows, metric_id, *, level="trust", code="R0A", period_start=None):
-    found = [r for r in rows if r.metric_id == metric_id and r.org_level == level and r.org_code == code
-             and (period_start is None or r.period_start == date.fromisoformat(period_start))]
+    found = [
+        r
+        for r in rows
+        if r.metric_id == metric_id
+        and r.org_level == level
+        and r.org_code == code
+        and (period_start is None or r.period_start == date.fromisoformat(period_start))
+    ]
     assert len(found) == 1, f"{len(found)} rows for {metric_id} {level} {code} {period_start}"
     return found[0]
 

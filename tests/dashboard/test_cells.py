@@ -1,6 +1,6 @@
 """Reading one cell (docs/rules/dashboard.md §1 formats)."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -83,9 +83,11 @@ def test_bad_cells_say_why(column, raw, code, words):
 
 @pytest.mark.parametrize(
     ("raw", "utc"),
-    [("2025-10-26T01:30", datetime(2025, 10, 26, 0, 30)),  # ambiguous: first occurrence (BST)
-     ("2025-10-26T02:30", datetime(2025, 10, 26, 2, 30)),
-     ("2025-06-01T10:00", datetime(2025, 6, 1, 9, 0))],
+    [
+        ("2025-10-26T01:30", datetime(2025, 10, 26, 0, 30)),  # ambiguous: first occurrence (BST)
+        ("2025-10-26T02:30", datetime(2025, 10, 26, 2, 30)),
+        ("2025-06-01T10:00", datetime(2025, 6, 1, 9, 0)),
+    ],
 )
 def test_timestamps_are_aware_london_times(raw, utc):
-    assert to_utc(parse_cell(column=STATUS.column("started_at"), raw=raw)) == utc.replace(tzinfo=timezone.utc)
+    assert to_utc(parse_cell(column=STATUS.column("started_at"), raw=raw)) == utc.replace(tzinfo=UTC)

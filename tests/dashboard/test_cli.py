@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from perinatal.demo import generator as demo_data
-from perinatal.kernel.london_time import localise
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS, metric_row_json
-from perinatal.demo import dashboard_data as demo_load
 from perinatal.dashboard.metrics.reference import compute_reference
 from perinatal.dashboard.models import BirthRecord, DemoLoad
+from perinatal.demo import dashboard_data as demo_load
+from perinatal.demo import generator as demo_data
+from perinatal.kernel.london_time import localise
 from tests.dashboard.factories import birth, unit
 from tests.dashboard.import_helpers import (
     DATASET_ORDER,
@@ -57,8 +57,11 @@ def test_import_prints_what_it_loaded_and_its_notes(tmp_path):
 
 @pytest.mark.django_db
 def test_import_of_a_bad_file_lists_each_error_and_exits_1(tmp_path):
-    path = write_records(tmp_path / "births.csv", "births", [
-        birth("BAD-1", trust_code="XYZ99"), birth("BAD-2"), birth("BAD-3", gestation_days=999)])
+    path = write_records(
+        tmp_path / "births.csv",
+        "births",
+        [birth("BAD-1", trust_code="XYZ99"), birth("BAD-2"), birth("BAD-3", gestation_days=999)],
+    )
     with pytest.raises(SystemExit) as stopped:
         _call("import", "births", str(path))
     assert stopped.value.code == 1
@@ -96,8 +99,17 @@ def a_month(tmp_path, db):
 
 
 def test_metrics_prints_section_4_csv_in_section_4_order(a_month):
-    out, _ = _call("metrics", "--from", "2025-06-01", "--to", "2025-06-30", "--metric", "stillbirth_rate",
-                   "--metric", "pph_1500_rate")
+    out, _ = _call(
+        "metrics",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+        "--metric",
+        "stillbirth_rate",
+        "--metric",
+        "pph_1500_rate",
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == list(METRIC_ROW_COLUMNS)
     keys = [(r[0], r[1], r[2]) for r in rows[1:]]
@@ -105,42 +117,97 @@ def test_metrics_prints_section_4_csv_in_section_4_order(a_month):
     levels = [r[1] for r in rows[1:] if r[0] == "stillbirth_rate"]
     assert levels == ["national", "region", "icb", "trust"]
     trust = next(r for r in rows[1:] if r[0] == "stillbirth_rate" and r[1] == "trust")
-    assert trust[2:] == ["R0A", "Manchester University NHS Foundation Trust", "2025-06-01", "2025-06-30", "2", "10",
-                         "200.00", "24.22", "722.47", "0", "0"]
+    assert trust[2:] == [
+        "R0A",
+        "Manchester University NHS Foundation Trust",
+        "2025-06-01",
+        "2025-06-30",
+        "2",
+        "10",
+        "200.00",
+        "24.22",
+        "722.47",
+        "0",
+        "0",
+    ]
 
 
 def test_metrics_json_public_and_levels(a_month):
-    out, _ = _call("metrics", "--from", "2025-06-01", "--to", "2025-06-30", "--metric", "stillbirth_rate",
-                   "--level", "trust", "--format", "json", "--public")
+    out, _ = _call(
+        "metrics",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+        "--metric",
+        "stillbirth_rate",
+        "--level",
+        "trust",
+        "--format",
+        "json",
+        "--public",
+    )
     document = json.loads(out)
     assert document["stillbirth_denominator"] == "total_births" and document["public"] is True
     assert document["columns"] == list(METRIC_ROW_COLUMNS)
-    assert document["rows"] == [{
-        "metric_id": "stillbirth_rate", "org_level": "trust", "org_code": "R0A",
-        "org_name": "Manchester University NHS Foundation Trust", "period_start": "2025-06-01",
-        "period_end": "2025-06-30", "numerator": "*", "denominator": 10, "value": None, "lower_95": None,
-        "upper_95": None, "suppressed": 1, "provisional": False}]
+    assert document["rows"] == [
+        {
+            "metric_id": "stillbirth_rate",
+            "org_level": "trust",
+            "org_code": "R0A",
+            "org_name": "Manchester University NHS Foundation Trust",
+            "period_start": "2025-06-01",
+            "period_end": "2025-06-30",
+            "numerator": "*",
+            "denominator": 10,
+            "value": None,
+            "lower_95": None,
+            "upper_95": None,
+            "suppressed": 1,
+            "provisional": False,
+        }
+    ]
 
 
 def test_metrics_fortnights_and_by_month(a_month):
-    out, _ = _call("metrics", "--from", "2025-05-01", "--to", "2025-06-30", "--level", "national", "--by", "month",
-                   "--metric", "obstetric_unit_suspensions", "--metric", "stillbirth_rate",
-                   "--stillbirth-denominator", "live_births")
+    out, _ = _call(
+        "metrics",
+        "--from",
+        "2025-05-01",
+        "--to",
+        "2025-06-30",
+        "--level",
+        "national",
+        "--by",
+        "month",
+        "--metric",
+        "obstetric_unit_suspensions",
+        "--metric",
+        "stillbirth_rate",
+        "--stillbirth-denominator",
+        "live_births",
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["period_start"], r["period_end"]) for r in rows if r["metric_id"] == "obstetric_unit_suspensions"] == [
-        ("2025-05-06", "2025-05-19"), ("2025-05-20", "2025-06-02"), ("2025-06-03", "2025-06-16"),
-        ("2025-06-17", "2025-06-30")]
+        ("2025-05-06", "2025-05-19"),
+        ("2025-05-20", "2025-06-02"),
+        ("2025-06-03", "2025-06-16"),
+        ("2025-06-17", "2025-06-30"),
+    ]
     stillbirths = [r for r in rows if r["metric_id"] == "stillbirth_rate"]
     assert [(r["period_start"], r["denominator"]) for r in stillbirths] == [("2025-05-01", "0"), ("2025-06-01", "8")]
     assert stillbirths[0]["value"] == ""
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2025-06-01", "--to", "2025-05-01"], "--to (2025-05-01) is before --from (2025-06-01)"),
-    (["--from", "2025-06-31", "--to", "2025-07-01"], "'2025-06-31' is not a date"),
-    (["--from", "2025-06-01", "--to", "2025-07-01", "--metric", "nope"], "unknown metric nope"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2025-06-01", "--to", "2025-05-01"], "--to (2025-05-01) is before --from (2025-06-01)"),
+        (["--from", "2025-06-31", "--to", "2025-07-01"], "'2025-06-31' is not a date"),
+        (["--from", "2025-06-01", "--to", "2025-07-01", "--metric", "nope"], "unknown metric nope"),
+    ],
+)
 def test_metrics_refuses_bad_arguments(args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         _call("metrics", *args)
@@ -149,8 +216,11 @@ def test_metrics_refuses_bad_arguments(args, message):
 # --- generate-demo-data and the demo load --------------------------------------------------
 def test_generate_demo_data_writes_the_six_files_byte_identical(tmp_path, db):
     for folder in ("a", "b"):
-        call_command("generate_demo_data", argv=["--years", "1", "--end", "2025-02-28", "--trusts", "RJ1",
-                                                 "--out", str(tmp_path / folder)], stdout=io.StringIO())
+        call_command(
+            "generate_demo_data",
+            argv=["--years", "1", "--end", "2025-02-28", "--trusts", "RJ1", "--out", str(tmp_path / folder)],
+            stdout=io.StringIO(),
+        )
     for name in DATASET_ORDER:
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
 
@@ -180,27 +250,52 @@ def test_new_demo_arguments_replace_the_earlier_demo_rows(monkeypatch):
 def _perinatal(database_url: str, *args: str) -> str:
     environment = {**os.environ, "DATABASE_URL": database_url, "PERINATAL_NOW": FIXED_NOW}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, "-m", "perinatal.cli", *args], cwd=REPO, env=environment,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "perinatal.cli", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
 
 def _end_to_end(database_url: str, folder: Path) -> None:
     _perinatal(database_url, "setup")
-    _perinatal(database_url, "generate-demo-data", "--years", "1", "--end", "2025-04-30", "--trusts", "RJ1,RVJ",
-               "--seed", "3", "--out", str(folder))
+    _perinatal(
+        database_url,
+        "generate-demo-data",
+        "--years",
+        "1",
+        "--end",
+        "2025-04-30",
+        "--trusts",
+        "RJ1,RVJ",
+        "--seed",
+        "3",
+        "--out",
+        str(folder),
+    )
     for dataset in DATASET_ORDER:
         assert "loaded" in _perinatal(database_url, "import", dataset, str(folder / f"{dataset}.csv"))
-    document = json.loads(_perinatal(database_url, "metrics", "--from", "2025-01-01", "--to", "2025-04-30",
-                                     "--by", "month", "--format", "json"))
+    document = json.loads(
+        _perinatal(
+            database_url, "metrics", "--from", "2025-01-01", "--to", "2025-04-30", "--by", "month", "--format", "json"
+        )
+    )
     units = read_records(folder, "units")
-    records = {name: read_records(folder, name, known_units={u.unit_code: u for u in units})
-               for name in DATASET_ORDER}
+    records = {name: read_records(folder, name, known_units={u.unit_code: u for u in units}) for name in DATASET_ORDER}
     expected = compute_reference(
-        date_from=date(2025, 1, 1), date_to=date(2025, 4, 30), by="month",
-        now=localise(datetime.fromisoformat(FIXED_NOW)), org_of=register_org_of(),
-        org_name=org_names(), **records)
+        date_from=date(2025, 1, 1),
+        date_to=date(2025, 4, 30),
+        by="month",
+        now=localise(datetime.fromisoformat(FIXED_NOW)),
+        org_of=register_org_of(),
+        org_name=org_names(),
+        **records,
+    )
     assert len(expected) > 500
     assert document["rows"] == [metric_row_json(row) for row in expected]
 

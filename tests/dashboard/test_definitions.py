@@ -54,8 +54,15 @@ def test_metric_ids_in_section_4_order():
 
 def test_the_8_headline_metrics():
     assert [m.id for m in HEADLINE_METRICS] == [
-        "obstetric_unit_suspensions", "neonatal_unit_suspensions", "induction_delays", "stillbirth_rate",
-        "neonatal_mortality_rate", "pph_1500_rate", "optimal_perinatal_care", "considered_complaint"]
+        "obstetric_unit_suspensions",
+        "neonatal_unit_suspensions",
+        "induction_delays",
+        "stillbirth_rate",
+        "neonatal_mortality_rate",
+        "pph_1500_rate",
+        "optimal_perinatal_care",
+        "considered_complaint",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +81,11 @@ def test_the_8_headline_metrics():
 def test_headline_metric_properties(metric_id, unit, period_kind, direction, interval):
     metric = metric_by_id(metric_id)
     assert (metric.unit, metric.period_kind, metric.direction, metric.interval_method) == (
-        unit, period_kind, direction, interval)
+        unit,
+        period_kind,
+        direction,
+        interval,
+    )
 
 
 def test_interval_method_follows_the_unit():
@@ -108,17 +119,28 @@ def test_definitions_are_frozen():
 
 def test_opc_components_match_section_3():
     assert [(c.key, c.gestation_from, c.gestation_below) for c in OPC_COMPONENTS] == [
-        ("steroids", 161, 238), ("magnesium", 0, 210), ("nicu_birth", 0, 189), ("cord_clamping", 0, 238),
-        ("temperature", 0, 238), ("breastmilk", 0, 238)]
+        ("steroids", 161, 238),
+        ("magnesium", 0, 210),
+        ("nicu_birth", 0, 189),
+        ("cord_clamping", 0, 238),
+        ("temperature", 0, 238),
+        ("breastmilk", 0, 238),
+    ]
     steroids = metric_by_id("optimal_perinatal_care.steroids")
     assert "23+0" in steroids.denominator and "33+6" in steroids.denominator
 
 
 def test_provisional_windows():
     assert {m.id: m.provisional_days for m in HEADLINE_METRICS} == {
-        "obstetric_unit_suspensions": 14, "neonatal_unit_suspensions": 14, "induction_delays": 14,
-        "stillbirth_rate": None, "neonatal_mortality_rate": 28, "pph_1500_rate": None,
-        "optimal_perinatal_care": None, "considered_complaint": None}
+        "obstetric_unit_suspensions": 14,
+        "neonatal_unit_suspensions": 14,
+        "induction_delays": 14,
+        "stillbirth_rate": None,
+        "neonatal_mortality_rate": 28,
+        "pph_1500_rate": None,
+        "optimal_perinatal_care": None,
+        "considered_complaint": None,
+    }
 
 
 def test_stillbirth_denominator_is_a_named_setting():

@@ -18,9 +18,16 @@ from perinatal.dashboard.metrics.rows import build_row
 
 
 def row(definition, numerator, denominator):
-    return build_row(definition=definition, org_level="trust", org_code="R0A", org_name="A trust",
-                     period=Period(date(2025, 1, 1), date(2025, 12, 31)), numerator=numerator,
-                     denominator=denominator, provisional=False)
+    return build_row(
+        definition=definition,
+        org_level="trust",
+        org_code="R0A",
+        org_name="A trust",
+        period=Period(date(2025, 1, 1), date(2025, 12, 31)),
+        numerator=numerator,
+        denominator=denominator,
+        provisional=False,
+    )
 
 
 @pytest.mark.parametrize(("count", "hidden"), [(0, False), (1, True), (7, True), (8, False), (1000, False)])
@@ -41,12 +48,15 @@ def test_is_disclosive(count, hidden):
         (0, 0, 0, 0, 0),
     ],
 )
-def test_people_counts_of_1_to_7_are_starred(numerator, denominator, shown_numerator, shown_denominator,
-                                             suppressed):
-    published = apply_disclosure(row(NEONATAL_MORTALITY_RATE, numerator, denominator),
-                                 definition=NEONATAL_MORTALITY_RATE)
+def test_people_counts_of_1_to_7_are_starred(numerator, denominator, shown_numerator, shown_denominator, suppressed):
+    published = apply_disclosure(
+        row(NEONATAL_MORTALITY_RATE, numerator, denominator), definition=NEONATAL_MORTALITY_RATE
+    )
     assert (published.numerator, published.denominator, published.suppressed) == (
-        shown_numerator, shown_denominator, suppressed)
+        shown_numerator,
+        shown_denominator,
+        suppressed,
+    )
     if suppressed:
         assert (published.value, published.lower_95, published.upper_95) == (None, None, None)
     elif denominator:
@@ -64,10 +74,18 @@ def test_counts_of_units_and_trusts_are_never_suppressed(definition, numerator, 
 def test_every_metric_says_whether_it_counts_people():
     people = {m.id for m in METRICS if m.numerator_counts_people or m.denominator_counts_people}
     assert people == {
-        "induction_delays.women", "stillbirth_rate", "neonatal_mortality_rate", "pph_1500_rate",
-        "optimal_perinatal_care", "optimal_perinatal_care.steroids", "optimal_perinatal_care.magnesium",
-        "optimal_perinatal_care.nicu_birth", "optimal_perinatal_care.cord_clamping",
-        "optimal_perinatal_care.temperature", "optimal_perinatal_care.breastmilk", "considered_complaint",
+        "induction_delays.women",
+        "stillbirth_rate",
+        "neonatal_mortality_rate",
+        "pph_1500_rate",
+        "optimal_perinatal_care",
+        "optimal_perinatal_care.steroids",
+        "optimal_perinatal_care.magnesium",
+        "optimal_perinatal_care.nicu_birth",
+        "optimal_perinatal_care.cord_clamping",
+        "optimal_perinatal_care.temperature",
+        "optimal_perinatal_care.breastmilk",
+        "considered_complaint",
     }
 
 

@@ -30,8 +30,16 @@ JUNE = Period(date(2025, 6, 1), date(2025, 6, 30))
 
 
 def _row(numerator=3, denominator=1000, *, provisional=False, code="R0A"):
-    return build_row(definition=STILLBIRTH_RATE, org_level="trust", org_code=code, org_name="Manchester, \"central\"",
-                     period=JUNE, numerator=numerator, denominator=denominator, provisional=provisional)
+    return build_row(
+        definition=STILLBIRTH_RATE,
+        org_level="trust",
+        org_code=code,
+        org_name='Manchester, "central"',
+        period=JUNE,
+        numerator=numerator,
+        denominator=denominator,
+        provisional=provisional,
+    )
 
 
 def test_csv_of_metric_rows_has_the_section_4_columns_then_provisional():
@@ -40,8 +48,21 @@ def test_csv_of_metric_rows_has_the_section_4_columns_then_provisional():
     assert text.startswith("\ufeffmetric_id,org_level,")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == list(METRIC_ROW_COLUMNS) and rows[0][-1] == "provisional"
-    assert rows[1] == ["stillbirth_rate", "trust", "R0A", 'Manchester, "central"', "2025-06-01", "2025-06-30", "3",
-                       "1000", "3.00", "0.62", "8.77", "0", "0"]
+    assert rows[1] == [
+        "stillbirth_rate",
+        "trust",
+        "R0A",
+        'Manchester, "central"',
+        "2025-06-01",
+        "2025-06-30",
+        "3",
+        "1000",
+        "3.00",
+        "0.62",
+        "8.77",
+        "0",
+        "0",
+    ]
     assert rows[2][6:] == ["0", "0", "", "", "", "0", "1"]  # a zero denominator: empty, never 0
 
 
@@ -52,8 +73,9 @@ def test_csv_without_byte_order_mark_for_programs():
 
 def test_xlsx_has_the_data_a_column_dictionary_and_notes():
     suppressed = apply_disclosure(_row(3, 1000), definition=STILLBIRTH_RATE)
-    table = metric_rows_table([_row(), suppressed], title="Stillbirths by trust", stillbirth_denominator="total_births",
-                              public=True)
+    table = metric_rows_table(
+        [_row(), suppressed], title="Stillbirths by trust", stillbirth_denominator="total_births", public=True
+    )
     book = load_workbook(io.BytesIO(xlsx_bytes(table)))
     assert book.sheetnames == ["Data", "Column dictionary", "Notes"]
     data = list(book["Data"].iter_rows(values_only=True))
@@ -73,9 +95,11 @@ def test_xlsx_has_the_data_a_column_dictionary_and_notes():
 
 
 def test_any_table_exports_and_downloads_under_its_title():
-    table = ExportTable(title="Trusts: stillbirths (2025)", columns=(ExportColumn("code", "ODS code"),
-                                                                     ExportColumn("value", "per 1,000")),
-                        rows=[["R0A", Decimal("3.10")], ["RJ1", None]])
+    table = ExportTable(
+        title="Trusts: stillbirths (2025)",
+        columns=(ExportColumn("code", "ODS code"), ExportColumn("value", "per 1,000")),
+        rows=[["R0A", Decimal("3.10")], ["RJ1", None]],
+    )
     assert export_bytes(table, "csv").decode("utf-8-sig") == "code,value\nR0A,3.10\nRJ1,\n"
     response = download_response(table, "xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

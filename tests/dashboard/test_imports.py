@@ -32,14 +32,25 @@ from tests.dashboard.import_helpers import import_records, write_records, write_
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
-          "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour")
+HEADER = (
+    "baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
+    "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour"
+)
 
 
-def _birth_line(baby_id: str, *, trust: str = "R0A", site: str = "R0A01", born_on: str = "2025-06-15",
-                loss: str = "300", mother: str | None = None) -> str:
-    return (f"{baby_id},{mother or 'M-' + baby_id},{trust},{site},{born_on},280,3400,live,0,,{loss},0,30,"
-            "White,3,spontaneous")
+def _birth_line(
+    baby_id: str,
+    *,
+    trust: str = "R0A",
+    site: str = "R0A01",
+    born_on: str = "2025-06-15",
+    loss: str = "300",
+    mother: str | None = None,
+) -> str:
+    return (
+        f"{baby_id},{mother or 'M-' + baby_id},{trust},{site},{born_on},280,3400,live,0,,{loss},0,30,"
+        "White,3,spontaneous"
+    )
 
 
 def _births_file(tmp_path, lines, name="births.csv"):
@@ -48,8 +59,12 @@ def _births_file(tmp_path, lines, name="births.csv"):
 
 def _table_state():
     return {
-        "births": sorted(BirthRecord.objects.values_list("baby_id", "mother_id", "born_on", "blood_loss_ml", "upload_id")),
-        "sites": Site.objects.count(), "units": Unit.objects.count(), "listings": UnitListing.objects.count(),
+        "births": sorted(
+            BirthRecord.objects.values_list("baby_id", "mother_id", "born_on", "blood_loss_ml", "upload_id")
+        ),
+        "sites": Site.objects.count(),
+        "units": Unit.objects.count(),
+        "listings": UnitListing.objects.count(),
     }
 
 
@@ -57,16 +72,21 @@ def test_a_bad_births_file_is_refused_with_both_lines_named_and_the_database_unc
     existing = BirthRecord.objects.order_by("baby_id").first()
     assert existing is not None  # the small demo is loaded in the test database
     before = _table_state()
-    path = _births_file(tmp_path, [
-        _birth_line(existing.baby_id, loss="9999"),  # line 2: a good row replacing a stored one
-        _birth_line("NEW-1", born_on="2025-02-30"),  # line 3: wrong date
-        _birth_line("NEW-2"),  # line 4: good
-        _birth_line("NEW-3", trust="XYZ99", site="R0A01"),  # line 5: unknown trust
-    ])
+    path = _births_file(
+        tmp_path,
+        [
+            _birth_line(existing.baby_id, loss="9999"),  # line 2: a good row replacing a stored one
+            _birth_line("NEW-1", born_on="2025-02-30"),  # line 3: wrong date
+            _birth_line("NEW-2"),  # line 4: good
+            _birth_line("NEW-3", trust="XYZ99", site="R0A01"),  # line 5: unknown trust
+        ],
+    )
     upload = import_dataset(dataset="births", path=path)
     assert upload.status == Upload.Status.REFUSED
     assert [(e["line"], e["column"], e["code"]) for e in upload.errors] == [
-        (3, "born_on", p.ERR_NOT_A_DATE), (5, "trust_code", p.ERR_UNKNOWN_TRUST)]
+        (3, "born_on", p.ERR_NOT_A_DATE),
+        (5, "trust_code", p.ERR_UNKNOWN_TRUST),
+    ]
     assert "'2025-02-30' is not a real date" in upload.errors[0]["message"]
     assert "XYZ99" in upload.errors[1]["message"]
     assert upload.error_count == 2 and upload.rows_added == 0
@@ -77,8 +97,10 @@ def test_a_bad_births_file_is_refused_with_both_lines_named_and_the_database_unc
 def test_loading_a_file_again_replaces_the_rows_with_the_same_key(tmp_path):
     first = import_dataset(dataset="births", path=_births_file(tmp_path, [_birth_line("K1"), _birth_line("K2")]))
     assert (first.status, first.rows_added, first.rows_replaced) == ("loaded", 2, 0)
-    second = import_dataset(dataset="births", path=_births_file(
-        tmp_path, [_birth_line("K1", loss="1600"), _birth_line("K2")], name="births.csv"))
+    second = import_dataset(
+        dataset="births",
+        path=_births_file(tmp_path, [_birth_line("K1", loss="1600"), _birth_line("K2")], name="births.csv"),
+    )
     assert (second.status, second.rows_added, second.rows_replaced) == ("loaded", 0, 2)
     assert BirthRecord.objects.filter(baby_id__in=["K1", "K2"]).count() == 2
     k1 = BirthRecord.objects.get(baby_id="K1")
@@ -87,9 +109,14 @@ def test_loading_a_file_again_replaces_the_rows_with_the_same_key(tmp_path):
 
 def test_a_corrected_file_under_another_name_never_duplicates(tmp_path):
     import_dataset(dataset="births", path=_births_file(tmp_path, [_birth_line("C1"), _birth_line("C2")]))
-    corrected = import_dataset(dataset="births", path=_births_file(
-        tmp_path, [_birth_line("C1", born_on="2025-06-16"), _birth_line("C2"), _birth_line("C3")],
-        name="births-corrected-v2.csv"))
+    corrected = import_dataset(
+        dataset="births",
+        path=_births_file(
+            tmp_path,
+            [_birth_line("C1", born_on="2025-06-16"), _birth_line("C2"), _birth_line("C3")],
+            name="births-corrected-v2.csv",
+        ),
+    )
     assert corrected.filename == "births-corrected-v2.csv"
     assert (corrected.rows_added, corrected.rows_replaced) == (1, 2)
     assert BirthRecord.objects.filter(baby_id__startswith="C").count() == 3
@@ -97,24 +124,36 @@ def test_a_corrected_file_under_another_name_never_duplicates(tmp_path):
 
 
 def test_a_key_twice_in_one_file_names_both_lines_even_beside_other_errors(tmp_path):
-    path = _births_file(tmp_path, [
-        _birth_line("D1"), _birth_line("D2", born_on="not-a-date"), _birth_line("D3"), _birth_line("D1"),
-        _birth_line("D1"),
-    ])
+    path = _births_file(
+        tmp_path,
+        [
+            _birth_line("D1"),
+            _birth_line("D2", born_on="not-a-date"),
+            _birth_line("D3"),
+            _birth_line("D1"),
+            _birth_line("D1"),
+        ],
+    )
     upload = import_dataset(dataset="births", path=path)
     assert upload.status == Upload.Status.REFUSED
     assert [(e["line"], e["code"]) for e in upload.errors] == [
-        (3, p.ERR_NOT_A_DATE), (5, p.ERR_DUPLICATE_KEY), (6, p.ERR_DUPLICATE_KEY)]
-    assert upload.errors[1]["message"] == ("line 2 and line 5 have the same baby_id (D1); each may appear only "
-                                           "once in a file")
+        (3, p.ERR_NOT_A_DATE),
+        (5, p.ERR_DUPLICATE_KEY),
+        (6, p.ERR_DUPLICATE_KEY),
+    ]
+    assert upload.errors[1]["message"] == (
+        "line 2 and line 5 have the same baby_id (D1); each may appear only once in a file"
+    )
     assert upload.errors[1]["column"] == "baby_id"
     assert not BirthRecord.objects.filter(baby_id__startswith="D").exists()
 
 
 def test_a_duplicate_episode_key_is_named_in_the_file_s_own_terms(tmp_path):
     unit_code = UnitListing.objects.filter(unit__unit_type="obstetric").first().unit.code
-    episodes = [episode(unit_code, "2025-10-26T01:30", "2025-10-26T05:00"),
-                episode(unit_code, "2025-10-26T01:30", "2025-10-26T06:00")]
+    episodes = [
+        episode(unit_code, "2025-10-26T01:30", "2025-10-26T05:00"),
+        episode(unit_code, "2025-10-26T01:30", "2025-10-26T06:00"),
+    ]
     upload = import_records(tmp_path, "unit_status", episodes)
     assert upload.status == Upload.Status.REFUSED
     assert upload.errors[0]["column"] == "unit_code + started_at"
@@ -128,11 +167,14 @@ def test_only_the_first_100_errors_are_kept_and_every_one_is_counted(tmp_path):
     assert [e["line"] for e in upload.errors] == list(range(2, 102))
 
 
-@pytest.mark.parametrize("losses", [
-    ("300", "300", "300"),  # twins, the same blood loss: no note
-    ("300", "1600", "1600"),  # the second row differs
-    ("", "300", "1600"),  # unknown first, then two different values
-])
+@pytest.mark.parametrize(
+    "losses",
+    [
+        ("300", "300", "300"),  # twins, the same blood loss: no note
+        ("300", "1600", "1600"),  # the second row differs
+        ("", "300", "1600"),  # unknown first, then two different values
+    ],
+)
 def test_the_blood_loss_note_made_in_sql_equals_the_validator_s(tmp_path, losses):
     lines = [_birth_line(f"T{n}", mother="MOTHER-1", loss=loss) for n, loss in enumerate(losses)]
     lines += [_birth_line("OTHER", mother="MOTHER-2", loss="200"), _birth_line("OTHER2", mother="MOTHER-2", loss="201")]
@@ -145,15 +187,26 @@ def test_the_blood_loss_note_made_in_sql_equals_the_validator_s(tmp_path, losses
     upload = import_dataset(dataset="births", path=path)
     found = [n for n in upload.notes if n["code"] == p.DQ_BLOOD_LOSS_DIFFERS]
     assert [(n["count"], tuple(n["lines"]), n["message"]) for n in found] == [
-        (n.count, n.lines, n.message) for n in expected]
+        (n.count, n.lines, n.message) for n in expected
+    ]
 
 
 def test_units_add_new_sites_under_their_trust_and_listings_remember_the_upload(tmp_path):
-    upload = import_records(tmp_path, "units", [
-        unit("R0A91-OBS", site_code="R0A91", trust_code="R0A", opened_on=date(2024, 3, 1)),
-        unit("R0A91-NNU", site_code="R0A91", trust_code="R0A", unit_type="neonatal", neonatal_level="SCU",
-             opened_on=date(2023, 1, 1)),
-    ])
+    upload = import_records(
+        tmp_path,
+        "units",
+        [
+            unit("R0A91-OBS", site_code="R0A91", trust_code="R0A", opened_on=date(2024, 3, 1)),
+            unit(
+                "R0A91-NNU",
+                site_code="R0A91",
+                trust_code="R0A",
+                unit_type="neonatal",
+                neonatal_level="SCU",
+                opened_on=date(2023, 1, 1),
+            ),
+        ],
+    )
     assert upload.status == Upload.Status.LOADED and upload.rows_added == 2
     assert [n["code"] for n in upload.notes] == [p.DQ_NEW_SITE]
     ownership = SiteOwnership.objects.get(site__code="R0A91")
@@ -172,8 +225,9 @@ def test_a_known_site_under_another_trust_is_refused(tmp_path):
 
 def test_after_a_dated_transfer_units_may_name_the_new_trust(tmp_path):
     site = SiteOwnership.objects.filter(site__code__startswith="RVJ", trust__code="RA7").first().site.code
-    upload = import_records(tmp_path, "units", [unit(f"{site}-OBS", site_code=site, trust_code="RA7",
-                                                     opened_on=date(2026, 7, 1))])
+    upload = import_records(
+        tmp_path, "units", [unit(f"{site}-OBS", site_code=site, trust_code="RA7", opened_on=date(2026, 7, 1))]
+    )
     assert upload.status == Upload.Status.LOADED
     assert UnitListing.objects.get(unit__code=f"{site}-OBS").trust.code == "RA7"
 
@@ -190,8 +244,11 @@ def test_unit_status_episodes_are_replaced_by_unit_and_start(tmp_path):
 
 
 def test_other_datasets_are_stored_exactly(tmp_path):
-    import_records(tmp_path, "neonatal_care", [admission("N-1", admission_temperature_c=Decimal("37.55"),
-                                                         antenatal_magnesium=None)])
+    import_records(
+        tmp_path,
+        "neonatal_care",
+        [admission("N-1", admission_temperature_c=Decimal("37.55"), antenatal_magnesium=None)],
+    )
     baby = NeonatalCareRecord.objects.get(baby_id="N-1")
     assert baby.admission_temperature_c == Decimal("37.55") and baby.antenatal_magnesium is None
     import_records(tmp_path, "inductions", [induction("I-1", "2025-03-29T02:30", None)])
@@ -208,8 +265,14 @@ def test_a_file_that_is_not_utf8_is_refused_at_its_line(tmp_path):
     path.write_bytes((HEADER + "\n" + _birth_line("U1") + "\n").encode() + "café\n".encode("latin-1"))
     upload = import_dataset(dataset="births", path=path)
     assert upload.status == Upload.Status.REFUSED
-    assert upload.errors == [{"line": 3, "column": None, "code": p.ERR_UNREADABLE_CSV,
-                              "message": "this line is not UTF-8 text: save the file as CSV UTF-8"}]
+    assert upload.errors == [
+        {
+            "line": 3,
+            "column": None,
+            "code": p.ERR_UNREADABLE_CSV,
+            "message": "this line is not UTF-8 text: save the file as CSV UTF-8",
+        }
+    ]
 
 
 def test_an_unknown_dataset_is_refused_before_anything_is_read(tmp_path):
@@ -239,8 +302,9 @@ def test_hooks_run_after_a_loaded_births_file_only(tmp_path, django_capture_on_c
 def test_progress_is_reported_while_checking_and_loading(tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "PROGRESS_EVERY_ROWS", 2)
     updates = []
-    import_dataset(dataset="births", path=_births_file(tmp_path, [_birth_line(f"P{n}") for n in range(5)]),
-                   progress=updates.append)
+    import_dataset(
+        dataset="births", path=_births_file(tmp_path, [_birth_line(f"P{n}") for n in range(5)]), progress=updates.append
+    )
     checking = [u for u in updates if u.phase == staging.PHASE_CHECKING]
     loading_updates = [u for u in updates if u.phase == staging.PHASE_LOADING]
     assert [u.rows_done for u in checking] == [2, 4, 5]
@@ -279,8 +343,12 @@ def test_every_upload_is_audited_without_the_file_name(tmp_path):
 
 # --- Checking a big file in parts (no database) -------------------------------------------
 def _snapshot() -> RegisterSnapshot:
-    return RegisterSnapshot(trust_ids={"R0A": 1, "RJ1": 2}, site_ids={"R0A01": 10, "RJ101": 20},
-                            site_trusts={"R0A01": frozenset({"R0A"}), "RJ101": frozenset({"RJ1"})}, units={})
+    return RegisterSnapshot(
+        trust_ids={"R0A": 1, "RJ1": 2},
+        site_ids={"R0A01": 10, "RJ101": 20},
+        site_trusts={"R0A01": frozenset({"R0A"}), "RJ101": frozenset({"RJ1"})},
+        units={},
+    )
 
 
 @pytest.mark.django_db(False)
@@ -293,8 +361,10 @@ def test_a_file_checked_in_parts_gives_what_one_pass_gives(tmp_path, monkeypatch
     monkeypatch.setattr(connections, "close_all", lambda: None)
     if dataset == "births":
         days = [date(2025, 1, 1) + timedelta(days=n % 60) for n in range(200)]
-        records = [birth(f"S{n}", born_on=day, neonatal_death_on=day + timedelta(days=28) if n % 17 == 0 else None)
-                   for n, day in enumerate(days)]
+        records = [
+            birth(f"S{n}", born_on=day, neonatal_death_on=day + timedelta(days=28) if n % 17 == 0 else None)
+            for n, day in enumerate(days)
+        ]
         records[40] = replace(records[40], trust_code="XYZ99")
         records[150] = replace(records[150], gestation_days=None, birth_weight_g=300)
     else:

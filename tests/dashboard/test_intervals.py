@@ -49,8 +49,14 @@ def test_round_half_up(value, expected):
 # Newcombe (1998) Stat Med 17:857, Table I, method 3 (Wilson score without continuity correction)
 @pytest.mark.parametrize(
     ("successes", "trials", "lower", "upper"),
-    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
-     (5, 10, 0.2366, 0.7634), (10, 10, 0.7225, 1.0)],
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        (5, 10, 0.2366, 0.7634),
+        (10, 10, 0.7225, 1.0),
+    ],
 )
 def test_wilson_against_published_values(successes, trials, lower, upper):
     low, high = wilson_interval(successes=successes, trials=trials)
@@ -72,8 +78,7 @@ def test_wilson_refuses_an_impossible_proportion():
 # Garwood (1936) exact Poisson limits, as tabulated (e.g. Ulm 1990, Am J Epidemiol 131:373)
 @pytest.mark.parametrize(
     ("events", "lower", "upper"),
-    [(0, 0.0, 3.6889), (1, 0.0253, 5.5716), (2, 0.2422, 7.2247), (5, 1.6235, 11.6683),
-     (10, 4.7954, 18.3904)],
+    [(0, 0.0, 3.6889), (1, 0.0253, 5.5716), (2, 0.2422, 7.2247), (5, 1.6235, 11.6683), (10, 4.7954, 18.3904)],
 )
 def test_garwood_against_published_values(events, lower, upper):
     low, high = garwood_interval(events=events)
@@ -121,12 +126,18 @@ def test_zero_denominator_gives_no_value_never_zero(unit):
 
 def test_metric_interval_in_the_unit():
     assert metric_interval(numerator=5, denominator=10, unit=UNIT_PERCENT, method=INTERVAL_WILSON) == (
-        Decimal("23.66"), Decimal("76.34"))
+        Decimal("23.66"),
+        Decimal("76.34"),
+    )
     # 10 events in 4,000: Garwood count limits 4.7954 and 18.3904, per 1,000
     assert metric_interval(numerator=10, denominator=4000, unit=UNIT_PER_1000, method=INTERVAL_GARWOOD) == (
-        Decimal("1.20"), Decimal("4.60"))
+        Decimal("1.20"),
+        Decimal("4.60"),
+    )
     assert metric_interval(numerator=0, denominator=1000, unit=UNIT_PER_1000, method=INTERVAL_GARWOOD) == (
-        Decimal("0.00"), Decimal("3.69"))
+        Decimal("0.00"),
+        Decimal("3.69"),
+    )
     assert metric_interval(numerator=3, denominator=2, unit=UNIT_COUNT, method=INTERVAL_NONE) is None
 
 

@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from perinatal.kernel.london_time import to_utc
 from perinatal.dashboard.metrics.periods import (
     BY_MONTH,
     BY_QUARTER,
@@ -21,6 +20,7 @@ from perinatal.dashboard.metrics.periods import (
     survey_year_overlaps,
     unit_open_during,
 )
+from perinatal.kernel.london_time import to_utc
 
 from .factories import at
 
@@ -49,14 +49,16 @@ def test_a_fortnight_is_half_open_local_midnights(to, real_hours):
 
 def test_fortnight_series_ends_on_to_and_keeps_only_whole_fortnights():
     series = fortnight_series(date_from=D("2025-11-20"), date_to=D("2025-12-31"))
-    assert series == (Period(D("2025-11-20"), D("2025-12-03")), Period(D("2025-12-04"), D("2025-12-17")),
-                      Period(D("2025-12-18"), D("2025-12-31")))
+    assert series == (
+        Period(D("2025-11-20"), D("2025-12-03")),
+        Period(D("2025-12-04"), D("2025-12-17")),
+        Period(D("2025-12-18"), D("2025-12-31")),
+    )
 
 
 @pytest.mark.parametrize(
     ("date_from", "count"),
-    [(D("2025-12-18"), 1), (D("2025-12-19"), 0), (D("2025-12-04"), 2), (D("2025-12-05"), 1),
-     (D("2025-12-31"), 0)],
+    [(D("2025-12-18"), 1), (D("2025-12-19"), 0), (D("2025-12-04"), 2), (D("2025-12-05"), 1), (D("2025-12-31"), 0)],
 )
 def test_fortnight_series_boundary(date_from, count):
     assert len(fortnight_series(date_from=date_from, date_to=D("2025-12-31"))) == count
@@ -71,20 +73,29 @@ def test_a_range_ending_before_it_starts_is_refused():
 
 def test_outcome_periods_whole_range():
     assert outcome_periods(date_from=D("2025-01-01"), date_to=D("2025-12-31")) == (
-        Period(D("2025-01-01"), D("2025-12-31")),)
+        Period(D("2025-01-01"), D("2025-12-31")),
+    )
 
 
 def test_outcome_periods_by_month_cut_to_the_range():
     periods = outcome_periods(date_from=D("2024-12-15"), date_to=D("2025-03-10"), by=BY_MONTH)
-    assert periods == (Period(D("2024-12-15"), D("2024-12-31")), Period(D("2025-01-01"), D("2025-01-31")),
-                       Period(D("2025-02-01"), D("2025-02-28")), Period(D("2025-03-01"), D("2025-03-10")))
+    assert periods == (
+        Period(D("2024-12-15"), D("2024-12-31")),
+        Period(D("2025-01-01"), D("2025-01-31")),
+        Period(D("2025-02-01"), D("2025-02-28")),
+        Period(D("2025-03-01"), D("2025-03-10")),
+    )
 
 
 def test_outcome_periods_by_quarter():
     periods = outcome_periods(date_from=D("2025-02-01"), date_to=D("2026-01-31"), by=BY_QUARTER)
-    assert periods == (Period(D("2025-02-01"), D("2025-03-31")), Period(D("2025-04-01"), D("2025-06-30")),
-                       Period(D("2025-07-01"), D("2025-09-30")), Period(D("2025-10-01"), D("2025-12-31")),
-                       Period(D("2026-01-01"), D("2026-01-31")))
+    assert periods == (
+        Period(D("2025-02-01"), D("2025-03-31")),
+        Period(D("2025-04-01"), D("2025-06-30")),
+        Period(D("2025-07-01"), D("2025-09-30")),
+        Period(D("2025-10-01"), D("2025-12-31")),
+        Period(D("2026-01-01"), D("2026-01-31")),
+    )
 
 
 def test_outcome_periods_refuses_an_unknown_split():
@@ -105,8 +116,7 @@ def test_outcome_periods_refuses_an_unknown_split():
     ],
 )
 def test_unit_open_during_the_fortnight(opened_on, closed_on, open_):
-    assert unit_open_during(opened_on=D(opened_on), closed_on=closed_on and D(closed_on),
-                            period=F_DEC) is open_
+    assert unit_open_during(opened_on=D(opened_on), closed_on=closed_on and D(closed_on), period=F_DEC) is open_
 
 
 @pytest.mark.parametrize(
@@ -127,8 +137,9 @@ def test_episode_overlaps(started, ended, overlaps):
 
 
 def test_episode_duration_is_whole_even_outside_the_fortnight():
-    assert episode_duration(started_at=at("2025-12-01T00:00"), ended_at=at("2025-12-19T00:00"),
-                            period=F_DEC, now=LATER) == timedelta(days=18)
+    assert episode_duration(
+        started_at=at("2025-12-01T00:00"), ended_at=at("2025-12-19T00:00"), period=F_DEC, now=LATER
+    ) == timedelta(days=18)
 
 
 def test_ongoing_episode_is_measured_to_the_fortnight_end_or_now():
@@ -150,8 +161,9 @@ def test_ongoing_episode_is_measured_to_the_fortnight_end_or_now():
     ],
 )
 def test_episode_time_within_the_fortnight(started, ended, now, hours):
-    assert episode_time_within(started_at=at(started), ended_at=ended and at(ended), period=F_DEC,
-                               now=at(now)) == timedelta(hours=hours)
+    assert episode_time_within(
+        started_at=at(started), ended_at=ended and at(ended), period=F_DEC, now=at(now)
+    ) == timedelta(hours=hours)
 
 
 def test_induction_delay_instant_is_24_real_hours():
@@ -175,14 +187,14 @@ def test_induction_delay_instant_is_24_real_hours():
     ],
 )
 def test_induction_delayed_in(admitted, started, now, delayed):
-    result = induction_delayed_in(admitted_at=at(admitted), started_at=started and at(started),
-                                  period=F_DEC, now=at(now))
+    result = induction_delayed_in(
+        admitted_at=at(admitted), started_at=started and at(started), period=F_DEC, now=at(now)
+    )
     assert result is delayed
 
 
 def test_induction_whose_24_hours_end_just_before_the_fortnight():
-    assert not induction_delayed_in(admitted_at=at("2025-12-16T23:59"), started_at=None,
-                                    period=F_DEC, now=LATER)
+    assert not induction_delayed_in(admitted_at=at("2025-12-16T23:59"), started_at=None, period=F_DEC, now=LATER)
 
 
 @pytest.mark.parametrize(

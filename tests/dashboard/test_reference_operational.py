@@ -43,35 +43,39 @@ def test_obstetric_suspension_overlap(started, ended, counted):
     ],
 )
 def test_only_units_open_during_the_fortnight_count(opened_on, closed_on, in_denominator):
-    u = unit("U1", opened_on=date.fromisoformat(opened_on),
-             closed_on=closed_on and date.fromisoformat(closed_on))
+    u = unit("U1", opened_on=date.fromisoformat(opened_on), closed_on=closed_on and date.fromisoformat(closed_on))
     rows = obstetric([episode("U1", "2025-12-01T00:00", None)], units=[u])
     expected = (1, 1) if in_denominator else (0, 0)
     assert counts(rows, "obstetric_unit_suspensions") == expected
 
 
 def test_midwifery_led_suspensions_are_not_counted():
-    rows = obstetric([episode("M1", "2025-12-20T10:00", "2025-12-21T10:00")],
-                     units=[unit("U1"), unit("M1", unit_type="midwifery_led")])
+    rows = obstetric(
+        [episode("M1", "2025-12-20T10:00", "2025-12-21T10:00")],
+        units=[unit("U1"), unit("M1", unit_type="midwifery_led")],
+    )
     assert counts(rows, "obstetric_unit_suspensions") == (0, 1)
     assert counts(rows, "obstetric_unit_suspensions.episodes") == (0, 1)
 
 
 def test_value_is_a_percentage_of_units():
-    rows = obstetric([episode("U1", "2025-12-20T10:00", "2025-12-20T12:00")],
-                     units=[unit("U1"), unit("U2"), unit("U3")])
+    rows = obstetric(
+        [episode("U1", "2025-12-20T10:00", "2025-12-20T12:00")], units=[unit("U1"), unit("U2"), unit("U3")]
+    )
     row = pick(rows, "obstetric_unit_suspensions")
     assert (row.numerator, row.denominator, row.value) == (1, 3, Decimal("33.33"))
     assert (row.lower_95, row.upper_95) == (Decimal("6.15"), Decimal("79.23"))
 
 
 def test_episodes_and_hours_sub_measures():
-    rows = obstetric([
-        episode("U1", "2025-12-20T10:00", "2025-12-20T13:30"),  # 3.5 h
-        episode("U1", "2025-12-17T00:00", "2025-12-19T00:00"),  # 24 h of it inside the fortnight
-        episode("U1", "2025-12-31T20:00", None),  # ongoing: 4 h to the fortnight's end
-        episode("U1", "2025-12-05T00:00", "2025-12-06T00:00"),  # before the fortnight
-    ])
+    rows = obstetric(
+        [
+            episode("U1", "2025-12-20T10:00", "2025-12-20T13:30"),  # 3.5 h
+            episode("U1", "2025-12-17T00:00", "2025-12-19T00:00"),  # 24 h of it inside the fortnight
+            episode("U1", "2025-12-31T20:00", None),  # ongoing: 4 h to the fortnight's end
+            episode("U1", "2025-12-05T00:00", "2025-12-06T00:00"),  # before the fortnight
+        ]
+    )
     assert counts(rows, "obstetric_unit_suspensions.episodes") == (3, 1)
     hours = pick(rows, "obstetric_unit_suspensions.hours")
     assert (hours.numerator, hours.denominator, hours.value) == (Decimal("31.50"), 1, Decimal("31.50"))
@@ -119,61 +123,90 @@ def test_ongoing_neonatal_closure_is_measured_to_now_if_earlier():
     ],
 )
 def test_neonatal_closure_across_the_october_clock_change(started, ended, counted):
-    rows = run(units=[neonatal_unit("N1")], unit_status=[episode("N1", started, ended, "closed_external")],
-               date_from="2025-10-19", date_to="2025-11-01")
+    rows = run(
+        units=[neonatal_unit("N1")],
+        unit_status=[episode("N1", started, ended, "closed_external")],
+        date_from="2025-10-19",
+        date_to="2025-11-01",
+    )
     assert counts(rows, "neonatal_unit_suspensions") == ((1 if counted else 0), 1)
 
 
 def test_neonatal_closure_across_the_march_clock_change():
     # 24 h on the clock but 23 real hours: not a 24-hour closure
-    rows = run(units=[neonatal_unit("N1")],
-               unit_status=[episode("N1", "2026-03-28T12:00", "2026-03-29T12:00", "closed_external")],
-               date_from="2026-03-23", date_to="2026-04-05")
+    rows = run(
+        units=[neonatal_unit("N1")],
+        unit_status=[episode("N1", "2026-03-28T12:00", "2026-03-29T12:00", "closed_external")],
+        date_from="2026-03-23",
+        date_to="2026-04-05",
+    )
     assert counts(rows, "neonatal_unit_suspensions") == (0, 1)
 
 
 def test_two_short_closures_do_not_add_up():
-    rows = neonatal([episode("N1", "2025-12-20T00:00", "2025-12-20T12:00", "closed_external"),
-                     episode("N1", "2025-12-20T12:00", "2025-12-21T00:00", "closed_external")])
+    rows = neonatal(
+        [
+            episode("N1", "2025-12-20T00:00", "2025-12-20T12:00", "closed_external"),
+            episode("N1", "2025-12-20T12:00", "2025-12-21T00:00", "closed_external"),
+        ]
+    )
     assert counts(rows, "neonatal_unit_suspensions") == (0, 1)
 
 
 def test_external_and_internal_sub_measures():
-    rows = run(units=[neonatal_unit("N1"), neonatal_unit("N2"), neonatal_unit("N3")],
-               unit_status=[episode("N1", "2025-12-20T00:00", "2025-12-22T00:00", "closed_external"),
-                            episode("N2", "2025-12-20T00:00", "2025-12-22T00:00", "closed_internal"),
-                            episode("N2", "2025-12-25T00:00", "2025-12-25T05:00", "closed_external"),
-                            episode("N3", "2025-12-20T00:00", "2025-12-20T05:00", "closed_internal")],
-               **DEC)
+    rows = run(
+        units=[neonatal_unit("N1"), neonatal_unit("N2"), neonatal_unit("N3")],
+        unit_status=[
+            episode("N1", "2025-12-20T00:00", "2025-12-22T00:00", "closed_external"),
+            episode("N2", "2025-12-20T00:00", "2025-12-22T00:00", "closed_internal"),
+            episode("N2", "2025-12-25T00:00", "2025-12-25T05:00", "closed_external"),
+            episode("N3", "2025-12-20T00:00", "2025-12-20T05:00", "closed_internal"),
+        ],
+        **DEC,
+    )
     assert counts(rows, "neonatal_unit_suspensions") == (2, 3)
     assert counts(rows, "neonatal_unit_suspensions.external") == (1, 3)
     assert counts(rows, "neonatal_unit_suspensions.internal") == (1, 3)
 
 
 def test_obstetric_and_neonatal_units_count_in_their_own_metric():
-    rows = run(units=[unit("U1"), neonatal_unit("N1")],
-               unit_status=[episode("N1", "2025-12-20T00:00", "2025-12-22T00:00", "closed_external")], **DEC)
+    rows = run(
+        units=[unit("U1"), neonatal_unit("N1")],
+        unit_status=[episode("N1", "2025-12-20T00:00", "2025-12-22T00:00", "closed_external")],
+        **DEC,
+    )
     assert counts(rows, "obstetric_unit_suspensions") == (0, 1)
     assert counts(rows, "neonatal_unit_suspensions") == (1, 1)
 
 
 def test_a_neonatal_unit_closed_before_the_fortnight_is_not_counted():
-    rows = run(units=[neonatal_unit("N1", closed_on=date(2025, 12, 18))],
-               unit_status=[episode("N1", "2025-12-01T00:00", None, "closed_external")], **DEC)
+    rows = run(
+        units=[neonatal_unit("N1", closed_on=date(2025, 12, 18))],
+        unit_status=[episode("N1", "2025-12-01T00:00", None, "closed_external")],
+        **DEC,
+    )
     assert counts(rows, "neonatal_unit_suspensions") == (0, 0)
     assert pick(rows, "neonatal_unit_suspensions").value is None
 
 
 def inductions_run(women, *, now=None, units=None):
     kwargs = {"now": now} if now else {}
-    return run(units=units or [unit("U1"), unit("U9", trust_code=OTHER_TRUST, site_code="R1B01")],
-               inductions=women, **DEC, **kwargs)
+    return run(
+        units=units or [unit("U1"), unit("U9", trust_code=OTHER_TRUST, site_code="R1B01")],
+        inductions=women,
+        **DEC,
+        **kwargs,
+    )
 
 
 def test_induction_delays_per_trust_and_rolled_up():
-    rows = inductions_run([induction("I1", "2025-12-20T10:00", "2025-12-21T12:00"),  # 26 h: delayed
-                           induction("I2", "2025-12-20T10:00", "2025-12-20T20:00"),
-                           induction("I3", "2025-12-20T10:00", "2025-12-20T11:00", trust=OTHER_TRUST)])
+    rows = inductions_run(
+        [
+            induction("I1", "2025-12-20T10:00", "2025-12-21T12:00"),  # 26 h: delayed
+            induction("I2", "2025-12-20T10:00", "2025-12-20T20:00"),
+            induction("I3", "2025-12-20T10:00", "2025-12-20T11:00", trust=OTHER_TRUST),
+        ]
+    )
     assert counts(rows, "induction_delays") == (1, 1)
     assert pick(rows, "induction_delays").value == Decimal("100.00")
     assert counts(rows, "induction_delays", code=OTHER_TRUST) == (0, 1)
@@ -209,22 +242,35 @@ def test_induction_wait_still_running():
 
 def test_induction_24_hours_across_the_october_change():
     # admitted 2025-10-25 10:00 BST; 24 real hours later is 2025-10-26 09:00 GMT
-    rows = run(units=[unit("U1")], inductions=[induction("I1", "2025-10-25T10:00", "2025-10-26T09:30")],
-               date_from="2025-10-19", date_to="2025-11-01")
+    rows = run(
+        units=[unit("U1")],
+        inductions=[induction("I1", "2025-10-25T10:00", "2025-10-26T09:30")],
+        date_from="2025-10-19",
+        date_to="2025-11-01",
+    )
     assert counts(rows, "induction_delays") == (1, 1)
 
 
 def test_trusts_without_an_obstetric_unit_open_are_not_counted():
-    rows = inductions_run([induction("I1", "2025-12-20T10:00", None, trust=OTHER_TRUST)],
-                          units=[unit("U1"), neonatal_unit("N9", trust_code=OTHER_TRUST)])
+    rows = inductions_run(
+        [induction("I1", "2025-12-20T10:00", None, trust=OTHER_TRUST)],
+        units=[unit("U1"), neonatal_unit("N9", trust_code=OTHER_TRUST)],
+    )
     assert counts(rows, "induction_delays", code=OTHER_TRUST) == (0, 0)
     assert counts(rows, "induction_delays.women", code=OTHER_TRUST) == (0, 0)
     assert counts(rows, "induction_delays", level="national", code="E92000001") == (0, 1)
 
 
 def test_a_fortnightly_series_gives_one_row_per_fortnight():
-    rows = run(units=[unit("U1")], unit_status=[episode("U1", "2025-12-10T00:00", "2025-12-10T05:00")],
-               date_from="2025-11-20", date_to="2025-12-31")
+    rows = run(
+        units=[unit("U1")],
+        unit_status=[episode("U1", "2025-12-10T00:00", "2025-12-10T05:00")],
+        date_from="2025-11-20",
+        date_to="2025-12-31",
+    )
     series = [r for r in rows if r.metric_id == "obstetric_unit_suspensions" and r.org_level == "trust"]
     assert [(r.period_start.isoformat(), r.period_end.isoformat(), r.numerator) for r in series] == [
-        ("2025-11-20", "2025-12-03", 0), ("2025-12-04", "2025-12-17", 1), ("2025-12-18", "2025-12-31", 0)]
+        ("2025-11-20", "2025-12-03", 0),
+        ("2025-12-04", "2025-12-17", 1),
+        ("2025-12-18", "2025-12-31", 0),
+    ]

@@ -15,9 +15,11 @@ ENGLAND = {"level": "national", "code": "E92000001"}
 
 
 def test_roll_up_sums_numerators_and_denominators_never_rates():
-    births = ([birth(f"A{i}", outcome="stillbirth" if i < 1 else "live") for i in range(2)]
-              + [birth(f"B{i}", trust_code=OTHER_TRUST) for i in range(8)]
-              + [birth(f"C{i}", trust_code="R2C", outcome="stillbirth") for i in range(2)])
+    births = (
+        [birth(f"A{i}", outcome="stillbirth" if i < 1 else "live") for i in range(2)]
+        + [birth(f"B{i}", trust_code=OTHER_TRUST) for i in range(8)]
+        + [birth(f"C{i}", trust_code="R2C", outcome="stillbirth") for i in range(2)]
+    )
     rows = run(births=births, **YEAR)
     assert counts(rows, "stillbirth_rate") == (1, 2)
     assert counts(rows, "stillbirth_rate", code=OTHER_TRUST) == (0, 8)
@@ -32,25 +34,48 @@ def test_roll_up_uses_the_organisation_in_force_on_the_period_end():
     def org_of(trust, period_end):
         return ("QNEW", "Y59") if period_end >= date(2026, 4, 1) else ("QOLD", "Y58")
 
-    rows = run(births=[birth("B1", born_on=date(2026, 3, 1)), birth("B2", born_on=date(2026, 4, 1))],
-               date_from="2026-01-01", date_to="2026-06-30", by="quarter", org_of=org_of)
+    rows = run(
+        births=[birth("B1", born_on=date(2026, 3, 1)), birth("B2", born_on=date(2026, 4, 1))],
+        date_from="2026-01-01",
+        date_to="2026-06-30",
+        by="quarter",
+        org_of=org_of,
+    )
     assert counts(rows, "stillbirth_rate", level="icb", code="QOLD", period_start="2026-01-01") == (0, 1)
     assert counts(rows, "stillbirth_rate", level="icb", code="QNEW", period_start="2026-04-01") == (0, 1)
 
 
 def test_rows_are_in_section_4_order():
-    rows = run(units=[unit("U1"), unit("U2", trust_code=OTHER_TRUST, site_code="R1B01")],
-               births=[birth("B1"), birth("B2", trust_code="R2C")],
-               date_from="2025-12-04", date_to="2025-12-31")
-    keys = [(METRIC_IDS.index(r.metric_id), ["national", "region", "icb", "trust"].index(r.org_level),
-             r.org_code, r.period_start) for r in rows]
+    rows = run(
+        units=[unit("U1"), unit("U2", trust_code=OTHER_TRUST, site_code="R1B01")],
+        births=[birth("B1"), birth("B2", trust_code="R2C")],
+        date_from="2025-12-04",
+        date_to="2025-12-31",
+    )
+    keys = [
+        (
+            METRIC_IDS.index(r.metric_id),
+            ["national", "region", "icb", "trust"].index(r.org_level),
+            r.org_code,
+            r.period_start,
+        )
+        for r in rows
+    ]
     assert keys == sorted(keys)
     assert rows[0].metric_id == "obstetric_unit_suspensions" and rows[0].org_level == "national"
     assert rows[-1].metric_id == "considered_complaint" and rows[-1].org_code == "R2C"
     assert {r.metric_id for r in rows} == set(METRIC_IDS)
     levels = [(r.org_level, r.org_code) for r in rows if r.metric_id == "stillbirth_rate"]
-    assert levels == [("national", "E92000001"), ("region", "Y56"), ("region", "Y58"), ("icb", "QA1"),
-                      ("icb", "QB2"), ("trust", "R0A"), ("trust", "R1B"), ("trust", "R2C")]
+    assert levels == [
+        ("national", "E92000001"),
+        ("region", "Y56"),
+        ("region", "Y58"),
+        ("icb", "QA1"),
+        ("icb", "QB2"),
+        ("trust", "R0A"),
+        ("trust", "R1B"),
+        ("trust", "R2C"),
+    ]
 
 
 def test_zero_denominator_gives_an_empty_value():
@@ -66,9 +91,19 @@ def test_row_columns_and_cells():
     # 1 stillbirth in 2 births; Garwood limits for 1 event are 0.0253 and 5.5716
     row = pick(run(births=[birth("B1"), birth("B2", outcome="stillbirth")], **YEAR), "stillbirth_rate")
     assert row_cells(row) == {
-        "metric_id": "stillbirth_rate", "org_level": "trust", "org_code": "R0A", "org_name": "",
-        "period_start": "2025-01-01", "period_end": "2025-12-31", "numerator": "1", "denominator": "2",
-        "value": "500.00", "lower_95": "12.66", "upper_95": "2785.82", "suppressed": "0"}
+        "metric_id": "stillbirth_rate",
+        "org_level": "trust",
+        "org_code": "R0A",
+        "org_name": "",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "numerator": "1",
+        "denominator": "2",
+        "value": "500.00",
+        "lower_95": "12.66",
+        "upper_95": "2785.82",
+        "suppressed": "0",
+    }
 
 
 def test_org_names_come_from_the_callback():
@@ -79,8 +114,13 @@ def test_org_names_come_from_the_callback():
 
 
 def test_provisional_marks():
-    rows = run(units=[unit("U1")], births=[birth("B1", born_on=date(2025, 12, 20))],
-               date_from="2025-12-18", date_to="2025-12-31", now=at("2026-01-20T12:00"))
+    rows = run(
+        units=[unit("U1")],
+        births=[birth("B1", born_on=date(2025, 12, 20))],
+        date_from="2025-12-18",
+        date_to="2025-12-31",
+        now=at("2026-01-20T12:00"),
+    )
     assert pick(rows, "obstetric_unit_suspensions").provisional is False  # 20 days old
     assert pick(rows, "neonatal_mortality_rate").provisional is True  # under 28 days old
     assert pick(rows, "stillbirth_rate").provisional is False
@@ -89,9 +129,14 @@ def test_provisional_marks():
 
 
 def test_public_output_suppresses_small_counts_of_people_only():
-    rows = run(units=[unit("U1")], unit_status=[episode("U1", "2025-12-20T10:00", "2025-12-20T12:00")],
-               births=[birth(f"B{i}", born_on=date(2025, 12, 20)) for i in range(5)], date_from="2025-12-18", date_to="2025-12-31",
-               public=True)
+    rows = run(
+        units=[unit("U1")],
+        unit_status=[episode("U1", "2025-12-20T10:00", "2025-12-20T12:00")],
+        births=[birth(f"B{i}", born_on=date(2025, 12, 20)) for i in range(5)],
+        date_from="2025-12-18",
+        date_to="2025-12-31",
+        public=True,
+    )
     still = pick(rows, "stillbirth_rate")
     assert (still.numerator, still.denominator, still.value, still.suppressed) == (0, "*", None, 1)
     units = pick(rows, "obstetric_unit_suspensions")
@@ -100,17 +145,23 @@ def test_public_output_suppresses_small_counts_of_people_only():
 
 def test_records_may_be_mappings():
     december = date(2025, 12, 20)
-    rows = run(births=[asdict(birth("B1", outcome="stillbirth", born_on=december)),
-                       asdict(birth("B2", born_on=december))],
-               units=[asdict(unit("U1"))],
-               unit_status=[asdict(episode("U1", "2025-12-20T10:00", "2025-12-20T12:00"))],
-               date_from="2025-12-18", date_to="2025-12-31")
+    rows = run(
+        births=[asdict(birth("B1", outcome="stillbirth", born_on=december)), asdict(birth("B2", born_on=december))],
+        units=[asdict(unit("U1"))],
+        unit_status=[asdict(episode("U1", "2025-12-20T10:00", "2025-12-20T12:00"))],
+        date_from="2025-12-18",
+        date_to="2025-12-31",
+    )
     assert counts(rows, "stillbirth_rate") == (1, 2)
     assert counts(rows, "obstetric_unit_suspensions") == (1, 1)
 
 
 def test_no_whole_fortnight_gives_no_operational_rows():
-    rows = run(units=[unit("U1")], births=[birth("B1", born_on=date(2025, 12, 25))],
-               date_from="2025-12-20", date_to="2025-12-31")
+    rows = run(
+        units=[unit("U1")],
+        births=[birth("B1", born_on=date(2025, 12, 25))],
+        date_from="2025-12-20",
+        date_to="2025-12-31",
+    )
     assert not [r for r in rows if r.metric_id.startswith("obstetric_unit_suspensions")]
     assert counts(rows, "stillbirth_rate") == (0, 1)

@@ -10,18 +10,21 @@ from perinatal.dashboard.datasets.schema import KIND_DATE, KIND_TIMESTAMP
 SECTION_1_COLUMNS = {
     "units": "unit_code, site_code, trust_code, unit_type, neonatal_level, opened_on, closed_on",
     "births": "baby_id, mother_id, trust_code, site_code, born_on, gestation_days, birth_weight_g, outcome, "
-              "termination, neonatal_death_on, blood_loss_ml, multiple_birth, mother_age, ethnic_group, "
-              "imd_quintile, onset_of_labour",
+    "termination, neonatal_death_on, blood_loss_ml, multiple_birth, mother_age, ethnic_group, "
+    "imd_quintile, onset_of_labour",
     "neonatal_care": "baby_id, trust_code, site_code, born_on, gestation_days, multiple_birth, antenatal_steroids, "
-                     "antenatal_magnesium, born_in_nicu_site, cord_clamping_seconds, admission_temperature_c, "
-                     "temperature_within_hour, breastmilk_day_1_2",
+    "antenatal_magnesium, born_in_nicu_site, cord_clamping_seconds, admission_temperature_c, "
+    "temperature_within_hour, breastmilk_day_1_2",
     "unit_status": "unit_code, status, started_at, ended_at",
     "inductions": "induction_id, trust_code, site_code, admitted_at, started_at",
     "survey": "trust_code, survey_year, question, responses, yes",
 }
 SECTION_1_KEYS = {
-    "units": ("unit_code",), "births": ("baby_id",), "neonatal_care": ("baby_id",),
-    "unit_status": ("unit_code", "started_at"), "inductions": ("induction_id",),
+    "units": ("unit_code",),
+    "births": ("baby_id",),
+    "neonatal_care": ("baby_id",),
+    "unit_status": ("unit_code", "started_at"),
+    "inductions": ("induction_id",),
     "survey": ("trust_code", "survey_year", "question"),
 }
 
@@ -50,20 +53,31 @@ def test_natural_keys_are_required_columns(name):
 
 @pytest.mark.parametrize(
     ("name", "column", "empty_means"),
-    [("units", "closed_on", "still open"), ("births", "neonatal_death_on", "no neonatal death"),
-     ("unit_status", "ended_at", "still going on"), ("inductions", "started_at", "not yet started")],
+    [
+        ("units", "closed_on", "still open"),
+        ("births", "neonatal_death_on", "no neonatal death"),
+        ("unit_status", "ended_at", "still going on"),
+        ("inductions", "started_at", "not yet started"),
+    ],
 )
 def test_columns_that_say_what_empty_means(name, column, empty_means):
     assert SCHEMAS[name].column(column).empty_means == empty_means
 
 
 def test_dates_and_timestamps():
-    kinds = {(s.name, c.name): c.kind for s in SCHEMAS.values() for c in s.columns if c.kind in (KIND_DATE, KIND_TIMESTAMP)}
+    kinds = {
+        (s.name, c.name): c.kind for s in SCHEMAS.values() for c in s.columns if c.kind in (KIND_DATE, KIND_TIMESTAMP)
+    }
     assert kinds == {
-        ("units", "opened_on"): KIND_DATE, ("units", "closed_on"): KIND_DATE, ("births", "born_on"): KIND_DATE,
-        ("births", "neonatal_death_on"): KIND_DATE, ("neonatal_care", "born_on"): KIND_DATE,
-        ("unit_status", "started_at"): KIND_TIMESTAMP, ("unit_status", "ended_at"): KIND_TIMESTAMP,
-        ("inductions", "admitted_at"): KIND_TIMESTAMP, ("inductions", "started_at"): KIND_TIMESTAMP,
+        ("units", "opened_on"): KIND_DATE,
+        ("units", "closed_on"): KIND_DATE,
+        ("births", "born_on"): KIND_DATE,
+        ("births", "neonatal_death_on"): KIND_DATE,
+        ("neonatal_care", "born_on"): KIND_DATE,
+        ("unit_status", "started_at"): KIND_TIMESTAMP,
+        ("unit_status", "ended_at"): KIND_TIMESTAMP,
+        ("inductions", "admitted_at"): KIND_TIMESTAMP,
+        ("inductions", "started_at"): KIND_TIMESTAMP,
     }
 
 

@@ -17,8 +17,10 @@ from tests.helpers import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("code, level", [("E92000001", "national"), ("Y62", "region"), ("QOP", "icb"),
-                                         ("R0A", "trust"), ("MNSI", None), ("XYZ99", None)])
+@pytest.mark.parametrize(
+    "code, level",
+    [("E92000001", "national"), ("Y62", "region"), ("QOP", "icb"), ("R0A", "trust"), ("MNSI", None), ("XYZ99", None)],
+)
 def test_organisations_by_code(code, level):
     found = organisations.organisation(code)
     assert (found.level if found else None) == level
@@ -39,8 +41,11 @@ def test_uploads_are_visible_to_their_trust_and_national_admins_only(tmp_path):
     theirs = import_records(tmp_path, "births", [birth("V2", trust_code="RJ1", site_code=None)], organisation=rj1)
 
     def visible(role, code):
-        return set(uploads.uploads_visible_to(scope_for(make_user(role, code))).filter(
-            pk__in=[mine.pk, theirs.pk]).values_list("pk", flat=True))
+        return set(
+            uploads.uploads_visible_to(scope_for(make_user(role, code)))
+            .filter(pk__in=[mine.pk, theirs.pk])
+            .values_list("pk", flat=True)
+        )
 
     assert visible(Role.REPORTER, "R0A") == {mine.pk}
     assert visible(Role.TRUST_VIEWER, "RJ1") == {theirs.pk}

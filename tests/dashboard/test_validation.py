@@ -2,14 +2,14 @@
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from perinatal.dashboard.datasets import (
+    SCHEMAS,
     BirthRecord,
     CsvRow,
-    SCHEMAS,
     UnitRecord,
     read_csv,
     to_utc,
@@ -32,8 +32,9 @@ GOOD_BIRTH = "B1,M1,R0A,R0A01,2025-06-15,280,3400,live,0,,300,0,30,White,3,spont
 def check(dataset, *lines, header=None, **kwargs):
     """Validate CSV text made of a header line (the dataset's own unless given) and `lines`."""
     text = "\n".join([HEADERS[dataset] if header is None else header, *lines]) + "\n"
-    validation = validate_csv(dataset, io.StringIO(text, newline=""), known_trusts=TRUSTS,
-                              known_sites=SITES, known_units=UNITS, **kwargs)
+    validation = validate_csv(
+        dataset, io.StringIO(text, newline=""), known_trusts=TRUSTS, known_sites=SITES, known_units=UNITS, **kwargs
+    )
     records = validation.records()
     return validation, records
 
@@ -51,8 +52,24 @@ def test_a_good_file():
     validation, records = check("births", GOOD_BIRTH, GOOD_BIRTH.replace("B1,M1", "B2,M2"))
     assert validation.ok and validation.errors == [] and validation.error_count == 0
     assert [r.baby_id for r in records] == ["B1", "B2"]
-    assert records[0] == BirthRecord("B1", "M1", "R0A", "R0A01", date(2025, 6, 15), 280, 3400, "live", False,
-                                     None, 300, False, 30, "White", 3, "spontaneous")
+    assert records[0] == BirthRecord(
+        "B1",
+        "M1",
+        "R0A",
+        "R0A01",
+        date(2025, 6, 15),
+        280,
+        3400,
+        "live",
+        False,
+        None,
+        300,
+        False,
+        30,
+        "White",
+        3,
+        "spontaneous",
+    )
 
 
 def test_missing_column_is_reported_on_line_1_and_stops():
@@ -64,8 +81,9 @@ def test_missing_column_is_reported_on_line_1_and_stops():
 
 def test_unknown_column_is_reported_and_rows_still_checked():
     header = HEADERS["units"] + ",ward"
-    validation, records = check("units", "U9,R0A01,R0A,obstetric,,2020-01-01,,W1",
-                                "U8,R0A01,R0A,obstetric,,2020-13-01,,W2", header=header)
+    validation, records = check(
+        "units", "U9,R0A01,R0A,obstetric,,2020-01-01,,W1", "U8,R0A01,R0A,obstetric,,2020-13-01,,W2", header=header
+    )
     assert where(validation) == [(1, "ward", p.ERR_UNKNOWN_COLUMN), (3, "opened_on", p.ERR_NOT_A_DATE)]
     assert not validation.ok
 
@@ -104,8 +122,11 @@ def test_errors_name_physical_line_column_and_reason():
         '"B3",M3,R0A,R0A01,2025-06-15,280,3400,live,0,,300,0,30,White,3,"spon\ntaneous"',
         "B4,M4,R0A,R0A01,2025-06-15,280,3400,alive,0,,300,0,30,White,3,spontaneous",
     )
-    assert where(validation) == [(3, "born_on", p.ERR_NOT_A_DATE), (4, "onset_of_labour", p.ERR_NOT_A_CHOICE),
-                                 (6, "outcome", p.ERR_NOT_A_CHOICE)]  # line 4 holds a line break
+    assert where(validation) == [
+        (3, "born_on", p.ERR_NOT_A_DATE),
+        (4, "onset_of_labour", p.ERR_NOT_A_CHOICE),
+        (6, "outcome", p.ERR_NOT_A_CHOICE),
+    ]  # line 4 holds a line break
     assert str(validation.errors[0]) == "line 3, column born_on: '2025-06-31' is not a real date"
     assert [r.baby_id for r in records] == ["B1"]  # rows with errors are never yielded
     assert not validation.ok
@@ -113,8 +134,12 @@ def test_errors_name_physical_line_column_and_reason():
 
 def test_several_errors_on_one_row_all_reported():
     validation, _ = check("births", "B1,M1,RXX,R0A09,2025-06-15,20,3400,live,maybe,,300,0,30,White,3,")
-    assert where(validation) == [(2, "gestation_days", p.ERR_OUT_OF_RANGE), (2, "termination", p.ERR_NOT_BOOLEAN),
-                                 (2, "trust_code", p.ERR_UNKNOWN_TRUST), (2, "site_code", p.ERR_UNKNOWN_SITE)]
+    assert where(validation) == [
+        (2, "gestation_days", p.ERR_OUT_OF_RANGE),
+        (2, "termination", p.ERR_NOT_BOOLEAN),
+        (2, "trust_code", p.ERR_UNKNOWN_TRUST),
+        (2, "site_code", p.ERR_UNKNOWN_SITE),
+    ]
 
 
 def test_wrong_number_of_cells():
@@ -124,8 +149,9 @@ def test_wrong_number_of_cells():
 
 
 def test_blank_lines_are_skipped_and_noted_without_moving_line_numbers():
-    validation, records = check("survey", "R0A,2025,considered_complaint,200,30", "", ",,,,",
-                                "R0A,2024,considered_complaint,200,300")
+    validation, records = check(
+        "survey", "R0A,2025,considered_complaint,200,30", "", ",,,,", "R0A,2024,considered_complaint,200,300"
+    )
     assert where(validation) == [(5, "yes", p.ERR_YES_EXCEEDS_RESPONSES)]
     assert note_codes(validation)[p.DQ_BLANK_LINES] == (2, (3, 4))
     assert len(records) == 1
@@ -139,9 +165,12 @@ def test_duplicate_natural_key_names_both_lines():
 
 
 def test_duplicate_composite_key_compares_instants():
-    validation, _ = check("unit_status", "U1,suspended,2025-06-01T10:00,2025-06-01T12:00",
-                          "U1,suspended,2025-06-01T10:00,",
-                          "M1,suspended,2025-06-01T10:00,")
+    validation, _ = check(
+        "unit_status",
+        "U1,suspended,2025-06-01T10:00,2025-06-01T12:00",
+        "U1,suspended,2025-06-01T10:00,",
+        "M1,suspended,2025-06-01T10:00,",
+    )
     assert where(validation) == [(3, "unit_code + started_at", p.ERR_DUPLICATE_KEY)]
 
 
@@ -160,8 +189,9 @@ def test_validation_streams_and_iterates_once():
             consumed.append(i)
             yield ["R0A", str(2020 + i), "considered_complaint", "10", "1"]
 
-    validation = validate_rows("survey", rows(), known_trusts=TRUSTS, known_sites=SITES,
-                               header=SCHEMAS["survey"].column_names)
+    validation = validate_rows(
+        "survey", rows(), known_trusts=TRUSTS, known_sites=SITES, header=SCHEMAS["survey"].column_names
+    )
     iterator = iter(validation)
     first = next(iterator)
     assert first.survey_year == 2020 and consumed == [0]
@@ -173,8 +203,9 @@ def test_validation_streams_and_iterates_once():
 
 def test_rows_as_lists_need_the_header():
     with pytest.raises(ValueError):
-        validate_rows("survey", [["R0A", "2025", "considered_complaint", "1", "1"]], known_trusts=TRUSTS,
-                      known_sites=SITES).records()
+        validate_rows(
+            "survey", [["R0A", "2025", "considered_complaint", "1", "1"]], known_trusts=TRUSTS, known_sites=SITES
+        ).records()
 
 
 def test_unknown_dataset():
@@ -194,7 +225,7 @@ def test_csv_rows_keep_their_physical_lines():
 def test_unreadable_csv():
     csv.field_size_limit(1000)
     try:
-        text = HEADERS["survey"] + "\nR0A,2025,considered_complaint,1,1\n" + "R0A,2024,\"" + "x" * 2000 + "\",1,1\n"
+        text = HEADERS["survey"] + "\nR0A,2025,considered_complaint,1,1\n" + 'R0A,2024,"' + "x" * 2000 + '",1,1\n'
         validation = validate_csv("survey", io.StringIO(text, newline=""), known_trusts=TRUSTS, known_sites=SITES)
         assert len(validation.records()) == 1
         assert where(validation) == [(3, None, p.ERR_UNREADABLE_CSV)]
@@ -204,8 +235,10 @@ def test_unreadable_csv():
 
 # --- mappings (csv.DictReader, the API) --------------------------------------------
 def test_dict_reader_rows():
-    text = HEADERS["survey"] + "\nR0A,2025,considered_complaint,200,30\nR0A,2024,considered_complaint,200\n" \
-                               "R0A,2023,considered_complaint,200,30,extra\n"
+    text = (
+        HEADERS["survey"] + "\nR0A,2025,considered_complaint,200,30\nR0A,2024,considered_complaint,200\n"
+        "R0A,2023,considered_complaint,200,30,extra\n"
+    )
     reader = csv.DictReader(io.StringIO(text, newline=""))
     validation = validate_rows("survey", reader, known_trusts=TRUSTS, known_sites=SITES, header=reader.fieldnames)
     assert len(validation.records()) == 1
@@ -216,14 +249,23 @@ def test_api_mappings_without_header():
     rows = [
         {"trust_code": "R0A", "survey_year": 2025, "question": "considered_complaint", "responses": 200, "yes": 30},
         {"trust_code": "R0A", "survey_year": 2024, "question": "considered_complaint", "responses": 200},
-        {"trust_code": "R0A", "survey_year": 2023, "question": "considered_complaint", "responses": 2, "yes": 1,
-         "comment": "x"},
+        {
+            "trust_code": "R0A",
+            "survey_year": 2023,
+            "question": "considered_complaint",
+            "responses": 2,
+            "yes": 1,
+            "comment": "x",
+        },
         {"trust_code": "R0A", "survey_year": [2022], "question": "considered_complaint", "responses": 2, "yes": 1},
     ]
     validation = validate_rows("survey", rows, known_trusts=TRUSTS, known_sites=SITES)
     assert [r.survey_year for r in validation.records()] == [2025]
-    assert where(validation) == [(3, "yes", p.ERR_MISSING_COLUMN), (4, "comment", p.ERR_UNKNOWN_COLUMN),
-                                 (5, "survey_year", p.ERR_NOT_TEXT)]
+    assert where(validation) == [
+        (3, "yes", p.ERR_MISSING_COLUMN),
+        (4, "comment", p.ERR_UNKNOWN_COLUMN),
+        (5, "survey_year", p.ERR_NOT_TEXT),
+    ]
 
 
 def test_api_values_may_be_booleans_and_none():
@@ -258,8 +300,12 @@ def test_inductions_need_a_known_site_of_the_trust():
 
 
 def test_units_add_new_sites_under_their_trust():
-    validation, records = check("units", "U9,R0A09,R0A,obstetric,,2020-01-01,", "N9,R0A09,R0A,neonatal,,2020-01-01,",
-                                "U8,R1B07,R1B,midwifery_led,,2021-04-01,2024-04-01")
+    validation, records = check(
+        "units",
+        "U9,R0A09,R0A,obstetric,,2020-01-01,",
+        "N9,R0A09,R0A,neonatal,,2020-01-01,",
+        "U8,R1B07,R1B,midwifery_led,,2021-04-01,2024-04-01",
+    )
     assert validation.ok and len(records) == 3
     assert validation.new_sites == {"R0A09": "R0A", "R1B07": "R1B"}
     notes = note_codes(validation)
@@ -308,8 +354,10 @@ def birth_line(**cells):
         ({"neonatal_death_on": "2025-07-14"}, [(2, "neonatal_death_on", p.ERR_DEATH_AFTER_28_DAYS)]),
         ({"neonatal_death_on": "2025-06-15"}, []),
         ({"neonatal_death_on": "2025-06-14"}, [(2, "neonatal_death_on", p.ERR_DEATH_BEFORE_BIRTH)]),
-        ({"neonatal_death_on": "2025-06-20", "outcome": "stillbirth"},
-         [(2, "neonatal_death_on", p.ERR_DEATH_NOT_LIVE_BIRTH)]),
+        (
+            {"neonatal_death_on": "2025-06-20", "outcome": "stillbirth"},
+            [(2, "neonatal_death_on", p.ERR_DEATH_NOT_LIVE_BIRTH)],
+        ),
         ({"outcome": ""}, [(2, "outcome", p.ERR_REQUIRED)]),
         ({"mother_id": ""}, [(2, "mother_id", p.ERR_REQUIRED)]),
         ({"gestation_days": "", "birth_weight_g": ""}, []),
@@ -361,8 +409,10 @@ def test_neonatal_care_notes():
     base = "A{},R0A,R0A01,2025-06-15,{},0,1,1,1,60,36.8,1,1"
     validation, records = check("neonatal_care", base.format(1, 182), base.format(2, 238), base.format(3, ""))
     assert validation.ok and len(records) == 3
-    assert note_codes(validation) == {p.DQ_NEONATAL_CARE_34_WEEKS_OR_MORE: (1, (3,)),
-                                      p.DQ_NEONATAL_CARE_UNKNOWN_GESTATION: (1, (4,))}
+    assert note_codes(validation) == {
+        p.DQ_NEONATAL_CARE_34_WEEKS_OR_MORE: (1, (3,)),
+        p.DQ_NEONATAL_CARE_UNKNOWN_GESTATION: (1, (4,)),
+    }
 
 
 @pytest.mark.parametrize(
@@ -389,7 +439,7 @@ def test_unit_status_rules(line, found):
 
 def test_unit_status_timestamps_are_london_instants():
     _, records = check("unit_status", "U1,suspended,2025-06-01T10:00,")
-    assert to_utc(records[0].started_at) == datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
+    assert to_utc(records[0].started_at) == datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
     assert records[0].ended_at is None
 
 
@@ -430,11 +480,19 @@ def test_inductions_rules(line, found):
 
 
 def test_survey_rules_and_notes():
-    validation, records = check("survey", "R0A,2025,considered_complaint,200,30", "R0A,2025,felt_safe,200,150",
-                                "R0A,2025,considered_complaint,20,30", "R0A,2006,considered_complaint,20,3",
-                                "R0A,2025,Considered Complaint,20,3")
-    assert where(validation) == [(4, "yes", p.ERR_YES_EXCEEDS_RESPONSES), (4, "trust_code + survey_year + question",
-                                                                           p.ERR_DUPLICATE_KEY),
-                                 (5, "survey_year", p.ERR_OUT_OF_RANGE), (6, "question", p.ERR_BAD_IDENTIFIER)]
+    validation, records = check(
+        "survey",
+        "R0A,2025,considered_complaint,200,30",
+        "R0A,2025,felt_safe,200,150",
+        "R0A,2025,considered_complaint,20,30",
+        "R0A,2006,considered_complaint,20,3",
+        "R0A,2025,Considered Complaint,20,3",
+    )
+    assert where(validation) == [
+        (4, "yes", p.ERR_YES_EXCEEDS_RESPONSES),
+        (4, "trust_code + survey_year + question", p.ERR_DUPLICATE_KEY),
+        (5, "survey_year", p.ERR_OUT_OF_RANGE),
+        (6, "question", p.ERR_BAD_IDENTIFIER),
+    ]
     assert note_codes(validation) == {p.DQ_UNUSED_SURVEY_QUESTION: (1, (3,))}
     assert len(records) == 2

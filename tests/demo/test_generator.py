@@ -131,8 +131,7 @@ def test_end_defaults_to_last_day_of_previous_month(today, end):
 
 
 def test_command_defaults_end_to_last_day_of_previous_month(tmp_path, capsys):
-    code = main(["--years", "1", "--seed", "2", "--out", str(tmp_path), "--trusts", "RDE"],
-                today=dt.date(2026, 3, 15))
+    code = main(["--years", "1", "--seed", "2", "--out", str(tmp_path), "--trusts", "RDE"], today=dt.date(2026, 3, 15))
     assert code == 0
     assert "2026-01-01 to 2026-02-28" in capsys.readouterr().out
     born = [row["born_on"] for row in read(tmp_path, "births")]
@@ -140,10 +139,30 @@ def test_command_defaults_end_to_last_day_of_previous_month(tmp_path, capsys):
 
 
 def test_command_writes_what_generate_writes(tmp_path, trust_rows):
-    main(["--years", "1", "--end", "2025-06-30", "--seed", "4", "--out", str(tmp_path / "cli"),
-          "--trusts", "RDE,RA7", "--reference", str(REFERENCE_CSV)])
-    generate(years=1, end=dt.date(2025, 6, 30), seed=4, out_dir=tmp_path / "api",
-             trusts_rows=trust_rows, trust_codes=["RDE", "RA7"])
+    main(
+        [
+            "--years",
+            "1",
+            "--end",
+            "2025-06-30",
+            "--seed",
+            "4",
+            "--out",
+            str(tmp_path / "cli"),
+            "--trusts",
+            "RDE,RA7",
+            "--reference",
+            str(REFERENCE_CSV),
+        ]
+    )
+    generate(
+        years=1,
+        end=dt.date(2025, 6, 30),
+        seed=4,
+        out_dir=tmp_path / "api",
+        trusts_rows=trust_rows,
+        trust_codes=["RDE", "RA7"],
+    )
     assert digests(tmp_path / "cli") == digests(tmp_path / "api")
 
 
@@ -167,8 +186,14 @@ def test_command_refuses_bad_arguments(tmp_path, arguments):
 
 def test_unknown_trust_code_is_refused(tmp_path, trust_rows):
     with pytest.raises(ValueError, match="ZZZ"):
-        generate(years=1, end=dt.date(2025, 1, 31), seed=1, out_dir=tmp_path, trusts_rows=trust_rows,
-                 trust_codes=["RDE", "ZZZ"])
+        generate(
+            years=1,
+            end=dt.date(2025, 1, 31),
+            seed=1,
+            out_dir=tmp_path,
+            trusts_rows=trust_rows,
+            trust_codes=["RDE", "ZZZ"],
+        )
 
 
 # --- Determinism ------------------------------------------------------------------------
@@ -286,8 +311,17 @@ def test_babies_of_one_delivery_share_mother_blood_loss_and_birth_details(small_
     assert sizes[2] > 0
     for babies in deliveries.values():
         assert {b["multiple_birth"] for b in babies} == {"1" if len(babies) > 1 else "0"}
-        for column in ("blood_loss_ml", "born_on", "site_code", "trust_code", "gestation_days",
-                       "mother_age", "ethnic_group", "imd_quintile", "onset_of_labour"):
+        for column in (
+            "blood_loss_ml",
+            "born_on",
+            "site_code",
+            "trust_code",
+            "gestation_days",
+            "mother_age",
+            "ethnic_group",
+            "imd_quintile",
+            "onset_of_labour",
+        ):
             assert len({b[column] for b in babies}) == 1, column
 
 
@@ -301,15 +335,17 @@ def test_neonatal_care_rows_match_live_births_below_34_weeks(small_data):
         assert birth["outcome"] == "live"
         assert int(row["gestation_days"]) < 238
         assert row["born_in_nicu_site"] == ("1" if row["site_code"] in nicu_sites else "0")
-        for column in ("antenatal_steroids", "antenatal_magnesium", "temperature_within_hour",
-                       "breastmilk_day_1_2"):
+        for column in ("antenatal_steroids", "antenatal_magnesium", "temperature_within_hour", "breastmilk_day_1_2"):
             assert row[column] in {"0", "1", ""}
         assert row["cord_clamping_seconds"] == "" or 0 <= int(row["cord_clamping_seconds"]) <= 600
         temperature = row["admission_temperature_c"]
         assert temperature == "" or 30.0 <= float(temperature) <= 42.0
     admitted = {row["baby_id"] for row in small_data["neonatal_care"]}
-    eligible = [b for b in births.values() if b["outcome"] == "live" and b["gestation_days"]
-                and 168 <= int(b["gestation_days"]) < 238]
+    eligible = [
+        b
+        for b in births.values()
+        if b["outcome"] == "live" and b["gestation_days"] and 168 <= int(b["gestation_days"]) < 238
+    ]
     assert sum(b["baby_id"] in admitted for b in eligible) / len(eligible) > 0.95
 
 
@@ -324,8 +360,11 @@ def assert_local_time_names_one_instant(text: str) -> None:
 def test_unit_status_rows_are_valid(small, small_data):
     _, summary = small
     unit_types = {row["unit_code"]: row for row in small_data["units"]}
-    statuses = {"obstetric": {"suspended"}, "midwifery_led": {"suspended"},
-                "neonatal": {"closed_external", "closed_internal"}}
+    statuses = {
+        "obstetric": {"suspended"},
+        "midwifery_led": {"suspended"},
+        "neonatal": {"closed_external", "closed_internal"},
+    }
     period_end = dt.datetime.combine(summary.period.end + dt.timedelta(days=1), dt.time())
     by_unit = collections.defaultdict(list)
     for row in small_data["unit_status"]:
@@ -397,8 +436,7 @@ def test_merged_trust_sites_name_the_receiving_trust_from_the_merger(small_data)
 
 
 def test_merged_trust_units_name_the_closing_trust_before_the_merger(tmp_path, trust_rows):
-    generate(years=1, end=dt.date(2026, 6, 30), seed=1, out_dir=tmp_path, trusts_rows=trust_rows,
-             trust_codes=["RVJ"])
+    generate(years=1, end=dt.date(2026, 6, 30), seed=1, out_dir=tmp_path, trusts_rows=trust_rows, trust_codes=["RVJ"])
     assert {row["trust_code"] for row in read(tmp_path, "units")} == {"RVJ"}
     assert {row["trust_code"] for row in read(tmp_path, "births")} == {"RVJ"}
 
@@ -419,8 +457,8 @@ def term_event_rates(births, *, sites, split: str) -> tuple[float, float]:
     `births` is (header, rows as tuples)."""
     header, rows = births
     site_i, top_i, ga_i, born_i, out_i, nd_i = (
-        header.index(name) for name in
-        ("site_code", "termination", "gestation_days", "born_on", "outcome", "neonatal_death_on")
+        header.index(name)
+        for name in ("site_code", "termination", "gestation_days", "born_on", "outcome", "neonatal_death_on")
     )
     events = collections.Counter()
     term_births = collections.Counter()
@@ -572,7 +610,8 @@ def test_unit_status_has_suspensions_and_closures_around_24_hours(national):
     assert statuses["suspended"] > statuses["closed_external"] > statuses["closed_internal"] > 0
     minutes = [
         (moment(row["ended_at"]) - moment(row["started_at"])).total_seconds() / 60
-        for row in rows if row["ended_at"] and row["status"] != "suspended"
+        for row in rows
+        if row["ended_at"] and row["status"] != "suspended"
     ]
     assert any(1_420 <= m < 1_440 for m in minutes)
     assert any(1_440 < m <= 1_460 for m in minutes)
@@ -580,8 +619,10 @@ def test_unit_status_has_suspensions_and_closures_around_24_hours(national):
     obstetric_units = {r["unit_code"] for r in read(out, "units") if r["unit_type"] == "obstetric"}
     fortnight_start = dt.datetime(2025, 12, 18)
     suspended = {
-        row["unit_code"] for row in rows
-        if row["unit_code"] in obstetric_units and moment(row["started_at"]) < dt.datetime(2026, 1, 1)
+        row["unit_code"]
+        for row in rows
+        if row["unit_code"] in obstetric_units
+        and moment(row["started_at"]) < dt.datetime(2026, 1, 1)
         and (row["ended_at"] == "" or moment(row["ended_at"]) > fortnight_start)
     }
     assert 0 < len(suspended) < 0.5 * len(obstetric_units)

@@ -85,11 +85,15 @@ def test_sites_are_numbered_after_the_trust_with_shares_summing_to_one(deliverie
         ("MANCHESTER UNIVERSITY NHS FOUNDATION TRUST", "Manchester University NHS Foundation Trust"),
         ("KING'S COLLEGE HOSPITAL NHS FOUNDATION TRUST", "King's College Hospital NHS Foundation Trust"),
         ("GUY'S AND ST THOMAS' NHS FOUNDATION TRUST", "Guy's and St Thomas' NHS Foundation Trust"),
-        ("THE NEWCASTLE UPON TYNE HOSPITALS NHS FOUNDATION TRUST",
-         "The Newcastle upon Tyne Hospitals NHS Foundation Trust"),
+        (
+            "THE NEWCASTLE UPON TYNE HOSPITALS NHS FOUNDATION TRUST",
+            "The Newcastle upon Tyne Hospitals NHS Foundation Trust",
+        ),
         ("ISLE OF WIGHT NHS TRUST", "Isle of Wight NHS Trust"),
-        ("BARKING, HAVERING AND REDBRIDGE UNIVERSITY HOSPITALS NHS TRUST",
-         "Barking, Havering and Redbridge University Hospitals NHS Trust"),
+        (
+            "BARKING, HAVERING AND REDBRIDGE UNIVERSITY HOSPITALS NHS TRUST",
+            "Barking, Havering and Redbridge University Hospitals NHS Trust",
+        ),
     ],
 )
 def test_trust_names_are_title_cased(ods_name, expected):
@@ -178,8 +182,10 @@ def test_neonatal_levels_follow_the_comparator_group(group, deliveries, levels):
     [
         ("3000", ["RAA01-NNU", "RAA01-OBS"]),
         ("7000", ["RAA01-NNU", "RAA01-OBS", "RAA02-MLU", "RAA02-NNU", "RAA02-OBS"]),
-        ("12000", ["RAA01-NNU", "RAA01-OBS", "RAA02-MLU", "RAA02-NNU", "RAA02-OBS",
-                   "RAA03-MLU", "RAA03-NNU", "RAA03-OBS"]),
+        (
+            "12000",
+            ["RAA01-NNU", "RAA01-OBS", "RAA02-MLU", "RAA02-NNU", "RAA02-OBS", "RAA03-MLU", "RAA03-NNU", "RAA03-OBS"],
+        ),
     ],
 )
 def test_units_of_each_site(deliveries, expected):
@@ -230,7 +236,10 @@ def test_trust_references_parse_the_reference_columns(reference_rows):
     by_code = {t.org_code: t for t in trust_references(reference_rows)}
     r0a = by_code["R0A"]
     assert (r0a.opened_on, r0a.last_open_on, r0a.provides_births, r0a.deliveries) == (
-        dt.date(2017, 10, 1), None, True, 14_120,
+        dt.date(2017, 10, 1),
+        None,
+        True,
+        14_120,
     )
     assert r0a.region_code == "Y62"
     assert by_code["RVJ"].last_open_on == dt.date(2026, 6, 30)

@@ -1,6 +1,6 @@
 """Europe/London localisation and real durations (docs/rules/dashboard.md §1, docs/rules/routing.md §1)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -32,11 +32,10 @@ from perinatal.kernel.london_time import (
 def test_localise_gives_the_instant(local, utc):
     moment = localise(datetime.fromisoformat(local))
     assert moment.tzinfo is LONDON
-    assert to_utc(moment) == datetime.fromisoformat(utc).replace(tzinfo=timezone.utc)
+    assert to_utc(moment) == datetime.fromisoformat(utc).replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize("local", ["2026-03-29T01:00", "2026-03-29T01:30", "2026-03-29T01:59",
-                                   "2025-03-30T01:15"])
+@pytest.mark.parametrize("local", ["2026-03-29T01:00", "2026-03-29T01:30", "2026-03-29T01:59", "2025-03-30T01:15"])
 def test_localise_refuses_the_skipped_hour(local):
     with pytest.raises(NonexistentLocalTime):
         localise(datetime.fromisoformat(local))
@@ -44,7 +43,7 @@ def test_localise_refuses_the_skipped_hour(local):
 
 def test_localise_refuses_an_aware_time():
     with pytest.raises(ValueError):
-        localise(datetime(2025, 1, 1, tzinfo=timezone.utc))
+        localise(datetime(2025, 1, 1, tzinfo=UTC))
 
 
 def test_to_utc_refuses_a_naive_time():
@@ -77,8 +76,12 @@ def test_add_real_time_across_october():
 
 @pytest.mark.parametrize(
     ("day", "utc"),
-    [(date(2025, 1, 1), datetime(2025, 1, 1, 0, 0)), (date(2025, 7, 1), datetime(2025, 6, 30, 23, 0)),
-     (date(2025, 10, 26), datetime(2025, 10, 25, 23, 0)), (date(2025, 10, 27), datetime(2025, 10, 27, 0, 0))],
+    [
+        (date(2025, 1, 1), datetime(2025, 1, 1, 0, 0)),
+        (date(2025, 7, 1), datetime(2025, 6, 30, 23, 0)),
+        (date(2025, 10, 26), datetime(2025, 10, 25, 23, 0)),
+        (date(2025, 10, 27), datetime(2025, 10, 27, 0, 0)),
+    ],
 )
 def test_local_midnight(day, utc):
-    assert to_utc(local_midnight(day)) == utc.replace(tzinfo=timezone.utc)
+    assert to_utc(local_midnight(day)) == utc.replace(tzinfo=UTC)

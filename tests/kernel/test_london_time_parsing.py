@@ -78,7 +78,9 @@ def test_refused_timestamps(text: str, problem: str) -> None:
     assert caught.value.problem == problem
 
 
-@pytest.mark.parametrize(("text", "problem"), [("2025-02-29", "not_a_date"), ("20250101", "format"), ("2025-1-1", "format")])
+@pytest.mark.parametrize(
+    ("text", "problem"), [("2025-02-29", "not_a_date"), ("20250101", "format"), ("2025-1-1", "format")]
+)
 def test_refused_dates(text: str, problem: str) -> None:
     with pytest.raises(InvalidTimestamp) as caught:
         parse_iso_date(text)

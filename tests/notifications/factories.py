@@ -15,8 +15,18 @@ from perinatal.notifications.services.submission import submit_notification
 from perinatal.organisations.models import Organisation
 from tests.notifications.routing.builders import baby_event, maternal_event, signs
 
-__all__ = ["FakeTransport", "baby_event", "brain_injury_event", "intrapartum_stillbirth", "maternal_event",
-           "neonatal_death", "reporter", "signs", "submit", "trust"]
+__all__ = [
+    "FakeTransport",
+    "baby_event",
+    "brain_injury_event",
+    "intrapartum_stillbirth",
+    "maternal_event",
+    "neonatal_death",
+    "reporter",
+    "signs",
+    "submit",
+    "trust",
+]
 
 REPORTER_EMAIL = "midwife.r0a@perinatal.example"
 
@@ -66,7 +76,10 @@ class FakeTransport:
         self.calls.append((body_code, headers.get("Idempotency-Key", "")))
         if body_code in self.down:
             return HttpOutcome(None, "could not reach the endpoint ([Errno 111] Connection refused)")
-        extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()
-                 if name.lower() != "content-type"}
+        extra = {
+            f"HTTP_{name.upper().replace('-', '_')}": value
+            for name, value in headers.items()
+            if name.lower() != "content-type"
+        }
         response = self.client.post(path, data=body, content_type="application/json", **extra)
         return HttpOutcome(response.status_code, "" if response.status_code < 300 else f"HTTP {response.status_code}")

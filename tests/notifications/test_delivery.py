@@ -74,7 +74,9 @@ def test_failures_back_off_exponentially_then_fail_with_the_reason(transport):
             make_due(notification)
     assert mnsi.status == "failed" and "Connection refused" in mnsi.last_error
     details = list(mnsi.status_records.values_list("detail", flat=True))
-    assert "Trying again in 30 seconds" in details[1] and details[-1].startswith("Not delivered to MNSI after 4 attempts")
+    assert "Trying again in 30 seconds" in details[1] and details[-1].startswith(
+        "Not delivered to MNSI after 4 attempts"
+    )
     assert notification.deliveries.get(body="MBRRACE_UK").status == "sent"
 
 
@@ -86,8 +88,12 @@ def test_backoff_doubles_and_is_capped(attempts, seconds):
 def test_a_body_receives_the_notification_before_its_amendment(transport):
     transport.down.add("MNSI")
     notification = submit(intrapartum_stillbirth())
-    amend_notification(notification=notification, document=intrapartum_stillbirth(gestation=(36, 5)),
-                       reason="Gestation corrected", user=reporter())
+    amend_notification(
+        notification=notification,
+        document=intrapartum_stillbirth(gestation=(36, 5)),
+        reason="Gestation corrected",
+        user=reporter(),
+    )
     delivery.deliver_due()
     # MNSI's withdrawal waits behind its first notification, which is still being retried.
     assert notification.deliveries.get(body="MNSI", kind="withdraw").attempts == 0
@@ -95,8 +101,11 @@ def test_a_body_receives_the_notification_before_its_amendment(transport):
     make_due(notification)
     delivery.deliver_due()
     keys = [key for body, key in transport.calls if body == "MNSI"]
-    assert keys == [f"{notification.reference}-v1-MNSI", f"{notification.reference}-v1-MNSI",
-                    f"{notification.reference}-v2-MNSI"]
+    assert keys == [
+        f"{notification.reference}-v1-MNSI",
+        f"{notification.reference}-v1-MNSI",
+        f"{notification.reference}-v2-MNSI",
+    ]
     assert received("MNSI").count() == 2
 
 
@@ -105,9 +114,12 @@ def test_a_crash_after_sending_is_resent_after_the_lease_and_stored_once(transpo
     claimed = delivery.claim_due()
     assert len(claimed) == 2 and delivery.claim_due() == []  # leased: no second worker takes them
     for each in claimed:  # the worker sends, then dies before recording the outcome
-        transport(conf.endpoint_for(each.body), body=json.dumps(each.payload).encode(), timeout=1,
-                  headers={"Idempotency-Key": each.idempotency_key,
-                           "Authorization": f"Bearer {conf.secret_for(each.body)}"})
+        transport(
+            conf.endpoint_for(each.body),
+            body=json.dumps(each.payload).encode(),
+            timeout=1,
+            headers={"Idempotency-Key": each.idempotency_key, "Authorization": f"Bearer {conf.secret_for(each.body)}"},
+        )
     make_due(notification)  # the lease runs out
     assert delivery.deliver_due()["sent"] == 2
     assert received().filter(idempotency_key__startswith=notification.reference).count() == 2
@@ -120,7 +132,9 @@ def test_the_sweep_is_scheduled_after_commit_and_reschedules_itself(django_captu
     with django_capture_on_commit_callbacks(execute=True):
         notification = submit(intrapartum_stillbirth())
     tasks = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    assert tasks.filter(task_path=delivery.deliver_notification.module_path, args_kwargs__args=[notification.pk]).exists()
+    assert tasks.filter(
+        task_path=delivery.deliver_notification.module_path, args_kwargs__args=[notification.pk]
+    ).exists()
     assert tasks.filter(task_path=sweep_path).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         submit(brain_injury_event())
@@ -175,9 +189,15 @@ def test_the_receiving_endpoint_stores_once_per_key(client):
     assert _post(client, body="NHSR_EN", key="PEN-2026-000001-v1-MNSI").status_code == 201  # per body
 
 
-@pytest.mark.parametrize("kwargs, status", [
-    ({"secret": "wrong"}, 401), ({"key": None}, 400), ({"payload": b"not json"}, 400), ({"body": "CDOP"}, 404),
-])
+@pytest.mark.parametrize(
+    "kwargs, status",
+    [
+        ({"secret": "wrong"}, 401),
+        ({"key": None}, 400),
+        ({"payload": b"not json"}, 400),
+        ({"body": "CDOP"}, 404),
+    ],
+)
 def test_the_receiving_endpoint_refuses_bad_requests(client, kwargs, status):
     assert _post(client, **kwargs).status_code == status
     assert not received().exists()
@@ -199,8 +219,11 @@ def test_production_endpoints_must_be_https_with_a_secret(settings):
     from perinatal.notifications.checks import delivery_endpoints_are_secure
 
     settings.PRODUCTION = True
-    settings.NOTIFICATION_ENDPOINTS = {"MBRRACE_UK": "https://mbrrace.example/in", "MNSI": "http://mnsi.example/in",
-                                       "NHSR_EN": "https://nhsr.example/in"}
+    settings.NOTIFICATION_ENDPOINTS = {
+        "MBRRACE_UK": "https://mbrrace.example/in",
+        "MNSI": "http://mnsi.example/in",
+        "NHSR_EN": "https://nhsr.example/in",
+    }
     settings.NOTIFICATION_ENDPOINT_SECRETS = {"MBRRACE_UK": "s1", "MNSI": "s2"}
     problems = {(p.id, p.msg.split()[4]) for p in delivery_endpoints_are_secure()}
     assert problems == {("notifications.E001", "MNSI"), ("notifications.E002", "NHSR_EN")}

@@ -54,9 +54,15 @@ class Api:
 
     def submit(self, document: dict, key: str) -> int:
         request = urllib.request.Request(
-            self.base_url + "/api/v1/notifications", data=json.dumps(document).encode(), method="POST",
-            headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": key,
-                     "Content-Type": "application/json"})
+            self.base_url + "/api/v1/notifications",
+            data=json.dumps(document).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Idempotency-Key": key,
+                "Content-Type": "application/json",
+            },
+        )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
             with opener.open(request, timeout=30) as response:
@@ -92,14 +98,20 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
 
         def submit_all():
             with ThreadPoolExecutor(max_workers=4) as pool:
-                statuses.extend(pool.map(
-                    lambda i: api.submit(DOCUMENTS[i % len(DOCUMENTS)](), key=f"crash-{i}"), range(NOTIFICATIONS)))
+                statuses.extend(
+                    pool.map(
+                        lambda i: api.submit(DOCUMENTS[i % len(DOCUMENTS)](), key=f"crash-{i}"), range(NOTIFICATIONS)
+                    )
+                )
 
         submitting = threading.Thread(target=submit_all)
         submitting.start()
         # Kill the worker in the middle of delivering: some bodies have received, most have not.
-        wait_for(lambda: count("SELECT count(*) FROM notifications_receivednotification") >= KILL_AFTER_RECEIVED,
-                 timeout=120, what="the first deliveries")
+        wait_for(
+            lambda: count("SELECT count(*) FROM notifications_receivednotification") >= KILL_AFTER_RECEIVED,
+            timeout=120,
+            what="the first deliveries",
+        )
         first_worker.send_signal(signal.SIGKILL)
         first_worker.wait(timeout=10)
         submitting.join(timeout=300)
@@ -122,24 +134,34 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
         running.append(second_worker)
         time.sleep(3)  # MNSI stays down for a while after the restart
         processes.manage(env, "receiving_outage", "MNSI", "off")
-        wait_for(lambda: count("SELECT count(*) FROM notifications_delivery WHERE status <> 'sent'") == 0,
-                 timeout=240, what="every delivery to be sent", interval=0.5)
+        wait_for(
+            lambda: count("SELECT count(*) FROM notifications_delivery WHERE status <> 'sent'") == 0,
+            timeout=240,
+            what="every delivery to be sent",
+            interval=0.5,
+        )
 
         deliveries = count("SELECT count(*) FROM notifications_delivery")
         # Every delivery arrived, once, at the body it was meant for: counted on the receiving side.
         assert count("SELECT count(*) FROM notifications_receivednotification") == deliveries
-        assert count("""SELECT count(*) FROM notifications_delivery d JOIN notifications_receivednotification r
-                        ON r.body = d.body AND r.idempotency_key = d.idempotency_key""") == deliveries
+        assert (
+            count("""SELECT count(*) FROM notifications_delivery d JOIN notifications_receivednotification r
+                        ON r.body = d.body AND r.idempotency_key = d.idempotency_key""")
+            == deliveries
+        )
         per_body = dict(db.execute("SELECT body, count(*) FROM notifications_receivednotification GROUP BY body"))
         # 60 of each document: stillbirth (MBRRACE-UK, MNSI), neonatal death (MBRRACE-UK), brain injury
         # (MNSI, NHS Resolution), maternal death at 19 days (MBRRACE-UK, MNSI); plus the race's stillbirth.
         assert per_body == {"MBRRACE_UK": 181, "MNSI": 181, "NHSR_EN": 60}
         # Each notification reached each of its destinations.
-        assert count("""SELECT count(*) FROM notifications_bodycase c WHERE NOT EXISTS (
+        assert (
+            count("""SELECT count(*) FROM notifications_bodycase c WHERE NOT EXISTS (
                           SELECT 1 FROM notifications_receivednotification r
                           WHERE r.body = c.body AND r.idempotency_key LIKE
                             (SELECT reference FROM notifications_notification n WHERE n.id = c.notification_id) || '-v1-%')
-                     """) == 0
+                     """)
+            == 0
+        )
         db.close()
     finally:
         processes.stop(*running)

@@ -19,11 +19,20 @@ pytestmark = pytest.mark.django_db
 MOTHER_NHS = "943 476 5919"
 
 EVERYONE = [
-    (Role.REPORTER, "R0A"), (Role.LOCAL_AUTHORISER, "R0A"), (Role.TRUST_VIEWER, "R0A"),
-    (Role.REPORTER, "RYR"), (Role.LOCAL_AUTHORISER, "RYR"), (Role.TRUST_VIEWER, "RYR"),
-    (Role.ICB_VIEWER, "QOP"), (Role.REGIONAL_VIEWER, "Y62"),
-    (Role.NATIONAL_REVIEWER, "MBRRACE_UK"), (Role.NATIONAL_REVIEWER, "MNSI"), (Role.NATIONAL_REVIEWER, "NHSR_EN"),
-    (Role.IMPROVEMENT_SUPPORT, "E92000001"), (Role.PROGRAMME_ADMIN, "E92000001"), (Role.SYSTEM_ADMIN, "E92000001"),
+    (Role.REPORTER, "R0A"),
+    (Role.LOCAL_AUTHORISER, "R0A"),
+    (Role.TRUST_VIEWER, "R0A"),
+    (Role.REPORTER, "RYR"),
+    (Role.LOCAL_AUTHORISER, "RYR"),
+    (Role.TRUST_VIEWER, "RYR"),
+    (Role.ICB_VIEWER, "QOP"),
+    (Role.REGIONAL_VIEWER, "Y62"),
+    (Role.NATIONAL_REVIEWER, "MBRRACE_UK"),
+    (Role.NATIONAL_REVIEWER, "MNSI"),
+    (Role.NATIONAL_REVIEWER, "NHSR_EN"),
+    (Role.IMPROVEMENT_SUPPORT, "E92000001"),
+    (Role.PROGRAMME_ADMIN, "E92000001"),
+    (Role.SYSTEM_ADMIN, "E92000001"),
 ]
 
 
@@ -35,8 +44,12 @@ def delivered(notification):
 @pytest.fixture
 def stillbirth():
     notification = delivered(submit(intrapartum_stillbirth()))
-    question = request_information(notification=notification, body="MBRRACE_UK", question="Post-mortem?",
-                                   user=reporter("reviewer.mbrrace@perinatal.example"))
+    question = request_information(
+        notification=notification,
+        body="MBRRACE_UK",
+        question="Post-mortem?",
+        user=reporter("reviewer.mbrrace@perinatal.example"),
+    )
     Delivery.objects.filter(notification=notification, body="MNSI").update(status="failed")
     return notification, question
 
@@ -100,7 +113,8 @@ def test_every_view_for_every_role(client, stillbirth, role, org):
     assert (token.revoked_at is not None) == (role is Role.SYSTEM_ADMIN)
     retried = notification.deliveries.get(body="MNSI")
     assert (retried.attempts == 0 and retried.status_records.filter(detail__contains="by hand").exists()) == (
-        role is Role.LOCAL_AUTHORISER and org == "R0A")
+        role is Role.LOCAL_AUTHORISER and org == "R0A"
+    )
 
 
 def test_the_status_page_shows_routes_reasons_due_dates_history_and_is_audited(client):
@@ -111,7 +125,9 @@ def test_the_status_page_shows_routes_reasons_due_dates_history_and_is_audited(c
     assert "No deadline is published" in page and "Delivery history for MNSI" in page
     assert "NHS Resolution" in page  # not sent to, with the reason
     assert "Amend this notification" in page
-    assert AuditEvent.objects.filter(action="view", object_type="notifications.Notification", object_id=str(notification.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_type="notifications.Notification", object_id=str(notification.pk)
+    ).exists()
     assert not AuditEvent.objects.filter(summary__contains="9434765919").exists()
 
 
@@ -121,10 +137,21 @@ def test_amending_the_gestation_to_36_5_withdraws_mnsi(client):
     url = reverse("notifications:amend", args=[notification.reference])
     form = client.get(url).content.decode()
     assert 'value="38"' in form and 'value="2"' in form
-    data = {"reason": "", "gestation_weeks": "36", "gestation_days": "5", "gestation_reliable": "yes",
-            "birth_weight_g": "3100", "born_alive": "no", "died_at": "", "labour_status": "labour",
-            "alive_at_onset_of_labour": "yes", "congenital_anomaly_caused_outcome": "no",
-            "therapeutic_hypothermia": "unknown", "diagnosed_day": "", "mri": "unknown"}
+    data = {
+        "reason": "",
+        "gestation_weeks": "36",
+        "gestation_days": "5",
+        "gestation_reliable": "yes",
+        "birth_weight_g": "3100",
+        "born_alive": "no",
+        "died_at": "",
+        "labour_status": "labour",
+        "alive_at_onset_of_labour": "yes",
+        "congenital_anomaly_caused_outcome": "no",
+        "therapeutic_hypothermia": "unknown",
+        "diagnosed_day": "",
+        "mri": "unknown",
+    }
     refused = client.post(url, data).content.decode()
     assert "<title>Error:" in refused and "Enter why you are amending this notification" in refused
     assert 'href="#id_reason"' in refused
@@ -135,7 +162,9 @@ def test_amending_the_gestation_to_36_5_withdraws_mnsi(client):
     version = notification.versions.get(number=2)
     assert version.document["baby"]["gestation"] == {"weeks": 36, "days": 5, "reliable": True}
     assert dict(notification.deliveries.filter(version=version).values_list("body", "kind")) == {
-        "MBRRACE_UK": "amend", "MNSI": "withdraw"}
+        "MBRRACE_UK": "amend",
+        "MNSI": "withdraw",
+    }
     page = client.get(response["Location"]).content.decode()
     assert "MNSI: withdrawn" in page and "Gestation corrected from the dating scan" in page
 
@@ -167,10 +196,13 @@ def test_the_mnsi_reviewer_acknowledges_and_the_reporter_sees_the_reference(clie
     assert "Yes, pH 6.9" in client.get(url).content.decode()
 
 
-@pytest.mark.parametrize("body, shown, hidden", [
-    ("MBRRACE_UK", ["M13 9WL", "3100 g", MOTHER_NHS], ["Labour"]),
-    ("MNSI", [MOTHER_NHS, "In labour"], ["M13 9WL", "3100 g"]),
-])
+@pytest.mark.parametrize(
+    "body, shown, hidden",
+    [
+        ("MBRRACE_UK", ["M13 9WL", "3100 g", MOTHER_NHS], ["Labour"]),
+        ("MNSI", [MOTHER_NHS, "In labour"], ["M13 9WL", "3100 g"]),
+    ],
+)
 def test_each_inbox_shows_only_its_bodys_fields(client, body, shown, hidden):
     notification = delivered(submit(intrapartum_stillbirth()))
     sign_in(client, make_user(Role.NATIONAL_REVIEWER, body))
@@ -179,8 +211,12 @@ def test_each_inbox_shows_only_its_bodys_fields(client, body, shown, hidden):
         assert text in page, text
     for text in hidden:
         assert f">{text}<" not in page and text not in page.split("What ")[-1].split("Acknowledge")[0], text
-    assert AuditEvent.objects.filter(action="view", object_type="notifications.Notification", object_id=str(notification.pk),
-                                     summary__startswith=f"{body.replace('_UK', '-UK')} reviewer").exists()
+    assert AuditEvent.objects.filter(
+        action="view",
+        object_type="notifications.Notification",
+        object_id=str(notification.pk),
+        summary__startswith=f"{body.replace('_UK', '-UK')} reviewer",
+    ).exists()
 
 
 def test_nothing_is_in_an_inbox_until_it_is_delivered(client):

@@ -39,16 +39,36 @@ def summary(result: dict) -> dict[str, str]:
 
 # docs/rules/routing.md §5, row by row.
 SPEC_EXAMPLES = [
-    ("stillbirth at 38+2 in labour, alive at onset", intrapartum_stillbirth(),
-     {"MBRRACE_UK": "stillbirth", "MNSI": "intrapartum_stillbirth"}, []),
-    ("born alive at 30+0, died at 3 days", neonatal_death(), {"MBRRACE_UK": "neonatal_death"},
-     [{"body": "CDOP", "via": "MBRRACE_UK", "rules": ["CDOP-1"]}]),
-    ("40+1 after labour, cooled from 3 hours, alive at 7 days, MRI shows HIE", brain_injury_event(),
-     {"MNSI": "severe_brain_injury", "NHSR_EN": "severe_brain_injury"}, []),
-    ("elective caesarean before labour at 39+0, cooled",
-     baby_event(gestation=(39, 0), labour="no_labour", brain_injury=signs(therapeutic_hypothermia=True)), {}, []),
-    ("mother died 43 days after birth", maternal_event(died_at="2025-11-13T09:00", pregnancy_ended_on="2025-10-01"),
-     {"MBRRACE_UK": "maternal_death"}, []),
+    (
+        "stillbirth at 38+2 in labour, alive at onset",
+        intrapartum_stillbirth(),
+        {"MBRRACE_UK": "stillbirth", "MNSI": "intrapartum_stillbirth"},
+        [],
+    ),
+    (
+        "born alive at 30+0, died at 3 days",
+        neonatal_death(),
+        {"MBRRACE_UK": "neonatal_death"},
+        [{"body": "CDOP", "via": "MBRRACE_UK", "rules": ["CDOP-1"]}],
+    ),
+    (
+        "40+1 after labour, cooled from 3 hours, alive at 7 days, MRI shows HIE",
+        brain_injury_event(),
+        {"MNSI": "severe_brain_injury", "NHSR_EN": "severe_brain_injury"},
+        [],
+    ),
+    (
+        "elective caesarean before labour at 39+0, cooled",
+        baby_event(gestation=(39, 0), labour="no_labour", brain_injury=signs(therapeutic_hypothermia=True)),
+        {},
+        [],
+    ),
+    (
+        "mother died 43 days after birth",
+        maternal_event(died_at="2025-11-13T09:00", pregnancy_ended_on="2025-10-01"),
+        {"MBRRACE_UK": "maternal_death"},
+        [],
+    ),
 ]
 
 
@@ -71,21 +91,27 @@ def test_a_baby_born_at_one_trust_who_dies_at_another_is_reported_by_the_second(
     assert "trust: The reporting trust must be the trust" in str(caught.value)
 
 
-@pytest.mark.parametrize("died_at, expected", [
-    # Born 12:00 BST on 20 October 2025 (11:00 UTC); the clocks go back on 26 October.
-    ("2025-10-27T10:59", {"MBRRACE_UK": "neonatal_death", "MNSI": "early_neonatal_death"}),  # 6 days 23:59
-    ("2025-10-27T11:00", {"MBRRACE_UK": "neonatal_death"}),  # exactly 7 days: day 7
-])
+@pytest.mark.parametrize(
+    "died_at, expected",
+    [
+        # Born 12:00 BST on 20 October 2025 (11:00 UTC); the clocks go back on 26 October.
+        ("2025-10-27T10:59", {"MBRRACE_UK": "neonatal_death", "MNSI": "early_neonatal_death"}),  # 6 days 23:59
+        ("2025-10-27T11:00", {"MBRRACE_UK": "neonatal_death"}),  # exactly 7 days: day 7
+    ],
+)
 def test_age_at_death_across_the_october_clock_change(tmp_path, died_at, expected):
     document = baby_event(gestation=(39, 0), born_at="2025-10-20T12:00", died_at=died_at)
     assert summary(route_file(tmp_path, document)) == expected
 
 
-@pytest.mark.parametrize("died_at, expected", [
-    # Born 12:00 GMT on 23 March 2025 (12:00 UTC); the clocks go forward on 30 March.
-    ("2025-03-30T12:59", {"MBRRACE_UK": "neonatal_death", "MNSI": "early_neonatal_death"}),  # 11:59 UTC
-    ("2025-03-30T13:00", {"MBRRACE_UK": "neonatal_death"}),  # 12:00 UTC: 7 days
-])
+@pytest.mark.parametrize(
+    "died_at, expected",
+    [
+        # Born 12:00 GMT on 23 March 2025 (12:00 UTC); the clocks go forward on 30 March.
+        ("2025-03-30T12:59", {"MBRRACE_UK": "neonatal_death", "MNSI": "early_neonatal_death"}),  # 11:59 UTC
+        ("2025-03-30T13:00", {"MBRRACE_UK": "neonatal_death"}),  # 12:00 UTC: 7 days
+    ],
+)
 def test_age_at_death_across_the_march_clock_change(tmp_path, died_at, expected):
     document = baby_event(gestation=(39, 0), born_at="2025-03-23T12:00", died_at=died_at)
     assert summary(route_file(tmp_path, document)) == expected
@@ -98,13 +124,16 @@ def test_standard_input(monkeypatch):
     assert summary(json.loads(out.getvalue())) == {"MBRRACE_UK": "stillbirth", "MNSI": "intrapartum_stillbirth"}
 
 
-@pytest.mark.parametrize("document, fields", [
-    (baby_event(gestation=(11, 7)), ["baby.gestation.weeks", "baby.gestation.days"]),
-    ({**baby_event(), "trust": "ZZZ"}, ["trust"]),
-    (baby_event(born_at="2025-03-30T01:30"), ["baby.born_at"]),  # the hour skipped in March
-    ({**maternal_event(), "colour": "red"}, ["colour"]),
-    ({"trust": "R0A", "event": "baby"}, ["baby", "labour.status"]),
-])
+@pytest.mark.parametrize(
+    "document, fields",
+    [
+        (baby_event(gestation=(11, 7)), ["baby.gestation.weeks", "baby.gestation.days"]),
+        ({**baby_event(), "trust": "ZZZ"}, ["trust"]),
+        (baby_event(born_at="2025-03-30T01:30"), ["baby.born_at"]),  # the hour skipped in March
+        ({**maternal_event(), "colour": "red"}, ["colour"]),
+        ({"trust": "R0A", "event": "baby"}, ["baby", "labour.status"]),
+    ],
+)
 def test_invalid_documents_exit_non_zero_naming_each_field_and_print_no_result(monkeypatch, capsys, document, fields):
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(document)))
     with pytest.raises(SystemExit) as exited:

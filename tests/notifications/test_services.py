@@ -43,8 +43,9 @@ pytestmark = pytest.mark.django_db
 
 
 def bodies(notification, **filters) -> dict[str, str]:
-    return dict(Delivery.objects.filter(notification=notification, **filters).order_by("id")
-                .values_list("body", "kind"))
+    return dict(
+        Delivery.objects.filter(notification=notification, **filters).order_by("id").values_list("body", "kind")
+    )
 
 
 # Submission -----------------------------------------------------------------------------------
@@ -76,8 +77,9 @@ def test_submission_stores_version_deliveries_cases_and_status_records_together(
     assert cases["MBRRACE_UK"].category == "stillbirth" and cases["MBRRACE_UK"].due_on is not None
     assert cases["MNSI"].category == "intrapartum_stillbirth" and cases["MNSI"].due_on is None  # no deadline
     assert len(callbacks) == 1  # the worker is asked only after commit
-    audit = AuditEvent.objects.get(object_type="notifications.Notification", object_id=str(notification.pk),
-                                   action="create")
+    audit = AuditEvent.objects.get(
+        object_type="notifications.Notification", object_id=str(notification.pk), action="create"
+    )
     assert notification.reference in audit.summary and "9434765919" not in audit.summary
 
 
@@ -120,11 +122,16 @@ def test_a_trust_cannot_submit_for_another_trust():
 
 
 def test_a_trust_not_yet_live_is_told_its_phase():
-    document = intrapartum_stillbirth(trust="RRK", place_of_birth={"type": "hospital", "site": "RRK01"},
-                                      place_of_death={"type": "hospital", "site": "RRK01"})
+    document = intrapartum_stillbirth(
+        trust="RRK",
+        place_of_birth={"type": "hospital", "site": "RRK01"},
+        place_of_death={"type": "hospital", "site": "RRK01"},
+    )
     with pytest.raises(NotYetLive) as caught:
         submit(document, code="RRK", user=reporter("midwife.rrk@perinatal.example"))
-    assert "Phase 6" in str(caught.value) and "existing MBRRACE-UK, MNSI and NHS Resolution portals" in str(caught.value)
+    assert "Phase 6" in str(caught.value) and "existing MBRRACE-UK, MNSI and NHS Resolution portals" in str(
+        caught.value
+    )
     assert not Notification.objects.filter(trust__code="RRK").exists()
 
 
@@ -164,8 +171,9 @@ def test_versions_and_status_records_are_append_only():
 def test_gestation_changed_to_36_5_withdraws_mnsi_and_amends_mbrrace():
     notification = submit(intrapartum_stillbirth())
     document = intrapartum_stillbirth(gestation=(36, 5))
-    version = amend_notification(notification=notification, document=document,
-                                 reason="Gestation corrected from the dating scan", user=reporter())
+    version = amend_notification(
+        notification=notification, document=document, reason="Gestation corrected from the dating scan", user=reporter()
+    )
     assert version.number == 2 and version.reason == "Gestation corrected from the dating scan"
     assert bodies(notification, version=version) == {"MBRRACE_UK": "amend", "MNSI": "withdraw"}
     withdrawal = notification.deliveries.get(version=version, body="MNSI")
@@ -182,8 +190,9 @@ def test_gestation_changed_to_36_5_withdraws_mnsi_and_amends_mbrrace():
 def test_a_body_newly_eligible_receives_its_first_notification():
     notification = submit(intrapartum_stillbirth(gestation=(36, 5)))
     assert bodies(notification) == {"MBRRACE_UK": "notify"}
-    version = amend_notification(notification=notification, document=intrapartum_stillbirth(),
-                                 reason="Gestation was 38+2", user=reporter())
+    version = amend_notification(
+        notification=notification, document=intrapartum_stillbirth(), reason="Gestation was 38+2", user=reporter()
+    )
     assert bodies(notification, version=version) == {"MBRRACE_UK": "amend", "MNSI": "notify"}
     assert BodyCase.objects.get(notification=notification, body="MNSI").routed is True
 
@@ -192,21 +201,30 @@ def test_a_normal_mri_withdraws_nhs_resolution_and_a_later_amendment_can_route_i
     notification = submit(brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="pending")))
     assert bodies(notification) == {"MNSI": "notify", "NHSR_EN": "notify"}
     v2 = amend_notification(
-        notification=notification, user=reporter(), reason="MRI reported normal",
-        document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="normal")))
+        notification=notification,
+        user=reporter(),
+        reason="MRI reported normal",
+        document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="normal")),
+    )
     assert bodies(notification, version=v2) == {"MNSI": "amend", "NHSR_EN": "withdraw"}
     v3 = amend_notification(
-        notification=notification, user=reporter(), reason="MRI re-reported: HIE",
-        document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="hie")))
+        notification=notification,
+        user=reporter(),
+        reason="MRI re-reported: HIE",
+        document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="hie")),
+    )
     assert bodies(notification, version=v3) == {"MNSI": "amend", "NHSR_EN": "notify"}
 
 
-@pytest.mark.parametrize("reason, change, field", [
-    ("", {}, "reason"),
-    ("Nothing", {}, "document"),
-    ("New trust", {"trust": "RYR"}, "trust"),
-    ("Now maternal", "maternal", "event"),
-])
+@pytest.mark.parametrize(
+    "reason, change, field",
+    [
+        ("", {}, "reason"),
+        ("Nothing", {}, "document"),
+        ("New trust", {"trust": "RYR"}, "trust"),
+        ("Now maternal", "maternal", "event"),
+    ],
+)
 def test_amendments_that_are_refused_name_the_field_and_store_nothing(reason, change, field):
     notification = submit(intrapartum_stillbirth())
     if change == "maternal":
@@ -238,8 +256,9 @@ def test_the_same_baby_is_a_possible_duplicate():
 
 def test_twins_are_not_duplicates():
     first = submit(neonatal_death(multiple_birth=True))
-    twin = neonatal_death(multiple_birth=True, nhs_number="9990000026", born_at="2025-10-01T03:35",
-                          died_at="2025-10-04T05:00")
+    twin = neonatal_death(
+        multiple_birth=True, nhs_number="9990000026", born_at="2025-10-01T03:35", died_at="2025-10-04T05:00"
+    )
     assert find_possible_duplicates(document=twin, trust=trust()) == []
     twin_without_number = neonatal_death(multiple_birth=True, nhs_number=None, born_at="2025-10-01T03:35")
     assert find_possible_duplicates(document=twin_without_number, trust=trust()) == []
@@ -292,30 +311,39 @@ def test_mnsi_acknowledges_and_its_reference_flows_to_the_trust_and_nhs_resoluti
     _mark_sent(notification)
     reviewer = reporter("reviewer.mnsi@perinatal.example")
     with django_capture_on_commit_callbacks(execute=True):
-        case = acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-2026-0042",
-                                    user=reviewer)
+        case = acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-2026-0042", user=reviewer)
     assert case.body_reference == "MNSI-2026-0042" and case.acknowledged_by == reviewer
     assert notification.deliveries.get(body="MNSI").status == "acknowledged"
     reference_update = notification.deliveries.get(body="NHSR_EN", kind="reference")
-    assert reference_update.payload == {"kind": "reference", "reference": notification.reference, "version": 1,
-                                        "body": "NHSR_EN", "mnsi_reference": "MNSI-2026-0042"}
+    assert reference_update.payload == {
+        "kind": "reference",
+        "reference": notification.reference,
+        "version": 1,
+        "body": "NHSR_EN",
+        "mnsi_reference": "MNSI-2026-0042",
+    }
     assert reference_update.idempotency_key == f"{notification.reference}-v1-NHSR_EN-mnsi-reference-1"
     from django.core import mail
+
     assert any(notification.reference in m.subject and "9434765919" not in m.body for m in mail.outbox)
 
 
 def test_an_mnsi_reference_known_before_nhs_resolution_is_sent_goes_in_its_payload():
     notification = submit(brain_injury_event())
     Delivery.objects.filter(notification=notification, body="MNSI").update(status="sent")
-    acknowledge_delivery(notification=notification, body="MNSI", reference="MNSI-7",
-                         user=reporter("reviewer.mnsi@perinatal.example"))
+    acknowledge_delivery(
+        notification=notification, body="MNSI", reference="MNSI-7", user=reporter("reviewer.mnsi@perinatal.example")
+    )
     nhsr = notification.deliveries.get(body="NHSR_EN")
     assert nhsr.payload["mnsi_reference"] == "MNSI-7"
     assert not notification.deliveries.filter(kind="reference").exists()
     # An amendment afterwards carries the reference too.
-    amend_notification(notification=notification, reason="MRI reported", user=reporter(),
-                       document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True,
-                                                                      mri="pending")))
+    amend_notification(
+        notification=notification,
+        reason="MRI reported",
+        user=reporter(),
+        document=brain_injury_event(brain_injury=signs(therapeutic_hypothermia=True, mri="pending")),
+    )
     assert notification.deliveries.get(body="NHSR_EN", kind="amend").payload["mnsi_reference"] == "MNSI-7"
 
 
@@ -323,24 +351,28 @@ def test_an_mnsi_reference_known_before_nhs_resolution_is_sent_goes_in_its_paylo
 def test_acknowledgements_that_are_refused(body, reference, field):
     notification = submit(intrapartum_stillbirth())
     with pytest.raises(InvalidInput) as caught:
-        acknowledge_delivery(notification=notification, body=body, reference=reference,
-                             user=reporter("reviewer.mnsi@perinatal.example"))
+        acknowledge_delivery(
+            notification=notification, body=body, reference=reference, user=reporter("reviewer.mnsi@perinatal.example")
+        )
     assert caught.value.field == field
 
 
 def test_a_body_asks_and_the_trust_answers_once():
     notification = submit(intrapartum_stillbirth())
-    question = request_information(notification=notification, body="MBRRACE_UK",
-                                   question="Was a post-mortem offered?",
-                                   user=reporter("reviewer.mbrrace@perinatal.example"))
-    answered = answer_information_request(information_request=question, answer="Yes, declined",
-                                          user=reporter())
+    question = request_information(
+        notification=notification,
+        body="MBRRACE_UK",
+        question="Was a post-mortem offered?",
+        user=reporter("reviewer.mbrrace@perinatal.example"),
+    )
+    answered = answer_information_request(information_request=question, answer="Yes, declined", user=reporter())
     assert answered.answer == "Yes, declined" and answered.answered_by == reporter()
     with pytest.raises(InvalidInput):
         answer_information_request(information_request=question, answer="Again", user=reporter())
     with pytest.raises(InvalidInput):
-        request_information(notification=notification, body="NHSR_EN", question="Why?",
-                            user=reporter("reviewer.nhsr@perinatal.example"))
+        request_information(
+            notification=notification, body="NHSR_EN", question="Why?", user=reporter("reviewer.nhsr@perinatal.example")
+        )
     assert InformationRequest.objects.filter(notification=notification).count() == 1
 
 
@@ -364,16 +396,16 @@ def test_drafts_are_saved_by_their_author_only_and_frozen_once_submitted():
     draft = save_draft(draft=draft, trust=trust(), user=author, answers={"event": "maternal"}, step="death")
     assert Draft.objects.get(pk=draft.pk).answers == {"event": "maternal"}
     with pytest.raises(InvalidInput):
-        save_draft(draft=draft, trust=trust(), user=reporter("hom.r0a@perinatal.example"), answers={},
-                   step="x")
+        save_draft(draft=draft, trust=trust(), user=reporter("hom.r0a@perinatal.example"), answers={}, step="x")
     submit(intrapartum_stillbirth(), draft=draft)
     with pytest.raises(InvalidInput):
         save_draft(draft=draft, trust=trust(), user=author, answers={}, step="x")
 
 
 def test_api_tokens_are_stored_as_hashes_and_revoked():
-    plaintext, token = issue_api_token(trust=trust(), name="Maternity system",
-                                       user=reporter("system.admin@perinatal.example"))
+    plaintext, token = issue_api_token(
+        trust=trust(), name="Maternity system", user=reporter("system.admin@perinatal.example")
+    )
     assert plaintext.startswith("pst_") and plaintext not in token.token_hash and len(token.token_hash) == 64
     assert token.prefix == plaintext[:12]
     assert authenticate_api_token(plaintext) == token

@@ -61,17 +61,28 @@ PHASES = [
 
 
 def test_a_named_trust_takes_its_phase_over_its_regions():
-    assert rules.phase_for_trust(trust_code="RYR", region_code="Y56", opened_on=date(2000, 1, 1), phases=PHASES).number == 1
+    assert (
+        rules.phase_for_trust(trust_code="RYR", region_code="Y56", opened_on=date(2000, 1, 1), phases=PHASES).number
+        == 1
+    )
 
 
 def test_otherwise_the_regions_phase():
-    assert rules.phase_for_trust(trust_code="RJ1", region_code="Y56", opened_on=date(2000, 1, 1), phases=PHASES).number == 2
+    assert (
+        rules.phase_for_trust(trust_code="RJ1", region_code="Y56", opened_on=date(2000, 1, 1), phases=PHASES).number
+        == 2
+    )
 
 
 def test_a_trust_opened_after_its_phase_went_live_has_none():
-    assert rules.phase_for_trust(trust_code="K0N6A", region_code="Y56", opened_on=date(2026, 6, 1), phases=PHASES) is None
+    assert (
+        rules.phase_for_trust(trust_code="K0N6A", region_code="Y56", opened_on=date(2026, 6, 1), phases=PHASES) is None
+    )
     # Opening on the go-live day itself is in time.
-    assert rules.phase_for_trust(trust_code="NEW", region_code="Y56", opened_on=date(2025, 9, 22), phases=PHASES).number == 2
+    assert (
+        rules.phase_for_trust(trust_code="NEW", region_code="Y56", opened_on=date(2025, 9, 22), phases=PHASES).number
+        == 2
+    )
 
 
 def test_a_trust_in_no_phase_region_has_none():

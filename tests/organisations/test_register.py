@@ -27,7 +27,9 @@ def icb_code(trust_code: str, day: date) -> str | None:
 def test_regions_icbs_and_trusts_are_loaded():
     assert Organisation.objects.filter(kind="region").count() == 7
     icbs_2025 = TrustParent.objects.on(date(2025, 7, 1)).values("icb").distinct().count()
-    icbs_2026 = TrustParent.objects.on(date(2026, 7, 1)).filter(trust__closed_on__isnull=True).values("icb").distinct().count()
+    icbs_2026 = (
+        TrustParent.objects.on(date(2026, 7, 1)).filter(trust__closed_on__isnull=True).values("icb").distinct().count()
+    )
     assert icbs_2025 == 42
     assert icbs_2026 == 36
     assert not Organisation.objects.filter(kind="trust", code__startswith="7A").exists()  # Welsh rows skipped
@@ -99,17 +101,27 @@ def _etr_line(code, name, region, icb, opened="20000101", closed=""):
 
 def test_update_from_a_newer_etr_keeps_history(tmp_path: Path):
     path = tmp_path / "etr.csv"
-    path.write_text("\n".join([
-        _etr_line("R0A", "MANCHESTER UNIVERSITY HOSPITALS NHS FOUNDATION TRUST", "Y62", "QOP"),   # renamed
-        _etr_line("RRK", "UNIVERSITY HOSPITALS BIRMINGHAM NHS FOUNDATION TRUST", "Y60", "QHL", closed="20261130"),  # closes
-        _etr_line("ZZ1", "A NEW NHS TRUST", "Y62", "QNEW", opened="20261201"),                       # new trust, new ICB
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                _etr_line("R0A", "MANCHESTER UNIVERSITY HOSPITALS NHS FOUNDATION TRUST", "Y62", "QOP"),  # renamed
+                _etr_line(
+                    "RRK", "UNIVERSITY HOSPITALS BIRMINGHAM NHS FOUNDATION TRUST", "Y60", "QHL", closed="20261130"
+                ),  # closes
+                _etr_line("ZZ1", "A NEW NHS TRUST", "Y62", "QNEW", opened="20261201"),  # new trust, new ICB
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     update = register.update_register_from_etr(path=path, effective_on=date(2026, 12, 1), source="etr test")
     assert update.renamed == ["R0A"] and update.closed == ["RRK"] and update.new_trusts == ["ZZ1"]
     assert update.new_icbs == ["QNEW"]
     r0a = get_trust("R0A")
     assert r0a.name.startswith("MANCHESTER UNIVERSITY HOSPITALS")
-    assert OrganisationChange.objects.filter(organisation=r0a, field="name", old_value="MANCHESTER UNIVERSITY NHS FOUNDATION TRUST").exists()
+    assert OrganisationChange.objects.filter(
+        organisation=r0a, field="name", old_value="MANCHESTER UNIVERSITY NHS FOUNDATION TRUST"
+    ).exists()
     assert get_trust("RRK").closed_on == date(2026, 12, 1)
     assert Organisation.objects.get(code="QNEW").display_name == "QNEW"  # no name loaded yet
     assert icb_code("ZZ1", date(2026, 12, 5)) == "QNEW"
@@ -118,11 +130,17 @@ def test_update_from_a_newer_etr_keeps_history(tmp_path: Path):
 
 def test_malformed_etr_is_refused_whole_with_lines_named(tmp_path: Path):
     path = tmp_path / "etr.csv"
-    path.write_text("\n".join([
-        _etr_line("R0A", "RENAMED TRUST", "Y62", "QOP"),
-        _etr_line("RRK", "X", "Y60", "QHL", opened="2026-01-01"),
-        '"ONLY","THREE","COLUMNS"',
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                _etr_line("R0A", "RENAMED TRUST", "Y62", "QOP"),
+                _etr_line("RRK", "X", "Y60", "QHL", opened="2026-01-01"),
+                '"ONLY","THREE","COLUMNS"',
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(EtrFileInvalid) as refused:
         register.update_register_from_etr(path=path, effective_on=date(2026, 12, 1), source="bad")
     text = str(refused.value)

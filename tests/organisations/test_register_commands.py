@@ -18,10 +18,13 @@ def test_update_register_refuses_a_malformed_file_naming_lines(tmp_path):
     assert Organisation.objects.get(code="R0A").name == "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"etr": "/nonexistent.csv", "effective": "2026-12-01"}, "--etr: no file"),
-    ({"etr": __file__, "effective": "1 Dec"}, "--effective: '1 Dec' is not a date"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"etr": "/nonexistent.csv", "effective": "2026-12-01"}, "--etr: no file"),
+        ({"etr": __file__, "effective": "1 Dec"}, "--effective: '1 Dec' is not a date"),
+    ],
+)
 def test_update_register_names_bad_arguments(kwargs, message):
     with pytest.raises(CommandError, match=message):
         call_command("update_register", **kwargs)

@@ -16,9 +16,7 @@ PRINTED = 0.005  # qcc's table is printed to 2 decimals; vlad's weights to 3
 
 
 def _tabular():
-    return tabular_cusum(
-        values=CUSUM["values"], centre=CUSUM["center"], sd=CUSUM["sd"], k=CUSUM["k"], h=CUSUM["h"]
-    )
+    return tabular_cusum(values=CUSUM["values"], centre=CUSUM["center"], sd=CUSUM["sd"], k=CUSUM["k"], h=CUSUM["h"])
 
 
 def test_montgomery_table_9_1_upper():
@@ -31,7 +29,9 @@ def test_montgomery_table_9_1_lower():
 
 def test_montgomery_table_9_1_signals():
     result = _tabular()
-    assert [index + 1 for index, signal in enumerate(result.upper_signals) if signal] == CUSUM["upper_signals_at_1_based"]
+    assert [index + 1 for index, signal in enumerate(result.upper_signals) if signal] == CUSUM[
+        "upper_signals_at_1_based"
+    ]
     assert not any(result.lower_signals)
 
 

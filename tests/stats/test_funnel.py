@@ -72,10 +72,7 @@ _OUTLIERS = FUNNEL["outlier_flags"]
 )
 def test_outlier_flags(key, lower, upper):
     limits = _OUTLIERS["limits"]
-    flags = [
-        int(is_outlier(value=value, lower=limits[lower], upper=limits[upper]))
-        for value in _OUTLIERS["ratio"]
-    ]
+    flags = [int(is_outlier(value=value, lower=limits[lower], upper=limits[upper])) for value in _OUTLIERS["ratio"]]
     assert flags == _OUTLIERS["expected"][key]
 
 

@@ -38,7 +38,8 @@ def test_shifted(start, shift, expected):
 
 
 @pytest.mark.parametrize(
-    ("month", "days"), [(YearMonth(2024, 2), 29), (YearMonth(2025, 2), 28), (YearMonth(2025, 4), 30), (YearMonth(2025, 12), 31)]
+    ("month", "days"),
+    [(YearMonth(2024, 2), 29), (YearMonth(2025, 2), 28), (YearMonth(2025, 4), 30), (YearMonth(2025, 12), 31)],
 )
 def test_days(month, days):
     assert month.days == days

@@ -182,9 +182,7 @@ def test_run_reproduces_the_worked_example():
     assert [row.cusum for row in rows_a] == EXAMPLE["cusum"]
     assert [row.level for row in rows_a] == EXAMPLE["level"]
     assert [row.reset for row in rows_a] == EXAMPLE["reset"]
-    assert {(row.expected, row.k, row.h1, row.h2, row.method) for row in run.rows} == {
-        (0.42, 0.6, 1.6, 3.4, METHOD)
-    }
+    assert {(row.expected, row.k, row.h1, row.h2, row.method) for row in run.rows} == {(0.42, 0.6, 1.6, 3.4, METHOD)}
     assert run.skipped == ()
     assert run.months == tuple(MONTHS[:6])
     # Site B has a row for each evaluated month, with 0 events where none.
@@ -201,9 +199,7 @@ def test_only_months_with_an_event_somewhere_are_evaluated():
 def test_sites_without_a_denominator_are_skipped_and_reported():
     run = _example_run(denominators={("A", 2025): EXAMPLE["denominator"]})
     assert {row.site_code for row in run.rows} == {"A"}
-    assert [(item.site_code, item.year, item.reason) for item in run.skipped] == [
-        ("B", 2025, SKIP_NO_DENOMINATOR)
-    ]
+    assert [(item.site_code, item.year, item.reason) for item in run.skipped] == [("B", 2025, SKIP_NO_DENOMINATOR)]
     assert "2024" in run.skipped[0].message
 
 
@@ -222,9 +218,7 @@ def test_a_site_with_births_but_no_events_gets_zero_rows():
 
 def test_ic_rounding_to_zero_is_too_few_births():
     # 0.002 × 2.4 = 0.0048 → 0.00.
-    run = _example_run(
-        denominators={("A", 2025): EXAMPLE["denominator"], ("B", 2025): 2.4}
-    )
+    run = _example_run(denominators={("A", 2025): EXAMPLE["denominator"], ("B", 2025): 2.4})
     assert [(item.site_code, item.reason) for item in run.skipped] == [("B", SKIP_TOO_FEW_BIRTHS)]
     assert "too few births to monitor" in run.skipped[0].message
 

@@ -89,9 +89,7 @@ def test_the_feasibility_test_is_done_in_double_arithmetic():
     # Without the quirk, 22/7 already reaches ARL 100 …
     assert poisson_cusum_arl(mean=0.3, k=0.43, h=22 / 7, denrat=7) > LEVEL2_ARL
     # … which is why the search never revisits it: h2 comes out as 30/7 (moss.json).
-    assert poisson_cusum_arl(mean=0.3, k=0.43, h=30 / 7, denrat=7) == pytest.approx(
-        273.718493541807, rel=ARL_RELATIVE
-    )
+    assert poisson_cusum_arl(mean=0.3, k=0.43, h=30 / 7, denrat=7) == pytest.approx(273.718493541807, rel=ARL_RELATIVE)
 
 
 def test_ic_030_gives_h2_thirty_sevenths():
@@ -125,9 +123,7 @@ def test_arl_single_state():
 def test_arl_grows_with_h_and_falls_with_the_mean():
     arls = [poisson_cusum_arl(mean=0.42, k=0.6, h=steps / 5, denrat=5) for steps in range(1, 20)]
     assert arls == sorted(arls)
-    assert poisson_cusum_arl(mean=0.84, k=0.6, h=1.6, denrat=5) < poisson_cusum_arl(
-        mean=0.42, k=0.6, h=1.6, denrat=5
-    )
+    assert poisson_cusum_arl(mean=0.84, k=0.6, h=1.6, denrat=5) < poisson_cusum_arl(mean=0.42, k=0.6, h=1.6, denrat=5)
 
 
 def test_worked_example_thresholds():

@@ -53,7 +53,9 @@ def test_limits_without_screening(case):
         assert getattr(limits, name) == pytest.approx(case[name], rel=TOLERANCE, abs=TOLERANCE), name
 
 
-@pytest.mark.parametrize("case", HELPERS["seven_point_one_side_of_mean"], ids=lambda case: str(case["relative_to_mean"]))
+@pytest.mark.parametrize(
+    "case", HELPERS["seven_point_one_side_of_mean"], ids=lambda case: str(case["relative_to_mean"])
+)
 def test_seven_point_one_side_of_mean(case):
     flags = seven_point_one_side_of_mean(case["relative_to_mean"])
     # The vector's flags are unsigned; ours carry the side (−1 below the mean).
@@ -73,17 +75,13 @@ def test_part_of_seven(case):
 
 @pytest.mark.parametrize("case", HELPERS["two_in_three_same_side"], ids=lambda case: str(case))
 def test_two_in_three_windows(case):
-    flags = two_in_three_windows(
-        close_to_limits=case["close_to_limits"], relative_to_mean=case["relative_to_mean"]
-    )
+    flags = two_in_three_windows(close_to_limits=case["close_to_limits"], relative_to_mean=case["relative_to_mean"])
     assert [abs(flag) for flag in flags] == case["window_flags"]
 
 
 @pytest.mark.parametrize("case", HELPERS["two_in_three_points_flagged"], ids=lambda case: str(case))
 def test_two_in_three_points(case):
-    flags = two_in_three_points(
-        close_to_limits=case["close_to_limits"], relative_to_mean=case["relative_to_mean"]
-    )
+    flags = two_in_three_points(close_to_limits=case["close_to_limits"], relative_to_mean=case["relative_to_mean"])
     assert [abs(flag) for flag in flags] == case["flagged"]
 
 

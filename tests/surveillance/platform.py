@@ -40,37 +40,80 @@ _BABY_NUMBERS = count()
 
 def clear_births_and_signals() -> None:
     """Start from no births and no MOSS state (the test database holds the small demo)."""
-    for model in (ContactNotice, SignalStatusRecord, Signal, SafetyCheckFinding, SafetyCheckActionUpdate,
-                  SafetyCheckAction, SafetyCheckStatusRecord, CriticalSafetyCheck, SiteMonthResult, MossRun):
+    for model in (
+        ContactNotice,
+        SignalStatusRecord,
+        Signal,
+        SafetyCheckFinding,
+        SafetyCheckActionUpdate,
+        SafetyCheckAction,
+        SafetyCheckStatusRecord,
+        CriticalSafetyCheck,
+        SiteMonthResult,
+        MossRun,
+    ):
         model.objects.all().delete()
     BirthRecord.objects.all().delete()
 
 
-_COLUMNS = ("baby_id", "mother_id", "trust_id", "site_id", "born_on", "gestation_days", "outcome", "termination",
-            "neonatal_death_on", "neonatal_death_day", "upload_id")
+_COLUMNS = (
+    "baby_id",
+    "mother_id",
+    "trust_id",
+    "site_id",
+    "born_on",
+    "gestation_days",
+    "outcome",
+    "termination",
+    "neonatal_death_on",
+    "neonatal_death_day",
+    "upload_id",
+)
 
 
 class BirthsBuilder:
     """Adds births rows to one upload; baby ids are numbered in order."""
 
     def __init__(self):
-        self.upload = Upload.objects.create(dataset="births", filename="test-births.csv", started_at=clock.now(),
-                                            status=Upload.Status.LOADED)
+        self.upload = Upload.objects.create(
+            dataset="births", filename="test-births.csv", started_at=clock.now(), status=Upload.Status.LOADED
+        )
         self.rows: list[tuple] = []
         self.sites = dict(Site.objects.filter(code__in=[SITE_A, SITE_B, "R0A02"]).values_list("code", "pk"))
         self.trusts = dict(Organisation.objects.filter(code__in=["R0A", "RRK"]).values_list("code", "pk"))
 
-    def add(self, *, site: str, born_on: date, outcome: str = "live", gestation_days: int | None = 280,
-            termination: bool = False, death_day: int | None = None) -> None:
+    def add(
+        self,
+        *,
+        site: str,
+        born_on: date,
+        outcome: str = "live",
+        gestation_days: int | None = 280,
+        termination: bool = False,
+        death_day: int | None = None,
+    ) -> None:
         number = next(_BABY_NUMBERS)
         died_on = None if death_day is None else born_on + timedelta(days=death_day)
         as_db = connection.ops.adapt_datefield_value
-        self.rows.append((f"T{number:08d}", f"M{number:08d}", self.trusts[site[:3]], self.sites[site],
-                          as_db(born_on), gestation_days, outcome, termination, as_db(died_on), death_day,
-                          self.upload.pk))
+        self.rows.append(
+            (
+                f"T{number:08d}",
+                f"M{number:08d}",
+                self.trusts[site[:3]],
+                self.sites[site],
+                as_db(born_on),
+                gestation_days,
+                outcome,
+                termination,
+                as_db(died_on),
+                death_day,
+                self.upload.pk,
+            )
+        )
 
-    def month(self, *, site: str, year: int, month: int, births: int = 0, stillbirths: int = 0,
-              neonatal_deaths: int = 0) -> None:
+    def month(
+        self, *, site: str, year: int, month: int, births: int = 0, stillbirths: int = 0, neonatal_deaths: int = 0
+    ) -> None:
         """`births` term births in the month, of which the given numbers died (all on the 5th)."""
         day = date(year, month, 5)
         for _ in range(stillbirths):

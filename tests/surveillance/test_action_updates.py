@@ -57,19 +57,28 @@ def hom():
 
 @pytest.fixture
 def action(checks, hom):
-    return add_action(check=checks[SITE_A], description="Refresh CTG training", owner="Labour ward manager",
-                      due_on=ACTION_DUE, by=hom)
+    return add_action(
+        check=checks[SITE_A], description="Refresh CTG training", owner="Labour ward manager", due_on=ACTION_DUE, by=hom
+    )
 
 
 @pytest.fixture
 def action_b(checks):
-    return add_action(check=checks[SITE_B], description="Audit escalation records", owner="Matron",
-                      due_on=ACTION_DUE, by=User.objects.get(email="hom.rrk@perinatal.example"))
+    return add_action(
+        check=checks[SITE_B],
+        description="Audit escalation records",
+        owner="Matron",
+        due_on=ACTION_DUE,
+        by=User.objects.get(email="hom.rrk@perinatal.example"),
+    )
 
 
 def _state(action, today=date(2026, 1, 12)):
-    (state,) = [s for s in presenters.action_states(actions_with_updates(action.safety_check), today=today)
-                if s.action.pk == action.pk]
+    (state,) = [
+        s
+        for s in presenters.action_states(actions_with_updates(action.safety_check), today=today)
+        if s.action.pk == action.pk
+    ]
     return state
 
 
@@ -86,23 +95,35 @@ def test_marking_an_action_done_appends_an_update_and_is_audited(action, hom):
     before = SafetyCheckAction.objects.filter(pk=action.pk).values().get()
     update = update_action(action=action, status="done", note="  Training refreshed for 42 midwives ", by=hom)
     assert (update.status, update.note, update.actor, update.actor_label) == (
-        "done", "Training refreshed for 42 midwives", hom, HOM_A)
+        "done",
+        "Training refreshed for 42 midwives",
+        hom,
+        HOM_A,
+    )
     assert SafetyCheckAction.objects.filter(pk=action.pk).values().get() == before  # the action row is never edited
     assert _state(action).is_done and not _state(action).overdue
     assert open_actions(action.safety_check) == []
     event = AuditEvent.objects.get(summary__endswith=f"action {action.pk} marked done")
     assert (event.action, event.object_type, event.object_id, event.actor, event.organisation.code) == (
-        "update", "surveillance.CriticalSafetyCheck", str(action.safety_check_id), hom, "R0A")
+        "update",
+        "surveillance.CriticalSafetyCheck",
+        str(action.safety_check_id),
+        hom,
+        "R0A",
+    )
     assert "42 midwives" not in event.summary  # notes stay out of the audit summary
 
 
-@pytest.mark.parametrize("status, note, field, message", [
-    ("finished", "Done", "status", "Select whether the action is done or still open"),
-    ("", "Done", "status", "Select whether the action is done or still open"),
-    ("done", "   ", "note", "Enter what was done to complete the action"),
-    ("open", "", "note", "Enter the progress on the action so far"),
-    ("done", "x" * 1001, "note", "The note must be 1,000 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "status, note, field, message",
+    [
+        ("finished", "Done", "status", "Select whether the action is done or still open"),
+        ("", "Done", "status", "Select whether the action is done or still open"),
+        ("done", "   ", "note", "Enter what was done to complete the action"),
+        ("open", "", "note", "Enter the progress on the action so far"),
+        ("done", "x" * 1001, "note", "The note must be 1,000 characters or fewer"),
+    ],
+)
 def test_bad_updates_are_refused_naming_the_field_and_store_nothing(action, hom, status, note, field, message):
     audited = AuditEvent.objects.count()
     with pytest.raises(SafetyCheckRefused) as refused:
@@ -122,11 +143,17 @@ def test_history_is_kept_and_the_latest_update_is_the_status(action, hom):
     state = _state(action)
     assert not state.is_done
     assert [(update.note, words) for update, words in state.history] == [
-        ("Half the midwives trained", "progress noted"), ("All trained", "marked done"),
-        ("Night staff were missed", "opened again")]
+        ("Half the midwives trained", "progress noted"),
+        ("All trained", "marked done"),
+        ("Night staff were missed", "opened again"),
+    ]
     summaries = AuditEvent.objects.filter(summary__contains=f"action {action.pk} ").order_by("id")
     assert [s.rsplit(f"action {action.pk} ", 1)[1] for s in summaries.values_list("summary", flat=True)] == [
-        "added, due 30 January 2026", "progress noted", "marked done", "opened again"]
+        "added, due 30 January 2026",
+        "progress noted",
+        "marked done",
+        "opened again",
+    ]
     update = SafetyCheckActionUpdate.objects.first()
     update.note = "rewritten"
     with pytest.raises(AppendOnlyError):
@@ -167,7 +194,10 @@ def _check_page(client, action):
 
 def _tags(page) -> list[str]:
     """The words of the page's NHS.UK tags, in order."""
-    return [re.sub(r"\s+", " ", text).strip() for text in re.findall(r'class="nhsuk-tag[^"]*"\s*>(.*?)</strong>', page, re.S)]
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(r'class="nhsuk-tag[^"]*"\s*>(.*?)</strong>', page, re.S)
+    ]
 
 
 def test_the_trusts_local_authoriser_marks_an_action_done(client, action, hom):
@@ -206,10 +236,18 @@ def test_overdue_actions_are_tagged_on_the_check_page(client, action, settings):
     assert "1 of 1 open, 1 overdue" in page
 
 
-@pytest.mark.parametrize("email", ["midwife.r0a@perinatal.example", "board.r0a@perinatal.example",
-                                   "icb.qop@perinatal.example", "region.y62@perinatal.example",
-                                   "ist@perinatal.example", "programme.admin@perinatal.example",
-                                   "system.admin@perinatal.example"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "midwife.r0a@perinatal.example",
+        "board.r0a@perinatal.example",
+        "icb.qop@perinatal.example",
+        "region.y62@perinatal.example",
+        "ist@perinatal.example",
+        "programme.admin@perinatal.example",
+        "system.admin@perinatal.example",
+    ],
+)
 def test_readers_see_the_actions_but_cannot_update_them(client, action, email):
     sign_in(client, User.objects.get(email=email))
     page = _check_page(client, action)
@@ -219,8 +257,9 @@ def test_readers_see_the_actions_but_cannot_update_them(client, action, email):
     assert not SafetyCheckActionUpdate.objects.exists()
 
 
-@pytest.mark.parametrize("email", ["hom.rrk@perinatal.example", "midwife.rrk@perinatal.example",
-                                   "reviewer.mbrrace@perinatal.example"])
+@pytest.mark.parametrize(
+    "email", ["hom.rrk@perinatal.example", "midwife.rrk@perinatal.example", "reviewer.mbrrace@perinatal.example"]
+)
 def test_another_trust_gets_404(client, action, email):
     sign_in(client, User.objects.get(email=email))
     assert client.get(_url(action)).status_code == 404
@@ -234,13 +273,21 @@ def test_an_action_is_only_reached_through_its_own_check(client, action, action_
     url = reverse("surveillance:check_action_update", args=[action.safety_check_id, action_b.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"status": "done", "note": "Done"}).status_code == 404
-    assert client.get(reverse("surveillance:check_action_update", args=[action.safety_check_id, 999_999])).status_code == 404
+    assert (
+        client.get(reverse("surveillance:check_action_update", args=[action.safety_check_id, 999_999])).status_code
+        == 404
+    )
     assert not SafetyCheckActionUpdate.objects.exists()
 
 
 def test_completion_says_how_many_actions_remain_open_and_they_are_updated_afterwards(client, action, hom, checks):
-    add_action(check=checks[SITE_A], description="Review the escalation policy", owner="Consultant lead",
-               due_on=ACTION_DUE, by=hom)
+    add_action(
+        check=checks[SITE_A],
+        description="Review the escalation policy",
+        owner="Consultant lead",
+        due_on=ACTION_DUE,
+        by=hom,
+    )
     sign_in(client, hom)
     page = client.get(reverse("surveillance:check_complete", args=[action.safety_check_id])).content.decode()
     assert "2 of 2 actions remain open." in page and "Completing the check does not close them" in page
@@ -260,7 +307,7 @@ def test_lists_of_checks_show_open_and_overdue_actions_also_once_completed(clien
     settings.PERINATAL_NOW = "2026-02-02T09:00"
     sign_in(client, User.objects.get(email="region.y62@perinatal.example"))
     page = client.get(reverse("surveillance:checks")).content.decode()
-    row = re.search(rf'{action.safety_check.reference}</a></th>(.*?)</tr>', page, re.S).group(1)
+    row = re.search(rf"{action.safety_check.reference}</a></th>(.*?)</tr>", page, re.S).group(1)
     assert "Completed" in row and "<td>1 of 1 open, 1 overdue</td>" in row
     site_page = client.get(reverse("surveillance:site", args=[SITE_A])).content.decode()
     assert "<td>1 of 1 open, 1 overdue</td>" in site_page

@@ -173,9 +173,7 @@ def test_moss_sites_file_adds_names(tmp_path, moss_files):
     moss_files["births_path"] = _write(tmp_path / "births_s2.csv", [BIRTHS_HEADER, *_births_lines("S2")])
     output = moss_from_files(**moss_files, sites_path=sites)
     assert output.columns == MOSS_COLUMNS + ("site_name", "trust_name")
-    assert output.warnings == (
-        "site S1 (Princess Royal), 2025: no term births for 2024 (denominator); not monitored",
-    )
+    assert output.warnings == ("site S1 (Princess Royal), 2025: no term births for 2024 (denominator); not monitored",)
     assert output.rows[0]["site_name"] == "" and output.rows[0]["site_code"] == "S2"
     assert format_csv(output).splitlines()[0].endswith(",reset,site_name,trust_name")
 
@@ -194,9 +192,21 @@ def test_moss_column_names_are_matched_case_insensitively(tmp_path, moss_files):
         ("events_path", [EVENTS_HEADER, "R1,S1,One,T,2025-01-05,2025-01,-1,SB"], 2, "event_count", "less than 0"),
         ("events_path", [EVENTS_HEADER, "", "R1,S1,One,T,2025-01-05,2025/01,1,SB"], 3, "year_month", "YYYY-MM"),
         ("events_path", [EVENTS_HEADER, "R1,S1,One,T,2025-02-30,2025-02,1,SB"], 2, "test_date", "not a real date"),
-        ("events_path", [EVENTS_HEADER, "R1,S1,One,T,2025.01.05,2025-01,1,SB"], 2, "test_date", "YYYY-MM-DD or DD/MM/YYYY"),
+        (
+            "events_path",
+            [EVENTS_HEADER, "R1,S1,One,T,2025.01.05,2025-01,1,SB"],
+            2,
+            "test_date",
+            "YYYY-MM-DD or DD/MM/YYYY",
+        ),
         ("events_path", [EVENTS_HEADER, "R1,,One,T,2025-01-05,2025-01,1,SB"], 2, "Site_Code", "is empty"),
-        ("events_path", [EVENTS_HEADER, "R1,S1,One,T,2025-01-05,2025-01,1"], 2, None, "has 7 fields but the header has 8"),
+        (
+            "events_path",
+            [EVENTS_HEADER, "R1,S1,One,T,2025-01-05,2025-01,1"],
+            2,
+            None,
+            "has 7 fields but the header has 8",
+        ),
         ("events_path", [EVENTS_HEADER, "R1,S1,One,T,2025-01-05,2025-01,1,SB,extra"], 2, None, "has 9 fields"),
         ("births_path", [BIRTHS_HEADER, "S1,31/01/2024,abc,200,2024"], 2, "Term_Births", "not a number"),
         ("births_path", [BIRTHS_HEADER, "S1,31/01/2024,200,200,24"], 2, "Year", "YYYY"),
@@ -205,7 +215,13 @@ def test_moss_column_names_are_matched_case_insensitively(tmp_path, moss_files):
         ("reference_rates_path", [RATES_HEADER, "S1,2024,1,1,0.002,x"], 2, "Year", "3-year period"),
         ("reference_rates_path", [RATES_HEADER, "S1,2022-2025,1,1,0.002,x"], 2, "Year", "3-year period"),
         ("reference_rates_path", [RATES_HEADER, "S1,2022-2024,1,1,nan,x"], 2, "Ref_Rate", "not a number"),
-        ("reference_rates_path", [RATES_HEADER, "S1,2022-2024,1,1,0.002,x", "S1,2022-2024,1,1,0.003,y"], 3, "Year", "first is on line 2"),
+        (
+            "reference_rates_path",
+            [RATES_HEADER, "S1,2022-2024,1,1,0.002,x", "S1,2022-2024,1,1,0.003,y"],
+            3,
+            "Year",
+            "first is on line 2",
+        ),
         ("reference_rates_path", ["Year,Ref_Rate,ref_rate", "2022-2024,0.002,0.002"], 1, "Ref_Rate", "more than once"),
     ],
 )
@@ -284,7 +300,10 @@ def test_trailing_empty_fields_are_harmless(tmp_path):
 def _spc_lines(values):
     """A daily series from 1 January 2024."""
     start = date(2024, 1, 1)
-    return ["date,value", *[f"{(start + timedelta(days=index)).isoformat()},{value}" for index, value in enumerate(values)]]
+    return [
+        "date,value",
+        *[f"{(start + timedelta(days=index)).isoformat()},{value}" for index, value in enumerate(values)],
+    ]
 
 
 def test_spc_output(tmp_path):

@@ -5,10 +5,10 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from perinatal.core import clock
-from perinatal.demo.generator import SIGNAL_SITES
 from perinatal.dashboard.imports.hooks import hooks_for, run_after_import
-from perinatal.demo.dashboard_data import SMALL_TRUSTS
 from perinatal.dashboard.models import Upload
+from perinatal.demo.dashboard_data import SMALL_TRUSTS
+from perinatal.demo.generator import SIGNAL_SITES
 from perinatal.demo.signals import DEMO_PLACED_NOTE, load_demo_signals
 from perinatal.surveillance.models import CriticalSafetyCheck, MossRun, Signal
 from perinatal.surveillance.tasks import enqueue_after_births_import, run_moss_task

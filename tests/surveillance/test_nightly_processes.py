@@ -37,8 +37,7 @@ def test_two_schedulers_and_a_worker_run_the_nightly_moss_once(tmp_path):
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     database_url = processes.fresh_database_url(tmp_path, f"perinatal_nightly_{worker_id}")
     # 03:00 London: tonight's 02:15 occurrence is due and has not run.
-    env = processes.service_env(database_url=database_url, port=processes.free_port(),
-                                PERINATAL_NOW="2026-11-27T03:00")
+    env = processes.service_env(database_url=database_url, port=processes.free_port(), PERINATAL_NOW="2026-11-27T03:00")
     log_path = tmp_path / "processes.log"
     log = open(log_path, "w")
     running: list[subprocess.Popen] = []

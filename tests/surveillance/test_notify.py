@@ -23,8 +23,12 @@ SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 API_KEY = f"perinatal_test-{SERVICE_ID}-{SECRET}"
 TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
-MESSAGE = Message(recipients=("a@nhs.example", "b@nhs.example"), subject="MOSS signal at R0A01",
-                  body="A signal is a prompt for a safety check, not a verdict of unsafe care.", reference="csc-1-notice-1")
+MESSAGE = Message(
+    recipients=("a@nhs.example", "b@nhs.example"),
+    subject="MOSS signal at R0A01",
+    body="A signal is a prompt for a safety check, not a verdict of unsafe care.",
+    reference="csc-1-notice-1",
+)
 
 
 def _decode(part: str) -> dict:
@@ -76,10 +80,17 @@ def test_notify_sends_one_email_per_recipient_with_the_template(notify_server):
     GovUkNotifyNotifier(api_key=API_KEY, template_id=TEMPLATE, base_url=notify_server).send(MESSAGE)
     assert [path for path, _, _ in _Notify.received] == ["/v2/notifications/email"] * 2
     (_, headers, first), (_, _, second) = _Notify.received
-    assert first == {"email_address": "a@nhs.example", "template_id": TEMPLATE, "reference": "csc-1-notice-1",
-                     "personalisation": {"subject": MESSAGE.subject, "body": MESSAGE.body}}
+    assert first == {
+        "email_address": "a@nhs.example",
+        "template_id": TEMPLATE,
+        "reference": "csc-1-notice-1",
+        "personalisation": {"subject": MESSAGE.subject, "body": MESSAGE.body},
+    }
     assert second["email_address"] == "b@nhs.example"
-    assert headers["Authorization"].startswith("Bearer ") and _decode(headers["Authorization"][7:].split(".")[1])["iss"] == SERVICE_ID
+    assert (
+        headers["Authorization"].startswith("Bearer ")
+        and _decode(headers["Authorization"][7:].split(".")[1])["iss"] == SERVICE_ID
+    )
 
 
 def test_notify_refusals_are_notifier_errors(notify_server):

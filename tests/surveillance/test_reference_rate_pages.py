@@ -36,8 +36,15 @@ HEADER = "Site_Code,Year,Events,Denom,Ref_Rate,Source"
 ADMIN = "programme.admin@perinatal.example"
 SYSTEM_ADMIN = "system.admin@perinatal.example"
 TRUST_USER = "hom.r0a@perinatal.example"
-NOT_MANAGERS = [TRUST_USER, "midwife.rrk@perinatal.example", "board.r0a@perinatal.example", "icb.qop@perinatal.example",
-                "region.y62@perinatal.example", "ist@perinatal.example", "reviewer.mbrrace@perinatal.example"]
+NOT_MANAGERS = [
+    TRUST_USER,
+    "midwife.rrk@perinatal.example",
+    "board.r0a@perinatal.example",
+    "icb.qop@perinatal.example",
+    "region.y62@perinatal.example",
+    "ist@perinatal.example",
+    "reviewer.mbrrace@perinatal.example",
+]
 PAGE = "/signals/reference-rates/"
 
 
@@ -59,7 +66,9 @@ def _file(tmp_path: Path, name: str, lines: list[str]) -> Path:
 
 def _load(tmp_path: Path, name: str, lines: list[str]) -> ReferenceRateUpload:
     out = io.StringIO()
-    call_command("load_reference_rates", str(_file(tmp_path, name, lines)), "--no-run", stdout=out, stderr=io.StringIO())
+    call_command(
+        "load_reference_rates", str(_file(tmp_path, name, lines)), "--no-run", stdout=out, stderr=io.StringIO()
+    )
     return ReferenceRateUpload.objects.get(filename=name)
 
 
@@ -68,8 +77,10 @@ def _run() -> MossRun:
 
 
 def _queued_runs() -> list[dict]:
-    return [task.args_kwargs["kwargs"] for task in
-            DBTaskResult.objects.filter(task_path__endswith="run_moss_task").order_by("enqueued_at", "id")]
+    return [
+        task.args_kwargs["kwargs"]
+        for task in DBTaskResult.objects.filter(task_path__endswith="run_moss_task").order_by("enqueued_at", "id")
+    ]
 
 
 def _csv(name: str, lines: list[str]) -> SimpleUploadedFile:
@@ -79,40 +90,55 @@ def _csv(name: str, lines: list[str]) -> SimpleUploadedFile:
 def _summary_links(page: str) -> list[tuple[str, str]]:
     """The error summary's links: (href, text)."""
     summary = page.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
-    return [(href, " ".join(text.split())) for href, text in re.findall(r'<a href="([^"]*)"\s*>(.*?)</a>', summary, re.S)]
+    return [
+        (href, " ".join(text.split())) for href, text in re.findall(r'<a href="([^"]*)"\s*>(.*?)</a>', summary, re.S)
+    ]
 
 
 def _in_force() -> dict[tuple[str, int], tuple[float, str]]:
-    return {(rate.site_code, rate.period_end_year): (rate.rate, rate.upload.filename)
-            for rate in current_loaded_rates()}
+    return {
+        (rate.site_code, rate.period_end_year): (rate.rate, rate.upload.filename) for rate in current_loaded_rates()
+    }
 
 
 # --- withdrawing: the service ------------------------------------------------------------------------
 
 
 def test_withdrawing_takes_the_loads_rates_out_of_force_and_keeps_every_row(births, tmp_path):
-    upload = _load(tmp_path, "MOSS_Ref_Rate.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE",
-                                                    f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"])
+    upload = _load(
+        tmp_path,
+        "MOSS_Ref_Rate.csv",
+        [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE", f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"],
+    )
     admin = _user(ADMIN)
     withdrawal = withdraw_reference_rates(upload=upload, reason="  NHS England corrected the file  ", by=admin)
     assert _in_force() == {}
     assert loaded_reference_rates() == []
     assert (withdrawal.by, withdrawal.by_label, withdrawal.reason, withdrawal.rates_withdrawn) == (
-        admin, ADMIN, "NHS England corrected the file", 2)
+        admin,
+        ADMIN,
+        "NHS England corrected the file",
+        2,
+    )
     assert LoadedReferenceRate.objects.filter(upload=upload, withdrawn_by=withdrawal).count() == 2  # kept, marked
     event = AuditEvent.objects.filter(object_type="surveillance.ReferenceRateUpload", action="decide").get()
     assert event.actor == admin and event.object_id == str(upload.pk)
-    assert event.summary == (f"Reference rates load {upload.pk} withdrawn: "
-                             "2 rates no longer in force")
+    assert event.summary == (f"Reference rates load {upload.pk} withdrawn: 2 rates no longer in force")
     assert "corrected" not in event.summary  # the free-text reason stays on the withdrawal row
 
 
 def test_after_a_withdrawal_moss_uses_the_national_rate_and_the_run_says_so(births, tmp_path):
     national = _run()
-    national_rows = list(SiteMonthResult.objects.filter(run=national).order_by("site__code", "month")
-                         .values_list("site__code", "month", "expected", "h1", "h2", "cusum", "level"))
-    upload = _load(tmp_path, "MOSS_Ref_Rate.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE",
-                                                    f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"])
+    national_rows = list(
+        SiteMonthResult.objects.filter(run=national)
+        .order_by("site__code", "month")
+        .values_list("site__code", "month", "expected", "h1", "h2", "cusum", "level")
+    )
+    upload = _load(
+        tmp_path,
+        "MOSS_Ref_Rate.csv",
+        [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE", f"{SITE_B},2022-2024,9,5000,0.0018,NHSE"],
+    )
     loaded = _run()
     assert loaded.reference == "per site (2 sites)" and loaded.results_stored
     withdraw_reference_rates(upload=upload, reason="Wrong period", by=_user(ADMIN))
@@ -120,16 +146,27 @@ def test_after_a_withdrawal_moss_uses_the_national_rate_and_the_run_says_so(birt
     assert after.results_stored and after.reference == "national"
     results = SiteMonthResult.objects.filter(run=after)
     assert set(results.values_list("reference_source", "reference_rate", "loaded_reference_rate")) == {
-        ("national", 0.002, None)}
-    assert list(results.order_by("site__code", "month").values_list(
-        "site__code", "month", "expected", "h1", "h2", "cusum", "level")) == national_rows
+        ("national", 0.002, None)
+    }
+    assert (
+        list(
+            results.order_by("site__code", "month").values_list(
+                "site__code", "month", "expected", "h1", "h2", "cusum", "level"
+            )
+        )
+        == national_rows
+    )
     # The run that used the withdrawn rates still says which rows it used.
-    assert SiteMonthResult.objects.filter(run=loaded, loaded_reference_rate__upload=upload).count() == \
-        SiteMonthResult.objects.filter(run=loaded).count()
+    assert (
+        SiteMonthResult.objects.filter(run=loaded, loaded_reference_rate__upload=upload).count()
+        == SiteMonthResult.objects.filter(run=loaded).count()
+    )
 
 
 def test_rates_a_withdrawn_load_replaced_do_not_come_back(births, tmp_path):
-    first = _load(tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.003,v1", f"{SITE_B},2022-2024,1,1,0.0025,v1"])
+    first = _load(
+        tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.003,v1", f"{SITE_B},2022-2024,1,1,0.0025,v1"]
+    )
     second = _load(tmp_path, "second.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,v2"])
     assert _in_force() == {(SITE_A, 2024): (0.004, "second.csv"), (SITE_B, 2024): (0.0025, "first.csv")}
     withdraw_reference_rates(upload=second, reason="Superseded", by=_user(ADMIN))
@@ -149,14 +186,18 @@ def test_a_site_rate_withdrawn_gives_way_to_a_rate_for_all_sites_in_force(births
     run = _run()
     assert run.reference == "loaded for all sites"
     assert set(SiteMonthResult.objects.filter(run=run).values_list("reference_source", "reference_rate")) == {
-        ("all_sites", 0.003)}
+        ("all_sites", 0.003)
+    }
 
 
-@pytest.mark.parametrize("reason, field, message", [
-    ("", "reason", "Enter why the rates are being withdrawn"),
-    ("   \n ", "reason", "Enter why the rates are being withdrawn"),
-    ("x" * 1001, "reason", "The reason must be 1,000 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "reason, field, message",
+    [
+        ("", "reason", "Enter why the rates are being withdrawn"),
+        ("   \n ", "reason", "Enter why the rates are being withdrawn"),
+        ("x" * 1001, "reason", "The reason must be 1,000 characters or fewer"),
+    ],
+)
 def test_a_reason_is_required_and_a_refused_withdrawal_stores_nothing(births, tmp_path, reason, field, message):
     upload = _load(tmp_path, "r.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.004,x"])
     audits = AuditEvent.objects.count()
@@ -215,14 +256,17 @@ def test_every_reader_of_the_signals_pages_sees_the_rates_but_not_the_form(birth
 
 def test_the_page_lists_rates_in_force_with_sites_and_the_history_of_loads(births, tmp_path, client):
     _run()
-    first = _load(tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE v1",
-                                          "ZZZ99,2022-2024,1,1,0.002,NHSE v1"])
+    first = _load(
+        tmp_path,
+        "first.csv",
+        [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE v1", "ZZZ99,2022-2024,1,1,0.002,NHSE v1"],
+    )
     _load(tmp_path, "all.csv", ["Year,Events,Denom,Ref_Rate,Source", "2022-2024,30,10000,0.0021,NHSE national"])
     withdrawn = _load(tmp_path, "wrong.csv", [HEADER, f"{SITE_B},2022-2024,1,1,0.009,typo"])
     withdraw_reference_rates(upload=withdrawn, reason="Typo in the rate", by=_user(ADMIN))
     sign_in(client, _user(TRUST_USER))
     page = client.get(PAGE).content.decode()
-    assert page.index("All sites") < page.index(f"(R0A01)</a>") < page.index("ZZZ99 (not in the register)")
+    assert page.index("All sites") < page.index("(R0A01)</a>") < page.index("ZZZ99 (not in the register)")
     assert f'<a href="/signals/sites/{SITE_A}/">' in page
     assert "Site codes not in the organisation register: ZZZ99." in page
     assert "4 per 1,000" not in page  # the table says the unit once, in its heading
@@ -262,37 +306,73 @@ def test_national_admins_load_a_file_and_a_run_is_queued_as_the_command_does(bir
     page = client.get(PAGE).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'id="id_file"' in page
     runs = len(_queued_runs())
-    response = client.post(PAGE, {"file": _csv("MOSS_Ref_Rate.csv", [
-        HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE", ",2022-2024,,,0.0021,", "ZZZ99,2022-2024,1,1,0.002,x"])},
-        follow=True)
+    response = client.post(
+        PAGE,
+        {
+            "file": _csv(
+                "MOSS_Ref_Rate.csv",
+                [
+                    HEADER,
+                    f"{SITE_A},2022-2024,16,4000,0.004,NHSE",
+                    ",2022-2024,,,0.0021,",
+                    "ZZZ99,2022-2024,1,1,0.002,x",
+                ],
+            )
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(PAGE, 302)]
     page = response.content.decode()
-    assert ("Loaded 3 reference rates from MOSS_Ref_Rate.csv: 2 for single sites, 1 for every site; "
-            "0 earlier rates replaced. 1 site code is not in the organisation register: ZZZ99. "
-            "A MOSS run is queued to use them.") in page
+    assert (
+        "Loaded 3 reference rates from MOSS_Ref_Rate.csv: 2 for single sites, 1 for every site; "
+        "0 earlier rates replaced. 1 site code is not in the organisation register: ZZZ99. "
+        "A MOSS run is queued to use them."
+    ) in page
     upload = ReferenceRateUpload.objects.get()
     assert (upload.filename, upload.loaded_by.email, upload.loaded_by_label, upload.rates_loaded) == (
-        "MOSS_Ref_Rate.csv", email, email, 3)
+        "MOSS_Ref_Rate.csv",
+        email,
+        email,
+        3,
+    )
     assert _queued_runs()[runs:] == [{"trigger": "reference_rates"}]
     event = AuditEvent.objects.get(object_type="surveillance.ReferenceRateUpload", action="create")
-    assert event.actor.email == email and event.summary.startswith("Reference rates load ") and "MOSS_Ref_Rate" not in event.summary
+    assert (
+        event.actor.email == email
+        and event.summary.startswith("Reference rates load ")
+        and "MOSS_Ref_Rate" not in event.summary
+    )
     # The queued run, when the worker runs it, uses the rates.
     run = record_moss_run(trigger=MossRun.Trigger.REFERENCE_RATES).run
     assert run.reference == "per site (1 site), loaded for all sites for the others"
 
 
-@pytest.mark.parametrize("lines, where", [
-    ([HEADER, f"{SITE_A},2022-2024,1,1,0.003,x", f"{SITE_B},2024,1,1,0.002,x"],
-     "MOSS_Ref_Rate.csv, line 3, column Year: &#39;2024&#39; is not a 3-year period"),
-    ([HEADER, f"{SITE_A},2022-2024,1,1,-0.003,x"], "MOSS_Ref_Rate.csv, line 2, column Ref_Rate: -0.003 is less than 0"),
-    (["Site_Code,Year,Events,Denom,Rate,Source", f"{SITE_A},2022-2024,1,1,0.003,x"],
-     "MOSS_Ref_Rate.csv, line 1, column Ref_Rate: missing column"),
-    ([HEADER], "MOSS_Ref_Rate.csv: has no rows of data"),
-])
+@pytest.mark.parametrize(
+    "lines, where",
+    [
+        (
+            [HEADER, f"{SITE_A},2022-2024,1,1,0.003,x", f"{SITE_B},2024,1,1,0.002,x"],
+            "MOSS_Ref_Rate.csv, line 3, column Year: &#39;2024&#39; is not a 3-year period",
+        ),
+        (
+            [HEADER, f"{SITE_A},2022-2024,1,1,-0.003,x"],
+            "MOSS_Ref_Rate.csv, line 2, column Ref_Rate: -0.003 is less than 0",
+        ),
+        (
+            ["Site_Code,Year,Events,Denom,Rate,Source", f"{SITE_A},2022-2024,1,1,0.003,x"],
+            "MOSS_Ref_Rate.csv, line 1, column Ref_Rate: missing column",
+        ),
+        ([HEADER], "MOSS_Ref_Rate.csv: has no rows of data"),
+    ],
+)
 def test_a_bad_file_on_the_page_names_file_line_and_column_and_stores_nothing(births, tmp_path, client, lines, where):
     _load(tmp_path, "good.csv", [HEADER, f"{SITE_B},2022-2024,1,1,0.002,earlier"])
-    before = (ReferenceRateUpload.objects.count(), LoadedReferenceRate.objects.count(), AuditEvent.objects.count(),
-              len(_queued_runs()))
+    before = (
+        ReferenceRateUpload.objects.count(),
+        LoadedReferenceRate.objects.count(),
+        AuditEvent.objects.count(),
+        len(_queued_runs()),
+    )
     sign_in(client, _user(ADMIN))
     response = client.post(PAGE, {"file": _csv("MOSS_Ref_Rate.csv", lines)})
     assert response.status_code == 200
@@ -302,18 +382,27 @@ def test_a_bad_file_on_the_page_names_file_line_and_column_and_stores_nothing(bi
     assert link[0] == "#id_file" and link[1].startswith(where)  # the error summary links to the file input
     assert 'id="id_file-error"' in page and "Nothing from the file was loaded" in page
     assert "/tmp" not in page and "upload.csv" not in page  # the uploaded file's own name, not its copy's
-    after = (ReferenceRateUpload.objects.count(), LoadedReferenceRate.objects.count(), AuditEvent.objects.count(),
-             len(_queued_runs()))
+    after = (
+        ReferenceRateUpload.objects.count(),
+        LoadedReferenceRate.objects.count(),
+        AuditEvent.objects.count(),
+        len(_queued_runs()),
+    )
     assert after == before
     assert _in_force() == {(SITE_B, 2024): (0.002, "good.csv")}
 
 
-@pytest.mark.parametrize("upload, message", [
-    (None, "Select a reference rates CSV file"),
-    (SimpleUploadedFile("rates.xlsx", b"PK\x03\x04", content_type="application/octet-stream"),
-     "The selected file must be a CSV file (its name ends in .csv)"),
-    (SimpleUploadedFile("rates.csv", b"", content_type="text/csv"), "The selected file is empty"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (None, "Select a reference rates CSV file"),
+        (
+            SimpleUploadedFile("rates.xlsx", b"PK\x03\x04", content_type="application/octet-stream"),
+            "The selected file must be a CSV file (its name ends in .csv)",
+        ),
+        (SimpleUploadedFile("rates.csv", b"", content_type="text/csv"), "The selected file is empty"),
+    ],
+)
 def test_the_file_field_is_checked_first(births, client, upload, message):
     sign_in(client, _user(ADMIN))
     response = client.post(PAGE, {"file": upload} if upload else {})
@@ -329,8 +418,11 @@ def test_the_file_field_is_checked_first(births, client, upload, message):
 def test_withdrawing_on_the_page_confirms_asks_why_then_queues_a_run(births, tmp_path, client):
     _load(tmp_path, "all.csv", ["Year,Events,Denom,Ref_Rate,Source", "2022-2024,30,10000,0.003,NHSE national"])
     _load(tmp_path, "first.csv", [HEADER, f"{SITE_A},2022-2024,1,1,0.0035,v1"])
-    upload = _load(tmp_path, "MOSS_Ref_Rate.csv", [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE",
-                                                    f"{SITE_B},2021-2023,1,1,0.0018,NHSE"])
+    upload = _load(
+        tmp_path,
+        "MOSS_Ref_Rate.csv",
+        [HEADER, f"{SITE_A},2022-2024,16,4000,0.004,NHSE", f"{SITE_B},2021-2023,1,1,0.0018,NHSE"],
+    )
     sign_in(client, _user(ADMIN))
     url = reverse("surveillance:withdraw_reference_rates", args=[upload.pk])
     assert f'href="{url}"' in client.get(PAGE).content.decode()
@@ -349,15 +441,23 @@ def test_withdrawing_on_the_page_confirms_asks_why_then_queues_a_run(births, tmp
     assert not ReferenceRateWithdrawal.objects.exists() and len(_queued_runs()) == runs
     response = client.post(url, {"reason": "NHS England published corrected rates"}, follow=True)
     assert response.redirect_chain == [(PAGE, 302)]
-    assert ("The rates loaded from MOSS_Ref_Rate.csv are withdrawn: 2 rates no longer in force. "
-            "A MOSS run is queued to use the rates that apply now.") in response.content.decode()
+    assert (
+        "The rates loaded from MOSS_Ref_Rate.csv are withdrawn: 2 rates no longer in force. "
+        "A MOSS run is queued to use the rates that apply now."
+    ) in response.content.decode()
     withdrawal = ReferenceRateWithdrawal.objects.get()
-    assert (withdrawal.upload, withdrawal.by.email, withdrawal.reason) == (upload, ADMIN, "NHS England published corrected rates")
+    assert (withdrawal.upload, withdrawal.by.email, withdrawal.reason) == (
+        upload,
+        ADMIN,
+        "NHS England published corrected rates",
+    )
     assert _queued_runs()[runs:] == [{"trigger": "rates_withdrawn"}]
     assert _in_force() == {("", 2024): (0.003, "all.csv")}  # first.csv's R0A01 rate stays replaced
     # The queued run uses what applies now and says so.
     run = record_moss_run(trigger=MossRun.Trigger.REFERENCE_WITHDRAWN).run
-    assert run.reference == "loaded for all sites" and run.get_trigger_display() == "After reference rates were withdrawn"
+    assert (
+        run.reference == "loaded for all sites" and run.get_trigger_display() == "After reference rates were withdrawn"
+    )
     # Withdrawn: no way to withdraw it again.
     response = client.get(url, follow=True)
     assert "have already been withdrawn" in response.content.decode()

@@ -8,6 +8,7 @@ from django.core import mail
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
 from perinatal.organisations.models import Site
+from perinatal.stats.months import YearMonth
 from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.surveillance.models import (
     ContactNotice,
@@ -32,7 +33,6 @@ from perinatal.surveillance.services.safety_checks import (
     complete_check,
     record_finding,
 )
-from perinatal.stats.months import YearMonth
 from tests.surveillance.platform import (
     SITE_A,
     SITE_B,
@@ -82,8 +82,9 @@ def test_monthly_counts_follow_the_definition_at_every_boundary():
     builder.add(site=SITE_B, born_on=day, outcome="stillbirth")
     builder.save()
     counts = {(row.site_code, str(row.month)): row for row in term_monthly_counts()}
-    assert counts[(SITE_A, "2025-03")] == SiteMonthCounts(SITE_A, YearMonth(2025, 3), term_births=6,
-                                                          term_stillbirths=1, term_neonatal_deaths=3)
+    assert counts[(SITE_A, "2025-03")] == SiteMonthCounts(
+        SITE_A, YearMonth(2025, 3), term_births=6, term_stillbirths=1, term_neonatal_deaths=3
+    )
     assert counts[(SITE_A, "2025-04")] == SiteMonthCounts(SITE_A, YearMonth(2025, 4), 1, 0, 0)
     assert counts[(SITE_B, "2025-03")].events == 1
     assert len(counts) == 3
@@ -118,12 +119,19 @@ def test_the_worked_example_through_the_platform(now):
     assert [row.level for row in rows] == EXAMPLE["level"]
     assert [row.reset for row in rows] == EXAMPLE["reset"]
     first = rows[0]
-    assert (first.expected, first.k, first.h1, first.h2) == (EXAMPLE["ic_mean"], EXAMPLE["k"], EXAMPLE["h1"], EXAMPLE["h2"])
+    assert (first.expected, first.k, first.h1, first.h2) == (
+        EXAMPLE["ic_mean"],
+        EXAMPLE["k"],
+        EXAMPLE["h1"],
+        EXAMPLE["h2"],
+    )
     assert first.denominator == EXAMPLE["denominator"] and first.reference_rate == EXAMPLE["reference_rate"]
     assert first.trust.code == "R0A" and first.method == "nhse-2026-04"
     # 2024 has no denominator (no 2023 births): reported, not monitored.
     assert {(s["site_code"], s["year"], s["reason"]) for s in run.skipped} == {
-        (SITE_A, 2024, "no_denominator"), (SITE_B, 2024, "no_denominator")}
+        (SITE_A, 2024, "no_denominator"),
+        (SITE_B, 2024, "no_denominator"),
+    }
 
 
 def test_a_new_signal_opens_one_check_per_site_due_on_the_8th_working_day(now):
@@ -131,7 +139,11 @@ def test_a_new_signal_opens_one_check_per_site_due_on_the_8th_working_day(now):
     outcome = _run()
     signals = Signal.objects.filter(site__code=SITE_A).order_by("month", "level")
     assert [(s.month, s.level) for s in signals] == [
-        (date(2025, 2, 1), 1), (date(2025, 3, 1), 1), (date(2025, 4, 1), 2), (date(2025, 5, 1), 1)]
+        (date(2025, 2, 1), 1),
+        (date(2025, 3, 1), 1),
+        (date(2025, 4, 1), 2),
+        (date(2025, 5, 1), 1),
+    ]
     assert all(s.status == "active" and s.method == "nhse-2026-04" and not s.historical for s in signals)
     (check,) = outcome.checks_opened
     assert check.site.code == SITE_A and check.trust.code == "R0A"
@@ -151,8 +163,17 @@ def test_a_signal_keeps_the_data_it_was_computed_from(now):
     assert evidence["data_fingerprint"] == run.data_fingerprint
     assert evidence["reference_rate"] == 0.002 and evidence["denominator"] == EXAMPLE["denominator"]
     assert [row["month"] for row in evidence["rows"]] == ["2025-01", "2025-02", "2025-03", "2025-04"]
-    assert evidence["rows"][-1] == {"month": "2025-04", "events": 3, "expected": 0.42, "k": 0.6, "h1": 1.6,
-                                    "h2": 3.4, "cusum": 4.6, "level": 2, "reset": 0}
+    assert evidence["rows"][-1] == {
+        "month": "2025-04",
+        "events": 3,
+        "expected": 0.42,
+        "k": 0.6,
+        "h1": 1.6,
+        "h2": 3.4,
+        "cusum": 4.6,
+        "level": 2,
+        "reset": 0,
+    }
 
 
 def test_the_trust_contacts_are_told_the_same_day(now):
@@ -165,7 +186,9 @@ def test_the_trust_contacts_are_told_the_same_day(now):
     (message,) = mail.outbox
     assert set(message.to) == set(notice.recipients)
     assert SITE_A in message.subject and "22 July 2025" in message.subject
-    assert "not a verdict of unsafe care" in message.body and f"/signals/checks/{notice.safety_check_id}/" in message.body
+    assert (
+        "not a verdict of unsafe care" in message.body and f"/signals/checks/{notice.safety_check_id}/" in message.body
+    )
     assert "April 2025: level 2" in message.body
 
 
@@ -311,10 +334,13 @@ def test_owner_must_be_a_leader_of_the_trust(check, hom):
         assign_owner(check=check, owner=User.objects.get(email="midwife.r0a@perinatal.example"), by=hom)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"area": "cases", "findings": "  "}, "findings"),
-    ({"area": "nonsense", "findings": "Text"}, "area"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"area": "cases", "findings": "  "}, "findings"),
+        ({"area": "nonsense", "findings": "Text"}, "area"),
+    ],
+)
 def test_findings_are_refused_with_the_field_named(check, hom, kwargs, field):
     with pytest.raises(SafetyCheckRefused) as refused:
         record_finding(check=check, by=hom, **kwargs)
@@ -332,11 +358,14 @@ def test_a_newer_finding_supersedes_and_history_is_kept(check, hom):
         finding.save()
 
 
-@pytest.mark.parametrize("description, owner, due_on, field", [
-    ("", "Labour ward manager", date(2025, 8, 1), "description"),
-    ("Review CTG training", " ", date(2025, 8, 1), "owner"),
-    ("Review CTG training", "Labour ward manager", date(2025, 7, 9), "due_on"),
-])
+@pytest.mark.parametrize(
+    "description, owner, due_on, field",
+    [
+        ("", "Labour ward manager", date(2025, 8, 1), "description"),
+        ("Review CTG training", " ", date(2025, 8, 1), "owner"),
+        ("Review CTG training", "Labour ward manager", date(2025, 7, 9), "due_on"),
+    ],
+)
 def test_actions_are_refused_with_the_field_named(check, hom, description, owner, due_on, field):
     with pytest.raises(SafetyCheckRefused) as refused:
         add_action(check=check, description=description, owner=owner, due_on=due_on, by=hom)
@@ -360,11 +389,14 @@ def test_completion_needs_every_area_and_a_summary(check, hom):
     done = complete_check(check=check, summary="No common cause; actions agreed", by=hom)
     assert done.status == "completed" and done.completed_by == hom and not done.was_completed_late()
     assert list(done.status_records.values_list("status", "note")) == [
-        ("open", "opened by a new signal"), ("completed", "completed by its due date")]
+        ("open", "opened by a new signal"),
+        ("completed", "completed by its due date"),
+    ]
     with pytest.raises(SafetyCheckRefused):
         record_finding(check=done, area="cases", findings="Too late", by=hom)
-    assert AuditEvent.objects.filter(object_type="surveillance.CriticalSafetyCheck", object_id=str(done.pk),
-                                     action="decide").exists()
+    assert AuditEvent.objects.filter(
+        object_type="surveillance.CriticalSafetyCheck", object_id=str(done.pk), action="decide"
+    ).exists()
 
 
 def test_a_check_completed_after_its_due_date_says_so(check, hom, settings):
@@ -373,7 +405,10 @@ def test_a_check_completed_after_its_due_date_says_so(check, hom, settings):
     assert check.is_overdue_on(date(2025, 7, 23)) and not check.is_overdue_on(WORKED_DUE)
     done = complete_check(check=check, summary="Late but done", by=hom)
     assert done.was_completed_late()
-    assert SafetyCheckStatusRecord.objects.filter(safety_check=done, status="completed").get().note == "completed after its due date"
+    assert (
+        SafetyCheckStatusRecord.objects.filter(safety_check=done, status="completed").get().note
+        == "completed after its due date"
+    )
 
 
 def test_a_new_signal_after_completion_opens_a_new_check(check, hom, settings):

@@ -31,11 +31,22 @@ NOW = "2026-01-12T09:00"
 AREAS = ("cases", "staffing", "escalation", "intrapartum_monitoring", "learning")
 
 # Who reads R0A's check (trust R0A, ICB QOP, region Y62) and RRK's (trust RRK, ICB QHL, region Y60).
-READERS_OF_A = ["hom.r0a@perinatal.example", "midwife.r0a@perinatal.example", "board.r0a@perinatal.example",
-                "icb.qop@perinatal.example", "region.y62@perinatal.example", "ist@perinatal.example",
-                "programme.admin@perinatal.example", "system.admin@perinatal.example"]
-NOT_READERS_OF_A = ["hom.rrk@perinatal.example", "midwife.rrk@perinatal.example", "hom.ryr@perinatal.example",
-                    "reviewer.mbrrace@perinatal.example"]
+READERS_OF_A = [
+    "hom.r0a@perinatal.example",
+    "midwife.r0a@perinatal.example",
+    "board.r0a@perinatal.example",
+    "icb.qop@perinatal.example",
+    "region.y62@perinatal.example",
+    "ist@perinatal.example",
+    "programme.admin@perinatal.example",
+    "system.admin@perinatal.example",
+]
+NOT_READERS_OF_A = [
+    "hom.rrk@perinatal.example",
+    "midwife.rrk@perinatal.example",
+    "hom.ryr@perinatal.example",
+    "reviewer.mbrrace@perinatal.example",
+]
 
 
 @pytest.fixture
@@ -73,16 +84,19 @@ def test_the_menu_has_outcome_signals(client, checks):
     assert f'href="{reverse("surveillance:overview")}"' in page and "Outcome signals" in page
 
 
-@pytest.mark.parametrize("email, sees_a, sees_b", [
-    ("hom.r0a@perinatal.example", True, False),
-    ("board.r0a@perinatal.example", True, False),
-    ("hom.rrk@perinatal.example", False, True),
-    ("icb.qop@perinatal.example", True, False),
-    ("region.y62@perinatal.example", True, False),
-    ("ist@perinatal.example", True, True),
-    ("programme.admin@perinatal.example", True, True),
-    ("reviewer.mbrrace@perinatal.example", False, False),
-])
+@pytest.mark.parametrize(
+    "email, sees_a, sees_b",
+    [
+        ("hom.r0a@perinatal.example", True, False),
+        ("board.r0a@perinatal.example", True, False),
+        ("hom.rrk@perinatal.example", False, True),
+        ("icb.qop@perinatal.example", True, False),
+        ("region.y62@perinatal.example", True, False),
+        ("ist@perinatal.example", True, True),
+        ("programme.admin@perinatal.example", True, True),
+        ("reviewer.mbrrace@perinatal.example", False, False),
+    ],
+)
 def test_open_checks_on_the_signals_page_are_scoped(client, checks, email, sees_a, sees_b):
     _client_for(client, email)
     for page_name in ("surveillance:overview", "surveillance:checks"):
@@ -116,8 +130,8 @@ def test_site_page_shows_the_cusum_chart_and_its_table(client, checks):
     response = client.get(reverse("surveillance:site", args=[SITE_A]))
     page = response.content.decode()
     assert response.status_code == 200 and NOT_A_VERDICT in page
-    assert '<svg' in page and 'class="chart chart-moss"' in page and 'class="chart chart-excess"' in page
-    assert "<th scope=\"row\" class=\"nhsuk-table__header\">R0A01</th>" in page
+    assert "<svg" in page and 'class="chart chart-moss"' in page and 'class="chart chart-excess"' in page
+    assert '<th scope="row" class="nhsuk-table__header">R0A01</th>' in page
     assert "December 2025" in page and "Level 2" in page
     # Another trust's user sees the aggregate chart, never the check or notified deaths.
     assert checks[SITE_A].reference not in page and "Notified deaths" not in page
@@ -126,7 +140,9 @@ def test_site_page_shows_the_cusum_chart_and_its_table(client, checks):
 def test_site_page_for_an_unknown_site_is_404(client, checks):
     _client_for(client, "ist@perinatal.example")
     assert client.get(reverse("surveillance:site", args=["ZZZ99"])).status_code == 404
-    assert client.get(reverse("surveillance:find_site") + "?site=r0a01").url == reverse("surveillance:site", args=[SITE_A])
+    assert client.get(reverse("surveillance:find_site") + "?site=r0a01").url == reverse(
+        "surveillance:site", args=[SITE_A]
+    )
 
 
 def _notify(*, reference, trust, born_at, born_alive=False, died_at=None, weeks=39, site=SITE_A):
@@ -134,13 +150,34 @@ def _notify(*, reference, trust, born_at, born_alive=False, died_at=None, weeks=
 
     moment = datetime.fromisoformat(born_at + "+00:00")
     notification = Notification.objects.create(
-        reference=reference, trust=Organisation.objects.get(code=trust), event="baby", created_via="web",
-        created_at=moment, updated_at=moment, born_at=moment)
+        reference=reference,
+        trust=Organisation.objects.get(code=trust),
+        event="baby",
+        created_via="web",
+        created_at=moment,
+        updated_at=moment,
+        born_at=moment,
+    )
     version = NotificationVersion.objects.create(
-        notification=notification, number=1, rules_version="test", created_via="web", created_at=moment, routing={},
-        document={"trust": trust, "event": "baby", "place_of_birth": {"type": "hospital", "site": site},
-                  "baby": {"born_at": born_at, "gestation": {"weeks": weeks, "days": 0, "reliable": True},
-                           "born_alive": born_alive, "died_at": died_at, "termination_of_pregnancy": False}})
+        notification=notification,
+        number=1,
+        rules_version="test",
+        created_via="web",
+        created_at=moment,
+        routing={},
+        document={
+            "trust": trust,
+            "event": "baby",
+            "place_of_birth": {"type": "hospital", "site": site},
+            "baby": {
+                "born_at": born_at,
+                "gestation": {"weeks": weeks, "days": 0, "reliable": True},
+                "born_alive": born_alive,
+                "died_at": died_at,
+                "termination_of_pregnancy": False,
+            },
+        },
+    )
     notification.current_version = version
     notification.save(update_fields=["current_version"])
 
@@ -181,12 +218,17 @@ def test_readers_see_the_check_and_the_view_is_audited(client, checks, email):
     assert f"Critical safety check {check.reference}" in page and NOT_A_VERDICT in page
     assert "Due 22 January 2026" in page and "December 2025" in page
     assert f'<a href="/signals/sites/{SITE_A}/">' in page and "opened by MOSS run" in page
-    assert AuditEvent.objects.filter(action="view", object_type="surveillance.CriticalSafetyCheck",
-                                     object_id=str(check.pk), actor__email=email).exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_type="surveillance.CriticalSafetyCheck", object_id=str(check.pk), actor__email=email
+    ).exists()
 
 
-RECORDING_PAGES = (("surveillance:check_owner", ()), ("surveillance:check_finding", ("cases",)),
-                   ("surveillance:check_action", ()), ("surveillance:check_complete", ()))
+RECORDING_PAGES = (
+    ("surveillance:check_owner", ()),
+    ("surveillance:check_finding", ("cases",)),
+    ("surveillance:check_action", ()),
+    ("surveillance:check_complete", ()),
+)
 ANY_FORM = {"findings": "x", "summary": "x", "description": "x", "owner": "x"}
 
 
@@ -202,9 +244,17 @@ def test_another_trust_never_gets_the_check(client, checks, email):
     assert not SafetyCheckFinding.objects.exists() and not SafetyCheckAction.objects.exists()
 
 
-@pytest.mark.parametrize("email", ["midwife.r0a@perinatal.example", "board.r0a@perinatal.example",
-                                   "icb.qop@perinatal.example", "region.y62@perinatal.example",
-                                   "ist@perinatal.example", "system.admin@perinatal.example"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "midwife.r0a@perinatal.example",
+        "board.r0a@perinatal.example",
+        "icb.qop@perinatal.example",
+        "region.y62@perinatal.example",
+        "ist@perinatal.example",
+        "system.admin@perinatal.example",
+    ],
+)
 def test_only_the_trusts_local_authoriser_records_the_check(client, checks, email):
     _client_for(client, email)
     check = checks[SITE_A]
@@ -232,10 +282,14 @@ def test_the_trust_completes_its_check_through_the_pages(client, checks):
     page = client.post(reverse("surveillance:check_complete", args=[check.pk]), {"summary": "Done"}).content.decode()
     assert "<title>Error:" in page and "Record findings for cases, staffing" in page
     # An empty finding names the area.
-    page = client.post(reverse("surveillance:check_finding", args=[check.pk, "staffing"]), {"findings": ""}).content.decode()
+    page = client.post(
+        reverse("surveillance:check_finding", args=[check.pk, "staffing"]), {"findings": ""}
+    ).content.decode()
     assert "Enter what the review of staffing found" in page and 'href="#id_findings"' in page
     for area in AREAS:
-        response = client.post(reverse("surveillance:check_finding", args=[check.pk, area]), {"findings": f"Reviewed {area}"})
+        response = client.post(
+            reverse("surveillance:check_finding", args=[check.pk, area]), {"findings": f"Reviewed {area}"}
+        )
         assert response.status_code == 302 and response.url == check_url
     # The owner.
     board = User.objects.get(email="board.r0a@perinatal.example")
@@ -245,8 +299,13 @@ def test_the_trust_completes_its_check_through_the_pages(client, checks):
     assert "Choose a local authoriser or trust viewer of this trust as the owner" in page
     # An action: a bad date first.
     action_url = reverse("surveillance:check_action", args=[check.pk])
-    bad = {"description": "Refresh CTG training", "owner": "Labour ward manager",
-           "due_on_day": "31", "due_on_month": "2", "due_on_year": "2026"}
+    bad = {
+        "description": "Refresh CTG training",
+        "owner": "Labour ward manager",
+        "due_on_day": "31",
+        "due_on_month": "2",
+        "due_on_year": "2026",
+    }
     page = client.post(action_url, bad).content.decode()
     assert "The date the action is due must be a real date" in page and "<title>Error:" in page
     page = client.post(action_url, {**bad, "due_on_day": "1", "due_on_year": "2025"}).content.decode()
@@ -254,7 +313,9 @@ def test_the_trust_completes_its_check_through_the_pages(client, checks):
     assert client.post(action_url, {**bad, "due_on_day": "27"}).status_code == 302
     page = client.get(check_url).content.decode()
     assert "Refresh CTG training" in page and "27 February 2026" in page and "Carl Dunn" in page
-    response = client.post(reverse("surveillance:check_complete", args=[check.pk]), {"summary": "No common cause found"})
+    response = client.post(
+        reverse("surveillance:check_complete", args=[check.pk]), {"summary": "No common cause found"}
+    )
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.status == "completed" and check.owner == board and not check.was_completed_late()
@@ -262,8 +323,11 @@ def test_the_trust_completes_its_check_through_the_pages(client, checks):
     assert "No common cause found" in page and "Completed" in page and "Complete the safety check" not in page
     # A completed check can no longer be changed.
     assert client.get(reverse("surveillance:check_action", args=[check.pk])).url == check_url
-    summaries = list(AuditEvent.objects.filter(object_type="surveillance.CriticalSafetyCheck", object_id=str(check.pk))
-                     .values_list("summary", flat=True))
+    summaries = list(
+        AuditEvent.objects.filter(object_type="surveillance.CriticalSafetyCheck", object_id=str(check.pk)).values_list(
+            "summary", flat=True
+        )
+    )
     assert sum("findings recorded" in summary for summary in summaries) == 5
     assert any("owner set" in s for s in summaries) and any("action" in s for s in summaries)
     assert any(s.endswith("completed") for s in summaries)

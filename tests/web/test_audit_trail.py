@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def _events(trust, count, *, action, object_type, summary):
     for i in range(count):
-        audit.record(action=action, object_type=object_type, object_id=str(i), organisation=trust,
-                     summary=f"{summary} {i}", actor=None)
+        audit.record(
+            action=action,
+            object_type=object_type,
+            object_id=str(i),
+            organisation=trust,
+            summary=f"{summary} {i}",
+            actor=None,
+        )
 
 
 def test_the_filter_finds_one_decision_among_many_views(client):

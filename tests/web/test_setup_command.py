@@ -15,10 +15,12 @@ def _run(env, *args):
 
 
 def _counts(env) -> str:
-    code = ("from perinatal.organisations.models import *; from perinatal.accounts.models import *;"
-            "print(Organisation.objects.count(), TrustParent.objects.count(), Site.objects.count(),"
-            " SiteOwnership.objects.count(), User.objects.count(), Membership.objects.count(),"
-            " OnboardingPhase.objects.count(), AccessRequest.objects.count())")
+    code = (
+        "from perinatal.organisations.models import *; from perinatal.accounts.models import *;"
+        "print(Organisation.objects.count(), TrustParent.objects.count(), Site.objects.count(),"
+        " SiteOwnership.objects.count(), User.objects.count(), Membership.objects.count(),"
+        " OnboardingPhase.objects.count(), AccessRequest.objects.count())"
+    )
     return _run(env, "shell", "-c", code).stdout.strip()
 
 

@@ -23,8 +23,10 @@ def one_of(values: Iterable[Any]) -> Any:
 
 
 class Error(Closed):
-    field: str = Field(description="Dotted path of the field, e.g. baby.gestation.weeks; or the parameter or "
-                                   "header, e.g. Idempotency-Key")
+    field: str = Field(
+        description="Dotted path of the field, e.g. baby.gestation.weeks; or the parameter or "
+        "header, e.g. Idempotency-Key"
+    )
     message: str
 
 

@@ -37,19 +37,25 @@ class MetricsQuery(Schema):
     model_config = ConfigDict(json_schema_extra={"required": ["from", "to"]})
 
     date_from: str | None = Field(None, alias="from", description="First day, YYYY-MM-DD", examples=[_DATE_EXAMPLE])
-    date_to: str | None = Field(None, alias="to", description="Last day, YYYY-MM-DD (at most ten years after from)",
-                                examples=["2025-12-31"])
-    level: list[str] = Field([], description="Organisation levels (repeat, or separate by commas); default all",
-                             json_schema_extra={"items": {"type": "string", "enum": list(ORG_LEVELS)}})
+    date_to: str | None = Field(
+        None, alias="to", description="Last day, YYYY-MM-DD (at most ten years after from)", examples=["2025-12-31"]
+    )
+    level: list[str] = Field(
+        [],
+        description="Organisation levels (repeat, or separate by commas); default all",
+        json_schema_extra={"items": {"type": "string", "enum": list(ORG_LEVELS)}},
+    )
     metric: list[str] = Field([], description="metric_ids (repeat, or separate by commas); default all")
-    format: str | None = Field(None, description="json (the default) or csv",
-                               json_schema_extra={"enum": list(API_FORMATS)})
-    public: str | None = Field(None, description="1 (or true, yes): apply disclosure control",
-                               examples=["1"])
-    by: str | None = Field(None, description="Split the range into months or quarters",
-                           json_schema_extra={"enum": list(SPLITS)})
-    stillbirth_denominator: str | None = Field(None, description="Default: the service's setting",
-                                               json_schema_extra={"enum": list(STILLBIRTH_DENOMINATORS)})
+    format: str | None = Field(
+        None, description="json (the default) or csv", json_schema_extra={"enum": list(API_FORMATS)}
+    )
+    public: str | None = Field(None, description="1 (or true, yes): apply disclosure control", examples=["1"])
+    by: str | None = Field(
+        None, description="Split the range into months or quarters", json_schema_extra={"enum": list(SPLITS)}
+    )
+    stillbirth_denominator: str | None = Field(
+        None, description="Default: the service's setting", json_schema_extra={"enum": list(STILLBIRTH_DENOMINATORS)}
+    )
     org: str | None = Field(None, description="ODS code of England, a region, an ICB or a trust: only its rows")
 
 

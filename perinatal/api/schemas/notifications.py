@@ -44,25 +44,36 @@ IDEMPOTENCY_KEY_MAX = 200
 
 
 def _timestamp(**extra: Any) -> Any:
-    return Field(None, description="ISO 8601; local Europe/London time unless an offset is given",
-                 examples=["2025-10-01T03:20"], **extra)
+    return Field(
+        None,
+        description="ISO 8601; local Europe/London time unless an offset is given",
+        examples=["2025-10-01T03:20"],
+        **extra,
+    )
 
 
 def _nhs_number() -> Any:
-    return Field(None, description="10 digits passing the Modulus 11 check; 3-3-4 groups allowed",
-                 examples=["943 476 5919"])
+    return Field(
+        None, description="10 digits passing the Modulus 11 check; 3-3-4 groups allowed", examples=["943 476 5919"]
+    )
 
 
 class SubmissionHeaders(Schema):
     # Read leniently: the view checks the length, so that the error names the header.
     idempotency_key: str | None = Field(
-        None, alias="Idempotency-Key", json_schema_extra={"maxLength": IDEMPOTENCY_KEY_MAX},
-        description=(f"Up to {IDEMPOTENCY_KEY_MAX} characters, unique per notification. Replaying the same key with "
-                     "the same body returns the first response with 200; the same key with another body is refused "
-                     "with 409."))
+        None,
+        alias="Idempotency-Key",
+        json_schema_extra={"maxLength": IDEMPOTENCY_KEY_MAX},
+        description=(
+            f"Up to {IDEMPOTENCY_KEY_MAX} characters, unique per notification. Replaying the same key with "
+            "the same body returns the first response with 200; the same key with another body is refused "
+            "with 409."
+        ),
+    )
 
 
 # The document (docs/rules/routing.md §2) -------------------------------------------------------
+
 
 class DocumentPart(BaseModel):
     # Closed, and JSON types are strict, as the service's are: true/false, whole numbers. A
@@ -161,6 +172,7 @@ class NotificationDocument(DocumentPart):
 
 # The routing result (docs/rules/routing.md §4) -------------------------------------------------
 
+
 class Destination(Closed):
     body: BODY
     category: one_of(Category)
@@ -197,6 +209,7 @@ class RoutingResult(Closed):
 
 
 # A notification's status --------------------------------------------------------------
+
 
 class DeliveryStatus(Closed):
     kind: one_of(Delivery.Kind.values)
@@ -249,4 +262,5 @@ class NotificationCreated(NotificationStatus):
     status_url: str
     routing: RoutingResult
     possible_duplicates: list[str] = Field(
-        description="References of this trust's notifications that may be the same event")
+        description="References of this trust's notifications that may be the same event"
+    )

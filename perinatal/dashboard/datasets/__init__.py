@@ -4,8 +4,9 @@ Spec: docs/rules/dashboard.md §1. Framework-free: the import layer (Django) sto
 what `validate_rows` / `validate_csv` accept, and only when `Validation.ok`.
 """
 
-from .csv_input import CsvRow, read_csv
 from perinatal.kernel.london_time import LONDON, NonexistentLocalTime, elapsed, local_midnight, localise, to_utc
+
+from .csv_input import CsvRow, read_csv
 from .problems import DataQualityNote
 from .records import (
     BirthRecord,

@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 
 import nhs_number
 
-from . import problems as p
 from perinatal.kernel.london_time import NonexistentLocalTime, localise
+
+from . import problems as p
 from .schema import (
     KIND_BOOL,
     KIND_CODE,
@@ -75,8 +76,7 @@ def _parse_id(column: Column, raw: str) -> str:
     if column.pseudonym and _NHS_NUMBER_SHAPE.fullmatch(raw) and nhs_number.is_valid(raw):
         raise CellProblem(
             p.ERR_NHS_NUMBER_AS_IDENTIFIER,
-            f"{column.name} '{raw}' is a valid NHS number; the dashboard holds no NHS numbers, "
-            "use a pseudonym",
+            f"{column.name} '{raw}' is a valid NHS number; the dashboard holds no NHS numbers, use a pseudonym",
         )
     return raw
 
@@ -122,8 +122,7 @@ def _parse_timestamp(column: Column, raw: str) -> datetime:
     except NonexistentLocalTime:
         raise CellProblem(
             p.ERR_NONEXISTENT_LOCAL_TIME,
-            f"{raw} does not exist in UK time: the clocks go forward from 01:00 to 02:00 that "
-            "night",
+            f"{raw} does not exist in UK time: the clocks go forward from 01:00 to 02:00 that night",
         ) from None
 
 
@@ -138,9 +137,7 @@ def _parse_bool(column: Column, raw: str) -> bool:
 def _check_range(column: Column, raw: str, value: int | Decimal) -> None:
     low, high = column.minimum, column.maximum
     if (low is not None and value < low) or (high is not None and value > high):
-        raise CellProblem(
-            p.ERR_OUT_OF_RANGE, f"{column.name} {raw} is out of range: it must be from {low} to {high}"
-        )
+        raise CellProblem(p.ERR_OUT_OF_RANGE, f"{column.name} {raw} is out of range: it must be from {low} to {high}")
 
 
 def _parse_int(column: Column, raw: str) -> int:
@@ -169,9 +166,7 @@ def _parse_enum(column: Column, raw: str) -> str:
     for choice in column.choices:
         if choice.lower() == raw.lower():
             hint = f" (did you mean '{choice}'?)"
-    raise CellProblem(
-        p.ERR_NOT_A_CHOICE, f"'{raw}' must be one of: {', '.join(column.choices)}{hint}"
-    )
+    raise CellProblem(p.ERR_NOT_A_CHOICE, f"'{raw}' must be one of: {', '.join(column.choices)}{hint}")
 
 
 _PARSERS = {

@@ -36,7 +36,7 @@ def read_csv(stream: TextIO) -> tuple[list[str], Iterator[CsvRow]]:
     except StopIteration:
         return [], iter(())
     if header and header[0].startswith(_BOM):
-        header[0] = header[0][len(_BOM):]
+        header[0] = header[0][len(_BOM) :]
 
     def records() -> Iterator[CsvRow]:
         previous_end = reader.line_num

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from . import problems as p
 from perinatal.kernel import clinical
 from perinatal.kernel.london_time import local_midnight, to_utc
+
+from . import problems as p
 from .schema import (
     NEONATAL_DEATH_MAX_DAYS,
     OUTCOME_STILLBIRTH,
@@ -116,8 +117,7 @@ class DatasetRules:
     def _check_trust(self, values: Mapping[str, Any]) -> Iterator[Problem]:
         trust = values.get("trust_code")
         if trust is not None and trust not in self.register.trusts:
-            yield ("trust_code", p.ERR_UNKNOWN_TRUST,
-                   f"trust '{trust}' is not in the organisation register")
+            yield ("trust_code", p.ERR_UNKNOWN_TRUST, f"trust '{trust}' is not in the organisation register")
 
     def _check_site(self, values: Mapping[str, Any]) -> Iterator[Problem]:
         site, trust = values.get("site_code"), values.get("trust_code")
@@ -125,12 +125,17 @@ class DatasetRules:
             return
         owners = self.register.sites.get(site)
         if owners is None:
-            yield ("site_code", p.ERR_UNKNOWN_SITE,
-                   f"site '{site}' is not in the organisation register (load a units.csv "
-                   "naming it first)")
+            yield (
+                "site_code",
+                p.ERR_UNKNOWN_SITE,
+                f"site '{site}' is not in the organisation register (load a units.csv naming it first)",
+            )
         elif trust is not None and trust in self.register.trusts and trust not in owners:
-            yield ("site_code", p.ERR_SITE_OF_OTHER_TRUST,
-                   f"site '{site}' belongs to trust {' or '.join(sorted(owners))}, not {trust}")
+            yield (
+                "site_code",
+                p.ERR_SITE_OF_OTHER_TRUST,
+                f"site '{site}' belongs to trust {' or '.join(sorted(owners))}, not {trust}",
+            )
 
 
 class UnitsRules(DatasetRules):
@@ -145,34 +150,44 @@ class UnitsRules(DatasetRules):
         if site is not None and trust is not None:
             owners = self.register.sites.get(site)
             if owners is not None and trust not in owners:
-                yield ("site_code", p.ERR_SITE_OF_OTHER_TRUST,
-                       f"site '{site}' is registered under trust {' or '.join(sorted(owners))}, "
-                       f"not {trust}; a site moves to another trust only by a dated transfer in "
-                       "the organisation register")
+                yield (
+                    "site_code",
+                    p.ERR_SITE_OF_OTHER_TRUST,
+                    f"site '{site}' is registered under trust {' or '.join(sorted(owners))}, "
+                    f"not {trust}; a site moves to another trust only by a dated transfer in "
+                    "the organisation register",
+                )
             elif owners is None and self.new_sites.get(site, trust) != trust:
-                yield ("site_code", p.ERR_SITE_OF_OTHER_TRUST,
-                       f"site '{site}' is named under trust {self.new_sites[site]} on line "
-                       f"{self._new_site_lines[site]} and under {trust} here")
+                yield (
+                    "site_code",
+                    p.ERR_SITE_OF_OTHER_TRUST,
+                    f"site '{site}' is named under trust {self.new_sites[site]} on line "
+                    f"{self._new_site_lines[site]} and under {trust} here",
+                )
         level, unit_type = values.get("neonatal_level"), values.get("unit_type")
         if level is not None and unit_type is not None and unit_type != UNIT_TYPE_NEONATAL:
-            yield ("neonatal_level", p.ERR_NEONATAL_LEVEL_NOT_NEONATAL,
-                   f"neonatal_level must be empty unless unit_type is neonatal (here it is "
-                   f"{unit_type})")
+            yield (
+                "neonatal_level",
+                p.ERR_NEONATAL_LEVEL_NOT_NEONATAL,
+                f"neonatal_level must be empty unless unit_type is neonatal (here it is {unit_type})",
+            )
         opened, closed = values.get("opened_on"), values.get("closed_on")
         if opened is not None and closed is not None and closed <= opened:
-            yield ("closed_on", p.ERR_CLOSED_NOT_AFTER_OPENED,
-                   f"closed_on {closed} must be after opened_on {opened} (closed_on is the first "
-                   "day closed)")
+            yield (
+                "closed_on",
+                p.ERR_CLOSED_NOT_AFTER_OPENED,
+                f"closed_on {closed} must be after opened_on {opened} (closed_on is the first day closed)",
+            )
 
     def observe(self, record: Any, line: int) -> None:
         if record.site_code not in self.register.sites and record.site_code not in self.new_sites:
             self.new_sites[record.site_code] = record.trust_code
             self._new_site_lines[record.site_code] = line
-            self.collector.add(p.DQ_NEW_SITE, line,
-                               "{count} new site(s) will be added to the organisation register")
+            self.collector.add(p.DQ_NEW_SITE, line, "{count} new site(s) will be added to the organisation register")
         if record.unit_type == UNIT_TYPE_NEONATAL and record.neonatal_level is None:
-            self.collector.add(p.DQ_NEONATAL_LEVEL_UNKNOWN, line,
-                               "{count} neonatal unit(s) have no neonatal_level (unknown)")
+            self.collector.add(
+                p.DQ_NEONATAL_LEVEL_UNKNOWN, line, "{count} neonatal unit(s) have no neonatal_level (unknown)"
+            )
 
 
 class BirthsRules(DatasetRules):
@@ -188,52 +203,79 @@ class BirthsRules(DatasetRules):
         if died is None:
             return
         if values.get("outcome") == OUTCOME_STILLBIRTH:
-            yield ("neonatal_death_on", p.ERR_DEATH_NOT_LIVE_BIRTH,
-                   "neonatal_death_on is given for a stillbirth; it is only for live-born babies")
+            yield (
+                "neonatal_death_on",
+                p.ERR_DEATH_NOT_LIVE_BIRTH,
+                "neonatal_death_on is given for a stillbirth; it is only for live-born babies",
+            )
         if born is not None and died < born:
-            yield ("neonatal_death_on", p.ERR_DEATH_BEFORE_BIRTH,
-                   f"neonatal_death_on {died} is before born_on {born}")
+            yield ("neonatal_death_on", p.ERR_DEATH_BEFORE_BIRTH, f"neonatal_death_on {died} is before born_on {born}")
         elif born is not None and (died - born).days > NEONATAL_DEATH_MAX_DAYS:
-            yield ("neonatal_death_on", p.ERR_DEATH_AFTER_28_DAYS,
-                   f"neonatal_death_on {died} is {(died - born).days} days after born_on {born}; "
-                   f"it is given only for deaths 0–{NEONATAL_DEATH_MAX_DAYS} days after birth")
+            yield (
+                "neonatal_death_on",
+                p.ERR_DEATH_AFTER_28_DAYS,
+                f"neonatal_death_on {died} is {(died - born).days} days after born_on {born}; "
+                f"it is given only for deaths 0–{NEONATAL_DEATH_MAX_DAYS} days after birth",
+            )
 
     def prepare(self, values: dict[str, Any], line: int) -> None:
         if values["termination"] is None:
             values["termination"] = False
-            self.collector.add(p.DQ_EMPTY_TERMINATION, line,
-                               _rows_message("have an empty termination, counted as 0 (not a "
-                                             "termination)"))
+            self.collector.add(
+                p.DQ_EMPTY_TERMINATION,
+                line,
+                _rows_message("have an empty termination, counted as 0 (not a termination)"),
+            )
 
     def observe(self, record: Any, line: int) -> None:
         add = self.collector.add
         gestation, weight = record.gestation_days, record.birth_weight_g
         if gestation is None and weight is None:
-            add(p.DQ_UNKNOWN_GESTATION_AND_WEIGHT, line,
-                _rows_message("have neither gestation nor weight; they are left out of the "
-                              "stillbirth and neonatal mortality rates"))
+            add(
+                p.DQ_UNKNOWN_GESTATION_AND_WEIGHT,
+                line,
+                _rows_message(
+                    "have neither gestation nor weight; they are left out of the "
+                    "stillbirth and neonatal mortality rates"
+                ),
+            )
         elif gestation is None and weight < _WEIGHT_400_G:
-            add(p.DQ_UNKNOWN_GESTATION_UNDER_400G, line,
-                _rows_message("have unknown gestation and weigh under 400 g; they are left out "
-                              "of the stillbirth and neonatal mortality rates"))
-        elif gestation is not None and gestation < _GESTATION_22_WEEKS and (
-            weight is None or weight < _WEIGHT_400_G
-        ):
-            add(p.DQ_BELOW_22_WEEKS_UNDER_400G, line,
-                _rows_message("are below 22+0 weeks and not known to weigh 400 g or more, so "
-                              "outside this file's scope"))
+            add(
+                p.DQ_UNKNOWN_GESTATION_UNDER_400G,
+                line,
+                _rows_message(
+                    "have unknown gestation and weigh under 400 g; they are left out "
+                    "of the stillbirth and neonatal mortality rates"
+                ),
+            )
+        elif gestation is not None and gestation < _GESTATION_22_WEEKS and (weight is None or weight < _WEIGHT_400_G):
+            add(
+                p.DQ_BELOW_22_WEEKS_UNDER_400G,
+                line,
+                _rows_message(
+                    "are below 22+0 weeks and not known to weigh 400 g or more, so outside this file's scope"
+                ),
+            )
         if record.neonatal_death_on is not None and (
             (record.neonatal_death_on - record.born_on).days > _NEONATAL_DAYS_COUNTED
         ):
-            add(p.DQ_DEATH_ON_DAY_28, line,
-                _rows_message("give a death 28 days after birth; neonatal deaths are 0–27 "
-                              "completed days, so these are not counted as neonatal deaths"))
+            add(
+                p.DQ_DEATH_ON_DAY_28,
+                line,
+                _rows_message(
+                    "give a death 28 days after birth; neonatal deaths are 0–27 "
+                    "completed days, so these are not counted as neonatal deaths"
+                ),
+            )
         if record.blood_loss_ml is not None and self.index_rows:
             first = self._blood_loss.setdefault(record.mother_id, record.blood_loss_ml)
             if first != record.blood_loss_ml and record.mother_id not in self._mothers_differing:
                 self._mothers_differing.add(record.mother_id)
-                add(p.DQ_BLOOD_LOSS_DIFFERS, line,
-                    "{count} mother(s) have rows with different blood_loss_ml; the largest is used")
+                add(
+                    p.DQ_BLOOD_LOSS_DIFFERS,
+                    line,
+                    "{count} mother(s) have rows with different blood_loss_ml; the largest is used",
+                )
 
 
 class NeonatalCareRules(DatasetRules):
@@ -243,13 +285,17 @@ class NeonatalCareRules(DatasetRules):
 
     def observe(self, record: Any, line: int) -> None:
         if record.gestation_days is None:
-            self.collector.add(p.DQ_NEONATAL_CARE_UNKNOWN_GESTATION, line,
-                               _rows_message("have unknown gestation; they are left out of "
-                                             "optimal perinatal care"))
+            self.collector.add(
+                p.DQ_NEONATAL_CARE_UNKNOWN_GESTATION,
+                line,
+                _rows_message("have unknown gestation; they are left out of optimal perinatal care"),
+            )
         elif record.gestation_days >= _GESTATION_34_WEEKS:
-            self.collector.add(p.DQ_NEONATAL_CARE_34_WEEKS_OR_MORE, line,
-                               _rows_message("are for babies born at 34+0 weeks or more; they are "
-                                             "left out of optimal perinatal care"))
+            self.collector.add(
+                p.DQ_NEONATAL_CARE_34_WEEKS_OR_MORE,
+                line,
+                _rows_message("are for babies born at 34+0 weeks or more; they are left out of optimal perinatal care"),
+            )
 
 
 @dataclass(frozen=True)
@@ -269,19 +315,23 @@ class UnitStatusRules(DatasetRules):
         if code is not None:
             unit = self.register.units.get(code)
             if unit is None:
-                yield ("unit_code", p.ERR_UNKNOWN_UNIT,
-                       f"unit '{code}' is not known (load a units.csv naming it first)")
+                yield (
+                    "unit_code",
+                    p.ERR_UNKNOWN_UNIT,
+                    f"unit '{code}' is not known (load a units.csv naming it first)",
+                )
             elif status is not None:
                 unit_type = attribute(unit, "unit_type")
                 if status not in STATUSES_FOR_UNIT_TYPE[unit_type]:
                     allowed = " or ".join(STATUSES_FOR_UNIT_TYPE[unit_type])
-                    yield ("status", p.ERR_STATUS_FOR_UNIT_TYPE,
-                           f"status '{status}' is not used for {unit_type} units (unit {code}); "
-                           f"use {allowed}")
+                    yield (
+                        "status",
+                        p.ERR_STATUS_FOR_UNIT_TYPE,
+                        f"status '{status}' is not used for {unit_type} units (unit {code}); use {allowed}",
+                    )
         started, ended = values.get("started_at"), values.get("ended_at")
         if started is not None and ended is not None and to_utc(ended) <= to_utc(started):
-            yield ("ended_at", p.ERR_ENDED_NOT_AFTER_STARTED,
-                   "ended_at must be after started_at")
+            yield ("ended_at", p.ERR_ENDED_NOT_AFTER_STARTED, "ended_at must be after started_at")
 
     def observe(self, record: Any, line: int) -> None:
         unit = self.register.units[record.unit_code]
@@ -290,13 +340,17 @@ class UnitStatusRules(DatasetRules):
         closed_on: date | None = attribute(unit, "closed_on")
         opened_on: date = attribute(unit, "opened_on")
         if closed_on is not None and start >= to_utc(local_midnight(closed_on)):
-            self.collector.add(p.DQ_EPISODE_AFTER_CLOSURE, line,
-                               _rows_message("describe an episode starting on or after the "
-                                             "unit's closed_on"))
+            self.collector.add(
+                p.DQ_EPISODE_AFTER_CLOSURE,
+                line,
+                _rows_message("describe an episode starting on or after the unit's closed_on"),
+            )
         if start < to_utc(local_midnight(opened_on)):
-            self.collector.add(p.DQ_EPISODE_BEFORE_OPENING, line,
-                               _rows_message("describe an episode starting before the unit's "
-                                             "opened_on"))
+            self.collector.add(
+                p.DQ_EPISODE_BEFORE_OPENING,
+                line,
+                _rows_message("describe an episode starting before the unit's opened_on"),
+            )
         self._episodes.setdefault(record.unit_code, []).append(_Episode(start, end, line))
 
     def finish(self) -> list[p.DataQualityNote]:
@@ -305,9 +359,11 @@ class UnitStatusRules(DatasetRules):
             reach = ordered[0].end  # latest end so far; None = still going on
             for episode in ordered[1:]:
                 if reach is None or episode.start < reach:
-                    self.collector.add(p.DQ_OVERLAPPING_EPISODES, episode.line,
-                                       _rows_message("describe an episode overlapping an earlier "
-                                                     "episode of the same unit"))
+                    self.collector.add(
+                        p.DQ_OVERLAPPING_EPISODES,
+                        episode.line,
+                        _rows_message("describe an episode overlapping an earlier episode of the same unit"),
+                    )
                 if reach is not None:
                     reach = None if episode.end is None else max(reach, episode.end)
         return super().finish()
@@ -319,8 +375,7 @@ class InductionsRules(DatasetRules):
         yield from self._check_site(values)
         admitted, started = values.get("admitted_at"), values.get("started_at")
         if admitted is not None and started is not None and to_utc(started) < to_utc(admitted):
-            yield ("started_at", p.ERR_STARTED_BEFORE_ADMITTED,
-                   "started_at is before admitted_at")
+            yield ("started_at", p.ERR_STARTED_BEFORE_ADMITTED, "started_at is before admitted_at")
 
 
 class SurveyRules(DatasetRules):
@@ -328,13 +383,13 @@ class SurveyRules(DatasetRules):
         yield from self._check_trust(values)
         responses, yes = values.get("responses"), values.get("yes")
         if responses is not None and yes is not None and yes > responses:
-            yield ("yes", p.ERR_YES_EXCEEDS_RESPONSES,
-                   f"yes ({yes}) is more than responses ({responses})")
+            yield ("yes", p.ERR_YES_EXCEEDS_RESPONSES, f"yes ({yes}) is more than responses ({responses})")
 
     def observe(self, record: Any, line: int) -> None:
         if record.question != QUESTION_CONSIDERED_COMPLAINT:
-            self.collector.add(p.DQ_UNUSED_SURVEY_QUESTION, line,
-                               _rows_message("are for questions no dashboard metric uses"))
+            self.collector.add(
+                p.DQ_UNUSED_SURVEY_QUESTION, line, _rows_message("are for questions no dashboard metric uses")
+            )
 
 
 def _rows_message(rest: str) -> str:

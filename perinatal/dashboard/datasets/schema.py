@@ -148,21 +148,34 @@ BIRTHS = DatasetSchema(
         _id("baby_id", "pseudonym of the baby", pseudonym=True),
         _id("mother_id", "pseudonym of the mother (never an NHS number)", pseudonym=True),
         _trust("ODS code of the trust of birth"),
-        _site(required=False, description="ODS site code of the place of birth; "
-              "empty when not born in a hospital site (**policy**)"),
+        _site(
+            required=False,
+            description="ODS site code of the place of birth; empty when not born in a hospital site (**policy**)",
+        ),
         Column("born_on", KIND_DATE, True, "date of birth"),
         _int("gestation_days", GESTATION_DAYS_RANGE, "gestation at birth in days (weeks × 7 + days)"),
         _int("birth_weight_g", BIRTH_WEIGHT_G_RANGE, "birth weight in grams"),
-        Column("outcome", KIND_ENUM, True, "live birth or stillbirth (**policy**: required)",
-               choices=OUTCOMES),
-        Column("termination", KIND_BOOL, False, "1 if the pregnancy was terminated",
-               empty_means="not a termination (0), reported in the data-quality note"),
-        Column("neonatal_death_on", KIND_DATE, False,
-               "date of death of a live-born baby who died 0–28 calendar days after birth",
-               empty_means="no neonatal death"),
-        _int("blood_loss_ml", BLOOD_LOSS_ML_RANGE,
-             "the mother's measured blood loss at or after this delivery (same on every baby "
-             "of a multiple birth; where a mother's rows differ the largest is used)"),
+        Column("outcome", KIND_ENUM, True, "live birth or stillbirth (**policy**: required)", choices=OUTCOMES),
+        Column(
+            "termination",
+            KIND_BOOL,
+            False,
+            "1 if the pregnancy was terminated",
+            empty_means="not a termination (0), reported in the data-quality note",
+        ),
+        Column(
+            "neonatal_death_on",
+            KIND_DATE,
+            False,
+            "date of death of a live-born baby who died 0–28 calendar days after birth",
+            empty_means="no neonatal death",
+        ),
+        _int(
+            "blood_loss_ml",
+            BLOOD_LOSS_ML_RANGE,
+            "the mother's measured blood loss at or after this delivery (same on every baby "
+            "of a multiple birth; where a mother's rows differ the largest is used)",
+        ),
         _flag("multiple_birth", "1 for a baby of a multiple birth"),
         _int("mother_age", MOTHER_AGE_RANGE, "mother's age in years at the birth"),
         Column("ethnic_group", KIND_ENUM, False, "mother's ethnic group", choices=ETHNIC_GROUPS),
@@ -176,24 +189,29 @@ BIRTHS = DatasetSchema(
 NEONATAL_CARE = DatasetSchema(
     name="neonatal_care",
     title="Neonatal care admissions",
-    description="Babies born below 34+0 weeks admitted to neonatal care; trust and site "
-    "are the place of birth.",
+    description="Babies born below 34+0 weeks admitted to neonatal care; trust and site are the place of birth.",
     columns=(
         _id("baby_id", "pseudonym of the baby", pseudonym=True),
         _trust("ODS code of the trust of the place of birth"),
-        _site(required=False, description="ODS site code of the place of birth; empty when "
-              "not born in a hospital site (**policy**)"),
+        _site(
+            required=False,
+            description="ODS site code of the place of birth; empty when not born in a hospital site (**policy**)",
+        ),
         Column("born_on", KIND_DATE, True, "date of birth"),
         _int("gestation_days", GESTATION_DAYS_RANGE, "gestation at birth in days"),
         _flag("multiple_birth", "1 for a baby of a multiple birth"),
         _flag("antenatal_steroids", "1 if antenatal steroids were given"),
         _flag("antenatal_magnesium", "1 if antenatal magnesium sulphate was given"),
         _flag("born_in_nicu_site", "1 if born in a hospital with a NICU"),
-        _int("cord_clamping_seconds", CORD_CLAMPING_SECONDS_RANGE,
-             "seconds from birth to cord clamping"),
-        Column("admission_temperature_c", KIND_DECIMAL, False,
-               "first temperature on admission, °C",
-               minimum=ADMISSION_TEMPERATURE_C_RANGE[0], maximum=ADMISSION_TEMPERATURE_C_RANGE[1]),
+        _int("cord_clamping_seconds", CORD_CLAMPING_SECONDS_RANGE, "seconds from birth to cord clamping"),
+        Column(
+            "admission_temperature_c",
+            KIND_DECIMAL,
+            False,
+            "first temperature on admission, °C",
+            minimum=ADMISSION_TEMPERATURE_C_RANGE[0],
+            maximum=ADMISSION_TEMPERATURE_C_RANGE[1],
+        ),
         _flag("temperature_within_hour", "1 if that temperature was taken within an hour of birth"),
         _flag("breastmilk_day_1_2", "1 if the baby received its mother's milk in the first two days"),
     ),
@@ -207,13 +225,16 @@ UNIT_STATUS = DatasetSchema(
     description="Episodes when a unit was closed to admissions.",
     columns=(
         Column("unit_code", KIND_ID, True, "the unit's code, as in units.csv"),
-        Column("status", KIND_ENUM, True,
-               "suspended (obstetric or midwifery-led unit); closed_external / closed_internal "
-               "(neonatal unit closed to external transfers / to babies born in its hospital)",
-               choices=STATUSES),
+        Column(
+            "status",
+            KIND_ENUM,
+            True,
+            "suspended (obstetric or midwifery-led unit); closed_external / closed_internal "
+            "(neonatal unit closed to external transfers / to babies born in its hospital)",
+            choices=STATUSES,
+        ),
         Column("started_at", KIND_TIMESTAMP, True, "start of the episode, UK local time"),
-        Column("ended_at", KIND_TIMESTAMP, False, "end of the episode, UK local time",
-               empty_means="still going on"),
+        Column("ended_at", KIND_TIMESTAMP, False, "end of the episode, UK local time", empty_means="still going on"),
     ),
     key=("unit_code", "started_at"),
     record_type=records.UnitStatusRecord,
@@ -228,8 +249,9 @@ INDUCTIONS = DatasetSchema(
         _trust(),
         _site(required=True, description="ODS site code where the woman was admitted"),
         Column("admitted_at", KIND_TIMESTAMP, True, "admission for induction, UK local time"),
-        Column("started_at", KIND_TIMESTAMP, False, "start of the induction, UK local time",
-               empty_means="not yet started"),
+        Column(
+            "started_at", KIND_TIMESTAMP, False, "start of the induction, UK local time", empty_means="not yet started"
+        ),
     ),
     key=("induction_id",),
     record_type=records.InductionRecord,
@@ -242,9 +264,13 @@ SURVEY = DatasetSchema(
     columns=(
         _trust(),
         _int("survey_year", SURVEY_YEAR_RANGE, "year of the survey", required=True),
-        Column("question", KIND_TEXT, True,
-               "question name; considered_complaint = 'At any point during your maternity care "
-               "journey, did you consider making a complaint about the care you received?'"),
+        Column(
+            "question",
+            KIND_TEXT,
+            True,
+            "question name; considered_complaint = 'At any point during your maternity care "
+            "journey, did you consider making a complaint about the care you received?'",
+        ),
         _int("responses", SURVEY_COUNT_RANGE, "valid yes/no answers", required=True),
         _int("yes", SURVEY_COUNT_RANGE, "answers 'yes'", required=True),
     ),

@@ -20,11 +20,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
+from perinatal.kernel.london_time import to_utc
+from perinatal.kernel.tabular_problems import LineProblem
+
 from . import problems as p
 from .cells import CellProblem, parse_cell
 from .csv_input import CsvRow, read_csv
-from perinatal.kernel.london_time import to_utc
-from perinatal.kernel.tabular_problems import LineProblem
 from .rules import RULES_FOR_DATASET, Register, UnitsRules
 from .schema import SCHEMAS, DatasetSchema
 
@@ -113,8 +114,9 @@ class Validation:
             except StopIteration:
                 break
             except csv.Error as error:
-                self._error(line + 1, None, p.ERR_UNREADABLE_CSV,
-                            f"the file cannot be read as CSV after line {line}: {error}")
+                self._error(
+                    line + 1, None, p.ERR_UNREADABLE_CSV, f"the file cannot be read as CSV after line {line}: {error}"
+                )
                 break
             if isinstance(item, CsvRow):
                 line, cells = item.line, item.cells
@@ -136,47 +138,52 @@ class Validation:
     def _finish(self, *, blank_lines: list[int]) -> None:
         self.notes = self._rules.finish()
         if blank_lines:
-            self.notes.append(p.DataQualityNote(
-                p.DQ_BLANK_LINES, f"{len(blank_lines)} empty line(s) were skipped",
-                len(blank_lines), tuple(blank_lines[: p.NOTE_EXAMPLE_LINES])))
+            self.notes.append(
+                p.DataQualityNote(
+                    p.DQ_BLANK_LINES,
+                    f"{len(blank_lines)} empty line(s) were skipped",
+                    len(blank_lines),
+                    tuple(blank_lines[: p.NOTE_EXAMPLE_LINES]),
+                )
+            )
         self.finished = True
 
     def _check_header(self, header: Sequence[str]) -> dict[str, int] | None:
         """Column name -> position; None when no row can be read (errors reported on line 1)."""
         names = [str(name).strip() for name in header]
         if names and names[0].startswith(_BOM):
-            names[0] = names[0][len(_BOM):].strip()
+            names[0] = names[0][len(_BOM) :].strip()
         expected = self.schema.column_names
         if not any(names):
-            self._error(p.HEADER_LINE, None, p.ERR_EMPTY_FILE,
-                        f"line 1 must be the header row: {','.join(expected)}")
+            self._error(p.HEADER_LINE, None, p.ERR_EMPTY_FILE, f"line 1 must be the header row: {','.join(expected)}")
             return None
         positions: dict[str, int] = {}
         fatal = False
         for index, name in enumerate(names):
             if name in positions:
-                self._error(p.HEADER_LINE, name, p.ERR_DUPLICATE_COLUMN,
-                            f"column {name} appears more than once in the header")
+                self._error(
+                    p.HEADER_LINE, name, p.ERR_DUPLICATE_COLUMN, f"column {name} appears more than once in the header"
+                )
                 fatal = True
             elif name in expected:
                 positions[name] = index
             else:
-                hint = next((f" (did you mean {known}?)" for known in expected
-                             if known.lower() == name.lower()), "")
+                hint = next((f" (did you mean {known}?)" for known in expected if known.lower() == name.lower()), "")
                 shown = name if name else f"number {index + 1} (no name)"
-                self._error(p.HEADER_LINE, name or None, p.ERR_UNKNOWN_COLUMN,
-                            f"column {shown} is not a column of {self.schema.name}.csv{hint}")
+                self._error(
+                    p.HEADER_LINE,
+                    name or None,
+                    p.ERR_UNKNOWN_COLUMN,
+                    f"column {shown} is not a column of {self.schema.name}.csv{hint}",
+                )
         for name in expected:
             if name not in positions:
-                self._error(p.HEADER_LINE, name, p.ERR_MISSING_COLUMN,
-                            f"column {name} is missing from the header")
+                self._error(p.HEADER_LINE, name, p.ERR_MISSING_COLUMN, f"column {name} is missing from the header")
                 fatal = True
         self._header_width = len(names)
         return None if fatal else positions
 
-    def _raw_values(
-        self, cells: Any, positions: dict[str, int] | None, line: int
-    ) -> dict[str, str] | None:
+    def _raw_values(self, cells: Any, positions: dict[str, int] | None, line: int) -> dict[str, str] | None:
         """Column name -> stripped text for the schema's columns; None if the row is unusable."""
         if isinstance(cells, Mapping):
             return self._raw_from_mapping(cells, line)
@@ -185,9 +192,12 @@ class Validation:
         if not any(str(cell).strip() for cell in cells):
             return {name: "" for name in positions}  # a blank line, whatever its width
         if len(cells) != self._header_width:
-            self._error(line, None, p.ERR_WRONG_CELL_COUNT,
-                        f"this line has {len(cells)} values but the header has "
-                        f"{self._header_width} columns")
+            self._error(
+                line,
+                None,
+                p.ERR_WRONG_CELL_COUNT,
+                f"this line has {len(cells)} values but the header has {self._header_width} columns",
+            )
             return None
         return self._as_text({name: cells[index] for name, index in positions.items()}, line)
 
@@ -197,12 +207,12 @@ class Validation:
         if self._header is None:  # no header: every mapping must carry exactly the columns
             for key in cells:
                 if key not in expected:
-                    self._error(line, str(key), p.ERR_UNKNOWN_COLUMN,
-                                f"{key} is not a column of {self.schema.name}.csv")
+                    self._error(
+                        line, str(key), p.ERR_UNKNOWN_COLUMN, f"{key} is not a column of {self.schema.name}.csv"
+                    )
                     usable = False
         elif None in cells:  # csv.DictReader puts surplus cells under the key None
-            self._error(line, None, p.ERR_WRONG_CELL_COUNT,
-                        "this line has more values than the header has columns")
+            self._error(line, None, p.ERR_WRONG_CELL_COUNT, "this line has more values than the header has columns")
             return None
         for name in expected:
             if name not in cells:
@@ -210,8 +220,7 @@ class Validation:
                 usable = False
         if self._header is not None and any(cells[name] is None for name in expected):
             # csv.DictReader fills absent trailing cells with None
-            self._error(line, None, p.ERR_WRONG_CELL_COUNT,
-                        "this line has fewer values than the header has columns")
+            self._error(line, None, p.ERR_WRONG_CELL_COUNT, "this line has fewer values than the header has columns")
             return None
         return self._as_text({name: cells[name] for name in expected}, line) if usable else None
 
@@ -228,14 +237,16 @@ class Validation:
             elif isinstance(value, (str, int, float, Decimal)):
                 text[name] = str(value).strip()
             else:
-                self._error(line, name, p.ERR_NOT_TEXT,
-                            f"{name} must be text, a number or a boolean, not {type(value).__name__}")
+                self._error(
+                    line,
+                    name,
+                    p.ERR_NOT_TEXT,
+                    f"{name} must be text, a number or a boolean, not {type(value).__name__}",
+                )
                 return None
         return text
 
-    def _check_row(
-        self, raw: dict[str, str], line: int, key_lines: dict[tuple[Any, ...], int]
-    ) -> Any | None:
+    def _check_row(self, raw: dict[str, str], line: int, key_lines: dict[tuple[Any, ...], int]) -> Any | None:
         values: dict[str, Any] = {}
         problems: list[tuple[str | None, str, str]] = []
         for column in self.schema.columns:
@@ -249,10 +260,15 @@ class Validation:
             first_line = key_lines.setdefault(key, line)
             if first_line != line:
                 shown = ", ".join(raw[name] for name in self.schema.key)
-                problems.append((" + ".join(self.schema.key), p.ERR_DUPLICATE_KEY,
-                                 f"line {first_line} and line {line} have the same "
-                                 f"{' + '.join(self.schema.key)} ({shown}); each may appear "
-                                 "only once in a file"))
+                problems.append(
+                    (
+                        " + ".join(self.schema.key),
+                        p.ERR_DUPLICATE_KEY,
+                        f"line {first_line} and line {line} have the same "
+                        f"{' + '.join(self.schema.key)} ({shown}); each may appear "
+                        "only once in a file",
+                    )
+                )
         for column, code, message in problems:
             self._error(line, column, code, message)
         if problems:
@@ -293,10 +309,15 @@ def validate_rows(
     """
     if dataset not in SCHEMAS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(SCHEMAS)}")
-    register = Register.build(known_trusts=known_trusts, known_sites=known_sites,
-                              known_units=known_units)
-    return Validation(schema=SCHEMAS[dataset], rows=rows, header=header, register=register,
-                      keep_errors=keep_errors, index_rows=index_rows)
+    register = Register.build(known_trusts=known_trusts, known_sites=known_sites, known_units=known_units)
+    return Validation(
+        schema=SCHEMAS[dataset],
+        rows=rows,
+        header=header,
+        register=register,
+        keep_errors=keep_errors,
+        index_rows=index_rows,
+    )
 
 
 def validate_csv(
@@ -311,6 +332,13 @@ def validate_csv(
 ) -> Validation:
     """Validate a CSV stream (opened with newline="", encoding="utf-8-sig") of `dataset`."""
     header, rows = read_csv(stream)
-    return validate_rows(dataset, rows, known_trusts=known_trusts, known_sites=known_sites,
-                         header=header, known_units=known_units, keep_errors=keep_errors,
-                         index_rows=index_rows)
+    return validate_rows(
+        dataset,
+        rows,
+        known_trusts=known_trusts,
+        known_sites=known_sites,
+        header=header,
+        known_units=known_units,
+        keep_errors=keep_errors,
+        index_rows=index_rows,
+    )

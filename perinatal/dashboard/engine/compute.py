@@ -18,7 +18,6 @@ from datetime import date, datetime
 from django.conf import settings
 
 from perinatal.core import clock
-from perinatal.kernel.london_time import LONDON, to_utc
 from perinatal.dashboard.metrics.definitions import (
     STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS,
     STILLBIRTH_DENOMINATORS,
@@ -45,6 +44,7 @@ from perinatal.dashboard.metrics.rows import (
     build_row,
     sort_rows,
 )
+from perinatal.kernel.london_time import LONDON, to_utc
 
 from . import queries, tally_cache
 from .organisations import OrganisationMap
@@ -62,8 +62,11 @@ class UnknownMetric(ValueError):
 def default_stillbirth_denominator() -> str:
     """settings.DASHBOARD_STILLBIRTH_DENOMINATOR, else the environment variable of that
     name, else total births."""
-    value = getattr(settings, STILLBIRTH_DENOMINATOR_SETTING, None) or os.environ.get(
-        STILLBIRTH_DENOMINATOR_SETTING) or STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS
+    value = (
+        getattr(settings, STILLBIRTH_DENOMINATOR_SETTING, None)
+        or os.environ.get(STILLBIRTH_DENOMINATOR_SETTING)
+        or STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS
+    )
     if value not in STILLBIRTH_DENOMINATORS:
         raise ValueError(f"{STILLBIRTH_DENOMINATOR_SETTING} must be one of {', '.join(STILLBIRTH_DENOMINATORS)}")
     return value
@@ -125,26 +128,45 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
     fortnights = fortnight_series(date_from=request.date_from, date_to=request.date_to)
     outcomes = outcome_periods(date_from=request.date_from, date_to=request.date_to, by=request.by)
     surveys = _survey_periods(request) if request.survey_by_year else outcomes
-    tallies = _count(definitions, request=request, now=now, fortnights=fortnights, outcomes=outcomes,
-                     surveys=surveys, trust_ids=trust_ids)
+    tallies = _count(
+        definitions,
+        request=request,
+        now=now,
+        fortnights=fortnights,
+        outcomes=outcomes,
+        surveys=surveys,
+        trust_ids=trust_ids,
+    )
 
     wanted = _wanted_keys(request)
     placement: dict[date, dict[str, list[tuple[str, str]]]] = {}
     rows: list[MetricRow] = []
     for definition in definitions:
-        periods = (fortnights if definition.period_kind == PERIOD_FORTNIGHT
-                   else surveys if definition.period_kind == PERIOD_SURVEY else outcomes)
+        periods = (
+            fortnights
+            if definition.period_kind == PERIOD_FORTNIGHT
+            else surveys
+            if definition.period_kind == PERIOD_SURVEY
+            else outcomes
+        )
         counted = tallies.get(definition.id, {})
         for index, period in enumerate(periods):
             if period.end not in placement:
                 placement[period.end] = _placement(trusts, orgs=orgs, day=period.end, wanted=wanted)
             per_trust = {orgs.trust_codes[pk]: cell for pk, cell in counted.get(index, {}).items()}
-            rows.extend(_roll_up(
-                definition=definition, period=period, per_trust=per_trust, placement=placement[period.end],
-                orgs=orgs, request=request,
-                provisional=is_provisional(period_end=period.end, today=today,
-                                           provisional_days=definition.provisional_days),
-            ))
+            rows.extend(
+                _roll_up(
+                    definition=definition,
+                    period=period,
+                    per_trust=per_trust,
+                    placement=placement[period.end],
+                    orgs=orgs,
+                    request=request,
+                    provisional=is_provisional(
+                        period_end=period.end, today=today, provisional_days=definition.provisional_days
+                    ),
+                )
+            )
     if request.public:
         by_id = {d.id: d for d in definitions}
         rows = [apply_disclosure(row, definition=by_id[row.metric_id]) for row in rows]
@@ -152,8 +174,10 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
 
 
 def _survey_periods(request: MetricRequest) -> tuple[Period, ...]:
-    return tuple(Period(max(request.date_from, date(year, 1, 1)), min(request.date_to, date(year, 12, 31)))
-                 for year in range(request.date_from.year, request.date_to.year + 1))
+    return tuple(
+        Period(max(request.date_from, date(year, 1, 1)), min(request.date_to, date(year, 12, 31)))
+        for year in range(request.date_from.year, request.date_to.year + 1)
+    )
 
 
 def _trust_filter(request: MetricRequest, orgs: OrganisationMap) -> frozenset[int] | None:
@@ -190,6 +214,7 @@ def _count(
     fortnight_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(fortnights)]
     outcome_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(outcomes)]
     if wanted & {"obstetric_unit_suspensions", "neonatal_unit_suspensions", "induction_delays"}:
+
         def count_units(bounds):
             unit_tallies, obstetric = queries.tally_units(fortnights=bounds, trust_ids=trust_ids)
             counts = tally_cache.split_tallies(unit_tallies, [b.index for b in bounds])
@@ -197,36 +222,79 @@ def _count(
                 counts[index].obstetric_trusts = trusts
             return counts
 
-        units = store.counts(family="units", bounds=fortnight_bounds, trust_ids=trust_ids, count=count_units,
-                             now_us=now_us, now_dependent=True)
+        units = store.counts(
+            family="units",
+            bounds=fortnight_bounds,
+            trust_ids=trust_ids,
+            count=count_units,
+            now_us=now_us,
+            now_dependent=True,
+        )
         merge(units)
         if "induction_delays" in wanted:
+
             def count_inductions(bounds):
                 obstetric = {b.index: units[b.index].obstetric_trusts for b in bounds}
-                return tally_cache.split_tallies(queries.tally_inductions(
-                    fortnights=bounds, now=now, obstetric_trusts=obstetric, trust_ids=trust_ids),
-                    [b.index for b in bounds])
+                return tally_cache.split_tallies(
+                    queries.tally_inductions(
+                        fortnights=bounds, now=now, obstetric_trusts=obstetric, trust_ids=trust_ids
+                    ),
+                    [b.index for b in bounds],
+                )
 
-            merge(store.counts(family="inductions", bounds=fortnight_bounds, trust_ids=trust_ids,
-                               count=count_inductions, now_us=now_us, now_dependent=True))
+            merge(
+                store.counts(
+                    family="inductions",
+                    bounds=fortnight_bounds,
+                    trust_ids=trust_ids,
+                    count=count_inductions,
+                    now_us=now_us,
+                    now_dependent=True,
+                )
+            )
     if wanted & set(OUTCOME_METRICS_FROM_BIRTHS):
         denominator = request.resolved_stillbirth_denominator
-        merge(store.counts(
-            family="births", variant=denominator, bounds=outcome_bounds, trust_ids=trust_ids, now_us=now_us,
-            now_dependent=False,
-            count=lambda bounds: tally_cache.split_tallies(queries.tally_births(
-                periods=bounds, trust_ids=trust_ids, stillbirth_denominator=denominator), [b.index for b in bounds])))
+        merge(
+            store.counts(
+                family="births",
+                variant=denominator,
+                bounds=outcome_bounds,
+                trust_ids=trust_ids,
+                now_us=now_us,
+                now_dependent=False,
+                count=lambda bounds: tally_cache.split_tallies(
+                    queries.tally_births(periods=bounds, trust_ids=trust_ids, stillbirth_denominator=denominator),
+                    [b.index for b in bounds],
+                ),
+            )
+        )
     if "optimal_perinatal_care" in wanted:
-        merge(store.counts(
-            family="neonatal_care", bounds=outcome_bounds, trust_ids=trust_ids, now_us=now_us, now_dependent=False,
-            count=lambda bounds: tally_cache.split_tallies(queries.tally_neonatal_care(periods=bounds, trust_ids=trust_ids),
-                                                     [b.index for b in bounds])))
+        merge(
+            store.counts(
+                family="neonatal_care",
+                bounds=outcome_bounds,
+                trust_ids=trust_ids,
+                now_us=now_us,
+                now_dependent=False,
+                count=lambda bounds: tally_cache.split_tallies(
+                    queries.tally_neonatal_care(periods=bounds, trust_ids=trust_ids), [b.index for b in bounds]
+                ),
+            )
+        )
     if "considered_complaint" in wanted:
         survey_bounds = [queries.Bounds.of(i, p, now) for i, p in enumerate(surveys)]
-        merge(store.counts(
-            family="survey", bounds=survey_bounds, trust_ids=trust_ids, now_us=now_us, now_dependent=False,
-            count=lambda bounds: tally_cache.split_tallies(queries.tally_survey(periods=bounds, trust_ids=trust_ids),
-                                                     [b.index for b in bounds])))
+        merge(
+            store.counts(
+                family="survey",
+                bounds=survey_bounds,
+                trust_ids=trust_ids,
+                now_us=now_us,
+                now_dependent=False,
+                count=lambda bounds: tally_cache.split_tallies(
+                    queries.tally_survey(periods=bounds, trust_ids=trust_ids), [b.index for b in bounds]
+                ),
+            )
+        )
     return tallies
 
 
@@ -269,8 +337,14 @@ def _roll_up(
             totals.add(key, numerator, denominator)
     return [
         build_row(
-            definition=definition, org_level=level, org_code=code, org_name=orgs.name(level, code),
-            period=period, numerator=numerator, denominator=denominator, provisional=provisional,
+            definition=definition,
+            org_level=level,
+            org_code=code,
+            org_name=orgs.name(level, code),
+            period=period,
+            numerator=numerator,
+            denominator=denominator,
+            provisional=provisional,
         )
         for (level, code), (numerator, denominator) in totals.per_org.items()
     ]

@@ -69,13 +69,17 @@ class OrganisationMap:
         attribute = "icb" if level == LEVEL_ICB else "region" if level == LEVEL_REGION else None
         if attribute is None:
             return frozenset({code})
-        return frozenset(trust for trust, periods in self._parents.items()
-                         if any(getattr(period, attribute) == code for period in periods))
+        return frozenset(
+            trust
+            for trust, periods in self._parents.items()
+            if any(getattr(period, attribute) == code for period in periods)
+        )
 
     def trusts_under_on(self, level: str, code: str, day: date) -> frozenset[str]:
         """Trusts in an ICB or region on a day, as the roll-up places them."""
         if level == LEVEL_NATIONAL:
             return frozenset(self.trust_ids)
         position = 0 if level == LEVEL_ICB else 1
-        return frozenset(trust for trust in self.trusts_ever_under(level, code)
-                         if self.parent_on(trust, day)[position] == code)
+        return frozenset(
+            trust for trust in self.trusts_ever_under(level, code) if self.parent_on(trust, day)[position] == code
+        )

@@ -17,7 +17,6 @@ from fractions import Fraction
 
 from django.db import connection
 
-from perinatal.kernel.london_time import to_utc
 from perinatal.dashboard.metrics.definitions import OPC_COMPONENTS, STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.models import (
@@ -28,6 +27,7 @@ from perinatal.dashboard.models import (
     UnitListing,
     UnitStatusEpisode,
 )
+from perinatal.kernel.london_time import to_utc
 from perinatal.organisations.models import Organisation, Unit
 
 from . import thresholds as r
@@ -113,7 +113,9 @@ def _periods_cte(bounds: Sequence[Bounds]) -> tuple[str, list]:
 
 
 # --- Metrics 1–3: fortnights ---------------------------------------------------------------
-def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | None) -> tuple[Tallies, dict[int, set[int]]]:
+def tally_units(
+    *, fortnights: Sequence[Bounds], trust_ids: Collection[int] | None
+) -> tuple[Tallies, dict[int, set[int]]]:
     """Unit suspensions and neonatal closures per fortnight and trust (docs/rules/dashboard.md §3.1, §3.2), and the
     trusts with an obstetric unit open in each fortnight (the population of docs/rules/dashboard.md §3.3)."""
     tallies: Tallies = {}
@@ -158,8 +160,14 @@ def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | No
             obstetric_trusts[idx].add(trust)
             _count(tallies, "obstetric_unit_suspensions", idx, trust, suspended, units)
             _count(tallies, "obstetric_unit_suspensions.episodes", idx, trust, episodes, units)
-            _count(tallies, "obstetric_unit_suspensions.hours", idx, trust,
-                   Fraction(int(suspended_us), 3600 * MICROSECONDS), units)
+            _count(
+                tallies,
+                "obstetric_unit_suspensions.hours",
+                idx,
+                trust,
+                Fraction(int(suspended_us), 3600 * MICROSECONDS),
+                units,
+            )
         else:
             _count(tallies, "neonatal_unit_suspensions", idx, trust, closed, units)
             _count(tallies, "neonatal_unit_suspensions.external", idx, trust, external, units)
@@ -168,7 +176,10 @@ def tally_units(*, fortnights: Sequence[Bounds], trust_ids: Collection[int] | No
 
 
 def tally_inductions(
-    *, fortnights: Sequence[Bounds], now: datetime, obstetric_trusts: dict[int, set[int]],
+    *,
+    fortnights: Sequence[Bounds],
+    now: datetime,
+    obstetric_trusts: dict[int, set[int]],
     trust_ids: Collection[int] | None,
 ) -> Tallies:
     """Delays to induction (docs/rules/dashboard.md §3.3): per fortnight and trust, women whose 24-hour point fell in
@@ -188,8 +199,10 @@ def tally_inductions(
         WHERE i.delay_point_s <= %s{trust_filter}
         GROUP BY f.idx, i.trust_id
     """
-    counted = {(idx, trust): (waited, delayed) for idx, trust, waited, delayed in _fetch(
-        sql, params + [microseconds(now) // MICROSECONDS] + trust_params)}
+    counted = {
+        (idx, trust): (waited, delayed)
+        for idx, trust, waited, delayed in _fetch(sql, params + [microseconds(now) // MICROSECONDS] + trust_params)
+    }
     for bounds in fortnights:
         for trust in obstetric_trusts.get(bounds.index, ()):
             waited, delayed = counted.get((bounds.index, trust), (0, 0))
@@ -231,10 +244,15 @@ def tally_births(
     cte, params = _days_cte(periods)
     range_filter, range_params = _born_between(periods)
     trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
-    included = (f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
-                f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))")
-    stillbirth_population = (f"outcome = '{r.OUTCOME_LIVE}'" if stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
-                             else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')")
+    included = (
+        f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
+        f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))"
+    )
+    stillbirth_population = (
+        f"outcome = '{r.OUTCOME_LIVE}'"
+        if stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
+        else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')"
+    )
     sql = f"""
         WITH {cte}
         SELECT d.idx, trust_id,
@@ -265,17 +283,17 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
     cte, params = _days_cte(periods)
     range_filter, range_params = _born_between(periods)
     trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
-    every_one = " AND ".join(
-        f"(NOT ({r.opc_eligible_sql(c.key)}) OR ({r.OPC_MET_SQL[c.key]}))" for c in OPC_COMPONENTS
-    )
+    every_one = " AND ".join(f"(NOT ({r.opc_eligible_sql(c.key)}) OR ({r.OPC_MET_SQL[c.key]}))" for c in OPC_COMPONENTS)
     columns = [f"SUM(CASE WHEN {every_one} THEN 1 ELSE 0 END)", "COUNT(*)"]
     for c in OPC_COMPONENTS:
         eligible = r.opc_eligible_sql(c.key)
-        columns += [f"SUM(CASE WHEN {eligible} AND {r.OPC_MET_SQL[c.key]} THEN 1 ELSE 0 END)",
-                    f"SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END)"]
+        columns += [
+            f"SUM(CASE WHEN {eligible} AND {r.OPC_MET_SQL[c.key]} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END)",
+        ]
     sql = f"""
         WITH {cte}
-        SELECT d.idx, trust_id, {', '.join(columns)}
+        SELECT d.idx, trust_id, {", ".join(columns)}
         FROM {_table(NeonatalCareRecord)} JOIN d ON born_on = d.day
         WHERE {range_filter} AND gestation_days IS NOT NULL
             AND gestation_days < {r.OPC_GESTATION_BELOW}{trust_filter}
@@ -315,9 +333,15 @@ def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None
 def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
     """Trusts that appear in any stored record (they get rows even with nothing counted)."""
     trust_filter, trust_params = _in_trusts("o.id", trust_ids)
-    tables = [(UnitListing, "trust_id"), (BirthRecord, "trust_id"), (NeonatalCareRecord, "trust_id"),
-              (InductionRecord, "trust_id"), (SurveyResult, "trust_id")]
-    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {_table(model)} t WHERE t.{column} = o.id)"
-                         for model, column in tables)
+    tables = [
+        (UnitListing, "trust_id"),
+        (BirthRecord, "trust_id"),
+        (NeonatalCareRecord, "trust_id"),
+        (InductionRecord, "trust_id"),
+        (SurveyResult, "trust_id"),
+    ]
+    exists = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {_table(model)} t WHERE t.{column} = o.id)" for model, column in tables
+    )
     sql = f"SELECT o.id FROM {_table(Organisation)} o WHERE o.kind = %s AND ({exists}){trust_filter}"
     return {row[0] for row in _fetch(sql, [Organisation.Kind.TRUST.value, *trust_params])}

@@ -41,8 +41,10 @@ class PeriodCounts:
 
     def to_json(self) -> dict:
         return {
-            "metrics": {metric: {str(trust): [_number_json(n), d] for trust, (n, d) in cells.items()}
-                        for metric, cells in self.metrics.items()},
+            "metrics": {
+                metric: {str(trust): [_number_json(n), d] for trust, (n, d) in cells.items()}
+                for metric, cells in self.metrics.items()
+            },
             "obstetric_trusts": sorted(self.obstetric_trusts),
         }
 
@@ -50,9 +52,12 @@ class PeriodCounts:
     def from_json(cls, data: dict, *, trust_ids: Collection[int] | None = None) -> PeriodCounts:
         keep = None if trust_ids is None else set(trust_ids)
         return cls(
-            metrics={metric: {int(trust): [_number(n), d] for trust, (n, d) in cells.items()
-                              if keep is None or int(trust) in keep}
-                     for metric, cells in data["metrics"].items()},
+            metrics={
+                metric: {
+                    int(trust): [_number(n), d] for trust, (n, d) in cells.items() if keep is None or int(trust) in keep
+                }
+                for metric, cells in data["metrics"].items()
+            },
             obstetric_trusts={t for t in data["obstetric_trusts"] if keep is None or t in keep},
         )
 
@@ -126,8 +131,9 @@ class TallyStore:
             if b.index in cacheable:
                 wanted[self.key(family=family, variant=variant, bounds=b, trusts=exact)] = (b.index, None)
                 if exact != ALL_TRUSTS:  # counts of every trust hold those of any subset
-                    wanted.setdefault(self.key(family=family, variant=variant, bounds=b, trusts=ALL_TRUSTS),
-                                      (b.index, trust_ids))
+                    wanted.setdefault(
+                        self.key(family=family, variant=variant, bounds=b, trusts=ALL_TRUSTS), (b.index, trust_ids)
+                    )
         found: dict[int, PeriodCounts] = {}
         for key, payload in TallyCache.objects.filter(key__in=list(wanted)).values_list("key", "payload"):
             index, subset = wanted[key]
@@ -138,8 +144,13 @@ class TallyStore:
             fresh = count(missing)
             for b in missing:
                 found[b.index] = fresh.get(b.index, PeriodCounts())
-            self._keep({self.key(family=family, variant=variant, bounds=b, trusts=exact): found[b.index]
-                        for b in missing if b.index in cacheable})
+            self._keep(
+                {
+                    self.key(family=family, variant=variant, bounds=b, trusts=exact): found[b.index]
+                    for b in missing
+                    if b.index in cacheable
+                }
+            )
         return found
 
     def _keep(self, entries: dict[str, PeriodCounts]) -> None:
@@ -147,7 +158,10 @@ class TallyStore:
             return
         TallyCache.objects.exclude(data_version=self.version).delete()
         TallyCache.objects.bulk_create(
-            [TallyCache(key=key, data_version=self.version, payload=counts.to_json()) for key, counts in entries.items()],
+            [
+                TallyCache(key=key, data_version=self.version, payload=counts.to_json())
+                for key, counts in entries.items()
+            ],
             ignore_conflicts=True,
         )
 

@@ -7,9 +7,9 @@ Gestation bounds of the optimal perinatal care components come from
 
 from __future__ import annotations
 
-from perinatal.kernel import clinical
 from perinatal.dashboard.metrics.definitions import OPC_COMPONENTS, OpcComponent
 from perinatal.dashboard.metrics.periods import INDUCTION_DELAY
+from perinatal.kernel import clinical
 
 # docs/rules/dashboard.md §3.4 / §3.5: births at GA ≥ 168 days, or GA unknown and weight ≥ 400 g; terminations excluded.
 MBRRACE_GESTATION_DAYS = clinical.GA_24_0_DAYS
@@ -51,8 +51,10 @@ OPC_MET_SQL = {
     "magnesium": "antenatal_magnesium = TRUE",
     "nicu_birth": "born_in_nicu_site = TRUE",
     "cord_clamping": f"cord_clamping_seconds >= {CORD_CLAMPING_SECONDS}",
-    "temperature": (f"admission_temperature_c >= {TEMPERATURE_LOW_C} AND admission_temperature_c <= "
-                    f"{TEMPERATURE_HIGH_C} AND temperature_within_hour = TRUE"),
+    "temperature": (
+        f"admission_temperature_c >= {TEMPERATURE_LOW_C} AND admission_temperature_c <= "
+        f"{TEMPERATURE_HIGH_C} AND temperature_within_hour = TRUE"
+    ),
     "breastmilk": "breastmilk_day_1_2 = TRUE",
 }
 

@@ -19,8 +19,8 @@ from django.db import connection
 
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets.problems import DataQualityNote
-from perinatal.kernel.tabular_problems import LineProblem
 from perinatal.dashboard.datasets.schema import SCHEMAS
+from perinatal.kernel.tabular_problems import LineProblem
 
 from .register_snapshot import RegisterSnapshot
 from .staging import KEEP_ERRORS, PHASE_LOADING, ImportProgress, ProgressCallback, StagedFile
@@ -82,8 +82,7 @@ def load_staged(
             result.added = _count(cursor, spec.table) - before
             result.replaced = staged.rows - result.added
             if progress is not None:
-                progress(ImportProgress(PHASE_LOADING, staged.rows, staged.size_bytes, staged.size_bytes,
-                                        staged.rows))
+                progress(ImportProgress(PHASE_LOADING, staged.rows, staged.size_bytes, staged.size_bytes, staged.rows))
             return result
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
@@ -109,8 +108,15 @@ def _copy_postgresql(cursor, spec: TableSpec, table: str, staged: StagedFile, pr
                     copy.write(chunk)
                     copied += len(chunk)
                     if progress is not None:
-                        progress(ImportProgress(PHASE_LOADING, staged.rows * copied // size,
-                                                staged.size_bytes, staged.size_bytes, staged.rows))
+                        progress(
+                            ImportProgress(
+                                PHASE_LOADING,
+                                staged.rows * copied // size,
+                                staged.size_bytes,
+                                staged.size_bytes,
+                                staged.rows,
+                            )
+                        )
 
 
 def _insert_sqlite(cursor, spec: TableSpec, table: str, staged: StagedFile, progress) -> None:
@@ -126,12 +132,10 @@ def _insert_sqlite(cursor, spec: TableSpec, table: str, staged: StagedFile, prog
                 cursor.executemany(sql, batch)
                 done += len(batch)
                 if progress is not None:
-                    progress(ImportProgress(PHASE_LOADING, done, staged.size_bytes, staged.size_bytes,
-                                            staged.rows))
+                    progress(ImportProgress(PHASE_LOADING, done, staged.size_bytes, staged.size_bytes, staged.rows))
 
 
-def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: RegisterSnapshot,
-                          result: LoadResult) -> None:
+def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: RegisterSnapshot, result: LoadResult) -> None:
     """ERR_DUPLICATE_KEY, as the validator words it: each later line names the first one."""
     keys = [_q(c) for c in spec.key]
     joined = " AND ".join(f"s.{k} = f.{k}" for k in keys)
@@ -148,12 +152,15 @@ def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: Registe
             continue
         line, first_line, *values = row
         shown = key_text(spec=spec, values=dict(zip(spec.key, values)), register=register)
-        result.errors.append(LineProblem(
-            line, key_names,
-            f"line {first_line} and line {line} have the same {key_names} ({shown}); each may appear "
-            "only once in a file",
-            code=p.ERR_DUPLICATE_KEY,
-        ))
+        result.errors.append(
+            LineProblem(
+                line,
+                key_names,
+                f"line {first_line} and line {line} have the same {key_names} ({shown}); each may appear "
+                "only once in a file",
+                code=p.ERR_DUPLICATE_KEY,
+            )
+        )
 
 
 def _blood_loss_note(cursor, table: str) -> list[DataQualityNote]:
@@ -171,14 +178,21 @@ def _blood_loss_note(cursor, table: str) -> list[DataQualityNote]:
     lines = sorted(row[0] for row in _fetch_all(cursor))
     if not lines:
         return []
-    return [DataQualityNote(p.DQ_BLOOD_LOSS_DIFFERS, PPH_NOTE_MESSAGE.format(count=len(lines)), len(lines),
-                            tuple(lines[: p.NOTE_EXAMPLE_LINES]))]
+    return [
+        DataQualityNote(
+            p.DQ_BLOOD_LOSS_DIFFERS,
+            PPH_NOTE_MESSAGE.format(count=len(lines)),
+            len(lines),
+            tuple(lines[: p.NOTE_EXAMPLE_LINES]),
+        )
+    ]
 
 
 def _upsert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:
     columns = [_q(c) for c in spec.columns]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in [*columns, _q("upload_id")]
-                        if c not in {_q(k) for k in spec.key})
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in [*columns, _q("upload_id")] if c not in {_q(k) for k in spec.key}
+    )
     # "WHERE true" lets SQLite tell the SELECT from the ON CONFLICT clause.
     cursor.execute(
         f"INSERT INTO {_q(spec.table)} ({', '.join(columns)}, {_q('upload_id')}) "

@@ -51,4 +51,3 @@ def read_register() -> RegisterSnapshot:
         site_trusts={site: frozenset(trusts) for site, trusts in site_trusts.items()},
         units=units,
     )
-

@@ -144,7 +144,7 @@ def plan_parts(path: Path, *, parts: int) -> list[Part] | None:
                 if newline < 0:
                     break
                 cuts.append(position + newline + 1)
-                lines_before.append(line + chunk[:newline + 1].count(b"\n"))
+                lines_before.append(line + chunk[: newline + 1].count(b"\n"))
                 targets.pop(0)
             line += chunk.count(b"\n")
             position += len(chunk)
@@ -171,21 +171,43 @@ def stage_file(
     staged = StagedFile(dataset=dataset, size_bytes=size)
     bad_line = first_undecodable_line(source)
     if bad_line is not None:
-        staged.add_errors([LineProblem(bad_line, None, "this line is not UTF-8 text: save the file as CSV UTF-8",
-                                       code=p.ERR_UNREADABLE_CSV)],
-                          count=1)
+        staged.add_errors(
+            [
+                LineProblem(
+                    bad_line, None, "this line is not UTF-8 text: save the file as CSV UTF-8", code=p.ERR_UNREADABLE_CSV
+                )
+            ],
+            count=1,
+        )
         return staged
     plan = plan_parts(source, parts=workers) if dataset in SPLITTABLE and _may_fork() else None
     if plan is not None and not _header_problems(dataset, source, register):
-        return _stage_in_parts(dataset=dataset, source=source, register=register, vendor=vendor, plan=plan,
-                               progress=progress, staging_dir=staging_dir, size=size)
+        return _stage_in_parts(
+            dataset=dataset,
+            source=source,
+            register=register,
+            vendor=vendor,
+            plan=plan,
+            progress=progress,
+            staging_dir=staging_dir,
+            size=size,
+        )
     with open(source, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
         header = next(reader, [])
         rows = _records(reader, first_line=2)
-        return _stage(dataset=dataset, header=header, rows=rows, register=register, vendor=vendor,
-                      progress=progress, staging_dir=staging_dir, raw=raw, size=size)
+        return _stage(
+            dataset=dataset,
+            header=header,
+            rows=rows,
+            register=register,
+            vendor=vendor,
+            progress=progress,
+            staging_dir=staging_dir,
+            raw=raw,
+            size=size,
+        )
 
 
 def _may_fork() -> bool:
@@ -228,14 +250,30 @@ def _stage(
     staged = StagedFile(dataset=dataset, size_bytes=size)
     in_memory_checks = dataset == "units"  # a units file is small; it is loaded through the ORM
     validation = validate_rows(
-        dataset, rows, header=header, known_trusts=register.trust_ids.keys(), known_sites=register.site_trusts,
-        known_units=register.known_units, keep_errors=KEEP_ERRORS, index_rows=in_memory_checks,
+        dataset,
+        rows,
+        header=header,
+        known_trusts=register.trust_ids.keys(),
+        known_sites=register.site_trusts,
+        known_units=register.known_units,
+        keep_errors=KEEP_ERRORS,
+        index_rows=in_memory_checks,
     )
     if in_memory_checks:
         staged.units = _read_all(validation, raw=raw, size=size, progress=progress)
     else:
-        staged.paths = [_write_staged(validation, dataset=dataset, register=register, vendor=vendor, raw=raw,
-                                      size=size, progress=progress, staging_dir=staging_dir)]
+        staged.paths = [
+            _write_staged(
+                validation,
+                dataset=dataset,
+                register=register,
+                vendor=vendor,
+                raw=raw,
+                size=size,
+                progress=progress,
+                staging_dir=staging_dir,
+            )
+        ]
     staged.rows = validation.records_accepted
     staged.add_errors(list(validation.errors), count=validation.error_count)
     staged.notes = list(validation.notes)
@@ -275,25 +313,62 @@ class _Slice(io.RawIOBase):
         super().close()
 
 
-def _stage_part(*, dataset: str, source: Path, part: Part, header: list[str], register: RegisterSnapshot,
-                vendor: str, staging_dir: Path | None) -> StagedFile:
+def _stage_part(
+    *,
+    dataset: str,
+    source: Path,
+    part: Part,
+    header: list[str],
+    register: RegisterSnapshot,
+    vendor: str,
+    staging_dir: Path | None,
+) -> StagedFile:
     raw = _Slice(source, part.start, part.end)
     with io.TextIOWrapper(io.BufferedReader(raw, _READ_CHUNK), encoding="utf-8", newline="") as text:
         rows = _records(csv.reader(text), first_line=part.first_line)
-        return _stage(dataset=dataset, header=header, rows=rows, register=register, vendor=vendor,
-                      progress=None, staging_dir=staging_dir, raw=raw, size=part.end - part.start)
+        return _stage(
+            dataset=dataset,
+            header=header,
+            rows=rows,
+            register=register,
+            vendor=vendor,
+            progress=None,
+            staging_dir=staging_dir,
+            raw=raw,
+            size=part.end - part.start,
+        )
 
 
-def _stage_in_parts(*, dataset: str, source: Path, register: RegisterSnapshot, vendor: str, plan: list[Part],
-                    progress: ProgressCallback | None, staging_dir: Path | None, size: int) -> StagedFile:
+def _stage_in_parts(
+    *,
+    dataset: str,
+    source: Path,
+    register: RegisterSnapshot,
+    vendor: str,
+    plan: list[Part],
+    progress: ProgressCallback | None,
+    staging_dir: Path | None,
+    size: int,
+) -> StagedFile:
     from django.db import connections
 
     with open(source, encoding="utf-8-sig", newline="") as text:
         header = next(csv.reader(text), [])
     connections.close_all()  # a forked process must not share the parent's database connection
     with ProcessPoolExecutor(max_workers=len(plan), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_stage_part, dataset=dataset, source=source, part=part, header=header,
-                               register=register, vendor=vendor, staging_dir=staging_dir) for part in plan]
+        futures = [
+            pool.submit(
+                _stage_part,
+                dataset=dataset,
+                source=source,
+                part=part,
+                header=header,
+                register=register,
+                vendor=vendor,
+                staging_dir=staging_dir,
+            )
+            for part in plan
+        ]
         parts = []
         for future in futures:
             parts.append(future.result())

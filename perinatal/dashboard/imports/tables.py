@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
-from perinatal.kernel.london_time import LONDON, to_utc
 from perinatal.dashboard.metrics.periods import induction_delay_instant
 from perinatal.dashboard.models import (
     BirthRecord,
@@ -26,6 +25,7 @@ from perinatal.dashboard.models import (
     SurveyResult,
     UnitStatusEpisode,
 )
+from perinatal.kernel.london_time import LONDON, to_utc
 
 from .register_snapshot import RegisterSnapshot
 
@@ -88,35 +88,64 @@ class TableSpec:
 def _birth_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Cell]:
     death_day = None if r.neonatal_death_on is None else (r.neonatal_death_on - r.born_on).days
     return [
-        r.baby_id, r.mother_id, register.trust_ids[r.trust_code], _site(r.site_code, register),
-        _day(r.born_on), r.gestation_days, r.birth_weight_g, r.outcome, _flag(r.termination),
-        _day(r.neonatal_death_on), death_day, r.blood_loss_ml, _flag(r.multiple_birth),
-        r.mother_age, r.ethnic_group, r.imd_quintile, r.onset_of_labour,
+        r.baby_id,
+        r.mother_id,
+        register.trust_ids[r.trust_code],
+        _site(r.site_code, register),
+        _day(r.born_on),
+        r.gestation_days,
+        r.birth_weight_g,
+        r.outcome,
+        _flag(r.termination),
+        _day(r.neonatal_death_on),
+        death_day,
+        r.blood_loss_ml,
+        _flag(r.multiple_birth),
+        r.mother_age,
+        r.ethnic_group,
+        r.imd_quintile,
+        r.onset_of_labour,
     ]
 
 
 def _neonatal_care_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Cell]:
     return [
-        r.baby_id, register.trust_ids[r.trust_code], _site(r.site_code, register), _day(r.born_on),
-        r.gestation_days, _flag(r.multiple_birth), _flag(r.antenatal_steroids),
-        _flag(r.antenatal_magnesium), _flag(r.born_in_nicu_site), r.cord_clamping_seconds,
-        _decimal(r.admission_temperature_c), _flag(r.temperature_within_hour),
+        r.baby_id,
+        register.trust_ids[r.trust_code],
+        _site(r.site_code, register),
+        _day(r.born_on),
+        r.gestation_days,
+        _flag(r.multiple_birth),
+        _flag(r.antenatal_steroids),
+        _flag(r.antenatal_magnesium),
+        _flag(r.born_in_nicu_site),
+        r.cord_clamping_seconds,
+        _decimal(r.admission_temperature_c),
+        _flag(r.temperature_within_hour),
         _flag(r.breastmilk_day_1_2),
     ]
 
 
 def _unit_status_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Cell]:
     return [
-        register.units[r.unit_code]["id"], r.status, _instant(r.started_at, vendor),
-        _instant(r.ended_at, vendor), _seconds(r.started_at), _seconds(r.ended_at),
+        register.units[r.unit_code]["id"],
+        r.status,
+        _instant(r.started_at, vendor),
+        _instant(r.ended_at, vendor),
+        _seconds(r.started_at),
+        _seconds(r.ended_at),
     ]
 
 
 def _induction_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Cell]:
     return [
-        r.induction_id, register.trust_ids[r.trust_code], register.site_ids[r.site_code],
-        _instant(r.admitted_at, vendor), _instant(r.started_at, vendor),
-        _seconds(induction_delay_instant(r.admitted_at)), _seconds(r.started_at),
+        r.induction_id,
+        register.trust_ids[r.trust_code],
+        register.site_ids[r.site_code],
+        _instant(r.admitted_at, vendor),
+        _instant(r.started_at, vendor),
+        _seconds(induction_delay_instant(r.admitted_at)),
+        _seconds(r.started_at),
     ]
 
 
@@ -128,36 +157,71 @@ TABLES: dict[str, TableSpec] = {
     spec.dataset: spec
     for spec in (
         TableSpec(
-            "births", BirthRecord,
-            ("baby_id", "mother_id", "trust_id", "site_id", "born_on", "gestation_days",
-             "birth_weight_g", "outcome", "termination", "neonatal_death_on", "neonatal_death_day",
-             "blood_loss_ml", "multiple_birth", "mother_age", "ethnic_group", "imd_quintile",
-             "onset_of_labour"),
-            ("baby_id",), _birth_cells,
+            "births",
+            BirthRecord,
+            (
+                "baby_id",
+                "mother_id",
+                "trust_id",
+                "site_id",
+                "born_on",
+                "gestation_days",
+                "birth_weight_g",
+                "outcome",
+                "termination",
+                "neonatal_death_on",
+                "neonatal_death_day",
+                "blood_loss_ml",
+                "multiple_birth",
+                "mother_age",
+                "ethnic_group",
+                "imd_quintile",
+                "onset_of_labour",
+            ),
+            ("baby_id",),
+            _birth_cells,
         ),
         TableSpec(
-            "neonatal_care", NeonatalCareRecord,
-            ("baby_id", "trust_id", "site_id", "born_on", "gestation_days", "multiple_birth",
-             "antenatal_steroids", "antenatal_magnesium", "born_in_nicu_site",
-             "cord_clamping_seconds", "admission_temperature_c", "temperature_within_hour",
-             "breastmilk_day_1_2"),
-            ("baby_id",), _neonatal_care_cells,
+            "neonatal_care",
+            NeonatalCareRecord,
+            (
+                "baby_id",
+                "trust_id",
+                "site_id",
+                "born_on",
+                "gestation_days",
+                "multiple_birth",
+                "antenatal_steroids",
+                "antenatal_magnesium",
+                "born_in_nicu_site",
+                "cord_clamping_seconds",
+                "admission_temperature_c",
+                "temperature_within_hour",
+                "breastmilk_day_1_2",
+            ),
+            ("baby_id",),
+            _neonatal_care_cells,
         ),
         TableSpec(
-            "unit_status", UnitStatusEpisode,
+            "unit_status",
+            UnitStatusEpisode,
             ("unit_id", "status", "started_at", "ended_at", "started_s", "ended_s"),
-            ("unit_id", "started_at"), _unit_status_cells,
+            ("unit_id", "started_at"),
+            _unit_status_cells,
         ),
         TableSpec(
-            "inductions", InductionRecord,
-            ("induction_id", "trust_id", "site_id", "admitted_at", "started_at", "delay_point_s",
-             "started_s"),
-            ("induction_id",), _induction_cells,
+            "inductions",
+            InductionRecord,
+            ("induction_id", "trust_id", "site_id", "admitted_at", "started_at", "delay_point_s", "started_s"),
+            ("induction_id",),
+            _induction_cells,
         ),
         TableSpec(
-            "survey", SurveyResult,
+            "survey",
+            SurveyResult,
             ("trust_id", "survey_year", "question", "responses", "yes"),
-            ("trust_id", "survey_year", "question"), _survey_cells,
+            ("trust_id", "survey_year", "question"),
+            _survey_cells,
         ),
     )
 }
@@ -185,5 +249,5 @@ def _local_text(value: Any) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")

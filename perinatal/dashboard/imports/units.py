@@ -30,8 +30,13 @@ def load_units(*, staged: StagedFile, upload: Upload) -> tuple[int, int]:
         known = first_opened.get(record.site_code)
         first_opened[record.site_code] = record.opened_on if known is None else min(known, record.opened_on)
     for site_code, trust_code in sorted(staged.new_sites.items()):
-        add_site(code=site_code, name=NEW_SITE_NAME.format(code=site_code), trust=trusts[trust_code],
-                 valid_from=first_opened[site_code], synthetic=upload.source == Upload.Source.DEMO)
+        add_site(
+            code=site_code,
+            name=NEW_SITE_NAME.format(code=site_code),
+            trust=trusts[trust_code],
+            valid_from=first_opened[site_code],
+            synthetic=upload.source == Upload.Source.DEMO,
+        )
     sites = {site.code: site for site in Site.objects.filter(code__in=first_opened)}
     existing = {unit.code: unit for unit in Unit.objects.filter(code__in=[r.unit_code for r in staged.units])}
     added = 0

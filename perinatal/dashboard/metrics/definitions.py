@@ -45,7 +45,9 @@ CRUDE_RATES_NOTE = (
 SOURCE_LETTER = "NHS England letter PRN02113 (16 October 2025), Annex 3"
 SOURCE_MBRRACE = "MBRRACE-UK perinatal surveillance technical manual"
 SOURCE_CQIM = "NHS Digital Maternity Services Data Set, Clinical Quality Improvement Metric CQIMPPH"
-SOURCE_NNAP = "RCPCH National Neonatal Audit Programme: 2021 measures guide and the 2024 optimal perinatal care composite"
+SOURCE_NNAP = (
+    "RCPCH National Neonatal Audit Programme: 2021 measures guide and the 2024 optimal perinatal care composite"
+)
 SOURCE_INDUCTION = "NHS England, Rate of delays to induction of labour"
 SOURCE_CQC = "CQC maternity survey"
 
@@ -119,10 +121,14 @@ OPC_COMPONENTS: tuple[OpcComponent, ...] = (
     OpcComponent("steroids", "Antenatal steroids", 161, 238, "antenatal_steroids is 1"),
     OpcComponent("magnesium", "Antenatal magnesium sulphate", 0, 210, "antenatal_magnesium is 1"),
     OpcComponent("nicu_birth", "Birth in a hospital with a NICU", 0, 189, "born_in_nicu_site is 1"),
-    OpcComponent("cord_clamping", "Deferred cord clamping", 0, 238,
-                 "cord_clamping_seconds is 60 or more"),
-    OpcComponent("temperature", "Normal temperature on admission", 0, 238,
-                 "admission_temperature_c is from 36.5 to 37.5 and temperature_within_hour is 1"),
+    OpcComponent("cord_clamping", "Deferred cord clamping", 0, 238, "cord_clamping_seconds is 60 or more"),
+    OpcComponent(
+        "temperature",
+        "Normal temperature on admission",
+        0,
+        238,
+        "admission_temperature_c is from 36.5 to 37.5 and temperature_within_hour is 1",
+    ),
     OpcComponent("breastmilk", "Breast milk in the first two days", 0, 238, "breastmilk_day_1_2 is 1"),
 )
 
@@ -133,8 +139,10 @@ def _weeks(days: int) -> str:
 
 def _eligibility(component: OpcComponent) -> str:
     if component.gestation_from:
-        return (f"babies born from {_weeks(component.gestation_from)} weeks up to "
-                f"{_weeks(component.gestation_below - 1)} weeks")
+        return (
+            f"babies born from {_weeks(component.gestation_from)} weeks up to "
+            f"{_weeks(component.gestation_below - 1)} weeks"
+        )
     return f"babies born before {_weeks(component.gestation_below)} weeks"
 
 
@@ -340,8 +348,7 @@ NEONATAL_MORTALITY_RATE = MetricDefinition(
     id="neonatal_mortality_rate",
     title="Neonatal mortality rate",
     description=(
-        "Deaths in the first 28 days of life (0–27 completed days) per 1,000 live births. "
-        + CRUDE_RATES_NOTE
+        "Deaths in the first 28 days of life (0–27 completed days) per 1,000 live births. " + CRUDE_RATES_NOTE
     ),
     numerator="Those live births whose neonatal_death_on is 0 to 27 days after born_on",
     denominator="Live births at 24+0 weeks or more (or, gestation unknown, weighing 400 g or more), terminations excluded",
@@ -357,8 +364,7 @@ NEONATAL_MORTALITY_RATE = MetricDefinition(
     denominator_counts_people=True,
     provisional_days=PROVISIONAL_DAYS_NEONATAL_MORTALITY,
     policies=(
-        "births.csv has dates, not times, so the neonatal period is a death 0 to 27 days after "
-        "the date of birth.",
+        "births.csv has dates, not times, so the neonatal period is a death 0 to 27 days after the date of birth.",
     ),
 )
 
@@ -367,8 +373,7 @@ PPH_1500_RATE = MetricDefinition(
     title="Postpartum haemorrhage of 1,500 ml or more",
     description=(
         "Women who lost 1,500 ml of blood or more at or after giving birth, per 1,000 women "
-        "giving birth (the MSDS CQIM construction). A mother of twins counts once. "
-        + CRUDE_RATES_NOTE
+        "giving birth (the MSDS CQIM construction). A mother of twins counts once. " + CRUDE_RATES_NOTE
     ),
     numerator="Those women whose blood_loss_ml is 1,500 or more (the largest of her rows)",
     denominator="Women (distinct mother_id) with any birth row in the period, at any gestation and outcome, blood loss known or not",
@@ -493,9 +498,7 @@ def metric_definitions(
 ) -> tuple[MetricDefinition, ...]:
     """All definitions in output order, with the stillbirth denominator setting applied."""
     if stillbirth_denominator not in STILLBIRTH_DENOMINATORS:
-        raise ValueError(
-            f"stillbirth_denominator must be one of {', '.join(STILLBIRTH_DENOMINATORS)}"
-        )
+        raise ValueError(f"stillbirth_denominator must be one of {', '.join(STILLBIRTH_DENOMINATORS)}")
     if stillbirth_denominator == STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS:
         return METRICS
     return tuple(STILLBIRTH_RATE_PER_LIVE_BIRTHS if m is STILLBIRTH_RATE else m for m in METRICS)

@@ -125,17 +125,13 @@ def _effective_end(*, ended_at: datetime | None, period: Period, now: datetime) 
     return min(to_utc(period.end_instant), to_utc(now))
 
 
-def episode_duration(
-    *, started_at: datetime, ended_at: datetime | None, period: Period, now: datetime
-) -> timedelta:
+def episode_duration(*, started_at: datetime, ended_at: datetime | None, period: Period, now: datetime) -> timedelta:
     """docs/rules/dashboard.md §2: `ended_at − started_at` in real time, whole, even the part outside the period; an
     ongoing episode is measured up to the period's end (or now, if earlier)."""
     return _effective_end(ended_at=ended_at, period=period, now=now) - to_utc(started_at)
 
 
-def episode_time_within(
-    *, started_at: datetime, ended_at: datetime | None, period: Period, now: datetime
-) -> timedelta:
+def episode_time_within(*, started_at: datetime, ended_at: datetime | None, period: Period, now: datetime) -> timedelta:
     """The part of an episode inside the period (real time; ongoing: to the period's end or
     now, if earlier). **policy** for the `.hours` sub-measure: only the time in the
     fortnight counts, so consecutive fortnights never count the same hour twice."""
@@ -149,9 +145,7 @@ def induction_delay_instant(admitted_at: datetime) -> datetime:
     return add_real_time(moment=admitted_at, delta=INDUCTION_DELAY)
 
 
-def induction_delayed_in(
-    *, admitted_at: datetime, started_at: datetime | None, period: Period, now: datetime
-) -> bool:
+def induction_delayed_in(*, admitted_at: datetime, started_at: datetime | None, period: Period, now: datetime) -> bool:
     """docs/rules/dashboard.md §3.3: a woman is delayed in the fortnight containing `admitted_at + 24 h`, provided
     `started_at` is empty or later than that instant. **policy**: an induction not yet
     started is delayed only once that instant has passed (`now`)."""

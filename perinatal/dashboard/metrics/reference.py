@@ -23,6 +23,7 @@ from typing import Any
 
 from perinatal.kernel import clinical
 from perinatal.kernel.london_time import LONDON, to_utc
+
 from ..datasets.rules import attribute
 from .definitions import (
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
@@ -115,23 +116,34 @@ def tally_fortnight(
     episodes = list(unit_status)
     trusts_with_obstetric_unit_open: set[str] = set()
     for unit in units:
-        if not unit_open_during(opened_on=attribute(unit, "opened_on"),
-                                closed_on=attribute(unit, "closed_on"), period=fortnight):
+        if not unit_open_during(
+            opened_on=attribute(unit, "opened_on"), closed_on=attribute(unit, "closed_on"), period=fortnight
+        ):
             continue
         trust = attribute(unit, "trust_code")
         overlapping = [
-            episode for episode in episodes
+            episode
+            for episode in episodes
             if attribute(episode, "unit_code") == attribute(unit, "unit_code")
-            and episode_overlaps(started_at=attribute(episode, "started_at"),
-                                 ended_at=attribute(episode, "ended_at"), period=fortnight)
+            and episode_overlaps(
+                started_at=attribute(episode, "started_at"), ended_at=attribute(episode, "ended_at"), period=fortnight
+            )
         ]
         if attribute(unit, "unit_type") == "obstetric":
             trusts_with_obstetric_unit_open.add(trust)
             suspended = [e for e in overlapping if attribute(e, "status") == "suspended"]
             hours = sum(
-                (_hours(episode_time_within(started_at=attribute(e, "started_at"),
-                                            ended_at=attribute(e, "ended_at"),
-                                            period=fortnight, now=now)) for e in suspended),
+                (
+                    _hours(
+                        episode_time_within(
+                            started_at=attribute(e, "started_at"),
+                            ended_at=attribute(e, "ended_at"),
+                            period=fortnight,
+                            now=now,
+                        )
+                    )
+                    for e in suspended
+                ),
                 Fraction(0),
             )
             _count(tallies, "obstetric_unit_suspensions", trust, 1 if suspended else 0, 1)
@@ -139,18 +151,18 @@ def tally_fortnight(
             _count(tallies, "obstetric_unit_suspensions.hours", trust, hours, 1)
         elif attribute(unit, "unit_type") == "neonatal":
             long_closures = [
-                e for e in overlapping
+                e
+                for e in overlapping
                 if attribute(e, "status") in ("closed_external", "closed_internal")
-                and episode_duration(started_at=attribute(e, "started_at"),
-                                     ended_at=attribute(e, "ended_at"),
-                                     period=fortnight, now=now) >= NEONATAL_CLOSURE_MINIMUM
+                and episode_duration(
+                    started_at=attribute(e, "started_at"), ended_at=attribute(e, "ended_at"), period=fortnight, now=now
+                )
+                >= NEONATAL_CLOSURE_MINIMUM
             ]
             statuses = {attribute(e, "status") for e in long_closures}
             _count(tallies, "neonatal_unit_suspensions", trust, 1 if long_closures else 0, 1)
-            _count(tallies, "neonatal_unit_suspensions.external", trust,
-                   1 if "closed_external" in statuses else 0, 1)
-            _count(tallies, "neonatal_unit_suspensions.internal", trust,
-                   1 if "closed_internal" in statuses else 0, 1)
+            _count(tallies, "neonatal_unit_suspensions.external", trust, 1 if "closed_external" in statuses else 0, 1)
+            _count(tallies, "neonatal_unit_suspensions.internal", trust, 1 if "closed_internal" in statuses else 0, 1)
     women = list(inductions)
     for trust in sorted(trusts_with_obstetric_unit_open):
         waited, delayed = 0, 0
@@ -205,10 +217,7 @@ def tally_births(*, births: Iterable[Any], period: Period, stillbirth_denominato
         _count(tallies, "stillbirth_rate", trust, 1 if stillbirth else 0, 1 if in_denominator else 0)
         if live:
             died_on = attribute(birth, "neonatal_death_on")
-            neonatal_death = (
-                died_on is not None
-                and (died_on - attribute(birth, "born_on")).days <= NEONATAL_LAST_DAY
-            )
+            neonatal_death = died_on is not None and (died_on - attribute(birth, "born_on")).days <= NEONATAL_LAST_DAY
             _count(tallies, "neonatal_mortality_rate", trust, 1 if neonatal_death else 0, 1)
     for trust, mothers in largest_loss.items():
         haemorrhages = sum(1 for loss in mothers.values() if loss is not None and loss >= PPH_THRESHOLD_ML)
@@ -233,12 +242,13 @@ def tally_neonatal_care(*, neonatal_care: Iterable[Any], period: Period) -> Tall
             "steroids": (161 <= gestation < 238, _yes(attribute(baby, "antenatal_steroids"))),
             "magnesium": (gestation < 210, _yes(attribute(baby, "antenatal_magnesium"))),
             "nicu_birth": (gestation < 189, _yes(attribute(baby, "born_in_nicu_site"))),
-            "cord_clamping": (gestation < 238,
-                              cord is not None and cord >= CORD_CLAMPING_MINIMUM_SECONDS),
-            "temperature": (gestation < 238,
-                            temperature is not None
-                            and TEMPERATURE_LOW <= Decimal(str(temperature)) <= TEMPERATURE_HIGH
-                            and _yes(attribute(baby, "temperature_within_hour"))),
+            "cord_clamping": (gestation < 238, cord is not None and cord >= CORD_CLAMPING_MINIMUM_SECONDS),
+            "temperature": (
+                gestation < 238,
+                temperature is not None
+                and TEMPERATURE_LOW <= Decimal(str(temperature)) <= TEMPERATURE_HIGH
+                and _yes(attribute(baby, "temperature_within_hour")),
+            ),
             "breastmilk": (gestation < 238, _yes(attribute(baby, "breastmilk_day_1_2"))),
         }
         every_one_met = all(met for eligible, met in components.values() if eligible)
@@ -257,8 +267,13 @@ def tally_survey(*, survey: Iterable[Any], period: Period) -> Tallies:
             continue
         if not survey_year_overlaps(survey_year=attribute(row, "survey_year"), period=period):
             continue
-        _count(tallies, "considered_complaint", attribute(row, "trust_code"),
-               attribute(row, "yes"), attribute(row, "responses"))
+        _count(
+            tallies,
+            "considered_complaint",
+            attribute(row, "trust_code"),
+            attribute(row, "yes"),
+            attribute(row, "responses"),
+        )
     return tallies
 
 
@@ -277,8 +292,7 @@ def roll_up(
     totals: dict[tuple[str, str], Tally] = {(LEVEL_NATIONAL, NATIONAL_CODE): Tally()}
     for trust, tally in per_trust.items():
         icb, region = org_of(trust, period.end)
-        for key in ((LEVEL_TRUST, trust), (LEVEL_ICB, icb), (LEVEL_REGION, region),
-                    (LEVEL_NATIONAL, NATIONAL_CODE)):
+        for key in ((LEVEL_TRUST, trust), (LEVEL_ICB, icb), (LEVEL_REGION, region), (LEVEL_NATIONAL, NATIONAL_CODE)):
             totals.setdefault(key, Tally()).add(tally.numerator, tally.denominator)
     return [
         build_row(
@@ -325,9 +339,17 @@ def compute_reference(
     values). `now` (time-zone aware) measures ongoing episodes and marks provisional
     periods; `public` applies disclosure control (docs/rules/dashboard.md §4 --public).
     """
-    datasets = {name: list(records) for name, records in (
-        ("units", units), ("births", births), ("neonatal_care", neonatal_care),
-        ("unit_status", unit_status), ("inductions", inductions), ("survey", survey))}
+    datasets = {
+        name: list(records)
+        for name, records in (
+            ("units", units),
+            ("births", births),
+            ("neonatal_care", neonatal_care),
+            ("unit_status", unit_status),
+            ("inductions", inductions),
+            ("survey", survey),
+        )
+    }
     trusts = set(trust_codes)
     for name, records in datasets.items():
         if name != "unit_status":
@@ -336,15 +358,24 @@ def compute_reference(
     definitions = metric_definitions(stillbirth_denominator=stillbirth_denominator)
 
     fortnight_tallies: list[tuple[Period, Tallies]] = [
-        (fortnight, tally_fortnight(units=datasets["units"], unit_status=datasets["unit_status"],
-                                    inductions=datasets["inductions"], fortnight=fortnight, now=now))
+        (
+            fortnight,
+            tally_fortnight(
+                units=datasets["units"],
+                unit_status=datasets["unit_status"],
+                inductions=datasets["inductions"],
+                fortnight=fortnight,
+                now=now,
+            ),
+        )
         for fortnight in fortnight_series(date_from=date_from, date_to=date_to)
     ]
     outcome_tallies: list[tuple[Period, Tallies]] = []
     for period in outcome_periods(date_from=date_from, date_to=date_to, by=by):
         tallies: Tallies = {}
-        tallies.update(tally_births(births=datasets["births"], period=period,
-                                    stillbirth_denominator=stillbirth_denominator))
+        tallies.update(
+            tally_births(births=datasets["births"], period=period, stillbirth_denominator=stillbirth_denominator)
+        )
         tallies.update(tally_neonatal_care(neonatal_care=datasets["neonatal_care"], period=period))
         tallies.update(tally_survey(survey=datasets["survey"], period=period))
         outcome_tallies.append((period, tallies))
@@ -355,11 +386,18 @@ def compute_reference(
         for period, tallies in periods:
             counted = tallies.get(definition.id, {})
             per_trust = {trust: counted.get(trust, Tally()) for trust in trusts}
-            rows.extend(roll_up(
-                definition=definition, period=period, per_trust=per_trust, org_of=org_of,
-                org_name=org_name,
-                provisional=is_provisional(period_end=period.end, today=today,
-                                           provisional_days=definition.provisional_days)))
+            rows.extend(
+                roll_up(
+                    definition=definition,
+                    period=period,
+                    per_trust=per_trust,
+                    org_of=org_of,
+                    org_name=org_name,
+                    provisional=is_provisional(
+                        period_end=period.end, today=today, provisional_days=definition.provisional_days
+                    ),
+                )
+            )
     if public:
         by_id = {definition.id: definition for definition in definitions}
         rows = [apply_disclosure(row, definition=by_id[row.metric_id]) for row in rows]

@@ -79,8 +79,9 @@ def build_row(
     a zero denominator gives no value and no interval."""
     if org_level not in ORG_LEVELS:
         raise ValueError(f"org_level must be one of {', '.join(ORG_LEVELS)}")
-    interval = metric_interval(numerator=numerator, denominator=denominator,
-                               unit=definition.unit, method=definition.interval_method)
+    interval = metric_interval(
+        numerator=numerator, denominator=denominator, unit=definition.unit, method=definition.interval_method
+    )
     shown_numerator = round_half_up(numerator) if definition.unit == UNIT_HOURS else numerator
     return MetricRow(
         metric_id=definition.id,
@@ -100,8 +101,7 @@ def build_row(
 
 def row_sort_key(row: MetricRow, *, metric_ids: Sequence[str] = METRIC_IDS) -> tuple:
     """docs/rules/dashboard.md §4: metric (docs/rules/dashboard.md §3 order, sub-measures after their metric), level, org_code, period_start."""
-    return (metric_ids.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code,
-            row.period_start)
+    return (metric_ids.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code, row.period_start)
 
 
 def sort_rows(rows: Iterable[MetricRow]) -> list[MetricRow]:

@@ -18,12 +18,18 @@ def dataset_hint(name: str) -> str:
 class UploadForm(forms.Form):
     dataset = forms.ChoiceField(
         choices=[(name, SCHEMAS[name].title) for name in DATASET_NAMES],
-        error_messages={"required": "Select which dataset the file holds",
-                        "invalid_choice": "Select which dataset the file holds"},
+        error_messages={
+            "required": "Select which dataset the file holds",
+            "invalid_choice": "Select which dataset the file holds",
+        },
     )
     file = forms.FileField(
-        error_messages={"required": "Select a CSV file to upload", "empty": "The selected file is empty",
-                        "invalid": "Select a CSV file to upload", "missing": "Select a CSV file to upload"},
+        error_messages={
+            "required": "Select a CSV file to upload",
+            "empty": "The selected file is empty",
+            "invalid": "Select a CSV file to upload",
+            "missing": "Select a CSV file to upload",
+        },
     )
 
     def clean_file(self):

@@ -22,10 +22,17 @@ from perinatal.organisations.models import Organisation
 
 from .reporting_periods import DataSpan
 
-LEVEL_WORDS = {LEVEL_NATIONAL: "England", LEVEL_REGION: "NHS England region", LEVEL_ICB: "Integrated care board",
-               LEVEL_TRUST: "NHS trust"}
-ORG_KIND_OF_LEVEL = {LEVEL_REGION: Organisation.Kind.REGION, LEVEL_ICB: Organisation.Kind.ICB,
-                     LEVEL_TRUST: Organisation.Kind.TRUST}
+LEVEL_WORDS = {
+    LEVEL_NATIONAL: "England",
+    LEVEL_REGION: "NHS England region",
+    LEVEL_ICB: "Integrated care board",
+    LEVEL_TRUST: "NHS trust",
+}
+ORG_KIND_OF_LEVEL = {
+    LEVEL_REGION: Organisation.Kind.REGION,
+    LEVEL_ICB: Organisation.Kind.ICB,
+    LEVEL_TRUST: Organisation.Kind.TRUST,
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,12 @@ class OrganisationRef:
 
     @property
     def url_name(self) -> str:
-        return {LEVEL_NATIONAL: "dashboard:england", LEVEL_REGION: "dashboard:region",
-                LEVEL_ICB: "dashboard:icb", LEVEL_TRUST: "dashboard:trust"}[self.level]
+        return {
+            LEVEL_NATIONAL: "dashboard:england",
+            LEVEL_REGION: "dashboard:region",
+            LEVEL_ICB: "dashboard:icb",
+            LEVEL_TRUST: "dashboard:trust",
+        }[self.level]
 
 
 ENGLAND = OrganisationRef(LEVEL_NATIONAL, NATIONAL_CODE, NATIONAL_NAME)
@@ -66,8 +77,9 @@ def _region_of_icb(orgs: OrganisationMap, icb: str, day: date, *, register_regio
     return register_region
 
 
-def breadcrumbs(*, org: OrganisationRef, orgs: OrganisationMap, day: date,
-                icb_region: str | None = None) -> list[OrganisationRef]:
+def breadcrumbs(
+    *, org: OrganisationRef, orgs: OrganisationMap, day: date, icb_region: str | None = None
+) -> list[OrganisationRef]:
     """England → region → ICB above the organisation, by the ICB and region in force on
     `day`. `icb_region`: the register's region of an ICB page's ICB, for an ICB that holds
     no trusts on `day`."""
@@ -87,7 +99,9 @@ def breadcrumbs(*, org: OrganisationRef, orgs: OrganisationMap, day: date,
     return crumbs
 
 
-def children_of(*, org: OrganisationRef, orgs: OrganisationMap, day: date, trusts_with_data: set[str]) -> list[OrganisationRef]:
+def children_of(
+    *, org: OrganisationRef, orgs: OrganisationMap, day: date, trusts_with_data: set[str]
+) -> list[OrganisationRef]:
     """The organisations one level down on `day`, by name: regions of England, ICBs of a
     region, trusts (with dashboard data) of an ICB."""
     if org.level == LEVEL_TRUST:
@@ -96,8 +110,11 @@ def children_of(*, org: OrganisationRef, orgs: OrganisationMap, day: date, trust
         codes = {t for t in orgs.trusts_under_on(LEVEL_ICB, org.code, day) if t in trusts_with_data}
         level = LEVEL_TRUST
     else:
-        members = trusts_with_data if org.level == LEVEL_NATIONAL else (
-            orgs.trusts_under_on(LEVEL_REGION, org.code, day) & trusts_with_data)
+        members = (
+            trusts_with_data
+            if org.level == LEVEL_NATIONAL
+            else (orgs.trusts_under_on(LEVEL_REGION, org.code, day) & trusts_with_data)
+        )
         position, level = (1, LEVEL_REGION) if org.level == LEVEL_NATIONAL else (0, LEVEL_ICB)
         codes = {orgs.parent_on(trust, day)[position] for trust in members} - {None}
     return sorted((OrganisationRef(level, code, orgs.name(level, code)) for code in codes), key=lambda o: o.name)
@@ -112,8 +129,9 @@ class ParentChange:
     after: OrganisationRef
 
 
-def parent_changes(*, periods: Sequence[tuple[date, str | None, str | None]], orgs: OrganisationMap,
-                   span: DataSpan) -> list[ParentChange]:
+def parent_changes(
+    *, periods: Sequence[tuple[date, str | None, str | None]], orgs: OrganisationMap, span: DataSpan
+) -> list[ParentChange]:
     """Where a trust's ICB or region changed within the data: `periods` are the register's
     (valid_from, ICB, region) of the trust, oldest first."""
     changes: list[ParentChange] = []
@@ -122,8 +140,11 @@ def parent_changes(*, periods: Sequence[tuple[date, str | None, str | None]], or
             continue
         for position, level in ((0, LEVEL_ICB), (1, LEVEL_REGION)):
             if before[position] and after[position] and before[position] != after[position]:
-                changes.append(ParentChange(
-                    on=valid_from,
-                    before=OrganisationRef(level, before[position], orgs.name(level, before[position])),
-                    after=OrganisationRef(level, after[position], orgs.name(level, after[position]))))
+                changes.append(
+                    ParentChange(
+                        on=valid_from,
+                        before=OrganisationRef(level, before[position], orgs.name(level, before[position])),
+                        after=OrganisationRef(level, after[position], orgs.name(level, after[position])),
+                    )
+                )
     return changes

@@ -131,9 +131,13 @@ def period_words(period: Period, *, kind: str | None = None) -> str:
 
 def fortnight_choices(span: DataSpan) -> list[PeriodChoice]:
     """The whole fortnights of the data, ending on the as-of date, newest first."""
-    series = fortnight_series(date_from=span.first, date_to=span.as_of) if span.as_of - span.first >= timedelta(13) else ()
-    return [PeriodChoice(f"{KIND_FORTNIGHT}:{p.end.isoformat()}", KIND_FORTNIGHT, fortnight_label(p), p)
-            for p in reversed(series[-FORTNIGHTS_OFFERED:])]
+    series = (
+        fortnight_series(date_from=span.first, date_to=span.as_of) if span.as_of - span.first >= timedelta(13) else ()
+    )
+    return [
+        PeriodChoice(f"{KIND_FORTNIGHT}:{p.end.isoformat()}", KIND_FORTNIGHT, fortnight_label(p), p)
+        for p in reversed(series[-FORTNIGHTS_OFFERED:])
+    ]
 
 
 def _whole_months(span: DataSpan) -> list[Period]:
@@ -157,8 +161,10 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
     if not months:
         return []
     latest = months[-1]
-    choices = [PeriodChoice(f"{KIND_MONTH}:{m.start:%Y-%m}", KIND_MONTH, month_words(m.start), m)
-               for m in reversed(months[-MONTHS_OFFERED:])]
+    choices = [
+        PeriodChoice(f"{KIND_MONTH}:{m.start:%Y-%m}", KIND_MONTH, month_words(m.start), m)
+        for m in reversed(months[-MONTHS_OFFERED:])
+    ]
     quarters = []
     for month in months:
         if month.start.month % 3 == 1:
@@ -166,14 +172,22 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
             label = f"{calendar.month_name[month.start.month]} to {month_words(end)}"
             if end != last_day_of_month(add_months(month.start, 2)):
                 label += " (quarter to date)"
-            quarters.append(PeriodChoice(f"{KIND_QUARTER}:{month.start.year}-Q{(month.start.month + 2) // 3}",
-                                         KIND_QUARTER, label, Period(month.start, end)))
+            quarters.append(
+                PeriodChoice(
+                    f"{KIND_QUARTER}:{month.start.year}-Q{(month.start.month + 2) // 3}",
+                    KIND_QUARTER,
+                    label,
+                    Period(month.start, end),
+                )
+            )
     choices += list(reversed(quarters[-QUARTERS_OFFERED:]))
     years = []
     for year in range(months[0].start.year, latest.end.year + 1):
         start = max(date(year, 1, 1), months[0].start)
         end = min(date(year, 12, 31), latest.end)
-        label = str(year) if (start, end) == (date(year, 1, 1), date(year, 12, 31)) else period_words(Period(start, end))
+        label = (
+            str(year) if (start, end) == (date(year, 1, 1), date(year, 12, 31)) else period_words(Period(start, end))
+        )
         if end != date(year, 12, 31):
             label += " (year to date)"
         years.append(PeriodChoice(f"{KIND_YEAR}:{year}", KIND_YEAR, label, Period(start, end)))
@@ -181,16 +195,24 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
     rolling = []
     for index in range(11, len(months)):
         period = Period(months[index - 11].start, months[index].end)
-        rolling.append(PeriodChoice(f"{KIND_ROLLING_12}:{months[index].start:%Y-%m}", KIND_ROLLING_12,
-                                    f"12 months to {month_words(months[index].start)}", period))
+        rolling.append(
+            PeriodChoice(
+                f"{KIND_ROLLING_12}:{months[index].start:%Y-%m}",
+                KIND_ROLLING_12,
+                f"12 months to {month_words(months[index].start)}",
+                period,
+            )
+        )
     choices += list(reversed(rolling[-ROLLING_OFFERED:]))
     return choices
 
 
 def survey_choices(span: DataSpan) -> list[PeriodChoice]:
     """Calendar years: a survey row belongs to its survey_year (docs/rules/dashboard.md §2)."""
-    return [PeriodChoice(f"{KIND_YEAR}:{year}", KIND_YEAR, str(year), Period(date(year, 1, 1), date(year, 12, 31)))
-            for year in range(span.last.year, span.first.year - 1, -1)]
+    return [
+        PeriodChoice(f"{KIND_YEAR}:{year}", KIND_YEAR, str(year), Period(date(year, 1, 1), date(year, 12, 31)))
+        for year in range(span.last.year, span.first.year - 1, -1)
+    ]
 
 
 def choices_for(*, period_kind: str, span: DataSpan) -> list[PeriodChoice]:
@@ -213,4 +235,3 @@ def default_choice(choices: list[PeriodChoice], *, period_kind: str) -> PeriodCh
         return rolling[0]
     years = [c for c in choices if c.kind == KIND_YEAR]
     return years[0] if years else choices[0]
-

@@ -51,13 +51,13 @@ def series_rows(rows: Sequence[MetricRow], *, definition: MetricDefinition) -> t
     still being loaded is not shown as a fall)."""
     chosen = [row for row in rows if row.metric_id == definition.id]
     if definition.period_kind == PERIOD_OUTCOME:
-        chosen = [row for row in chosen if row.period_start.day == 1 and row.period_end == last_day_of_month(row.period_start)]
+        chosen = [
+            row for row in chosen if row.period_start.day == 1 and row.period_end == last_day_of_month(row.period_start)
+        ]
     return tuple(sorted(chosen, key=lambda row: row.period_start))
 
 
-def series_breaks(
-    rows: Sequence[MetricRow], *, members_on: Callable[[date], frozenset[str]] | None
-) -> frozenset[date]:
+def series_breaks(rows: Sequence[MetricRow], *, members_on: Callable[[date], frozenset[str]] | None) -> frozenset[date]:
     """Starts of the periods whose organisation holds other trusts than the period before
     (`members_on(day)`: the trusts the roll-up places in it on that day). None: a trust or
     England, whose series never break."""
@@ -83,8 +83,11 @@ def spc_of(series: MetricSeries) -> SpcChart | None:
     no assurance icon), rebased at each break; None when it has fewer than 2 values.
 
     A break that would leave a segment of a single point is not rebased (limits need 2)."""
-    points = [SpcPoint(spc_date(row, definition=series.definition), float(row.value))
-              for row in series.rows if row.value is not None]
+    points = [
+        SpcPoint(spc_date(row, definition=series.definition), float(row.value))
+        for row in series.rows
+        if row.value is not None
+    ]
     if len(points) < MINIMUM_SEGMENT_POINTS:
         return None
     dates = [point.date for point in points]
@@ -124,24 +127,47 @@ def series_charts(
     safe_id = anchor(definition.id)
     points = [
         LinePoint(
-            period_start=row.period_start, period_end=row.period_end, value=row.value, lower_95=row.lower_95,
-            upper_95=row.upper_95, numerator=row.numerator, denominator=row.denominator,
-            provisional=row.provisional, series_break=row.period_start in series.breaks,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            value=row.value,
+            lower_95=row.lower_95,
+            upper_95=row.upper_95,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            provisional=row.provisional,
+            series_break=row.period_start in series.breaks,
         )
         for row in series.rows
     ]
     line = line_chart(
-        points=points, title=definition.title, subject=subject, value_label=label, decimals=DECIMALS,
-        floor=floor, ceiling=ceiling, numerator_label=numerator_label, denominator_label=denominator_label,
+        points=points,
+        title=definition.title,
+        subject=subject,
+        value_label=label,
+        decimals=DECIMALS,
+        floor=floor,
+        ceiling=ceiling,
+        numerator_label=numerator_label,
+        denominator_label=denominator_label,
         chart_id=f"{id_prefix}line-{safe_id}",
     )
     chart = spc_of(series)
     spc = None
     if chart is not None:
         spc = spc_chart(
-            chart=chart, title=f"{definition.title}: SPC chart", subject=subject, value_label=label,
-            decimals=DECIMALS, floor=floor, ceiling=ceiling, chart_id=f"{id_prefix}spc-{safe_id}",
+            chart=chart,
+            title=f"{definition.title}: SPC chart",
+            subject=subject,
+            value_label=label,
+            decimals=DECIMALS,
+            floor=floor,
+            ceiling=ceiling,
+            chart_id=f"{id_prefix}spc-{safe_id}",
         )
-    return SeriesCharts(series=series, line=line, spc=spc, spc_chart=chart,
-                        spc_missing=None if chart is not None else SPC_TOO_FEW_POINTS)
-
+    return SeriesCharts(
+        series=series,
+        line=line,
+        spc=spc,
+        spc_chart=chart,
+        spc_missing=None if chart is not None else SPC_TOO_FEW_POINTS,
+    )

@@ -58,14 +58,21 @@ def warm_up_task() -> dict:
         return {"warmed": 0}
     orgs = OrganisationMap()
     denominator = default_stillbirth_denominator()
-    requests = [metric_rows.organisation_request(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
-                                                 stillbirth_denominator=denominator)]
+    requests = [
+        metric_rows.organisation_request(
+            level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span, stillbirth_denominator=denominator
+        )
+    ]
     definition = metric_definition(DEFAULT_METRIC, stillbirth_denominator=denominator)
-    choice = default_choice(choices_for(period_kind=definition.period_kind, span=span),
-                            period_kind=definition.period_kind)
+    choice = default_choice(
+        choices_for(period_kind=definition.period_kind, span=span), period_kind=definition.period_kind
+    )
     if choice is not None:
-        requests.append(metric_rows.trusts_request(metric_id=definition.id, period=choice.period,
-                                                   stillbirth_denominator=denominator))
+        requests.append(
+            metric_rows.trusts_request(
+                metric_id=definition.id, period=choice.period, stillbirth_denominator=denominator
+            )
+        )
     for request in requests:
         compute_rows(request, organisations=orgs)
     return {"warmed": len(requests)}

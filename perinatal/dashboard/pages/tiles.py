@@ -27,8 +27,11 @@ TREND_SAME = "same"
 ASSESSMENT_BETTER = "better"
 ASSESSMENT_WORSE = "worse"
 ASSESSMENT_NO_CHANGE = "no_change"
-PREVIOUS_PERIOD_WORDS = {PERIOD_FORTNIGHT: "previous fortnight", PERIOD_OUTCOME: "previous month",
-                         PERIOD_SURVEY: "previous survey year"}
+PREVIOUS_PERIOD_WORDS = {
+    PERIOD_FORTNIGHT: "previous fortnight",
+    PERIOD_OUTCOME: "previous month",
+    PERIOD_SURVEY: "previous survey year",
+}
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,14 @@ def build_tile(series: MetricSeries, *, stillbirth_denominator: str | None, char
         latest_label=row_period_words(latest, definition=definition),
         previous=previous,
         previous_label=row_period_words(previous, definition=definition),
-        trend=trend_between(latest=latest.value if latest else None, previous=previous.value if previous else None,
-                            definition=definition),
-        variation_icon=(variation_icon_key(variation=chart.variation, improvement=chart.improvement)
-                        if chart is not None else None),
+        trend=trend_between(
+            latest=latest.value if latest else None,
+            previous=previous.value if previous else None,
+            definition=definition,
+        ),
+        variation_icon=(
+            variation_icon_key(variation=chart.variation, improvement=chart.improvement) if chart is not None else None
+        ),
         assurance_icon=None,
         spc_points=len(chart.points) if chart is not None else 0,
         trial_limits=bool(chart is not None and chart.trial_limits),

@@ -37,8 +37,9 @@ from .tasks import import_upload_task, upload_dir
 
 
 def _no_data(request, *, page_title: str):
-    return render(request, "dashboard/no_data.jinja", {"page_title": page_title,
-                                                        "can_upload": _can_upload(request)}, status=200)
+    return render(
+        request, "dashboard/no_data.jinja", {"page_title": page_title, "can_upload": _can_upload(request)}, status=200
+    )
 
 
 def _can_upload(request) -> bool:
@@ -78,11 +79,17 @@ def national(request):
     if span is None:
         return _no_data(request, page_title="Maternity and neonatal dashboard")
     page = national_page(span=span)
-    return render(request, "dashboard/national.jinja", {
-        "page_title": "Maternity and neonatal dashboard: England", "page": page,
-        "crude_note": CRUDE_RATES_NOTE, "can_read_uploads": _can_read_uploads(request),
-        "stillbirth_words": page.stillbirth_words,
-    })
+    return render(
+        request,
+        "dashboard/national.jinja",
+        {
+            "page_title": "Maternity and neonatal dashboard: England",
+            "page": page,
+            "crude_note": CRUDE_RATES_NOTE,
+            "can_read_uploads": _can_read_uploads(request),
+            "stillbirth_words": page.stillbirth_words,
+        },
+    )
 
 
 def _organisation(request, *, build):
@@ -95,12 +102,20 @@ def _organisation(request, *, build):
         raise Http404("No such organisation")
     file_format = _download_format(request)
     if file_format:
-        return organisation_download(rows=page.rows, code=page.org.code, name=page.org.name,
-                                     stillbirth_denominator=page.stillbirth_denominator, file_format=file_format)
+        return organisation_download(
+            rows=page.rows,
+            code=page.org.code,
+            name=page.org.name,
+            stillbirth_denominator=page.stillbirth_denominator,
+            file_format=file_format,
+        )
     context = {
-        "page_title": f"{page.org.name}: maternity and neonatal dashboard", "page": page,
-        "crude_note": CRUDE_RATES_NOTE, "stillbirth_words": page.stillbirth_words,
-        "level_words": page.level_words, "download_links": _download_links(request),
+        "page_title": f"{page.org.name}: maternity and neonatal dashboard",
+        "page": page,
+        "crude_note": CRUDE_RATES_NOTE,
+        "stillbirth_words": page.stillbirth_words,
+        "level_words": page.level_words,
+        "download_links": _download_links(request),
     }
     if page.midwifery_led is not None:
         context["midwifery_led"] = page.midwifery_led
@@ -134,27 +149,50 @@ def trusts(request):
     if span is None:
         return _no_data(request, page_title="All trusts")
     table = trusts_page(
-        metric_id=request.GET.get("metric"), period_key=request.GET.get("period"),
-        region=request.GET.get("region") or None, icb=request.GET.get("icb") or None, sort=request.GET.get("sort"),
-        order=request.GET.get("order"), span=span, highlight=_own_trust(request))
+        metric_id=request.GET.get("metric"),
+        period_key=request.GET.get("period"),
+        region=request.GET.get("region") or None,
+        icb=request.GET.get("icb") or None,
+        sort=request.GET.get("sort"),
+        order=request.GET.get("order"),
+        span=span,
+        highlight=_own_trust(request),
+    )
     file_format = _download_format(request)
     if file_format and table.choice is not None:
         return trusts_download(table=table, file_format=file_format)
-    return render(request, "dashboard/trusts.jinja", {
-        "page_title": f"All trusts: {table.definition.title}", "table": table,
-        "metric_choices": table.metric_choices, "query": request.GET, "crude_note": CRUDE_RATES_NOTE,
-        "download_links": _download_links(request), "stillbirth_words": table.stillbirth_words,
-    })
+    return render(
+        request,
+        "dashboard/trusts.jinja",
+        {
+            "page_title": f"All trusts: {table.definition.title}",
+            "table": table,
+            "metric_choices": table.metric_choices,
+            "query": request.GET,
+            "crude_note": CRUDE_RATES_NOTE,
+            "download_links": _download_links(request),
+            "stillbirth_words": table.stillbirth_words,
+        },
+    )
 
 
 @require_GET
 def definitions(request):
     page = definitions_page()
-    return render(request, "dashboard/definitions.jinja", {
-        "page_title": "How the dashboard's measures are defined", "sections": page.sections,
-        "crude_note": CRUDE_RATES_NOTE, "mbrrace_url": MBRRACE_URL, "stillbirth_words": page.stillbirth_words,
-        "unit_phrases": page.unit_phrases, "period_words": PERIOD_KIND_WORDS, "interval_words": INTERVAL_WORDS,
-    })
+    return render(
+        request,
+        "dashboard/definitions.jinja",
+        {
+            "page_title": "How the dashboard's measures are defined",
+            "sections": page.sections,
+            "crude_note": CRUDE_RATES_NOTE,
+            "mbrrace_url": MBRRACE_URL,
+            "stillbirth_words": page.stillbirth_words,
+            "unit_phrases": page.unit_phrases,
+            "period_words": PERIOD_KIND_WORDS,
+            "interval_words": INTERVAL_WORDS,
+        },
+    )
 
 
 # --- uploads (record-level) ---------------------------------------------------------------------
@@ -164,11 +202,17 @@ def definitions(request):
 @require_role(*READ_DASHBOARD_UPLOADS)
 def upload_list(request):
     page = upload_pages.uploads_page(scope=scope_for(request), page_number=request.GET.get("page"))
-    return render(request, "dashboard/uploads.jinja", {
-        "page_title": "Dashboard uploads" if page.national_view else "Your trust's dashboard uploads",
-        "page": page.page, "national_view": page.national_view, "can_upload": _can_upload(request),
-        "uploads": upload_pages,  # the list names each upload's dataset and status tag through it
-    })
+    return render(
+        request,
+        "dashboard/uploads.jinja",
+        {
+            "page_title": "Dashboard uploads" if page.national_view else "Your trust's dashboard uploads",
+            "page": page.page,
+            "national_view": page.national_view,
+            "can_upload": _can_upload(request),
+            "uploads": upload_pages,  # the list names each upload's dataset and status tag through it
+        },
+    )
 
 
 @require_role(*UPLOAD_DASHBOARD_DATA)
@@ -180,16 +224,26 @@ def upload_new(request):
         with open(saved, "wb") as handle:
             for chunk in received.chunks():
                 handle.write(chunk)
-        upload = start_upload(dataset=form.cleaned_data["dataset"], path=saved, filename=Path(received.name).name,
-                              organisation=scope_for(request).primary_organisation, uploaded_by=request.user,
-                              source=Upload.Source.PAGE)
+        upload = start_upload(
+            dataset=form.cleaned_data["dataset"],
+            path=saved,
+            filename=Path(received.name).name,
+            organisation=scope_for(request).primary_organisation,
+            uploaded_by=request.user,
+            source=Upload.Source.PAGE,
+        )
         import_upload_task.enqueue(upload_id=upload.pk, path=str(saved))
         return redirect("dashboard:upload", pk=upload.pk)
-    return render(request, "dashboard/upload_new.jinja", {
-        "page_title": "Upload a dataset file", "form": form,
-        "hints": {name: dataset_hint(name) for name, _ in form.fields["dataset"].choices},
-        "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
-    })
+    return render(
+        request,
+        "dashboard/upload_new.jinja",
+        {
+            "page_title": "Upload a dataset file",
+            "form": form,
+            "hints": {name: dataset_hint(name) for name, _ in form.fields["dataset"].choices},
+            "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
+        },
+    )
 
 
 @require_GET
@@ -197,13 +251,22 @@ def upload_new(request):
 def upload_detail(request, pk: int):
     page = upload_pages.upload_page(scope=scope_for(request), pk=pk)
     upload = page.upload
-    return render(request, "dashboard/upload.jinja", {
-        "page_title": f"Upload {upload.pk}: {upload.filename}", "upload": upload,
-        "progress": page.progress, "errors": page.errors, "more_errors": page.more_errors, "notes": page.notes,
-        "dataset_title": page.dataset_title, "nothing_kept": upload_pages.NOTHING_KEPT,
-        "tag_class": page.tag_class,
-        "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
-    })
+    return render(
+        request,
+        "dashboard/upload.jinja",
+        {
+            "page_title": f"Upload {upload.pk}: {upload.filename}",
+            "upload": upload,
+            "progress": page.progress,
+            "errors": page.errors,
+            "more_errors": page.more_errors,
+            "notes": page.notes,
+            "dataset_title": page.dataset_title,
+            "nothing_kept": upload_pages.NOTHING_KEPT,
+            "tag_class": page.tag_class,
+            "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
+        },
+    )
 
 
 @require_GET

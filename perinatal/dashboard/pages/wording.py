@@ -99,7 +99,9 @@ def format_value(value: Decimal | None, *, unit: str) -> str:
     return f"{text}%" if unit == UNIT_PERCENT else text
 
 
-def value_with_unit(value: Decimal | None, *, definition: MetricDefinition, stillbirth_denominator: str | None = None) -> str:
+def value_with_unit(
+    value: Decimal | None, *, definition: MetricDefinition, stillbirth_denominator: str | None = None
+) -> str:
     """ "3.29 per 1,000 total births", "12.50% of obstetric units", "4 episodes"."""
     if value is None:
         return NO_VALUE
@@ -137,10 +139,14 @@ def frequency_words(definition: MetricDefinition) -> str:
 def stillbirth_denominator_words(denominator: str) -> str:
     """Which stillbirth denominator the pages use (docs/rules/dashboard.md §3.4), and how it differs from the other."""
     if denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS:
-        return ("The stillbirth rate is shown per 1,000 live births, as the seed letter words it. "
-                "MBRRACE-UK uses total births (live births and stillbirths).")
-    return ("The stillbirth rate is shown per 1,000 total births (live births and stillbirths), as "
-            "MBRRACE-UK reports it. The seed letter words it per 1,000 live births.")
+        return (
+            "The stillbirth rate is shown per 1,000 live births, as the seed letter words it. "
+            "MBRRACE-UK uses total births (live births and stillbirths)."
+        )
+    return (
+        "The stillbirth rate is shown per 1,000 total births (live births and stillbirths), as "
+        "MBRRACE-UK reports it. The seed letter words it per 1,000 live births."
+    )
 
 
 def value_bounds(unit: str) -> tuple[float | None, float | None]:

@@ -13,8 +13,8 @@ from datetime import datetime
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, LEVEL_TRUST, MetricRow
-from perinatal.dashboard.pages.row_cache import rows_for
 from perinatal.dashboard.pages.reporting_periods import DataSpan
+from perinatal.dashboard.pages.row_cache import rows_for
 
 
 def _now_or(now: datetime | None) -> dict:
@@ -22,35 +22,57 @@ def _now_or(now: datetime | None) -> dict:
     return {} if now is None else {"now": now}
 
 
-def organisation_request(*, level: str, code: str, span: DataSpan, stillbirth_denominator: str,
-                         now: datetime | None = None) -> MetricRequest:
+def organisation_request(
+    *, level: str, code: str, span: DataSpan, stillbirth_denominator: str, now: datetime | None = None
+) -> MetricRequest:
     """Every metric and sub-measure of one organisation over the whole data: fortnights,
     whole months, survey years. The national page and England's page share it."""
     return MetricRequest(
-        date_from=span.series_start, date_to=span.as_of, levels=(level,), by="month", survey_by_year=True,
-        organisation=(level, code), stillbirth_denominator=stillbirth_denominator, **_now_or(now))
+        date_from=span.series_start,
+        date_to=span.as_of,
+        levels=(level,),
+        by="month",
+        survey_by_year=True,
+        organisation=(level, code),
+        stillbirth_denominator=stillbirth_denominator,
+        **_now_or(now),
+    )
 
 
-def organisation_rows(*, level: str, code: str, span: DataSpan, stillbirth_denominator: str,
-                      orgs: OrganisationMap, now: datetime | None = None) -> list[MetricRow]:
+def organisation_rows(
+    *,
+    level: str,
+    code: str,
+    span: DataSpan,
+    stillbirth_denominator: str,
+    orgs: OrganisationMap,
+    now: datetime | None = None,
+) -> list[MetricRow]:
     """The rows of organisation_request: the engine counts only the trusts that can belong to
     the organisation."""
-    request = organisation_request(level=level, code=code, span=span, stillbirth_denominator=stillbirth_denominator,
-                                   now=now)
+    request = organisation_request(
+        level=level, code=code, span=span, stillbirth_denominator=stillbirth_denominator, now=now
+    )
     return rows_for(request, organisations=orgs)
 
 
-def trusts_request(*, metric_id: str, period: Period, stillbirth_denominator: str,
-                   now: datetime | None = None) -> MetricRequest:
+def trusts_request(
+    *, metric_id: str, period: Period, stillbirth_denominator: str, now: datetime | None = None
+) -> MetricRequest:
     """One metric for one period, for every trust and England."""
-    return MetricRequest(date_from=period.start, date_to=period.end, metric_ids=(metric_id,),
-                         levels=(LEVEL_NATIONAL, LEVEL_TRUST), stillbirth_denominator=stillbirth_denominator,
-                         **_now_or(now))
+    return MetricRequest(
+        date_from=period.start,
+        date_to=period.end,
+        metric_ids=(metric_id,),
+        levels=(LEVEL_NATIONAL, LEVEL_TRUST),
+        stillbirth_denominator=stillbirth_denominator,
+        **_now_or(now),
+    )
 
 
-def trusts_rows(*, metric_id: str, period: Period, stillbirth_denominator: str, orgs: OrganisationMap,
-                now: datetime | None = None) -> list[MetricRow]:
+def trusts_rows(
+    *, metric_id: str, period: Period, stillbirth_denominator: str, orgs: OrganisationMap, now: datetime | None = None
+) -> list[MetricRow]:
     """The rows of trusts_request: England's first, then every trust's."""
-    request = trusts_request(metric_id=metric_id, period=period, stillbirth_denominator=stillbirth_denominator,
-                             now=now)
+    request = trusts_request(metric_id=metric_id, period=period, stillbirth_denominator=stillbirth_denominator, now=now)
     return rows_for(request, organisations=orgs)

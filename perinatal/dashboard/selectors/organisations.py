@@ -54,11 +54,17 @@ def trusts_with_data(*, orgs: OrganisationMap) -> set[str]:
 
 def parent_periods(*, trust_code: str) -> list[tuple]:
     """The register's (valid_from, ICB code, region code) of a trust, oldest first."""
-    return list(TrustParent.objects.filter(trust__code=trust_code).order_by("valid_from")
-                .values_list("valid_from", "icb__code", "region__code"))
+    return list(
+        TrustParent.objects.filter(trust__code=trust_code)
+        .order_by("valid_from")
+        .values_list("valid_from", "icb__code", "region__code")
+    )
 
 
 def region_of_icb(*, icb_code: str) -> str | None:
     """The register's region of an ICB."""
-    return (Organisation.objects.filter(code=icb_code, kind=Organisation.Kind.ICB)
-            .values_list("region__code", flat=True).first())
+    return (
+        Organisation.objects.filter(code=icb_code, kind=Organisation.Kind.ICB)
+        .values_list("region__code", flat=True)
+        .first()
+    )

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
-from perinatal.kernel.london_time import LONDON
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.models import UnitStatusEpisode
+from perinatal.kernel.london_time import LONDON
 from perinatal.organisations.models import Unit
 
 

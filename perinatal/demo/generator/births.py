@@ -107,12 +107,8 @@ def _gestation(rng: np.random.Generator, plurality: np.ndarray) -> np.ndarray:
     weeks_multiple = np.array(sorted(p.MULTIPLE_GESTATION_WEEKS))
     u = rng.random(plurality.size)
     within_week = rng.integers(0, 7, plurality.size)
-    single = weeks_single[
-        _inverse_cdf(u, np.array([p.SINGLETON_GESTATION_WEEKS[w] for w in weeks_single]))
-    ]
-    multiple = weeks_multiple[
-        _inverse_cdf(u, np.array([p.MULTIPLE_GESTATION_WEEKS[w] for w in weeks_multiple]))
-    ]
+    single = weeks_single[_inverse_cdf(u, np.array([p.SINGLETON_GESTATION_WEEKS[w] for w in weeks_single]))]
+    multiple = weeks_multiple[_inverse_cdf(u, np.array([p.MULTIPLE_GESTATION_WEEKS[w] for w in weeks_multiple]))]
     weeks = np.where(plurality > 1, multiple, single)
     return weeks * 7 + within_week
 
@@ -140,9 +136,7 @@ def _transfer_extremely_preterm(
     return site
 
 
-def _trust_mix(
-    rng: np.random.Generator, base: np.ndarray, concentration: float, trusts: int
-) -> np.ndarray:
+def _trust_mix(rng: np.random.Generator, base: np.ndarray, concentration: float, trusts: int) -> np.ndarray:
     """(trusts, k) cumulative shares drawn around `base` (rows of base per trust)."""
     shares = np.vstack([rng.dirichlet(base[t] * concentration) for t in range(trusts)])
     cumulative = np.cumsum(shares, axis=1)
@@ -150,9 +144,7 @@ def _trust_mix(
     return cumulative
 
 
-def generate_deliveries(
-    rng: np.random.Generator, *, sites: SiteTable, period: DemoPeriod
-) -> Deliveries:
+def generate_deliveries(rng: np.random.Generator, *, sites: SiteTable, period: DemoPeriod) -> Deliveries:
     """Deliveries on days 0 … period.days + EXTRA_DAYS − 1, ordered by day then site."""
     total_days = period.days + EXTRA_DAYS
     days = np.arange(total_days)
@@ -269,12 +261,7 @@ def generate_babies(
     if n:
         modifier /= modifier.mean()
     signal_sites = np.isin(np.array(sites.codes, dtype=object), np.array(p.SIGNAL_SITES, dtype=object))
-    signal = (
-        signal_sites[site]
-        & (day >= period.day_index(signal_start(period)))
-        & known
-        & (gestation >= p.GA_TERM)
-    )
+    signal = signal_sites[site] & (day >= period.day_index(signal_start(period))) & known & (gestation >= p.GA_TERM)
     modifier = np.where(signal, modifier * p.SIGNAL_RATE_RATIO, modifier)
 
     termination_risk = _by_week(p.TERMINATION_RISK_BY_WEEKS)[weeks]

@@ -71,23 +71,26 @@ def build_parser(*, today: dt.date) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--years", type=_positive_int, default=DEFAULT_YEARS,
+        "--years",
+        type=_positive_int,
+        default=DEFAULT_YEARS,
         help="calendar years covered, counting the year of --end (default %(default)s: the "
         "four complete years before --end's year plus that year to --end)",
     )
     parser.add_argument(
-        "--end", type=_iso_date, default=default_end(today),
+        "--end",
+        type=_iso_date,
+        default=default_end(today),
         help="last birth date, YYYY-MM-DD (default: last day of the previous month, %(default)s)",
     )
     parser.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="random seed (default %(default)s)")
     parser.add_argument("--out", type=Path, required=True, help="directory to write the CSV files into")
     parser.add_argument(
-        "--reference", type=Path,
+        "--reference",
+        type=Path,
         help="trusts-maternity-reference.csv to read trusts from (default: the shipped copy)",
     )
-    parser.add_argument(
-        "--trusts", help="comma-separated trust codes to restrict the data to (default: every trust)"
-    )
+    parser.add_argument("--trusts", help="comma-separated trust codes to restrict the data to (default: every trust)")
     return parser
 
 
@@ -108,14 +111,20 @@ def main(
     trust_codes = [c.strip() for c in args.trusts.split(",") if c.strip()] if args.trusts else None
     try:
         summary = generate(
-            years=args.years, end=args.end, seed=args.seed, out_dir=args.out,
-            trusts_rows=trusts_rows, trust_codes=trust_codes,
+            years=args.years,
+            end=args.end,
+            seed=args.seed,
+            out_dir=args.out,
+            trusts_rows=trusts_rows,
+            trust_codes=trust_codes,
         )
     except ValueError as error:
         parser.error(str(error))
     period = summary.period
-    print(f"Demo data {period.start.isoformat()} to {period.end.isoformat()}, "
-          f"{len(summary.sites)} synthetic sites, in {args.out}")
+    print(
+        f"Demo data {period.start.isoformat()} to {period.end.isoformat()}, "
+        f"{len(summary.sites)} synthetic sites, in {args.out}"
+    )
     for name, count in summary.rows.items():
         print(f"  {name}.csv: {count} rows")
     if summary.signal_sites:

@@ -50,13 +50,9 @@ class DateFormatter:
     def __init__(self, period: DemoPeriod) -> None:
         first = period.start - dt.timedelta(days=DATE_MARGIN)
         count = period.days + 2 * DATE_MARGIN
-        self._dates = np.array(
-            [(first + dt.timedelta(days=i)).isoformat() for i in range(count)] + [""], dtype=object
-        )
+        self._dates = np.array([(first + dt.timedelta(days=i)).isoformat() for i in range(count)] + [""], dtype=object)
         self._date_t = np.array([d + "T" for d in self._dates[:-1]], dtype=object)
-        self._times = np.array(
-            [f"{m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY)], dtype=object
-        )
+        self._times = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY)], dtype=object)
 
     def dates(self, day_index: np.ndarray) -> np.ndarray:
         """ISO dates; index −1 gives ""."""

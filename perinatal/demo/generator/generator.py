@@ -16,6 +16,7 @@ import numpy as np
 
 from . import parameters as p
 from .births import Babies, Deliveries, generate_babies, generate_deliveries, signal_start
+from .clock_changes import MINUTES_PER_DAY
 from .csv_output import (
     DateFormatter,
     boolean_column,
@@ -27,7 +28,6 @@ from .csv_output import (
     write_table,
 )
 from .inductions import Inductions, generate_inductions
-from .clock_changes import MINUTES_PER_DAY
 from .neonatal_care import NeonatalCare, generate_neonatal_care
 from .period import DemoPeriod, demo_period
 from .site_table import SiteTable, site_table
@@ -35,17 +35,46 @@ from .survey import SurveyRow, generate_survey
 from .unit_status import StatusEpisode, generate_unit_status
 
 UNITS_COLUMNS = (
-    "unit_code", "site_code", "trust_code", "unit_type", "neonatal_level", "opened_on", "closed_on",
+    "unit_code",
+    "site_code",
+    "trust_code",
+    "unit_type",
+    "neonatal_level",
+    "opened_on",
+    "closed_on",
 )
 BIRTHS_COLUMNS = (
-    "baby_id", "mother_id", "trust_code", "site_code", "born_on", "gestation_days",
-    "birth_weight_g", "outcome", "termination", "neonatal_death_on", "blood_loss_ml",
-    "multiple_birth", "mother_age", "ethnic_group", "imd_quintile", "onset_of_labour",
+    "baby_id",
+    "mother_id",
+    "trust_code",
+    "site_code",
+    "born_on",
+    "gestation_days",
+    "birth_weight_g",
+    "outcome",
+    "termination",
+    "neonatal_death_on",
+    "blood_loss_ml",
+    "multiple_birth",
+    "mother_age",
+    "ethnic_group",
+    "imd_quintile",
+    "onset_of_labour",
 )
 NEONATAL_CARE_COLUMNS = (
-    "baby_id", "trust_code", "site_code", "born_on", "gestation_days", "multiple_birth",
-    "antenatal_steroids", "antenatal_magnesium", "born_in_nicu_site", "cord_clamping_seconds",
-    "admission_temperature_c", "temperature_within_hour", "breastmilk_day_1_2",
+    "baby_id",
+    "trust_code",
+    "site_code",
+    "born_on",
+    "gestation_days",
+    "multiple_birth",
+    "antenatal_steroids",
+    "antenatal_magnesium",
+    "born_in_nicu_site",
+    "cord_clamping_seconds",
+    "admission_temperature_c",
+    "temperature_within_hour",
+    "breastmilk_day_1_2",
 )
 UNIT_STATUS_COLUMNS = ("unit_code", "status", "started_at", "ended_at")
 INDUCTIONS_COLUMNS = ("induction_id", "trust_code", "site_code", "admitted_at", "started_at")
@@ -83,8 +112,15 @@ def _write_units(out_dir: Path, sites: SiteTable, period: DemoPeriod) -> int:
     """One row per unit; a merged trust's units name the trust they belong to at the end."""
     site_index = {code: i for i, code in enumerate(sites.codes)}
     rows = [
-        (u.unit_code, u.site_code, sites.trust_code_on(site_index[u.site_code], period.end),
-         u.unit_type, u.neonatal_level, u.opened_on.isoformat(), _date_or_empty(u.closed_on))
+        (
+            u.unit_code,
+            u.site_code,
+            sites.trust_code_on(site_index[u.site_code], period.end),
+            u.unit_type,
+            u.neonatal_level,
+            u.opened_on.isoformat(),
+            _date_or_empty(u.closed_on),
+        )
         for u in sites.units
     ]
     columns = [[row[i] for row in rows] for i in range(len(UNITS_COLUMNS))]
@@ -177,9 +213,7 @@ def _write_unit_status(out_dir: Path, *, episodes: Sequence[StatusEpisode], date
     return write_table(out_dir / "unit_status.csv", UNIT_STATUS_COLUMNS, columns)
 
 
-def _write_inductions(
-    out_dir: Path, *, sites: SiteTable, inductions: Inductions, dates: DateFormatter
-) -> int:
+def _write_inductions(out_dir: Path, *, sites: SiteTable, inductions: Inductions, dates: DateFormatter) -> int:
     def columns_for(part: slice) -> list:
         admitted_at = inductions.admitted_at[part]
         trust_code, site_code = _site_columns(sites, inductions.site[part], admitted_at // MINUTES_PER_DAY)

@@ -66,6 +66,4 @@ def generate_inductions(
     keep = (admitted_at >= 0) & (admitted_at < period_end)
     order = np.lexsort((site[keep], admitted_at[keep]))
     site, admitted_at, started_at = site[keep][order], admitted_at[keep][order], started_at[keep][order]
-    return Inductions(
-        site=site, admitted_at=admitted_at, started_at=started_at, not_started=started_at >= period_end
-    )
+    return Inductions(site=site, admitted_at=admitted_at, started_at=started_at, not_started=started_at >= period_end)

@@ -47,9 +47,7 @@ def _happens(rng: np.random.Generator, base: np.ndarray, quality: np.ndarray) ->
     return rng.random(base.size) < 1.0 / (1.0 + np.exp(-logits))
 
 
-def generate_neonatal_care(
-    rng: np.random.Generator, *, babies: Babies, sites: SiteTable
-) -> NeonatalCare:
+def generate_neonatal_care(rng: np.random.Generator, *, babies: Babies, sites: SiteTable) -> NeonatalCare:
     gestation = babies.gestation_days
     candidates = np.flatnonzero(~babies.stillbirth & (gestation >= 0) & (gestation < p.GA_NEONATAL_CARE))
     weeks = gestation[candidates] // 7
@@ -71,17 +69,10 @@ def generate_neonatal_care(
     steroids = _happens(rng, steroids_base, quality)
     magnesium = _happens(rng, magnesium_base, quality)
     deferred = _happens(rng, np.full(n, p.CORD_CLAMPING_DEFERRED), quality)
-    deferred_seconds = np.array(p.DEFERRED_CLAMPING_SECONDS)[
-        rng.integers(0, len(p.DEFERRED_CLAMPING_SECONDS), n)
-    ]
-    immediate_seconds = np.array(p.IMMEDIATE_CLAMPING_SECONDS)[
-        rng.integers(0, len(p.IMMEDIATE_CLAMPING_SECONDS), n)
-    ]
+    deferred_seconds = np.array(p.DEFERRED_CLAMPING_SECONDS)[rng.integers(0, len(p.DEFERRED_CLAMPING_SECONDS), n)]
+    immediate_seconds = np.array(p.IMMEDIATE_CLAMPING_SECONDS)[rng.integers(0, len(p.IMMEDIATE_CLAMPING_SECONDS), n)]
     temperature = np.rint(
-        10.0
-        * rng.normal(
-            p.ADMISSION_TEMPERATURE_MEAN_C + 0.1 * quality, p.ADMISSION_TEMPERATURE_SD_C, n
-        )
+        10.0 * rng.normal(p.ADMISSION_TEMPERATURE_MEAN_C + 0.1 * quality, p.ADMISSION_TEMPERATURE_SD_C, n)
     ).astype(np.int64)
     within_hour = _happens(rng, np.full(n, p.TEMPERATURE_WITHIN_HOUR), quality)
     breastmilk = _happens(rng, np.full(n, p.BREASTMILK_DAY_1_2), quality)

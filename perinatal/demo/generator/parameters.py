@@ -37,20 +37,49 @@ TRIPLET_SHARE = 0.0002
 # split by plurality so that about 7.5 % of babies are born before 37+0 weeks and about
 # 0.3 % at 22–23 weeks; twins ~50 % preterm.
 SINGLETON_GESTATION_WEEKS: Mapping[int, float] = {
-    22: 0.16, 23: 0.13,
-    24: 0.09, 25: 0.09, 26: 0.10, 27: 0.11,
-    28: 0.13, 29: 0.15, 30: 0.18, 31: 0.22,
-    32: 0.30, 33: 0.45,
-    34: 0.85, 35: 1.20, 36: 2.05,
-    37: 9.00, 38: 16.30, 39: 32.00, 40: 23.00, 41: 11.80, 42: 1.60, 43: 0.09,
+    22: 0.16,
+    23: 0.13,
+    24: 0.09,
+    25: 0.09,
+    26: 0.10,
+    27: 0.11,
+    28: 0.13,
+    29: 0.15,
+    30: 0.18,
+    31: 0.22,
+    32: 0.30,
+    33: 0.45,
+    34: 0.85,
+    35: 1.20,
+    36: 2.05,
+    37: 9.00,
+    38: 16.30,
+    39: 32.00,
+    40: 23.00,
+    41: 11.80,
+    42: 1.60,
+    43: 0.09,
 }
 MULTIPLE_GESTATION_WEEKS: Mapping[int, float] = {
-    22: 0.4, 23: 0.4,
-    24: 0.5, 25: 0.5, 26: 0.5, 27: 0.5,
-    28: 1.0, 29: 1.0, 30: 1.2, 31: 1.4,
-    32: 2.2, 33: 3.0,
-    34: 7.4, 35: 11.0, 36: 20.0,
-    37: 30.0, 38: 15.0, 39: 3.5, 40: 0.5,
+    22: 0.4,
+    23: 0.4,
+    24: 0.5,
+    25: 0.5,
+    26: 0.5,
+    27: 0.5,
+    28: 1.0,
+    29: 1.0,
+    30: 1.2,
+    31: 1.4,
+    32: 2.2,
+    33: 3.0,
+    34: 7.4,
+    35: 11.0,
+    36: 20.0,
+    37: 30.0,
+    38: 15.0,
+    39: 3.5,
+    40: 0.5,
 }
 # MSDS 2022-23: 3,245 of 538,790 babies with gestation missing; the demo keeps fewer.
 UNKNOWN_GESTATION_SHARE = 0.003
@@ -64,9 +93,28 @@ GA_EXTREMELY_PRETERM = 189  # 27+0: below this, birth should be in a NICU site
 
 # --- Birth weight: median grams at each completed week (UK-WHO-like), log-normal spread.
 MEDIAN_WEIGHT_G_BY_WEEK: Mapping[int, int] = {
-    22: 480, 23: 560, 24: 650, 25: 760, 26: 880, 27: 1000, 28: 1150, 29: 1300, 30: 1480,
-    31: 1670, 32: 1870, 33: 2100, 34: 2340, 35: 2570, 36: 2800, 37: 3000, 38: 3200,
-    39: 3360, 40: 3480, 41: 3590, 42: 3650, 43: 3680,
+    22: 480,
+    23: 560,
+    24: 650,
+    25: 760,
+    26: 880,
+    27: 1000,
+    28: 1150,
+    29: 1300,
+    30: 1480,
+    31: 1670,
+    32: 1870,
+    33: 2100,
+    34: 2340,
+    35: 2570,
+    36: 2800,
+    37: 3000,
+    38: 3200,
+    39: 3360,
+    40: 3480,
+    41: 3590,
+    42: 3650,
+    43: 3680,
 }
 WEIGHT_LOG_SD = 0.13
 MULTIPLE_WEIGHT_FACTOR = 0.92
@@ -83,17 +131,29 @@ UNKNOWN_WEIGHT_SHARE = 0.005
 # reference rate the brief names). Distribution by gestation follows MBRRACE-UK's pattern
 # (about a third of stillbirths and of neonatal deaths at term).
 STILLBIRTH_RISK_BY_WEEKS: Mapping[tuple[int, int], float] = {
-    (22, 23): 0.45, (24, 27): 0.23, (28, 31): 0.085, (32, 33): 0.04,
-    (34, 36): 0.0055, (37, 43): 0.00105,
+    (22, 23): 0.45,
+    (24, 27): 0.23,
+    (28, 31): 0.085,
+    (32, 33): 0.04,
+    (34, 36): 0.0055,
+    (37, 43): 0.00105,
 }
 NEONATAL_DEATH_RISK_BY_WEEKS: Mapping[tuple[int, int], float] = {
-    (22, 22): 0.85, (23, 23): 0.55, (24, 27): 0.20, (28, 31): 0.04, (32, 33): 0.012,
-    (34, 36): 0.003, (37, 43): 0.00055,
+    (22, 22): 0.85,
+    (23, 23): 0.55,
+    (24, 27): 0.20,
+    (28, 31): 0.04,
+    (32, 33): 0.012,
+    (34, 36): 0.003,
+    (37, 43): 0.00055,
 }
 # Terminations of pregnancy at 22+ weeks, recorded as stillbirths with termination = 1
 # (rare: MBRRACE-UK reports ~0.2 per 1,000 from 24 weeks). Illustrative.
 TERMINATION_RISK_BY_WEEKS: Mapping[tuple[int, int], float] = {
-    (22, 23): 0.08, (24, 27): 0.02, (28, 36): 0.001, (37, 43): 0.00002,
+    (22, 23): 0.08,
+    (24, 27): 0.02,
+    (28, 36): 0.001,
+    (37, 43): 0.00002,
 }
 # Day of death after birth (0 = day of birth): mostly in the first week. Day 28 is valid in
 # births.csv but outside the 0–27-day definition (docs/rules/dashboard.md §3.5), so it is kept rare.
@@ -104,7 +164,12 @@ NEONATAL_DEATH_DAY_WEIGHTS: tuple[float, ...] = (
 # ethnicity, ×1.5 Asian; most vs least deprived quintile about ×1.9). Normalised over the
 # generated population so the national rates stay on target.
 RISK_BY_ETHNIC_GROUP: Mapping[str, float] = {
-    "White": 0.9, "Black": 2.0, "Asian": 1.5, "Mixed": 1.1, "Other": 1.2, "": 1.1,
+    "White": 0.9,
+    "Black": 2.0,
+    "Asian": 1.5,
+    "Mixed": 1.1,
+    "Other": 1.2,
+    "": 1.1,
 }
 RISK_BY_IMD_QUINTILE: Mapping[int, float] = {1: 1.4, 2: 1.15, 3: 1.0, 4: 0.85, 5: 0.75, 0: 1.0}
 TRUST_RISK_LOG_SD = 0.12  # between-trust variation of mortality. Illustrative.
@@ -126,8 +191,13 @@ EXTREMELY_PRETERM_TRANSFER_SHARE = 0.75
 
 # --- Mothers (MSDS 2022-23 deliveries).
 MOTHER_AGE_BANDS: Mapping[tuple[int, int], int] = {
-    (16, 19): 17_135, (20, 24): 70_865, (25, 29): 146_955, (30, 34): 180_110,
-    (35, 39): 94_830, (40, 44): 19_475, (45, 48): 1_625,
+    (16, 19): 17_135,
+    (20, 24): 70_865,
+    (25, 29): 146_955,
+    (30, 34): 180_110,
+    (35, 39): 94_830,
+    (40, 44): 19_475,
+    (45, 48): 1_625,
 }
 UNKNOWN_MOTHER_AGE_SHARE = 0.003
 ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other", "")  # "" = not known

@@ -81,9 +81,7 @@ def site_table(
         references = [trust for trust in references if trust.org_code in wanted]
     by_code = {trust.org_code: trust for trust in references}
     sites = synthetic_sites_between(trusts=references, start=period.start, end=period.end)
-    units = synthetic_units(
-        sites=sites, comparator_groups={code: t.comparator_group for code, t in by_code.items()}
-    )
+    units = synthetic_units(sites=sites, comparator_groups={code: t.comparator_group for code, t in by_code.items()})
     nicu_sites = {u.site_code for u in units if u.neonatal_level == NEONATAL_LEVEL_NICU}
     site_trusts = tuple(dict.fromkeys(site.trust_code for site in sites))
     far = period.days + 10_000
@@ -95,13 +93,9 @@ def site_table(
             [_trust_deliveries(by_code[s.trust_code]) * s.deliveries_share for s in sites], dtype=float
         ),
         first_day=np.array([max(period.day_index(s.opened_on), -far) for s in sites], dtype=np.int64),
-        end_day=np.array(
-            [period.day_index(s.closed_on) if s.closed_on else far for s in sites], dtype=np.int64
-        ),
+        end_day=np.array([period.day_index(s.closed_on) if s.closed_on else far for s in sites], dtype=np.int64),
         nicu=np.array([s.site_code in nicu_sites for s in sites], dtype=bool),
-        network=tuple(
-            by_code[s.trust_code].neonatal_network or by_code[s.trust_code].region_code for s in sites
-        ),
+        network=tuple(by_code[s.trust_code].neonatal_network or by_code[s.trust_code].region_code for s in sites),
         trust_index=np.array([site_trusts.index(s.trust_code) for s in sites], dtype=np.int64),
         trust_codes=site_trusts,
         transfer_day=np.array(

@@ -65,9 +65,7 @@ def _status(rng: np.random.Generator, unit_type: str) -> str:
     return STATUS_CLOSED_INTERNAL if rng.random() < p.NEONATAL_INTERNAL_SHARE else STATUS_CLOSED_EXTERNAL
 
 
-def _unit_episodes(
-    rng: np.random.Generator, *, unit: SyntheticUnit, period: DemoPeriod
-) -> list[StatusEpisode]:
+def _unit_episodes(rng: np.random.Generator, *, unit: SyntheticUnit, period: DemoPeriod) -> list[StatusEpisode]:
     window_start, window_end = _open_window(unit, period)
     period_end = period.days * MINUTES_PER_DAY
     mean_per_year = EPISODE_PARAMETERS[unit.unit_type][0]
@@ -84,9 +82,7 @@ def _unit_episodes(
         end = int(avoid_clock_change_hour(period, np.array([end]))[0])
         end = min(end, window_end) if window_end < period_end else end
         status = _status(rng, unit.unit_type)
-        episodes.append(
-            StatusEpisode(unit.unit_code, status, start, None if end >= period_end else end)
-        )
+        episodes.append(StatusEpisode(unit.unit_code, status, start, None if end >= period_end else end))
         if end >= period_end:
             return episodes
         cursor = end
@@ -122,7 +118,5 @@ def generate_unit_status(
     if open_at_end:
         for position in rng.choice(len(open_at_end), size=min(p.ONGOING_AT_END, len(open_at_end)), replace=False):
             unit = open_at_end[int(position)]
-            by_unit[unit.unit_code] = _force_ongoing(
-                rng, unit=unit, episodes=by_unit[unit.unit_code], period=period
-            )
+            by_unit[unit.unit_code] = _force_ongoing(rng, unit=unit, episodes=by_unit[unit.unit_code], period=period)
     return [episode for code in sorted(by_unit) for episode in by_unit[code]]

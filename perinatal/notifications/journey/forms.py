@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django import forms
 
-from perinatal.core.formatting import date_and_time, long_date
-from perinatal.notifications.wording import PLACE_LABELS
 from perinatal.core import clock
 from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
-from perinatal.kernel.text import sentence
+from perinatal.core.formatting import date_and_time, long_date
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp, parse_timestamp
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
+from perinatal.kernel.text import sentence
 from perinatal.notifications.journey import steps
 from perinatal.notifications.journey.steps import BRAIN_INJURY_SIGNS, WHAT_HAPPENED_CHOICES, WhatHappened, get_path
 from perinatal.notifications.routing.document import (
@@ -30,7 +29,7 @@ from perinatal.notifications.routing.document import (
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
 )
-from perinatal.kernel.london_time import LONDON, InvalidTimestamp, parse_timestamp
+from perinatal.notifications.wording import PLACE_LABELS
 
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
 YES_NO = [(YES, "Yes"), (NO, "No")]
@@ -48,7 +47,8 @@ def _choice_for(value: bool | None, *, answered: bool) -> str | None:
 
 def _choice(*, choices, required_message: str, widget=forms.RadioSelect) -> forms.ChoiceField:
     return forms.ChoiceField(
-        choices=choices, widget=widget,
+        choices=choices,
+        widget=widget,
         error_messages={"required": required_message, "invalid_choice": required_message},
     )
 
@@ -67,8 +67,15 @@ def display_moment(value: str | None) -> str:
     return date_and_time(moment)
 
 
-def combine_moment(form: forms.Form, *, date_field: str, time_field: str, what: str, must_follow: str | None = None,
-                   must_follow_what: str = "") -> str | None:
+def combine_moment(
+    form: forms.Form,
+    *,
+    date_field: str,
+    time_field: str,
+    what: str,
+    must_follow: str | None = None,
+    must_follow_what: str = "",
+) -> str | None:
     """The document timestamp from a date and a time field, checked as docs/rules/routing.md §1 requires:
     a local time skipped when the clocks go forward is refused, and it must be in the past."""
     day, time = form.cleaned_data.get(date_field), form.cleaned_data.get(time_field)
@@ -78,8 +85,11 @@ def combine_moment(form: forms.Form, *, date_field: str, time_field: str, what: 
     try:
         instant = parse_timestamp(text)
     except InvalidTimestamp:
-        form.add_error(time_field, f"{sentence(what)} is in the hour skipped when the clocks went forward "
-                                   "(1am to 2am does not exist that day). Check the time")
+        form.add_error(
+            time_field,
+            f"{sentence(what)} is in the hour skipped when the clocks went forward "
+            "(1am to 2am does not exist that day). Check the time",
+        )
         return None
     if instant > clock.now():
         form.add_error(date_field, f"{sentence(what)} must be in the past")
@@ -90,8 +100,10 @@ def combine_moment(form: forms.Form, *, date_field: str, time_field: str, what: 
         except InvalidTimestamp:
             earlier = None
         if earlier is not None and instant < earlier:
-            form.add_error(date_field, f"{sentence(what)} must be the same as or after {must_follow_what} "
-                                       f"({display_moment(must_follow)})")
+            form.add_error(
+                date_field,
+                f"{sentence(what)} must be the same as or after {must_follow_what} ({display_moment(must_follow)})",
+            )
             return None
     return text
 
@@ -111,7 +123,8 @@ def clean_nhs_number(value: str, *, whose: str, required: bool) -> str | None:
         if problem.reason == "placeholder":
             raise forms.ValidationError(
                 f"{problem.message.split('.')[0]}. Enter the {whose} real NHS number"
-                + ("" if required else ", or leave it blank if it is not known")) from None
+                + ("" if required else ", or leave it blank if it is not known")
+            ) from None
         if problem.reason == "checksum":
             raise forms.ValidationError(f"The {whose} NHS number is not valid. Check each digit") from None
         raise forms.ValidationError(f"The {whose} NHS number must be 10 digits, like 943 476 5919") from None
@@ -146,8 +159,9 @@ class StepForm(forms.Form):
 
 class WhatHappenedForm(StepForm):
     slug = "what-happened"
-    what_happened = _choice(choices=[(str(c), text) for c, text, _hint in WHAT_HAPPENED_CHOICES],
-                            required_message="Select what happened")
+    what_happened = _choice(
+        choices=[(str(c), text) for c, text, _hint in WHAT_HAPPENED_CHOICES], required_message="Select what happened"
+    )
 
     def initial_from(self, answers):
         return {"what_happened": steps.journey_of(answers).get("what_happened")}
@@ -181,8 +195,9 @@ class BornAtForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        data["born_at"] = combine_moment(self, date_field="born_on", time_field="born_time",
-                                         what="the date and time of birth")
+        data["born_at"] = combine_moment(
+            self, date_field="born_on", time_field="born_time", what="the date and time of birth"
+        )
         return data
 
     def values(self):
@@ -193,8 +208,9 @@ class DiedAtForm(StepForm):
     """When the baby died. For a baby with a suspected brain injury, first whether they died."""
 
     slug = "died-at"
-    has_died = _choice(choices=[(YES, "Yes"), (NO, "No, the baby is alive")],
-                       required_message="Select whether the baby has died")
+    has_died = _choice(
+        choices=[(YES, "Yes"), (NO, "No, the baby is alive")], required_message="Select whether the baby has died"
+    )
     died_on = DatePartsField(what="the date the baby died", required=False)
     died_time = TimeField(what="the time the baby died", required=False)
 
@@ -225,8 +241,12 @@ class DiedAtForm(StepForm):
         if data.get("died_time") is None:
             self.add_error("died_time", "Enter the time the baby died")
         data["died_at"] = combine_moment(
-            self, date_field="died_on", time_field="died_time", what="the date and time of death",
-            must_follow=get_path(self.answers, "baby.born_at"), must_follow_what="the date and time of birth",
+            self,
+            date_field="died_on",
+            time_field="died_time",
+            what="the date and time of death",
+            must_follow=get_path(self.answers, "baby.born_at"),
+            must_follow_what="the date and time of birth",
         )
         return data
 
@@ -286,8 +306,9 @@ class PlaceForm(StepForm):
             else:
                 site_name = self.context.get("site_lookup", lambda _code: None)(code)
                 if site_name is None:
-                    self.add_error("site_code", f"There is no hospital site with ODS code {code}. "
-                                                "Check the code, like R0A01")
+                    self.add_error(
+                        "site_code", f"There is no hospital site with ODS code {code}. Check the code, like R0A01"
+                    )
                 data["site"] = code
         elif choice in {site.code for site in self.context.get("sites", ())}:
             data["site"] = choice
@@ -337,9 +358,13 @@ class WeeksAndDaysMixin:
 
 
 def _whole_number(what: str, *, required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(required=required, error_messages={
-        "required": f"Enter {what}", "invalid": f"{sentence(what)} must be a whole number, like 38",
-    })
+    return forms.IntegerField(
+        required=required,
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"{sentence(what)} must be a whole number, like 38",
+        },
+    )
 
 
 class GestationForm(WeeksAndDaysMixin, StepForm):
@@ -355,8 +380,11 @@ class GestationForm(WeeksAndDaysMixin, StepForm):
         gestation = get_path(answers, "baby.gestation")
         if not isinstance(gestation, Mapping):
             return {"certainty": "not_known" if self.answered else None}
-        return {"weeks": gestation.get("weeks"), "days": gestation.get("days"),
-                "certainty": "sure" if gestation.get("reliable") else "not_sure"}
+        return {
+            "weeks": gestation.get("weeks"),
+            "days": gestation.get("days"),
+            "certainty": "sure" if gestation.get("reliable") else "not_sure",
+        }
 
     def clean(self):
         data = super().clean()
@@ -377,8 +405,9 @@ class GestationForm(WeeksAndDaysMixin, StepForm):
 
 class BirthWeightForm(StepForm):
     slug = "birth-weight"
-    weight = forms.IntegerField(required=False, error_messages={
-        "invalid": "Enter the birth weight in grams as a whole number, like 3100"})
+    weight = forms.IntegerField(
+        required=False, error_messages={"invalid": "Enter the birth weight in grams as a whole number, like 3100"}
+    )
 
     @property
     def weight_needed_because(self) -> str | None:
@@ -399,7 +428,8 @@ class BirthWeightForm(StepForm):
         if weight is None:
             if self.weight_needed_because:
                 raise forms.ValidationError(
-                    f"Enter the birth weight in grams. It is needed because {self.weight_needed_because}")
+                    f"Enter the birth weight in grams. It is needed because {self.weight_needed_because}"
+                )
             return None
         if not low <= weight <= high:
             raise forms.ValidationError(f"The birth weight must be between {low} and {high} grams")
@@ -421,7 +451,8 @@ class _YesNoForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["answer"].choices = self.choices
         self.fields["answer"].error_messages.update(
-            {"required": self.required_message, "invalid_choice": self.required_message})
+            {"required": self.required_message, "invalid_choice": self.required_message}
+        )
 
     def initial_from(self, answers):
         return {"answer": _choice_for(get_path(answers, self.path), answered=self.answered)}
@@ -468,15 +499,19 @@ class DeathConfirmedForm(WeeksAndDaysMixin, StepForm):
     def clean(self):
         data = super().clean()
         if not (self.has_error("weeks") or self.has_error("days")):
-            weeks, days = self._weeks_and_days(data, weeks_range=CONFIRMED_DEATH_WEEKS_RANGE,
-                                               what="gestation when the death was confirmed")
+            weeks, days = self._weeks_and_days(
+                data, weeks_range=CONFIRMED_DEATH_WEEKS_RANGE, what="gestation when the death was confirmed"
+            )
             gestation = get_path(self.answers, "baby.gestation")
             if weeks is not None and days is not None and isinstance(gestation, Mapping):
                 at_birth = (gestation.get("weeks") or 0) * 7 + (gestation.get("days") or 0)
                 if weeks * 7 + days > at_birth:
-                    self.add_error("weeks", "The gestation when the death was confirmed must be the same as or "
-                                            f"earlier than the gestation at birth ({gestation.get('weeks')}+"
-                                            f"{gestation.get('days')} weeks)")
+                    self.add_error(
+                        "weeks",
+                        "The gestation when the death was confirmed must be the same as or "
+                        f"earlier than the gestation at birth ({gestation.get('weeks')}+"
+                        f"{gestation.get('days')} weeks)",
+                    )
         return data
 
     def values(self):
@@ -486,8 +521,10 @@ class DeathConfirmedForm(WeeksAndDaysMixin, StepForm):
 
 class LabourForm(StepForm):
     slug = "labour"
-    status = _choice(choices=[("labour", "Yes, she was in labour"), ("no_labour", "No")],
-                     required_message="Select whether the mother was in labour")
+    status = _choice(
+        choices=[("labour", "Yes, she was in labour"), ("no_labour", "No")],
+        required_message="Select whether the mother was in labour",
+    )
 
     def initial_from(self, answers):
         return {"status": get_path(answers, "labour.status")}
@@ -518,8 +555,12 @@ class BrainInjuryForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": SELECT_SIGNS, "invalid_choice": SELECT_SIGNS},
     )
-    diagnosed_day = forms.IntegerField(required=False, error_messages={
-        "invalid": "Enter the baby's age when the signs were first diagnosed as a whole number of days, like 0"})
+    diagnosed_day = forms.IntegerField(
+        required=False,
+        error_messages={
+            "invalid": "Enter the baby's age when the signs were first diagnosed as a whole number of days, like 0"
+        },
+    )
 
     def initial_from(self, answers):
         if not self.answered:
@@ -535,11 +576,15 @@ class BrainInjuryForm(StepForm):
         elif chosen and NONE_OF_THESE not in chosen and not self.has_error("diagnosed_day"):
             day = data.get("diagnosed_day")
             if day is None:
-                self.add_error("diagnosed_day", "Enter how old the baby was, in completed days, when the signs were "
-                                                "first diagnosed. Enter 0 for the first 24 hours")
+                self.add_error(
+                    "diagnosed_day",
+                    "Enter how old the baby was, in completed days, when the signs were "
+                    "first diagnosed. Enter 0 for the first 24 hours",
+                )
             elif day < 0:
-                self.add_error("diagnosed_day",
-                               "The baby's age when the signs were first diagnosed must be 0 days or more")
+                self.add_error(
+                    "diagnosed_day", "The baby's age when the signs were first diagnosed must be 0 days or more"
+                )
         return data
 
     def values(self):
@@ -551,9 +596,15 @@ class BrainInjuryForm(StepForm):
 
 class MriForm(StepForm):
     slug = "mri"
-    mri = _choice(choices=[("hie", "Shows hypoxic ischaemic encephalopathy (HIE)"), ("normal", "Normal"),
-                           ("pending", "Done or planned, not reported yet"), ("not_done", "Not done and not planned")],
-                  required_message="Select what the MRI showed, or whether it is awaited")
+    mri = _choice(
+        choices=[
+            ("hie", "Shows hypoxic ischaemic encephalopathy (HIE)"),
+            ("normal", "Normal"),
+            ("pending", "Done or planned, not reported yet"),
+            ("not_done", "Not done and not planned"),
+        ],
+        required_message="Select what the MRI showed, or whether it is awaited",
+    )
 
     def initial_from(self, answers):
         return {"mri": get_path(answers, "brain_injury.mri")}
@@ -571,27 +622,39 @@ class MotherDeathForm(StepForm):
     def initial_from(self, answers):
         value = get_path(answers, "mother.death.died_at")
         pregnant = get_path(answers, "mother.death.pregnant_at_death")
-        return {"died_on": date_parts(value), "died_time": time_of(value),
-                "pregnant": _choice_for(pregnant, answered=self.answered)}
+        return {
+            "died_on": date_parts(value),
+            "died_time": time_of(value),
+            "pregnant": _choice_for(pregnant, answered=self.answered),
+        }
 
     def clean(self):
         data = super().clean()
-        data["died_at"] = combine_moment(self, date_field="died_on", time_field="died_time",
-                                         what="the date and time the mother died")
+        data["died_at"] = combine_moment(
+            self, date_field="died_on", time_field="died_time", what="the date and time the mother died"
+        )
         return data
 
     def values(self):
-        return {"mother.death.died_at": self.cleaned_data["died_at"],
-                "mother.death.pregnant_at_death": _BOOLEAN[self.cleaned_data["pregnant"]]}
+        return {
+            "mother.death.died_at": self.cleaned_data["died_at"],
+            "mother.death.pregnant_at_death": _BOOLEAN[self.cleaned_data["pregnant"]],
+        }
 
 
 class PregnancyEndForm(StepForm):
     slug = "pregnancy-end"
     ended_on = DatePartsField(what="the date the pregnancy ended", required=False)
-    outcome = _choice(choices=[("birth", "A birth (live birth or stillbirth)"), ("miscarriage", "Miscarriage"),
-                               ("ectopic", "Ectopic pregnancy"), ("termination", "Termination of pregnancy"),
-                               ("unknown", "Not known")],
-                      required_message="Select how the pregnancy ended")
+    outcome = _choice(
+        choices=[
+            ("birth", "A birth (live birth or stillbirth)"),
+            ("miscarriage", "Miscarriage"),
+            ("ectopic", "Ectopic pregnancy"),
+            ("termination", "Termination of pregnancy"),
+            ("unknown", "Not known"),
+        ],
+        required_message="Select how the pregnancy ended",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -599,8 +662,10 @@ class PregnancyEndForm(StepForm):
         self.fields["ended_on"].required = self.facts.pregnant_at_death is False
 
     def initial_from(self, answers):
-        return {"ended_on": date_parts(get_path(answers, "mother.death.pregnancy_ended_on")),
-                "outcome": get_path(answers, "mother.death.pregnancy_outcome")}
+        return {
+            "ended_on": date_parts(get_path(answers, "mother.death.pregnancy_ended_on")),
+            "outcome": get_path(answers, "mother.death.pregnancy_outcome"),
+        }
 
     def clean(self):
         data = super().clean()
@@ -612,14 +677,19 @@ class PregnancyEndForm(StepForm):
             except InvalidTimestamp:
                 died_on = None
             if died_on is not None and ended > died_on:
-                self.add_error("ended_on", "The date the pregnancy ended must be the same as or before the date the "
-                                           f"mother died ({long_date(died_on)})")
+                self.add_error(
+                    "ended_on",
+                    "The date the pregnancy ended must be the same as or before the date the "
+                    f"mother died ({long_date(died_on)})",
+                )
         return data
 
     def values(self):
         ended = self.cleaned_data.get("ended_on")
-        return {"mother.death.pregnancy_ended_on": ended.isoformat() if ended else None,
-                "mother.death.pregnancy_outcome": self.cleaned_data["outcome"]}
+        return {
+            "mother.death.pregnancy_ended_on": ended.isoformat() if ended else None,
+            "mother.death.pregnancy_outcome": self.cleaned_data["outcome"],
+        }
 
 
 _POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
@@ -632,9 +702,11 @@ class MotherForm(StepForm):
     postcode = forms.CharField(required=False, max_length=10)
 
     def initial_from(self, answers):
-        return {"nhs_number": get_path(answers, "mother.nhs_number"),
-                "date_of_birth": date_parts(get_path(answers, "mother.date_of_birth")),
-                "postcode": get_path(answers, "mother.postcode")}
+        return {
+            "nhs_number": get_path(answers, "mother.nhs_number"),
+            "date_of_birth": date_parts(get_path(answers, "mother.date_of_birth")),
+            "postcode": get_path(answers, "mother.postcode"),
+        }
 
     def clean_nhs_number(self):
         return clean_nhs_number(self.cleaned_data.get("nhs_number"), whose="mother's", required=False)
@@ -656,9 +728,11 @@ class MotherForm(StepForm):
 
     def values(self):
         born = self.cleaned_data.get("date_of_birth")
-        return {"mother.nhs_number": self.cleaned_data.get("nhs_number"),
-                "mother.date_of_birth": born.isoformat() if born else None,
-                "mother.postcode": self.cleaned_data.get("postcode")}
+        return {
+            "mother.nhs_number": self.cleaned_data.get("nhs_number"),
+            "mother.date_of_birth": born.isoformat() if born else None,
+            "mother.postcode": self.cleaned_data.get("postcode"),
+        }
 
 
 class BabyNhsNumberForm(StepForm):
@@ -693,8 +767,9 @@ class LinkedForm(StepForm):
             return None
         exists = self.context.get("reference_exists", lambda _reference: False)
         if not exists(reference):
-            raise forms.ValidationError(f"There is no notification with reference {reference}. "
-                                        "Check the reference, or leave it blank")
+            raise forms.ValidationError(
+                f"There is no notification with reference {reference}. Check the reference, or leave it blank"
+            )
         return reference
 
     def values(self):
@@ -704,9 +779,27 @@ class LinkedForm(StepForm):
 FORMS: dict[str, type[StepForm]] = {
     form.slug: form
     for form in (
-        WhatHappenedForm, SignsOfLifeForm, BornAtForm, DiedAtForm, PlaceForm, PlaceOfDeathForm, PregnancyPlaceForm,
-        GestationForm, BirthWeightForm, MultipleBirthForm, DeathConfirmedForm, TerminationForm, CongenitalAnomalyForm,
-        LabourForm, AliveAtOnsetForm, BrainInjuryForm, MriForm, MotherDeathForm, PregnancyEndForm, MotherForm,
-        BabyNhsNumberForm, LinkedForm,
+        WhatHappenedForm,
+        SignsOfLifeForm,
+        BornAtForm,
+        DiedAtForm,
+        PlaceForm,
+        PlaceOfDeathForm,
+        PregnancyPlaceForm,
+        GestationForm,
+        BirthWeightForm,
+        MultipleBirthForm,
+        DeathConfirmedForm,
+        TerminationForm,
+        CongenitalAnomalyForm,
+        LabourForm,
+        AliveAtOnsetForm,
+        BrainInjuryForm,
+        MriForm,
+        MotherDeathForm,
+        PregnancyEndForm,
+        MotherForm,
+        BabyNhsNumberForm,
+        LinkedForm,
     )
 }

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from perinatal.core.formatting import long_date
-from perinatal.notifications.wording import PLACE_LABELS
+from perinatal.kernel.london_time import LONDON
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, format_nhs_number
 from perinatal.notifications.journey import steps
 from perinatal.notifications.journey.forms import SIGN_LABELS, display_moment
@@ -29,7 +29,7 @@ from perinatal.notifications.models import body_name
 from perinatal.notifications.presenters import category_label
 from perinatal.notifications.routing import DueDate, FieldError, RoutingResult
 from perinatal.notifications.routing.due_dates import Counting
-from perinatal.kernel.london_time import LONDON
+from perinatal.notifications.wording import PLACE_LABELS
 
 BODY_DESCRIPTIONS = {
     "MBRRACE_UK": "Mothers and Babies: Reducing Risk through Audits and Confidential Enquiries across the UK",
@@ -82,70 +82,108 @@ def _anomaly_question(facts: Facts) -> str:
 
 _QUESTIONS: dict[str, Callable[[Facts], Question]] = {
     "what-happened": lambda f: Question(
-        "radios", "What happened?", hint="Choose the event you are notifying. A mother's death and her baby's "
-                                         "death are notified separately and can be linked.",
-        item_hints={str(choice): hint for choice, _text, hint in WHAT_HAPPENED_CHOICES}),
+        "radios",
+        "What happened?",
+        hint="Choose the event you are notifying. A mother's death and her baby's "
+        "death are notified separately and can be linked.",
+        item_hints={str(choice): hint for choice, _text, hint in WHAT_HAPPENED_CHOICES},
+    ),
     "signs-of-life": lambda f: Question(
-        "radios", "Did the baby show any signs of life after birth?", inline=True,
+        "radios",
+        "Did the baby show any signs of life after birth?",
+        inline=True,
         hint="Signs of life include a heartbeat, breathing or movement after the baby was completely born. "
-             "A baby who showed signs of life at any gestation was born alive, even if they died soon after."),
+        "A baby who showed signs of life at any gestation was born alive, even if they died soon after.",
+    ),
     "born-at": lambda f: Question("moment", "When was the baby born?"),
     "died-at": lambda f: Question("died", _died_question(f)),
     "place-of-birth": lambda f: Question(
-        "place", "Where was the baby born?",
-        hint="If the baby was born in another trust's hospital, choose 'Another hospital' and enter its ODS "
-             "site code."),
+        "place",
+        "Where was the baby born?",
+        hint="If the baby was born in another trust's hospital, choose 'Another hospital' and enter its ODS site code.",
+    ),
     "place-of-death": lambda f: Question(
-        "place", "Where did the mother die?" if f.maternal else "Where did the baby die?",
-        hint=None if f.maternal else "For example, your neonatal unit, even if the baby was born in another hospital."),
+        "place",
+        "Where did the mother die?" if f.maternal else "Where did the baby die?",
+        hint=None if f.maternal else "For example, your neonatal unit, even if the baby was born in another hospital.",
+    ),
     "pregnancy-place": lambda f: Question("place", "Where did the pregnancy end?"),
     "gestation": lambda f: Question(
-        "gestation", "What was the gestation at birth?",
+        "gestation",
+        "What was the gestation at birth?",
         hint="In completed weeks and days, for example 38 weeks and 2 days.",
-        item_hints={"sure": "Dated by an ultrasound scan, or a reliable last menstrual period",
-                    "not_sure": "For example, no dating scan because the pregnancy was concealed or booked late",
-                    "not_known": "You will be asked for the birth weight instead"}),
+        item_hints={
+            "sure": "Dated by an ultrasound scan, or a reliable last menstrual period",
+            "not_sure": "For example, no dating scan because the pregnancy was concealed or booked late",
+            "not_known": "You will be asked for the birth weight instead",
+        },
+    ),
     "birth-weight": lambda f: Question("weight", "What was the baby's birth weight?"),
     "multiple-birth": lambda f: Question(
-        "radios", "Was this a multiple birth?", inline=True,
-        hint="Twins, triplets or more. Notify each baby separately."),
+        "radios",
+        "Was this a multiple birth?",
+        inline=True,
+        hint="Twins, triplets or more. Notify each baby separately.",
+    ),
     "death-confirmed": lambda f: Question(
-        "weeks_days", "At what gestation was the baby's death in the womb confirmed?",
+        "weeks_days",
+        "At what gestation was the baby's death in the womb confirmed?",
         hint="If the death was found at birth, enter the gestation at birth. MBRRACE-UK does not count a baby of "
-             "a multiple birth whose death was confirmed before 20 weeks."),
+        "a multiple birth whose death was confirmed before 20 weeks.",
+    ),
     "termination": lambda f: Question(
-        "radios", "Was the pregnancy ended by a termination?", inline=True,
-        hint="Include a termination for a fetal anomaly. Terminations are still notified."),
+        "radios",
+        "Was the pregnancy ended by a termination?",
+        inline=True,
+        hint="Include a termination for a fetal anomaly. Terminations are still notified.",
+    ),
     "congenital-anomaly": lambda f: Question(
-        "radios", _anomaly_question(f),
+        "radios",
+        _anomaly_question(f),
         hint="A congenital anomaly is a structural or functional condition present before birth, for example a "
-             "heart defect. Answer yes only if it caused the outcome."),
+        "heart defect. Answer yes only if it caused the outcome.",
+    ),
     "labour": lambda f: Question("radios", "Was the mother in labour?", hint_html=LABOUR_HINT_HTML),
     "alive-at-onset": lambda f: Question(
-        "radios", "Was the baby alive when labour started?",
+        "radios",
+        "Was the baby alive when labour started?",
         hint="For example, a fetal heartbeat was heard when labour was diagnosed or induction started. Choose "
-             "'Not known' if it was not checked."),
+        "'Not known' if it was not checked.",
+    ),
     "brain-injury": lambda f: Question(
-        "brain_injury", "Which of these signs did the baby have in the first 7 days after birth?",
-        hint="Select all that apply."),
+        "brain_injury",
+        "Which of these signs did the baby have in the first 7 days after birth?",
+        hint="Select all that apply.",
+    ),
     "mri": lambda f: Question(
-        "radios", "What did the baby's MRI show?",
+        "radios",
+        "What did the baby's MRI show?",
         hint="If the MRI is not reported yet, update this notification when it is. NHS Resolution withdraws "
-             "its notification if the MRI is normal."),
+        "its notification if the MRI is normal.",
+    ),
     "mother-death": lambda f: Question("mother_death", "When did the mother die?"),
     "pregnancy-end": lambda f: Question("pregnancy_end", "How did the pregnancy end?"),
     "mother": lambda f: Question("mother", "Mother's details"),
     "baby-nhs-number": lambda f: Question(
-        "text", "What is the baby's NHS number?",
-        hint=("10 digits, like 943 476 5919. A stillborn baby may not have one: leave it blank if so."
-              if f.born_alive is False else "10 digits, like 943 476 5919.")),
+        "text",
+        "What is the baby's NHS number?",
+        hint=(
+            "10 digits, like 943 476 5919. A stillborn baby may not have one: leave it blank if so."
+            if f.born_alive is False
+            else "10 digits, like 943 476 5919."
+        ),
+    ),
     "linked-notification": lambda f: Question(
-        "text", "Is this linked to another notification?",
-        hint=("If her baby also died or may have a severe brain injury, enter the reference of the baby's "
-              "notification, like PEN-2026-000123. Leave it blank if there is none."
-              if f.maternal else
-              "If the baby's mother also died, enter the reference of her notification, like PEN-2026-000123. "
-              "Leave it blank if there is none.")),
+        "text",
+        "Is this linked to another notification?",
+        hint=(
+            "If her baby also died or may have a severe brain injury, enter the reference of the baby's "
+            "notification, like PEN-2026-000123. Leave it blank if there is none."
+            if f.maternal
+            else "If the baby's mother also died, enter the reference of her notification, like PEN-2026-000123. "
+            "Leave it blank if there is none."
+        ),
+    ),
 }
 
 
@@ -235,21 +273,35 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
         age = "in the first 24 hours" if day == 0 else f"at {day} day{'s' if day != 1 else ''} old"
         return (*signs, f"First diagnosed {age}")
     if slug == "mri":
-        return ({"hie": "Shows HIE", "normal": "Normal", "pending": "Not reported yet",
-                 "not_done": "Not done and not planned"}.get(get("brain_injury.mri"), ""),)
+        return (
+            {
+                "hie": "Shows HIE",
+                "normal": "Normal",
+                "pending": "Not reported yet",
+                "not_done": "Not done and not planned",
+            }.get(get("brain_injury.mri"), ""),
+        )
     if slug == "mother-death":
-        return (display_moment(get("mother.death.died_at")),
-                f"Pregnant when she died: {_yes_no(get('mother.death.pregnant_at_death'))}")
+        return (
+            display_moment(get("mother.death.died_at")),
+            f"Pregnant when she died: {_yes_no(get('mother.death.pregnant_at_death'))}",
+        )
     if slug == "pregnancy-end":
         ended = get("mother.death.pregnancy_ended_on")
-        outcome = {"birth": "A birth", "miscarriage": "Miscarriage", "ectopic": "Ectopic pregnancy",
-                   "termination": "Termination of pregnancy", "unknown": "Not known"}.get(
-            get("mother.death.pregnancy_outcome"), "")
+        outcome = {
+            "birth": "A birth",
+            "miscarriage": "Miscarriage",
+            "ectopic": "Ectopic pregnancy",
+            "termination": "Termination of pregnancy",
+            "unknown": "Not known",
+        }.get(get("mother.death.pregnancy_outcome"), "")
         return (f"Ended on {_date(ended)}" if ended else "Date not known", outcome)
     if slug == "mother":
-        return (f"NHS number: {_nhs_number(get('mother.nhs_number'))}",
-                f"Date of birth: {_date(get('mother.date_of_birth'))}",
-                f"Postcode: {get('mother.postcode') or 'Not given'}")
+        return (
+            f"NHS number: {_nhs_number(get('mother.nhs_number'))}",
+            f"Date of birth: {_date(get('mother.date_of_birth'))}",
+            f"Postcode: {get('mother.postcode') or 'Not given'}",
+        )
     if slug == "baby-nhs-number":
         return (_nhs_number(get("baby.nhs_number")),)
     if slug == "linked-notification":
@@ -258,8 +310,9 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
     return (_yes_no(get(paths[0])),)
 
 
-def answer_rows(answers: Mapping[str, Any], *, site_names: Mapping[str, str],
-                errors: Sequence[FieldError] = ()) -> list[AnswerRow]:
+def answer_rows(
+    answers: Mapping[str, Any], *, site_names: Mapping[str, str], errors: Sequence[FieldError] = ()
+) -> list[AnswerRow]:
     """One row per page the event needs, with the validation errors of its fields."""
     by_step: dict[str, list[str]] = {}
     for error in errors:
@@ -272,8 +325,14 @@ def answer_rows(answers: Mapping[str, Any], *, site_names: Mapping[str, str],
         label = step.label
         if step.slug == "place-of-death" and facts.maternal:
             label = "Where the mother died"
-        rows.append(AnswerRow(slug=step.slug, label=label, lines=_lines(step.slug, answers, site_names),
-                              errors=tuple(by_step.get(step.slug, ()))))
+        rows.append(
+            AnswerRow(
+                slug=step.slug,
+                label=label,
+                lines=_lines(step.slug, answers, site_names),
+                errors=tuple(by_step.get(step.slug, ())),
+            )
+        )
     return rows
 
 
@@ -326,20 +385,32 @@ def routing_view(result: RoutingResult, dues: Sequence[DueDate]) -> RoutingView:
     by_body = {str(due.body): due for due in dues}
     destinations = tuple(
         DestinationView(
-            body=str(d.body), name=body_name(d.body), description=BODY_DESCRIPTIONS.get(str(d.body), ""),
-            category=category_label(str(d.category)), reason=d.reason, rules=d.rules,
+            body=str(d.body),
+            name=body_name(d.body),
+            description=BODY_DESCRIPTIONS.get(str(d.body), ""),
+            category=category_label(str(d.category)),
+            reason=d.reason,
+            rules=d.rules,
             flags=tuple(FLAG_EXPLANATIONS.get(str(flag), str(flag)) for flag in d.flags),
             due=due_text(by_body.get(str(d.body))),
         )
         for d in result.destinations
     )
-    onward = tuple(f"{body_name(route.via)} passes this notification on to the local child death overview panel "
-                   "(CDOP). You do not need to notify CDOP separately." if str(route.body) == "CDOP" else
-                   f"{body_name(route.via)} passes this notification on to {body_name(route.body)}."
-                   for route in result.onward)
+    onward = tuple(
+        f"{body_name(route.via)} passes this notification on to the local child death overview panel "
+        "(CDOP). You do not need to notify CDOP separately."
+        if str(route.body) == "CDOP"
+        else f"{body_name(route.via)} passes this notification on to {body_name(route.body)}."
+        for route in result.onward
+    )
     not_routed = tuple((body_name(item.body), item.reason) for item in result.not_routed)
-    return RoutingView(destinations=destinations, onward=onward, not_routed=not_routed,
-                       advice=tuple(item.text for item in result.advice), rules_version=result.rules_version)
+    return RoutingView(
+        destinations=destinations,
+        onward=onward,
+        not_routed=not_routed,
+        advice=tuple(item.text for item in result.advice),
+        rules_version=result.rules_version,
+    )
 
 
 def destinations_of(routing: Mapping[str, Any] | None) -> list[str]:
@@ -365,9 +436,14 @@ def draft_summary(draft) -> DraftSummary:
     answers = draft.answers or {}
     what = steps.journey_of(answers).get("what_happened")
     left = sum(1 for step in steps.steps_for(answers) if step.slug not in steps.answered_steps(answers))
-    return DraftSummary(id=str(draft.pk), what_happened=WHAT_HAPPENED_TEXT.get(what, "Not started"),
-                        started=draft.created_at, saved=draft.updated_at, pages_left=left,
-                        trust_name=draft.trust.display_name)
+    return DraftSummary(
+        id=str(draft.pk),
+        what_happened=WHAT_HAPPENED_TEXT.get(what, "Not started"),
+        started=draft.created_at,
+        saved=draft.updated_at,
+        pages_left=left,
+        trust_name=draft.trust.display_name,
+    )
 
 
 IDENTIFYING_PATHS = ("mother.nhs_number", "mother.date_of_birth", "mother.postcode", "baby.nhs_number")
@@ -399,5 +475,9 @@ def duplicate_row(notification) -> DuplicateRow:
     names = destinations_of(routing)
     sent = f"Sent to {' and '.join(names)}" if names else "Not sent to any national body"
     event = "Baby" if notification.event == "baby" else "Maternal death"
-    return DuplicateRow(reference=notification.reference, event=event, date=when,
-                        status=f"Submitted {long_date(notification.created_at.astimezone(LONDON))}. {sent}")
+    return DuplicateRow(
+        reference=notification.reference,
+        event=event,
+        date=when,
+        status=f"Submitted {long_date(notification.created_at.astimezone(LONDON))}. {sent}",
+    )

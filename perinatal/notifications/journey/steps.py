@@ -78,14 +78,22 @@ class WhatHappened(StrEnum):
 
 # (choice, words the reporter reads, hint)
 WHAT_HAPPENED_CHOICES: tuple[tuple[WhatHappened, str, str], ...] = (
-    (WhatHappened.BABY_DIED, "A baby died after being born alive",
-     "A neonatal death: the baby showed signs of life after birth, at any gestation"),
-    (WhatHappened.STILLBIRTH, "A stillbirth or late fetal loss",
-     "The baby showed no signs of life after birth, from 22 weeks of pregnancy"),
-    (WhatHappened.BRAIN_INJURY, "A baby may have a severe brain injury",
-     "For example, a baby being actively cooled (therapeutic hypothermia) or with grade 3 HIE"),
-    (WhatHappened.MOTHER_DIED, "A mother died",
-     "During pregnancy or up to one year after the end of her pregnancy"),
+    (
+        WhatHappened.BABY_DIED,
+        "A baby died after being born alive",
+        "A neonatal death: the baby showed signs of life after birth, at any gestation",
+    ),
+    (
+        WhatHappened.STILLBIRTH,
+        "A stillbirth or late fetal loss",
+        "The baby showed no signs of life after birth, from 22 weeks of pregnancy",
+    ),
+    (
+        WhatHappened.BRAIN_INJURY,
+        "A baby may have a severe brain injury",
+        "For example, a baby being actively cooled (therapeutic hypothermia) or with grade 3 HIE",
+    ),
+    (WhatHappened.MOTHER_DIED, "A mother died", "During pregnancy or up to one year after the end of her pregnancy"),
 )
 
 # The brain injury signs the page lists are the document's own (BRAIN_INJURY_SIGNS,
@@ -159,9 +167,7 @@ class Facts:
             known_gestation_days=known,
             multiple_birth=get_path(answers, "baby.multiple_birth"),
             pregnant_at_death=get_path(answers, "mother.death.pregnant_at_death"),
-            any_brain_injury_sign=any(
-                get_path(answers, f"brain_injury.{name}") is True for name in BRAIN_INJURY_SIGNS
-            ),
+            any_brain_injury_sign=any(get_path(answers, f"brain_injury.{name}") is True for name in BRAIN_INJURY_SIGNS),
         )
 
     @property
@@ -207,30 +213,40 @@ def _always(_facts: Facts) -> bool:
 
 WHAT_HAPPENED = Step("what-happened", "What happened", ("event", "baby.born_alive"), _always)
 SIGNS_OF_LIFE = Step(
-    "signs-of-life", "Signs of life after birth", ("baby.born_alive",),
+    "signs-of-life",
+    "Signs of life after birth",
+    ("baby.born_alive",),
     # ASK_SIGNS_OF_LIFE
     lambda f: f.what_happened is WhatHappened.STILLBIRTH,
 )
 BORN_AT = Step("born-at", "Date and time of birth", ("baby.born_at",), lambda f: f.baby_event)
 DIED_AT = Step(
-    "died-at", "Date and time of death", ("baby.died_at",),
+    "died-at",
+    "Date and time of death",
+    ("baby.died_at",),
     lambda f: f.baby_event and f.born_alive is True,
 )
 PLACE_OF_BIRTH = Step("place-of-birth", "Place of birth", ("place_of_birth",), lambda f: f.baby_event)
 PLACE_OF_DEATH = Step(
-    "place-of-death", "Place of death", ("place_of_death",),
+    "place-of-death",
+    "Place of death",
+    ("place_of_death",),
     lambda f: f.maternal or (f.baby_event and f.live_born_death),
 )
 GESTATION = Step("gestation", "Gestation at birth", ("baby.gestation",), lambda f: f.baby_event)
 BIRTH_WEIGHT = Step("birth-weight", "Birth weight", ("baby.birth_weight_g",), lambda f: f.baby_event)
 MULTIPLE_BIRTH = Step("multiple-birth", "Multiple birth", ("baby.multiple_birth",), lambda f: f.baby_event)
 DEATH_CONFIRMED = Step(
-    "death-confirmed", "Gestation when the death in the womb was confirmed", ("baby.death_confirmed_gestation",),
+    "death-confirmed",
+    "Gestation when the death in the womb was confirmed",
+    ("baby.death_confirmed_gestation",),
     # ASK_DEATH_CONFIRMED
     lambda f: f.baby_event and f.multiple_birth is True and f.born_alive is False,
 )
 TERMINATION = Step(
-    "termination", "Termination of pregnancy", ("baby.termination_of_pregnancy",),
+    "termination",
+    "Termination of pregnancy",
+    ("baby.termination_of_pregnancy",),
     # ASK_TERMINATION
     lambda f: f.baby_event and (f.reported_as_a_death or f.born_alive is False),
 )
@@ -239,39 +255,53 @@ CONGENITAL_ANOMALY = Step(
 )
 LABOUR = Step("labour", "In labour", ("labour.status",), lambda f: f.baby_event)
 ALIVE_AT_ONSET = Step(
-    "alive-at-onset", "Alive when labour started", ("baby.alive_at_onset_of_labour",),
+    "alive-at-onset",
+    "Alive when labour started",
+    ("baby.alive_at_onset_of_labour",),
     # ASK_ALIVE_AT_ONSET
     lambda f: f.baby_event and f.born_alive is False and f.in_labour,
 )
 BRAIN_INJURY = Step(
-    "brain-injury", "Signs of brain injury",
+    "brain-injury",
+    "Signs of brain injury",
     ("brain_injury.diagnosed_day", *(f"brain_injury.{name}" for name in BRAIN_INJURY_SIGNS)),
     # ASK_BRAIN_INJURY_AFTER_A_DEATH
-    lambda f: f.baby_event and f.born_alive is True and (
-        f.what_happened is WhatHappened.BRAIN_INJURY or (f.term_known and f.in_labour)
+    lambda f: (
+        f.baby_event
+        and f.born_alive is True
+        and (f.what_happened is WhatHappened.BRAIN_INJURY or (f.term_known and f.in_labour))
     ),
 )
 MRI = Step(
-    "mri", "MRI", ("brain_injury.mri",),
+    "mri",
+    "MRI",
+    ("brain_injury.mri",),
     # ASK_MRI
     lambda f: BRAIN_INJURY.applies(f) and f.any_brain_injury_sign,
 )
 MOTHER_DEATH = Step(
-    "mother-death", "Date and time of the mother's death",
-    ("mother.death.died_at", "mother.death.pregnant_at_death"), lambda f: f.maternal,
+    "mother-death",
+    "Date and time of the mother's death",
+    ("mother.death.died_at", "mother.death.pregnant_at_death"),
+    lambda f: f.maternal,
 )
 PREGNANCY_END = Step(
-    "pregnancy-end", "End of pregnancy",
+    "pregnancy-end",
+    "End of pregnancy",
     ("mother.death.pregnancy_ended_on", "mother.death.pregnancy_outcome"),
     # ASK_PREGNANCY_END
     lambda f: f.maternal and f.pregnant_at_death is not True,
 )
 PREGNANCY_PLACE = Step(
-    "pregnancy-place", "Where the pregnancy ended", ("place_of_birth",),
+    "pregnancy-place",
+    "Where the pregnancy ended",
+    ("place_of_birth",),
     lambda f: f.maternal and f.pregnant_at_death is not True,
 )
 MOTHER_IDENTIFIERS = Step(
-    "mother", "Mother's details", ("mother.nhs_number", "mother.date_of_birth", "mother.postcode"),
+    "mother",
+    "Mother's details",
+    ("mother.nhs_number", "mother.date_of_birth", "mother.postcode"),
     lambda f: f.what_happened is not None,
 )
 BABY_NHS_NUMBER = Step("baby-nhs-number", "Baby's NHS number", ("baby.nhs_number",), lambda f: f.baby_event)
@@ -280,12 +310,34 @@ LINKED = Step(
 )
 
 BABY_SEQUENCE: tuple[Step, ...] = (
-    WHAT_HAPPENED, SIGNS_OF_LIFE, BORN_AT, DIED_AT, PLACE_OF_BIRTH, PLACE_OF_DEATH, GESTATION,
-    BIRTH_WEIGHT, MULTIPLE_BIRTH, DEATH_CONFIRMED, TERMINATION, CONGENITAL_ANOMALY, LABOUR,
-    ALIVE_AT_ONSET, BRAIN_INJURY, MRI, MOTHER_IDENTIFIERS, BABY_NHS_NUMBER, LINKED,
+    WHAT_HAPPENED,
+    SIGNS_OF_LIFE,
+    BORN_AT,
+    DIED_AT,
+    PLACE_OF_BIRTH,
+    PLACE_OF_DEATH,
+    GESTATION,
+    BIRTH_WEIGHT,
+    MULTIPLE_BIRTH,
+    DEATH_CONFIRMED,
+    TERMINATION,
+    CONGENITAL_ANOMALY,
+    LABOUR,
+    ALIVE_AT_ONSET,
+    BRAIN_INJURY,
+    MRI,
+    MOTHER_IDENTIFIERS,
+    BABY_NHS_NUMBER,
+    LINKED,
 )
 MATERNAL_SEQUENCE: tuple[Step, ...] = (
-    WHAT_HAPPENED, MOTHER_DEATH, PREGNANCY_END, PREGNANCY_PLACE, PLACE_OF_DEATH, MOTHER_IDENTIFIERS, LINKED,
+    WHAT_HAPPENED,
+    MOTHER_DEATH,
+    PREGNANCY_END,
+    PREGNANCY_PLACE,
+    PLACE_OF_DEATH,
+    MOTHER_IDENTIFIERS,
+    LINKED,
 )
 STEPS: tuple[Step, ...] = tuple(dict.fromkeys(BABY_SEQUENCE + MATERNAL_SEQUENCE))
 STEPS_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
@@ -340,7 +392,7 @@ def next_slug(answers: Mapping[str, Any], current: str, *, changing: bool = Fals
         return None if step is None else step.slug
     sequence = [step.slug for step in steps_for(answers)]
     if current in sequence:
-        after = sequence[sequence.index(current) + 1:]
+        after = sequence[sequence.index(current) + 1 :]
         return after[0] if after else None
     step = first_unanswered(answers)
     return None if step is None else step.slug

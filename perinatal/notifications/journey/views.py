@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from perinatal.accounts.roles import Role
-from perinatal.core import audit, clock
 from perinatal.accounts.permissions import require_role
+from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import SUBMIT_NOTIFICATIONS, scope_for
+from perinatal.core import audit, clock
 from perinatal.notifications import selectors
 from perinatal.notifications.journey import presenters, steps
 from perinatal.notifications.journey.forms import FORMS
@@ -62,9 +62,15 @@ def _gate(request, trust: Organisation, *, status: int = 200) -> HttpResponse | 
     onboarding = onboarding_for(trust)
     if onboarding.is_live:
         return None
-    return render(request, "notifications/journey/not_live.jinja", {
-        "page_title": "Your trust cannot submit notifications yet", "onboarding": onboarding,
-    }, status=status)
+    return render(
+        request,
+        "notifications/journey/not_live.jinja",
+        {
+            "page_title": "Your trust cannot submit notifications yet",
+            "onboarding": onboarding,
+        },
+        status=status,
+    )
 
 
 def _question_url(draft: Draft, slug: str | None, *, changing: bool = False) -> str:
@@ -86,8 +92,12 @@ def _reference_exists(reference: str) -> bool:
 
 
 def _form_context(trust: Organisation) -> dict:
-    return {"sites": list(sites_of(trust, clock.today()).order_by("code")), "site_lookup": _site_lookup,
-            "reference_exists": _reference_exists, "trust": trust}
+    return {
+        "sites": list(sites_of(trust, clock.today()).order_by("code")),
+        "site_lookup": _site_lookup,
+        "reference_exists": _reference_exists,
+        "trust": trust,
+    }
 
 
 def _site_names(answers) -> dict[str, str]:
@@ -98,8 +108,13 @@ def _site_names(answers) -> dict[str, str]:
 
 def _audit_view(request, draft: Draft, page: str) -> None:
     if presenters.is_identifiable(draft.answers or {}):
-        audit.record(action=audit.Action.VIEW, obj=draft, organisation=draft.trust, request=request,
-                     summary=f"Viewed draft notification ({page})")
+        audit.record(
+            action=audit.Action.VIEW,
+            obj=draft,
+            organisation=draft.trust,
+            request=request,
+            summary=f"Viewed draft notification ({page})",
+        )
 
 
 def _validate(document: dict) -> tuple[object | None, tuple]:
@@ -135,16 +150,21 @@ def start(request):
         gate = _gate(request, trust, status=403)
         if gate is not None:
             return gate
-        draft = save_draft(trust=trust, user=request.user, answers={}, step="what-happened",
-                           request=request)
+        draft = save_draft(trust=trust, user=request.user, answers={}, step="what-happened", request=request)
         return redirect(_question_url(draft, "what-happened"))
     onboardings = [onboarding_for(trust) for trust in trusts]
     codes = [trust.code for trust in trusts]
     drafts = [presenters.draft_summary(draft) for draft in selectors.drafts_for(request).filter(trust__code__in=codes)]
-    return render(request, "notifications/journey/start.jinja", {
-        "page_title": "Notify a perinatal event", "live": [o for o in onboardings if o.is_live],
-        "not_live": [o for o in onboardings if not o.is_live], "drafts": drafts,
-    })
+    return render(
+        request,
+        "notifications/journey/start.jinja",
+        {
+            "page_title": "Notify a perinatal event",
+            "live": [o for o in onboardings if o.is_live],
+            "not_live": [o for o in onboardings if not o.is_live],
+            "drafts": drafts,
+        },
+    )
 
 
 @require_role(*REPORTING_ROLES)
@@ -163,10 +183,16 @@ def delete(request, draft_id):
         messages.success(request, "Draft deleted")
         return redirect("journey:start")
     summary = presenters.draft_summary(draft)
-    return render(request, "notifications/journey/delete.jinja", {
-        "page_title": "Are you sure you want to delete this draft?", "draft": draft, "summary": summary,
-        "back_link": {"href": reverse("journey:start")},
-    })
+    return render(
+        request,
+        "notifications/journey/delete.jinja",
+        {
+            "page_title": "Are you sure you want to delete this draft?",
+            "draft": draft,
+            "summary": summary,
+            "back_link": {"href": reverse("journey:start")},
+        },
+    )
 
 
 # Question pages ------------------------------------------------------------------------------
@@ -198,20 +224,41 @@ def question(request, draft_id, slug):
             else:
                 new_answers = steps.record_answer(answers, slug=slug, values=form.values())
             upcoming = steps.next_slug(new_answers, slug, changing=changing)
-            save_draft(draft=draft, trust=draft.trust, user=request.user, answers=new_answers,
-                       step=upcoming or CHECK, request=request)
+            save_draft(
+                draft=draft,
+                trust=draft.trust,
+                user=request.user,
+                answers=new_answers,
+                step=upcoming or CHECK,
+                request=request,
+            )
             return redirect(_question_url(draft, upcoming, changing=changing and upcoming is not None))
     else:
         form = form_class(answers=answers, context=context)
         _audit_view(request, draft, slug)
     previous = steps.previous_slug(answers, slug)
-    back = (reverse("journey:check", args=[draft.pk]) if changing
-            else _question_url(draft, previous) if previous else reverse("journey:start"))
+    back = (
+        reverse("journey:check", args=[draft.pk])
+        if changing
+        else _question_url(draft, previous)
+        if previous
+        else reverse("journey:start")
+    )
     text = presenters.question_for(slug, answers)
-    return render(request, f"notifications/journey/pages/{text.template}.jinja", {
-        "page_title": text.text, "question": text, "form": form, "draft": draft, "slug": slug,
-        "changing": changing, "back_link": {"href": back}, "trust": draft.trust,
-    })
+    return render(
+        request,
+        f"notifications/journey/pages/{text.template}.jinja",
+        {
+            "page_title": text.text,
+            "question": text,
+            "form": form,
+            "draft": draft,
+            "slug": slug,
+            "changing": changing,
+            "back_link": {"href": back},
+            "trust": draft.trust,
+        },
+    )
 
 
 # Check your answers ---------------------------------------------------------------------------
@@ -231,12 +278,19 @@ def check(request, draft_id):
     rows = presenters.answer_rows(answers, site_names=_site_names(answers), errors=errors)
     _audit_view(request, draft, "check answers")
     last = steps.steps_for(answers)[-1].slug
-    return render(request, "notifications/journey/check.jinja", {
-        "page_title": "Check your answers", "draft": draft, "rows": rows, "errors": list(errors),
-        "unplaced": presenters.unplaced_errors(answers, errors),
-        "error_rows": [row for row in rows if row.errors],
-        "back_link": {"href": _question_url(draft, last)},
-    })
+    return render(
+        request,
+        "notifications/journey/check.jinja",
+        {
+            "page_title": "Check your answers",
+            "draft": draft,
+            "rows": rows,
+            "errors": list(errors),
+            "unplaced": presenters.unplaced_errors(answers, errors),
+            "error_rows": [row for row in rows if row.errors],
+            "back_link": {"href": _question_url(draft, last)},
+        },
+    )
 
 
 def _complete_draft(request, draft_id):
@@ -268,17 +322,29 @@ def duplicates(request, draft_id):
     if request.method == "POST":
         journey = steps.journey_of(answers)
         journey["not_duplicates"] = sorted(_not_duplicates(answers) | {n.reference for n in found})
-        save_draft(draft=draft, trust=draft.trust, user=request.user,
-                   answers={**answers, steps.JOURNEY_KEY: journey}, step="where-this-will-go", request=request)
+        save_draft(
+            draft=draft,
+            trust=draft.trust,
+            user=request.user,
+            answers={**answers, steps.JOURNEY_KEY: journey},
+            step="where-this-will-go",
+            request=request,
+        )
         return redirect("journey:destinations", draft.pk)
     _audit_view(request, draft, "possible duplicates")
     rows = [presenters.duplicate_row(notification) for notification in found]
-    return render(request, "notifications/journey/duplicates.jinja", {
-        "page_title": "This may already have been notified", "draft": draft, "rows": rows,
-        "maternal": document.get("event") == "maternal",
-        "back_link": {"href": reverse("journey:check", args=[draft.pk])},
-        "amend_url": _amend_url,
-    })
+    return render(
+        request,
+        "notifications/journey/duplicates.jinja",
+        {
+            "page_title": "This may already have been notified",
+            "draft": draft,
+            "rows": rows,
+            "maternal": document.get("event") == "maternal",
+            "back_link": {"href": reverse("journey:check", args=[draft.pk])},
+            "amend_url": _amend_url,
+        },
+    )
 
 
 def _amend_url(reference: str) -> str:
@@ -302,8 +368,7 @@ def destinations(request, draft_id):
         return redirect("journey:duplicates", draft.pk)
     if request.method == "POST":
         try:
-            submit_notification(document=document, trust=draft.trust, user=request.user, request=request,
-                                draft=draft)
+            submit_notification(document=document, trust=draft.trust, user=request.user, request=request, draft=draft)
         except DocumentInvalid:
             return redirect("journey:check", draft.pk)
         except NotYetLive:
@@ -312,22 +377,37 @@ def destinations(request, draft_id):
     result = route(parsed)
     view = presenters.routing_view(result, due_dates(document=parsed, result=result))
     _audit_view(request, draft, "where this will go")
-    return render(request, "notifications/journey/destinations.jinja", {
-        "page_title": "Where this notification will go and why", "draft": draft, "routing": view,
-        "back_link": {"href": reverse("journey:check", args=[draft.pk])},
-    })
+    return render(
+        request,
+        "notifications/journey/destinations.jinja",
+        {
+            "page_title": "Where this notification will go and why",
+            "draft": draft,
+            "routing": view,
+            "back_link": {"href": reverse("journey:check", args=[draft.pk])},
+        },
+    )
 
 
 @require_role(*REPORTING_ROLES)
 def submitted(request, draft_id):
     scope = scope_for(request)
-    draft = scope.get_or_404(Draft.objects.filter(created_by=request.user, submitted__isnull=False)
-                             .select_related("submitted__current_version", "trust"),
-                             purpose=SUBMIT_NOTIFICATIONS, pk=draft_id)
+    draft = scope.get_or_404(
+        Draft.objects.filter(created_by=request.user, submitted__isnull=False).select_related(
+            "submitted__current_version", "trust"
+        ),
+        purpose=SUBMIT_NOTIFICATIONS,
+        pk=draft_id,
+    )
     notification = draft.submitted
     version = notification.current_version
-    return render(request, "notifications/journey/submitted.jinja", {
-        "page_title": "Notification submitted", "notification": notification,
-        "destinations": presenters.destinations_of(version.routing if version else None),
-        "status_url": reverse(STATUS_URL_NAME, args=[notification.reference]),
-    })
+    return render(
+        request,
+        "notifications/journey/submitted.jinja",
+        {
+            "page_title": "Notification submitted",
+            "notification": notification,
+            "destinations": presenters.destinations_of(version.routing if version else None),
+            "status_url": reverse(STATUS_URL_NAME, args=[notification.reference]),
+        },
+    )

@@ -14,6 +14,7 @@ thresholds, predicates), `policy` (versioned policies), `engine` (`route` and th
 `register` (the organisation register protocol), `ages`, `timestamps`, `readers`, `errors`.
 """
 
+from perinatal.kernel.london_time import LONDON, parse_timestamp, timestamp_to_iso
 from perinatal.notifications.routing.ages import (
     age_at_death_days,
     completed_days,
@@ -66,8 +67,8 @@ from perinatal.notifications.routing.field_sets import (
     field_set_rows,
     payload_for,
 )
-from perinatal.notifications.routing.policy import POLICIES, Policy
 from perinatal.notifications.routing.organisation_register import InMemoryRegister, OrganisationRegister
+from perinatal.notifications.routing.policy import POLICIES, Policy
 from perinatal.notifications.routing.result import (
     BODY_ORDER,
     Advice,
@@ -80,7 +81,6 @@ from perinatal.notifications.routing.result import (
     RoutingResult,
 )
 from perinatal.notifications.routing.rules import RULES, RULES_BY_ID, RULES_VERSION, Rule
-from perinatal.kernel.london_time import LONDON, parse_timestamp, timestamp_to_iso
 
 __all__ = [
     "ADVICE_AMEND_WHEN_MRI_REPORTED",

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from perinatal.notifications.routing.document import Baby, MaternalDeath
 from perinatal.kernel.london_time import london_date
+from perinatal.notifications.routing.document import Baby, MaternalDeath
 
 __all__ = [
     "age_at_death_days",

@@ -38,11 +38,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from perinatal.kernel.london_time import london_date, timestamp_to_iso
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.routing.errors import DocumentInvalid, FieldError
-from perinatal.notifications.routing.readers import FieldReader, is_absent
 from perinatal.notifications.routing.organisation_register import OrganisationRegister
-from perinatal.kernel.london_time import london_date, timestamp_to_iso
+from perinatal.notifications.routing.readers import FieldReader, is_absent
 
 __all__ = [
     "BRAIN_INJURY_SIGNS",
@@ -211,9 +211,7 @@ class Baby:
             "died_at": None if self.died_at is None else timestamp_to_iso(self.died_at),
             "multiple_birth": self.multiple_birth,
             "death_confirmed_gestation": (
-                None
-                if self.death_confirmed_gestation is None
-                else self.death_confirmed_gestation.to_dict()
+                None if self.death_confirmed_gestation is None else self.death_confirmed_gestation.to_dict()
             ),
             "termination_of_pregnancy": self.termination_of_pregnancy,
             "congenital_anomaly_caused_outcome": self.congenital_anomaly_caused_outcome,
@@ -375,9 +373,7 @@ def _document_order(error: FieldError) -> int:
 # Parsing ---------------------------------------------------------------------------------
 
 
-def parse_document(
-    data: object, *, register: OrganisationRegister, now: datetime
-) -> NotificationDocument:
+def parse_document(data: object, *, register: OrganisationRegister, now: datetime) -> NotificationDocument:
     """Validate `data` (JSON-decoded) and return the document, or raise `DocumentInvalid`.
 
     `now` (an aware datetime) is the instant against which "not in the future" is judged;
@@ -404,9 +400,7 @@ class _Parser:
     def parse(self, data: Mapping[str, Any]) -> NotificationDocument | None:
         read = self.reader
         read.refuse_unknown_keys(data, path="", known=_KEYS[""])
-        trust = read.read_code(
-            data.get("trust"), path="trust", label="the reporting trust's ODS code", required=True
-        )
+        trust = read.read_code(data.get("trust"), path="trust", label="the reporting trust's ODS code", required=True)
         if trust is not None and not self.register.trust_exists(trust):
             read.error("trust", f"There is no trust with ODS code {trust} in the organisation register")
             trust = None
@@ -463,9 +457,7 @@ class _Parser:
             choices=PlaceType,
             required=True,
         )
-        site = read.read_code(
-            data.get("site"), path=f"{path}.site", label=f"the ODS site code of the place of {which}"
-        )
+        site = read.read_code(data.get("site"), path=f"{path}.site", label=f"the ODS site code of the place of {which}")
         if place_type is None:
             return None
         if place_type is PlaceType.HOSPITAL:
@@ -478,8 +470,7 @@ class _Parser:
         elif site is not None:
             read.error(
                 f"{path}.site",
-                f"Remove the site code: only a hospital has a site (the place of {which} is "
-                f"'{place_type}')",
+                f"Remove the site code: only a hospital has a site (the place of {which} is '{place_type}')",
             )
             return None
         return Place(type=place_type, site=site)
@@ -665,8 +656,10 @@ class _Parser:
             label="whether the baby was alive when labour started",
         )
 
-        if weight is None and not read.has_errors_under("baby.gestation") and not read.has_errors_under(
-            "baby.birth_weight_g"
+        if (
+            weight is None
+            and not read.has_errors_under("baby.gestation")
+            and not read.has_errors_under("baby.birth_weight_g")
         ):
             if gestation is None:
                 read.error(
@@ -694,8 +687,7 @@ class _Parser:
         if gestation is not None and confirmed is not None and confirmed.total_days > gestation.total_days:
             read.error(
                 "baby.death_confirmed_gestation",
-                "The gestation when the death was confirmed must be the same as or earlier than "
-                "the gestation at birth",
+                "The gestation when the death was confirmed must be the same as or earlier than the gestation at birth",
             )
 
         if born_at is None or born_alive is None or read.has_errors_under("baby"):

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from perinatal.kernel.london_time import london_date
 from perinatal.kernel.working_days import add_working_days
 from perinatal.notifications.routing.document import EventType, NotificationDocument
 from perinatal.notifications.routing.result import Body, Category, RoutingResult
-from perinatal.kernel.london_time import london_date
 
 __all__ = [
     "DUE_DATE_POLICIES",
@@ -136,9 +136,7 @@ def due_date_policy_for(*, body: Body, category: Category) -> DueDatePolicy:
     raise ValueError(f"no due-date policy for {body} {category}")
 
 
-def due_date_for(
-    *, body: Body, category: Category, event_date: date, aware_on: date | None = None
-) -> date | None:
+def due_date_for(*, body: Body, category: Category, event_date: date, aware_on: date | None = None) -> date | None:
     """The date the notification to `body` is due, or None when no deadline is published.
 
     `event_date` is the date the period runs from (see `event_date_for`). `aware_on`, the

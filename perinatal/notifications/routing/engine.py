@@ -155,9 +155,7 @@ def _gate_problems(document: NotificationDocument, baby: Baby, *, check_anomaly:
     elif gestation < r.GA_37_0:
         problems.append(f"The baby was born at {format_gestation(gestation)}, before 37+0 weeks.")
     if not document.in_labour:
-        problems.append(
-            "The mother was not in labour (for example, a caesarean birth before labour started)."
-        )
+        problems.append("The mother was not in labour (for example, a caesarean birth before labour started).")
     if check_anomaly and r.anomaly_caused_outcome(baby):
         problems.append("A congenital anomaly caused the outcome.")
     return problems
@@ -277,9 +275,7 @@ def _mbrrace_not_routed(document: NotificationDocument, baby: Baby) -> NotRouted
             "weight rule applies: 400 g or more."
         )
     if age > r.NEONATAL_LAST_DAY:
-        problems.append(
-            f"The baby died at {format_age(age)}, after the first 28 days of life (0 to 27 days)."
-        )
+        problems.append(f"The baby died at {format_age(age)}, after the first 28 days of life (0 to 27 days).")
     problems.append("MBRRACE-UK is notified of deaths in the first 28 days of life from 20+0 weeks.")
     return NotRouted(body=body, rules=(r.MBR_3.id,), reason=" ".join(problems))
 
@@ -331,8 +327,7 @@ def _mnsi(document: NotificationDocument) -> Outcome:
         return NotRouted(
             body=Body.MNSI,
             rules=(r.MNSI_B0.id,),
-            reason=" ".join(problems)
-            + " MNSI's criteria need a known gestation of 37+0 weeks or more, labour, and an "
+            reason=" ".join(problems) + " MNSI's criteria need a known gestation of 37+0 weeks or more, labour, and an "
             "outcome not caused by a congenital anomaly.",
         )
     fired = _fired(document, (r.MNSI_B1, r.MNSI_B2, r.MNSI_B3))

@@ -95,7 +95,10 @@ _MBRRACE_MATERNAL = FieldSet(
         F("mother.nhs_number", "Identifies the mother."),
         F("mother.date_of_birth", "Maternal age is reported in the confidential enquiry."),
         F("mother.postcode", "Residence-based reporting of maternal deaths by area and deprivation."),
-        F("mother.death", "Date of death, pregnancy status and outcome decide a maternal death (MBR-M) and its report."),
+        F(
+            "mother.death",
+            "Date of death, pregnancy status and outcome decide a maternal death (MBR-M) and its report.",
+        ),
     ),
     left_out="Labour status: not part of the maternal death notification.",
 )
@@ -119,7 +122,10 @@ _MNSI_BABY = FieldSet(
         F("baby.multiple_birth", "Tells which baby of a multiple birth is referred."),
         F("baby.alive_at_onset_of_labour", "Decides an intrapartum stillbirth (MNSI-B1)."),
         F("labour", "MNSI investigates events after labour started (MNSI-B0)."),
-        F("brain_injury", "The signs and their timing decide a potential severe brain injury (MNSI-B3); the MRI helps triage."),
+        F(
+            "brain_injury",
+            "The signs and their timing decide a potential severe brain injury (MNSI-B3); the MRI helps triage.",
+        ),
     ),
     left_out=(
         "Mother's postcode (MNSI contacts families through the trust; not needed to triage), "

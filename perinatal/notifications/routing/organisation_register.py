@@ -41,9 +41,7 @@ class InMemoryRegister:
             raise ValueError(f"sites belong to trusts not in the register: {sorted(unknown)}")
 
     @classmethod
-    def from_sites(
-        cls, sites: Mapping[str, str], *, extra_trusts: Iterable[str] = ()
-    ) -> InMemoryRegister:
+    def from_sites(cls, sites: Mapping[str, str], *, extra_trusts: Iterable[str] = ()) -> InMemoryRegister:
         """A register whose trusts are those running `sites`, plus `extra_trusts`."""
         return cls(trusts=frozenset(sites.values()) | frozenset(extra_trusts), sites=sites)
 

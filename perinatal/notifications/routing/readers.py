@@ -16,13 +16,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from perinatal.kernel.text import sentence
-from perinatal.notifications.routing.errors import FieldError
 from perinatal.kernel.london_time import (
     InvalidTimestamp,
     parse_iso_date,
     parse_timestamp,
 )
+from perinatal.kernel.text import sentence
+from perinatal.notifications.routing.errors import FieldError
 
 __all__ = ["FieldReader", "is_absent"]
 
@@ -162,9 +162,7 @@ class FieldReader:
             return None
         return instant
 
-    def read_date(
-        self, value: object, *, path: str, label: str, today: date, required: bool = False
-    ) -> date | None:
+    def read_date(self, value: object, *, path: str, label: str, today: date, required: bool = False) -> date | None:
         if is_absent(value):
             if required:
                 self.error(path, f"Enter {label}")

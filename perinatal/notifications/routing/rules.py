@@ -93,42 +93,124 @@ class Rule:
     text: str
 
 
-MBR_1 = Rule("MBR-1", Body.MBRRACE_UK, "late fetal loss", Category.LATE_FETAL_LOSS, "3.1",
-             "Not born alive and 154 <= GA <= 167.")
-MBR_2 = Rule("MBR-2", Body.MBRRACE_UK, "stillbirth", Category.STILLBIRTH, "3.1",
-             "Not born alive and GA >= 168 (or the weight rule).")
-MBR_3 = Rule("MBR-3", Body.MBRRACE_UK, "neonatal death", Category.NEONATAL_DEATH, "3.1",
-             "Born alive, died at age <= 27 days, and GA >= 140 (or the weight rule).")
-MBR_4 = Rule("MBR-4", Body.MBRRACE_UK, "exclusion: early death in the womb of a multiple", None, "3.1",
-             "Multiple birth and death_confirmed_gestation < 140 days: excluded from MBR-1/2.")
-MBR_5 = Rule("MBR-5", Body.MBRRACE_UK, "termination of pregnancy", None, "3.1",
-             "Terminations are still notified when MBR-1/2/3 apply, flagged termination.")
-CDOP_1 = Rule("CDOP-1", Body.CDOP, "onward to the child death overview panel", None, "3.1",
-              "A neonatal death notified under MBR-3 is passed on by MBRRACE-UK (Cascade) to CDOP.")
-MBR_M = Rule("MBR-M", Body.MBRRACE_UK, "maternal death", Category.MATERNAL_DEATH, "3.2",
-             "The mother died while pregnant or <= 365 days after the end of pregnancy.")
-MNSI_B0 = Rule("MNSI-B0", Body.MNSI, "gate", None, "3.3",
-               "Known gestation with GA >= 259; in labour; outcome not caused by a congenital anomaly.")
-MNSI_B1 = Rule("MNSI-B1", Body.MNSI, "intrapartum stillbirth", Category.INTRAPARTUM_STILLBIRTH, "3.3",
-               "B0, not born alive, alive at onset of labour true or unknown.")
-MNSI_B2 = Rule("MNSI-B2", Body.MNSI, "early neonatal death", Category.EARLY_NEONATAL_DEATH, "3.3",
-               "B0, born alive, died at age <= 6 days.")
-MNSI_B3 = Rule("MNSI-B3", Body.MNSI, "potential severe brain injury", Category.SEVERE_BRAIN_INJURY, "3.3",
-               "B0, diagnosed_day <= 6, and therapeutic hypothermia, grade 3 HIE, or decreased "
-               "central tone and comatose and seizures.")
-MNSI_M = Rule("MNSI-M", Body.MNSI, "maternal death", Category.MATERNAL_DEATH, "3.3",
-              "The mother died while pregnant or <= 42 days after the end of pregnancy.")
-NHSR_1 = Rule("NHSR-1", Body.NHSR_EN, "severe brain injury", Category.SEVERE_BRAIN_INJURY, "3.4",
-              "Known GA >= 259; in labour; diagnosed_day <= 6; therapeutic hypothermia or "
-              "moderate-to-severe encephalopathy.")
-NHSR_2 = Rule("NHSR-2", Body.NHSR_EN, "exclusions", None, "3.4",
-              "The baby died at age <= 6 days; MRI reported normal.")
+MBR_1 = Rule(
+    "MBR-1", Body.MBRRACE_UK, "late fetal loss", Category.LATE_FETAL_LOSS, "3.1", "Not born alive and 154 <= GA <= 167."
+)
+MBR_2 = Rule(
+    "MBR-2",
+    Body.MBRRACE_UK,
+    "stillbirth",
+    Category.STILLBIRTH,
+    "3.1",
+    "Not born alive and GA >= 168 (or the weight rule).",
+)
+MBR_3 = Rule(
+    "MBR-3",
+    Body.MBRRACE_UK,
+    "neonatal death",
+    Category.NEONATAL_DEATH,
+    "3.1",
+    "Born alive, died at age <= 27 days, and GA >= 140 (or the weight rule).",
+)
+MBR_4 = Rule(
+    "MBR-4",
+    Body.MBRRACE_UK,
+    "exclusion: early death in the womb of a multiple",
+    None,
+    "3.1",
+    "Multiple birth and death_confirmed_gestation < 140 days: excluded from MBR-1/2.",
+)
+MBR_5 = Rule(
+    "MBR-5",
+    Body.MBRRACE_UK,
+    "termination of pregnancy",
+    None,
+    "3.1",
+    "Terminations are still notified when MBR-1/2/3 apply, flagged termination.",
+)
+CDOP_1 = Rule(
+    "CDOP-1",
+    Body.CDOP,
+    "onward to the child death overview panel",
+    None,
+    "3.1",
+    "A neonatal death notified under MBR-3 is passed on by MBRRACE-UK (Cascade) to CDOP.",
+)
+MBR_M = Rule(
+    "MBR-M",
+    Body.MBRRACE_UK,
+    "maternal death",
+    Category.MATERNAL_DEATH,
+    "3.2",
+    "The mother died while pregnant or <= 365 days after the end of pregnancy.",
+)
+MNSI_B0 = Rule(
+    "MNSI-B0",
+    Body.MNSI,
+    "gate",
+    None,
+    "3.3",
+    "Known gestation with GA >= 259; in labour; outcome not caused by a congenital anomaly.",
+)
+MNSI_B1 = Rule(
+    "MNSI-B1",
+    Body.MNSI,
+    "intrapartum stillbirth",
+    Category.INTRAPARTUM_STILLBIRTH,
+    "3.3",
+    "B0, not born alive, alive at onset of labour true or unknown.",
+)
+MNSI_B2 = Rule(
+    "MNSI-B2",
+    Body.MNSI,
+    "early neonatal death",
+    Category.EARLY_NEONATAL_DEATH,
+    "3.3",
+    "B0, born alive, died at age <= 6 days.",
+)
+MNSI_B3 = Rule(
+    "MNSI-B3",
+    Body.MNSI,
+    "potential severe brain injury",
+    Category.SEVERE_BRAIN_INJURY,
+    "3.3",
+    "B0, diagnosed_day <= 6, and therapeutic hypothermia, grade 3 HIE, or decreased "
+    "central tone and comatose and seizures.",
+)
+MNSI_M = Rule(
+    "MNSI-M",
+    Body.MNSI,
+    "maternal death",
+    Category.MATERNAL_DEATH,
+    "3.3",
+    "The mother died while pregnant or <= 42 days after the end of pregnancy.",
+)
+NHSR_1 = Rule(
+    "NHSR-1",
+    Body.NHSR_EN,
+    "severe brain injury",
+    Category.SEVERE_BRAIN_INJURY,
+    "3.4",
+    "Known GA >= 259; in labour; diagnosed_day <= 6; therapeutic hypothermia or moderate-to-severe encephalopathy.",
+)
+NHSR_2 = Rule("NHSR-2", Body.NHSR_EN, "exclusions", None, "3.4", "The baby died at age <= 6 days; MRI reported normal.")
 
 # Spec order: categories come from the first rule that fired, and `rules` lists in this order.
 RULES: tuple[Rule, ...] = (
-    MBR_1, MBR_2, MBR_3, MBR_4, MBR_5, CDOP_1, MBR_M,
-    MNSI_B0, MNSI_B1, MNSI_B2, MNSI_B3, MNSI_M,
-    NHSR_1, NHSR_2,
+    MBR_1,
+    MBR_2,
+    MBR_3,
+    MBR_4,
+    MBR_5,
+    CDOP_1,
+    MBR_M,
+    MNSI_B0,
+    MNSI_B1,
+    MNSI_B2,
+    MNSI_B3,
+    MNSI_M,
+    NHSR_1,
+    NHSR_2,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
@@ -190,14 +272,10 @@ def nhsr_1_signs(injury: BrainInjury) -> list[str]:
         found.append("therapeutic cooling")
     altered = sign_present(injury, "altered_consciousness") or sign_present(injury, "comatose")
     with_signs = [
-        words
-        for words, fields in _NHSR_ENCEPHALOPATHY_SIGNS
-        if any(sign_present(injury, name) for name in fields)
+        words for words, fields in _NHSR_ENCEPHALOPATHY_SIGNS if any(sign_present(injury, name) for name in fields)
     ]
     if altered and with_signs:
-        found.append(
-            "moderate to severe encephalopathy (altered consciousness with " + _and_list(with_signs) + ")"
-        )
+        found.append("moderate to severe encephalopathy (altered consciousness with " + _and_list(with_signs) + ")")
     return found
 
 
@@ -252,20 +330,12 @@ def mbr_4_multiple_died_in_womb_before_20_weeks(document: NotificationDocument) 
 
 def mbr_1_late_fetal_loss(document: NotificationDocument) -> bool:
     baby = baby_of(document)
-    return (
-        baby is not None
-        and meets_mbr_1_criteria(baby)
-        and not mbr_4_multiple_died_in_womb_before_20_weeks(document)
-    )
+    return baby is not None and meets_mbr_1_criteria(baby) and not mbr_4_multiple_died_in_womb_before_20_weeks(document)
 
 
 def mbr_2_stillbirth(document: NotificationDocument) -> bool:
     baby = baby_of(document)
-    return (
-        baby is not None
-        and meets_mbr_2_criteria(baby)
-        and not mbr_4_multiple_died_in_womb_before_20_weeks(document)
-    )
+    return baby is not None and meets_mbr_2_criteria(baby) and not mbr_4_multiple_died_in_womb_before_20_weeks(document)
 
 
 def mbr_3_neonatal_death(document: NotificationDocument) -> bool:

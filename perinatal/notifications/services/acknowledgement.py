@@ -40,21 +40,39 @@ def acknowledge_delivery(*, notification: Notification, body: str, reference: st
     if case.acknowledged_at is None:
         case.acknowledged_at, case.acknowledged_by = now, user
     case.save(update_fields=["body_reference", "acknowledged_at", "acknowledged_by"])
-    latest = (Delivery.objects.select_for_update().filter(notification=notification, body=body,
-                                                          status=Delivery.Status.SENT).order_by("-id").first())
+    latest = (
+        Delivery.objects.select_for_update()
+        .filter(notification=notification, body=body, status=Delivery.Status.SENT)
+        .order_by("-id")
+        .first()
+    )
     if latest is not None:
         latest.status = Delivery.Status.ACKNOWLEDGED
         latest.save(update_fields=["status"])
-        DeliveryStatusRecord.objects.create(delivery=latest, status=Delivery.Status.ACKNOWLEDGED, at=now, actor=user,
-                                            actor_label=user.email,
-                                            detail=f"Acknowledged by {body_name(body)} with reference {reference}")
+        DeliveryStatusRecord.objects.create(
+            delivery=latest,
+            status=Delivery.Status.ACKNOWLEDGED,
+            at=now,
+            actor=user,
+            actor_label=user.email,
+            detail=f"Acknowledged by {body_name(body)} with reference {reference}",
+        )
     if body == str(Body.MNSI) and changed:
         _send_mnsi_reference_to_nhs_resolution(notification=notification, mnsi_reference=reference, actor=user)
-    audit.record(action=audit.Action.DECIDE, obj=notification, organisation=notification.trust, request=request,
-                 actor=user, summary=f"{body_name(body)} acknowledged notification {notification.reference}")
-    tell_trust(notification, subject=f"{body_name(body)} acknowledged notification {notification.reference}",
-               message=f"{body_name(body)} has acknowledged notification {notification.reference}. "
-                       f"Their reference is {reference}.")
+    audit.record(
+        action=audit.Action.DECIDE,
+        obj=notification,
+        organisation=notification.trust,
+        request=request,
+        actor=user,
+        summary=f"{body_name(body)} acknowledged notification {notification.reference}",
+    )
+    tell_trust(
+        notification,
+        subject=f"{body_name(body)} acknowledged notification {notification.reference}",
+        message=f"{body_name(body)} has acknowledged notification {notification.reference}. "
+        f"Their reference is {reference}.",
+    )
     return case
 
 
@@ -63,9 +81,17 @@ def _send_mnsi_reference_to_nhs_resolution(*, notification: Notification, mnsi_r
     case = BodyCase.objects.filter(notification=notification, body=nhsr, routed=True).first()
     if case is None:
         return
-    waiting = (Delivery.objects.filter(notification=notification, body=nhsr, status=Delivery.Status.QUEUED,
-                                       attempts=0, kind__in=[Delivery.Kind.NOTIFY, Delivery.Kind.AMEND])
-               .order_by("-id").first())
+    waiting = (
+        Delivery.objects.filter(
+            notification=notification,
+            body=nhsr,
+            status=Delivery.Status.QUEUED,
+            attempts=0,
+            kind__in=[Delivery.Kind.NOTIFY, Delivery.Kind.AMEND],
+        )
+        .order_by("-id")
+        .first()
+    )
     if waiting is not None:
         payload = {**waiting.payload, "mnsi_reference": mnsi_reference}
         # attempts=0 in the WHERE clause: a worker that has claimed it in the meantime wins,
@@ -73,17 +99,33 @@ def _send_mnsi_reference_to_nhs_resolution(*, notification: Notification, mnsi_r
         if Delivery.objects.filter(pk=waiting.pk, attempts=0).update(payload=payload):
             return
     version = notification.current_version
-    sequence = Delivery.objects.filter(notification=notification, body=nhsr, kind=Delivery.Kind.REFERENCE,
-                                       version=version).count() + 1
+    sequence = (
+        Delivery.objects.filter(
+            notification=notification, body=nhsr, kind=Delivery.Kind.REFERENCE, version=version
+        ).count()
+        + 1
+    )
     now = clock.now()
     delivery = Delivery.objects.create(
-        notification=notification, version=version, body=nhsr, kind=Delivery.Kind.REFERENCE,
-        idempotency_key=payloads.reference_update_key(reference=notification.reference, version=version.number,
-                                                      sequence=sequence),
-        payload=payloads.reference_payload(reference=notification.reference, version=version.number,
-                                           mnsi_reference=mnsi_reference),
-        next_attempt_at=wall_now(), created_at=now)
-    DeliveryStatusRecord.objects.create(delivery=delivery, status=Delivery.Status.QUEUED, at=now, actor=actor,
-                                        actor_label=actor.email if actor else "system",
-                                        detail="MNSI reference queued for NHS Resolution")
+        notification=notification,
+        version=version,
+        body=nhsr,
+        kind=Delivery.Kind.REFERENCE,
+        idempotency_key=payloads.reference_update_key(
+            reference=notification.reference, version=version.number, sequence=sequence
+        ),
+        payload=payloads.reference_payload(
+            reference=notification.reference, version=version.number, mnsi_reference=mnsi_reference
+        ),
+        next_attempt_at=wall_now(),
+        created_at=now,
+    )
+    DeliveryStatusRecord.objects.create(
+        delivery=delivery,
+        status=Delivery.Status.QUEUED,
+        at=now,
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        detail="MNSI reference queued for NHS Resolution",
+    )
     deliver_after_commit(notification.pk)

@@ -16,8 +16,9 @@ from perinatal.notifications.services.outbox import deliver_after_commit, queue_
 
 
 @transaction.atomic
-def amend_notification(*, notification: Notification, document: dict, reason: str, user, request=None,
-                       via: str = CreatedVia.WEB) -> NotificationVersion:
+def amend_notification(
+    *, notification: Notification, document: dict, reason: str, user, request=None, via: str = CreatedVia.WEB
+) -> NotificationVersion:
     """A new version with a reason; the router runs again and every affected body hears of it."""
     reason = (reason or "").strip()
     problems: list[FieldError] = []
@@ -41,19 +42,40 @@ def amend_notification(*, notification: Notification, document: dict, reason: st
     now = clock.now()
     number = (previous.number if previous else 0) + 1
     version = NotificationVersion.objects.create(
-        notification=notification, number=number, document=parsed.to_dict(), routing=result.to_dict(),
-        rules_version=result.rules_version, reason=reason, created_by=user, created_via=via, created_at=now)
+        notification=notification,
+        number=number,
+        document=parsed.to_dict(),
+        routing=result.to_dict(),
+        rules_version=result.rules_version,
+        reason=reason,
+        created_by=user,
+        created_via=via,
+        created_at=now,
+    )
     previous_bodies = set(previous.destination_bodies) if previous else set()
-    deliveries = queue_deliveries(notification=notification, version=version, parsed=parsed, result=result,
-                                  previous_bodies=previous_bodies, actor=user, amendment_reason=reason)
+    deliveries = queue_deliveries(
+        notification=notification,
+        version=version,
+        parsed=parsed,
+        result=result,
+        previous_bodies=previous_bodies,
+        actor=user,
+        amendment_reason=reason,
+    )
     notification.linked_notification = linked_notification(parsed, not_this=notification)
     notification.current_version = version
     notification.updated_at = now
     copy_matching_fields(notification, parsed)
     notification.save()
     kinds = ", ".join(f"{d.get_kind_display().lower()} to {body_name(d.body)}" for d in deliveries) or "nothing to send"
-    audit.record(action=audit.Action.UPDATE, obj=notification, organisation=notification.trust, request=request,
-                 actor=user, summary=f"Notification {notification.reference} amended to version {number}: {kinds}")
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=notification,
+        organisation=notification.trust,
+        request=request,
+        actor=user,
+        summary=f"Notification {notification.reference} amended to version {number}: {kinds}",
+    )
     if deliveries:
         deliver_after_commit(notification.pk)
     return version

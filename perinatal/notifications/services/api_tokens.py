@@ -31,10 +31,22 @@ def issue_api_token(*, trust: Organisation, name: str, user, request=None) -> tu
     if trust.kind != Organisation.Kind.TRUST:
         raise InvalidInput("trust_code", f"{trust.code} is not an NHS trust")
     plaintext = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(trust=trust, name=name[:100], token_hash=hash_token(plaintext),
-                                    prefix=plaintext[:12], created_by=user, created_at=clock.now())
-    audit.record(action=audit.Action.CREATE, obj=token, organisation=trust, request=request, actor=user,
-                 summary=f"API token {token.prefix}… issued for {trust.code}")
+    token = ApiToken.objects.create(
+        trust=trust,
+        name=name[:100],
+        token_hash=hash_token(plaintext),
+        prefix=plaintext[:12],
+        created_by=user,
+        created_at=clock.now(),
+    )
+    audit.record(
+        action=audit.Action.CREATE,
+        obj=token,
+        organisation=trust,
+        request=request,
+        actor=user,
+        summary=f"API token {token.prefix}… issued for {trust.code}",
+    )
     return plaintext, token
 
 
@@ -44,8 +56,14 @@ def revoke_api_token(*, token: ApiToken, user, request=None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at, token.revoked_by = clock.now(), user
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(action=audit.Action.UPDATE, obj=token, organisation=token.trust, request=request, actor=user,
-                     summary=f"API token {token.prefix}… revoked")
+        audit.record(
+            action=audit.Action.UPDATE,
+            obj=token,
+            organisation=token.trust,
+            request=request,
+            actor=user,
+            summary=f"API token {token.prefix}… revoked",
+        )
     return token
 
 
@@ -53,8 +71,11 @@ def authenticate_api_token(plaintext: str) -> ApiToken | None:
     """The active token with this plaintext, or None. Records its use at most once a minute."""
     if not plaintext or not plaintext.startswith(API_TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("trust").filter(token_hash=hash_token(plaintext),
-                                                             revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("trust")
+        .filter(token_hash=hash_token(plaintext), revoked_at__isnull=True)
+        .first()
+    )
     if token is not None:
         now = clock.now()
         if token.last_used_at is None or abs((now - token.last_used_at).total_seconds()) > 60:

@@ -30,8 +30,12 @@ def linked_notification(parsed: NotificationDocument, *, not_this: Notification 
         return None
     linked = Notification.objects.filter(reference=reference.strip().upper()).first()
     if linked is None:
-        refuse(("linked_notification", f"There is no notification with reference {reference}. "
-                                       "Check the reference, like PEN-2026-000123"))
+        refuse(
+            (
+                "linked_notification",
+                f"There is no notification with reference {reference}. Check the reference, like PEN-2026-000123",
+            )
+        )
     if not_this is not None and linked.pk == not_this.pk:
         refuse(("linked_notification", "A notification cannot be linked to itself"))
     return linked

@@ -17,15 +17,23 @@ from perinatal.organisations.models import Organisation
 
 
 @transaction.atomic
-def save_draft(*, draft: Draft | None = None, trust: Organisation, user, answers: dict[str, Any], step: str,
-               request=None) -> Draft:
+def save_draft(
+    *, draft: Draft | None = None, trust: Organisation, user, answers: dict[str, Any], step: str, request=None
+) -> Draft:
     """Create or update the user's draft. Only its author may change it, and not once submitted."""
     now = clock.now()
     if draft is None:
-        draft = Draft.objects.create(trust=trust, created_by=user, answers=answers, step=step,
-                                     created_at=now, updated_at=now)
-        audit.record(action=audit.Action.CREATE, obj=draft, organisation=trust,
-                     summary=f"Draft notification started ({step or 'first page'})", request=request, actor=user)
+        draft = Draft.objects.create(
+            trust=trust, created_by=user, answers=answers, step=step, created_at=now, updated_at=now
+        )
+        audit.record(
+            action=audit.Action.CREATE,
+            obj=draft,
+            organisation=trust,
+            summary=f"Draft notification started ({step or 'first page'})",
+            request=request,
+            actor=user,
+        )
         return draft
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.created_by_id != user.pk or draft.trust_id != trust.pk:
@@ -36,8 +44,14 @@ def save_draft(*, draft: Draft | None = None, trust: Organisation, user, answers
     draft.step = step
     draft.updated_at = now
     draft.save(update_fields=["answers", "step", "updated_at"])
-    audit.record(action=audit.Action.UPDATE, obj=draft, organisation=trust,
-                 summary=f"Draft notification saved ({step or 'no step'})", request=request, actor=user)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=draft,
+        organisation=trust,
+        summary=f"Draft notification saved ({step or 'no step'})",
+        request=request,
+        actor=user,
+    )
     return draft
 
 
@@ -47,6 +61,12 @@ def discard_draft(*, draft: Draft, user, request=None) -> None:
         raise InvalidInput("draft", "You can only delete your own drafts")
     if draft.submitted_id is not None:
         raise InvalidInput("draft", "A submitted draft is kept with its notification")
-    audit.record(action=audit.Action.DELETE, obj=draft, organisation=draft.trust,
-                 summary="Draft notification deleted", request=request, actor=user)
+    audit.record(
+        action=audit.Action.DELETE,
+        obj=draft,
+        organisation=draft.trust,
+        summary="Draft notification deleted",
+        request=request,
+        actor=user,
+    )
     draft.delete()

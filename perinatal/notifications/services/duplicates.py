@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from perinatal.kernel.london_time import LONDON, InvalidTimestamp
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.models import Notification
 from perinatal.notifications.routing import EventType, parse_timestamp
-from perinatal.kernel.london_time import LONDON, InvalidTimestamp
 from perinatal.organisations.models import Organisation
 
 DUPLICATE_BIRTH_WINDOW = timedelta(hours=24)
@@ -37,8 +37,9 @@ def _instant_or_none(value: object) -> datetime | None:
         return None
 
 
-def find_possible_duplicates(*, document: dict, trust: Organisation, exclude: Notification | None = None
-                             ) -> list[Notification]:
+def find_possible_duplicates(
+    *, document: dict, trust: Organisation, exclude: Notification | None = None
+) -> list[Notification]:
     """Notifications of `trust` that may be the same event as `document` (never a hard block).
 
     - The same baby: the same baby NHS number, or the mother's NHS number and a birth within
@@ -62,8 +63,14 @@ def find_possible_duplicates(*, document: dict, trust: Organisation, exclude: No
         if mother_nhs and died_at:
             day = died_at.astimezone(LONDON).date()
             start = datetime.combine(day, datetime.min.time(), tzinfo=LONDON)
-            found = list(candidates.filter(event=Notification.Event.MATERNAL, mother_nhs_number=mother_nhs,
-                                           mother_died_at__gte=start, mother_died_at__lt=start + timedelta(days=1)))
+            found = list(
+                candidates.filter(
+                    event=Notification.Event.MATERNAL,
+                    mother_nhs_number=mother_nhs,
+                    mother_died_at__gte=start,
+                    mother_died_at__lt=start + timedelta(days=1),
+                )
+            )
         return found
     baby = document.get("baby") if isinstance(document.get("baby"), dict) else {}
     baby_nhs = _nhs_number_or_none(baby.get("nhs_number"))
@@ -73,8 +80,11 @@ def find_possible_duplicates(*, document: dict, trust: Organisation, exclude: No
     if baby_nhs:
         query |= Q(baby_nhs_number=baby_nhs)
     if mother_nhs and born_at:
-        query |= Q(mother_nhs_number=mother_nhs, born_at__gte=born_at - DUPLICATE_BIRTH_WINDOW,
-                   born_at__lte=born_at + DUPLICATE_BIRTH_WINDOW)
+        query |= Q(
+            mother_nhs_number=mother_nhs,
+            born_at__gte=born_at - DUPLICATE_BIRTH_WINDOW,
+            born_at__lte=born_at + DUPLICATE_BIRTH_WINDOW,
+        )
     for candidate in candidates.filter(query, event=Notification.Event.BABY).order_by("created_at"):
         same_baby_number = bool(baby_nhs) and candidate.baby_nhs_number == baby_nhs
         if not same_baby_number:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from perinatal.core import audit, clock
-from perinatal.notifications import payloads
+from perinatal.notifications import delivery, payloads
 from perinatal.notifications.delivery import wall_now
 from perinatal.notifications.models import (
     BodyCase,
@@ -26,7 +26,6 @@ from perinatal.notifications.models import (
 )
 from perinatal.notifications.routing import BODY_ORDER, Body, NotificationDocument, RoutingResult, due_dates
 from perinatal.notifications.services.errors import InvalidInput
-from perinatal.notifications import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +34,16 @@ def _version_due_dates(parsed: NotificationDocument, result: RoutingResult) -> d
     return {str(due.body): due.due_on for due in due_dates(document=parsed, result=result)}
 
 
-def queue_deliveries(*, notification: Notification, version: NotificationVersion, parsed: NotificationDocument,
-                     result: RoutingResult, previous_bodies: set[str], actor, amendment_reason: str = "") -> list[Delivery]:
+def queue_deliveries(
+    *,
+    notification: Notification,
+    version: NotificationVersion,
+    parsed: NotificationDocument,
+    result: RoutingResult,
+    previous_bodies: set[str],
+    actor,
+    amendment_reason: str = "",
+) -> list[Delivery]:
     """One delivery per body that must hear about this version; their cases brought up to date.
 
     Bodies routed now and before get an amendment, bodies no longer routed a withdrawal,
@@ -45,8 +52,11 @@ def queue_deliveries(*, notification: Notification, version: NotificationVersion
     now = clock.now()
     due = _version_due_dates(parsed, result)
     # A new notification has no cases yet: no query for them.
-    cases = ({case.body: case for case in BodyCase.objects.filter(notification=notification)}
-             if previous_bodies or version.number > 1 else {})
+    cases = (
+        {case.body: case for case in BodyCase.objects.filter(notification=notification)}
+        if previous_bodies or version.number > 1
+        else {}
+    )
     mnsi_case = cases.get(str(Body.MNSI))
     mnsi_reference = mnsi_case.body_reference if mnsi_case else ""
     actor_label = actor.email if actor is not None else "API client"
@@ -56,28 +66,58 @@ def queue_deliveries(*, notification: Notification, version: NotificationVersion
         if destination is not None:
             kind = Delivery.Kind.AMEND if body_code in previous_bodies else Delivery.Kind.NOTIFY
             payload = payloads.notify_or_amend_payload(
-                kind=kind.value, reference=notification.reference, version=version.number, body=body_code,
-                document=parsed, result=result, due_on=due.get(body_code), mnsi_reference=mnsi_reference,
-                amendment_reason=amendment_reason)
+                kind=kind.value,
+                reference=notification.reference,
+                version=version.number,
+                body=body_code,
+                document=parsed,
+                result=result,
+                due_on=due.get(body_code),
+                mnsi_reference=mnsi_reference,
+                amendment_reason=amendment_reason,
+            )
         elif body_code in previous_bodies:
             kind = Delivery.Kind.WITHDRAW
-            payload = payloads.withdraw_payload(reference=notification.reference, version=version.number,
-                                                body=body_code, result=result)
+            payload = payloads.withdraw_payload(
+                reference=notification.reference, version=version.number, body=body_code, result=result
+            )
         else:
             continue
-        deliveries.append(Delivery(
-            notification=notification, version=version, body=body_code, kind=kind,
-            idempotency_key=payloads.idempotency_key(reference=notification.reference, version=version.number,
-                                                     body=body_code),
-            payload=payload, status=Delivery.Status.QUEUED, next_attempt_at=wall_now(), created_at=now))
+        deliveries.append(
+            Delivery(
+                notification=notification,
+                version=version,
+                body=body_code,
+                kind=kind,
+                idempotency_key=payloads.idempotency_key(
+                    reference=notification.reference, version=version.number, body=body_code
+                ),
+                payload=payload,
+                status=Delivery.Status.QUEUED,
+                next_attempt_at=wall_now(),
+                created_at=now,
+            )
+        )
         case = cases.get(body_code)
         if case is None:
             if destination is not None:
-                new_cases.append(BodyCase(notification=notification, body=body_code, category=str(destination.category),
-                                          due_on=due.get(body_code), routed=True, created_at=now))
+                new_cases.append(
+                    BodyCase(
+                        notification=notification,
+                        body=body_code,
+                        category=str(destination.category),
+                        due_on=due.get(body_code),
+                        routed=True,
+                        created_at=now,
+                    )
+                )
         elif destination is not None:
-            case.category, case.due_on, case.routed, case.withdrawn_at = (str(destination.category),
-                                                                         due.get(body_code), True, None)
+            case.category, case.due_on, case.routed, case.withdrawn_at = (
+                str(destination.category),
+                due.get(body_code),
+                True,
+                None,
+            )
             case.save(update_fields=["category", "due_on", "routed", "withdrawn_at"])
         else:
             case.routed, case.withdrawn_at = False, now
@@ -86,12 +126,19 @@ def queue_deliveries(*, notification: Notification, version: NotificationVersion
     created = Delivery.objects.bulk_create(deliveries)
     if created and created[0].pk is None:  # backends that do not return ids from bulk inserts
         created = list(Delivery.objects.filter(version=version).order_by("id"))
-    DeliveryStatusRecord.objects.bulk_create([
-        DeliveryStatusRecord(delivery=delivery, status=Delivery.Status.QUEUED, at=now, actor=actor,
-                             actor_label=actor_label,
-                             detail=f"{delivery.get_kind_display()} of version {version.number} queued for {body_name(delivery.body)}")
-        for delivery in created
-    ])
+    DeliveryStatusRecord.objects.bulk_create(
+        [
+            DeliveryStatusRecord(
+                delivery=delivery,
+                status=Delivery.Status.QUEUED,
+                at=now,
+                actor=actor,
+                actor_label=actor_label,
+                detail=f"{delivery.get_kind_display()} of version {version.number} queued for {body_name(delivery.body)}",
+            )
+            for delivery in created
+        ]
+    )
     return created
 
 
@@ -100,7 +147,9 @@ def deliver_after_commit(notification_id: int) -> None:
         try:
             delivery.enqueue_delivery(notification_id)
         except Exception:  # the sweep delivers it anyway; never fail a stored submission
-            logger.exception("Could not enqueue delivery of notification id %s; the sweep will send it", notification_id)
+            logger.exception(
+                "Could not enqueue delivery of notification id %s; the sweep will send it", notification_id
+            )
 
     transaction.on_commit(enqueue)
 
@@ -114,10 +163,22 @@ def retry_delivery(*, delivery: Delivery, user, request=None) -> Delivery:
     now = clock.now()
     delivery.status, delivery.attempts, delivery.next_attempt_at = Delivery.Status.QUEUED, 0, wall_now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-    DeliveryStatusRecord.objects.create(delivery=delivery, status=Delivery.Status.QUEUED, at=now, actor=user,
-                                        actor_label=user.email, detail="Queued again by hand after failing")
+    DeliveryStatusRecord.objects.create(
+        delivery=delivery,
+        status=Delivery.Status.QUEUED,
+        at=now,
+        actor=user,
+        actor_label=user.email,
+        detail="Queued again by hand after failing",
+    )
     notification = delivery.notification
-    audit.record(action=audit.Action.UPDATE, obj=delivery, organisation=notification.trust, request=request,
-                 actor=user, summary=f"Delivery of {notification.reference} to {body_name(delivery.body)} tried again")
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=delivery,
+        organisation=notification.trust,
+        request=request,
+        actor=user,
+        summary=f"Delivery of {notification.reference} to {body_name(delivery.body)} tried again",
+    )
     deliver_after_commit(notification.pk)
     return delivery

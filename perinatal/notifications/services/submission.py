@@ -10,8 +10,8 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from perinatal.core.formatting import date_and_time
 from perinatal.core import audit, clock
+from perinatal.core.formatting import date_and_time
 from perinatal.notifications.models import ApiToken, CreatedVia, Draft, Notification, NotificationVersion, body_name
 from perinatal.notifications.routing import NotificationDocument, RoutingResult, route
 from perinatal.notifications.services.documents import copy_matching_fields, linked_notification, parse, refuse
@@ -31,16 +31,23 @@ class NotYetLive(Exception):
         if onboarding.phase is None:
             when = "has not been given an onboarding phase yet"
         else:
-            when = (f"is in {onboarding.phase.name} and goes live on "
-                    f"{date_and_time(onboarding.go_live_at)}")
+            when = f"is in {onboarding.phase.name} and goes live on {date_and_time(onboarding.go_live_at)}"
         super().__init__(
             f"{trust.display_name} ({trust.code}) {when}. Until then, keep notifying events through "
             "the existing MBRRACE-UK, MNSI and NHS Resolution portals."
         )
 
 
-def submit_notification(*, document: dict, trust: Organisation, user=None, api_token: ApiToken | None = None,
-                        idempotency_key: str | None = None, request=None, draft: Draft | None = None) -> Notification:
+def submit_notification(
+    *,
+    document: dict,
+    trust: Organisation,
+    user=None,
+    api_token: ApiToken | None = None,
+    idempotency_key: str | None = None,
+    request=None,
+    draft: Draft | None = None,
+) -> Notification:
     """Validate, route and store a notification with its deliveries; queue them after commit.
 
     Raises DocumentInvalid (untouched, each error naming its field) or NotYetLive. The same
@@ -49,8 +56,9 @@ def submit_notification(*, document: dict, trust: Organisation, user=None, api_t
     """
     parsed = parse(document)
     if parsed.trust != trust.code:
-        refuse(("trust", f"You can only submit notifications for {trust.display_name} ({trust.code}), "
-                         f"not {parsed.trust}"))
+        refuse(
+            ("trust", f"You can only submit notifications for {trust.display_name} ({trust.code}), not {parsed.trust}")
+        )
     onboarding = onboarding_for(trust)
     if not onboarding.is_live:
         raise NotYetLive(onboarding)
@@ -63,8 +71,16 @@ def submit_notification(*, document: dict, trust: Organisation, user=None, api_t
             return existing
     result = route(parsed)
     try:
-        return _store_submission(parsed=parsed, result=result, trust=trust, user=user, api_token=api_token,
-                                 key=key, request=request, draft=draft)
+        return _store_submission(
+            parsed=parsed,
+            result=result,
+            trust=trust,
+            user=user,
+            api_token=api_token,
+            key=key,
+            request=request,
+            draft=draft,
+        )
     except IntegrityError:
         # The same key submitted at the same moment: the other request made the notification.
         existing = Notification.objects.filter(trust=trust, idempotency_key=key).first() if key else None
@@ -74,31 +90,62 @@ def submit_notification(*, document: dict, trust: Organisation, user=None, api_t
 
 
 @transaction.atomic
-def _store_submission(*, parsed: NotificationDocument, result: RoutingResult, trust: Organisation, user,
-                      api_token: ApiToken | None, key: str, request, draft: Draft | None) -> Notification:
+def _store_submission(
+    *,
+    parsed: NotificationDocument,
+    result: RoutingResult,
+    trust: Organisation,
+    user,
+    api_token: ApiToken | None,
+    key: str,
+    request,
+    draft: Draft | None,
+) -> Notification:
     now = clock.now()
     via = CreatedVia.API if api_token is not None else CreatedVia.WEB
     linked = linked_notification(parsed)
     notification = Notification(
-        reference=f"{REFERENCE_PREFIX}-pending-{secrets.token_hex(8)}", trust=trust, event=str(parsed.event),
-        linked_notification=linked, created_by=user, api_token=api_token, created_via=via, created_at=now,
-        updated_at=now, idempotency_key=key)
+        reference=f"{REFERENCE_PREFIX}-pending-{secrets.token_hex(8)}",
+        trust=trust,
+        event=str(parsed.event),
+        linked_notification=linked,
+        created_by=user,
+        api_token=api_token,
+        created_via=via,
+        created_at=now,
+        updated_at=now,
+        idempotency_key=key,
+    )
     copy_matching_fields(notification, parsed)
     notification.save()
     # The database id numbers references without a shared counter (no lock between submissions).
     notification.reference = f"{REFERENCE_PREFIX}-{clock.today().year}-{notification.pk:06d}"
     version = NotificationVersion.objects.create(
-        notification=notification, number=1, document=parsed.to_dict(), routing=result.to_dict(),
-        rules_version=result.rules_version, created_by=user, created_via=via, created_at=now)
+        notification=notification,
+        number=1,
+        document=parsed.to_dict(),
+        routing=result.to_dict(),
+        rules_version=result.rules_version,
+        created_by=user,
+        created_via=via,
+        created_at=now,
+    )
     notification.current_version = version
     notification.save(update_fields=["reference", "current_version"])
-    deliveries = queue_deliveries(notification=notification, version=version, parsed=parsed, result=result,
-                                  previous_bodies=set(), actor=user)
+    deliveries = queue_deliveries(
+        notification=notification, version=version, parsed=parsed, result=result, previous_bodies=set(), actor=user
+    )
     if draft is not None:
         Draft.objects.filter(pk=draft.pk, submitted__isnull=True).update(submitted=notification, updated_at=now)
     bodies = ", ".join(body_name(d.body) for d in deliveries) or "no national body"
-    audit.record(action=audit.Action.CREATE, obj=notification, organisation=trust, request=request, actor=user,
-                 summary=f"Notification {notification.reference} submitted ({via.label}); sent to {bodies}")
+    audit.record(
+        action=audit.Action.CREATE,
+        obj=notification,
+        organisation=trust,
+        request=request,
+        actor=user,
+        summary=f"Notification {notification.reference} submitted ({via.label}); sent to {bodies}",
+    )
     if deliveries:
         deliver_after_commit(notification.pk)
     return notification

@@ -16,8 +16,11 @@ from perinatal.notifications.models import Notification
 
 
 def _reporters_to_tell(notification: Notification) -> list[str]:
-    emails = set(Membership.objects.active().filter(organisation=notification.trust, role=Role.LOCAL_AUTHORISER.value)
-                 .values_list("user__email", flat=True))
+    emails = set(
+        Membership.objects.active()
+        .filter(organisation=notification.trust, role=Role.LOCAL_AUTHORISER.value)
+        .values_list("user__email", flat=True)
+    )
     if notification.created_by is not None and notification.created_by.is_active:
         emails.add(notification.created_by.email)
     return sorted(emails)
@@ -29,5 +32,12 @@ def tell_trust(notification: Notification, *, subject: str, message: str) -> Non
         return
     # No identifiable data: the reference and a link only.
     text = f"{message}\n\nSign in to the {settings.SERVICE_NAME} and open notification {notification.reference}."
-    transaction.on_commit(lambda: send_mail(subject=subject, message=text, from_email=settings.DEFAULT_FROM_EMAIL,
-                                            recipient_list=recipients, fail_silently=True))
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject,
+            message=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+            fail_silently=True,
+        )
+    )

@@ -13,12 +13,12 @@ from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast, Substr, TruncMonth
 
-from perinatal.kernel import clinical
 from perinatal.dashboard.datasets.schema import OUTCOME_LIVE, OUTCOME_STILLBIRTH
 from perinatal.dashboard.models import BirthRecord
+from perinatal.kernel import clinical
 from perinatal.organisations.models import Site
-from perinatal.surveillance.calculation import SiteMonthCounts
 from perinatal.stats.months import YearMonth
+from perinatal.surveillance.calculation import SiteMonthCounts
 
 # docs/rules/surveillance.md §1.1: term is GA ≥ 37+0; a neonatal death is at 0–27 completed days
 # (births.csv gives neonatal_death_on up to 28 days after born_on).
@@ -28,13 +28,13 @@ NEONATAL_DEATH_LAST_DAY = clinical.NEONATAL_LAST_DAY
 
 def _term_births() -> QuerySet[BirthRecord]:
     """Term births (live + still) at a known site, terminations excluded (docs/rules/surveillance.md §1.1)."""
-    return BirthRecord.objects.filter(
-        site__isnull=False, gestation_days__gte=TERM_GESTATION_DAYS, termination=False
-    )
+    return BirthRecord.objects.filter(site__isnull=False, gestation_days__gte=TERM_GESTATION_DAYS, termination=False)
 
 
 TERM_STILLBIRTH = Q(outcome=OUTCOME_STILLBIRTH)
-TERM_NEONATAL_DEATH = Q(outcome=OUTCOME_LIVE, neonatal_death_day__isnull=False, neonatal_death_day__lte=NEONATAL_DEATH_LAST_DAY)
+TERM_NEONATAL_DEATH = Q(
+    outcome=OUTCOME_LIVE, neonatal_death_day__isnull=False, neonatal_death_day__lte=NEONATAL_DEATH_LAST_DAY
+)
 
 
 def _birth_month():
@@ -99,6 +99,8 @@ def daily_term_events(*, site: Site, first: date, last: date) -> dict[date, DayE
         .filter(site=site, born_on__gte=first, born_on__lte=last)
         .filter(TERM_STILLBIRTH | TERM_NEONATAL_DEATH)
         .values("born_on")
-        .annotate(stillbirths=Count("id", filter=TERM_STILLBIRTH), neonatal_deaths=Count("id", filter=TERM_NEONATAL_DEATH))
+        .annotate(
+            stillbirths=Count("id", filter=TERM_STILLBIRTH), neonatal_deaths=Count("id", filter=TERM_NEONATAL_DEATH)
+        )
     )
     return {row["born_on"]: DayEvents(row["stillbirths"], row["neonatal_deaths"]) for row in rows}

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from perinatal.organisations.models import Organisation, Site
-from perinatal.surveillance.models import MossRun, SiteMonthResult
 from perinatal.stats.months import YearMonth
+from perinatal.surveillance.models import MossRun, SiteMonthResult
 
 
 @dataclass(frozen=True)
@@ -72,5 +72,12 @@ def site_signal_summaries(run: MossRun) -> list[SiteSignalSummary]:
                 level2_months_12=sum(1 for row in site_rows if row.level == 2),
             )
         )
-    return sorted(summaries, key=lambda s: (-s.latest_level, -(s.level2_months_6 + s.level1_months_6),
-                                            -(s.level2_months_12 + s.level1_months_12), s.site.code))
+    return sorted(
+        summaries,
+        key=lambda s: (
+            -s.latest_level,
+            -(s.level2_months_6 + s.level1_months_6),
+            -(s.level2_months_12 + s.level1_months_12),
+            s.site.code,
+        ),
+    )

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from perinatal.core import clock
 from perinatal.accounts.scoping import Scope
+from perinatal.core import clock
+from perinatal.notifications.models import Notification
 from perinatal.organisations.models import Site
 from perinatal.surveillance.selectors.births import NEONATAL_DEATH_LAST_DAY, TERM_GESTATION_DAYS, daily_term_events
-from perinatal.notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
     start = datetime.combine(first, time.min, tzinfo=clock.LONDON)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=clock.LONDON)
     notifications = scope.restrict(
-        Notification.objects.filter(event=Notification.Event.BABY, born_at__gte=start, born_at__lt=end)
-        .select_related("current_version"),
+        Notification.objects.filter(event=Notification.Event.BABY, born_at__gte=start, born_at__lt=end).select_related(
+            "current_version"
+        ),
         trust_field="trust",
     )
     found: list[tuple[str, date, str]] = []
@@ -97,8 +98,10 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
     if not found:
         return []
     in_data = daily_term_events(site=site, first=first, last=last)
-    remaining = {day: {"stillbirth": counts.stillbirths, "neonatal_death": counts.neonatal_deaths}
-                 for day, counts in in_data.items()}
+    remaining = {
+        day: {"stillbirth": counts.stillbirths, "neonatal_death": counts.neonatal_deaths}
+        for day, counts in in_data.items()
+    }
     result = []
     for reference, born_on, kind in sorted(found, key=lambda item: (item[1], item[0])):
         available = remaining.get(born_on, {}).get(kind, 0)

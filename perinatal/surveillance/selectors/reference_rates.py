@@ -11,7 +11,6 @@ from django.db.models import Count, Q, QuerySet
 from perinatal.surveillance.calculation import LoadedRate
 from perinatal.surveillance.models import LoadedReferenceRate, MossRun, ReferenceRateUpload, SiteMonthResult
 
-
 IN_FORCE = Q(replaced_by__isnull=True, withdrawn_by__isnull=True)
 """A loaded rate is in force until a later load replaces it or its own load is withdrawn."""
 
@@ -25,7 +24,9 @@ def reference_rate_uploads() -> QuerySet[ReferenceRateUpload]:
     """Every load of reference rates, newest first, with its withdrawal and how many rates are in force."""
     return (
         ReferenceRateUpload.objects.select_related("loaded_by", "withdrawal", "withdrawal__by")
-        .annotate(rates_in_force=Count("rates", filter=Q(rates__replaced_by__isnull=True, rates__withdrawn_by__isnull=True)))
+        .annotate(
+            rates_in_force=Count("rates", filter=Q(rates__replaced_by__isnull=True, rates__withdrawn_by__isnull=True))
+        )
         .order_by("-loaded_at", "-id")
     )
 
@@ -38,7 +39,9 @@ def national_rates_used(run: MossRun) -> dict[int, float]:
     """year -> the national rate a stored run used for sites without a loaded rate (none if every site had one)."""
     rows = (
         SiteMonthResult.objects.filter(run=run, reference_source=SiteMonthResult.ReferenceSource.NATIONAL)
-        .order_by().values_list("month__year", "reference_rate").distinct()
+        .order_by()
+        .values_list("month__year", "reference_rate")
+        .distinct()
     )
     return dict(sorted(rows))
 

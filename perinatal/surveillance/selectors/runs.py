@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from perinatal.organisations.models import Site
-from perinatal.surveillance.models import MossRun, SiteMonthResult
 from perinatal.stats.moss_design import METHOD
+from perinatal.surveillance.models import MossRun, SiteMonthResult
 
 
 def latest_run() -> MossRun | None:
@@ -27,7 +27,9 @@ def latest_results_run() -> MossRun | None:
 
 def site_results(*, run: MossRun, site: Site) -> list[SiteMonthResult]:
     return list(
-        SiteMonthResult.objects.filter(run=run, site=site).select_related("loaded_reference_rate__upload").order_by("month")
+        SiteMonthResult.objects.filter(run=run, site=site)
+        .select_related("loaded_reference_rate__upload")
+        .order_by("month")
     )
 
 

@@ -12,8 +12,8 @@ from django.db.models import Prefetch, QuerySet
 
 from perinatal.accounts.scoping import Scope
 from perinatal.organisations.models import Site
-from perinatal.surveillance.models import CriticalSafetyCheck, SafetyCheckAction, SafetyCheckActionUpdate, Signal
 from perinatal.stats.moss_design import METHOD
+from perinatal.surveillance.models import CriticalSafetyCheck, SafetyCheckAction, SafetyCheckActionUpdate, Signal
 
 
 def signals_for_site(site: Site) -> QuerySet[Signal]:
@@ -22,9 +22,7 @@ def signals_for_site(site: Site) -> QuerySet[Signal]:
 
 def checks_visible_to(scope: Scope) -> QuerySet[CriticalSafetyCheck]:
     """Safety checks the user may read: the trust's own, its ICB's, its region's, or all nationally."""
-    return scope.restrict(
-        CriticalSafetyCheck.objects.select_related("site", "trust", "owner"), trust_field="trust"
-    )
+    return scope.restrict(CriticalSafetyCheck.objects.select_related("site", "trust", "owner"), trust_field="trust")
 
 
 def open_checks_visible_to(scope: Scope) -> QuerySet[CriticalSafetyCheck]:
@@ -62,8 +60,11 @@ def actions_of_checks(check_ids) -> dict[int, list[SafetyCheckAction]]:
     """check id -> its actions with ``updates`` prefetched, for a list of checks in two queries."""
     updates = Prefetch("updates", queryset=SafetyCheckActionUpdate.objects.order_by("at", "id"))
     by_check: dict[int, list[SafetyCheckAction]] = defaultdict(list)
-    for action in (SafetyCheckAction.objects.filter(safety_check_id__in=list(check_ids))
-                   .prefetch_related(updates).order_by("recorded_at", "id")):
+    for action in (
+        SafetyCheckAction.objects.filter(safety_check_id__in=list(check_ids))
+        .prefetch_related(updates)
+        .order_by("recorded_at", "id")
+    ):
         by_check[action.safety_check_id].append(action)
     return by_check
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from perinatal.core.formatting import long_date
 from perinatal.accounts.models import Membership
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
+from perinatal.core.formatting import long_date
 from perinatal.organisations.models import AccountDetails, Organisation
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, Signal
 from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
@@ -32,7 +32,8 @@ def contact_emails(trust: Organisation) -> list[str]:
     authorisers = (
         Membership.objects.active()
         .filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value, user__is_active=True)
-        .select_related("user").order_by("user__email")
+        .select_related("user")
+        .order_by("user__email")
     )
     emails += [membership.user.email.lower() for membership in authorisers]
     return list(dict.fromkeys(email for email in emails if email))
@@ -44,21 +45,33 @@ def _level_words(level: int) -> str:
 
 def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Signal], opened: bool) -> ContactNotice:
     site = check.site
-    lines = [f"- {signal.month:%B %Y}: {_level_words(signal.level)}" for signal in sorted(signals, key=lambda s: (s.month, s.level))]
-    what = "A critical safety check has been opened" if opened else "The signal has been added to the site's open critical safety check"
-    body = "\n".join([
-        f"The Maternity Outcomes Signal System (MOSS) has found a new signal at {site.name} ({site.code}):",
-        *lines,
-        "",
-        f"{what}. It is due by {long_date(check.due_on)} (the 8th working day after {long_date(check.opened_on)}).",
-        f"Record the review here: {service_base_url()}/signals/checks/{check.pk}/",
-        "",
-        "A signal is a prompt for a safety check, not a verdict of unsafe care.",
-    ])
+    lines = [
+        f"- {signal.month:%B %Y}: {_level_words(signal.level)}"
+        for signal in sorted(signals, key=lambda s: (s.month, s.level))
+    ]
+    what = (
+        "A critical safety check has been opened"
+        if opened
+        else "The signal has been added to the site's open critical safety check"
+    )
+    body = "\n".join(
+        [
+            f"The Maternity Outcomes Signal System (MOSS) has found a new signal at {site.name} ({site.code}):",
+            *lines,
+            "",
+            f"{what}. It is due by {long_date(check.due_on)} (the 8th working day after {long_date(check.opened_on)}).",
+            f"Record the review here: {service_base_url()}/signals/checks/{check.pk}/",
+            "",
+            "A signal is a prompt for a safety check, not a verdict of unsafe care.",
+        ]
+    )
     notice = ContactNotice.objects.create(
-        safety_check=check, run=run, recipients=contact_emails(check.trust),
+        safety_check=check,
+        run=run,
+        recipients=contact_emails(check.trust),
         subject=f"MOSS signal at {site.code}: critical safety check due {long_date(check.due_on)}",
-        body=body, created_at=run.started_at,
+        body=body,
+        created_at=run.started_at,
     )
     notice.signals.set(signals)
     return notice
@@ -66,9 +79,13 @@ def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Sig
 
 def send_pending_notices() -> list[ContactNotice]:
     """Send every notice not yet sent (new ones, and failed ones with attempts left)."""
-    pending = ContactNotice.objects.filter(
-        status__in=[ContactNotice.Status.PENDING, ContactNotice.Status.FAILED], attempts__lt=NOTICE_MAX_ATTEMPTS
-    ).select_related("safety_check", "safety_check__trust").order_by("created_at", "id")
+    pending = (
+        ContactNotice.objects.filter(
+            status__in=[ContactNotice.Status.PENDING, ContactNotice.Status.FAILED], attempts__lt=NOTICE_MAX_ATTEMPTS
+        )
+        .select_related("safety_check", "safety_check__trust")
+        .order_by("created_at", "id")
+    )
     if not pending:
         return []
     try:
@@ -88,8 +105,14 @@ def send_pending_notices() -> list[ContactNotice]:
             notice.last_error = "the trust has no account details email and no local authoriser"
         else:
             try:
-                notifier.send(Message(recipients=tuple(notice.recipients), subject=notice.subject, body=notice.body,
-                                      reference=f"csc-{notice.safety_check_id}-notice-{notice.pk}"))
+                notifier.send(
+                    Message(
+                        recipients=tuple(notice.recipients),
+                        subject=notice.subject,
+                        body=notice.body,
+                        reference=f"csc-{notice.safety_check_id}-notice-{notice.pk}",
+                    )
+                )
             except NotifierError as error:
                 notice.status = ContactNotice.Status.FAILED
                 notice.last_error = str(error)[:300]
@@ -100,8 +123,14 @@ def send_pending_notices() -> list[ContactNotice]:
                 sent.append(notice)
         notice.save()
         if notice.status == ContactNotice.Status.FAILED:
-            logger.warning("MOSS notice %s for safety check %s not sent: %s", notice.pk, notice.safety_check_id, notice.last_error)
+            logger.warning(
+                "MOSS notice %s for safety check %s not sent: %s", notice.pk, notice.safety_check_id, notice.last_error
+            )
         else:
-            audit.record(action=audit.Action.CREATE, obj=notice, organisation=notice.safety_check.trust,
-                         summary=f"Contacts told of safety check {notice.safety_check.reference} ({len(notice.recipients)} recipients, {notifier.name})")
+            audit.record(
+                action=audit.Action.CREATE,
+                obj=notice,
+                organisation=notice.safety_check.trust,
+                summary=f"Contacts told of safety check {notice.safety_check.reference} ({len(notice.recipients)} recipients, {notifier.name})",
+            )
     return sent

@@ -61,8 +61,13 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
     previous = latest_results_run()
     latest_month = calculation.run.months[-1].first_day if calculation.run.months else None
     run = MossRun.objects.create(
-        started_at=started, seen_on=seen_on, trigger=trigger, method=calculation.method,
-        reference=calculation.reference, data_fingerprint=calculation.fingerprint, latest_month=latest_month,
+        started_at=started,
+        seen_on=seen_on,
+        trigger=trigger,
+        method=calculation.method,
+        reference=calculation.reference,
+        data_fingerprint=calculation.fingerprint,
+        latest_month=latest_month,
         skipped=[
             {"site_code": s.site_code, "year": s.year, "reason": s.reason, "message": s.message}
             for s in calculation.run.skipped
@@ -88,9 +93,12 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
     run.finished_at = clock.now()
     run.save()
     audit.record(
-        action=audit.Action.CREATE, obj=run,
-        summary=(f"MOSS run {run.pk} ({run.get_trigger_display().lower()}): {run.sites_monitored} sites, "
-                 f"{len(new)} new signals, {len(withdrawn)} withdrawn, {len(opened)} safety checks opened"),
+        action=audit.Action.CREATE,
+        obj=run,
+        summary=(
+            f"MOSS run {run.pk} ({run.get_trigger_display().lower()}): {run.sites_monitored} sites, "
+            f"{len(new)} new signals, {len(withdrawn)} withdrawn, {len(opened)} safety checks opened"
+        ),
     )
     return MossRunOutcome(run, tuple(new), tuple(withdrawn), tuple(opened), tuple(notices))
 
@@ -103,12 +111,23 @@ def _store_results(*, run: MossRun, calculation: MossCalculation, sites: dict[st
         source = calculation.reference_source(site_code=row.site_code, year=year)
         results.append(
             SiteMonthResult(
-                run=run, site=site, trust=trusts[site.pk], month=row.month.first_day, events=row.events,
-                expected=row.expected, k=row.k, h1=row.h1, h2=row.h2, cusum=row.cusum, level=row.level,
-                reset=row.reset, method=row.method,
+                run=run,
+                site=site,
+                trust=trusts[site.pk],
+                month=row.month.first_day,
+                events=row.events,
+                expected=row.expected,
+                k=row.k,
+                h1=row.h1,
+                h2=row.h2,
+                cusum=row.cusum,
+                level=row.level,
+                reset=row.reset,
+                method=row.method,
                 denominator=calculation.denominator(site_code=row.site_code, year=year),
                 reference_rate=calculation.reference_rate(site_code=row.site_code, year=year),
-                reference_source=source.kind, loaded_reference_rate_id=source.origin,
+                reference_source=source.kind,
+                loaded_reference_rate_id=source.origin,
             )
         )
     SiteMonthResult.objects.bulk_create(results, batch_size=2000)

@@ -11,11 +11,11 @@ from datetime import date
 
 from django.db import transaction
 
-from perinatal.kernel.refusals import Refused
-from perinatal.core.formatting import long_date
 from perinatal.accounts.models import User
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
+from perinatal.core.formatting import long_date
+from perinatal.kernel.refusals import Refused
 from perinatal.organisations.models import Organisation
 from perinatal.surveillance.models import (
     CriticalSafetyCheck,
@@ -43,12 +43,16 @@ def _lock(check: CriticalSafetyCheck) -> CriticalSafetyCheck:
 
 def eligible_owners(trust: Organisation):
     """People who may lead a check: the trust's active local authorisers and trust viewers."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=trust,
-        memberships__revoked_at__isnull=True,
-        memberships__role__in=[Role.LOCAL_AUTHORISER.value, Role.TRUST_VIEWER.value],
-    ).distinct().order_by("full_name", "email")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=trust,
+            memberships__revoked_at__isnull=True,
+            memberships__role__in=[Role.LOCAL_AUTHORISER.value, Role.TRUST_VIEWER.value],
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 @transaction.atomic
@@ -59,13 +63,21 @@ def assign_owner(*, check: CriticalSafetyCheck, owner: User, by: User, request=N
         raise SafetyCheckRefused("owner", "Choose a local authoriser or trust viewer of this trust as the owner")
     check.owner = owner
     check.save(update_fields=["owner"])
-    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference} owner set (user {owner.pk})", request=request, actor=by)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Safety check {check.reference} owner set (user {owner.pk})",
+        request=request,
+        actor=by,
+    )
     return check
 
 
 @transaction.atomic
-def record_finding(*, check: CriticalSafetyCheck, area: str, findings: str, by: User, request=None) -> SafetyCheckFinding:
+def record_finding(
+    *, check: CriticalSafetyCheck, area: str, findings: str, by: User, request=None
+) -> SafetyCheckFinding:
     check = _lock(check)
     _require_open(check)
     if area not in ReviewArea.values:
@@ -76,14 +88,21 @@ def record_finding(*, check: CriticalSafetyCheck, area: str, findings: str, by: 
     finding = SafetyCheckFinding.objects.create(
         safety_check=check, area=area, findings=findings, recorded_by=by, recorded_at=clock.now()
     )
-    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference}: findings recorded for {ReviewArea(area).label.lower()}",
-                 request=request, actor=by)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Safety check {check.reference}: findings recorded for {ReviewArea(area).label.lower()}",
+        request=request,
+        actor=by,
+    )
     return finding
 
 
 @transaction.atomic
-def add_action(*, check: CriticalSafetyCheck, description: str, owner: str, due_on: date, by: User, request=None) -> SafetyCheckAction:
+def add_action(
+    *, check: CriticalSafetyCheck, description: str, owner: str, due_on: date, by: User, request=None
+) -> SafetyCheckAction:
     check = _lock(check)
     _require_open(check)
     description, owner = (description or "").strip(), (owner or "").strip()
@@ -92,13 +111,20 @@ def add_action(*, check: CriticalSafetyCheck, description: str, owner: str, due_
     if not owner:
         raise SafetyCheckRefused("owner", "Enter who owns the action")
     if due_on < check.opened_on:
-        raise SafetyCheckRefused("due_on", f"The action's due date must be on or after {long_date(check.opened_on)}, when the check opened")
+        raise SafetyCheckRefused(
+            "due_on", f"The action's due date must be on or after {long_date(check.opened_on)}, when the check opened"
+        )
     action = SafetyCheckAction.objects.create(
         safety_check=check, description=description, owner=owner, due_on=due_on, recorded_by=by, recorded_at=clock.now()
     )
-    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference}: action {action.pk} added, due {long_date(due_on)}",
-                 request=request, actor=by)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Safety check {check.reference}: action {action.pk} added, due {long_date(due_on)}",
+        request=request,
+        actor=by,
+    )
     return action
 
 
@@ -115,7 +141,9 @@ def note_needed(*, status: str, was_done: bool) -> str:
 
 
 @transaction.atomic
-def update_action(*, action: SafetyCheckAction, status: str, note: str, by: User, request=None) -> SafetyCheckActionUpdate:
+def update_action(
+    *, action: SafetyCheckAction, status: str, note: str, by: User, request=None
+) -> SafetyCheckActionUpdate:
     """Mark an action done, note its progress, or open it again: a new row, never an edit.
 
     Allowed after the check is completed (not ``_require_open``): actions go on the trust's
@@ -133,14 +161,25 @@ def update_action(*, action: SafetyCheckAction, status: str, note: str, by: User
     if len(note) > ACTION_NOTE_MAX_LENGTH:
         raise SafetyCheckRefused("note", f"The note must be {ACTION_NOTE_MAX_LENGTH:,} characters or fewer")
     update = SafetyCheckActionUpdate.objects.create(
-        action=action, status=status, note=note, at=clock.now(), actor=by, actor_label=by.email,
+        action=action,
+        status=status,
+        note=note,
+        at=clock.now(),
+        actor=by,
+        actor_label=by.email,
     )
     if status == SafetyCheckActionUpdate.Status.DONE:
         what = "noted again as done" if was_done else "marked done"
     else:
         what = "opened again" if was_done else "progress noted"
-    audit.record(action=audit.Action.UPDATE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference}: action {action.pk} {what}", request=request, actor=by)
+    audit.record(
+        action=audit.Action.UPDATE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Safety check {check.reference}: action {action.pk} {what}",
+        request=request,
+        actor=by,
+    )
     return update
 
 
@@ -156,7 +195,10 @@ def complete_check(*, check: CriticalSafetyCheck, summary: str, by: User, reques
     _require_open(check)
     missing = missing_areas(check)
     if missing:
-        raise SafetyCheckRefused("summary", "Record findings for " + ", ".join(area.lower() for area in missing) + " before completing the check")
+        raise SafetyCheckRefused(
+            "summary",
+            "Record findings for " + ", ".join(area.lower() for area in missing) + " before completing the check",
+        )
     summary = (summary or "").strip()
     if not summary:
         raise SafetyCheckRefused("summary", "Enter a summary of the safety check's conclusions")
@@ -173,10 +215,19 @@ def complete_check(*, check: CriticalSafetyCheck, summary: str, by: User, reques
     if still_open:
         note += f"; {still_open} action{'s' if still_open != 1 else ''} still open"
     SafetyCheckStatusRecord.objects.create(
-        safety_check=check, status=CriticalSafetyCheck.Status.COMPLETED, at=now, actor=by, actor_label=by.email,
+        safety_check=check,
+        status=CriticalSafetyCheck.Status.COMPLETED,
+        at=now,
+        actor=by,
+        actor_label=by.email,
         note=note,
     )
-    audit.record(action=audit.Action.DECIDE, obj=check, organisation=check.trust,
-                 summary=f"Safety check {check.reference} completed" + (" after its due date" if late else ""),
-                 request=request, actor=by)
+    audit.record(
+        action=audit.Action.DECIDE,
+        obj=check,
+        organisation=check.trust,
+        summary=f"Safety check {check.reference} completed" + (" after its due date" if late else ""),
+        request=request,
+        actor=by,
+    )
     return check

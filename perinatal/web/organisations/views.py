@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.core import audit, clock
 from perinatal.accounts.scoping import AUTHORISE_USERS, scope_for
+from perinatal.core import audit, clock
 from perinatal.organisations.models import AccountDetails, OnboardingPhase, Organisation
 from perinatal.organisations.onboarding import assign_trust_to_phase
 from perinatal.organisations.selectors import (
@@ -29,14 +29,27 @@ from perinatal.organisations.selectors import (
 def register(request):
     query = (request.GET.get("q") or "").strip()
     kind = request.GET.get("kind") or "trust"
-    queryset = Organisation.objects.filter(kind=kind) if kind in Organisation.Kind.values else Organisation.objects.none()
+    queryset = (
+        Organisation.objects.filter(kind=kind) if kind in Organisation.Kind.values else Organisation.objects.none()
+    )
     if query:
         queryset = queryset.filter(Q(code__iexact=query) | Q(name__icontains=query))
     results = list(queryset.order_by("name")[:300])
-    return render(request, "organisations/register.jinja", {
-        "page_title": "Organisations", "results": results, "query": query, "kind": kind,
-        "kinds": [(Organisation.Kind.TRUST, "Trusts"), (Organisation.Kind.ICB, "ICBs"), (Organisation.Kind.REGION, "Regions")],
-    })
+    return render(
+        request,
+        "organisations/register.jinja",
+        {
+            "page_title": "Organisations",
+            "results": results,
+            "query": query,
+            "kind": kind,
+            "kinds": [
+                (Organisation.Kind.TRUST, "Trusts"),
+                (Organisation.Kind.ICB, "ICBs"),
+                (Organisation.Kind.REGION, "Regions"),
+            ],
+        },
+    )
 
 
 def organisation(request, code: str):
@@ -46,11 +59,19 @@ def organisation(request, code: str):
     if org.kind == Organisation.Kind.TRUST:
         return redirect("organisations:trust", code=org.code)
     today = clock.today()
-    members = trusts_in(org, today).order_by("name") if org.kind in (Organisation.Kind.ICB, Organisation.Kind.REGION) else []
-    return render(request, "organisations/organisation.jinja", {
-        "page_title": org.display_name, "org": org, "trusts": members,
-        "icbs": org.icbs.order_by("name") if org.kind == Organisation.Kind.REGION else [],
-    })
+    members = (
+        trusts_in(org, today).order_by("name") if org.kind in (Organisation.Kind.ICB, Organisation.Kind.REGION) else []
+    )
+    return render(
+        request,
+        "organisations/organisation.jinja",
+        {
+            "page_title": org.display_name,
+            "org": org,
+            "trusts": members,
+            "icbs": org.icbs.order_by("name") if org.kind == Organisation.Kind.REGION else [],
+        },
+    )
 
 
 def trust(request, code: str):
@@ -61,15 +82,24 @@ def trust(request, code: str):
     scope = scope_for(request)
     today = clock.today()
     details = AccountDetails.objects.filter(trust=trust).first()
-    return render(request, "organisations/trust.jinja", {
-        "page_title": trust.display_name, "trust": trust, "onboarding": onboarding_for(trust),
-        "parent": parent_on(trust, today), "history": trust.parents.select_related("icb", "region").order_by("valid_from"),
-        "sites": sites_of(trust, today).order_by("code"), "details": details,
-        "can_authorise": scope.can_read_trust(trust, AUTHORISE_USERS) and scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN),
-        "changes": trust.changes.order_by("-recorded_at")[:20],
-        "can_assign_phase": scope.has_role(*ASSIGN_PHASES),
-        "phases": OnboardingPhase.objects.order_by("go_live_on"),
-    })
+    return render(
+        request,
+        "organisations/trust.jinja",
+        {
+            "page_title": trust.display_name,
+            "trust": trust,
+            "onboarding": onboarding_for(trust),
+            "parent": parent_on(trust, today),
+            "history": trust.parents.select_related("icb", "region").order_by("valid_from"),
+            "sites": sites_of(trust, today).order_by("code"),
+            "details": details,
+            "can_authorise": scope.can_read_trust(trust, AUTHORISE_USERS)
+            and scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN),
+            "changes": trust.changes.order_by("-recorded_at")[:20],
+            "can_assign_phase": scope.has_role(*ASSIGN_PHASES),
+            "phases": OnboardingPhase.objects.order_by("go_live_on"),
+        },
+    )
 
 
 ASSIGN_PHASES = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
@@ -130,14 +160,25 @@ def account_details(request, code: str):
         details.updated_at = clock.now()
         details.updated_by = request.user
         details.save()
-        audit.record(action=audit.Action.UPDATE, obj=details, organisation=trust,
-                     summary=f"Account details changed ({changed})", request=request)
+        audit.record(
+            action=audit.Action.UPDATE,
+            obj=details,
+            organisation=trust,
+            summary=f"Account details changed ({changed})",
+            request=request,
+        )
         messages.success(request, "Account details saved.")
         return redirect("organisations:trust", code=trust.code)
-    return render(request, "organisations/account_details.jinja", {
-        "page_title": f"Account details for {trust.display_name}", "trust": trust, "form": form,
-        "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
-    })
+    return render(
+        request,
+        "organisations/account_details.jinja",
+        {
+            "page_title": f"Account details for {trust.display_name}",
+            "trust": trust,
+            "form": form,
+            "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
+        },
+    )
 
 
 def onboarding(request):
@@ -146,7 +187,15 @@ def onboarding(request):
     if region and not regions.filter(code=region).exists():
         region = None
     schedule = onboarding_schedule(region_code=region)
-    return render(request, "organisations/onboarding.jinja", {
-        "page_title": "Onboarding schedule", "schedule": schedule, "phases": OnboardingPhase.objects.prefetch_related("regions", "trusts"),
-        "regions": regions, "region": region, "now": clock.now(),
-    })
+    return render(
+        request,
+        "organisations/onboarding.jinja",
+        {
+            "page_title": "Onboarding schedule",
+            "schedule": schedule,
+            "phases": OnboardingPhase.objects.prefetch_related("regions", "trusts"),
+            "regions": regions,
+            "region": region,
+            "now": clock.now(),
+        },
+    )

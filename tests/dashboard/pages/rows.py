@@ -22,13 +22,24 @@ def metric_row(
     name: str = "England",
 ) -> MetricRow:
     return MetricRow(
-        metric_id=metric_id, org_level=level, org_code=code, org_name=name, period_start=start, period_end=end,
-        numerator=numerator, denominator=denominator, value=None if value is None else Decimal(value),
-        lower_95=None, upper_95=None, provisional=provisional,
+        metric_id=metric_id,
+        org_level=level,
+        org_code=code,
+        org_name=name,
+        period_start=start,
+        period_end=end,
+        numerator=numerator,
+        denominator=denominator,
+        value=None if value is None else Decimal(value),
+        lower_95=None,
+        upper_95=None,
+        provisional=provisional,
     )
 
 
-def monthly_rows(metric_id: str, values: list[str | None], *, first: date = date(2025, 1, 1), **changes) -> list[MetricRow]:
+def monthly_rows(
+    metric_id: str, values: list[str | None], *, first: date = date(2025, 1, 1), **changes
+) -> list[MetricRow]:
     """One row per calendar month from `first`, with these values."""
     rows = []
     start = first
@@ -39,7 +50,9 @@ def monthly_rows(metric_id: str, values: list[str | None], *, first: date = date
     return rows
 
 
-def fortnightly_rows(metric_id: str, values: list[str | None], *, last_end: date = date(2026, 10, 31), **changes) -> list[MetricRow]:
+def fortnightly_rows(
+    metric_id: str, values: list[str | None], *, last_end: date = date(2026, 10, 31), **changes
+) -> list[MetricRow]:
     """Fortnights ending on `last_end`, `last_end` − 14, …, oldest first."""
     rows = []
     for index, value in enumerate(reversed(values)):

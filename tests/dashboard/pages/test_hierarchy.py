@@ -24,12 +24,15 @@ def test_parent_changes_name_the_day_and_both_icbs():
     assert change.after.level == "icb"
 
 
-@pytest.mark.parametrize("periods", [
-    [(date(2022, 7, 1), "QOP", "Y62"), (date(2026, 4, 1), "QOP", "Y62")],  # a new extract, the same ICB
-    [(date(2022, 7, 1), "QNX", "Y59"), (date(2027, 4, 1), "S9B9J", "Y59")],  # after the data
-    [(date(2022, 7, 1), "QNX", "Y59"), (date(2025, 1, 1), "S9B9J", "Y59")],  # on the first day of the data
-    [(date(2022, 7, 1), "QNX", "Y59")],
-])
+@pytest.mark.parametrize(
+    "periods",
+    [
+        [(date(2022, 7, 1), "QOP", "Y62"), (date(2026, 4, 1), "QOP", "Y62")],  # a new extract, the same ICB
+        [(date(2022, 7, 1), "QNX", "Y59"), (date(2027, 4, 1), "S9B9J", "Y59")],  # after the data
+        [(date(2022, 7, 1), "QNX", "Y59"), (date(2025, 1, 1), "S9B9J", "Y59")],  # on the first day of the data
+        [(date(2022, 7, 1), "QNX", "Y59")],
+    ],
+)
 def test_no_parent_change_within_the_data(periods):
     assert parent_changes(periods=periods, orgs=_Names(), span=SPAN) == []
 

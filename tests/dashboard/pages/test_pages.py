@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from perinatal.accounts.roles import Role
 from perinatal.dashboard.engine import MetricRequest, compute_rows
+from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
 from perinatal.dashboard.pages.builders.national import national_page
 from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
@@ -24,7 +25,6 @@ from perinatal.dashboard.pages.reporting_periods import (
     latest_whole_month,
     outcome_choices,
 )
-from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
 from perinatal.dashboard.selectors import births
 from perinatal.organisations.models import ENGLAND_CODE
 from tests.helpers import make_user, sign_in
@@ -32,9 +32,15 @@ from tests.helpers import make_user, sign_in
 pytestmark = pytest.mark.django_db
 
 EVERY_ROLE = [
-    (Role.REPORTER, "RRK"), (Role.LOCAL_AUTHORISER, "RRK"), (Role.TRUST_VIEWER, "RRK"), (Role.ICB_VIEWER, "QHL"),
-    (Role.REGIONAL_VIEWER, "Y60"), (Role.NATIONAL_REVIEWER, "MNSI"), (Role.IMPROVEMENT_SUPPORT, ENGLAND_CODE),
-    (Role.PROGRAMME_ADMIN, ENGLAND_CODE), (Role.SYSTEM_ADMIN, ENGLAND_CODE),
+    (Role.REPORTER, "RRK"),
+    (Role.LOCAL_AUTHORISER, "RRK"),
+    (Role.TRUST_VIEWER, "RRK"),
+    (Role.ICB_VIEWER, "QHL"),
+    (Role.REGIONAL_VIEWER, "Y60"),
+    (Role.NATIONAL_REVIEWER, "MNSI"),
+    (Role.IMPROVEMENT_SUPPORT, ENGLAND_CODE),
+    (Role.PROGRAMME_ADMIN, ENGLAND_CODE),
+    (Role.SYSTEM_ADMIN, ENGLAND_CODE),
 ]
 #: Every query a page makes, sign-in and session included: one engine call, never one per trust.
 MAX_QUERIES_PER_PAGE = 25
@@ -53,8 +59,12 @@ def national_user(client):
 
 
 def test_signed_out_people_are_sent_to_sign_in(client):
-    for name, args in [("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
-                       ("dashboard:definitions", ())]:
+    for name, args in [
+        ("dashboard:national", ()),
+        ("dashboard:trust", ("R0A",)),
+        ("dashboard:trusts", ()),
+        ("dashboard:definitions", ()),
+    ]:
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
@@ -98,8 +108,9 @@ def test_national_tiles_are_the_engine_s_rows_of_the_latest_periods(span):
     assert [tile.definition.id for tile in page.tiles] == [metric.id for metric in HEADLINE_METRICS]
     stillbirths = next(tile for tile in page.tiles if tile.definition.id == "stillbirth_rate")
     month = latest_whole_month(span)
-    [expected] = compute_rows(MetricRequest(date_from=month.start, date_to=month.end,
-                                            metric_ids=("stillbirth_rate",), levels=("national",)))
+    [expected] = compute_rows(
+        MetricRequest(date_from=month.start, date_to=month.end, metric_ids=("stillbirth_rate",), levels=("national",))
+    )
     assert stillbirths.latest == expected
     fortnight = next(tile for tile in page.tiles if tile.definition.id == "obstetric_unit_suspensions")
     assert fortnight.latest.period_end == span.as_of
@@ -115,7 +126,9 @@ def test_drill_down_from_england_to_a_trust(national_user):
     assert reverse("dashboard:trust", args=["R0A"]) in icb
     trust = national_user.get(reverse("dashboard:trust", args=["R0A"])).content.decode()
     # Breadcrumbs England → region → ICB, by the ICB and region of the latest period.
-    crumbs = trust[trust.index('class="nhsuk-breadcrumb"'):trust.index("</nav>", trust.index('class="nhsuk-breadcrumb"'))]
+    crumbs = trust[
+        trust.index('class="nhsuk-breadcrumb"') : trust.index("</nav>", trust.index('class="nhsuk-breadcrumb"'))
+    ]
     assert crumbs.index("England") < crumbs.index("North West") < crumbs.index("Greater Manchester")
 
 
@@ -153,10 +166,13 @@ def test_an_icb_merged_in_april_2026_keeps_its_region_in_the_breadcrumbs():
     assert [crumb.code for crumb in page.breadcrumbs] == ["E92000001", "Y59"]
 
 
-@pytest.mark.parametrize("code", [
-    "QKK",  # gained a trust on 1 April 2026
-    "QHL",  # lost RXK on 1 April 2026 (the July 2026 extract)
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "QKK",  # gained a trust on 1 April 2026
+        "QHL",  # lost RXK on 1 April 2026 (the July 2026 extract)
+    ],
+)
 def test_an_icb_whose_trusts_changed_in_april_2026_breaks_its_series_there(code):
     page = icb_page(code=code, span=SPAN_2026)
     assert page.has_breaks
@@ -166,10 +182,16 @@ def test_an_icb_whose_trusts_changed_in_april_2026_breaks_its_series_there(code)
             assert "Break in series" in section.charts.line.svg
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("dashboard:trust", "XYZ99"), ("dashboard:trust", "QOP"),  # an ICB's code is not a trust
-    ("dashboard:icb", "R0A"), ("dashboard:region", "QOP"), ("dashboard:region", "NOPE"),
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("dashboard:trust", "XYZ99"),
+        ("dashboard:trust", "QOP"),  # an ICB's code is not a trust
+        ("dashboard:icb", "R0A"),
+        ("dashboard:region", "QOP"),
+        ("dashboard:region", "NOPE"),
+    ],
+)
 def test_unknown_organisations_are_not_found(national_user, name, code):
     assert national_user.get(reverse(name, args=[code])).status_code == 404
 
@@ -182,8 +204,13 @@ def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
     response = national_user.get(reverse("dashboard:trusts"))
     page = response.content.decode()
     assert "All trusts: Stillbirth rate" in page
-    names = ["Bristol NHS Foundation Trust", "Guy", "Manchester University", "University Hospitals Birmingham",
-             "University Hospitals Sussex"]
+    names = [
+        "Bristol NHS Foundation Trust",
+        "Guy",
+        "Manchester University",
+        "University Hospitals Birmingham",
+        "University Hospitals Sussex",
+    ]
     positions = [page.index(name, page.index("app-trust-table")) for name in names]
     assert positions == sorted(positions)
     assert 'aria-sort="ascending"' in page
@@ -191,8 +218,15 @@ def test_trusts_table_defaults_to_stillbirths_by_name(national_user):
 
 
 def _table(span, **params):
-    arguments = {"metric_id": "stillbirth_rate", "period_key": None, "region": None, "icb": None, "sort": None,
-                 "order": None, **params}
+    arguments = {
+        "metric_id": "stillbirth_rate",
+        "period_key": None,
+        "region": None,
+        "icb": None,
+        "sort": None,
+        "order": None,
+        **params,
+    }
     return trusts_page(span=span, **arguments)
 
 
@@ -208,13 +242,16 @@ def test_trusts_table_sorts_by_value_descending(span):
     assert values == sorted(values, reverse=True)
 
 
-@pytest.mark.parametrize(("params", "codes"), [
-    ({"region": "Y62"}, {"R0A"}),
-    ({"region": "Y58"}, {"RA7"}),
-    ({"icb": "QHL"}, {"RRK"}),
-    ({"region": "Y62", "icb": "QHL"}, {"R0A"}),  # an ICB outside the region is ignored
-    ({"region": "NOPE"}, {"R0A", "RRK", "RYR", "RA7", "RJ1"}),
-])
+@pytest.mark.parametrize(
+    ("params", "codes"),
+    [
+        ({"region": "Y62"}, {"R0A"}),
+        ({"region": "Y58"}, {"RA7"}),
+        ({"icb": "QHL"}, {"RRK"}),
+        ({"region": "Y62", "icb": "QHL"}, {"R0A"}),  # an ICB outside the region is ignored
+        ({"region": "NOPE"}, {"R0A", "RRK", "RYR", "RA7", "RJ1"}),
+    ],
+)
 def test_trusts_table_filters_by_region_and_icb(span, params, codes):
     assert {line.row.org_code for line in _table(span, **params).lines} == codes
 
@@ -234,7 +271,9 @@ def test_trusts_table_for_any_metric_and_period(span):
     assert operational.funnel is None and "No funnel plot" in operational.funnel_missing
 
 
-@pytest.mark.parametrize("params", [{"metric": "not_a_metric"}, {"period": "month:1999-01"}, {"sort": "x", "order": "y"}])
+@pytest.mark.parametrize(
+    "params", [{"metric": "not_a_metric"}, {"period": "month:1999-01"}, {"sort": "x", "order": "y"}]
+)
 def test_trusts_table_ignores_bad_parameters(national_user, span, params):
     page = national_user.get(reverse("dashboard:trusts"), params).content.decode()
     assert "All trusts: Stillbirth rate" in page
@@ -258,7 +297,8 @@ def test_organisation_page_downloads_as_csv_and_xlsx(national_user, span):
     response = national_user.get(url, {"download": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="r0a-dashboard-{span.series_start}-to-{span.last}.csv"')
+        f'attachment; filename="r0a-dashboard-{span.series_start}-to-{span.last}.csv"'
+    )
     rows = _csv(response)
     assert tuple(rows[0]) == METRIC_ROW_COLUMNS
     assert {row[2] for row in rows[1:]} == {"R0A"}
@@ -283,8 +323,10 @@ def test_trusts_table_downloads_the_rows_it_shows(national_user, span):
     assert [(row[1], row[2]) for row in rows[1:]] == [("national", "E92000001"), ("trust", "R0A")]
     assert rows[1][4:6] == [month.period.start.isoformat(), month.period.end.isoformat()]
     assert rows[2][-2:] == ["QOP", "Y62"]
-    assert (f'filename="stillbirth-rate-by-trust-{month.period.start}-to-{month.period.end}.csv"'
-            in response["Content-Disposition"])
+    assert (
+        f'filename="stillbirth-rate-by-trust-{month.period.start}-to-{month.period.end}.csv"'
+        in response["Content-Disposition"]
+    )
     xlsx = national_user.get(reverse("dashboard:trusts"), {"region": "Y62", "download": "xlsx"})
     assert len(list(load_workbook(io.BytesIO(xlsx.content), read_only=True)["Data"].values)) == 3
 
@@ -313,19 +355,31 @@ def test_definitions_page_says_which_stillbirth_denominator_is_in_use(national_u
     assert "Live births with the same inclusion" in page
 
 
-@pytest.mark.parametrize(("name", "args"), [
-    ("dashboard:national", ()), ("dashboard:england", ()), ("dashboard:region", ("Y62",)),
-    ("dashboard:icb", ("QOP",)), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
-])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("dashboard:national", ()),
+        ("dashboard:england", ()),
+        ("dashboard:region", ("Y62",)),
+        ("dashboard:icb", ("QOP",)),
+        ("dashboard:trust", ("R0A",)),
+        ("dashboard:trusts", ()),
+    ],
+)
 def test_pages_make_few_queries(national_user, django_assert_max_num_queries, name, args):
     national_user.get(reverse(name, args=args))  # warm the session and caches
     with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
         assert national_user.get(reverse(name, args=args)).status_code == 200
 
 
-@pytest.mark.parametrize(("name", "args"), [
-    ("dashboard:national", ()), ("dashboard:trust", ("R0A",)), ("dashboard:trusts", ()),
-])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("dashboard:national", ()),
+        ("dashboard:trust", ("R0A",)),
+        ("dashboard:trusts", ()),
+    ],
+)
 def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatch, name, args):
     monkeypatch.setattr(births, "data_span", lambda: None)
     page = national_user.get(reverse(name, args=args)).content.decode()

@@ -24,20 +24,26 @@ from perinatal.dashboard.pages.reporting_periods import (
 SPAN = DataSpan(first=date(2022, 1, 1), last=date(2026, 10, 31))
 
 
-@pytest.mark.parametrize(("last", "expected"), [
-    (date(2026, 10, 31), Period(date(2026, 10, 1), date(2026, 10, 31))),  # the month is whole
-    (date(2026, 10, 30), Period(date(2026, 9, 1), date(2026, 9, 30))),  # October is still being loaded
-    (date(2026, 3, 1), Period(date(2026, 2, 1), date(2026, 2, 28))),
-    (date(2024, 2, 29), Period(date(2024, 2, 1), date(2024, 2, 29))),  # leap year
-])
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (date(2026, 10, 31), Period(date(2026, 10, 1), date(2026, 10, 31))),  # the month is whole
+        (date(2026, 10, 30), Period(date(2026, 9, 1), date(2026, 9, 30))),  # October is still being loaded
+        (date(2026, 3, 1), Period(date(2026, 2, 1), date(2026, 2, 28))),
+        (date(2024, 2, 29), Period(date(2024, 2, 1), date(2024, 2, 29))),  # leap year
+    ],
+)
 def test_latest_whole_month(last, expected):
     assert latest_whole_month(DataSpan(first=date(2022, 1, 1), last=last)) == expected
 
 
-@pytest.mark.parametrize(("first", "last"), [
-    (date(2026, 10, 2), date(2026, 10, 31)),  # the only month is cut at its start
-    (date(2026, 10, 1), date(2026, 10, 30)),  # the only month is cut at its end
-])
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2026, 10, 2), date(2026, 10, 31)),  # the only month is cut at its start
+        (date(2026, 10, 1), date(2026, 10, 30)),  # the only month is cut at its end
+    ],
+)
 def test_no_whole_month(first, last):
     span = DataSpan(first=first, last=last)
     assert latest_whole_month(span) is None
@@ -91,12 +97,15 @@ def test_survey_choices_are_calendar_years():
     assert choices[0].period == Period(date(2026, 1, 1), date(2026, 12, 31))
 
 
-@pytest.mark.parametrize(("kind", "span", "expected"), [
-    (PERIOD_FORTNIGHT, SPAN, "fortnight:2026-10-31"),
-    (PERIOD_SURVEY, SPAN, "year:2026"),
-    (PERIOD_OUTCOME, SPAN, "rolling:2026-10"),  # a month at one trust holds too few deaths
-    (PERIOD_OUTCOME, DataSpan(first=date(2026, 1, 1), last=date(2026, 10, 31)), "year:2026"),  # no 12 months yet
-])
+@pytest.mark.parametrize(
+    ("kind", "span", "expected"),
+    [
+        (PERIOD_FORTNIGHT, SPAN, "fortnight:2026-10-31"),
+        (PERIOD_SURVEY, SPAN, "year:2026"),
+        (PERIOD_OUTCOME, SPAN, "rolling:2026-10"),  # a month at one trust holds too few deaths
+        (PERIOD_OUTCOME, DataSpan(first=date(2026, 1, 1), last=date(2026, 10, 31)), "year:2026"),  # no 12 months yet
+    ],
+)
 def test_default_choice(kind, span, expected):
     assert default_choice(choices_for(period_kind=kind, span=span), period_kind=kind).key == expected
 
@@ -105,16 +114,19 @@ def test_default_choice_without_choices():
     assert default_choice([], period_kind=PERIOD_OUTCOME) is None
 
 
-@pytest.mark.parametrize(("period", "kind", "words"), [
-    (Period(date(2026, 10, 1), date(2026, 10, 31)), None, "October 2026"),
-    (Period(date(2025, 1, 1), date(2025, 12, 31)), None, "2025"),
-    (Period(date(2026, 7, 1), date(2026, 9, 30)), None, "July to September 2026"),
-    (Period(date(2025, 11, 1), date(2026, 10, 31)), KIND_ROLLING_12, "12 months to October 2026"),
-    (Period(date(2025, 11, 1), date(2026, 10, 31)), None, "November 2025 to October 2026"),
-    (Period(date(2026, 10, 18), date(2026, 10, 31)), "fortnight", "18 to 31 October 2026"),
-    (Period(date(2026, 9, 27), date(2026, 10, 10)), "fortnight", "27 September to 10 October 2026"),
-    (Period(date(2025, 12, 25), date(2026, 1, 7)), "fortnight", "25 December 2025 to 7 January 2026"),
-    (Period(date(2026, 1, 5), date(2026, 1, 20)), None, "5 January 2026 to 20 January 2026"),
-])
+@pytest.mark.parametrize(
+    ("period", "kind", "words"),
+    [
+        (Period(date(2026, 10, 1), date(2026, 10, 31)), None, "October 2026"),
+        (Period(date(2025, 1, 1), date(2025, 12, 31)), None, "2025"),
+        (Period(date(2026, 7, 1), date(2026, 9, 30)), None, "July to September 2026"),
+        (Period(date(2025, 11, 1), date(2026, 10, 31)), KIND_ROLLING_12, "12 months to October 2026"),
+        (Period(date(2025, 11, 1), date(2026, 10, 31)), None, "November 2025 to October 2026"),
+        (Period(date(2026, 10, 18), date(2026, 10, 31)), "fortnight", "18 to 31 October 2026"),
+        (Period(date(2026, 9, 27), date(2026, 10, 10)), "fortnight", "27 September to 10 October 2026"),
+        (Period(date(2025, 12, 25), date(2026, 1, 7)), "fortnight", "25 December 2025 to 7 January 2026"),
+        (Period(date(2026, 1, 5), date(2026, 1, 20)), None, "5 January 2026 to 20 January 2026"),
+    ],
+)
 def test_period_words(period, kind, words):
     assert period_words(period, kind=kind) == words

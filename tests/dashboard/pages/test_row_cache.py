@@ -29,8 +29,9 @@ def counted(monkeypatch):
 
 
 def _request():
-    return metric_rows.organisation_request(level="trust", code="R0A", span=births.data_span(),
-                                            stillbirth_denominator=default_stillbirth_denominator())
+    return metric_rows.organisation_request(
+        level="trust", code="R0A", span=births.data_span(), stillbirth_denominator=default_stillbirth_denominator()
+    )
 
 
 def test_rows_are_computed_once_while_nothing_changes(counted):
@@ -43,8 +44,9 @@ def test_rows_are_computed_once_while_nothing_changes(counted):
 def test_a_loaded_upload_gives_new_rows(counted):
     orgs = OrganisationMap()
     row_cache.rows_for(_request(), organisations=orgs)
-    Upload.objects.create(dataset="survey", filename="s.csv", status=Upload.Status.LOADED, started_at=clock.now(),
-                          finished_at=clock.now())
+    Upload.objects.create(
+        dataset="survey", filename="s.csv", status=Upload.Status.LOADED, started_at=clock.now(), finished_at=clock.now()
+    )
     row_cache.rows_for(_request(), organisations=orgs)
     assert len(counted) == 2
 
@@ -52,8 +54,13 @@ def test_a_loaded_upload_gives_new_rows(counted):
 def test_a_refused_upload_changes_nothing(counted):
     orgs = OrganisationMap()
     row_cache.rows_for(_request(), organisations=orgs)
-    Upload.objects.create(dataset="survey", filename="s.csv", status=Upload.Status.REFUSED, started_at=clock.now(),
-                          finished_at=clock.now())
+    Upload.objects.create(
+        dataset="survey",
+        filename="s.csv",
+        status=Upload.Status.REFUSED,
+        started_at=clock.now(),
+        finished_at=clock.now(),
+    )
     row_cache.rows_for(_request(), organisations=orgs)
     assert len(counted) == 1
 
@@ -62,8 +69,12 @@ def test_a_register_change_gives_new_rows(counted):
     orgs = OrganisationMap()
     row_cache.rows_for(_request(), organisations=orgs)
     trust = Organisation.objects.get(code="R0A")
-    TrustParent.objects.create(trust=trust, icb=Organisation.objects.get(code="QOP"),
-                               region=Organisation.objects.get(code="Y62"), valid_from="2030-01-01")
+    TrustParent.objects.create(
+        trust=trust,
+        icb=Organisation.objects.get(code="QOP"),
+        region=Organisation.objects.get(code="Y62"),
+        valid_from="2030-01-01",
+    )
     row_cache.rows_for(_request(), organisations=OrganisationMap())
     assert len(counted) == 2
 
@@ -89,4 +100,6 @@ def test_the_key_depends_on_the_request_and_the_version():
     request = _request()
     assert row_cache.request_key(request, version="a") == row_cache.request_key(request, version="a")
     assert row_cache.request_key(request, version="a") != row_cache.request_key(request, version="b")
-    assert row_cache.request_key(request, version="a") != row_cache.request_key(replace(request, by="quarter"), version="a")
+    assert row_cache.request_key(request, version="a") != row_cache.request_key(
+        replace(request, by="quarter"), version="a"
+    )

@@ -29,29 +29,35 @@ from perinatal.dashboard.pages.tiles import (
 from .rows import fortnightly_rows, metric_row, monthly_rows
 
 
-@pytest.mark.parametrize(("definition", "latest", "previous", "direction", "assessment"), [
-    # Lower is better (docs/rules/dashboard.md §3: metrics 1–6 and 8)
-    (STILLBIRTH_RATE, "3.10", "3.40", TREND_DOWN, ASSESSMENT_BETTER),
-    (STILLBIRTH_RATE, "3.50", "3.40", TREND_UP, ASSESSMENT_WORSE),
-    (STILLBIRTH_RATE, "3.40", "3.40", TREND_SAME, ASSESSMENT_NO_CHANGE),
-    (OBSTETRIC_UNIT_SUSPENSIONS, "0.00", "10.00", TREND_DOWN, ASSESSMENT_BETTER),
-    (CONSIDERED_COMPLAINT, "31.00", "30.99", TREND_UP, ASSESSMENT_WORSE),
-    # Higher is better (docs/rules/dashboard.md §3: metric 7)
-    (OPTIMAL_PERINATAL_CARE, "61.00", "60.00", TREND_UP, ASSESSMENT_BETTER),
-    (OPTIMAL_PERINATAL_CARE, "59.99", "60.00", TREND_DOWN, ASSESSMENT_WORSE),
-    (OPTIMAL_PERINATAL_CARE, "60.00", "60.00", TREND_SAME, ASSESSMENT_NO_CHANGE),
-])
+@pytest.mark.parametrize(
+    ("definition", "latest", "previous", "direction", "assessment"),
+    [
+        # Lower is better (docs/rules/dashboard.md §3: metrics 1–6 and 8)
+        (STILLBIRTH_RATE, "3.10", "3.40", TREND_DOWN, ASSESSMENT_BETTER),
+        (STILLBIRTH_RATE, "3.50", "3.40", TREND_UP, ASSESSMENT_WORSE),
+        (STILLBIRTH_RATE, "3.40", "3.40", TREND_SAME, ASSESSMENT_NO_CHANGE),
+        (OBSTETRIC_UNIT_SUSPENSIONS, "0.00", "10.00", TREND_DOWN, ASSESSMENT_BETTER),
+        (CONSIDERED_COMPLAINT, "31.00", "30.99", TREND_UP, ASSESSMENT_WORSE),
+        # Higher is better (docs/rules/dashboard.md §3: metric 7)
+        (OPTIMAL_PERINATAL_CARE, "61.00", "60.00", TREND_UP, ASSESSMENT_BETTER),
+        (OPTIMAL_PERINATAL_CARE, "59.99", "60.00", TREND_DOWN, ASSESSMENT_WORSE),
+        (OPTIMAL_PERINATAL_CARE, "60.00", "60.00", TREND_SAME, ASSESSMENT_NO_CHANGE),
+    ],
+)
 def test_trend_direction_and_assessment(definition, latest, previous, direction, assessment):
     trend = trend_between(latest=Decimal(latest), previous=Decimal(previous), definition=definition)
     assert (trend.direction, trend.assessment) == (direction, assessment)
 
 
-@pytest.mark.parametrize(("definition", "words"), [
-    (STILLBIRTH_RATE, "Higher than the previous month: worse"),
-    (OBSTETRIC_UNIT_SUSPENSIONS, "Higher than the previous fortnight: worse"),
-    (CONSIDERED_COMPLAINT, "Higher than the previous survey year: worse"),
-    (OPTIMAL_PERINATAL_CARE, "Higher than the previous month: better"),
-])
+@pytest.mark.parametrize(
+    ("definition", "words"),
+    [
+        (STILLBIRTH_RATE, "Higher than the previous month: worse"),
+        (OBSTETRIC_UNIT_SUSPENSIONS, "Higher than the previous fortnight: worse"),
+        (CONSIDERED_COMPLAINT, "Higher than the previous survey year: worse"),
+        (OPTIMAL_PERINATAL_CARE, "Higher than the previous month: better"),
+    ],
+)
 def test_trend_words_name_the_comparison_period(definition, words):
     assert trend_between(latest=Decimal("2"), previous=Decimal("1"), definition=definition).words == words
 
@@ -59,8 +65,14 @@ def test_trend_words_name_the_comparison_period(definition, words):
 @pytest.mark.parametrize(("latest", "previous"), [(None, "1.00"), ("1.00", None), (None, None)])
 def test_no_trend_without_both_values(latest, previous):
     """A zero denominator gives no value, never 0 (docs/rules/dashboard.md §4): nothing to compare."""
-    assert trend_between(latest=None if latest is None else Decimal(latest),
-                         previous=None if previous is None else Decimal(previous), definition=STILLBIRTH_RATE) is None
+    assert (
+        trend_between(
+            latest=None if latest is None else Decimal(latest),
+            previous=None if previous is None else Decimal(previous),
+            definition=STILLBIRTH_RATE,
+        )
+        is None
+    )
 
 
 def test_tile_compares_the_latest_month_with_the_previous_one():
@@ -96,15 +108,19 @@ def test_tile_uses_the_stillbirth_denominator_in_use():
 
 def test_tile_marks_a_provisional_latest_value():
     rows = monthly_rows("neonatal_mortality_rate", ["1.50", "1.60"])
-    rows[-1] = metric_row("neonatal_mortality_rate", rows[-1].period_start, rows[-1].period_end, "1.60", provisional=True)
+    rows[-1] = metric_row(
+        "neonatal_mortality_rate", rows[-1].period_start, rows[-1].period_end, "1.60", provisional=True
+    )
     tile = build_tile(MetricSeries(NEONATAL_MORTALITY_RATE, tuple(rows), frozenset()), stillbirth_denominator=None)
     assert tile.provisional
 
 
 def test_survey_tile_uses_the_latest_year_with_a_survey():
-    rows = [metric_row("considered_complaint", date(2024, 1, 1), date(2024, 12, 31), "30.00"),
-            metric_row("considered_complaint", date(2025, 1, 1), date(2025, 12, 31), "28.00"),
-            metric_row("considered_complaint", date(2026, 1, 1), date(2026, 10, 31), None, numerator=0, denominator=0)]
+    rows = [
+        metric_row("considered_complaint", date(2024, 1, 1), date(2024, 12, 31), "30.00"),
+        metric_row("considered_complaint", date(2025, 1, 1), date(2025, 12, 31), "28.00"),
+        metric_row("considered_complaint", date(2026, 1, 1), date(2026, 10, 31), None, numerator=0, denominator=0),
+    ]
     tile = build_tile(MetricSeries(CONSIDERED_COMPLAINT, tuple(rows), frozenset()), stillbirth_denominator=None)
     assert tile.latest_label == "2025 survey"
     assert tile.previous_label == "2024 survey"
@@ -124,7 +140,9 @@ def test_tile_without_data():
 
 
 def test_tile_variation_icon_common_cause():
-    rows = monthly_rows("stillbirth_rate", ["3.0", "3.2", "2.9", "3.1", "3.0", "3.3", "2.8", "3.1", "3.0", "3.2", "2.9", "3.1"])
+    rows = monthly_rows(
+        "stillbirth_rate", ["3.0", "3.2", "2.9", "3.1", "3.0", "3.3", "2.8", "3.1", "3.0", "3.2", "2.9", "3.1"]
+    )
     tile = build_tile(MetricSeries(STILLBIRTH_RATE, tuple(rows), frozenset()), stillbirth_denominator=None)
     assert tile.variation_icon == ICON_COMMON_CAUSE
     assert tile.assurance_icon is None  # no target is set
@@ -132,10 +150,13 @@ def test_tile_variation_icon_common_cause():
     assert "Common cause" in tile.variation_svg
 
 
-@pytest.mark.parametrize(("definition", "icon"), [
-    (STILLBIRTH_RATE, ICON_CONCERN_HIGH),  # lower is better: a rise is a concern
-    (OPTIMAL_PERINATAL_CARE, ICON_IMPROVEMENT_HIGH),  # higher is better: a rise is an improvement
-])
+@pytest.mark.parametrize(
+    ("definition", "icon"),
+    [
+        (STILLBIRTH_RATE, ICON_CONCERN_HIGH),  # lower is better: a rise is a concern
+        (OPTIMAL_PERINATAL_CARE, ICON_IMPROVEMENT_HIGH),  # higher is better: a rise is an improvement
+    ],
+)
 def test_tile_variation_icon_follows_the_direction(definition, icon):
     values = ["3.0", "3.1", "2.9", "3.0", "3.1", "2.9", "3.0", "3.1", "2.9", "3.0", "3.1", "9.0"]
     rows = monthly_rows(definition.id, values)

@@ -9,8 +9,13 @@ from django.urls import reverse
 from perinatal.notifications.models import Draft
 
 BORN = {"born_on_day": "1", "born_on_month": "10", "born_on_year": "2026", "born_time": "03:20"}
-MOTHER = {"nhs_number": "943 476 5919", "date_of_birth_day": "2", "date_of_birth_month": "4",
-          "date_of_birth_year": "1991", "postcode": "m13 9wl"}
+MOTHER = {
+    "nhs_number": "943 476 5919",
+    "date_of_birth_day": "2",
+    "date_of_birth_month": "4",
+    "date_of_birth_year": "1991",
+    "postcode": "m13 9wl",
+}
 
 # A term intrapartum stillbirth (docs/rules/routing.md §5, first example).
 TERM_INTRAPARTUM_STILLBIRTH = [
@@ -68,8 +73,10 @@ COOLED_BABY = [
 
 MATERNAL_DEATH = [
     ("what-happened", {"what_happened": "mother_died"}),
-    ("mother-death", {"died_on_day": "20", "died_on_month": "10", "died_on_year": "2026", "died_time": "09:00",
-                      "pregnant": "no"}),
+    (
+        "mother-death",
+        {"died_on_day": "20", "died_on_month": "10", "died_on_year": "2026", "died_time": "09:00", "pregnant": "no"},
+    ),
     ("pregnancy-end", {"ended_on_day": "1", "ended_on_month": "10", "ended_on_year": "2026", "outcome": "birth"}),
     ("pregnancy-place", {"place": "R0A01"}),
     ("place-of-death", {"place": "R0A01"}),
@@ -79,8 +86,11 @@ MATERNAL_DEATH = [
 
 
 def errors_on(response) -> list[str]:
-    found = re.findall(r'class="nhsuk-error-message"[^>]*>\s*<span class="nhsuk-u-visually-hidden">Error:\s*</span>(.*?)</',
-                       response.content.decode(), re.S)
+    found = re.findall(
+        r'class="nhsuk-error-message"[^>]*>\s*<span class="nhsuk-u-visually-hidden">Error:\s*</span>(.*?)</',
+        response.content.decode(),
+        re.S,
+    )
     return [" ".join(text.split()).replace("&#39;", "'") for text in found]
 
 
@@ -120,8 +130,11 @@ def answers_for(pages, *, trust) -> dict:
             query[key] = value
         form = FORMS[slug](query, answers=answers, context=_form_context(trust))
         assert form.is_valid(), (slug, form.errors)
-        answers = (steps.record_what_happened(answers, form.choice) if slug == "what-happened"
-                   else steps.record_answer(answers, slug=slug, values=form.values()))
+        answers = (
+            steps.record_what_happened(answers, form.choice)
+            if slug == "what-happened"
+            else steps.record_answer(answers, slug=slug, values=form.values())
+        )
     return answers
 
 

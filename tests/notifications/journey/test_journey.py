@@ -126,9 +126,10 @@ def test_a_page_with_errors_saves_nothing_and_names_the_field(reporter):
 def test_change_links_return_to_check_answers_without_asking_again(reporter):
     draft = start(reporter)
     check_url = walk(reporter, draft, TERM_INTRAPARTUM_STILLBIRTH)
-    assert f'{page_url(draft, "gestation")}?change=1' in text(reporter.get(check_url))
-    changed = reporter.post(page_url(draft, "gestation"), {"weeks": "39", "days": "0", "certainty": "sure",
-                                                           "change": "1"})
+    assert f"{page_url(draft, 'gestation')}?change=1" in text(reporter.get(check_url))
+    changed = reporter.post(
+        page_url(draft, "gestation"), {"weeks": "39", "days": "0", "certainty": "sure", "change": "1"}
+    )
     assert changed["Location"] == check_url
     # Answering "not in labour" then "in labour" again asks only the page that became needed.
     reporter.post(page_url(draft, "labour"), {"status": "no_labour", "change": "1"})
@@ -186,8 +187,10 @@ def test_the_engine_errors_are_shown_on_the_page_that_asks_the_field(reporter):
     """Both places at another trust: the document is refused (docs/rules/routing.md §2 place rules) and the
     check page sends the reporter to the place-of-birth page with the engine's message."""
     draft = start(reporter)
-    pages = [(slug, ({"place": "other_hospital", "site_code": "RRK02"} if slug == "place-of-death" else data))
-             for slug, data in TRANSFERRED_NEONATAL_DEATH]
+    pages = [
+        (slug, ({"place": "other_hospital", "site_code": "RRK02"} if slug == "place-of-death" else data))
+        for slug, data in TRANSFERRED_NEONATAL_DEATH
+    ]
     check_url = walk(reporter, draft, pages)
     check = reporter.get(check_url)
     page = text(check)
@@ -213,7 +216,8 @@ def test_the_check_page_is_not_shown_until_every_needed_page_is_answered(reporte
     walk(reporter, draft, TERM_INTRAPARTUM_STILLBIRTH[:3])
     assert reporter.get(reverse("journey:check", args=[draft.pk]))["Location"] == page_url(draft, "place-of-birth")
     assert reporter.get(reverse("journey:destinations", args=[draft.pk]))["Location"] == reverse(
-        "journey:check", args=[draft.pk])
+        "journey:check", args=[draft.pk]
+    )
 
 
 def test_a_page_the_event_does_not_need_sends_the_reporter_on(reporter):
@@ -250,8 +254,10 @@ def test_a_possible_duplicate_is_shown_before_submitting_and_never_blocks(report
 
 def test_a_maternal_death_links_to_her_babys_notification(reporter):
     baby = _submit(reporter, TERM_INTRAPARTUM_STILLBIRTH)
-    pages = [(slug, {"reference": baby.reference.lower()} if slug == "linked-notification" else data)
-             for slug, data in MATERNAL_DEATH]
+    pages = [
+        (slug, {"reference": baby.reference.lower()} if slug == "linked-notification" else data)
+        for slug, data in MATERNAL_DEATH
+    ]
     mother = _submit(reporter, pages)
     assert mother.event == "maternal" and mother.linked_notification == baby
     assert mother.current_version.destination_bodies == ["MBRRACE_UK", "MNSI"]
@@ -261,8 +267,9 @@ def test_a_linked_reference_that_does_not_exist_is_refused(reporter):
     draft = start(reporter)
     walk(reporter, draft, MATERNAL_DEATH[:-1])
     response = reporter.post(page_url(draft, "linked-notification"), {"reference": "PEN-2026-999999"})
-    assert errors_on(response) == ["There is no notification with reference PEN-2026-999999. "
-                                   "Check the reference, or leave it blank"]
+    assert errors_on(response) == [
+        "There is no notification with reference PEN-2026-999999. Check the reference, or leave it blank"
+    ]
 
 
 def test_viewing_an_identifiable_draft_is_audited_without_identifiers(reporter):
@@ -308,9 +315,12 @@ def test_a_draft_of_a_trust_whose_go_live_moved_later_is_kept_behind_the_gate(cl
     from perinatal.notifications.services.drafts import save_draft
     from perinatal.organisations.models import Organisation
 
-    draft = save_draft(trust=Organisation.objects.get(code="RRK"),
-                       user=User.objects.get(email="midwife.rrk@perinatal.example"),
-                       answers={}, step="what-happened")
+    draft = save_draft(
+        trust=Organisation.objects.get(code="RRK"),
+        user=User.objects.get(email="midwife.rrk@perinatal.example"),
+        answers={},
+        step="what-happened",
+    )
     page = client.get(page_url(draft, "what-happened"))
     assert page.status_code == 200 and "cannot submit notifications yet" in text(page)
     refused = client.post(page_url(draft, "what-happened"), {"what_happened": "stillbirth"})

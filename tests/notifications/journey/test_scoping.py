@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from perinatal.accounts.models import Membership, User
 from perinatal.accounts.roles import Role
-from perinatal.notifications.models import Draft
-from tests.helpers import make_user, sign_in
 from perinatal.notifications.journey import steps
+from perinatal.notifications.models import Draft
 from perinatal.notifications.services.submission import submit_notification
+from tests.helpers import make_user, sign_in
 from tests.notifications.journey.pages import TRANSFERRED_NEONATAL_DEATH, make_draft, start
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,16 @@ OUTSIDERS = [
     (Role.REPORTER, "R0A"),  # a colleague: drafts are per person
     (Role.LOCAL_AUTHORISER, "R0A"),
     (Role.TRUST_VIEWER, "R0A"),
-    (Role.REPORTER, "RYR"), (Role.LOCAL_AUTHORISER, "RYR"), (Role.TRUST_VIEWER, "RYR"),
-    (Role.ICB_VIEWER, "QOP"), (Role.REGIONAL_VIEWER, "Y62"),  # R0A's own ICB and region
-    (Role.NATIONAL_REVIEWER, "MNSI"), (Role.NATIONAL_REVIEWER, "MBRRACE_UK"),
-    (Role.IMPROVEMENT_SUPPORT, "E92000001"), (Role.PROGRAMME_ADMIN, "E92000001"), (Role.SYSTEM_ADMIN, "E92000001"),
+    (Role.REPORTER, "RYR"),
+    (Role.LOCAL_AUTHORISER, "RYR"),
+    (Role.TRUST_VIEWER, "RYR"),
+    (Role.ICB_VIEWER, "QOP"),
+    (Role.REGIONAL_VIEWER, "Y62"),  # R0A's own ICB and region
+    (Role.NATIONAL_REVIEWER, "MNSI"),
+    (Role.NATIONAL_REVIEWER, "MBRRACE_UK"),
+    (Role.IMPROVEMENT_SUPPORT, "E92000001"),
+    (Role.PROGRAMME_ADMIN, "E92000001"),
+    (Role.SYSTEM_ADMIN, "E92000001"),
 ]
 
 
@@ -34,19 +40,24 @@ def draft_and_submitted():
     author = User.objects.get(email=AUTHOR)
     draft = make_draft(user=author)
     done = make_draft(user=author, pages=TRANSFERRED_NEONATAL_DEATH)
-    submit_notification(document=steps.build_document(done.answers, trust="R0A"), trust=done.trust,
-                        user=author, draft=done)
+    submit_notification(
+        document=steps.build_document(done.answers, trust="R0A"), trust=done.trust, user=author, draft=done
+    )
     done.refresh_from_db()
     assert done.submitted is not None
     return draft, done
 
 
 def draft_urls(draft) -> list[str]:
-    return [reverse("journey:resume", args=[draft.pk]), reverse("journey:delete", args=[draft.pk]),
-            reverse("journey:check", args=[draft.pk]), reverse("journey:duplicates", args=[draft.pk]),
-            reverse("journey:destinations", args=[draft.pk]),
-            reverse("journey:question", args=[draft.pk, "mother"]),
-            reverse("journey:question", args=[draft.pk, "gestation"])]
+    return [
+        reverse("journey:resume", args=[draft.pk]),
+        reverse("journey:delete", args=[draft.pk]),
+        reverse("journey:check", args=[draft.pk]),
+        reverse("journey:duplicates", args=[draft.pk]),
+        reverse("journey:destinations", args=[draft.pk]),
+        reverse("journey:question", args=[draft.pk, "mother"]),
+        reverse("journey:question", args=[draft.pk, "gestation"]),
+    ]
 
 
 @pytest.mark.parametrize("role, org", OUTSIDERS)
@@ -67,8 +78,15 @@ def test_no_one_else_reads_or_changes_a_draft(client, draft_and_submitted, role,
     assert str(draft.pk) not in listing.content.decode()
 
 
-@pytest.mark.parametrize("role, org", [(Role.TRUST_VIEWER, "R0A"), (Role.ICB_VIEWER, "QOP"),
-                                       (Role.NATIONAL_REVIEWER, "MNSI"), (Role.SYSTEM_ADMIN, "E92000001")])
+@pytest.mark.parametrize(
+    "role, org",
+    [
+        (Role.TRUST_VIEWER, "R0A"),
+        (Role.ICB_VIEWER, "QOP"),
+        (Role.NATIONAL_REVIEWER, "MNSI"),
+        (Role.SYSTEM_ADMIN, "E92000001"),
+    ],
+)
 def test_only_reporters_and_authorisers_can_start(client, role, org):
     sign_in(client, make_user(role, org))
     assert client.get(reverse("journey:start")).status_code == 403

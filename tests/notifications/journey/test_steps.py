@@ -34,8 +34,18 @@ def test_before_anything_only_what_happened_is_asked():
 def test_a_stillbirth_not_in_labour_asks_no_labour_onset_or_brain_injury_question():
     answers = answer(started(WhatHappened.STILLBIRTH), "labour", labour__status="no_labour")
     assert slugs(answers) == [
-        "what-happened", "signs-of-life", "born-at", "place-of-birth", "gestation", "birth-weight",
-        "multiple-birth", "termination", "congenital-anomaly", "labour", "mother", "baby-nhs-number",
+        "what-happened",
+        "signs-of-life",
+        "born-at",
+        "place-of-birth",
+        "gestation",
+        "birth-weight",
+        "multiple-birth",
+        "termination",
+        "congenital-anomaly",
+        "labour",
+        "mother",
+        "baby-nhs-number",
         "linked-notification",
     ]
 
@@ -61,12 +71,15 @@ def test_a_neonatal_death_asks_death_time_and_place_but_not_labour_onset():
     assert "signs-of-life" not in found and "alive-at-onset" not in found and "death-confirmed" not in found
 
 
-@pytest.mark.parametrize("weeks, days, reliable, labour, asked", [
-    (37, 0, True, "labour", True),
-    (36, 6, True, "labour", False),   # below 37+0: no MNSI or NHS Resolution rule can fire
-    (40, 0, False, "labour", False),  # gestation not reliable = unknown for every body
-    (40, 0, True, "no_labour", False),
-])
+@pytest.mark.parametrize(
+    "weeks, days, reliable, labour, asked",
+    [
+        (37, 0, True, "labour", True),
+        (36, 6, True, "labour", False),  # below 37+0: no MNSI or NHS Resolution rule can fire
+        (40, 0, False, "labour", False),  # gestation not reliable = unknown for every body
+        (40, 0, True, "no_labour", False),
+    ],
+)
 def test_brain_injury_after_a_neonatal_death_is_asked_only_when_it_can_change_the_routing(
     weeks, days, reliable, labour, asked
 ):
@@ -88,7 +101,9 @@ def test_a_baby_with_a_brain_injury_who_died_is_asked_where():
     assert "place-of-death" in slugs(answers)
 
 
-@pytest.mark.parametrize("multiple, born_alive, asked", [(True, False, True), (False, False, False), (True, True, False)])
+@pytest.mark.parametrize(
+    "multiple, born_alive, asked", [(True, False, True), (False, False, False), (True, True, False)]
+)
 def test_death_confirmed_gestation_only_for_a_multiple_not_born_alive(multiple, born_alive, asked):
     answers = answer(started(WhatHappened.STILLBIRTH), "signs-of-life", baby__born_alive=born_alive)
     answers = answer(answers, "multiple-birth", baby__multiple_birth=multiple)
@@ -97,8 +112,12 @@ def test_death_confirmed_gestation_only_for_a_multiple_not_born_alive(multiple, 
 
 @pytest.mark.parametrize("pregnant, asks_end", [(True, False), (False, True), (None, True)])
 def test_a_maternal_death_asks_about_the_end_of_pregnancy_unless_she_died_pregnant(pregnant, asks_end):
-    answers = answer(started(WhatHappened.MOTHER_DIED), "mother-death",
-                     mother__death__died_at="2025-10-20T09:00", mother__death__pregnant_at_death=pregnant)
+    answers = answer(
+        started(WhatHappened.MOTHER_DIED),
+        "mother-death",
+        mother__death__died_at="2025-10-20T09:00",
+        mother__death__pregnant_at_death=pregnant,
+    )
     found = slugs(answers)
     assert ("pregnancy-end" in found) is asks_end and ("pregnancy-place" in found) is asks_end
     assert not {"born-at", "gestation", "labour", "baby-nhs-number", "brain-injury"} & set(found)
@@ -148,8 +167,9 @@ def test_giving_the_same_answer_to_what_happened_keeps_the_signs_of_life_answer(
 
 
 def test_recording_a_page_replaces_all_of_its_fields():
-    answers = answer(started(WhatHappened.BRAIN_INJURY), "brain-injury", brain_injury__seizures=True,
-                     brain_injury__comatose=True)
+    answers = answer(
+        started(WhatHappened.BRAIN_INJURY), "brain-injury", brain_injury__seizures=True, brain_injury__comatose=True
+    )
     answers = answer(answers, "brain-injury", brain_injury__comatose=True)
     assert steps.get_path(answers, "brain_injury.seizures") is None
     assert steps.get_path(answers, "brain_injury.comatose") is True
@@ -173,27 +193,37 @@ def test_the_document_keeps_only_the_answers_the_event_needs_now():
 
 
 def test_a_maternal_document_has_no_baby():
-    answers = answer(started(WhatHappened.MOTHER_DIED), "mother-death",
-                     mother__death__died_at="2025-10-20T09:00", mother__death__pregnant_at_death=True)
+    answers = answer(
+        started(WhatHappened.MOTHER_DIED),
+        "mother-death",
+        mother__death__died_at="2025-10-20T09:00",
+        mother__death__pregnant_at_death=True,
+    )
     document = steps.build_document(answers, trust="R0A")
-    assert document == {"trust": "R0A", "event": "maternal",
-                        "mother": {"death": {"died_at": "2025-10-20T09:00", "pregnant_at_death": True}}}
+    assert document == {
+        "trust": "R0A",
+        "event": "maternal",
+        "mother": {"death": {"died_at": "2025-10-20T09:00", "pregnant_at_death": True}},
+    }
 
 
-@pytest.mark.parametrize("field, slug", [
-    ("baby.gestation.weeks", "gestation"),
-    ("baby.gestation", "gestation"),
-    ("baby.born_at", "born-at"),
-    ("baby.died_at", "died-at"),
-    ("baby", "born-at"),
-    ("place_of_birth.site", "place-of-birth"),
-    ("trust", "place-of-birth"),
-    ("mother.nhs_number", "mother"),
-    ("baby.nhs_number", "baby-nhs-number"),
-    ("labour.status", "labour"),
-    ("labour", "labour"),
-    ("linked_notification", "linked-notification"),
-])
+@pytest.mark.parametrize(
+    "field, slug",
+    [
+        ("baby.gestation.weeks", "gestation"),
+        ("baby.gestation", "gestation"),
+        ("baby.born_at", "born-at"),
+        ("baby.died_at", "died-at"),
+        ("baby", "born-at"),
+        ("place_of_birth.site", "place-of-birth"),
+        ("trust", "place-of-birth"),
+        ("mother.nhs_number", "mother"),
+        ("baby.nhs_number", "baby-nhs-number"),
+        ("labour.status", "labour"),
+        ("labour", "labour"),
+        ("linked_notification", "linked-notification"),
+    ],
+)
 def test_validation_errors_are_taken_back_to_the_page_that_asks_the_field(field, slug):
     answers = started(WhatHappened.BABY_DIED)
     assert steps.step_for_field(answers, field).slug == slug

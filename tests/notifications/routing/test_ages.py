@@ -96,7 +96,9 @@ def test_gestation_in_days_matches_spec_section_1(weeks: int, days: int, total: 
     assert format_gestation(total) == f"{weeks}+{days} weeks"
 
 
-@pytest.mark.parametrize(("days", "words"), [(0, "less than 1 day old"), (1, "1 day old"), (2, "2 days old"), (28, "28 days old")])
+@pytest.mark.parametrize(
+    ("days", "words"), [(0, "less than 1 day old"), (1, "1 day old"), (2, "2 days old"), (28, "28 days old")]
+)
 def test_format_age(days: int, words: str) -> None:
     assert format_age(days) == words
 

@@ -106,7 +106,12 @@ def test_to_dict_gives_the_canonical_document() -> None:
         SPEC_EXAMPLE,
         baby_event(born_alive=False, gestation=(30, 0), reliable=None, alive_at_onset_of_labour=None),
         baby_event(brain_injury=signs(therapeutic_hypothermia=True, mri=None)),
-        baby_event(born_at="2025-10-26T01:30", multiple_birth=True, death_confirmed_gestation={"weeks": 19, "days": 6}, born_alive=False),
+        baby_event(
+            born_at="2025-10-26T01:30",
+            multiple_birth=True,
+            death_confirmed_gestation={"weeks": 19, "days": 6},
+            born_alive=False,
+        ),
         maternal_event(),
         maternal_event(pregnant_at_death=None, pregnancy_ended_on=None, pregnancy_outcome=None, place_of_birth=None),
     ],
@@ -130,7 +135,10 @@ def test_canonical_form_normalises_what_people_type() -> None:
     assert canonical["linked_notification"] == "PEN-123"
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("M139WL", "M13 9WL"), ("sw1a 1aa", "SW1A 1AA"), ("B1 1AA", "B1 1AA"), ("ZZ99 3VZ", "ZZ99 3VZ")])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("M139WL", "M13 9WL"), ("sw1a 1aa", "SW1A 1AA"), ("B1 1AA", "B1 1AA"), ("ZZ99 3VZ", "ZZ99 3VZ")],
+)
 def test_postcodes_are_tidied(typed: str, stored: str) -> None:
     data = set_path(SPEC_EXAMPLE, "mother.postcode", typed)
     assert parse(data).mother.postcode == stored
@@ -272,10 +280,26 @@ def test_a_maternal_event_needs_no_labour_or_baby() -> None:
         ("baby.gestation.reliable", "true", "Select whether the gestation is reliable (true or false)"),
         ("labour.status", "in_labour", "Select whether the mother was in labour: labour or no_labour"),
         ("event", "mother", "Select the type of event: baby or maternal"),
-        ("place_of_birth.type", "birth_centre", "Select the type of place of birth: hospital, home, born_before_arrival or other"),
-        ("baby.born_at", "01/10/2025 03:20", "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20"),
-        ("baby.born_at", "2025-10-01", "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20"),
-        ("baby.born_at", 1759285200, "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20"),
+        (
+            "place_of_birth.type",
+            "birth_centre",
+            "Select the type of place of birth: hospital, home, born_before_arrival or other",
+        ),
+        (
+            "baby.born_at",
+            "01/10/2025 03:20",
+            "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20",
+        ),
+        (
+            "baby.born_at",
+            "2025-10-01",
+            "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20",
+        ),
+        (
+            "baby.born_at",
+            1759285200,
+            "Enter the baby's date and time of birth as a date and time, like 2025-10-01T03:20",
+        ),
         ("baby.born_at", "2025-09-31T03:20", "The baby's date and time of birth must be a real date and time"),
         ("mother.date_of_birth", "1991-02-30", "The mother's date of birth must be a real date"),
         ("mother.date_of_birth", "02/04/1991", "Enter the mother's date of birth as a date, like 2025-10-01"),
@@ -310,7 +334,10 @@ def test_range_limits_are_accepted(path: str, value: Any) -> None:
         ("9434765918", "The mother's NHS number is not valid. Check each digit"),
         ("94347659", "The mother's NHS number must be 10 digits, like 943 476 5919"),
         ("943 476-5919", "The mother's NHS number must be 10 digits, like 943 476 5919"),
-        ("0000000000", "0000000000 is a placeholder, not an NHS number. Enter the mother's real NHS number, or leave it blank if it is not known"),
+        (
+            "0000000000",
+            "0000000000 is a placeholder, not an NHS number. Enter the mother's real NHS number, or leave it blank if it is not known",
+        ),
         (9434765919, "Enter the mother's NHS number as text"),
     ],
 )
@@ -324,18 +351,30 @@ def test_baby_nhs_number(value: str) -> None:
 
 
 def test_death_confirmed_gestation_limits() -> None:
-    data = baby_event(born_alive=False, gestation=(30, 0), multiple_birth=True, death_confirmed_gestation={"weeks": 46, "days": 7})
+    data = baby_event(
+        born_alive=False, gestation=(30, 0), multiple_birth=True, death_confirmed_gestation={"weeks": 46, "days": 7}
+    )
     assert errors_of(data) == [
-        ("baby.death_confirmed_gestation.weeks", "The weeks of gestation when the death was confirmed must be between 0 and 45"),
-        ("baby.death_confirmed_gestation.days", "The days of gestation when the death was confirmed must be between 0 and 6"),
+        (
+            "baby.death_confirmed_gestation.weeks",
+            "The weeks of gestation when the death was confirmed must be between 0 and 45",
+        ),
+        (
+            "baby.death_confirmed_gestation.days",
+            "The days of gestation when the death was confirmed must be between 0 and 6",
+        ),
     ]
-    early = baby_event(born_alive=False, gestation=(30, 0), multiple_birth=True, death_confirmed_gestation={"weeks": 8, "days": 0})
+    early = baby_event(
+        born_alive=False, gestation=(30, 0), multiple_birth=True, death_confirmed_gestation={"weeks": 8, "days": 0}
+    )
     assert parse(early).baby.death_confirmed_gestation.total_days == 56
 
 
 @pytest.mark.parametrize(("confirmed", "ok"), [((30, 0), True), ((30, 1), False), ((29, 6), True)])
 def test_death_cannot_be_confirmed_after_birth(confirmed: tuple[int, int], ok: bool) -> None:
-    data = baby_event(born_alive=False, gestation=(30, 0), death_confirmed_gestation={"weeks": confirmed[0], "days": confirmed[1]})
+    data = baby_event(
+        born_alive=False, gestation=(30, 0), death_confirmed_gestation={"weeks": confirmed[0], "days": confirmed[1]}
+    )
     if ok:
         assert parse(data)
     else:
@@ -345,14 +384,19 @@ def test_death_cannot_be_confirmed_after_birth(confirmed: tuple[int, int], ok: b
 def test_brain_injury_fields() -> None:
     data = baby_event(brain_injury=signs(diagnosed_day=-1, seizures="yes", mri="awaited"))
     assert errors_of(data) == [
-        ("brain_injury.diagnosed_day", "The baby's age in completed days when the brain injury was first diagnosed must be 0 or more"),
+        (
+            "brain_injury.diagnosed_day",
+            "The baby's age in completed days when the brain injury was first diagnosed must be 0 or more",
+        ),
         ("brain_injury.seizures", "Select whether the baby had seizures (true or false)"),
         ("brain_injury.mri", "Select the MRI result: hie, normal, pending or not_done"),
     ]
 
 
 def test_brain_injury_values() -> None:
-    injury = parse(baby_event(brain_injury=signs(diagnosed_day=2, therapeutic_hypothermia=True, comatose=None, mri="not_done"))).brain_injury
+    injury = parse(
+        baby_event(brain_injury=signs(diagnosed_day=2, therapeutic_hypothermia=True, comatose=None, mri="not_done"))
+    ).brain_injury
     assert injury is not None
     assert injury.diagnosed_day == 2 and injury.therapeutic_hypothermia is True and injury.comatose is None
     assert injury.mri is MriResult.NOT_DONE
@@ -429,7 +473,10 @@ def test_pregnancy_ended_on_not_after_the_mothers_death(ended_on: str, ok: bool)
         assert parse(data)
     else:
         assert errors_of(data) == [
-            ("mother.death.pregnancy_ended_on", "The date the pregnancy ended must be the same as or before the date the mother died")
+            (
+                "mother.death.pregnancy_ended_on",
+                "The date the pregnancy ended must be the same as or before the date the mother died",
+            )
         ]
 
 
@@ -446,7 +493,7 @@ def test_the_skipped_march_hour_is_refused_naming_the_field(path: str, label: st
     if path == "baby.born_at":
         data["baby"]["died_at"] = None
         data["place_of_death"] = None
-    (field, message), = errors_of(data)
+    ((field, message),) = errors_of(data)
     assert field == path
     assert message.startswith(f"{label} is in the hour skipped when the clocks went forward")
 
@@ -474,20 +521,24 @@ def test_unknown_trust() -> None:
 
 def test_unknown_site() -> None:
     data = baby_event(place_of_birth={"type": "hospital", "site": "R0A99"})
-    assert errors_of(data) == [("place_of_birth.site", "There is no site with ODS code R0A99 in the organisation register")]
+    assert errors_of(data) == [
+        ("place_of_birth.site", "There is no site with ODS code R0A99 in the organisation register")
+    ]
 
 
 @pytest.mark.parametrize("which", ["birth", "death"])
 def test_a_hospital_needs_a_site(which: str) -> None:
     data = baby_event(died_at="2025-10-03T10:00")
     data[f"place_of_{which}"] = {"type": "hospital", "site": None}
-    assert errors_of(data) == [(f"place_of_{which}.site", f"Enter the ODS site code of the hospital (place of {which})")]
+    assert errors_of(data) == [
+        (f"place_of_{which}.site", f"Enter the ODS site code of the hospital (place of {which})")
+    ]
 
 
 @pytest.mark.parametrize("place_type", ["home", "born_before_arrival", "other"])
 def test_other_places_have_no_site(place_type: str) -> None:
     data = baby_event(place_of_birth={"type": place_type, "site": "R0A01"})
-    (field, message), = errors_of(data)
+    ((field, message),) = errors_of(data)
     assert field == "place_of_birth.site"
     assert message.startswith("Remove the site code: only a hospital has a site")
     assert parse(baby_event(place_of_birth={"type": place_type, "site": None})).place_of_birth.type == place_type
@@ -510,20 +561,24 @@ def test_other_places_have_no_site(place_type: str) -> None:
         ("RCC", None, None, True),
     ],
 )
-def test_reporting_trust_is_the_trust_of_the_place_of_birth_or_death(trust: str, birth: Any, death: Any, ok: bool) -> None:
+def test_reporting_trust_is_the_trust_of_the_place_of_birth_or_death(
+    trust: str, birth: Any, death: Any, ok: bool
+) -> None:
     data = baby_event(trust=trust, place_of_birth=birth, place_of_death=death, died_at="2025-10-10T10:00")
     if ok:
         assert parse(data).trust == trust
     else:
-        (field, message), = errors_of(data)
+        ((field, message),) = errors_of(data)
         assert field == "trust"
-        assert message.startswith("The reporting trust must be the trust where the baby was born or where the death happened")
+        assert message.startswith(
+            "The reporting trust must be the trust where the baby was born or where the death happened"
+        )
         assert message.endswith(f"not {trust}")
 
 
 def test_maternal_reporting_trust() -> None:
     data = maternal_event(trust="RCC", place_of_birth=HOSPITAL_A, place_of_death=HOSPITAL_B)
-    (field, message), = errors_of(data)
+    ((field, message),) = errors_of(data)
     assert (field, message) == (
         "trust",
         "The reporting trust must be the trust where the mother died or where her pregnancy ended (R0A or RBB), not RCC",
@@ -542,7 +597,7 @@ def test_a_maternal_event_cannot_carry_a_baby_or_brain_injury() -> None:
 
 def test_a_baby_event_cannot_carry_the_mothers_death() -> None:
     data = set_path(SPEC_EXAMPLE, "mother.death", {"died_at": "2025-10-02T10:00", "pregnant_at_death": False})
-    (field, message), = errors_of(data)
+    ((field, message),) = errors_of(data)
     assert field == "mother.death"
     assert "linked" in message
 
@@ -564,7 +619,15 @@ def test_a_living_baby_has_no_place_of_death() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["colour", "baby.weight", "baby.gestation.hours", "mother.name", "place_of_birth.ward", "labour.onset", "brain_injury.therapeutic_hypotermia"],
+    [
+        "colour",
+        "baby.weight",
+        "baby.gestation.hours",
+        "mother.name",
+        "place_of_birth.ward",
+        "labour.onset",
+        "brain_injury.therapeutic_hypotermia",
+    ],
 )
 def test_unknown_keys_are_refused_by_name(path: str) -> None:
     data = baby_event(brain_injury=signs(therapeutic_hypothermia=True))

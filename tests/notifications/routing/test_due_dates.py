@@ -18,7 +18,6 @@ from perinatal.notifications.routing import (
     event_date_for,
     route,
 )
-
 from perinatal.notifications.routing.due_dates import Counting, DueDatePolicy
 
 from .builders import baby_event, maternal_event, parse, signs
@@ -28,8 +27,15 @@ def test_a_deadline_of_zero_working_days_is_refused_by_the_table() -> None:
     # The counting accepts 0 (kernel.working_days: day 0 is the start); no source sets a
     # deadline of zero days, so a table row saying so is refused.
     with pytest.raises(ValueError, match="period of 1 day or more"):
-        DueDatePolicy(body=Body.MNSI, categories=frozenset({Category.STILLBIRTH}), period=0,
-                      counting=Counting.WORKING_DAYS, runs_from="the event", source="-", checked_on=date(2025, 10, 1))
+        DueDatePolicy(
+            body=Body.MNSI,
+            categories=frozenset({Category.STILLBIRTH}),
+            period=0,
+            counting=Counting.WORKING_DAYS,
+            runs_from="the event",
+            source="-",
+            checked_on=date(2025, 10, 1),
+        )
 
 
 @pytest.mark.parametrize("category", [Category.LATE_FETAL_LOSS, Category.STILLBIRTH, Category.NEONATAL_DEATH])
@@ -43,22 +49,36 @@ def test_mbrrace_perinatal_deaths_within_7_working_days(category: Category) -> N
 
 @pytest.mark.parametrize(
     ("aware_on", "due"),
-    [(None, date(2025, 10, 27)), (date(2025, 10, 20), date(2025, 10, 27)),
-     (date(2025, 10, 22), date(2025, 10, 29)), (date(2025, 10, 18), date(2025, 10, 27))],
+    [
+        (None, date(2025, 10, 27)),
+        (date(2025, 10, 20), date(2025, 10, 27)),
+        (date(2025, 10, 22), date(2025, 10, 29)),
+        (date(2025, 10, 18), date(2025, 10, 27)),
+    ],
 )
 def test_mbrrace_maternal_deaths_within_one_week_of_death_or_awareness(aware_on: date | None, due: date) -> None:
-    assert due_date_for(
-        body=Body.MBRRACE_UK, category=Category.MATERNAL_DEATH, event_date=date(2025, 10, 20), aware_on=aware_on
-    ) == due
+    assert (
+        due_date_for(
+            body=Body.MBRRACE_UK, category=Category.MATERNAL_DEATH, event_date=date(2025, 10, 20), aware_on=aware_on
+        )
+        == due
+    )
 
 
 def test_nhs_resolution_within_30_days() -> None:
-    assert due_date_for(body=Body.NHSR_EN, category=Category.SEVERE_BRAIN_INJURY, event_date=date(2025, 12, 10)) == date(2026, 1, 9)
+    assert due_date_for(
+        body=Body.NHSR_EN, category=Category.SEVERE_BRAIN_INJURY, event_date=date(2025, 12, 10)
+    ) == date(2026, 1, 9)
 
 
 @pytest.mark.parametrize(
     "category",
-    [Category.INTRAPARTUM_STILLBIRTH, Category.EARLY_NEONATAL_DEATH, Category.SEVERE_BRAIN_INJURY, Category.MATERNAL_DEATH],
+    [
+        Category.INTRAPARTUM_STILLBIRTH,
+        Category.EARLY_NEONATAL_DEATH,
+        Category.SEVERE_BRAIN_INJURY,
+        Category.MATERNAL_DEATH,
+    ],
 )
 def test_mnsi_has_no_published_deadline(category: Category) -> None:
     assert due_date_for(body=Body.MNSI, category=category, event_date=date(2025, 10, 1)) is None
@@ -102,8 +122,12 @@ def test_event_date_for(data: dict, body: Body, day: date) -> None:
 
 def test_due_dates_for_a_routed_notification() -> None:
     document = parse(
-        baby_event(gestation=(40, 1), born_at="2025-12-10T08:00", died_at="2025-12-19T10:00",
-                   brain_injury=signs(therapeutic_hypothermia=True))
+        baby_event(
+            gestation=(40, 1),
+            born_at="2025-12-10T08:00",
+            died_at="2025-12-19T10:00",
+            brain_injury=signs(therapeutic_hypothermia=True),
+        )
     )
     found = {str(d.body): d.due_on for d in due_dates(document=document, result=route(document))}
     assert found == {"MBRRACE_UK": date(2026, 1, 2), "MNSI": None, "NHSR_EN": date(2026, 1, 9)}
@@ -111,5 +135,7 @@ def test_due_dates_for_a_routed_notification() -> None:
 
 def test_due_dates_for_a_maternal_death_with_late_awareness() -> None:
     document = parse(maternal_event(died_at="2025-10-20T09:00"))
-    found = {str(d.body): d.due_on for d in due_dates(document=document, result=route(document), aware_on=date(2025, 10, 23))}
+    found = {
+        str(d.body): d.due_on for d in due_dates(document=document, result=route(document), aware_on=date(2025, 10, 23))
+    }
     assert found == {"MBRRACE_UK": date(2025, 10, 30), "MNSI": None}

@@ -48,9 +48,14 @@ def has(payload: dict[str, Any], path: str) -> bool:
 
 def everything_routed() -> tuple[Any, Any]:
     document = parse(
-        baby_event(gestation=(40, 1), born_at="2025-06-01T10:00", died_at="2025-06-20T10:00",
-                   brain_injury=signs(therapeutic_hypothermia=True, mri="pending"),
-                   multiple_birth=True, termination_of_pregnancy=False)
+        baby_event(
+            gestation=(40, 1),
+            born_at="2025-06-01T10:00",
+            died_at="2025-06-20T10:00",
+            brain_injury=signs(therapeutic_hypothermia=True, mri="pending"),
+            multiple_birth=True,
+            termination_of_pregnancy=False,
+        )
     )
     return document, route(document)
 
@@ -66,8 +71,12 @@ def test_every_field_set_names_real_fields_with_a_reason() -> None:
 
 def test_field_set_rows_render_the_table() -> None:
     rows = field_set_rows()
-    assert {"body": "NHSR_EN", "event": "baby", "field": "brain_injury",
-            "reason": "Cooling, encephalopathy signs and the MRI decide eligibility (NHSR-1, NHSR-2)."} in rows
+    assert {
+        "body": "NHSR_EN",
+        "event": "baby",
+        "field": "brain_injury",
+        "reason": "Cooling, encephalopathy signs and the MRI decide eligibility (NHSR-1, NHSR-2).",
+    } in rows
     assert len(rows) == sum(len(fs.fields) for fs in FIELD_SETS.values())
 
 
@@ -121,7 +130,8 @@ def test_payload_keeps_exactly_the_field_set() -> None:
             # A field is sent when it is listed, lies inside a listed object, or holds one.
             listed = any(path == p or path.startswith(p + ".") or p.startswith(path + ".") for p in paths)
             parent_null = any(
-                path.startswith(p + ".") and get({"notification": document.to_dict()}, p) is None for p in DOCUMENT_FIELDS
+                path.startswith(p + ".") and get({"notification": document.to_dict()}, p) is None
+                for p in DOCUMENT_FIELDS
             )
             if not parent_null:
                 assert has(payload, path) is listed, (body, path)

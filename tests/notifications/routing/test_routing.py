@@ -19,9 +19,9 @@ from perinatal.notifications.routing import (
     RULES_VERSION,
     Body,
     RoutingResult,
+    policy,
     route,
 )
-from perinatal.notifications.routing import policy
 from perinatal.notifications.routing import rules as r
 
 from .builders import HOSPITAL_A, HOSPITAL_B, baby_event, maternal_event, parse, routed, signs, summary
@@ -59,9 +59,20 @@ def test_rules_version() -> None:
 
 def test_every_spec_rule_is_findable_by_id_in_spec_order() -> None:
     assert [rule.id for rule in RULES] == [
-        "MBR-1", "MBR-2", "MBR-3", "MBR-4", "MBR-5", "CDOP-1", "MBR-M",
-        "MNSI-B0", "MNSI-B1", "MNSI-B2", "MNSI-B3", "MNSI-M",
-        "NHSR-1", "NHSR-2",
+        "MBR-1",
+        "MBR-2",
+        "MBR-3",
+        "MBR-4",
+        "MBR-5",
+        "CDOP-1",
+        "MBR-M",
+        "MNSI-B0",
+        "MNSI-B1",
+        "MNSI-B2",
+        "MNSI-B3",
+        "MNSI-M",
+        "NHSR-1",
+        "NHSR-2",
     ]
     assert RULES_BY_ID["MBR-3"] is r.MBR_3
     assert r.GA_37_0 == 259 and r.GA_24_0 == 168 and r.GA_22_0 == 154 and r.GA_20_0 == 140
@@ -210,7 +221,10 @@ def test_weight_rule_for_a_neonatal_death(
 
 @pytest.mark.parametrize(
     ("gestation", "reliable", "words"),
-    [(None, None, "The gestation is not known."), ((39, 0), False, "The gestation (39+0 weeks) is not recorded as reliable.")],
+    [
+        (None, None, "The gestation is not known."),
+        ((39, 0), False, "The gestation (39+0 weeks) is not recorded as reliable."),
+    ],
 )
 def test_unknown_gestation_never_meets_the_mnsi_or_nhsr_gates(
     gestation: tuple[int, int] | None, reliable: bool | None, words: str
@@ -265,15 +279,21 @@ def test_mbr_4_names_the_gestation_when_too_early_anyway() -> None:
 
 def test_mbr_4_with_the_weight_rule() -> None:
     result = routed(
-        baby_event(gestation=None, born_alive=False, birth_weight_g=900, multiple_birth=True,
-                   death_confirmed_gestation={"weeks": 18, "days": 0})
+        baby_event(
+            gestation=None,
+            born_alive=False,
+            birth_weight_g=900,
+            multiple_birth=True,
+            death_confirmed_gestation={"weeks": 18, "days": 0},
+        )
     )
     assert not_routed(result)[MBR] == ("MBR-4",)
 
 
 def test_mbr_4_does_not_touch_a_live_born_twin() -> None:
-    result = routed(baby_event(gestation=(30, 0), died_at="2025-10-02T10:00", multiple_birth=True,
-                               death_confirmed_gestation=None))
+    result = routed(
+        baby_event(gestation=(30, 0), died_at="2025-10-02T10:00", multiple_birth=True, death_confirmed_gestation=None)
+    )
     assert summary(result)[MBR] == "neonatal_death"
 
 
@@ -321,7 +341,11 @@ def test_mnsi_gate_gestation_for_intrapartum_stillbirth(weeks: int, days: int, t
     assert summary(result)[MBR] == "stillbirth"
     if to_mnsi:
         destination = result.destination(Body.MNSI)
-        assert (destination.category, destination.rules, destination.flags) == ("intrapartum_stillbirth", ("MNSI-B1",), ())
+        assert (destination.category, destination.rules, destination.flags) == (
+            "intrapartum_stillbirth",
+            ("MNSI-B1",),
+            (),
+        )
         assert f"{weeks}+{days} weeks" in destination.reason
     else:
         assert not_routed(result)[MNSI] == ("MNSI-B0",)
@@ -342,7 +366,9 @@ def test_mnsi_gate_gestation_for_early_neonatal_death(weeks: int, days: int, to_
         (False, None, (), ("MNSI-B1",)),
     ],
 )
-def test_alive_at_onset_of_labour(alive_at_onset: bool | None, category: str | None, flags: tuple[str, ...], rules: tuple[str, ...]) -> None:
+def test_alive_at_onset_of_labour(
+    alive_at_onset: bool | None, category: str | None, flags: tuple[str, ...], rules: tuple[str, ...]
+) -> None:
     result = stillbirth(39, 0, alive_at_onset_of_labour=alive_at_onset)
     if category is None:
         assert not_routed(result)[MNSI] == rules
@@ -468,15 +494,24 @@ def test_nhsr_needs_labour() -> None:
 
 @pytest.mark.parametrize(
     ("mri", "to_nhsr", "flags"),
-    [("hie", True, ()), ("normal", False, None), ("pending", True, ("mri_awaited",)),
-     ("not_done", True, ("mri_awaited",)), (None, True, ("mri_awaited",))],
+    [
+        ("hie", True, ()),
+        ("normal", False, None),
+        ("pending", True, ("mri_awaited",)),
+        ("not_done", True, ("mri_awaited",)),
+        (None, True, ("mri_awaited",)),
+    ],
 )
 def test_mri_result(mri: str | None, to_nhsr: bool, flags: tuple[str, ...] | None) -> None:
     result = routed(cooled(brain_injury=signs(therapeutic_hypothermia=True, mri=mri)))
     assert summary(result)[MNSI] == "severe_brain_injury"  # MNSI does not depend on the MRI
     if to_nhsr:
         destination = result.destination(Body.NHSR_EN)
-        assert (destination.category, destination.rules, destination.flags) == ("severe_brain_injury", ("NHSR-1",), flags)
+        assert (destination.category, destination.rules, destination.flags) == (
+            "severe_brain_injury",
+            ("NHSR-1",),
+            flags,
+        )
         assert (ADVICE_AMEND_WHEN_MRI_REPORTED in result.advice) is bool(flags)
     else:
         assert not_routed(result)[NHSR] == ("NHSR-2",)
@@ -501,7 +536,13 @@ def test_nhsr_moderate_to_severe_encephalopathy(altered: str, sign: str) -> None
     [
         {"altered_consciousness": True},
         {"comatose": True},
-        {"hypotonia": True, "abnormal_reflexes": True, "weak_or_absent_suck": True, "seizures": True, "decreased_central_tone": True},
+        {
+            "hypotonia": True,
+            "abnormal_reflexes": True,
+            "weak_or_absent_suck": True,
+            "seizures": True,
+            "decreased_central_tone": True,
+        },
         {"grade_3_hie": True},
         {"altered_consciousness": None, "hypotonia": True},
         {"altered_consciousness": True, "hypotonia": None},
@@ -573,7 +614,9 @@ def test_maternal_death_days_after_pregnancy(died_at: str, days: int, bodies: di
     assert not_routed(result)[NHSR] == ("NHSR-1",)
     if MNSI not in bodies:
         assert not_routed(result)[MNSI] == ("MNSI-M",)
-        assert f"{days} days after her pregnancy ended, more than 42 days later" in result.not_routed_for(Body.MNSI).reason
+        assert (
+            f"{days} days after her pregnancy ended, more than 42 days later" in result.not_routed_for(Body.MNSI).reason
+        )
     if MBR not in bodies:
         assert not_routed(result)[MBR] == ("MBR-M",)
         assert result.advice == (ADVICE_NO_NOTIFICATION_NEEDED,)
@@ -623,7 +666,9 @@ def test_example_born_alive_at_30_died_at_3_days() -> None:
 
 
 def test_example_cooled_from_3_hours_alive_at_7_days_mri_hie() -> None:
-    result = routed(baby_event(gestation=(40, 1), brain_injury=signs(diagnosed_day=0, therapeutic_hypothermia=True, mri="hie")))
+    result = routed(
+        baby_event(gestation=(40, 1), brain_injury=signs(diagnosed_day=0, therapeutic_hypothermia=True, mri="hie"))
+    )
     assert summary(result) == {MNSI: "severe_brain_injury", NHSR: "severe_brain_injury"}
     assert result.destination(Body.NHSR_EN).flags == ()
 
@@ -676,8 +721,14 @@ def test_result_json_matches_spec_section_4() -> None:
 
 
 def test_all_three_bodies_in_order_with_flags() -> None:
-    result = routed(cooled(brain_injury=signs(therapeutic_hypothermia=True, mri="pending"),
-                           born_at="2025-06-01T10:00", died_at="2025-06-20T10:00", termination_of_pregnancy=None))
+    result = routed(
+        cooled(
+            brain_injury=signs(therapeutic_hypothermia=True, mri="pending"),
+            born_at="2025-06-01T10:00",
+            died_at="2025-06-20T10:00",
+            termination_of_pregnancy=None,
+        )
+    )
     assert result.bodies == (Body.MBRRACE_UK, Body.MNSI, Body.NHSR_EN) == BODY_ORDER
     assert result.not_routed == ()
     as_json = result.to_dict()
@@ -707,8 +758,14 @@ def test_every_body_is_either_a_destination_or_not_routed() -> None:
 
 
 def test_born_at_one_trust_died_at_another_reported_by_the_trust_of_death() -> None:
-    data = baby_event(trust="RBB", gestation=(39, 0), place_of_birth=HOSPITAL_A, place_of_death=HOSPITAL_B,
-                      born_at="2025-10-01T10:00", died_at="2025-10-05T10:00")
+    data = baby_event(
+        trust="RBB",
+        gestation=(39, 0),
+        place_of_birth=HOSPITAL_A,
+        place_of_death=HOSPITAL_B,
+        born_at="2025-10-01T10:00",
+        died_at="2025-10-05T10:00",
+    )
     document = parse(data)
     assert document.trust == "RBB"
     assert document.place_of_birth.site == "R0A01"
@@ -765,7 +822,14 @@ def test_places_do_not_affect_routing() -> None:
 def test_fired_rules_lists_gates_and_exclusions_in_spec_order() -> None:
     document = parse(cooled(born_at="2025-06-01T10:00", died_at="2025-06-04T10:00", termination_of_pregnancy=True))
     assert [rule.id for rule in r.fired_rules(document)] == [
-        "MBR-3", "MBR-5", "CDOP-1", "MNSI-B0", "MNSI-B2", "MNSI-B3", "NHSR-1", "NHSR-2",
+        "MBR-3",
+        "MBR-5",
+        "CDOP-1",
+        "MNSI-B0",
+        "MNSI-B2",
+        "MNSI-B3",
+        "NHSR-1",
+        "NHSR-2",
     ]
     assert [rule.id for rule in r.fired_rules(parse(maternal_event()))] == ["MBR-M", "MNSI-M"]
 
@@ -781,9 +845,11 @@ def test_nhsr_exclusion_reason_says_the_rule_once_when_both_exclusions_apply():
 
     import unittest.mock as mock
 
-    with mock.patch.object(engine.r, "nhsr_2_died_in_first_week", return_value=True), \
-            mock.patch.object(engine.r, "nhsr_2_mri_excludes", return_value=True), \
-            mock.patch.object(engine, "age_at_death_days", return_value=3):
+    with (
+        mock.patch.object(engine.r, "nhsr_2_died_in_first_week", return_value=True),
+        mock.patch.object(engine.r, "nhsr_2_mri_excludes", return_value=True),
+        mock.patch.object(engine, "age_at_death_days", return_value=3),
+    ):
         reason = engine._nhsr_exclusion_reason(Doc(), baby=None)
     assert reason.count("excludes these babies") == 1
     assert "died in the first 7 days" in reason and "reported as normal" in reason

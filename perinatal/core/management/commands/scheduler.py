@@ -18,8 +18,8 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from perinatal.core.formatting import date_and_time, long_date, time_of_day
 from perinatal.core import clock
+from perinatal.core.formatting import date_and_time, long_date, time_of_day
 from perinatal.core.scheduler import check_daily_jobs, daily_jobs, queue_due_jobs
 
 logger = logging.getLogger(__name__)
@@ -38,8 +38,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(problems))
         jobs = daily_jobs()
         for job in jobs:
-            self.stdout.write(f"{job.name}: daily at {time_of_day(job.at)} Europe/London, next "
-                              f"{date_and_time(job.next_after(clock.now()))}. {job.description}")
+            self.stdout.write(
+                f"{job.name}: daily at {time_of_day(job.at)} Europe/London, next "
+                f"{date_and_time(job.next_after(clock.now()))}. {job.description}"
+            )
         # SIGTERM (a supervisor, or `make run` stopping) ends the wait at once, not after it.
         stopping = threading.Event()
         if not once:

@@ -26,24 +26,36 @@ class Command(BaseCommand):
         parser.add_argument("dataset", choices=DATASET_NAMES, help="the dataset: the file name without .csv")
         parser.add_argument("file", type=Path, help="the CSV file (UTF-8, header row)")
         parser.add_argument("--progress", action="store_true", help="print progress while checking and loading")
-        parser.add_argument("--workers", type=int, default=1,
-                            help="check a big births, neonatal_care or inductions file in this many processes")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="check a big births, neonatal_care or inductions file in this many processes",
+        )
 
     def handle(self, *args, dataset: str, file: Path, progress: bool, workers: int, **options):
         if not file.is_file():
             raise CommandError(f"{file} is not a file")
         if workers < 1:
             raise CommandError("--workers must be 1 or more")
-        upload = import_dataset(dataset=dataset, path=file, source=Upload.Source.COMMAND,
-                                progress=self._printer() if progress else None, workers=workers)
+        upload = import_dataset(
+            dataset=dataset,
+            path=file,
+            source=Upload.Source.COMMAND,
+            progress=self._printer() if progress else None,
+            workers=workers,
+        )
         for note in upload.notes:
             self.stdout.write(f"note: {_note_text(note)}")
         if upload.status == Upload.Status.LOADED:
-            self.stdout.write(f"{dataset}: loaded {upload.rows} rows from {file.name} ({upload.rows_added} added, "
-                              f"{upload.rows_replaced} replaced), upload {upload.pk}")
+            self.stdout.write(
+                f"{dataset}: loaded {upload.rows} rows from {file.name} ({upload.rows_added} added, "
+                f"{upload.rows_replaced} replaced), upload {upload.pk}"
+            )
             return
-        self.stderr.write(f"{dataset}: {file.name} was refused, nothing from it was kept: "
-                          f"{upload.error_count} error(s)")
+        self.stderr.write(
+            f"{dataset}: {file.name} was refused, nothing from it was kept: {upload.error_count} error(s)"
+        )
         for error in upload.errors:
             where = f"line {error['line']}" + (f", column {error['column']}" if error["column"] else "")
             self.stderr.write(f"  {where}: {error['message']}")

@@ -36,23 +36,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
-        parser.add_argument("--level", action="append", choices=ORG_LEVELS,
-                            help="organisation level (repeatable; default: every level)")
-        parser.add_argument("--metric", action="append", metavar="ID",
-                            help=f"metric_id (repeatable; default: every metric). One of: {', '.join(METRIC_IDS)}")
+        parser.add_argument(
+            "--level", action="append", choices=ORG_LEVELS, help="organisation level (repeatable; default: every level)"
+        )
+        parser.add_argument(
+            "--metric",
+            action="append",
+            metavar="ID",
+            help=f"metric_id (repeatable; default: every metric). One of: {', '.join(METRIC_IDS)}",
+        )
         parser.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv")
-        parser.add_argument("--public", action="store_true", help="apply disclosure control (docs/rules/dashboard.md §4)")
+        parser.add_argument(
+            "--public", action="store_true", help="apply disclosure control (docs/rules/dashboard.md §4)"
+        )
         parser.add_argument("--by", choices=SPLITS, help="split outcome and survey metrics by month or quarter")
-        parser.add_argument("--stillbirth-denominator", choices=STILLBIRTH_DENOMINATORS,
-                            help="total_births (MBRRACE-UK, the default setting) or live_births")
+        parser.add_argument(
+            "--stillbirth-denominator",
+            choices=STILLBIRTH_DENOMINATORS,
+            help="total_births (MBRRACE-UK, the default setting) or live_births",
+        )
 
     def handle(self, *args, date_from, date_to, level, metric, fmt, public, by, stillbirth_denominator, **options):
         start, end = _date(date_from), _date(date_to)
         if end < start:
             raise CommandError(f"--to ({end}) is before --from ({start})")
         request = MetricRequest(
-            date_from=start, date_to=end, metric_ids=tuple(metric) if metric else None,
-            levels=tuple(level) if level else ORG_LEVELS, by=by, public=public,
+            date_from=start,
+            date_to=end,
+            metric_ids=tuple(metric) if metric else None,
+            levels=tuple(level) if level else ORG_LEVELS,
+            by=by,
+            public=public,
             stillbirth_denominator=stillbirth_denominator,
         )
         try:
@@ -61,8 +75,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         denominator = request.resolved_stillbirth_denominator
         if fmt == "json":
-            about = {"from": start.isoformat(), "to": end.isoformat(), "by": by, "public": public,
-                     "stillbirth_denominator": denominator}
+            about = {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "by": by,
+                "public": public,
+                "stillbirth_denominator": denominator,
+            }
             self.stdout.write(json.dumps(metric_rows_document(rows, about=about), indent=1), ending="\n")
             return
         table = metric_rows_table(rows, title="Dashboard metrics", stillbirth_denominator=denominator, public=public)

@@ -13,10 +13,13 @@ from ..wording import anchor, direction_words, frequency_words, stillbirth_denom
 
 MBRRACE_URL = "https://timms.le.ac.uk/mbrrace-uk-perinatal-mortality/surveillance/"
 PERIOD_KIND_WORDS = {
-    PERIOD_FORTNIGHT: ("A fortnight: 14 days from 00:00 on its first day to 00:00 after its last, UK time. The "
-                       "pages show fortnights ending on the latest date with data, and every 14 days before it."),
-    PERIOD_OUTCOME: ("Any range of dates of birth: the pages show calendar months, quarters, calendar years and "
-                     "12 months."),
+    PERIOD_FORTNIGHT: (
+        "A fortnight: 14 days from 00:00 on its first day to 00:00 after its last, UK time. The "
+        "pages show fortnights ending on the latest date with data, and every 14 days before it."
+    ),
+    PERIOD_OUTCOME: (
+        "Any range of dates of birth: the pages show calendar months, quarters, calendar years and 12 months."
+    ),
     PERIOD_SURVEY: "The survey year: a survey row covers 1 January to 31 December of its year.",
 }
 INTERVAL_WORDS = {
@@ -53,11 +56,18 @@ def definitions_page() -> DefinitionsPage:
     definitions = metric_definitions(stillbirth_denominator=denominator)
     sections = tuple(
         DefinitionSection(
-            definition=d, anchor=anchor(d.id), unit_phrase=unit_phrase(d, stillbirth_denominator=denominator),
-            direction_words=direction_words(d), frequency=frequency_words(d),
-            sub_measures=tuple(s for s in definitions if s.parent_id == d.id))
-        for d in definitions if not d.is_sub_measure
+            definition=d,
+            anchor=anchor(d.id),
+            unit_phrase=unit_phrase(d, stillbirth_denominator=denominator),
+            direction_words=direction_words(d),
+            frequency=frequency_words(d),
+            sub_measures=tuple(s for s in definitions if s.parent_id == d.id),
+        )
+        for d in definitions
+        if not d.is_sub_measure
     )
     return DefinitionsPage(
-        sections=sections, stillbirth_denominator=denominator,
-        unit_phrases={d.id: unit_phrase(d, stillbirth_denominator=denominator) for d in definitions})
+        sections=sections,
+        stillbirth_denominator=denominator,
+        unit_phrases={d.id: unit_phrase(d, stillbirth_denominator=denominator) for d in definitions},
+    )

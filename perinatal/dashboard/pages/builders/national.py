@@ -35,8 +35,9 @@ def national_page(*, span: DataSpan, now: datetime | None = None) -> NationalPag
     survey years), then a tile per metric."""
     orgs = organisations.organisation_map()
     denominator = default_stillbirth_denominator()
-    rows = metric_rows.organisation_rows(level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span,
-                                         stillbirth_denominator=denominator, orgs=orgs, now=now)
+    rows = metric_rows.organisation_rows(
+        level=LEVEL_NATIONAL, code=NATIONAL_CODE, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now
+    )
     tiles = []
     for definition in metric_definitions(stillbirth_denominator=denominator):
         if definition.is_sub_measure:
@@ -45,5 +46,6 @@ def national_page(*, span: DataSpan, now: datetime | None = None) -> NationalPag
         tiles.append(build_tile(series, stillbirth_denominator=denominator))
     with_data = organisations.trusts_with_data(orgs=orgs)
     regions = children_of(org=ENGLAND, orgs=orgs, day=span.as_of, trusts_with_data=with_data)
-    return NationalPage(span=span, tiles=tuple(tiles), regions=tuple(regions), stillbirth_denominator=denominator,
-                        rows=tuple(rows))
+    return NationalPage(
+        span=span, tiles=tuple(tiles), regions=tuple(regions), stillbirth_denominator=denominator, rows=tuple(rows)
+    )

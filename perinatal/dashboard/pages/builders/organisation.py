@@ -37,7 +37,14 @@ from ..hierarchy import (
 from ..reporting_periods import DataSpan
 from ..series import MetricSeries, SeriesCharts, series_breaks, series_charts, series_rows
 from ..tiles import Tile, build_tile, row_period_words
-from ..wording import anchor, direction_words, frequency_words, stillbirth_denominator_words, unit_phrase, value_with_unit
+from ..wording import (
+    anchor,
+    direction_words,
+    frequency_words,
+    stillbirth_denominator_words,
+    unit_phrase,
+    value_with_unit,
+)
 
 #: How far back a trust page lists its midwifery-led unit suspensions (six fortnights).
 MLU_DAYS = 84
@@ -109,8 +116,9 @@ def region_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Or
     org = find_organisation(level=LEVEL_REGION, code=code, orgs=orgs)
     if org is None:
         return None
-    return _organisation_page(org=org, orgs=orgs, span=span, now=now, children=_children(org, orgs, span),
-                              members_on=_members_on(org, orgs))
+    return _organisation_page(
+        org=org, orgs=orgs, span=span, now=now, children=_children(org, orgs, span), members_on=_members_on(org, orgs)
+    )
 
 
 def icb_page(*, code: str, span: DataSpan, now: datetime | None = None) -> OrganisationPage | None:
@@ -119,9 +127,15 @@ def icb_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Organ
     org = find_organisation(level=LEVEL_ICB, code=code, orgs=orgs)
     if org is None:
         return None
-    return _organisation_page(org=org, orgs=orgs, span=span, now=now, children=_children(org, orgs, span),
-                              members_on=_members_on(org, orgs),
-                              icb_region=organisations.region_of_icb(icb_code=org.code))
+    return _organisation_page(
+        org=org,
+        orgs=orgs,
+        span=span,
+        now=now,
+        children=_children(org, orgs, span),
+        members_on=_members_on(org, orgs),
+        icb_region=organisations.region_of_icb(icb_code=org.code),
+    )
 
 
 def trust_page(*, code: str, span: DataSpan, now: datetime | None = None) -> OrganisationPage | None:
@@ -134,8 +148,14 @@ def trust_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Org
     changes = parent_changes(periods=organisations.parent_periods(trust_code=org.code), orgs=orgs, span=span)
     recent = unit_suspensions.recent_period(as_of=span.as_of, days=MLU_DAYS)
     return _organisation_page(
-        org=org, orgs=orgs, span=span, now=now, children=[], changes=changes,
-        midwifery_led=unit_suspensions.midwifery_led_suspensions(trust_code=org.code, period=recent))
+        org=org,
+        orgs=orgs,
+        span=span,
+        now=now,
+        children=[],
+        changes=changes,
+        midwifery_led=unit_suspensions.midwifery_led_suspensions(trust_code=org.code, period=recent),
+    )
 
 
 def _children(org: OrganisationRef, orgs: OrganisationMap, span: DataSpan) -> list[OrganisationRef]:
@@ -170,8 +190,9 @@ def _organisation_page(
     """Every metric over time for one organisation: one engine call for every metric and
     sub-measure, fortnightly and monthly, survey by year."""
     denominator = default_stillbirth_denominator()
-    rows = metric_rows.organisation_rows(level=org.level, code=org.code, span=span,
-                                         stillbirth_denominator=denominator, orgs=orgs, now=now)
+    rows = metric_rows.organisation_rows(
+        level=org.level, code=org.code, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now
+    )
     rows = [row for row in rows if row.org_code == org.code]
     definitions = metric_definitions(stillbirth_denominator=denominator)
     sections = []
@@ -189,13 +210,27 @@ def _organisation_page(
             sub_rows = series_rows(rows, definition=sub)
             latest = sub_rows[-1] if sub_rows else None
             subs.append(SubMeasure(sub, latest, unit_phrase(sub), row_period_words(latest, definition=sub)))
-        sections.append(MetricSection(
-            definition=definition, anchor=anchor(definition.id),
-            unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
-            direction_words=direction_words(definition), frequency=frequency_words(definition), charts=charts,
-            tile=tile, sub_measures=tuple(subs)))
+        sections.append(
+            MetricSection(
+                definition=definition,
+                anchor=anchor(definition.id),
+                unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
+                direction_words=direction_words(definition),
+                frequency=frequency_words(definition),
+                charts=charts,
+                tile=tile,
+                sub_measures=tuple(subs),
+            )
+        )
     return OrganisationPage(
-        org=org, breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
-        children=tuple(children), sections=tuple(sections), span=span, stillbirth_denominator=denominator,
-        parent_changes=tuple(changes), has_breaks=any(section.charts.series.breaks for section in sections),
-        rows=tuple(rows), midwifery_led=midwifery_led)
+        org=org,
+        breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
+        children=tuple(children),
+        sections=tuple(sections),
+        span=span,
+        stillbirth_denominator=denominator,
+        parent_changes=tuple(changes),
+        has_breaks=any(section.charts.series.breaks for section in sections),
+        rows=tuple(rows),
+        midwifery_led=midwifery_led,
+    )

@@ -101,10 +101,20 @@ class TrustsPage:
         }
 
     @property
+    def choice_groups(self) -> list[tuple[str, list[PeriodChoice]]]:
+        """The period choices under their group's label, in the order offered (an optgroup each)."""
+        groups: dict[str, list[PeriodChoice]] = {}
+        for choice in self.choices:
+            groups.setdefault(choice.group, []).append(choice)
+        return list(groups.items())
+
+    @property
     def metric_choices(self) -> list[tuple[str, str]]:
         """Every metric and sub-measure, for the metric picker."""
-        return [(d.id, d.title if not d.is_sub_measure else f"– {d.title}")
-                for d in metric_definitions(stillbirth_denominator=self.stillbirth_denominator)]
+        return [
+            (d.id, d.title if not d.is_sub_measure else f"– {d.title}")
+            for d in metric_definitions(stillbirth_denominator=self.stillbirth_denominator)
+        ]
 
     @property
     def stillbirth_words(self) -> str:
@@ -142,8 +152,16 @@ def sort_lines(lines: Sequence[TrustLine], *, sort: str, order: str) -> list[Tru
 
 
 def trust_funnel(
-    *, rows: Sequence[MetricRow], definition: MetricDefinition, names: dict[str, str], shown: set[str],
-    highlight: str | None, title: str, value_label: str, numerator_label: str, denominator_label: str,
+    *,
+    rows: Sequence[MetricRow],
+    definition: MetricDefinition,
+    names: dict[str, str],
+    shown: set[str],
+    highlight: str | None,
+    title: str,
+    value_label: str,
+    numerator_label: str,
+    denominator_label: str,
 ) -> tuple[Chart | None, dict[str, str], str | None]:
     """The funnel plot of every trust, drawn for the trusts `shown`.
 
@@ -156,8 +174,11 @@ def trust_funnel(
         return None, {}, FUNNEL_NOT_FOR_OPERATIONAL
     if definition.unit not in (UNIT_PERCENT, UNIT_PER_1000):
         return None, {}, FUNNEL_NOT_FOR_COUNTS
-    groups = [FunnelGroup(row.org_code, row.numerator, row.denominator) for row in rows
-              if isinstance(row.denominator, int) and row.denominator > 0 and isinstance(row.numerator, int)]
+    groups = [
+        FunnelGroup(row.org_code, row.numerator, row.denominator)
+        for row in rows
+        if isinstance(row.denominator, int) and row.denominator > 0 and isinstance(row.numerator, int)
+    ]
     if not groups:
         return None, {}, FUNNEL_NO_DATA
     plot = funnel_plot(groups=groups, kind=FUNNEL_PROPORTION, overdispersion=definition.id in FUNNEL_OVERDISPERSED)
@@ -167,10 +188,19 @@ def trust_funnel(
         return None, positions, FUNNEL_NO_DATA
     drawn: FunnelPlot = replace(plot, points=visible)
     chart = funnel_chart(
-        plot=drawn, title=title, value_label=value_label, value_scale=UNIT_SCALE[definition.unit], decimals=2,
-        numerator_label=numerator_label, denominator_label=denominator_label, group_label="Trust", names=names,
+        plot=drawn,
+        title=title,
+        value_label=value_label,
+        value_scale=UNIT_SCALE[definition.unit],
+        decimals=2,
+        numerator_label=numerator_label,
+        denominator_label=denominator_label,
+        group_label="Trust",
+        names=names,
         highlight=highlight if highlight in shown and any(p.group == highlight for p in visible) else None,
-        improvement=improvement_of(definition), target_label="England", chart_id="funnel",
+        improvement=improvement_of(definition),
+        target_label="England",
+        chart_id="funnel",
     )
     return chart, positions, None
 
@@ -193,34 +223,65 @@ def trusts_page(
     definition = metric_definition(metric_id, stillbirth_denominator=denominator)
     choices = choices_for(period_kind=definition.period_kind, span=span)
     choice = next((c for c in choices if c.key == period_key), None) or default_choice(
-        choices, period_kind=definition.period_kind)
+        choices, period_kind=definition.period_kind
+    )
     sort = sort if sort in SORT_KEYS else SORT_NAME
     order = order if order in (ORDER_ASCENDING, ORDER_DESCENDING) else ORDER_ASCENDING
     orgs = organisations.organisation_map()
     value_label = axis_label(definition, stillbirth_denominator=denominator)
     numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=denominator)
-    regions = sorted((OrganisationRef(LEVEL_REGION, code, orgs.name(LEVEL_REGION, code))
-                      for code, kind in orgs.kinds.items() if kind == Organisation.Kind.REGION), key=lambda o: o.name)
-    base = dict(definition=definition, unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
-                value_label=value_label, numerator_label=numerator_label, denominator_label=denominator_label,
-                choices=tuple(choices), regions=tuple(regions), sort=sort, order=order,
-                stillbirth_denominator=denominator)
+    regions = sorted(
+        (
+            OrganisationRef(LEVEL_REGION, code, orgs.name(LEVEL_REGION, code))
+            for code, kind in orgs.kinds.items()
+            if kind == Organisation.Kind.REGION
+        ),
+        key=lambda o: o.name,
+    )
+    base = dict(
+        definition=definition,
+        unit_phrase=unit_phrase(definition, stillbirth_denominator=denominator),
+        value_label=value_label,
+        numerator_label=numerator_label,
+        denominator_label=denominator_label,
+        choices=tuple(choices),
+        regions=tuple(regions),
+        sort=sort,
+        order=order,
+        stillbirth_denominator=denominator,
+    )
     if choice is None:
-        return TrustsPage(choice=None, lines=(), england=None, funnel=None, funnel_missing=FUNNEL_NO_DATA, icbs=(),
-                          region=None, icb=None, **base)
+        return TrustsPage(
+            choice=None,
+            lines=(),
+            england=None,
+            funnel=None,
+            funnel_missing=FUNNEL_NO_DATA,
+            icbs=(),
+            region=None,
+            icb=None,
+            **base,
+        )
     period = choice.period
-    rows = metric_rows.trusts_rows(metric_id=definition.id, period=period, stillbirth_denominator=denominator,
-                                   orgs=orgs, now=now)
+    rows = metric_rows.trusts_rows(
+        metric_id=definition.id, period=period, stillbirth_denominator=denominator, orgs=orgs, now=now
+    )
     england = next((row for row in rows if row.org_level == LEVEL_NATIONAL), None)
     trust_rows = [row for row in rows if row.org_level == LEVEL_TRUST]
     lines = []
     for row in trust_rows:
         icb_code, region_code = orgs.parent_on(row.org_code, period.end)
-        lines.append(TrustLine(
-            row=row,
-            icb=OrganisationRef(LEVEL_ICB, icb_code, orgs.name(LEVEL_ICB, icb_code)) if icb_code else None,
-            region=OrganisationRef(LEVEL_REGION, region_code, orgs.name(LEVEL_REGION, region_code)) if region_code else None,
-            position=None, highlighted=row.org_code == highlight))
+        lines.append(
+            TrustLine(
+                row=row,
+                icb=OrganisationRef(LEVEL_ICB, icb_code, orgs.name(LEVEL_ICB, icb_code)) if icb_code else None,
+                region=OrganisationRef(LEVEL_REGION, region_code, orgs.name(LEVEL_REGION, region_code))
+                if region_code
+                else None,
+                position=None,
+                highlighted=row.org_code == highlight,
+            )
+        )
     region = region if region in {r.code for r in regions} else None
     in_region = [line for line in lines if region is None or (line.region and line.region.code == region)]
     icbs = sorted({line.icb for line in in_region if line.icb}, key=lambda o: o.name)
@@ -228,10 +289,28 @@ def trusts_page(
     shown = [line for line in in_region if icb is None or (line.icb and line.icb.code == icb)]
     title = f"{definition.title}, {choice.label}: trusts against England"
     chart, positions, missing = trust_funnel(
-        rows=trust_rows, definition=definition, names={row.org_code: row.org_name for row in trust_rows},
-        shown={line.row.org_code for line in shown}, highlight=highlight, title=title, value_label=value_label,
-        numerator_label=numerator_label, denominator_label=denominator_label)
-    shown = [replace(line, position=positions.get(line.row.org_code) if line.row.value is not None else None)
-             for line in shown]
-    return TrustsPage(choice=choice, lines=tuple(sort_lines(shown, sort=sort, order=order)), england=england,
-                      funnel=chart, funnel_missing=missing, icbs=tuple(icbs), region=region, icb=icb, **base)
+        rows=trust_rows,
+        definition=definition,
+        names={row.org_code: row.org_name for row in trust_rows},
+        shown={line.row.org_code for line in shown},
+        highlight=highlight,
+        title=title,
+        value_label=value_label,
+        numerator_label=numerator_label,
+        denominator_label=denominator_label,
+    )
+    shown = [
+        replace(line, position=positions.get(line.row.org_code) if line.row.value is not None else None)
+        for line in shown
+    ]
+    return TrustsPage(
+        choice=choice,
+        lines=tuple(sort_lines(shown, sort=sort, order=order)),
+        england=england,
+        funnel=chart,
+        funnel_missing=missing,
+        icbs=tuple(icbs),
+        region=region,
+        icb=icb,
+        **base,
+    )

@@ -77,8 +77,14 @@ class ErrorLine:
 
 def error_lines(upload: Upload) -> list[ErrorLine]:
     """The kept errors (the first 100), as the page lists them."""
-    return [ErrorLine(line="" if e.get("line") is None else f"{e['line']:,}", column=e.get("column") or "",
-                      reason=e.get("message", "")) for e in upload.errors]
+    return [
+        ErrorLine(
+            line="" if e.get("line") is None else f"{e['line']:,}",
+            column=e.get("column") or "",
+            reason=e.get("message", ""),
+        )
+        for e in upload.errors
+    ]
 
 
 def more_errors(upload: Upload) -> int:
@@ -131,9 +137,15 @@ class UploadPage:
 def upload_page(*, scope: Scope, pk: int) -> UploadPage:
     """One upload the user may read (Http404 for any other)."""
     upload = upload_selectors.upload_visible_to(scope, pk=pk)
-    return UploadPage(upload=upload, progress=upload_progress(upload), errors=error_lines(upload),
-                      more_errors=more_errors(upload), notes=[note_text(note) for note in upload.notes], dataset_title=dataset_title(upload),
-                      tag_class=tag_class(upload))
+    return UploadPage(
+        upload=upload,
+        progress=upload_progress(upload),
+        errors=error_lines(upload),
+        more_errors=more_errors(upload),
+        notes=[note_text(note) for note in upload.notes],
+        dataset_title=dataset_title(upload),
+        tag_class=tag_class(upload),
+    )
 
 
 def upload_status(*, scope: Scope, pk: int) -> dict:

@@ -21,5 +21,7 @@ class Command(BaseCommand):
         body = body.upper()
         if body not in BODIES:
             raise CommandError(f"{body} is not a body; use one of {', '.join(sorted(BODIES))}")
-        ReceivingOutage.objects.update_or_create(body=body, defaults={"active": state == "on", "changed_at": clock.now()})
+        ReceivingOutage.objects.update_or_create(
+            body=body, defaults={"active": state == "on", "changed_at": clock.now()}
+        )
         self.stdout.write(f"Receiving endpoint of {body}: outage {state}.")

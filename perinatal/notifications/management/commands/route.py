@@ -37,6 +37,7 @@ class Command(BaseCommand):
             document = parse(data)
         except DocumentInvalid as invalid:
             lines = [f"{error.field}: {error.message}" for error in invalid.errors]
-            raise CommandError("The notification document is not valid:\n" + "\n".join(lines),
-                               returncode=EXIT_INVALID) from None
+            raise CommandError(
+                "The notification document is not valid:\n" + "\n".join(lines), returncode=EXIT_INVALID
+            ) from None
         self.stdout.write(json.dumps(route(document).to_dict(), indent=2, ensure_ascii=False))

@@ -25,13 +25,24 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--effective: '{effective}' is not a date in the form YYYY-MM-DD") from None
         try:
-            update = update_register_from_etr(path=path, effective_on=effective_on, source=source or f"{path.name} ({effective})")
+            update = update_register_from_etr(
+                path=path, effective_on=effective_on, source=source or f"{path.name} ({effective})"
+            )
         except EtrFileInvalid as invalid:
             lines = "\n".join(f"  {problem}" for problem in invalid.problems[:100])
             more = len(invalid.problems) - 100
-            raise CommandError(f"{path.name} was refused; nothing was changed:\n{lines}" + (f"\n  … and {more} more" if more > 0 else "")) from None
-        for label, codes in (("new trusts", update.new_trusts), ("renamed", update.renamed), ("closed", update.closed),
-                             ("reopened", update.reopened), ("ICB moves", update.icb_moves), ("new ICB codes", update.new_icbs)):
+            raise CommandError(
+                f"{path.name} was refused; nothing was changed:\n{lines}"
+                + (f"\n  … and {more} more" if more > 0 else "")
+            ) from None
+        for label, codes in (
+            ("new trusts", update.new_trusts),
+            ("renamed", update.renamed),
+            ("closed", update.closed),
+            ("reopened", update.reopened),
+            ("ICB moves", update.icb_moves),
+            ("new ICB codes", update.new_icbs),
+        ):
             self.stdout.write(f"{label}: {len(codes)}" + (f" ({', '.join(codes[:20])})" if codes else ""))
         if not update.changed:
             self.stdout.write("The register already matched this extract.")

@@ -21,7 +21,9 @@ FORMATTERS: dict[str, Callable[[AnalystOutput], str]] = {FORMAT_CSV: format_csv,
 
 def add_format_argument(parser) -> None:
     parser.add_argument(
-        "--format", choices=FORMATS, default=FORMAT_CSV,
+        "--format",
+        choices=FORMATS,
+        default=FORMAT_CSV,
         help="csv (default) or json; numbers are printed unrounded",
     )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from perinatal.stats.funnel import FUNNEL_KINDS, FUNNEL_PROPORTION
 from perinatal.surveillance.analyst_files import funnel_from_file
 from perinatal.surveillance.management.commands._analyst import add_format_argument, run_analyst
-from perinatal.stats.funnel import FUNNEL_KINDS, FUNNEL_PROPORTION
 
 
 class Command(BaseCommand):
@@ -19,11 +19,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="CSV with columns group, numerator, denominator")
-        parser.add_argument("--type", choices=FUNNEL_KINDS, default=FUNNEL_PROPORTION, dest="funnel_type",
-                            help="proportion (default; exact binomial limits) or ratio (observed/expected; exact Poisson)")
-        parser.add_argument("--overdispersion", action="store_true",
-                            help="widen the limits for between-group variation (Spiegelhalter 2005)")
-        parser.add_argument("--target", type=float, help="target (default: the pooled value for proportions, 1 for ratios)")
+        parser.add_argument(
+            "--type",
+            choices=FUNNEL_KINDS,
+            default=FUNNEL_PROPORTION,
+            dest="funnel_type",
+            help="proportion (default; exact binomial limits) or ratio (observed/expected; exact Poisson)",
+        )
+        parser.add_argument(
+            "--overdispersion",
+            action="store_true",
+            help="widen the limits for between-group variation (Spiegelhalter 2005)",
+        )
+        parser.add_argument(
+            "--target", type=float, help="target (default: the pooled value for proportions, 1 for ratios)"
+        )
         add_format_argument(parser)
 
     def handle(self, *args, file, funnel_type, overdispersion, target, format, **options):

@@ -28,8 +28,11 @@ class Command(BaseCommand):
     help = "Load NHS England's MOSS reference rates (MOSS_Ref_Rate.csv): per site, or for every site."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE",
-                            help="CSV: [Site_Code,] Year (YYYY-YYYY, the 3 years before the events), Events, Denom, Ref_Rate, Source")
+        parser.add_argument(
+            "file",
+            metavar="FILE",
+            help="CSV: [Site_Code,] Year (YYYY-YYYY, the 3 years before the events), Events, Denom, Ref_Rate, Source",
+        )
         parser.add_argument("--by", metavar="EMAIL", help="the platform user loading the file (recorded with it)")
         parser.add_argument("--no-run", action="store_true", help="do not queue a MOSS run afterwards")
 
@@ -40,17 +43,27 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"--by: no active user has the email address {by}")
         try:
-            loaded = load_reference_rates(path=file, by=user, by_label=user.email if user else f"command line ({_os_user()})")
+            loaded = load_reference_rates(
+                path=file, by=user, by_label=user.email if user else f"command line ({_os_user()})"
+            )
         except InputFileError as error:
             raise CommandError(f"{error}; nothing was loaded") from error
         upload = loaded.upload
-        self.stdout.write(loaded_words(rates_loaded=upload.rates_loaded, site_rates=loaded.site_rates,
-                                       all_sites_rates=loaded.all_sites_rates, replaced=loaded.replaced,
-                                       filename=upload.filename))
+        self.stdout.write(
+            loaded_words(
+                rates_loaded=upload.rates_loaded,
+                site_rates=loaded.site_rates,
+                all_sites_rates=loaded.all_sites_rates,
+                replaced=loaded.replaced,
+                filename=upload.filename,
+            )
+        )
         if loaded.unknown_sites:
             shown = ", ".join(loaded.unknown_sites[:20]) + (", …" if len(loaded.unknown_sites) > 20 else "")
-            self.stderr.write(f"warning: {len(loaded.unknown_sites)} site codes are not in the organisation register "
-                              f"(stored, used by no site until they are): {shown}")
+            self.stderr.write(
+                f"warning: {len(loaded.unknown_sites)} site codes are not in the organisation register "
+                f"(stored, used by no site until they are): {shown}"
+            )
         if no_run:
             self.stdout.write("MOSS will use them at its next run (perinatal run-moss, a births import or nightly).")
             return

@@ -19,21 +19,37 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--events", required=True, metavar="FILE",
-                            help="events: ods_code, Site_Code, Site_Name, Trust_Name, test_date, year_month, event_count, outcome")
-        parser.add_argument("--births", required=True, metavar="FILE",
-                            help="denominators: Site_Code, Period, Term_Births, Term_Live_Births, Year")
-        parser.add_argument("--reference-rates", required=True, metavar="FILE",
-                            help="reference rates: [Site_Code,] Year (YYYY-YYYY), Events, Denom, Ref_Rate, Source")
-        parser.add_argument("--sites", metavar="FILE",
-                            help="optional names: Site_Code, Site_Name, Trust_Code, Trust_Name")
+        parser.add_argument(
+            "--events",
+            required=True,
+            metavar="FILE",
+            help="events: ods_code, Site_Code, Site_Name, Trust_Name, test_date, year_month, event_count, outcome",
+        )
+        parser.add_argument(
+            "--births",
+            required=True,
+            metavar="FILE",
+            help="denominators: Site_Code, Period, Term_Births, Term_Live_Births, Year",
+        )
+        parser.add_argument(
+            "--reference-rates",
+            required=True,
+            metavar="FILE",
+            help="reference rates: [Site_Code,] Year (YYYY-YYYY), Events, Denom, Ref_Rate, Source",
+        )
+        parser.add_argument(
+            "--sites", metavar="FILE", help="optional names: Site_Code, Site_Name, Trust_Code, Trust_Name"
+        )
         add_format_argument(parser)
 
     def handle(self, *args, events, births, reference_rates, sites, format, **options):
         run_analyst(
             self,
             lambda: moss_from_files(
-                events_path=events, births_path=births, reference_rates_path=reference_rates, sites_path=sites,
+                events_path=events,
+                births_path=births,
+                reference_rates_path=reference_rates,
+                sites_path=sites,
             ),
             output_format=format,
         )

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from perinatal.core.formatting import long_date
 from perinatal.core import clock
+from perinatal.core.formatting import long_date
 from perinatal.core.scheduler import claim_occurrence, daily_jobs
 from perinatal.surveillance.calculation import write_input_files
 from perinatal.surveillance.models import MossRun
@@ -40,10 +40,18 @@ class Command(BaseCommand):
     help = "Run MOSS over the births data now: results, signals, safety checks and contacts told."
 
     def add_arguments(self, parser):
-        parser.add_argument("--trigger", choices=TRIGGERS, default=MossRun.Trigger.COMMAND.value,
-                            help="what started the run, recorded with it (default command; cron uses nightly)")
-        parser.add_argument("--export-inputs", type=Path, metavar="DIR",
-                            help="also write the run's inputs as NHS England's MOSS files into DIR")
+        parser.add_argument(
+            "--trigger",
+            choices=TRIGGERS,
+            default=MossRun.Trigger.COMMAND.value,
+            help="what started the run, recorded with it (default command; cron uses nightly)",
+        )
+        parser.add_argument(
+            "--export-inputs",
+            type=Path,
+            metavar="DIR",
+            help="also write the run's inputs as NHS England's MOSS files into DIR",
+        )
 
     def handle(self, *args, trigger, export_inputs, **options):
         if trigger == MossRun.Trigger.NIGHTLY.value and not self._claim_tonight():
@@ -71,7 +79,9 @@ class Command(BaseCommand):
         if export_inputs is not None:
             counts = term_monthly_counts()
             paths = write_input_files(
-                directory=export_inputs, counts=counts, reference_rates=current_calculation(counts=counts).reference_rates,
+                directory=export_inputs,
+                counts=counts,
+                reference_rates=current_calculation(counts=counts).reference_rates,
                 sites=site_names_for_export(clock.today()),
             )
             self.stdout.write("MOSS input files: " + ", ".join(str(path) for path in paths.values()))

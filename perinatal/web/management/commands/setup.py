@@ -19,8 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, demo: bool, small: bool, print_sign_ins: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
         summary = setup_service.load_reference()
-        self.stdout.write(f"Reference data: {summary.created} organisations created, {summary.updated} updated, "
-                          f"{summary.parents} ICB periods added.")
+        self.stdout.write(
+            f"Reference data: {summary.created} organisations created, {summary.updated} updated, "
+            f"{summary.parents} ICB periods added."
+        )
         for note in summary.notes:
             self.stdout.write(f"  note: {note}")
         if demo:
