@@ -316,7 +316,8 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
         SELECT f.idx, u.trust_code, u.unit_type, u.unit_code,
             max(CASE WHEN ep.status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
             sum(CASE WHEN ep.status = 'suspended' THEN 1 ELSE 0 END) AS episodes,
-            sum(CASE WHEN ep.status = 'suspended' THEN greatest(least(coalesce(ep.e, least(f.end_us, {now_us})), f.end_us)
+            sum(CASE WHEN ep.status = 'suspended'
+                THEN greatest(least(coalesce(ep.e, least(f.end_us, {now_us})), f.end_us)
                 - greatest(ep.s, f.start_us), 0) ELSE 0 END) AS us,
             max(CASE WHEN ep.status = 'closed_external' AND coalesce(ep.e, least(f.end_us, {now_us})) - ep.s
                 >= 86400000000 THEN 1 ELSE 0 END) AS closed_ext,
@@ -367,14 +368,16 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
             FROM per_unit WHERE unit_type = 'neonatal' GROUP BY ALL
         UNION ALL SELECT 'neonatal_unit_suspensions.internal', idx, trust_code, sum(closed_int), count(*)
             FROM per_unit WHERE unit_type = 'neonatal' GROUP BY ALL
-        UNION ALL SELECT 'induction_delays', o.idx, o.trust_code, CASE WHEN coalesce(w.delayed, 0) > 0 THEN 1 ELSE 0 END, 1
+        UNION ALL SELECT 'induction_delays', o.idx, o.trust_code,
+            CASE WHEN coalesce(w.delayed, 0) > 0 THEN 1 ELSE 0 END, 1
             FROM obstetric_trusts o LEFT JOIN women w USING (idx, trust_code)
         UNION ALL SELECT 'induction_delays.women', o.idx, o.trust_code, coalesce(w.delayed, 0), coalesce(w.waited, 0)
             FROM obstetric_trusts o LEFT JOIN women w USING (idx, trust_code)
         UNION ALL SELECT 'stillbirth_rate', -1, trust_code, count(*) FILTER (inc AND outcome = 'stillbirth'),
             count(*) FILTER (inc) FROM included GROUP BY ALL
         UNION ALL SELECT 'neonatal_mortality_rate', -1, trust_code, count(*) FILTER (inc AND outcome = 'live'
-            AND neonatal_death_on - born_on <= 27), count(*) FILTER (inc AND outcome = 'live') FROM included GROUP BY ALL
+            AND neonatal_death_on - born_on <= 27), count(*) FILTER (inc AND outcome = 'live')
+            FROM included GROUP BY ALL
         UNION ALL SELECT 'pph_1500_rate', -1, trust_code, count(DISTINCT mother_id) FILTER (blood_loss_ml >= 1500),
             count(DISTINCT mother_id) FROM births GROUP BY ALL
         UNION ALL SELECT 'optimal_perinatal_care', -1, trust_code, count(*) FILTER ((NOT e_steroids OR m_steroids)
@@ -397,7 +400,8 @@ def duckdb_numbers(*, folder: Path, year: int, now: str, mapping: dict) -> dict:
             WHERE question = 'considered_complaint' AND survey_year = {year} GROUP BY ALL
     )
     SELECT metric, idx, 'trust', trust_code, sum(n), sum(d) FROM per_trust GROUP BY ALL
-    UNION ALL SELECT metric, idx, 'icb', o.icb, sum(n), sum(d) FROM per_trust JOIN orgs o USING (trust_code) GROUP BY ALL
+    UNION ALL SELECT metric, idx, 'icb', o.icb, sum(n), sum(d) FROM per_trust JOIN orgs o USING (trust_code)
+        GROUP BY ALL
     UNION ALL SELECT metric, idx, 'region', o.region, sum(n), sum(d) FROM per_trust JOIN orgs o USING (trust_code)
         GROUP BY ALL
     UNION ALL SELECT metric, idx, 'national', 'E92000001', sum(n), sum(d) FROM per_trust GROUP BY ALL

@@ -4,8 +4,9 @@ call, charts and template).
 
 Runs against the database named by DATABASE_URL when it holds births (after `make run`);
 otherwise against the national data the dashboard benchmark kept on the same PostgreSQL
-server (so `make bench` needs no set-up); with neither, it says so and reports nothing. The trust is the one with the most births. Everything it writes (a
-benchmark user, the engine's tally cache) is rolled back at the end.
+server (so `make bench` needs no set-up); with neither, it says so and reports nothing.
+The trust is the one with the most births. Everything it writes (a benchmark user, the
+engine's tally cache) is rolled back at the end.
 
 For each page: the first view with the engine's tally cache empty (every count made in
 SQL: what the first viewer after an import would wait without the background warm-up),

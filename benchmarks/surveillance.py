@@ -14,8 +14,9 @@ SPC for every metric × organisation (issue 5, item 5).
    others are seeded random series of the metric's length (fortnightly: 5 years of
    fortnights; outcome: monthly; survey: yearly), since only the chart's cost is measured.
 4. When a database holds births (DATABASE_URL's after `make run`, else the national data the
-   dashboard benchmark kept: benchmarks.national_data), also times the platform's own path: the one SQL aggregate query over the births
-   records, and storing a MOSS run (in a transaction that is rolled back).
+   dashboard benchmark kept: benchmarks.national_data), also times the platform's own path:
+   the one SQL aggregate query over the births records, and storing a MOSS run (in a
+   transaction that is rolled back).
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ def run(*, report) -> None:
         report(
             "generate national demo data (set-up)",
             seconds,
-            f"{summary.period.start}–{summary.period.end}, {summary.rows['births']:,} births, {len(summary.sites)} sites",
+            f"{summary.period.start}–{summary.period.end}, "
+            f"{summary.rows['births']:,} births, {len(summary.sites)} sites",
         )
         (counts, trusts, daily), seconds = _timed(lambda: _read_births(Path(folder) / "births.csv"))
         report("count term births and events per site-month (set-up)", seconds, f"{len(counts):,} site-months")
@@ -155,8 +157,8 @@ def run(*, report) -> None:
     report(
         "MOSS, every site, 5 years (design cache cold)",
         seconds,
-        f"{len({r.site_code for r in run_.rows})} sites, {len(run_.rows):,} site-months, {site_years} site-years designed, "
-        f"{signals} signal months, {len(run_.skipped)} site-years skipped",
+        f"{len({r.site_code for r in run_.rows})} sites, {len(run_.rows):,} site-months, "
+        f"{site_years} site-years designed, {signals} signal months, {len(run_.skipped)} site-years skipped",
     )
     _, seconds = _timed(lambda: calculate(counts))
     report(

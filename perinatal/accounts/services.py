@@ -67,7 +67,8 @@ def request_access(
     if not trust.is_open_on(today):
         raise AccessRequestRefused(
             "trust",
-            f"{trust.display_name} ({trust.code}) closed on {long_date(trust.closed_on)}. Ask for access to the trust that took over its services.",
+            f"{trust.display_name} ({trust.code}) closed on {long_date(trust.closed_on)}. "
+            "Ask for access to the trust that took over its services.",
         )
     if role not in REQUESTABLE_ROLES:
         raise AccessRequestRefused("role", "Choose a role you can ask a trust for")
@@ -153,7 +154,8 @@ def decide_access_request(
             subject=f"Your request for access to {access_request.trust.display_name}",
             message=(
                 f"Your request for access to the {settings.SERVICE_NAME} at {access_request.trust.display_name} "
-                f"was not approved.\n\nReason: {decision.reason}\n\nContact your Head of Midwifery if you have questions."
+                f"was not approved.\n\nReason: {decision.reason}\n\n"
+                "Contact your Head of Midwifery if you have questions."
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[access_request.email],

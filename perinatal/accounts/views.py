@@ -242,7 +242,8 @@ def nominations(request, code: str):
             problems = invalid.problems
             form.add_error(
                 "file",
-                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved. Correct the lines listed below and upload it again",
+                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved. "
+                "Correct the lines listed below and upload it again",
             )
         else:
             messages.success(request, f"{result.nominees.count()} nominated users saved for {trust.display_name}.")

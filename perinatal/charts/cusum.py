@@ -183,7 +183,8 @@ def moss_cusum_chart(
     decimals: int = 2,
     chart_id: str | None = None,
 ) -> Chart:
-    """One site's MOSS CUSUM (docs/rules/surveillance.md §1.3) with level-1 and level-2 thresholds per year (docs/rules/surveillance.md §1.2)."""
+    """One site's MOSS CUSUM (docs/rules/surveillance.md §1.3) with level-1 and level-2 thresholds per year
+    (docs/rules/surveillance.md §1.2)."""
     ordered = sorted(rows, key=lambda row: row.month)
     for earlier, later in zip(ordered, ordered[1:]):
         if earlier.month == later.month:

@@ -34,8 +34,8 @@ CONTENT_TYPES = {
     FORMAT_CSV: "text/csv; charset=utf-8",
     FORMAT_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-#: The column after the docs/rules/dashboard.md §4 columns: docs/rules/dashboard.md §2 "values for periods less than 14 (28) days old are
-#: provisional and marked so" (**policy**: a 13th column, 1 or 0).
+#: The column after the docs/rules/dashboard.md §4 columns: docs/rules/dashboard.md §2 "values for periods less than
+#: 14 (28) days old are provisional and marked so" (**policy**: a 13th column, 1 or 0).
 PROVISIONAL_COLUMN = "provisional"
 METRIC_ROW_COLUMNS = (*OUTPUT_COLUMNS, PROVISIONAL_COLUMN)
 
@@ -49,7 +49,9 @@ METRIC_COLUMN_DESCRIPTIONS = {
     "period_end": "Last day of the period (inclusive).",
     "numerator": "Count of the metric's numerator; * when suppressed (1 to 7 people).",
     "denominator": "Count of the metric's denominator; * when suppressed (1 to 7 people).",
-    "value": "The value in the metric's unit, rounded half-up to 2 decimals; empty when the denominator is 0 or suppressed.",
+    "value": (
+        "The value in the metric's unit, rounded half-up to 2 decimals; empty when the denominator is 0 or suppressed."
+    ),
     "lower_95": "Lower limit of the 95% interval (Wilson for percentages, exact Poisson for rates per 1,000).",
     "upper_95": "Upper limit of the 95% interval.",
     "suppressed": "1 when small counts of people were hidden by disclosure control, else 0.",

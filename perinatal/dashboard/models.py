@@ -68,7 +68,9 @@ class Upload(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dashboard_uploads",
-        help_text="The organisation that uploaded the file; scopes who may read the upload (docs/rules/dashboard.md §5).",
+        help_text=(
+            "The organisation that uploaded the file; scopes who may read the upload (docs/rules/dashboard.md §5)."
+        ),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -67,7 +67,10 @@ class Notification(models.Model):
     idempotency_key = models.CharField(
         max_length=200,
         blank=True,
-        help_text="A submission key (API Idempotency-Key or the web draft's id): the same key never makes a second notification.",
+        help_text=(
+            "A submission key (API Idempotency-Key or the web draft's id): "
+            "the same key never makes a second notification."
+        ),
     )
     # Matching fields copied from the current version, for duplicate checks (issue 3 item 7).
     baby_nhs_number = models.CharField(max_length=10, blank=True)

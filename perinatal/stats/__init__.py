@@ -1,6 +1,7 @@
 """Framework-free statistics for outcome surveillance (docs/rules/surveillance.md).
 
-- :mod:`.moss_design`, :mod:`.moss`: MOSS Poisson CUSUM thresholds, CUSUM, signals, excess events (docs/rules/surveillance.md §1)
+- :mod:`.moss_design`, :mod:`.moss`: MOSS Poisson CUSUM thresholds, CUSUM, signals, excess events
+  (docs/rules/surveillance.md §1)
 - :mod:`.spc`: Making Data Count XmR charts (docs/rules/surveillance.md §2)
 - :mod:`.funnel`: funnel plots (docs/rules/surveillance.md §3)
 - :mod:`.cusum`: tabular and Bernoulli log-likelihood CUSUMs (docs/rules/surveillance.md §4)

@@ -197,7 +197,8 @@ def _tau2(z_scores: Sequence[float], weights: Sequence[float]) -> Overdispersion
 
 
 def overdispersion_proportions(*, groups: Sequence[FunnelGroup], target: float) -> Overdispersion:
-    """τ² on the arcsine scale from z-scores winsorised at their 10th and 90th percentiles (docs/rules/surveillance.md §3)."""
+    """τ² on the arcsine scale from z-scores winsorised at their 10th and 90th percentiles
+    (docs/rules/surveillance.md §3)."""
     if not groups:
         return Overdispersion(phi=None, tau2=0.0, groups_used=0)
     y0 = math.asin(math.sqrt(target))

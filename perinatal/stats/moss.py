@@ -1,9 +1,9 @@
 """MOSS: per-site Poisson CUSUM with levels and restart, signal summaries, excess events.
 
 docs/rules/surveillance.md §1.1 (events, denominator, reference rate), docs/rules/surveillance.md §1.3 (CUSUM, levels,
-reset), docs/rules/surveillance.md §1.4 (daily excess events). Thresholds come from :mod:`.moss_design` (docs/rules/surveillance.md §1.2).
-Pure data in and out: the births import, the nightly job and ``perinatal moss`` all call
-:func:`run_moss` so that they agree with each other and with NHS England.
+reset), docs/rules/surveillance.md §1.4 (daily excess events). Thresholds come from :mod:`.moss_design`
+(docs/rules/surveillance.md §1.2). Pure data in and out: the births import, the nightly job and ``perinatal moss``
+all call :func:`run_moss` so that they agree with each other and with NHS England.
 """
 
 from __future__ import annotations

@@ -114,7 +114,8 @@ class MossThresholds:
 
 
 def getden(k: float) -> GridChoice:
-    """CUSUMdesign's ``getden``: choose the grid denominator d for reference value k (docs/rules/surveillance.md §1.2.1).
+    """CUSUMdesign's ``getden``: choose the grid denominator d for reference value k
+    (docs/rules/surveillance.md §1.2.1).
 
     The first d in 1…10 with err(d) < 0.01 keeps k as given (unsnapped: 0.43 stays 0.43
     with d = 7); otherwise the d with the smallest err (ties: the smaller d) is used and k
@@ -261,7 +262,8 @@ def reference_value_candidates(ic_mean: float) -> tuple[float, ...]:
 
 
 def design_with_candidates(*, ic_mean: float, arl_target: float) -> PoissonCusumDesign:
-    """The design of the first of the four candidate reference values that does not fail (docs/rules/surveillance.md §1.2).
+    """The design of the first of the four candidate reference values that does not fail
+    (docs/rules/surveillance.md §1.2).
 
     Raises :class:`DesignFailedError` naming every candidate's failure when all four fail.
     """

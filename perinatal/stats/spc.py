@@ -304,7 +304,8 @@ def _check_improvement(improvement: str) -> None:
 
 
 def point_type(*, special_cause: str, improvement: str) -> str:
-    """improvement / concern / neutral_high / neutral_low / common_cause for one point (docs/rules/surveillance.md §2.6)."""
+    """improvement / concern / neutral_high / neutral_low / common_cause for one point
+    (docs/rules/surveillance.md §2.6)."""
     _check_improvement(improvement)
     if special_cause == SPECIAL_CAUSE_COMMON_CAUSE:
         return POINT_COMMON_CAUSE

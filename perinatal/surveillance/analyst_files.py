@@ -1,6 +1,7 @@
 """The analyst commands ``perinatal moss``, ``perinatal spc`` and ``perinatal funnel`` as pure functions.
 
-docs/rules/surveillance.md §1.6 (NHS England's MOSS input files and the output columns), docs/rules/surveillance.md §2 and §3.
+docs/rules/surveillance.md §1.6 (NHS England's MOSS input files and the output columns),
+docs/rules/surveillance.md §2 and §3.
 Each function reads CSV files, validates every row, computes with :mod:`.stats` and returns
 an :class:`AnalystOutput`; :func:`format_csv` and :func:`format_json` print it with numbers
 unrounded, as the shortest decimal that reads back as the same double (``1.4``,
@@ -52,7 +53,8 @@ __all__ = [
 MOSS_COLUMNS = ("site_code", "month", "events", "expected", "k", "h1", "h2", "cusum", "level", "reset")
 """Output of ``perinatal moss`` (docs/rules/surveillance.md §1.6)."""
 MOSS_SITE_NAME_COLUMNS = ("site_name", "trust_name")
-"""Appended to :data:`MOSS_COLUMNS` when a sites file gives the names (docs/rules/surveillance.md §1.6 "names for the output")."""
+"""Appended to :data:`MOSS_COLUMNS` when a sites file gives the names
+(docs/rules/surveillance.md §1.6 "names for the output")."""
 SPC_COLUMNS = ("date", "value", "mean", "lpl", "upl", "special_cause", "point_type")
 FUNNEL_COLUMNS = (
     "group",
@@ -334,7 +336,8 @@ def read_reference_rate_rows(path: Path) -> tuple[ReferenceRateRow, ...]:
                 "Year",
                 f"{text!r} is not a 3-year period written YYYY-YYYY (e.g. 2022-2024)",
             )
-        # Used as given, as NHS England's code joins it; Events and Denom are not checked (docs/rules/surveillance.md §1.6).
+        # Used as given, as NHS England's code joins it; Events and Denom are not checked
+        # (docs/rules/surveillance.md §1.6).
         rate = _number(table, record, "Ref_Rate", minimum=0)
         site_code = record.fields.get("Site_Code", "")
         key = (site_code, int(period.group(2)))
@@ -541,7 +544,8 @@ def funnel_from_file(
     overdispersion: bool = False,
     target: float | None = None,
 ) -> AnalystOutput:
-    """``perinatal funnel``: a ``group,numerator,denominator`` file in, limits and outliers out (docs/rules/surveillance.md §3).
+    """``perinatal funnel``: a ``group,numerator,denominator`` file in, limits and outliers out
+    (docs/rules/surveillance.md §3).
 
     Rows of the same group are summed; groups keep the order in which they first appear.
     For proportions both counts are whole numbers and numerator ≤ denominator on every row;

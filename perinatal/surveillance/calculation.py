@@ -149,7 +149,8 @@ def _monthly_counts(counts: Iterable[SiteMonthCounts]) -> list[MonthlyCounts]:
 
 
 def national_reference_rates(*, counts: Sequence[SiteMonthCounts], years: Iterable[int]) -> dict[int, float]:
-    """{Y: events ÷ term births over Y − 3…Y − 1, all sites} for each year that has term births then (docs/rules/surveillance.md §1.1)."""
+    """{Y: events ÷ term births over Y − 3…Y − 1, all sites} for each year that has term births then
+    (docs/rules/surveillance.md §1.1)."""
     monthly = _monthly_counts(counts)
     rates = {}
     for year in sorted(set(years)):
@@ -205,7 +206,8 @@ def reference_words(sources: Mapping[tuple[str, int], RateSource]) -> str:
 
 
 def calculate(counts: Sequence[SiteMonthCounts], *, loaded: Iterable[LoadedRate] = ()) -> MossCalculation:
-    """MOSS for every site (docs/rules/surveillance.md §1.1–1.3): the national reference rate, or a loaded one where there is one.
+    """MOSS for every site (docs/rules/surveillance.md §1.1–1.3): the national reference rate, or a loaded one where
+    there is one.
 
     A rate loaded for a site wins for that site-year; a rate loaded for every site (a file
     without Site_Code) stands in for the national rate of its year; otherwise the national rate

@@ -10,9 +10,15 @@ from perinatal.surveillance.services.safety_checks import note_needed
 
 FINDINGS_HINTS = {
     ReviewArea.CASES: "The deaths behind the signal: what the case reviews found, and anything in common between them.",
-    ReviewArea.STAFFING: "Midwifery, obstetric, anaesthetic and neonatal staffing and skill mix at the times of the deaths.",
-    ReviewArea.ESCALATION: "Whether concerns were escalated and responded to, and the unit's escalation and acuity records.",
-    ReviewArea.INTRAPARTUM_MONITORING: "Fetal monitoring in labour: CTG and intermittent auscultation, review and response.",
+    ReviewArea.STAFFING: (
+        "Midwifery, obstetric, anaesthetic and neonatal staffing and skill mix at the times of the deaths."
+    ),
+    ReviewArea.ESCALATION: (
+        "Whether concerns were escalated and responded to, and the unit's escalation and acuity records."
+    ),
+    ReviewArea.INTRAPARTUM_MONITORING: (
+        "Fetal monitoring in labour: CTG and intermittent auscultation, review and response."
+    ),
     ReviewArea.LEARNING: "What has been learned, who it has been shared with, and what has already changed.",
 }
 

@@ -19,7 +19,8 @@ from perinatal.core.models import AppendOnly
 
 
 class ReferenceRateUpload(models.Model):
-    """One load of NHS England's ``MOSS_Ref_Rate.csv``: by ``perinatal load_reference_rates`` or the reference rates page (docs/rules/surveillance.md §1.1, §1.6)."""
+    """One load of NHS England's ``MOSS_Ref_Rate.csv``: by ``perinatal load_reference_rates`` or the reference rates
+    page (docs/rules/surveillance.md §1.1, §1.6)."""
 
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, help_text="Of the file's bytes, to tell one file from another.")
@@ -167,7 +168,8 @@ class MossRun(models.Model):
 
 
 class SiteMonthResult(models.Model):
-    """One site and evaluated month of a run: the row ``perinatal moss`` prints (docs/rules/surveillance.md §1.6), plus its inputs."""
+    """One site and evaluated month of a run: the row ``perinatal moss`` prints (docs/rules/surveillance.md §1.6),
+    plus its inputs."""
 
     run = models.ForeignKey(MossRun, on_delete=models.CASCADE, related_name="results")
     site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="+")

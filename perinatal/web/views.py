@@ -83,7 +83,10 @@ def forbidden(request, exception=None):
         "web/error.jinja",
         {
             "page_title": "You do not have access to this page",
-            "message": "Your role does not give access to this page. If you think it should, ask your trust's local authoriser (Head of Midwifery).",
+            "message": (
+                "Your role does not give access to this page. "
+                "If you think it should, ask your trust's local authoriser (Head of Midwifery)."
+            ),
         },
         status=403,
     )
@@ -95,7 +98,10 @@ def not_found(request, exception=None):
         "web/error.jinja",
         {
             "page_title": "Page not found",
-            "message": "If you typed the web address, check it is correct. If you followed a link, the record may not exist or may belong to another organisation.",
+            "message": (
+                "If you typed the web address, check it is correct. "
+                "If you followed a link, the record may not exist or may belong to another organisation."
+            ),
         },
         status=404,
     )

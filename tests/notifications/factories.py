@@ -52,7 +52,8 @@ def neonatal_death(**overrides) -> dict:
 
 
 def brain_injury_event(**overrides) -> dict:
-    """docs/rules/routing.md §5 row 3: born alive at 40+1 after labour, cooled, MRI shows HIE: MNSI and NHS Resolution."""
+    """docs/rules/routing.md §5 row 3: born alive at 40+1 after labour, cooled, MRI shows HIE:
+    MNSI and NHS Resolution."""
     overrides.setdefault("gestation", (40, 1))
     overrides.setdefault("brain_injury", signs(therapeutic_hypothermia=True, mri="hie"))
     return baby_event(**overrides)

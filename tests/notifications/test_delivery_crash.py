@@ -158,7 +158,8 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
             count("""SELECT count(*) FROM notifications_bodycase c WHERE NOT EXISTS (
                           SELECT 1 FROM notifications_receivednotification r
                           WHERE r.body = c.body AND r.idempotency_key LIKE
-                            (SELECT reference FROM notifications_notification n WHERE n.id = c.notification_id) || '-v1-%')
+                            (SELECT reference FROM notifications_notification n
+                             WHERE n.id = c.notification_id) || '-v1-%')
                      """)
             == 0
         )

@@ -1,5 +1,5 @@
-"""`perinatal route FILE|-`: the routing result of docs/rules/routing.md §4 for the examples of docs/rules/routing.md §5 and
-boundary cases; invalid documents exit non-zero naming each field and print no result."""
+"""`perinatal route FILE|-`: the routing result of docs/rules/routing.md §4 for the examples of
+docs/rules/routing.md §5 and boundary cases; invalid documents exit non-zero naming each field and print no result."""
 
 from __future__ import annotations
 

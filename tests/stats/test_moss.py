@@ -1,4 +1,5 @@
-"""MOSS CUSUM, levels and restart, the run over sites, summaries, excess events (docs/rules/surveillance.md §1.1–1.4)."""
+"""MOSS CUSUM, levels and restart, the run over sites, summaries, excess events
+(docs/rules/surveillance.md §1.1–1.4)."""
 
 from datetime import date
 
@@ -39,7 +40,7 @@ def _inputs(counts, *, k=0.6, h1=1.6, h2=3.4, months=MONTHS):
     return [MossMonthInput(month, count, k, h1, h2) for month, count in zip(months, counts)]
 
 
-# --- the CUSUM (docs/rules/surveillance.md §1.3) ---------------------------------------------------------------------------
+# --- the CUSUM (docs/rules/surveillance.md §1.3) ------------------------------------------------
 
 
 def test_worked_example_cusum():
@@ -129,7 +130,7 @@ def test_months_must_ascend():
         moss_cusum(_inputs([1, 1], months=[MONTHS[0], MONTHS[0]]))
 
 
-# --- denominators and reference rates (docs/rules/surveillance.md §1.1) -----------------------------------------------------
+# --- denominators and reference rates (docs/rules/surveillance.md §1.1) --------------------------
 
 
 def test_denominator_is_the_mean_of_the_monthly_rows_of_the_year_before():
@@ -161,7 +162,7 @@ def test_per_site_rate_wins_over_national():
     assert rates.for_site(site_code="A", year=2026) is None
 
 
-# --- the run over sites (docs/rules/surveillance.md §1.1–1.3) ----------------------------------------------------------------
+# --- the run over sites (docs/rules/surveillance.md §1.1–1.3) -------------------------------------
 
 
 def _example_run(**overrides):
@@ -268,7 +269,7 @@ def test_a_skipped_year_is_left_out_and_the_cusum_runs_on():
     assert [(item.year, item.reason) for item in run.skipped] == [(2025, SKIP_NO_DENOMINATOR)]
 
 
-# --- signal summaries (docs/rules/surveillance.md §1.3) ----------------------------------------------------------------------
+# --- signal summaries (docs/rules/surveillance.md §1.3) -------------------------------------------
 
 
 def _row(site, month, level):
@@ -305,7 +306,7 @@ def test_summary_of_nothing():
     assert summarise_signals(rows=[]) == []
 
 
-# --- excess events (docs/rules/surveillance.md §1.4) ---------------------------------------------------------------------------
+# --- excess events (docs/rules/surveillance.md §1.4) ------------------------------------------------
 
 
 def test_excess_events_daily_running_sum():

@@ -145,10 +145,10 @@ def worked_example(*, extra_months: dict[tuple[str, int, int], int] | None = Non
     builder = BirthsBuilder()
     for site in (SITE_A, SITE_B):
         builder.year_of_births(site=site, year=2024, total=2500, events=5)
-    for month, count in enumerate(WORKED_COUNTS, start=1):
-        builder.month(site=SITE_A, year=2025, month=month, births=count, stillbirths=count)
+    for month, events in enumerate(WORKED_COUNTS, start=1):
+        builder.month(site=SITE_A, year=2025, month=month, births=events, stillbirths=events)
     builder.month(site=SITE_B, year=2025, month=6, births=1, stillbirths=1)
-    for (site, year, month), count in (extra_months or {}).items():
-        builder.month(site=site, year=year, month=month, births=count, stillbirths=count)
+    for (site, year, month), events in (extra_months or {}).items():
+        builder.month(site=site, year=year, month=month, births=events, stillbirths=events)
     builder.save()
     return builder

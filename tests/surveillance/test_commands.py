@@ -46,7 +46,8 @@ def _births_lines(site: str, total: int = 2500) -> list[str]:
 
 @pytest.fixture
 def moss_files(tmp_path):
-    """The worked example of docs/rules/surveillance.md §1 as NHS England's files: S1 2, 1, 1, 3, 3, 0; S2's event makes June evaluated."""
+    """The worked example of docs/rules/surveillance.md §1 as NHS England's files: S1 2, 1, 1, 3, 3, 0;
+    S2's event makes June evaluated."""
     counts = EXAMPLE["counts"]
     events = ["ods_code,Site_Code,Site_Name,Trust_Name,test_date,year_month,event_count,outcome"]
     events += [

@@ -192,8 +192,8 @@ def test_loading_stores_every_row_with_where_it_came_from_and_queues_a_run(birth
     queued = DBTaskResult.objects.filter(task_path__endswith="run_moss_task").count()
     out, err = _load(path, "--by", "hom.r0a@perinatal.example")
     assert (
-        "Loaded 2 reference rates from MOSS_Ref_Rate.csv: 1 for single sites, 1 for every site; 0 earlier rates replaced."
-        in out
+        "Loaded 2 reference rates from MOSS_Ref_Rate.csv: 1 for single sites, 1 for every site; "
+        "0 earlier rates replaced." in out
     )
     assert "A MOSS run is queued" in out and err == ""
     upload = ReferenceRateUpload.objects.get()

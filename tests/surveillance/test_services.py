@@ -61,7 +61,7 @@ def _run():
     return record_moss_run(trigger=MossRun.Trigger.COMMAND)
 
 
-# --- counting the births data (docs/rules/surveillance.md §1.1) ----------------------------------------------------------
+# --- counting the births data (docs/rules/surveillance.md §1.1) -------------------------------
 
 
 def test_monthly_counts_follow_the_definition_at_every_boundary():
@@ -104,7 +104,7 @@ def test_daily_events_count_each_kind_by_day_of_birth():
     assert (days[date(2025, 3, 10)].stillbirths, days[date(2025, 3, 10)].neonatal_deaths) == (1, 1)
 
 
-# --- a run (docs/rules/surveillance.md §1.2–1.4) ---------------------------------------------------------------------------
+# --- a run (docs/rules/surveillance.md §1.2–1.4) ------------------------------------------------
 
 
 def test_the_worked_example_through_the_platform(now):

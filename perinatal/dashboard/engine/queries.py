@@ -237,7 +237,8 @@ def _born_between(periods: Sequence[Bounds]) -> tuple[str, list]:
 def tally_births(
     *, periods: Sequence[Bounds], stillbirth_denominator: str, trust_ids: Collection[int] | None
 ) -> Tallies:
-    """Stillbirths, neonatal deaths and PPH ≥ 1,500 ml per period and trust of birth (docs/rules/dashboard.md §3.4–3.6)."""
+    """Stillbirths, neonatal deaths and PPH ≥ 1,500 ml per period and trust of birth
+    (docs/rules/dashboard.md §3.4–3.6)."""
     tallies: Tallies = {}
     if not periods:
         return tallies

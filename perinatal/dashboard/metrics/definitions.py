@@ -1,8 +1,8 @@
 """The dashboard's metric definitions, as data the definitions page can render.
 
-Spec: docs/rules/dashboard.md §3 (the 8 metrics), docs/rules/dashboard.md §4 (sub-measures, units, intervals, disclosure).
-One frozen `MetricDefinition` per metric_id, in the docs/rules/dashboard.md §4 output order: each metric followed
-by its sub-measures. Decisions the sources leave open are in `policies`, in plain English.
+Spec: docs/rules/dashboard.md §3 (the 8 metrics), docs/rules/dashboard.md §4 (sub-measures, units, intervals,
+disclosure). One frozen `MetricDefinition` per metric_id, in the docs/rules/dashboard.md §4 output order: each
+metric followed by its sub-measures. Decisions the sources leave open are in `policies`, in plain English.
 
 Sources: NHS England letter PRN02113 (16 October 2025), Annex 3; MBRRACE-UK perinatal
 surveillance technical manual; MSDS CQIM "CQIMPPH"; RCPCH NNAP measures (2021 guide,
@@ -108,7 +108,8 @@ class MetricDefinition:
 
 @dataclass(frozen=True)
 class OpcComponent:
-    """One component of optimal perinatal care (docs/rules/dashboard.md §3.7): eligibility by gestation, and when met."""
+    """One component of optimal perinatal care (docs/rules/dashboard.md §3.7):
+    eligibility by gestation, and when met."""
 
     key: str  # the sub-measure is optimal_perinatal_care.<key>
     title: str
@@ -239,7 +240,10 @@ NEONATAL_UNIT_SUSPENSIONS_EXTERNAL = replace(
         "The share of neonatal units closed to transfers from other hospitals for 24 hours or "
         "more in one continuous episode that overlapped the fortnight."
     ),
-    numerator="Neonatal units open during the fortnight with a closed_external episode lasting 24 hours or more that overlaps it",
+    numerator=(
+        "Neonatal units open during the fortnight with a closed_external episode lasting 24 hours or more "
+        "that overlaps it"
+    ),
     parent_id=NEONATAL_UNIT_SUSPENSIONS.id,
 )
 
@@ -251,7 +255,10 @@ NEONATAL_UNIT_SUSPENSIONS_INTERNAL = replace(
         "The share of neonatal units closed to babies born in their own hospital for 24 hours "
         "or more in one continuous episode that overlapped the fortnight."
     ),
-    numerator="Neonatal units open during the fortnight with a closed_internal episode lasting 24 hours or more that overlaps it",
+    numerator=(
+        "Neonatal units open during the fortnight with a closed_internal episode lasting 24 hours or more "
+        "that overlaps it"
+    ),
     parent_id=NEONATAL_UNIT_SUSPENSIONS.id,
 )
 
@@ -273,7 +280,9 @@ INDUCTION_DELAYS = MetricDefinition(
     denominator="Trusts with an obstetric unit open during the fortnight",
     unit=UNIT_PERCENT,
     period_kind=PERIOD_FORTNIGHT,
-    attribution="The trust of the induction (trust_code in inductions.csv), in the fortnight containing admitted_at + 24 hours.",
+    attribution=(
+        "The trust of the induction (trust_code in inductions.csv), in the fortnight containing admitted_at + 24 hours."
+    ),
     inclusion_rules=(_OPEN_UNIT, *_DELAY_RULES),
     direction=LOWER_IS_BETTER,
     interval_method=INTERVAL_WILSON,
@@ -316,7 +325,9 @@ STILLBIRTH_RATE = MetricDefinition(
         "Stillbirths per 1,000 total births (live births and stillbirths), as MBRRACE-UK "
         "reports them. " + CRUDE_RATES_NOTE
     ),
-    numerator="Stillbirths at 24+0 weeks or more (or, gestation unknown, weighing 400 g or more), terminations excluded",
+    numerator=(
+        "Stillbirths at 24+0 weeks or more (or, gestation unknown, weighing 400 g or more), terminations excluded"
+    ),
     denominator="All births, live and still, with the same inclusion (total births)",
     unit=UNIT_PER_1000,
     period_kind=PERIOD_OUTCOME,
@@ -351,7 +362,9 @@ NEONATAL_MORTALITY_RATE = MetricDefinition(
         "Deaths in the first 28 days of life (0–27 completed days) per 1,000 live births. " + CRUDE_RATES_NOTE
     ),
     numerator="Those live births whose neonatal_death_on is 0 to 27 days after born_on",
-    denominator="Live births at 24+0 weeks or more (or, gestation unknown, weighing 400 g or more), terminations excluded",
+    denominator=(
+        "Live births at 24+0 weeks or more (or, gestation unknown, weighing 400 g or more), terminations excluded"
+    ),
     unit=UNIT_PER_1000,
     period_kind=PERIOD_OUTCOME,
     attribution=_OUTCOME_PERIOD,
@@ -376,10 +389,15 @@ PPH_1500_RATE = MetricDefinition(
         "giving birth (the MSDS CQIM construction). A mother of twins counts once. " + CRUDE_RATES_NOTE
     ),
     numerator="Those women whose blood_loss_ml is 1,500 or more (the largest of her rows)",
-    denominator="Women (distinct mother_id) with any birth row in the period, at any gestation and outcome, blood loss known or not",
+    denominator=(
+        "Women (distinct mother_id) with any birth row in the period, at any gestation and outcome, "
+        "blood loss known or not"
+    ),
     unit=UNIT_PER_1000,
     period_kind=PERIOD_OUTCOME,
-    attribution="The trust of birth, in the period containing the date of birth; a woman counts once per trust and period.",
+    attribution=(
+        "The trust of birth, in the period containing the date of birth; a woman counts once per trust and period."
+    ),
     inclusion_rules=(
         "Every birth row counts towards the denominator, whatever the gestation, outcome or termination.",
         "Where a mother's rows give different blood_loss_ml, the largest is used.",

@@ -100,7 +100,8 @@ def build_row(
 
 
 def row_sort_key(row: MetricRow, *, metric_ids: Sequence[str] = METRIC_IDS) -> tuple:
-    """docs/rules/dashboard.md §4: metric (docs/rules/dashboard.md §3 order, sub-measures after their metric), level, org_code, period_start."""
+    """docs/rules/dashboard.md §4: metric (docs/rules/dashboard.md §3 order, sub-measures after their metric), level,
+    org_code, period_start."""
     return (metric_ids.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code, row.period_start)
 
 

@@ -1,4 +1,5 @@
-"""Women admitted for induction of labour (docs/rules/dashboard.md §1 `inductions.csv`, docs/rules/dashboard.md §3 metric 3).
+"""Women admitted for induction of labour (docs/rules/dashboard.md §1 `inductions.csv`,
+docs/rules/dashboard.md §3 metric 3).
 
 Every delivery with onset `induced` had an induction: admitted at the hospital, induction
 started after a delay (within 24 h for most women; delayed beyond 24 h for a trust-specific

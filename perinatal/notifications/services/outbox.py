@@ -134,7 +134,9 @@ def queue_deliveries(
                 at=now,
                 actor=actor,
                 actor_label=actor_label,
-                detail=f"{delivery.get_kind_display()} of version {version.number} queued for {body_name(delivery.body)}",
+                detail=(
+                    f"{delivery.get_kind_display()} of version {version.number} queued for {body_name(delivery.body)}"
+                ),
             )
             for delivery in created
         ]

@@ -1,4 +1,5 @@
-"""MOSS inputs read from the births data: term births, stillbirths and neonatal deaths (docs/rules/surveillance.md §1.1).
+"""MOSS inputs read from the births data: term births, stillbirths and neonatal deaths
+(docs/rules/surveillance.md §1.1).
 
 Aggregate figures (published statistics, not scoped). The term and neonatal-death limits
 are here because every reading of the births data and of notified deaths uses them.

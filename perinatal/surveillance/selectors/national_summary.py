@@ -1,4 +1,5 @@
-"""The national signals page: per monitored site, its latest level and its level-1/2 months (docs/rules/surveillance.md §1.3).
+"""The national signals page: per monitored site, its latest level and its level-1/2 months
+(docs/rules/surveillance.md §1.3).
 
 Aggregate statistics, shown to every signed-in user (not scoped).
 """
@@ -38,7 +39,8 @@ class SiteSignalSummary:
 
 
 def site_signal_summaries(run: MossRun) -> list[SiteSignalSummary]:
-    """Per monitored site: the latest month's level and the level-1/2 months in the last 6 and 12 (docs/rules/surveillance.md §1.3).
+    """Per monitored site: the latest month's level and the level-1/2 months in the last 6 and 12
+    (docs/rules/surveillance.md §1.3).
 
     The windows are the run's latest evaluated month and the 5 / 11 months before it.
     """

@@ -18,7 +18,8 @@ from perinatal.surveillance.selectors.births import NEONATAL_DEATH_LAST_DAY, TER
 
 @dataclass(frozen=True)
 class NotifiedDeath:
-    """A notified term stillbirth or term neonatal death born at the site (docs/rules/surveillance.md §1.1: shown beside the chart)."""
+    """A notified term stillbirth or term neonatal death born at the site
+    (docs/rules/surveillance.md §1.1: shown beside the chart)."""
 
     reference: str
     born_on: date

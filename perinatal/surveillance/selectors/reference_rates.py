@@ -1,4 +1,5 @@
-"""Loaded reference rates (docs/rules/surveillance.md §1.1, §1.6): those in force, every load, the national rates a run used.
+"""Loaded reference rates (docs/rules/surveillance.md §1.1, §1.6): those in force, every load, the national rates
+a run used.
 
 ``IN_FORCE`` is the one definition of a rate in force, shared with the services that load
 and withdraw rates.

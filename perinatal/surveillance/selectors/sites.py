@@ -31,6 +31,7 @@ def site_trusts_on(day: date) -> dict[int, Organisation]:
 
 
 def site_names_for_export(day: date) -> dict[str, tuple[str, str, str]]:
-    """site code -> (site name, trust code, trust name): the optional names of ``perinatal moss`` (docs/rules/surveillance.md §1.6)."""
+    """site code -> (site name, trust code, trust name): the optional names of ``perinatal moss``
+    (docs/rules/surveillance.md §1.6)."""
     ownerships = SiteOwnership.objects.on(day).select_related("site", "trust")
     return {o.site.code: (o.site.name, o.trust.code, o.trust.display_name) for o in ownerships}

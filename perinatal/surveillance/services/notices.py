@@ -131,6 +131,9 @@ def send_pending_notices() -> list[ContactNotice]:
                 action=audit.Action.CREATE,
                 obj=notice,
                 organisation=notice.safety_check.trust,
-                summary=f"Contacts told of safety check {notice.safety_check.reference} ({len(notice.recipients)} recipients, {notifier.name})",
+                summary=(
+                    f"Contacts told of safety check {notice.safety_check.reference} "
+                    f"({len(notice.recipients)} recipients, {notifier.name})"
+                ),
             )
     return sent

@@ -1,4 +1,5 @@
-"""Loaded reference rates (docs/rules/surveillance.md §1.1, §1.6): load NHS England's ``MOSS_Ref_Rate.csv``, withdraw a load.
+"""Loaded reference rates (docs/rules/surveillance.md §1.1, §1.6): load NHS England's ``MOSS_Ref_Rate.csv``,
+withdraw a load.
 
 A loaded rate replaces the national rate for its site (or all sites) and period in every later
 MOSS run; nothing is deleted (replaced and withdrawn rates are kept, marked). The callers queue

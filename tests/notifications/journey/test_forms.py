@@ -103,7 +103,8 @@ def died(day="4", month="10", year="2026", time="10:00", **extra):
 def test_death_cannot_be_before_birth():
     assert errors(forms.DiedAtForm, died(day="30", month="9"), answers=BORN) == {
         "died_on": [
-            "The date and time of death must be the same as or after the date and time of birth (1 October 2026 at 3:20am)"
+            "The date and time of death must be the same as or after the date and time of birth "
+            "(1 October 2026 at 3:20am)"
         ]
     }
 

@@ -336,7 +336,8 @@ def test_range_limits_are_accepted(path: str, value: Any) -> None:
         ("943 476-5919", "The mother's NHS number must be 10 digits, like 943 476 5919"),
         (
             "0000000000",
-            "0000000000 is a placeholder, not an NHS number. Enter the mother's real NHS number, or leave it blank if it is not known",
+            "0000000000 is a placeholder, not an NHS number. "
+            "Enter the mother's real NHS number, or leave it blank if it is not known",
         ),
         (9434765919, "Enter the mother's NHS number as text"),
     ],
@@ -581,7 +582,8 @@ def test_maternal_reporting_trust() -> None:
     ((field, message),) = errors_of(data)
     assert (field, message) == (
         "trust",
-        "The reporting trust must be the trust where the mother died or where her pregnancy ended (R0A or RBB), not RCC",
+        "The reporting trust must be the trust where the mother died or where her pregnancy ended "
+        "(R0A or RBB), not RCC",
     )
 
 

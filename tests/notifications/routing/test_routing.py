@@ -476,7 +476,7 @@ def test_cooled_baby_who_dies_in_the_first_week() -> None:
     assert not_routed(result) == {NHSR: ("NHSR-2",)}
 
 
-# NHS Resolution (docs/rules/routing.md §3.4) ---------------------------------------------------------------------------
+# NHS Resolution (docs/rules/routing.md §3.4) -----------------------------------------------------
 
 
 @pytest.mark.parametrize(("weeks", "days", "to_nhsr"), [(36, 6, False), (37, 0, True)])
@@ -685,7 +685,7 @@ def test_example_mother_died_43_days_after_birth() -> None:
     assert summary(result) == {MBR: "maternal_death"}
 
 
-# The result JSON (docs/rules/routing.md §4) ------------------------------------------------------------------------------
+# The result JSON (docs/rules/routing.md §4) --------------------------------------------------------
 
 
 def test_result_json_matches_spec_section_4() -> None:
@@ -696,14 +696,20 @@ def test_result_json_matches_spec_section_4() -> None:
                 "body": "MBRRACE_UK",
                 "category": "neonatal_death",
                 "rules": ["MBR-3"],
-                "reason": "A baby born alive at 38+2 weeks died at 2 days old, within the first 28 days of life (0 to 27 days).",
+                "reason": (
+                    "A baby born alive at 38+2 weeks died at 2 days old, "
+                    "within the first 28 days of life (0 to 27 days)."
+                ),
                 "flags": [],
             },
             {
                 "body": "MNSI",
                 "category": "early_neonatal_death",
                 "rules": ["MNSI-B2"],
-                "reason": "A baby born at 38+2 weeks after labour started died at 2 days old, in the first 7 days of life (0 to 6 days).",
+                "reason": (
+                    "A baby born at 38+2 weeks after labour started died at 2 days old, "
+                    "in the first 7 days of life (0 to 6 days)."
+                ),
                 "flags": [],
             },
         ],
@@ -712,7 +718,10 @@ def test_result_json_matches_spec_section_4() -> None:
             {
                 "body": "NHSR_EN",
                 "rules": ["NHSR-2"],
-                "reason": "The baby died in the first 7 days of life (at 2 days old). NHS Resolution's Early Notification scheme excludes these babies.",
+                "reason": (
+                    "The baby died in the first 7 days of life (at 2 days old). "
+                    "NHS Resolution's Early Notification scheme excludes these babies."
+                ),
             }
         ],
         "advice": [],
