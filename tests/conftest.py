@@ -16,6 +16,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# The suite runs on a fixed service clock (a test may set its own with the PERINATAL_NOW
+# setting). The shared demo fixtures are generated up to the month before "today", and their
+# random signals fall differently each month: on the real date, a test that passed in
+# November could fail in December. The processes the tests start inherit it. Sign-in codes,
+# sessions and lockouts still run on real time. CI runs the suite under faketime as well, so
+# production code that reads the real date instead of the service clock would show.
+SUITE_NOW = "2026-11-27T09:00"
+os.environ["PERINATAL_NOW"] = SUITE_NOW
 REPO = Path(__file__).resolve().parents[1]
 
 
