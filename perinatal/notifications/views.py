@@ -26,9 +26,9 @@ from perinatal.notifications.routing import Body, DocumentInvalid
 from perinatal.notifications.services.acknowledgement import acknowledge_delivery
 from perinatal.notifications.services.amendment import amend_notification
 from perinatal.notifications.services.api_tokens import issue_api_token, revoke_api_token
-from perinatal.notifications.services.errors import InvalidInput
 from perinatal.notifications.services.information_requests import answer_information_request, request_information
 from perinatal.notifications.services.outbox import retry_delivery
+from perinatal.notifications.services.refusals import InvalidInput
 
 
 def _can_amend(scope, notification) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from perinatal.demo.dashboard_data import load_demo_data
 from perinatal.demo.notifications import load_demo_notifications
 from perinatal.demo.organisations import load_demo_register
-from perinatal.demo.signals import load_demo_signals
+from perinatal.demo.outcome_signals import load_demo_signals
 from perinatal.demo.users import DemoSignIn, load_demo_users
 from perinatal.organisations.register import RegisterSummary, load_reference_register
 

@@ -7,7 +7,7 @@ import pytest
 
 from perinatal.accounts.services import AccessRequestRefused
 from perinatal.kernel.refusals import WHOLE_FORM, Refused
-from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.surveillance.services.reference_rates import ReferenceRatesRefused
 from perinatal.surveillance.services.safety_checks import SafetyCheckRefused
 

@@ -23,9 +23,9 @@ from perinatal.notifications.services.amendment import amend_notification
 from perinatal.notifications.services.api_tokens import authenticate_api_token, issue_api_token, revoke_api_token
 from perinatal.notifications.services.drafts import save_draft
 from perinatal.notifications.services.duplicates import find_possible_duplicates
-from perinatal.notifications.services.errors import InvalidInput
 from perinatal.notifications.services.information_requests import answer_information_request, request_information
 from perinatal.notifications.services.outbox import retry_delivery
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.notifications.services.submission import NotYetLive
 from tests.notifications.factories import (
     baby_event,

@@ -9,7 +9,7 @@ from perinatal.dashboard.imports.hooks import hooks_for, run_after_import
 from perinatal.dashboard.models import Upload
 from perinatal.demo.dashboard_data import SMALL_TRUSTS
 from perinatal.demo.generator import SIGNAL_SITES
-from perinatal.demo.signals import DEMO_PLACED_NOTE, load_demo_signals
+from perinatal.demo.outcome_signals import DEMO_PLACED_NOTE, load_demo_signals
 from perinatal.surveillance.models import CriticalSafetyCheck, MossRun, Signal
 from perinatal.surveillance.tasks import enqueue_after_births_import, run_moss_task
 from tests.surveillance.platform import WORKED_NOW, worked_example

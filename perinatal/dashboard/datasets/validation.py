@@ -26,7 +26,7 @@ from perinatal.kernel.tabular_problems import LineProblem
 from . import problems as p
 from .cells import CellProblem, parse_cell
 from .csv_input import CsvRow, read_csv
-from .rules import RULES_FOR_DATASET, Register, UnitsRules
+from .row_rules import RULES_FOR_DATASET, Register, UnitsRules
 from .schema import SCHEMAS, DatasetSchema
 
 _BOM = "\ufeff"

@@ -21,10 +21,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from perinatal.dashboard.datasets.row_rules import attribute
 from perinatal.kernel import clinical
 from perinatal.kernel.london_time import LONDON, to_utc
 
-from ..datasets.rules import attribute
 from .definitions import (
     STILLBIRTH_DENOMINATOR_LIVE_BIRTHS,
     STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS,

@@ -3,7 +3,7 @@
 invented; volumes and rates follow published national figures (see `parameters`)."""
 
 from .command_line import main, read_trust_rows
-from .generator import DATASET_COLUMNS, DemoDataSummary, generate
+from .national_files import DATASET_COLUMNS, DemoDataSummary, generate
 from .parameters import SIGNAL_MONTHS, SIGNAL_RATE_RATIO, SIGNAL_SITES
 from .period import DemoPeriod, default_end, demo_period
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import perinatal.organisations
 
-from .generator import generate
+from .national_files import generate
 from .period import default_end
 
 PROG = "perinatal generate-demo-data"

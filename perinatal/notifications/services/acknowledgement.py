@@ -13,8 +13,8 @@ from perinatal.notifications import payloads
 from perinatal.notifications.delivery import wall_now
 from perinatal.notifications.models import BodyCase, Delivery, DeliveryStatusRecord, Notification, body_name
 from perinatal.notifications.routing import Body
-from perinatal.notifications.services.errors import InvalidInput
 from perinatal.notifications.services.outbox import deliver_after_commit
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.notifications.services.trust_email import tell_trust
 
 

@@ -10,8 +10,8 @@ duplicates are matched on.
 from __future__ import annotations
 
 from perinatal.core import clock
+from perinatal.notifications.database_register import register_for
 from perinatal.notifications.models import Notification
-from perinatal.notifications.organisation_register import register_for
 from perinatal.notifications.routing import DocumentInvalid, FieldError, NotificationDocument, parse_document
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from perinatal.core import audit, clock
 from perinatal.notifications.models import Draft
-from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.organisations.models import Organisation
 
 

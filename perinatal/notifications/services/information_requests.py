@@ -9,7 +9,7 @@ from django.db import transaction
 
 from perinatal.core import audit, clock
 from perinatal.notifications.models import BodyCase, InformationRequest, Notification, body_name
-from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.notifications.services.trust_email import tell_trust
 
 

@@ -25,7 +25,7 @@ from perinatal.notifications.models import (
     body_name,
 )
 from perinatal.notifications.routing import BODY_ORDER, Body, NotificationDocument, RoutingResult, due_dates
-from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.refusals import InvalidInput
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from perinatal.notifications.services.api_tokens import issue_api_token
-from perinatal.notifications.services.errors import InvalidInput
+from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 
