@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils import timezone
 
-from perinatal.kernel.london_time import LONDON, localise
+from perinatal.kernel.london_time import LONDON, localise, london_date
 
 
 def _fixed_now() -> datetime | None:
@@ -34,7 +34,7 @@ def now() -> datetime:
 
 def today() -> date:
     """Today's date in England."""
-    return now().astimezone(LONDON).date()
+    return london_date(now())
 
 
 def london(moment: datetime) -> datetime:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from perinatal.kernel.london_time import LONDON
+from perinatal.kernel.london_time import LONDON, london_date
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class DailyJob:
         a week runs the job once when it starts, not seven times."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        today = now.astimezone(LONDON).date()
+        today = london_date(now)
         return today if now >= self.scheduled_for(today) else today - timedelta(days=1)
 
     def next_after(self, now: datetime) -> datetime:

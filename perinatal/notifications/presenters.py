@@ -7,13 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from perinatal.core import clock
-from perinatal.core.formatting import date_and_time
+from perinatal.core.formatting import date_and_time, long_date
 from perinatal.kernel.london_time import InvalidTimestamp
-from perinatal.kernel.nhs_numbers import format_nhs_number
 from perinatal.notifications import selectors
 from perinatal.notifications.models import BodyCase, Delivery, InformationRequest, Notification, body_name
 from perinatal.notifications.routing import BODY_ORDER, parse_timestamp
-from perinatal.notifications.wording import PLACE_LABELS
+from perinatal.notifications.wording import PLACE_LABELS, gestation_text, nhs_number_text, yes_no
 
 CATEGORY_LABELS = {
     "late_fetal_loss": "Late fetal loss",
@@ -164,10 +163,6 @@ def _timestamp(value: object) -> str:
     return date_and_time(instant)
 
 
-def _yes_no(value: object) -> str:
-    return {True: "Yes", False: "No"}.get(value, "Not known")  # type: ignore[arg-type]
-
-
 def _place(value: object) -> str:
     if not isinstance(value, dict):
         return "Not given"
@@ -178,14 +173,10 @@ def _place(value: object) -> str:
 def _gestation(value: object) -> str:
     if not isinstance(value, dict):
         return "Not known"
-    text = f"{value.get('weeks')}+{value.get('days')} weeks"
+    text = gestation_text(value.get("weeks"), value.get("days"))
     if "reliable" in value:
         text += "" if value.get("reliable") else " (not reliable)"
     return text
-
-
-def _nhs(value: object) -> str:
-    return format_nhs_number(value) if isinstance(value, str) and len(value) == 10 else "Not given"
 
 
 LABELS: dict[str, str] = {
@@ -250,7 +241,7 @@ _DATES = frozenset({"mother.date_of_birth", "mother.death.pregnancy_ended_on"})
 
 def _date(value: object) -> str:
     try:
-        return date.fromisoformat(str(value)).strftime("%-d %B %Y")
+        return long_date(date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
 
@@ -262,7 +253,7 @@ def _format(path: str, value: Any) -> str:
     if path in _COMPOSITE:
         return _COMPOSITE[path](value)
     if path.endswith("nhs_number"):
-        return _nhs(value)
+        return nhs_number_text(value, stored_form_only=True)
     if value is None:
         return "None" if path == "linked_notification" else "Not given" if path.endswith("_at") else "Not known"
     if path.endswith("_at"):
@@ -274,7 +265,7 @@ def _format(path: str, value: Any) -> str:
     if path == "baby.birth_weight_g":
         return f"{value} g"
     if isinstance(value, bool):
-        return _yes_no(value)
+        return yes_no(value)
     return str(value)
 
 

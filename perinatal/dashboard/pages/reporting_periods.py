@@ -18,6 +18,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from perinatal.core.formatting import MONTH_NAMES, long_date, month_and_year
 from perinatal.dashboard.metrics.periods import (
     PERIOD_FORTNIGHT,
     PERIOD_SURVEY,
@@ -93,21 +94,13 @@ def latest_whole_month(span: DataSpan) -> Period | None:
     return Period(start, end) if start >= span.first else None
 
 
-def _date_words(day: date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
 def fortnight_label(period: Period) -> str:
     if period.start.year == period.end.year:
-        first = f"{period.start.day} {calendar.month_name[period.start.month]}"
+        first = f"{period.start.day} {MONTH_NAMES[period.start.month - 1]}"
         if period.start.month == period.end.month:
             first = str(period.start.day)
-        return f"{first} to {_date_words(period.end)}"
-    return f"{_date_words(period.start)} to {_date_words(period.end)}"
-
-
-def month_words(day: date) -> str:
-    return f"{calendar.month_name[day.month]} {day.year}"
+        return f"{first} to {long_date(period.end)}"
+    return f"{long_date(period.start)} to {long_date(period.end)}"
 
 
 def period_words(period: Period, *, kind: str | None = None) -> str:
@@ -117,16 +110,16 @@ def period_words(period: Period, *, kind: str | None = None) -> str:
     if kind == KIND_FORTNIGHT:
         return fortnight_label(period)
     if whole_months and period.start.replace(day=1) == period.end.replace(day=1):
-        return month_words(period.start)
+        return month_and_year(period.start)
     if whole_months and period.start == date(period.start.year, 1, 1) and period.end == date(period.start.year, 12, 31):
         return str(period.start.year)
     if kind == KIND_ROLLING_12 and whole_months:
-        return f"12 months to {month_words(period.end)}"
+        return f"12 months to {month_and_year(period.end)}"
     if whole_months and period.start.year == period.end.year:
-        return f"{calendar.month_name[period.start.month]} to {month_words(period.end)}"
+        return f"{MONTH_NAMES[period.start.month - 1]} to {month_and_year(period.end)}"
     if whole_months:
-        return f"{month_words(period.start)} to {month_words(period.end)}"
-    return f"{_date_words(period.start)} to {_date_words(period.end)}"
+        return f"{month_and_year(period.start)} to {month_and_year(period.end)}"
+    return f"{long_date(period.start)} to {long_date(period.end)}"
 
 
 def fortnight_choices(span: DataSpan) -> list[PeriodChoice]:
@@ -162,14 +155,14 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
         return []
     latest = months[-1]
     choices = [
-        PeriodChoice(f"{KIND_MONTH}:{m.start:%Y-%m}", KIND_MONTH, month_words(m.start), m)
+        PeriodChoice(f"{KIND_MONTH}:{m.start:%Y-%m}", KIND_MONTH, month_and_year(m.start), m)
         for m in reversed(months[-MONTHS_OFFERED:])
     ]
     quarters = []
     for month in months:
         if month.start.month % 3 == 1:
             end = min(last_day_of_month(add_months(month.start, 2)), latest.end)
-            label = f"{calendar.month_name[month.start.month]} to {month_words(end)}"
+            label = f"{MONTH_NAMES[month.start.month - 1]} to {month_and_year(end)}"
             if end != last_day_of_month(add_months(month.start, 2)):
                 label += " (quarter to date)"
             quarters.append(
@@ -199,7 +192,7 @@ def outcome_choices(span: DataSpan) -> list[PeriodChoice]:
             PeriodChoice(
                 f"{KIND_ROLLING_12}:{months[index].start:%Y-%m}",
                 KIND_ROLLING_12,
-                f"12 months to {month_words(months[index].start)}",
+                f"12 months to {month_and_year(months[index].start)}",
                 period,
             )
         )

@@ -18,6 +18,7 @@ from perinatal.dashboard.metrics.definitions import (
 )
 from perinatal.dashboard.metrics.intervals import UNIT_COUNT, UNIT_HOURS, UNIT_PER_1000, UNIT_PERCENT
 from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_OUTCOME
+from perinatal.kernel.text import sentence
 from perinatal.stats.spc import IMPROVEMENT_DECREASE, IMPROVEMENT_INCREASE
 
 DECIMALS = 2
@@ -86,7 +87,7 @@ def count_labels(definition: MetricDefinition, *, stillbirth_denominator: str | 
 def axis_label(definition: MetricDefinition, *, stillbirth_denominator: str | None = None) -> str:
     """The value axis and value column heading: "Per 1,000 total births", "% of units"."""
     phrase = unit_phrase(definition, stillbirth_denominator=stillbirth_denominator)
-    return phrase[0].upper() + phrase[1:]
+    return sentence(phrase)
 
 
 def format_value(value: Decimal | None, *, unit: str) -> str:

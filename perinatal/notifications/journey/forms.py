@@ -18,7 +18,8 @@ from django import forms
 from perinatal.core import clock
 from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
 from perinatal.core.formatting import date_and_time, long_date
-from perinatal.kernel.london_time import LONDON, InvalidTimestamp, parse_timestamp
+from perinatal.kernel.clinical import gestation_days
+from perinatal.kernel.london_time import InvalidTimestamp, london_date, parse_timestamp
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.kernel.text import sentence
 from perinatal.notifications.journey import steps
@@ -29,7 +30,7 @@ from perinatal.notifications.routing.document import (
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
 )
-from perinatal.notifications.wording import PLACE_LABELS
+from perinatal.notifications.wording import PLACE_LABELS, gestation_text
 
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
 YES_NO = [(YES, "Yes"), (NO, "No")]
@@ -504,13 +505,13 @@ class DeathConfirmedForm(WeeksAndDaysMixin, StepForm):
             )
             gestation = get_path(self.answers, "baby.gestation")
             if weeks is not None and days is not None and isinstance(gestation, Mapping):
-                at_birth = (gestation.get("weeks") or 0) * 7 + (gestation.get("days") or 0)
-                if weeks * 7 + days > at_birth:
+                at_birth = gestation_days(gestation.get("weeks") or 0, gestation.get("days") or 0)
+                if gestation_days(weeks, days) > at_birth:
                     self.add_error(
                         "weeks",
                         "The gestation when the death was confirmed must be the same as or "
-                        f"earlier than the gestation at birth ({gestation.get('weeks')}+"
-                        f"{gestation.get('days')} weeks)",
+                        "earlier than the gestation at birth "
+                        f"({gestation_text(gestation.get('weeks'), gestation.get('days'))})",
                     )
         return data
 
@@ -673,7 +674,7 @@ class PregnancyEndForm(StepForm):
         died_at = get_path(self.answers, "mother.death.died_at")
         if ended is not None and died_at:
             try:
-                died_on = parse_timestamp(str(died_at)).astimezone(LONDON).date()
+                died_on = london_date(parse_timestamp(str(died_at)))
             except InvalidTimestamp:
                 died_on = None
             if died_on is not None and ended > died_on:

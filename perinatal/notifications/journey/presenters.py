@@ -14,8 +14,6 @@ from datetime import date
 from typing import Any
 
 from perinatal.core.formatting import long_date
-from perinatal.kernel.london_time import LONDON
-from perinatal.kernel.nhs_numbers import InvalidNhsNumber, format_nhs_number
 from perinatal.notifications.journey import steps
 from perinatal.notifications.journey.forms import SIGN_LABELS, display_moment
 from perinatal.notifications.journey.steps import (
@@ -29,7 +27,7 @@ from perinatal.notifications.models import body_name
 from perinatal.notifications.presenters import category_label
 from perinatal.notifications.routing import DueDate, FieldError, RoutingResult
 from perinatal.notifications.routing.due_dates import Counting
-from perinatal.notifications.wording import PLACE_LABELS
+from perinatal.notifications.wording import PLACE_LABELS, gestation_text, nhs_number_text, yes_no
 
 BODY_DESCRIPTIONS = {
     "MBRRACE_UK": "Mothers and Babies: Reducing Risk through Audits and Confidential Enquiries across the UK",
@@ -202,22 +200,9 @@ class AnswerRow:
     errors: tuple[str, ...] = ()
 
 
-def _yes_no(value: Any) -> str:
-    return {True: "Yes", False: "No"}.get(value, "Not known")
-
-
-def _nhs_number(value: Any) -> str:
-    if not value:
-        return "Not given"
-    try:
-        return format_nhs_number(str(value))
-    except InvalidNhsNumber:
-        return str(value)
-
-
 def _date(value: Any) -> str:
     try:
-        return date.fromisoformat(str(value)).strftime("%-d %B %Y")
+        return long_date(date.fromisoformat(str(value)))
     except ValueError:
         return str(value or "")
 
@@ -237,7 +222,7 @@ def _gestation(value: Any) -> str:
     if not isinstance(value, Mapping):
         return "Not known"
     sure = "sure" if value.get("reliable") else "not sure"
-    return f"{value.get('weeks')}+{value.get('days')} weeks ({sure})"
+    return f"{gestation_text(value.get('weeks'), value.get('days'))} ({sure})"
 
 
 def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str]) -> tuple[str, ...]:
@@ -246,7 +231,7 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
     if slug == "what-happened":
         return (WHAT_HAPPENED_TEXT.get(facts.what_happened and str(facts.what_happened), ""),)
     if slug == "signs-of-life":
-        return (_yes_no(get("baby.born_alive")),)
+        return (yes_no(get("baby.born_alive")),)
     if slug == "born-at":
         return (display_moment(get("baby.born_at")),)
     if slug == "died-at":
@@ -262,7 +247,7 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
         return (f"{weight:,} grams" if isinstance(weight, int) else "Not recorded",)
     if slug == "death-confirmed":
         value = get("baby.death_confirmed_gestation") or {}
-        return (f"{value.get('weeks')}+{value.get('days')} weeks",)
+        return (gestation_text(value.get("weeks"), value.get("days")),)
     if slug == "labour":
         return ({"labour": "In labour", "no_labour": "Not in labour"}.get(get("labour.status"), ""),)
     if slug == "brain-injury":
@@ -284,7 +269,7 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
     if slug == "mother-death":
         return (
             display_moment(get("mother.death.died_at")),
-            f"Pregnant when she died: {_yes_no(get('mother.death.pregnant_at_death'))}",
+            f"Pregnant when she died: {yes_no(get('mother.death.pregnant_at_death'))}",
         )
     if slug == "pregnancy-end":
         ended = get("mother.death.pregnancy_ended_on")
@@ -298,16 +283,16 @@ def _lines(slug: str, answers: Mapping[str, Any], site_names: Mapping[str, str])
         return (f"Ended on {_date(ended)}" if ended else "Date not known", outcome)
     if slug == "mother":
         return (
-            f"NHS number: {_nhs_number(get('mother.nhs_number'))}",
+            f"NHS number: {nhs_number_text(get('mother.nhs_number'))}",
             f"Date of birth: {_date(get('mother.date_of_birth'))}",
             f"Postcode: {get('mother.postcode') or 'Not given'}",
         )
     if slug == "baby-nhs-number":
-        return (_nhs_number(get("baby.nhs_number")),)
+        return (nhs_number_text(get("baby.nhs_number")),)
     if slug == "linked-notification":
         return (get("linked_notification") or "None",)
     paths = steps.STEPS_BY_SLUG[slug].paths
-    return (_yes_no(get(paths[0])),)
+    return (yes_no(get(paths[0])),)
 
 
 def answer_rows(
@@ -479,5 +464,5 @@ def duplicate_row(notification) -> DuplicateRow:
         reference=notification.reference,
         event=event,
         date=when,
-        status=f"Submitted {long_date(notification.created_at.astimezone(LONDON))}. {sent}",
+        status=f"Submitted {long_date(notification.created_at)}. {sent}",
     )

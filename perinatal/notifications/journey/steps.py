@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from perinatal.kernel.clinical import GA_37_0_DAYS, gestation_days
 from perinatal.notifications.routing.document import BRAIN_INJURY_SIGNS
-from perinatal.notifications.routing.rules import GA_37_0
 
 __all__ = [
     "BRAIN_INJURY_SIGNS",
@@ -158,7 +158,7 @@ class Facts:
         if isinstance(gestation, Mapping) and gestation.get("reliable") is True:
             weeks, days = gestation.get("weeks"), gestation.get("days")
             if isinstance(weeks, int) and isinstance(days, int):
-                known = weeks * 7 + days
+                known = gestation_days(weeks, days)
         return cls(
             what_happened=what,
             born_alive=get_path(answers, "baby.born_alive"),
@@ -190,7 +190,7 @@ class Facts:
 
     @property
     def term_known(self) -> bool:
-        return self.known_gestation_days is not None and self.known_gestation_days >= GA_37_0
+        return self.known_gestation_days is not None and self.known_gestation_days >= GA_37_0_DAYS
 
 
 # The pages ------------------------------------------------------------------------------------

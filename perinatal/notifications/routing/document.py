@@ -38,6 +38,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from perinatal.kernel.clinical import gestation_days
 from perinatal.kernel.london_time import london_date, timestamp_to_iso
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.routing.errors import DocumentInvalid, FieldError
@@ -130,7 +131,7 @@ class GestationalAge:
 
     @property
     def total_days(self) -> int:
-        return self.weeks * 7 + self.days
+        return gestation_days(self.weeks, self.days)
 
     def to_dict(self) -> dict[str, Any]:
         return {"weeks": self.weeks, "days": self.days}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from perinatal.kernel.london_time import LONDON, InvalidTimestamp
+from perinatal.kernel.london_time import InvalidTimestamp, local_midnight, london_date
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.models import Notification
 from perinatal.notifications.routing import EventType, parse_timestamp
@@ -61,8 +61,7 @@ def find_possible_duplicates(
         death = mother.get("death") if isinstance(mother.get("death"), dict) else {}
         died_at = _instant_or_none(death.get("died_at"))
         if mother_nhs and died_at:
-            day = died_at.astimezone(LONDON).date()
-            start = datetime.combine(day, datetime.min.time(), tzinfo=LONDON)
+            start = local_midnight(london_date(died_at))
             found = list(
                 candidates.filter(
                     event=Notification.Event.MATERNAL,

@@ -7,11 +7,13 @@ with the births data, so a death missing from it is flagged, never added on top.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from perinatal.accounts.scoping import Scope
-from perinatal.core import clock
+from perinatal.kernel.clinical import gestation_days
+from perinatal.kernel.london_time import InvalidTimestamp, local_midnight, london_date, parse_timestamp
 from perinatal.notifications.models import Notification
+from perinatal.notifications.routing.ages import completed_days
 from perinatal.organisations.models import Site
 from perinatal.surveillance.selectors.births import NEONATAL_DEATH_LAST_DAY, TERM_GESTATION_DAYS, daily_term_events
 
@@ -32,13 +34,14 @@ class NotifiedDeath:
 
 
 def _parse_local(value: str | None) -> datetime | None:
+    """A document timestamp as an instant (docs/rules/routing.md §1: local London time unless
+    an offset is given); None when it is missing or cannot be read."""
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        return parse_timestamp(value)
+    except InvalidTimestamp:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.LONDON)
 
 
 def _term_death_kind(document: dict) -> tuple[date, str] | None:
@@ -52,19 +55,19 @@ def _term_death_kind(document: dict) -> tuple[date, str] | None:
     if not gestation or not gestation.get("reliable", False) or baby.get("termination_of_pregnancy"):
         return None
     try:
-        days = int(gestation.get("weeks")) * 7 + int(gestation.get("days") or 0)
+        days = gestation_days(int(gestation.get("weeks")), int(gestation.get("days") or 0))
     except (TypeError, ValueError):
         return None
     born_at = _parse_local(baby.get("born_at"))
     if days < TERM_GESTATION_DAYS or born_at is None:
         return None
-    born_on = clock.london(born_at).date()
+    born_on = london_date(born_at)
     if baby.get("born_alive") is False:
         return born_on, "stillbirth"
     died_at = _parse_local(baby.get("died_at"))
     if died_at is None:
         return None
-    if (died_at - born_at) // timedelta(hours=24) <= NEONATAL_DEATH_LAST_DAY:
+    if completed_days(start=born_at, end=died_at) <= NEONATAL_DEATH_LAST_DAY:
         return born_on, "neonatal_death"
     return None
 
@@ -76,8 +79,8 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
     same day: a death missing from the births data (docs/rules/surveillance.md §1.1: flagged, never added on top).
     """
 
-    start = datetime.combine(first, time.min, tzinfo=clock.LONDON)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=clock.LONDON)
+    start = local_midnight(first)
+    end = local_midnight(last + timedelta(days=1))
     notifications = scope.restrict(
         Notification.objects.filter(event=Notification.Event.BABY, born_at__gte=start, born_at__lt=end).select_related(
             "current_version"

@@ -12,7 +12,7 @@ import logging
 from perinatal.accounts.models import Membership
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
-from perinatal.core.formatting import long_date
+from perinatal.core.formatting import long_date, month_and_year
 from perinatal.organisations.models import AccountDetails, Organisation
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, Signal
 from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
@@ -46,7 +46,7 @@ def _level_words(level: int) -> str:
 def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Signal], opened: bool) -> ContactNotice:
     site = check.site
     lines = [
-        f"- {signal.month:%B %Y}: {_level_words(signal.level)}"
+        f"- {month_and_year(signal.month)}: {_level_words(signal.level)}"
         for signal in sorted(signals, key=lambda s: (s.month, s.level))
     ]
     what = (

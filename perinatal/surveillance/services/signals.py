@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from perinatal.core import audit
-from perinatal.core.formatting import long_date
+from perinatal.core.formatting import long_date, month_and_year
 from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
 from perinatal.organisations.models import Organisation, Site
 from perinatal.stats.months import YearMonth
@@ -158,7 +158,7 @@ def reconcile_signals(*, run: MossRun, calculation: MossCalculation, sites: dict
                 organisation=check.trust,
                 summary=(
                     f"Signal {signal.pk}: {site.code} level {signal.level} in "
-                    f"{signal.month:%B %Y}, safety check {check.reference}"
+                    f"{month_and_year(signal.month)}, safety check {check.reference}"
                 ),
             )
         notices.append(create_notice(check=check, run=run, signals=signals, opened=check in opened))
