@@ -124,7 +124,7 @@ def _series_for(metric, members, months, trusts, rng):
 
 def run(*, report) -> None:
     from perinatal.dashboard.metrics import METRICS
-    from perinatal.demo import generator as demo_data
+    from perinatal.demo import generator
     from perinatal.demo.organisations import demo_end_date
     from perinatal.organisations.sites import trust_reference_rows
     from perinatal.stats import moss_design
@@ -136,7 +136,7 @@ def run(*, report) -> None:
     trust_rows = trust_reference_rows()
     with tempfile.TemporaryDirectory(prefix="perinatal-bench-") as folder:
         summary, seconds = _timed(
-            lambda: demo_data.generate(
+            lambda: generator.generate(
                 years=DEMO_YEARS, end=end, seed=DEMO_SEED, out_dir=Path(folder), trusts_rows=trust_rows
             )
         )

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
 
-from perinatal.api.urls import legacy_dashboard_api
-
 urlpatterns = [
     path("", include("perinatal.web.urls")),
     path("", include("perinatal.accounts.urls")),
@@ -13,7 +11,6 @@ urlpatterns = [
     path("dashboard/", include("perinatal.dashboard.pages.urls")),
     # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
     path("api/v1/", include("perinatal.api.urls")),
-    path("api/v1/", include(legacy_dashboard_api)),
 ]
 
 if getattr(settings, "OIDC_ENABLED", False):

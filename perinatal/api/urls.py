@@ -6,7 +6,7 @@ They are ninja's, each view wrapped so that a method the route does not take is 
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from perinatal.api import metrics, notifications
 from perinatal.api.app import api
@@ -34,10 +34,3 @@ def _patterns() -> list[URLPattern]:
 
 app_name = "api"
 urlpatterns = _patterns()
-
-#: The URL name GET /api/v1/metrics had before the api package, reverse("dashboard_api:metrics"),
-#: included by `perinatal.urls` after the api's own (so it only ever serves to reverse).
-legacy_dashboard_api = (
-    [path(str(p.pattern), p.callback, name=p.name) for p in urlpatterns if p.name == "metrics"],
-    "dashboard_api",
-)

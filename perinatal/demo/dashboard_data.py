@@ -37,7 +37,7 @@ from perinatal.dashboard.models import (
     Upload,
 )
 from perinatal.dashboard.services import import_dataset
-from perinatal.demo import generator as demo_data
+from perinatal.demo import generator
 from perinatal.demo.organisations import demo_end_date
 from perinatal.organisations.sites import trust_reference_rows
 
@@ -74,7 +74,7 @@ def demo_arguments(*, small: bool, today: date | None = None) -> dict:
 def generator_fingerprint() -> str:
     """A hash of the generator's source: changed code means different demo files."""
     digest = hashlib.sha256()
-    package = Path(demo_data.__file__).parent
+    package = Path(generator.__file__).parent
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -97,7 +97,7 @@ def load_demo_data(
     workers = workers if workers is not None else (1 if small else min(2, os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="perinatal-demo-") as folder:
         out = Path(folder)
-        demo_data.generate(
+        generator.generate(
             years=arguments["years"],
             end=date.fromisoformat(arguments["end"]),
             seed=arguments["seed"],

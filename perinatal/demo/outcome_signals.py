@@ -2,7 +2,7 @@
 
 Called by ``perinatal setup --demo`` after the dashboard's demo data is loaded. MOSS runs
 over the demo births exactly as it does after any import, so the signals are real: the demo
-generator gives its ``SIGNAL_SITES`` a worse recent period (dashboard demo_data.parameters).
+generator gives its ``SIGNAL_SITES`` a worse recent period (demo.generator.parameters).
 The run sees every signal today, so every check it opens is due in 8 working days; to show
 an overdue check as well, one check is then placed deliberately in the past (**demo only**):
 the open check, away from the signal sites, whose earliest signal is oldest, is dated as if
@@ -33,7 +33,7 @@ from perinatal.core import audit, clock
 from perinatal.core.formatting import long_date
 from perinatal.dashboard.models import BirthRecord, Upload
 from perinatal.dashboard.services import import_dataset
-from perinatal.demo import generator as demo_data
+from perinatal.demo import generator
 from perinatal.demo.dashboard_data import DEMO_SEED, SMALL_TRUSTS
 from perinatal.demo.generator import SIGNAL_SITES
 from perinatal.demo.organisations import demo_end_date
@@ -96,11 +96,11 @@ def _previous_year_births_for_small_demo() -> int:
         return 0
     end = demo_end_date() if demo_end_date().year == span["last"].year else span["last"]
     start = date(span["first"].year, 1, 1)
-    signal_from = YearMonth.of(end).shifted(-(demo_data.SIGNAL_MONTHS - 1))
+    signal_from = YearMonth.of(end).shifted(-(generator.SIGNAL_MONTHS - 1))
     years = end.year - (signal_from.year - 1) + 1
     with tempfile.TemporaryDirectory(prefix="perinatal-moss-demo-") as folder:
         out = Path(folder)
-        demo_data.generate(
+        generator.generate(
             years=years,
             end=end,
             seed=DEMO_SEED,

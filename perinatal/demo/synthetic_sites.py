@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from perinatal.organisations.mergers import TRUST_MERGERS, TrustMerger
+from perinatal.organisations.names import title_case
 
 SITE_COUNT_ONE_BELOW = 6_000
 SITE_COUNT_TWO_BELOW = 10_000
@@ -49,11 +50,6 @@ NEONATAL_LEVEL_NICU = "NICU"
 NEONATAL_LEVEL_LNU = "LNU"
 NEONATAL_LEVEL_SCU = "SCU"
 UNIT_SUFFIX = {UNIT_TYPE_OBSTETRIC: "OBS", UNIT_TYPE_MIDWIFERY_LED: "MLU", UNIT_TYPE_NEONATAL: "NNU"}
-
-# Words kept lower case inside a title-cased trust name, and acronyms kept upper case.
-_LOWER_WORDS = frozenset({"and", "of", "the", "upon", "on", "in", "for"})
-_UPPER_WORDS = frozenset({"NHS"})
-
 
 _MERGER_OF = {merger.closing: merger for merger in TRUST_MERGERS}
 
@@ -138,25 +134,12 @@ def site_count(deliveries: int | None) -> int:
     return 3
 
 
-def title_case_trust_name(name: str) -> str:
-    """'KING'S COLLEGE HOSPITAL NHS FOUNDATION TRUST' -> "King's College Hospital NHS Foundation Trust"."""
-    words = []
-    for position, word in enumerate(name.split()):
-        if word in _UPPER_WORDS:
-            words.append(word)
-        elif position > 0 and word.lower() in _LOWER_WORDS:
-            words.append(word.lower())
-        else:
-            words.append(word[:1].upper() + word[1:].lower())
-    return " ".join(words)
-
-
 def _sites_of(trust: TrustReference) -> list[SyntheticSite]:
     count = site_count(trust.deliveries)
     closed_on = trust.last_open_on + dt.timedelta(days=1) if trust.last_open_on else None
     if trust.org_code in _MERGER_OF:
         closed_on = None  # the sites carry on under the receiving trust
-    trust_name = title_case_trust_name(trust.name)
+    trust_name = title_case(trust.name)
     return [
         SyntheticSite(
             site_code=f"{trust.org_code}{number:02d}",

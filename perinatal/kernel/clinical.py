@@ -9,6 +9,8 @@ completed days, floor((died − born) / 24 hours) on real instants. Sources:
   docs/rules/routing.md §1, docs/rules/dashboard.md §3.4–3.5.
 - Term is 37+0 weeks or more (MNSI's criteria; NHS England's MOSS term stillbirth and term
   neonatal death measures); docs/rules/routing.md §3.4, docs/rules/surveillance.md §1.1.
+- Optimal perinatal care (RCPCH NNAP) is measured for babies born below 34+0 weeks, the babies
+  the dashboard's neonatal_care.csv covers; docs/rules/dashboard.md §3.7.
 - Severe postpartum haemorrhage is blood loss of 1,500 ml or more (the dashboard's PPH
   metric); docs/rules/dashboard.md §3.6.
 """
@@ -20,6 +22,7 @@ __all__ = [
     "GA_20_0_DAYS",
     "GA_22_0_DAYS",
     "GA_24_0_DAYS",
+    "GA_34_0_DAYS",
     "GA_37_0_DAYS",
     "NEONATAL_LAST_DAY",
     "PPH_SEVERE_ML",
@@ -36,6 +39,7 @@ def gestation_days(weeks: int, days: int = 0) -> int:
 GA_20_0_DAYS = gestation_days(20)  # 140: from here a live-born baby's death is a neonatal death
 GA_22_0_DAYS = gestation_days(22)  # 154: late fetal loss from 22+0
 GA_24_0_DAYS = gestation_days(24)  # 168: stillbirth from 24+0
+GA_34_0_DAYS = gestation_days(34)  # 238: optimal perinatal care and neonatal care below 34+0
 GA_37_0_DAYS = gestation_days(37)  # 259: term
 WEIGHT_RULE_MIN_G = 400  # gestation unknown: counted by weight instead
 EARLY_NEONATAL_LAST_DAY = 6  # early neonatal death: 0–6 completed days

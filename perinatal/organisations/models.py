@@ -13,6 +13,8 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from perinatal.organisations.names import title_case
+
 ENGLAND_CODE = "E92000001"
 
 
@@ -59,25 +61,6 @@ class Organisation(models.Model):
 
     def is_open_on(self, day: date) -> bool:
         return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or day < self.closed_on)
-
-
-SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "upon"}
-KEEP_UPPER = {"NHS", "ICB", "UK", "II"}
-
-
-def title_case(name: str) -> str:
-    """ODS names are upper case; show them as people write them."""
-    if not name.isupper():
-        return name
-    words = []
-    for index, word in enumerate(name.split()):
-        if word in KEEP_UPPER:
-            words.append(word)
-        elif index and word.lower() in SMALL_WORDS:
-            words.append(word.lower())
-        else:
-            words.append("-".join(part.capitalize() for part in word.split("-")))
-    return " ".join(words).replace("'S ", "'s ")
 
 
 class TrustParentQuerySet(models.QuerySet):

@@ -9,12 +9,17 @@ from django.db import transaction
 
 from perinatal.core import clock
 from perinatal.core.formatting import long_date
+from perinatal.kernel.refusals import Refused
 from perinatal.organisations.models import Organisation, OrganisationChange, Site, SiteOwnership
 from perinatal.organisations.register import reference_path
 
 
-class SiteTransferRefused(ValueError):
-    pass
+class SiteTransferRefused(Refused):
+    """A transfer refused because of its date (the field ``on``): the site belongs to no trust
+    then, already has a later transfer, or already moved that day."""
+
+    def __init__(self, message: str):
+        super().__init__("on", message)
 
 
 def add_site(*, code: str, name: str, trust: Organisation, valid_from: date, synthetic: bool) -> Site:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
 
-from perinatal.kernel.tabular_problems import LineProblem
+from perinatal.kernel.tabular_problems import FileRefused, LineProblem
 from perinatal.stats.funnel import FUNNEL_PROPORTION, FUNNEL_RATIO, aggregate_groups, funnel_plot
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS, MonthlyCounts, ReferenceRates, denominators, run_moss
@@ -81,17 +81,19 @@ _REFERENCE_PERIOD_YEARS = 3
 _LARGEST_PLAIN_INTEGER = 1e16
 
 
-class InputFileError(Exception):
+class InputFileError(FileRefused):
     """A file that cannot be used, with where the problem is: the one error of this module.
 
-    ``line`` is the physical line number (the header is line 1; ``None`` for the whole
+    A :class:`FileRefused` with its one :class:`LineProblem`, whose message also names the
+    file. ``line`` is the physical line number (the header is line 1; ``None`` for the whole
     file); ``column`` the column's name as the spec writes it (``None`` for the whole row).
     """
 
     def __init__(self, path: Path, line: int | None, column: str | None, message: str) -> None:
         self.path = str(path)
         self.problem = LineProblem(line, column, message)
-        super().__init__(self.naming(self.path))
+        super().__init__([self.problem])
+        self.args = (self.naming(self.path),)
 
     @property
     def line(self) -> int | None:

@@ -42,7 +42,7 @@ def june(tmp_path):
 
 
 def test_the_url_is_named():
-    assert reverse("dashboard_api:metrics") == URL
+    assert reverse("api:metrics") == URL
 
 
 @pytest.mark.parametrize("role, code", ROLE_ORGANISATIONS)

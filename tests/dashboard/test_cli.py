@@ -1,6 +1,6 @@
-"""The commands: `perinatal import`, `perinatal metrics`, `perinatal generate-demo-data`, the
-demo load of `perinatal setup --demo`, and values computed through setup, import and metrics
-on a fresh database equal to an independent computation (the reference implementation)."""
+"""The commands: `perinatal import`, `perinatal metrics`, and values computed through setup,
+import and metrics on a fresh database equal to an independent computation (the reference
+implementation). `perinatal generate-demo-data` and the demo load: tests/demo/test_dashboard_data.py."""
 
 from __future__ import annotations
 
@@ -20,9 +20,7 @@ from django.core.management import CommandError, call_command
 
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS, metric_row_json
 from perinatal.dashboard.metrics.reference import compute_reference
-from perinatal.dashboard.models import BirthRecord, DemoLoad
-from perinatal.demo import dashboard_data as demo_load
-from perinatal.demo import generator as demo_data
+from perinatal.dashboard.models import BirthRecord
 from perinatal.kernel.london_time import localise
 from tests.dashboard.factories import birth, unit
 from tests.dashboard.import_helpers import (
@@ -211,39 +209,6 @@ def test_metrics_fortnights_and_by_month(a_month):
 def test_metrics_refuses_bad_arguments(args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         _call("metrics", *args)
-
-
-# --- generate-demo-data and the demo load --------------------------------------------------
-def test_generate_demo_data_writes_the_six_files_byte_identical(tmp_path, db):
-    for folder in ("a", "b"):
-        call_command(
-            "generate_demo_data",
-            argv=["--years", "1", "--end", "2025-02-28", "--trusts", "RJ1", "--out", str(tmp_path / folder)],
-            stdout=io.StringIO(),
-        )
-    for name in DATASET_ORDER:
-        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
-
-
-@pytest.mark.django_db
-def test_a_second_demo_load_neither_generates_nor_imports(monkeypatch):
-    assert DemoLoad.objects.exists()  # the session's `setup.load_demo(small=True)`
-    monkeypatch.setattr(demo_data, "generate", lambda **kw: pytest.fail("generated again"))
-    out = io.StringIO()
-    summary = demo_load.load_demo_data(small=True, stdout=out)
-    assert summary.loaded is False and "already loaded" in out.getvalue()
-
-
-@pytest.mark.django_db
-def test_new_demo_arguments_replace_the_earlier_demo_rows(monkeypatch):
-    monkeypatch.setattr(demo_load, "SMALL_TRUSTS", ("RJ1",))
-    earlier = set(BirthRecord.objects.filter(upload__source="demo").values_list("trust__code", flat=True))
-    assert "R0A" in earlier
-    summary = demo_load.load_demo_data(small=True, today=date(2025, 3, 15))
-    assert summary.loaded and summary.arguments["end"] == "2025-02-28"
-    assert set(BirthRecord.objects.values_list("trust__code", flat=True)) == {"RJ1"}
-    assert DemoLoad.objects.get().arguments["trusts"] == ["RJ1"]
-    assert not demo_load.load_demo_data(small=True, today=date(2025, 3, 20)).loaded
 
 
 # --- The whole path on a fresh database, in subprocesses ------------------------------------

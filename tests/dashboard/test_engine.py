@@ -18,7 +18,7 @@ from perinatal.dashboard.metrics.reference import compute_reference
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST
 from perinatal.dashboard.models import TallyCache
 from perinatal.dashboard.services import import_dataset
-from perinatal.demo import generator as demo_data
+from perinatal.demo import generator
 from perinatal.organisations.sites import trust_reference_rows
 from tests.dashboard.factories import admission, at, birth, episode, induction, neonatal_unit, survey_row, unit
 from tests.dashboard.import_helpers import (
@@ -42,7 +42,7 @@ def generated(tmp_path_factory) -> Path:
     """Eight months of demo data for four trusts, across the ICB mergers (1 April 2026) and
     North Bristol's merger into Bristol (30 June 2026)."""
     folder = tmp_path_factory.mktemp("generated")
-    demo_data.generate(
+    generator.generate(
         years=1,
         end=GENERATED_END,
         seed=7,

@@ -17,7 +17,6 @@ from perinatal.demo.synthetic_sites import (
     synthetic_sites,
     synthetic_sites_between,
     synthetic_units,
-    title_case_trust_name,
     trust_references,
 )
 
@@ -77,27 +76,6 @@ def test_sites_are_numbered_after_the_trust_with_shares_summing_to_one(deliverie
     assert [s.deliveries_share for s in sites] == shares
     assert sum(s.deliveries_share for s in sites) == pytest.approx(1.0)
     assert {s.trust_code for s in sites} == {"RAA"}
-
-
-@pytest.mark.parametrize(
-    ("ods_name", "expected"),
-    [
-        ("MANCHESTER UNIVERSITY NHS FOUNDATION TRUST", "Manchester University NHS Foundation Trust"),
-        ("KING'S COLLEGE HOSPITAL NHS FOUNDATION TRUST", "King's College Hospital NHS Foundation Trust"),
-        ("GUY'S AND ST THOMAS' NHS FOUNDATION TRUST", "Guy's and St Thomas' NHS Foundation Trust"),
-        (
-            "THE NEWCASTLE UPON TYNE HOSPITALS NHS FOUNDATION TRUST",
-            "The Newcastle upon Tyne Hospitals NHS Foundation Trust",
-        ),
-        ("ISLE OF WIGHT NHS TRUST", "Isle of Wight NHS Trust"),
-        (
-            "BARKING, HAVERING AND REDBRIDGE UNIVERSITY HOSPITALS NHS TRUST",
-            "Barking, Havering and Redbridge University Hospitals NHS Trust",
-        ),
-    ],
-)
-def test_trust_names_are_title_cased(ods_name, expected):
-    assert title_case_trust_name(ods_name) == expected
 
 
 def test_site_names_say_trust_site_number_and_synthetic():

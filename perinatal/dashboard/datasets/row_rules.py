@@ -26,10 +26,11 @@ from .schema import (
 )
 
 # Thresholds that the notes talk about (the metrics define their own, see metrics/reference.py).
-_WEIGHT_400_G = 400
+_WEIGHT_400_G = clinical.WEIGHT_RULE_MIN_G
 _GESTATION_22_WEEKS = clinical.GA_22_0_DAYS
-_GESTATION_34_WEEKS = 238
-_NEONATAL_DAYS_COUNTED = 27  # deaths on day 28 are valid but not neonatal deaths (docs/rules/dashboard.md §3.5 policy)
+_GESTATION_34_WEEKS = clinical.GA_34_0_DAYS
+# Deaths on day 28 are valid but not neonatal deaths (docs/rules/dashboard.md §3.5 policy).
+_NEONATAL_DAYS_COUNTED = clinical.NEONATAL_LAST_DAY
 
 #: One problem found in a row: (column or None for the row, rule ID, reason).
 Problem = tuple[str | None, str, str]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from perinatal.kernel import clinical
+
 from .intervals import (
     INTERVAL_GARWOOD,
     INTERVAL_NONE,
@@ -119,18 +121,22 @@ class OpcComponent:
 
 
 OPC_COMPONENTS: tuple[OpcComponent, ...] = (
-    OpcComponent("steroids", "Antenatal steroids", 161, 238, "antenatal_steroids is 1"),
+    OpcComponent("steroids", "Antenatal steroids", 161, clinical.GA_34_0_DAYS, "antenatal_steroids is 1"),
     OpcComponent("magnesium", "Antenatal magnesium sulphate", 0, 210, "antenatal_magnesium is 1"),
     OpcComponent("nicu_birth", "Birth in a hospital with a NICU", 0, 189, "born_in_nicu_site is 1"),
-    OpcComponent("cord_clamping", "Deferred cord clamping", 0, 238, "cord_clamping_seconds is 60 or more"),
+    OpcComponent(
+        "cord_clamping", "Deferred cord clamping", 0, clinical.GA_34_0_DAYS, "cord_clamping_seconds is 60 or more"
+    ),
     OpcComponent(
         "temperature",
         "Normal temperature on admission",
         0,
-        238,
+        clinical.GA_34_0_DAYS,
         "admission_temperature_c is from 36.5 to 37.5 and temperature_within_hour is 1",
     ),
-    OpcComponent("breastmilk", "Breast milk in the first two days", 0, 238, "breastmilk_day_1_2 is 1"),
+    OpcComponent(
+        "breastmilk", "Breast milk in the first two days", 0, clinical.GA_34_0_DAYS, "breastmilk_day_1_2 is 1"
+    ),
 )
 
 

@@ -63,7 +63,7 @@ WEIGHT_400_G = clinical.WEIGHT_RULE_MIN_G  # docs/rules/dashboard.md §3.4/3.5: 
 NEONATAL_LAST_DAY = clinical.NEONATAL_LAST_DAY  # docs/rules/dashboard.md §3.5: neonatal_death_on − born_on ≤ 27 days
 PPH_THRESHOLD_ML = clinical.PPH_SEVERE_ML  # docs/rules/dashboard.md §3.6: blood_loss_ml ≥ 1,500
 NEONATAL_CLOSURE_MINIMUM = timedelta(hours=24)  # docs/rules/dashboard.md §3.2: lasting ≥ 24 h
-OPC_GESTATION_BELOW = 238  # docs/rules/dashboard.md §3.7: GA < 238
+OPC_GESTATION_BELOW = clinical.GA_34_0_DAYS  # docs/rules/dashboard.md §3.7: GA < 238
 CORD_CLAMPING_MINIMUM_SECONDS = 60
 TEMPERATURE_LOW, TEMPERATURE_HIGH = Decimal("36.5"), Decimal("37.5")
 
@@ -239,17 +239,20 @@ def tally_neonatal_care(*, neonatal_care: Iterable[Any], period: Period) -> Tall
         temperature = attribute(baby, "admission_temperature_c")
         # component -> (eligible, met); an unknown value on an eligible component is not met
         components = {
-            "steroids": (161 <= gestation < 238, _yes(attribute(baby, "antenatal_steroids"))),
+            "steroids": (161 <= gestation < OPC_GESTATION_BELOW, _yes(attribute(baby, "antenatal_steroids"))),
             "magnesium": (gestation < 210, _yes(attribute(baby, "antenatal_magnesium"))),
             "nicu_birth": (gestation < 189, _yes(attribute(baby, "born_in_nicu_site"))),
-            "cord_clamping": (gestation < 238, cord is not None and cord >= CORD_CLAMPING_MINIMUM_SECONDS),
+            "cord_clamping": (
+                gestation < OPC_GESTATION_BELOW,
+                cord is not None and cord >= CORD_CLAMPING_MINIMUM_SECONDS,
+            ),
             "temperature": (
-                gestation < 238,
+                gestation < OPC_GESTATION_BELOW,
                 temperature is not None
                 and TEMPERATURE_LOW <= Decimal(str(temperature)) <= TEMPERATURE_HIGH
                 and _yes(attribute(baby, "temperature_within_hour")),
             ),
-            "breastmilk": (gestation < 238, _yes(attribute(baby, "breastmilk_day_1_2"))),
+            "breastmilk": (gestation < OPC_GESTATION_BELOW, _yes(attribute(baby, "breastmilk_day_1_2"))),
         }
         every_one_met = all(met for eligible, met in components.values() if eligible)
         _count(tallies, "optimal_perinatal_care", trust, 1 if every_one_met else 0, 1)

@@ -18,9 +18,8 @@ from perinatal.dashboard.metrics.rows import (
     NATIONAL_CODE,
     NATIONAL_NAME,
 )
+from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import Organisation
-
-from .reporting_periods import DataSpan
 
 LEVEL_WORDS = {
     LEVEL_NATIONAL: "England",

@@ -25,6 +25,7 @@ from perinatal.dashboard.metrics.periods import (
     Period,
     fortnight_series,
 )
+from perinatal.dashboard.selectors.births import DataSpan
 
 KIND_FORTNIGHT = "fortnight"
 KIND_MONTH = "month"
@@ -44,23 +45,6 @@ GROUP_LABELS = {
     KIND_YEAR: "Calendar years",
     KIND_ROLLING_12: "12 months ending",
 }
-
-
-@dataclass(frozen=True)
-class DataSpan:
-    """The first and last dates of the loaded births data: the range every series covers."""
-
-    first: date
-    last: date
-
-    @property
-    def as_of(self) -> date:
-        return self.last
-
-    @property
-    def series_start(self) -> date:
-        """The first day of the first month with data: series start on a month boundary."""
-        return self.first.replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from pathlib import Path
 from django.conf import settings
 from django_tasks import task
 
+from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_stillbirth_denominator
+from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
 from perinatal.dashboard.models import Upload
+from perinatal.dashboard.selectors import births, metric_rows
+from perinatal.dashboard.services import import_dataset
+
+from .builders.trusts import DEFAULT_METRIC, metric_definition
+from .reporting_periods import choices_for, default_choice
 
 #: Where files wait for the worker (removed once imported).
 UPLOAD_DIR_SETTING = "DASHBOARD_UPLOAD_DIR"
@@ -32,8 +39,6 @@ def upload_dir() -> Path:
 @task()
 def import_upload_task(upload_id: int, path: str) -> dict:
     """Check and load a file saved by the upload page; the file is deleted afterwards."""
-    from perinatal.dashboard.services import import_dataset
-
     upload = Upload.objects.get(pk=upload_id)
     try:
         upload = import_dataset(dataset=upload.dataset, path=Path(path), upload=upload)
@@ -46,13 +51,6 @@ def import_upload_task(upload_id: int, path: str) -> dict:
 def warm_up_task() -> dict:
     """Compute the rows of England's pages and of the default table of all trusts for the
     data as they are now (the engine keeps their counts; a second run reads them back)."""
-    from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_stillbirth_denominator
-    from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
-    from perinatal.dashboard.selectors import births, metric_rows
-
-    from .builders.trusts import DEFAULT_METRIC, metric_definition
-    from .reporting_periods import choices_for, default_choice
-
     span = births.data_span()
     if span is None:
         return {"warmed": 0}

@@ -1,14 +1,31 @@
 """The span of the loaded births: every series and period list of the pages covers it, and
-its last day is the pages' "as of" date (pages.reporting_periods)."""
+its last day is the pages' "as of" date (pages.reporting_periods builds the periods on it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, Min
 
 from perinatal.dashboard.models import BirthRecord
-from perinatal.dashboard.pages.reporting_periods import DataSpan
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The first and last dates of the loaded births data: the range every series covers."""
+
+    first: date
+    last: date
+
+    @property
+    def as_of(self) -> date:
+        return self.last
+
+    @property
+    def series_start(self) -> date:
+        """The first day of the first month with data: series start on a month boundary."""
+        return self.first.replace(day=1)
 
 
 def data_start() -> date | None:

@@ -1,6 +1,6 @@
 """The metric engine's rows for a page: one engine call per page (engine.compute_rows:
 counting in SQL, the counts of past periods kept in the engine's tally cache), the finished
-rows kept by pages.row_cache until the data, the register or the day change.
+rows kept by selectors.row_cache until the data, the register or the day change.
 
 The requests are built here, apart from the reads, because the background warm-up
 (pages.tasks) must compute exactly the requests the pages will make.
@@ -13,8 +13,8 @@ from datetime import datetime
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, LEVEL_TRUST, MetricRow
-from perinatal.dashboard.pages.reporting_periods import DataSpan
-from perinatal.dashboard.pages.row_cache import rows_for
+from perinatal.dashboard.selectors.births import DataSpan
+from perinatal.dashboard.selectors.row_cache import rows_for
 
 
 def _now_or(now: datetime | None) -> dict:

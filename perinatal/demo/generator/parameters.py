@@ -87,8 +87,8 @@ UNKNOWN_GESTATION_SHARE = 0.003
 # --- Gestational-age thresholds (days) used by the definitions (docs/rules/dashboard.md §3,
 # docs/rules/surveillance.md §1.1).
 GA_TERM = clinical.GA_37_0_DAYS
-GA_VIABILITY = 168  # 24+0
-GA_NEONATAL_CARE = 238  # 34+0: neonatal_care.csv covers babies born below this
+GA_VIABILITY = clinical.GA_24_0_DAYS  # 24+0
+GA_NEONATAL_CARE = clinical.GA_34_0_DAYS  # 34+0: neonatal_care.csv covers babies born below this
 GA_EXTREMELY_PRETERM = 189  # 27+0: below this, birth should be in a NICU site
 
 # --- Birth weight: median grams at each completed week (UK-WHO-like), log-normal spread.
@@ -121,7 +121,7 @@ MULTIPLE_WEIGHT_FACTOR = 0.92
 STILLBIRTH_WEIGHT_FACTOR = 0.88
 MIN_WEIGHT_G = 250
 MAX_WEIGHT_G = 6_000
-INCLUSION_WEIGHT_G = 400  # unknown-gestation babies are in births.csv only from 400 g
+INCLUSION_WEIGHT_G = clinical.WEIGHT_RULE_MIN_G  # unknown-gestation babies are in births.csv only from 400 g
 UNKNOWN_WEIGHT_SHARE = 0.005
 
 # --- Outcomes by completed week band: (first week, last week) -> probability per baby.

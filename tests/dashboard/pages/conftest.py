@@ -3,7 +3,7 @@ rows another test computed."""
 
 import pytest
 
-from perinatal.dashboard.pages.row_cache import page_cache
+from perinatal.dashboard.selectors.row_cache import page_cache
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from perinatal.dashboard.pages.hierarchy import parent_changes
-from perinatal.dashboard.pages.reporting_periods import DataSpan
+from perinatal.dashboard.selectors.births import DataSpan
 
 
 class _Names:

@@ -19,13 +19,13 @@ from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
 from perinatal.dashboard.pages.builders.trusts import trusts_page
 from perinatal.dashboard.pages.reporting_periods import (
     KIND_MONTH,
-    DataSpan,
     default_choice,
     fortnight_choices,
     latest_whole_month,
     outcome_choices,
 )
 from perinatal.dashboard.selectors import births
+from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import ENGLAND_CODE
 from tests.helpers import make_user, sign_in
 

@@ -11,7 +11,6 @@ from perinatal.dashboard.pages.reporting_periods import (
     KIND_QUARTER,
     KIND_ROLLING_12,
     KIND_YEAR,
-    DataSpan,
     choices_for,
     default_choice,
     fortnight_choices,
@@ -20,6 +19,7 @@ from perinatal.dashboard.pages.reporting_periods import (
     period_words,
     survey_choices,
 )
+from perinatal.dashboard.selectors.births import DataSpan
 
 SPAN = DataSpan(first=date(2022, 1, 1), last=date(2026, 10, 31))
 

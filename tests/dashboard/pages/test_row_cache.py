@@ -8,8 +8,7 @@ import pytest
 from perinatal.core import clock
 from perinatal.dashboard.engine import OrganisationMap, default_stillbirth_denominator
 from perinatal.dashboard.models import Upload
-from perinatal.dashboard.pages import row_cache
-from perinatal.dashboard.selectors import births, metric_rows
+from perinatal.dashboard.selectors import births, metric_rows, row_cache
 from perinatal.organisations.models import Organisation, TrustParent
 
 pytestmark = pytest.mark.django_db

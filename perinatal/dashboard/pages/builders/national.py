@@ -9,9 +9,9 @@ from perinatal.dashboard.engine import default_stillbirth_denominator
 from perinatal.dashboard.metrics.definitions import metric_definitions
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE, MetricRow
 from perinatal.dashboard.selectors import metric_rows, organisations
+from perinatal.dashboard.selectors.births import DataSpan
 
 from ..hierarchy import ENGLAND, OrganisationRef, children_of
-from ..reporting_periods import DataSpan
 from ..series import MetricSeries, series_rows
 from ..tiles import Tile, build_tile
 from ..wording import stillbirth_denominator_words

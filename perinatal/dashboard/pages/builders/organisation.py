@@ -23,6 +23,7 @@ from perinatal.dashboard.metrics.definitions import MetricDefinition, metric_def
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_REGION, LEVEL_TRUST, MetricRow
 from perinatal.dashboard.models import UnitStatusEpisode
 from perinatal.dashboard.selectors import metric_rows, organisations, unit_suspensions
+from perinatal.dashboard.selectors.births import DataSpan
 
 from ..hierarchy import (
     ENGLAND,
@@ -34,7 +35,6 @@ from ..hierarchy import (
     find_organisation,
     parent_changes,
 )
-from ..reporting_periods import DataSpan
 from ..series import MetricSeries, SeriesCharts, series_breaks, series_charts, series_rows
 from ..tiles import Tile, build_tile, row_period_words
 from ..wording import (

@@ -18,11 +18,12 @@ from perinatal.dashboard.metrics.intervals import UNIT_PER_1000, UNIT_PERCENT, U
 from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST, MetricRow
 from perinatal.dashboard.selectors import metric_rows, organisations
+from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import Organisation
 from perinatal.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
 
 from ..hierarchy import OrganisationRef
-from ..reporting_periods import DataSpan, PeriodChoice, choices_for, default_choice
+from ..reporting_periods import PeriodChoice, choices_for, default_choice
 from ..wording import (
     axis_label,
     count_labels,
