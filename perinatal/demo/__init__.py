@@ -3,6 +3,7 @@ no domain app imports it, and a production deployment could leave it out.
 
 - `generator`: the national demo CSVs (framework-free, byte-identical for the same arguments)
 - `synthetic_sites`: synthetic maternity sites and units for the real trusts
-- `organisations`, `users`, `dashboard_data`, `signals`, `notifications`: the loaders
-  `perinatal setup --demo` runs, in that order
+- the loaders `perinatal setup --demo` runs, in this order: `organisations` (synthetic
+  sites, a later phase, account details), `dashboard_data` (the dashboard's datasets),
+  `users`, `outcome_signals` (a MOSS run and its safety checks) and `notifications`
 """

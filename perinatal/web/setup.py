@@ -18,14 +18,11 @@ def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
     result = load_demo_register(small=small)
     if stdout is not None:
         stdout.write(f"Demo register: {result['sites']} synthetic sites created.")
-
     load_demo_data(small=small, stdout=stdout)
     sign_ins = load_demo_users()
     # After the users: a new signal's safety check is announced to the trust's local authorisers.
-
     load_demo_signals(small=small, stdout=stdout)
     # Notifications for R0A (full demo only: the small test fixtures stay without them).
-
     if not small:
         added = load_demo_notifications()
         if stdout is not None:
