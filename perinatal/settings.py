@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "perinatal.dashboard",
     "perinatal.dashboard.pages",
     "perinatal.surveillance",
+    "perinatal.equity",
     "perinatal.web",
     "perinatal.demo",
 ]
