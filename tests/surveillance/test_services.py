@@ -7,6 +7,7 @@ from django.core import mail
 
 from perinatal.accounts.models import User
 from perinatal.core.models import AppendOnlyError, AuditEvent
+from perinatal.core.notify import Message, NotifierError
 from perinatal.organisations.models import Site
 from perinatal.stats.months import YearMonth
 from perinatal.surveillance.calculation import SiteMonthCounts
@@ -20,7 +21,6 @@ from perinatal.surveillance.models import (
     SignalStatusRecord,
     SiteMonthResult,
 )
-from perinatal.surveillance.notify import Message, NotifierError
 from perinatal.surveillance.selectors.births import daily_term_events, term_monthly_counts
 from perinatal.surveillance.selectors.national_summary import site_signal_summaries
 from perinatal.surveillance.selectors.runs import latest_results_run, latest_run

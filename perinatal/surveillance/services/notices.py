@@ -13,9 +13,9 @@ from perinatal.accounts.models import Membership
 from perinatal.accounts.roles import Role
 from perinatal.core import audit, clock
 from perinatal.core.formatting import long_date, month_and_year
+from perinatal.core.notify import Message, NotifierError, get_notifier, service_base_url
 from perinatal.organisations.models import AccountDetails, Organisation
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, Signal
-from perinatal.surveillance.notify import Message, NotifierError, get_notifier, service_base_url
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from perinatal.surveillance.notify import (
+from perinatal.core.notify import (
     EmailNotifier,
     GovUkNotifyNotifier,
     Message,
@@ -116,7 +116,7 @@ def test_settings_choose_the_notifier(settings):
     settings.GOVUK_NOTIFY_TEMPLATE_ID = TEMPLATE
     notifier = get_notifier()
     assert isinstance(notifier, GovUkNotifyNotifier) and notifier.template_id == TEMPLATE
-    settings.SURVEILLANCE_NOTIFIER = "perinatal.surveillance.notify.EmailNotifier"
+    settings.SURVEILLANCE_NOTIFIER = "perinatal.core.notify.EmailNotifier"
     assert isinstance(get_notifier(), EmailNotifier)
 
 

@@ -1,4 +1,7 @@
-"""Telling a trust's contacts about a new MOSS signal: a pluggable notifier (docs/rules/surveillance.md §1.4).
+"""The platform's notifier: email to named people about something that needs them.
+
+First written for MOSS signals (docs/rules/surveillance.md §1.4); the equity programme and
+improvement support use it too. The setting keeps its first name.
 
 Settings (a Django setting of the same name wins over the environment variable):
 
