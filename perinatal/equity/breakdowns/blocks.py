@@ -18,7 +18,7 @@ from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.metrics.rows import ORG_LEVELS, build_row
 
 from .comparison import rate_difference, rate_ratio
-from .groups import TOTAL, Group, groups_for, is_compared, reference_group
+from .groups import TOTAL, Group, compared_with, groups_for, reference_group
 from .rows import METRIC_IDS, EquityRow
 
 Counts = tuple[int, int]  # (numerator, denominator)
@@ -43,7 +43,8 @@ def block_rows(
         raise ValueError(f"counts for groups outside the breakdown: {sorted(unknown)}")
     cells: dict[Group, Counts] = {group: _counts(counts.get(group)) for group in groups}
     cells[TOTAL] = (sum(n for n, _ in cells.values()), sum(d for _, d in cells.values()))
-    b, n0 = cells[reference_group(by)]
+    reference = reference_group(by)
+    b, n0 = cells[reference]
     rows = []
     for group, (a, n1) in cells.items():
         metric_row = build_row(
@@ -57,7 +58,7 @@ def block_rows(
             provisional=provisional,
         )
         ratio = difference = None
-        if is_compared(group, by=by):
+        if compared_with(group, reference=reference):
             ratio = rate_ratio(a=a, n1=n1, b=b, n0=n0)
             difference = rate_difference(a=a, n1=n1, b=b, n0=n0)
         rows.append(
