@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from perinatal.dashboard.metrics.definitions import MetricDefinition
+from perinatal.dashboard.metrics.intervals import UNIT_PERCENT, metric_value
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.metrics.rows import ORG_LEVELS, build_row
 
 from .comparison import rate_difference, rate_ratio
 from .groups import TOTAL, Group, compared_with, groups_for, reference_group
-from .rows import METRIC_IDS, EquityRow
+from .rows import ALL, DIMENSIONS, METRIC_IDS, NOT_STATED, EquityRow
 
 Counts = tuple[int, int]  # (numerator, denominator)
 
@@ -108,3 +110,24 @@ def sort_equity_rows(rows: Iterable[EquityRow]) -> list[EquityRow]:
 
 def _order(row: EquityRow) -> tuple:
     return METRIC_IDS.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code, row.period_start
+
+
+def stated_share(rows: Sequence[EquityRow], *, dimension: str) -> Decimal | None:
+    """The percentage of a block's denominator whose group is stated in `dimension` (the
+    issue's "Not stated always shown, with the share of records where the group is
+    recorded"), half-up to 2 decimals; None when the block's total is 0. Needs true counts:
+    on public rows the share would come from rounded counts, so it is refused."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}")
+    totals = [row for row in rows if row.is_total]
+    if len(totals) != 1 or any(block_key(row) != block_key(totals[0]) for row in rows):
+        raise ValueError("stated_share needs the rows of one block, its total row included")
+    if any(row.suppressed or not isinstance(row.denominator, int) for row in rows):
+        raise ValueError("stated_share needs the true counts, not published ones")
+    if all(getattr(row, dimension) == ALL for row in rows):
+        raise ValueError(f"the block is not broken down by {dimension}")
+    total = totals[0].denominator
+    if total == 0:
+        return None
+    not_stated = sum(row.denominator for row in rows if not row.is_total and getattr(row, dimension) == NOT_STATED)
+    return metric_value(numerator=total - not_stated, denominator=total, unit=UNIT_PERCENT)
