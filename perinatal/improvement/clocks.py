@@ -240,7 +240,7 @@ def diagnostic_status(timeline: CaseTimeline, as_of: date) -> str:
     completed = timeline.diagnostic_completed_on
     if _reached(completed, as_of):
         return COMPLETED_ON_TIME if completed <= due else COMPLETED_LATE
-    day = min(as_of, timeline.exited_on) if timeline.exited_by(as_of) else as_of
+    day = timeline.exited_on if timeline.exited_by(as_of) else as_of
     if day > due:
         return OVERDUE
     if day >= diagnostic_due_soon_from(timeline.identified_on):
