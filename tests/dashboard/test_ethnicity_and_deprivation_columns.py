@@ -3,6 +3,7 @@
 codes; quintiles in either order, or IoD 2025 ranks; notes on mothers whose rows disagree.
 The large import path (staged rows, notes in SQL) is tested in test_imports.py."""
 
+import csv
 import io
 
 import pytest
@@ -166,6 +167,14 @@ def test_a_file_giving_neither_names_both():
 def test_a_misspelt_rank_column_gets_a_hint():
     validation, _ = check(line("B1"), header=RANK_HEADER.replace("imd_rank", "IMD_Rank"))
     assert "(did you mean imd_rank?)" in validation.errors[0].message
+
+
+def test_dict_reader_rows_may_carry_the_rank():
+    text = "\n".join([RANK_HEADER, line("B1", deprivation="20000"), line("B2", deprivation="40000")]) + "\n"
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    validation = validate_rows("births", reader, header=reader.fieldnames, known_trusts=TRUSTS, known_sites=SITES)
+    assert [r.imd_quintile for r in validation.records()] == [3]
+    assert where(validation) == [(3, "imd_rank", p.ERR_OUT_OF_RANGE)]
 
 
 def test_api_mappings_may_carry_the_rank():
