@@ -15,6 +15,7 @@ from django.http import HttpResponse
 
 from perinatal.dashboard.exports import (
     METRIC_COLUMN_DESCRIPTIONS,
+    PUBLIC_NOTE,
     ExportColumn,
     ExportTable,
     definitions_present,
@@ -70,10 +71,9 @@ EQUITY_COLUMN_DESCRIPTIONS = {
     ),
 }
 
-PUBLIC_NOTE = (
-    "Disclosure control applied: counts of people are shown as 0, as * when 1 to 7, and otherwise "
-    "rounded to the nearest 5; rates are computed from the true counts and hidden when either count "
-    "is 1 to 7; rate ratios and differences are hidden when any count they use is 1 to 7."
+COMPARISONS_PUBLIC_NOTE = (
+    "Rate ratios and differences are left empty when any count they use (the group's or the "
+    "reference group's) is 1 to 7."
 )
 MOTHERS_NOTE = (
     "Babies (stillbirths, neonatal deaths) are in the group on their own record. A woman (postpartum "
@@ -99,7 +99,7 @@ def equity_table(
     if stillbirth_denominator:
         notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")
     if public:
-        notes.append(PUBLIC_NOTE)
+        notes += [PUBLIC_NOTE, COMPARISONS_PUBLIC_NOTE]
     definitions = definitions_present(rows, stillbirth_denominator=stillbirth_denominator)
     return ExportTable(
         title=title,

@@ -248,7 +248,7 @@ class BabyCounts:
     """The four sums over birth rows that give the stillbirth and neonatal mortality
     numerators and denominators (docs/rules/dashboard.md §3.4–3.5), in that order, as SQL
     select expressions; shared by the dashboard's counts and the equity breakdowns
-    (docs/rules/equity.md §1: "exactly the inclusion rules of dashboard.md §3")."""
+    (docs/rules/equity.md §1 keeps exactly the inclusion rules of docs/rules/dashboard.md §3)."""
 
     stillbirths: str
     stillbirth_population: str

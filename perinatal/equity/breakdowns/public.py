@@ -1,9 +1,10 @@
 """Public disclosure control of equity rows (docs/rules/equity.md §2).
 
-- Numerators and denominators count people (babies, women, deaths): 0 is shown, 1–7 becomes
-  `*`, every other count is rounded to the nearest 5 (kernel.disclosure.public_count), the
-  total row's included, so that a starred group cannot be recovered by subtraction.
-- The rate and its interval are computed from the true counts and emptied when the
+- A row's own counts, rate and interval are published as the metric's rows are
+  (dashboard.metrics.disclosure.apply_disclosure, the rule written once): numerators and
+  denominators count people, so 0 is shown, 1–7 becomes `*` and every other count is rounded
+  to the nearest 5, the total row's included, so that a starred group cannot be recovered by
+  subtraction; the rate and its interval are those of the true counts, emptied when the
   numerator or the denominator is 1–7.
 - The rate ratio and rate difference (with their intervals) are emptied when any of a, n1
   (the group's counts) or b, n0 (the reference group's) is 1–7.
@@ -19,13 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from perinatal.kernel.disclosure import SUPPRESSED_MARK, is_disclosive, public_count
+from perinatal.dashboard.metrics.definitions import metric_by_id
+from perinatal.dashboard.metrics.disclosure import apply_disclosure
+from perinatal.dashboard.metrics.rows import MetricRow
+from perinatal.kernel.disclosure import is_disclosive
 
 from .blocks import block_key
 from .groups import reference_group
 from .rows import EquityRow
 
-RATE_FIELDS = ("value", "lower_95", "upper_95")
+OWN_FIELDS = ("numerator", "denominator", "value", "lower_95", "upper_95", "suppressed")
 COMPARISON_FIELDS = (
     "rate_ratio",
     "rate_ratio_lower_95",
@@ -53,16 +57,15 @@ def public_row(row: EquityRow, *, reference_counts: tuple[int, int] | None) -> E
     for count in (row.numerator, row.denominator, *(reference_counts or ())):
         if not isinstance(count, int) or isinstance(count, bool):
             raise ValueError("disclosure control needs the true counts, not published ones")
-    changes: dict[str, object] = {
-        "numerator": public_count(row.numerator),
-        "denominator": public_count(row.denominator),
-    }
-    suppressed = SUPPRESSED_MARK in changes.values()
-    own_small = is_disclosive(row.numerator) or is_disclosive(row.denominator)
-    reference_small = reference_counts is not None and any(is_disclosive(count) for count in reference_counts)
-    emptied = [*(RATE_FIELDS if own_small else ()), *(COMPARISON_FIELDS if own_small or reference_small else ())]
-    for name in emptied:
-        if getattr(row, name) is not None:
-            changes[name] = None
-            suppressed = True
-    return replace(row, **changes, suppressed=1 if suppressed else 0)
+    own = apply_disclosure(
+        MetricRow(**{name: getattr(row, name) for name in MetricRow.__dataclass_fields__}),
+        definition=metric_by_id(row.metric_id),
+    )
+    changes: dict[str, object] = {name: getattr(own, name) for name in OWN_FIELDS}
+    small = [row.numerator, row.denominator, *(reference_counts or ())]
+    if any(is_disclosive(count) for count in small):
+        for name in COMPARISON_FIELDS:
+            if getattr(row, name) is not None:
+                changes[name] = None
+                changes["suppressed"] = 1
+    return replace(row, **changes)

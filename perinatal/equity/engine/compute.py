@@ -64,7 +64,7 @@ class EquityRequest:
 
 
 def compute_equity_rows(request: EquityRequest, *, organisations: OrganisationMap | None = None) -> list[EquityRow]:
-    """The docs/rules/equity.md §1 rows for `request`, in its order (with `public`, §2)."""
+    """The docs/rules/equity.md §1 rows for `request`, in its order (with `public`, docs/rules/equity.md §2)."""
     by = checked_by(request.by)
     for level in request.levels:
         if level not in ORG_LEVELS:
