@@ -6,6 +6,8 @@ or per month / quarter. Each trust's numerator and denominator are counted by th
 database (queries.py); ICBs, regions and England are sums of their trusts' numerators and
 denominators (never averages of rates), with each trust placed by the ICB and region in
 force on the period's end date. Values, intervals and rounding: metrics.rows.build_row.
+The equity breakdowns (perinatal.equity.engine) roll up the same way through the public
+helpers here (trust_filter, trusts_with_rows, wanted_keys, placement, england_always).
 """
 
 from __future__ import annotations
