@@ -93,6 +93,18 @@ def metric_definition_notes(definitions: Iterable[MetricDefinition]) -> tuple[st
     return tuple(notes)
 
 
+def definitions_present(rows: Iterable, *, stillbirth_denominator: str | None = None) -> list[MetricDefinition]:
+    """The definitions of the metrics of `rows` (anything with a metric_id), in their order."""
+    present = {row.metric_id for row in rows}
+    return [
+        d
+        for d in metric_definitions(
+            **({"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})
+        )
+        if d.id in present
+    ]
+
+
 def metric_rows_table(
     rows: Sequence[MetricRow],
     *,
@@ -101,14 +113,7 @@ def metric_rows_table(
     public: bool = False,
 ) -> ExportTable:
     """docs/rules/dashboard.md §4 rows as a table, with the definitions of the metrics they contain in its notes."""
-    present = {row.metric_id for row in rows}
-    definitions = [
-        d
-        for d in metric_definitions(
-            **({"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})
-        )
-        if d.id in present
-    ]
+    definitions = definitions_present(rows, stillbirth_denominator=stillbirth_denominator)
     notes = [CRUDE_RATES_NOTE]
     if stillbirth_denominator:
         notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")
@@ -199,16 +204,21 @@ def download_response(table: ExportTable, fmt: str) -> HttpResponse:
 def metric_row_json(row: MetricRow) -> dict:
     """A docs/rules/dashboard.md §4 row for JSON: dates ISO, counts as numbers ("*" when suppressed), decimals as
     strings with 2 places (exact, never a float), empty values null."""
-    document: dict[str, object] = {}
-    for name in OUTPUT_COLUMNS:
-        value = getattr(row, name)
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        document[name] = value
-    document[PROVISIONAL_COLUMN] = row.provisional
-    return document
+    return {**row_json(row, OUTPUT_COLUMNS), PROVISIONAL_COLUMN: row.provisional}
+
+
+def json_value(value: object) -> object:
+    """A cell for JSON: dates ISO, decimals as strings (exact, never a float), None null."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def row_json(row: object, columns: Sequence[str]) -> dict:
+    """The named columns of a row (a dataclass of output rows) for JSON."""
+    return {name: json_value(getattr(row, name)) for name in columns}
 
 
 def metric_rows_document(rows: Sequence[MetricRow], *, about: dict) -> dict:
