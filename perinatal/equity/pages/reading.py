@@ -42,10 +42,9 @@ CRUDE_WORDS = (
     "factors that differ between groups, so part of a difference may come from those factors."
 )
 MBRRACE_REPORTS_URL = "https://www.npeu.ox.ac.uk/mbrrace-uk/reports"
-MBRRACE_WORDS = (
-    "MBRRACE-UK's Perinatal Mortality Surveillance reports give stillbirth and neonatal death rates "
-    "by ethnicity and deprivation adjusted for such factors."
-)
+#: The pointer to MBRRACE-UK's adjusted rates: the link's words, then the rest of the sentence.
+MBRRACE_LINK_WORDS = "MBRRACE-UK's Perinatal Mortality Surveillance reports"
+MBRRACE_WORDS = "give stillbirth and neonatal death rates by ethnicity and deprivation adjusted for such factors."
 
 
 @dataclass(frozen=True)
