@@ -47,16 +47,31 @@ METRIC_COLUMN_DESCRIPTIONS = {
     "org_name": "Name of the organisation.",
     "period_start": "First day of the period (inclusive).",
     "period_end": "Last day of the period (inclusive).",
-    "numerator": "Count of the metric's numerator; * when suppressed (1 to 7 people).",
-    "denominator": "Count of the metric's denominator; * when suppressed (1 to 7 people).",
+    "numerator": (
+        "Count of the metric's numerator. In public tables a count of people is * when 1 to 7, "
+        "else rounded to the nearest 5."
+    ),
+    "denominator": (
+        "Count of the metric's denominator. In public tables a count of people is * when 1 to 7, "
+        "else rounded to the nearest 5."
+    ),
     "value": (
         "The value in the metric's unit, rounded half-up to 2 decimals; empty when the denominator is 0 or suppressed."
     ),
     "lower_95": "Lower limit of the 95% interval (Wilson for percentages, exact Poisson for rates per 1,000).",
     "upper_95": "Upper limit of the 95% interval.",
-    "suppressed": "1 when small counts of people were hidden by disclosure control, else 0.",
+    "suppressed": "1 when disclosure control replaced a count by * or emptied a value, else 0.",
     PROVISIONAL_COLUMN: "1 when the period is recent enough that the value may still change (provisional), else 0.",
 }
+
+
+#: The note on every public table (docs/rules/equity.md §2).
+PUBLIC_NOTE = (
+    "Disclosure control applied: counts of people of 1 to 7 are shown as * and the values that "
+    "use them are left empty; other counts of people are rounded to the nearest 5 (counts of "
+    "units and trusts are not changed). Rates per 1,000 are calculated from the true counts; "
+    "percentages of people from the rounded counts."
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +133,7 @@ def metric_rows_table(
     if stillbirth_denominator:
         notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")
     if public:
-        notes.append("Disclosure control applied: counts of 1 to 7 people are shown as * and their values hidden.")
+        notes.append(PUBLIC_NOTE)
     return ExportTable(
         title=title,
         columns=tuple(ExportColumn(name, METRIC_COLUMN_DESCRIPTIONS[name]) for name in METRIC_ROW_COLUMNS),
