@@ -127,6 +127,14 @@ def equity_rows_document(rows: Sequence[EquityRow], *, about: dict) -> dict:
     return {**about, "columns": list(OUTPUT_COLUMNS), "rows": [equity_row_json(row) for row in rows]}
 
 
-def equity_download(rows: Sequence[EquityRow], fmt: str, *, public: bool = False, title: str = TITLE) -> HttpResponse:
+def equity_download(
+    rows: Sequence[EquityRow],
+    fmt: str,
+    *,
+    public: bool = False,
+    title: str = TITLE,
+    stillbirth_denominator: str | None = None,
+) -> HttpResponse:
     """An attachment download (fmt: csv or xlsx) of the same table as `perinatal equity`."""
-    return download_response(equity_table(rows, public=public, title=title), fmt)
+    table = equity_table(rows, public=public, title=title, stillbirth_denominator=stillbirth_denominator)
+    return download_response(table, fmt)

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from perinatal.dashboard.metrics.definitions import MetricDefinition
+from perinatal.dashboard.metrics.intervals import UNIT_PERCENT, metric_value
 from perinatal.dashboard.metrics.periods import Period
 from perinatal.dashboard.metrics.rows import ORG_LEVELS, build_row
 
 from .comparison import rate_difference, rate_ratio
-from .groups import TOTAL, Group, groups_for, is_compared, reference_group
-from .rows import METRIC_IDS, EquityRow
+from .groups import TOTAL, Group, compared_with, groups_for, reference_group
+from .rows import ALL, DIMENSIONS, METRIC_IDS, NOT_STATED, EquityRow
 
 Counts = tuple[int, int]  # (numerator, denominator)
 
@@ -43,7 +45,8 @@ def block_rows(
         raise ValueError(f"counts for groups outside the breakdown: {sorted(unknown)}")
     cells: dict[Group, Counts] = {group: _counts(counts.get(group)) for group in groups}
     cells[TOTAL] = (sum(n for n, _ in cells.values()), sum(d for _, d in cells.values()))
-    b, n0 = cells[reference_group(by)]
+    reference = reference_group(by)
+    b, n0 = cells[reference]
     rows = []
     for group, (a, n1) in cells.items():
         metric_row = build_row(
@@ -57,7 +60,7 @@ def block_rows(
             provisional=provisional,
         )
         ratio = difference = None
-        if is_compared(group, by=by):
+        if compared_with(group, reference=reference):
             ratio = rate_ratio(a=a, n1=n1, b=b, n0=n0)
             difference = rate_difference(a=a, n1=n1, b=b, n0=n0)
         rows.append(
@@ -107,3 +110,24 @@ def sort_equity_rows(rows: Iterable[EquityRow]) -> list[EquityRow]:
 
 def _order(row: EquityRow) -> tuple:
     return METRIC_IDS.index(row.metric_id), ORG_LEVELS.index(row.org_level), row.org_code, row.period_start
+
+
+def stated_share(rows: Sequence[EquityRow], *, dimension: str) -> Decimal | None:
+    """The percentage of a block's denominator whose group is stated in `dimension` (the
+    issue's "Not stated always shown, with the share of records where the group is
+    recorded"), half-up to 2 decimals; None when the block's total is 0. Needs true counts:
+    on public rows the share would come from rounded counts, so it is refused."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}")
+    totals = [row for row in rows if row.is_total]
+    if len(totals) != 1 or any(block_key(row) != block_key(totals[0]) for row in rows):
+        raise ValueError("stated_share needs the rows of one block, its total row included")
+    if any(row.suppressed or not isinstance(row.denominator, int) for row in rows):
+        raise ValueError("stated_share needs the true counts, not published ones")
+    if all(getattr(row, dimension) == ALL for row in rows):
+        raise ValueError(f"the block is not broken down by {dimension}")
+    total = totals[0].denominator
+    if total == 0:
+        return None
+    not_stated = sum(row.denominator for row in rows if not row.is_total and getattr(row, dimension) == NOT_STATED)
+    return metric_value(numerator=total - not_stated, denominator=total, unit=UNIT_PERCENT)

@@ -57,7 +57,12 @@ def reference_group(by: Sequence[str]) -> Group:
 def is_compared(group: Group, *, by: Sequence[str]) -> bool:
     """A group compared with the reference: not the total, not the reference itself, and
     (**policy**, with both dimensions) `Not stated` in neither dimension."""
-    return group != TOTAL and group != reference_group(by) and NOT_STATED not in group
+    return compared_with(group, reference=reference_group(by))
+
+
+def compared_with(group: Group, *, reference: Group) -> bool:
+    """is_compared, given the breakdown's reference group."""
+    return group != TOTAL and group != reference and NOT_STATED not in group
 
 
 def stored_group(ethnic_group: str | None, imd_quintile: int | str | None) -> Group:

@@ -92,15 +92,15 @@ def compute_equity_rows(request: EquityRequest, *, organisations: OrganisationMa
             [b.index for b in missing],
         ),
     )[bounds.index]
-    # metric_id -> trust code -> full group -> [numerator, denominator]
+    # metric_id -> trust code -> group of the breakdown -> [numerator, denominator]
     per_trust: dict[str, dict[str, dict[Group, list[int]]]] = {}
     for key, cells in counted.metrics.items():
-        metric_id, group = split_key(key)
+        metric_id, full_group = split_key(key)
+        group = collapsed(full_group, by=by)
         for pk, (numerator, denominator_count) in cells.items():
-            per_trust.setdefault(metric_id, {}).setdefault(orgs.trust_codes[pk], {})[group] = [
-                int(numerator),
-                int(denominator_count),
-            ]
+            cell = per_trust.setdefault(metric_id, {}).setdefault(orgs.trust_codes[pk], {}).setdefault(group, [0, 0])
+            cell[0] += int(numerator)
+            cell[1] += int(denominator_count)
 
     placed = placement(
         trusts_with_rows(trust_ids, orgs=orgs), orgs=orgs, day=period.end, wanted=wanted_keys(metric_request)
@@ -115,7 +115,7 @@ def compute_equity_rows(request: EquityRequest, *, organisations: OrganisationMa
             for key in keys:
                 cells = totals.setdefault(key, {})
                 for group, (numerator, denominator_count) in trusts.get(trust, {}).items():
-                    cell = cells.setdefault(collapsed(group, by=by), [0, 0])
+                    cell = cells.setdefault(group, [0, 0])
                     cell[0] += numerator
                     cell[1] += denominator_count
         provisional = is_provisional(period_end=period.end, today=today, provisional_days=definition.provisional_days)
