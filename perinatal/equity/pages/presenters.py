@@ -5,21 +5,22 @@ reference group; `Not stated` always shown; the total last), the chart of rates 
 intervals, and the plain-language reading.
 
 Figures are shown as the engine rounded them (half-up, 2 decimals), never re-rounded. The
-share recorded is 1 − (the `Not stated` denominator / the total denominator); with both
-dimensions it is given for each dimension and for both together.
+share recorded is 1 − (the `Not stated` denominator / the total denominator), for each
+dimension broken down (breakdowns.blocks.stated_share).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from perinatal.charts import Chart, GroupInterval, interval_chart
 from perinatal.charts.intervals import ROLE_GROUP, ROLE_REFERENCE, ROLE_TOTAL
 from perinatal.charts.scales import format_count, format_number
 from perinatal.dashboard.metrics.definitions import metric_definitions
 from perinatal.dashboard.pages.wording import anchor, axis_label, count_labels, unit_phrase
+from perinatal.equity.breakdowns.blocks import stated_share
 from perinatal.equity.breakdowns.rows import (
     DIMENSION_ETHNIC_GROUP,
     DIMENSION_IMD_QUINTILE,
@@ -103,25 +104,20 @@ class GroupLine:
 class RecordedShare:
     """How many of the metric's denominator have the dimension recorded (not `Not stated`)."""
 
-    what: str  # "Ethnic group", "Deprivation quintile", "Both"
+    what: str  # "Ethnic group", "Deprivation quintile"
+    percent: Decimal | None  # breakdowns.blocks.stated_share: None when there are no births
     recorded: int | None  # None when a count is hidden (public outputs)
     total: int | None
     denominator_words: str
 
     @property
-    def percent(self) -> Decimal | None:
-        if self.recorded is None or not self.total:
-            return None
-        return (Decimal(self.recorded) * 100 / Decimal(self.total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    @property
     def words(self) -> str:
         if self.recorded is None:
             return f"{self.what}: the share recorded cannot be given, as some counts are too small to show."
-        if not self.total:
+        if self.percent is None:
             return f"{self.what}: there are no {self.denominator_words} in this period."
         return (
-            f"{self.what} {'are' if self.what == 'Both' else 'is'} recorded for {self.percent}% of "
+            f"{self.what} is recorded for {format_number(self.percent, decimals=DECIMALS)}% of "
             f"{self.denominator_words} ({format_count(self.recorded)} of {format_count(self.total)})."
         )
 
@@ -162,27 +158,28 @@ def _kind(row: EquityRow, by: tuple[str, ...]) -> str:
 
 
 def _recorded(rows: Sequence[EquityRow], *, by: tuple[str, ...], denominator_words: str) -> tuple[RecordedShare, ...]:
-    """1 − Not stated / total, per dimension broken down; with both, also both together."""
+    """The share of the denominator whose group is recorded, per dimension broken down:
+    1 − Not stated / total (docs/rules/equity.md §1), as breakdowns.blocks.stated_share gives it."""
     total_row = next((row for row in rows if row.is_total), None)
-    groups = [row for row in rows if not row.is_total]
-    hidden = total_row is None or any(isinstance(row.denominator, str) for row in [*groups, total_row])
-    total = None if hidden else total_row.denominator
-    checks = []
-    if DIMENSION_ETHNIC_GROUP in by:
-        checks.append(("Ethnic group", lambda row: row.ethnic_group != NOT_STATED))
-    if DIMENSION_IMD_QUINTILE in by:
-        checks.append(("Deprivation quintile", lambda row: row.imd_quintile != NOT_STATED))
-    if len(checks) == 2:
-        checks.append(("Both", lambda row: not is_not_stated(group_key(row))))
-    return tuple(
-        RecordedShare(
-            what=what,
-            recorded=None if hidden else sum(row.denominator for row in groups if check(row)),
-            total=total,
-            denominator_words=denominator_words,
+    hidden = total_row is None or any(row.suppressed or isinstance(row.denominator, str) for row in rows)
+    shares = []
+    for dimension, what in ((DIMENSION_ETHNIC_GROUP, "Ethnic group"), (DIMENSION_IMD_QUINTILE, "Deprivation quintile")):
+        if dimension not in by:
+            continue
+        if hidden:
+            shares.append(RecordedShare(what, None, None, None, denominator_words))
+            continue
+        not_stated = sum(row.denominator for row in rows if not row.is_total and getattr(row, dimension) == NOT_STATED)
+        shares.append(
+            RecordedShare(
+                what=what,
+                percent=stated_share(rows, dimension=dimension),
+                recorded=total_row.denominator - not_stated,
+                total=total_row.denominator,
+                denominator_words=denominator_words,
+            )
         )
-        for what, check in checks
-    )
+    return tuple(shares)
 
 
 def _chart_groups(lines: Sequence[GroupLine], *, denominator_label: str) -> list[GroupInterval]:

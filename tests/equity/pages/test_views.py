@@ -174,7 +174,7 @@ def test_the_dimension_changes_the_groups(trust_user):
     ).content.decode()
     assert both.count('<tr class="nhsuk-table__row app-equity-row--') == len(ETHNIC_GROUPS) * len(IMD_QUINTILES) + 1
     assert "White in quintile 5 (least deprived)" in both
-    assert "Both are recorded for" in both
+    assert "Ethnic group is recorded for" in both and "Deprivation quintile is recorded for" in both
 
 
 def test_the_measures_chosen_are_the_sections_shown(trust_user):
