@@ -292,3 +292,14 @@ def test_the_dashboard_s_organisation_pages_link_to_their_equity_page(trust_user
         assert f'<a href="{url(level, *args)}">Outcomes by ethnicity and deprivation</a>' in page
     national = trust_user.get(reverse("dashboard:national")).content.decode()
     assert f'<a href="{url("national")}">Outcomes by ethnicity and deprivation</a>' in national
+
+
+#: Every query a page makes, sign-in and session included: one engine call, never one per group.
+MAX_QUERIES_PER_PAGE = 25
+
+
+@pytest.mark.parametrize(("level", "args", "name"), PAGES)
+def test_a_page_makes_few_queries(trust_user, django_assert_max_num_queries, level, args, name):
+    with django_assert_max_num_queries(MAX_QUERIES_PER_PAGE):
+        response = trust_user.get(url(level, *args), query(by="ethnic_group,imd_quintile"))
+    assert response.status_code == 200
