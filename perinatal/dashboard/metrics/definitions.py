@@ -36,7 +36,7 @@ LOWER_IS_BETTER = "lower"
 HIGHER_IS_BETTER = "higher"
 
 STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS = "total_births"  # MBRRACE-UK; the default (**policy**)
-STILLBIRTH_DENOMINATOR_LIVE_BIRTHS = "live_births"  # the seed letter's wording
+STILLBIRTH_DENOMINATOR_LIVE_BIRTHS = "live_births"  # the wording of NHS England's letter of 16 October 2025
 STILLBIRTH_DENOMINATORS = (STILLBIRTH_DENOMINATOR_TOTAL_BIRTHS, STILLBIRTH_DENOMINATOR_LIVE_BIRTHS)
 
 CRUDE_RATES_NOTE = (
@@ -346,7 +346,7 @@ STILLBIRTH_RATE = MetricDefinition(
     numerator_counts_people=True,
     denominator_counts_people=True,
     policies=(
-        "The seed letter words the rate 'per 1000 live births'; MBRRACE-UK uses total births. "
+        "NHS England's letter of 16 October 2025 words the rate 'per 1000 live births'; MBRRACE-UK uses total births. "
         "Total births is the default; the denominator is a named setting and the page says "
         "which is used.",
     ),
@@ -355,7 +355,7 @@ STILLBIRTH_RATE = MetricDefinition(
 STILLBIRTH_RATE_PER_LIVE_BIRTHS = replace(
     STILLBIRTH_RATE,
     description=(
-        "Stillbirths per 1,000 live births, as the seed letter words it (MBRRACE-UK uses total "
+        "Stillbirths per 1,000 live births, as NHS England's letter of 16 October 2025 words it (MBRRACE-UK uses total "
         "births). " + CRUDE_RATES_NOTE
     ),
     denominator="Live births with the same inclusion",

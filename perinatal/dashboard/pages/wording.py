@@ -141,12 +141,12 @@ def stillbirth_denominator_words(denominator: str) -> str:
     """Which stillbirth denominator the pages use (docs/rules/dashboard.md §3.4), and how it differs from the other."""
     if denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS:
         return (
-            "The stillbirth rate is shown per 1,000 live births, as the seed letter words it. "
+            "The stillbirth rate is shown per 1,000 live births, as NHS England's letter of 16 October 2025 words it. "
             "MBRRACE-UK uses total births (live births and stillbirths)."
         )
     return (
         "The stillbirth rate is shown per 1,000 total births (live births and stillbirths), as "
-        "MBRRACE-UK reports it. The seed letter words it per 1,000 live births."
+        "MBRRACE-UK reports it. NHS England's letter of 16 October 2025 words it per 1,000 live births."
     )
 
 
