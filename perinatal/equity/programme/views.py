@@ -47,6 +47,11 @@ from perinatal.equity.programme.services.history import ProgrammeRefused
 from perinatal.organisations.models import Organisation, Site
 
 
+def _posted(request):
+    """The form's data on a POST (even an empty one: nothing ticked is an answer), else unbound."""
+    return request.POST if request.method == "POST" else None
+
+
 def _apply(form, change) -> bool:
     """Run a service call; a refusal becomes an error on the form's named field."""
     try:
@@ -126,7 +131,7 @@ def plan_download(request):
 def programme_start(request):
     _require(request, PLAN_EQUITY_PROGRAMME)
     programme = selectors.current_programme()
-    form = ProgrammeStartForm(request.POST or None, initial={"start_on": programme.start_on if programme else None})
+    form = ProgrammeStartForm(_posted(request), initial={"start_on": programme.start_on if programme else None})
     if request.method == "POST" and form.is_valid():
         if _apply(
             form,
@@ -160,7 +165,7 @@ def intake_new(request):
         messages.info(request, "Set the programme's start date before planning intakes.")
         return redirect("equity_programme:start")
     next_number = (programme.intakes.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = IntakeForm(request.POST or None, regions=_regions(), initial={"number": next_number})
+    form = IntakeForm(_posted(request), regions=_regions(), initial={"number": next_number})
     created = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -204,7 +209,7 @@ def intake_edit(request, number: int):
     _require(request, PLAN_EQUITY_PROGRAMME)
     intake = _intake_or_404(number)
     form = IntakeForm(
-        request.POST or None,
+        _posted(request),
         regions=_regions(),
         editing=True,
         initial={
@@ -290,7 +295,7 @@ def intake_sites(request, number: int):
     today = clock.today()
     codes = [region.code for region in intake.regions.all()]
     candidates = selectors.unallocated_sites(intake.programme, today=today, region_codes=codes)
-    form = AllocateForm(request.POST or None, facts=candidates)
+    form = AllocateForm(_posted(request), facts=candidates)
     if request.method == "POST" and form.is_valid():
         sites = form.cleaned_data["sites"]
         if _apply(
@@ -327,7 +332,7 @@ def intake_site_remove(request, number: int, code: str):
     site = get_object_or_404(Site, code=code.upper())
     if not intake.allocations.filter(site=site).exists():
         raise Http404("The site is not in this intake")
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if _apply(form, lambda: plan_services.remove_site(intake=intake, site=site, by=request.user, request=request)):
             messages.success(request, f"{site.code} taken out of intake {intake.number}: it is not allocated.")
@@ -355,7 +360,7 @@ def intake_site_remove(request, number: int, code: str):
 def session_new(request, number: int):
     _require(request, PLAN_EQUITY_PROGRAMME)
     intake = _intake_or_404(number)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(_posted(request))
     created = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -391,7 +396,7 @@ def session_attendance(request, pk: int):
     _require(request, PLAN_EQUITY_PROGRAMME)
     session = get_object_or_404(Session.objects.select_related("intake"), pk=pk)
     teams = selectors.teams_of(session.intake)
-    form = AttendanceForm(request.POST or None, teams=teams, current=selectors.attendance_of(session))
+    form = AttendanceForm(_posted(request), teams=teams, current=selectors.attendance_of(session))
     if request.method == "POST" and form.is_valid():
         if _apply(
             form,
@@ -485,7 +490,7 @@ def site(request, code: str):
 def team_member_new(request, code: str):
     _require(request, RECORD_EQUITY_TEAMS)
     site, _trust = _recordable_site(request, code)
-    form = TeamMemberForm(request.POST or None, initial={"role": request.GET.get("role")})
+    form = TeamMemberForm(_posted(request), initial={"role": request.GET.get("role")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
@@ -513,7 +518,7 @@ def team_member_remove(request, code: str, pk: int):
     _require(request, RECORD_EQUITY_TEAMS)
     site, _trust = _recordable_site(request, code)
     member = get_object_or_404(TeamMember, pk=pk, team__site=site)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if _apply(form, lambda: team_services.remove_team_member(member=member, by=request.user, request=request)):
             messages.success(request, f"{member.full_name} has left the team.")
@@ -536,7 +541,7 @@ def team_member_remove(request, code: str, pk: int):
 def backing(request, code: str):
     _require(request, RECORD_EQUITY_TEAMS)
     site, _trust = _recordable_site(request, code)
-    form = BackingForm(request.POST or None)
+    form = BackingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
@@ -587,7 +592,7 @@ def element(request, code: str, number: int):
         if latest
         else {}
     )
-    form = ElementForm(request.POST or None, element=element, programme_start=programme.start_on, initial=initial)
+    form = ElementForm(_posted(request), element=element, programme_start=programme.start_on, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
@@ -645,7 +650,7 @@ def survey(request, code: str, round_: str):
         else {}
     )
     form = SurveyForm(
-        request.POST or None,
+        _posted(request),
         round_=survey_round,
         other_round_held_on=other.held_on if other else None,
         initial=initial,
