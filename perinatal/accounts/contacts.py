@@ -2,9 +2,8 @@
 
 One rule for every notice the platform sends a trust (a new MOSS signal,
 docs/rules/surveillance.md §1.4; when its sites are due to join the equity programme,
-docs/rules/equity.md §3): the email
-in the trust's account details and the emails of its active local authorisers (the Head or
-Director of Midwifery), deduplicated, in a stable order.
+docs/rules/equity.md §3): the email in the trust's account details and the emails of its
+active local authorisers (the Head or Director of Midwifery), deduplicated, in a stable order.
 """
 
 from __future__ import annotations
