@@ -461,9 +461,11 @@ def intake_history(intake: Intake) -> list[HistoryEntry]:
 
 
 def programme_history(programme: Programme, *, limit: int = 50) -> list[HistoryEntry]:
-    """The plan's own changes (the programme and its intakes) for the national page."""
+    """The plan's changes for the national page: the programme, its intakes and their sites and
+    sessions (a team's own records are on its site's page)."""
     return list(
-        HistoryEntry.objects.filter(programme=programme, trust__isnull=True)
+        HistoryEntry.objects.filter(programme=programme)
+        .filter(Q(site__isnull=True) | Q(intake__isnull=False))
         .select_related("actor", "intake")
         .order_by("-at", "-id")[:limit]
     )

@@ -24,6 +24,7 @@ from perinatal.accounts.scoping import (
     scope_for,
 )
 from perinatal.core import audit, clock
+from perinatal.core.form_fields import date_parts
 from perinatal.dashboard.exports import FORMAT_CSV, download_response
 from perinatal.equity.models import Intake, Session, TeamMember
 from perinatal.equity.programme import presenters, rules, selectors
@@ -50,6 +51,11 @@ from perinatal.organisations.models import Organisation, Site
 def _posted(request):
     """The form's data on a POST (even an empty one: nothing ticked is an answer), else unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def _parts(day):
+    """A stored date as the date input's day, month and year (a form's initial value)."""
+    return date_parts(day.isoformat()) if day else None
 
 
 def _apply(form, change) -> bool:
@@ -131,7 +137,7 @@ def plan_download(request):
 def programme_start(request):
     _require(request, PLAN_EQUITY_PROGRAMME)
     programme = selectors.current_programme()
-    form = ProgrammeStartForm(_posted(request), initial={"start_on": programme.start_on if programme else None})
+    form = ProgrammeStartForm(_posted(request), initial={"start_on": _parts(programme.start_on) if programme else None})
     if request.method == "POST" and form.is_valid():
         if _apply(
             form,
@@ -215,7 +221,7 @@ def intake_edit(request, number: int):
         initial={
             "name": intake.name,
             "regions": [region.code for region in intake.regions.all()],
-            "start_on": intake.start_on,
+            "start_on": _parts(intake.start_on),
             "capacity": intake.capacity,
         },
     )
@@ -583,8 +589,8 @@ def element(request, code: str, number: int):
     initial = (
         {
             "status": latest.status,
-            "started_on": latest.started_on,
-            "completed_on": latest.completed_on,
+            "started_on": _parts(latest.started_on),
+            "completed_on": _parts(latest.completed_on),
             "participants": latest.participants,
             "evidence": latest.evidence,
             "notes": latest.notes,
@@ -641,7 +647,7 @@ def survey(request, code: str, round_: str):
     current = record.state.surveys.get(survey_round.value)
     initial = (
         {
-            "held_on": current.held_on,
+            "held_on": _parts(current.held_on),
             "invited": current.invited,
             "responses": current.responses,
             **{key: getattr(current, key) for key in rules.HEADLINE_KEYS},

@@ -209,8 +209,19 @@ def test_the_plan_downloads_as_the_command_prints_it(client):
 
 
 def test_the_menu_and_home_link_the_programme_for_those_who_use_it(client):
-    _as(client, "hom.r0a@perinatal.example")
-    home = client.get(reverse("web:home")).content.decode()
-    assert home.count(f'href="{OVERVIEW}"') >= 2  # the menu and the home page's card
+    for email in ("programme.admin@perinatal.example", "icb.qop@perinatal.example"):
+        home = _as(client, email).get(reverse("web:home")).content.decode()
+        assert home.count(f'href="{OVERVIEW}"') == 2  # the menu and the home page's card
+    # A Head of Midwifery's menu is full (seven items): the home page's card leads there.
+    home = _as(client, "hom.r0a@perinatal.example").get(reverse("web:home")).content.decode()
+    assert home.count(f'href="{OVERVIEW}"') == 1
     _as(client, "midwife.r0a@perinatal.example")
     assert f'href="{OVERVIEW}"' not in client.get(reverse("web:home")).content.decode()
+
+
+def test_the_element_form_shows_what_is_recorded(client):
+    _as(client, "hom.r0a@perinatal.example")
+    page = client.get(reverse("equity_programme:element", args=["R0A01", 2])).content.decode()
+    # Element 2 at R0A01 was started on 31 May 2026 (intake start + 30 days) in the demo.
+    assert re.search(r'name="started_on_day"[^>]*value="31"', page)
+    assert re.search(r'name="evidence"[^>]*value="mnvp_findings"[^>]*checked', page)
