@@ -79,3 +79,13 @@ def test_a_trust_without_contacts_is_not_told_and_the_notice_says_why(admin, set
 def test_the_worker_task_sends_the_pending_notices(ryr02_notice):
     result = send_onboarding_notices_task.call()
     assert result["sent"] == 1
+
+
+def test_a_daily_job_tries_again_what_is_not_sent(settings):
+    from perinatal.core.scheduler import check_daily_jobs, daily_jobs, queue_due_jobs
+
+    assert check_daily_jobs() == []  # the task it names can be imported
+    (job,) = [job for job in daily_jobs() if job.name == "equity-programme-notices"]
+    assert job.task == "perinatal.equity.programme.services.notices.send_onboarding_notices_task"
+    settings.PERINATAL_NOW = "2026-11-27T07:30"
+    assert [queued.run.occurrence for queued in queue_due_jobs(jobs=(job,))] == [date(2026, 11, 27)]
