@@ -28,6 +28,7 @@ def _as(client, email):
     [
         ("programme.admin@perinatal.example", 200),
         ("hom.r0a@perinatal.example", 200),
+        ("quad.r0a@perinatal.example", 200),
         ("board.r0a@perinatal.example", 200),
         ("icb.qop@perinatal.example", 200),
         ("region.y62@perinatal.example", 200),

@@ -216,3 +216,10 @@ def test_the_programme_start_moves_only_before_it_starts_and_keeps_its_intakes_w
     message = _refused("start_on", set_programme_start, start_on=date(2025, 12, 1), by=admin)
     assert message.startswith("Intake 3 starts on 1 June 2027, and an intake must be within 18 months")
     assert set_programme_start(start_on=date(2026, 12, 1), by=admin).start_on == date(2026, 12, 1)
+
+
+def test_a_site_cannot_join_an_intake_that_has_finished(admin, settings):
+    new = add_intake(**_intake(admin, start_on=date(2026, 5, 1)))
+    settings.PERINATAL_NOW = "2027-05-01T09:00"  # twelve months of delivery are over
+    message = _refused("sites", allocate_sites, intake=new, sites=[site("RYR02")], by=admin)
+    assert message == "Intake 4 finished on 1 May 2027: put the site in an intake still to come"

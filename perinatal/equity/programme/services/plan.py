@@ -225,6 +225,12 @@ def allocate_sites(*, intake: Intake, sites: Iterable[Site], by: User, request=N
     if not sites:
         raise ProgrammeRefused("sites", "Select the sites to add to the intake")
     today = clock.today()
+    if today >= rules.delivery_ends(intake.start_on):
+        raise ProgrammeRefused(
+            "sites",
+            f"Intake {intake.number} finished on {long_date(rules.delivery_ends(intake.start_on))}: "
+            "put the site in an intake still to come",
+        )
     open_ids = open_obstetric_site_ids(today)
     facts = site_facts(sites, today)
     region_codes = {region.code for region in intake.regions.all()}
