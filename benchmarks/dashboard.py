@@ -8,7 +8,10 @@
 3. Compute all 8 metrics and their sub-measures for every organisation for the last whole
    year (26 fortnights, the year for outcomes and the survey) with the engine, with the
    tally cache empty (every count in SQL) and then warm, beside one DuckDB query over the
-   same CSVs computing the same numerators and denominators; the two are compared.
+   same CSVs computing the same numerators and denominators; the two are compared. Then,
+   in the same process, the equity breakdowns (docs/rules/equity.md §1) of that year for every
+   organisation by each dimension and by both, beside the metrics' time (target ≤ 2×), their
+   counts compared with one DuckDB query too.
 4. The page p50/p95 are measured by benchmarks/dashboard_pages.py (the pages' module),
    which runs after this one against DATABASE_URL.
 
@@ -227,11 +230,26 @@ started = time.perf_counter(); rows = compute_rows(request); cold = time.perf_co
 settings.DASHBOARD_TALLY_CACHE = True
 compute_rows(request)
 started = time.perf_counter(); rows = compute_rows(request); warm = time.perf_counter() - started
+# The equity breakdowns (docs/rules/equity.md §1) of the same year, every organisation, in the
+# same process: each breakdown with the cache off, then the cross breakdown with it warm.
+from perinatal.equity.engine import EquityRequest, compute_equity_rows
+settings.DASHBOARD_TALLY_CACHE = False
+equity = {}
+for by in (("ethnic_group",), ("imd_quintile",), ("ethnic_group", "imd_quintile")):
+    equity_request = EquityRequest(date_from=request.date_from, date_to=request.date_to, by=by, now=request.now)
+    started = time.perf_counter(); equity_rows = compute_equity_rows(equity_request)
+    equity[",".join(by)] = [time.perf_counter() - started, len(equity_rows)]
+settings.DASHBOARD_TALLY_CACHE = True
+compute_equity_rows(equity_request)
+started = time.perf_counter(); compute_equity_rows(equity_request); equity_warm = time.perf_counter() - started
 orgs = OrganisationMap()
 mapping = {trust: orgs.parent_on(trust, date(year, 12, 31)) for trust in orgs.trust_ids}
 json.dump({"cold": cold, "warm": warm, "now": request.now.isoformat(), "mapping": mapping,
            "rows": [[r.metric_id, r.org_level, r.org_code, r.period_start.isoformat(), str(r.numerator), r.denominator]
-                    for r in rows]}, sys.stdout)
+                    for r in rows],
+           "equity": equity, "equity_warm": equity_warm,
+           "equity_rows": [[r.metric_id, r.org_level, r.org_code, r.ethnic_group, r.imd_quintile, r.numerator,
+                            r.denominator] for r in equity_rows]}, sys.stdout)
 """
 
 
@@ -258,6 +276,100 @@ def _engine_and_duckdb(report, *, database_url: str, folder: Path, year: int) ->
     )
     if differences:
         raise RuntimeError(f"the engine and DuckDB disagree: {differences[:5]}")
+    _equity(report, engine=engine, folder=folder, year=year)
+
+
+def _equity(report, *, engine: dict, folder: Path, year: int) -> None:
+    """The equity breakdowns beside the metrics' own time from the same run (target: no more
+    than twice it), and their counts against one DuckDB query over the same CSVs."""
+    started = time.perf_counter()
+    duck = equity_duckdb_numbers(folder=folder, year=year, mapping=engine["mapping"])
+    duck_seconds = time.perf_counter() - started
+    differences = compare_equity(engine["equity_rows"], duck)
+    agreement = "they agree" if not differences else f"{len(differences)} differences, e.g. {differences[:3]}"
+    metrics = engine["cold"]
+    for by, (seconds, count) in engine["equity"].items():
+        report(
+            f"equity: 3 metrics by {by}, every organisation, {year}, engine cold",
+            seconds,
+            f"{count:,} rows; {seconds / metrics:.2f}× the metrics' cold time ({metrics:.2f} s, target ≤ 2×)",
+        )
+    report(
+        "equity: by both, engine with the tally cache warm",
+        engine["equity_warm"],
+        "counts of the past year read back",
+    )
+    report(
+        "equity baseline: one DuckDB query over the same CSVs",
+        duck_seconds,
+        f"{len(duck):,} numerator/denominator pairs of the cross breakdown; {agreement}",
+    )
+    if differences:
+        raise RuntimeError(f"the equity engine and DuckDB disagree: {differences[:5]}")
+
+
+def compare_equity(engine_rows: list, duck: dict) -> list:
+    """Every engine row's numerator and denominator (by both dimensions) against DuckDB's
+    (absent = 0 / 0)."""
+    differences = []
+    seen = set()
+    for metric, level, code, ethnic_group, quintile, numerator, denominator in engine_rows:
+        key = (metric, level, code, ethnic_group, quintile)
+        seen.add(key)
+        if duck.get(key, (0, 0)) != (numerator, denominator):
+            differences.append((key, (numerator, denominator), duck.get(key)))
+    differences += [(key, None, value) for key, value in duck.items() if key not in seen]
+    return differences
+
+
+def equity_duckdb_numbers(*, folder: Path, year: int, mapping: dict) -> dict:
+    """One DuckDB query over births.csv: numerator and denominator of the three metrics per
+    organisation and (ethnic group, quintile) for the year, and per organisation in all
+    (docs/rules/equity.md §1, written from the spec apart from the engine): babies by their own
+    row; a woman by the one value her rows at the trust give, else Not stated."""
+    import duckdb
+
+    mapping_values = ", ".join(
+        f"('{trust}', '{icb}', '{region}')" for trust, (icb, region) in mapping.items() if icb and region
+    )
+    births_csv = str(folder / "births.csv")
+    sql = f"""
+    WITH orgs(trust_code, icb, region) AS (VALUES {mapping_values}),
+    births AS (SELECT *, coalesce(ethnic_group, 'Not stated') AS eg,
+                      coalesce(CAST(imd_quintile AS VARCHAR), 'Not stated') AS q
+               FROM read_csv('{births_csv}', header = true, types = {{'blood_loss_ml': 'INTEGER',
+               'gestation_days': 'INTEGER', 'birth_weight_g': 'INTEGER', 'termination': 'VARCHAR',
+               'neonatal_death_on': 'DATE', 'born_on': 'DATE', 'ethnic_group': 'VARCHAR', 'imd_quintile': 'INTEGER'}})
+               WHERE born_on BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'),
+    included AS (SELECT *, coalesce(termination, '0') = '0' AND (gestation_days >= 168
+                 OR (gestation_days IS NULL AND birth_weight_g >= 400)) AS inc FROM births),
+    women AS (SELECT trust_code, mother_id,
+                     CASE WHEN count(DISTINCT eg) = 1 THEN any_value(eg) ELSE 'Not stated' END AS eg,
+                     CASE WHEN count(DISTINCT q) = 1 THEN any_value(q) ELSE 'Not stated' END AS q,
+                     bool_or(coalesce(blood_loss_ml >= 1500, false)) AS pph
+              FROM births GROUP BY ALL),
+    per_trust AS (
+        SELECT 'stillbirth_rate' AS metric, trust_code, eg, q, count(*) FILTER (inc AND outcome = 'stillbirth') AS n,
+            count(*) FILTER (inc) AS d FROM included GROUP BY ALL
+        UNION ALL SELECT 'neonatal_mortality_rate', trust_code, eg, q, count(*) FILTER (inc AND outcome = 'live'
+            AND neonatal_death_on - born_on <= 27), count(*) FILTER (inc AND outcome = 'live')
+            FROM included GROUP BY ALL
+        UNION ALL SELECT 'pph_1500_rate', trust_code, eg, q, count(*) FILTER (pph), count(*) FROM women GROUP BY ALL
+    ),
+    per_org AS (
+        SELECT metric, 'trust' AS level, trust_code AS code, eg, q, n, d FROM per_trust
+        UNION ALL SELECT metric, 'icb', o.icb, eg, q, n, d FROM per_trust JOIN orgs o USING (trust_code)
+        UNION ALL SELECT metric, 'region', o.region, eg, q, n, d FROM per_trust JOIN orgs o USING (trust_code)
+        UNION ALL SELECT metric, 'national', 'E92000001', eg, q, n, d FROM per_trust
+    )
+    SELECT metric, level, code, eg, q, sum(n), sum(d) FROM per_org GROUP BY ALL
+    UNION ALL SELECT metric, level, code, 'All', 'All', sum(n), sum(d) FROM per_org GROUP BY ALL
+    """
+    result = {}
+    for metric, level, code, ethnic_group, quintile, numerator, denominator in duckdb.connect().execute(sql).fetchall():
+        if (numerator, denominator) != (0, 0):
+            result[(metric, level, code, ethnic_group, quintile)] = (int(numerator), int(denominator))
+    return result
 
 
 def compare(engine_rows: list, duck: dict) -> list:

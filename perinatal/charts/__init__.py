@@ -8,6 +8,7 @@ styles) and ``table`` (the same facts as a :class:`ChartTable` for an NHS.UK tab
 - :func:`line_chart` — a metric over time with its 95% interval (docs/rules/dashboard.md §4)
 - :func:`spc_chart` — Making Data Count XmR chart with icons (docs/rules/surveillance.md §2)
 - :func:`funnel_chart` — funnel plot with 95% and 99.8% limits (docs/rules/surveillance.md §3)
+- :func:`interval_chart` — rates by group with 95% intervals against a reference group (docs/rules/equity.md §1)
 - :func:`moss_cusum_chart`, :func:`excess_events_chart` — MOSS (docs/rules/surveillance.md §1.3, §1.4)
 - :func:`icon_svg`, :func:`icon_symbols`, :func:`icon_use` — Making Data Count icons
 - :func:`table_html` — the plain HTML fallback of a chart's table
@@ -27,6 +28,7 @@ from .icons import (
     icon_use,
     variation_icon_key,
 )
+from .intervals import GroupInterval, interval_chart
 from .line import LinePoint, line_chart
 from .spc import spc_chart
 from .table import ChartTable, TableColumn, table_html
@@ -36,6 +38,7 @@ __all__ = [
     "Chart",
     "ChartTable",
     "ICONS",
+    "GroupInterval",
     "IconSpec",
     "LinePoint",
     "TableColumn",
@@ -47,6 +50,7 @@ __all__ = [
     "icon_svg",
     "icon_symbols",
     "icon_use",
+    "interval_chart",
     "line_chart",
     "moss_cusum_chart",
     "spc_chart",

@@ -47,16 +47,31 @@ METRIC_COLUMN_DESCRIPTIONS = {
     "org_name": "Name of the organisation.",
     "period_start": "First day of the period (inclusive).",
     "period_end": "Last day of the period (inclusive).",
-    "numerator": "Count of the metric's numerator; * when suppressed (1 to 7 people).",
-    "denominator": "Count of the metric's denominator; * when suppressed (1 to 7 people).",
+    "numerator": (
+        "Count of the metric's numerator. In public tables a count of people is * when 1 to 7, "
+        "else rounded to the nearest 5."
+    ),
+    "denominator": (
+        "Count of the metric's denominator. In public tables a count of people is * when 1 to 7, "
+        "else rounded to the nearest 5."
+    ),
     "value": (
         "The value in the metric's unit, rounded half-up to 2 decimals; empty when the denominator is 0 or suppressed."
     ),
     "lower_95": "Lower limit of the 95% interval (Wilson for percentages, exact Poisson for rates per 1,000).",
     "upper_95": "Upper limit of the 95% interval.",
-    "suppressed": "1 when small counts of people were hidden by disclosure control, else 0.",
+    "suppressed": "1 when disclosure control replaced a count by * or emptied a value, else 0.",
     PROVISIONAL_COLUMN: "1 when the period is recent enough that the value may still change (provisional), else 0.",
 }
+
+
+#: The note on every public table (docs/rules/equity.md §2).
+PUBLIC_NOTE = (
+    "Disclosure control applied: counts of people of 1 to 7 are shown as * and the values that "
+    "use them are left empty; other counts of people are rounded to the nearest 5 (counts of "
+    "units and trusts are not changed). Rates per 1,000 are calculated from the true counts; "
+    "percentages of people from the rounded counts."
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,18 @@ def metric_definition_notes(definitions: Iterable[MetricDefinition]) -> tuple[st
     return tuple(notes)
 
 
+def definitions_present(rows: Iterable, *, stillbirth_denominator: str | None = None) -> list[MetricDefinition]:
+    """The definitions of the metrics of `rows` (anything with a metric_id), in their order."""
+    present = {row.metric_id for row in rows}
+    return [
+        d
+        for d in metric_definitions(
+            **({"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})
+        )
+        if d.id in present
+    ]
+
+
 def metric_rows_table(
     rows: Sequence[MetricRow],
     *,
@@ -101,19 +128,12 @@ def metric_rows_table(
     public: bool = False,
 ) -> ExportTable:
     """docs/rules/dashboard.md §4 rows as a table, with the definitions of the metrics they contain in its notes."""
-    present = {row.metric_id for row in rows}
-    definitions = [
-        d
-        for d in metric_definitions(
-            **({"stillbirth_denominator": stillbirth_denominator} if stillbirth_denominator else {})
-        )
-        if d.id in present
-    ]
+    definitions = definitions_present(rows, stillbirth_denominator=stillbirth_denominator)
     notes = [CRUDE_RATES_NOTE]
     if stillbirth_denominator:
         notes.append(f"Stillbirth rate denominator: {stillbirth_denominator.replace('_', ' ')}.")
     if public:
-        notes.append("Disclosure control applied: counts of 1 to 7 people are shown as * and their values hidden.")
+        notes.append(PUBLIC_NOTE)
     return ExportTable(
         title=title,
         columns=tuple(ExportColumn(name, METRIC_COLUMN_DESCRIPTIONS[name]) for name in METRIC_ROW_COLUMNS),
@@ -199,16 +219,21 @@ def download_response(table: ExportTable, fmt: str) -> HttpResponse:
 def metric_row_json(row: MetricRow) -> dict:
     """A docs/rules/dashboard.md §4 row for JSON: dates ISO, counts as numbers ("*" when suppressed), decimals as
     strings with 2 places (exact, never a float), empty values null."""
-    document: dict[str, object] = {}
-    for name in OUTPUT_COLUMNS:
-        value = getattr(row, name)
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        document[name] = value
-    document[PROVISIONAL_COLUMN] = row.provisional
-    return document
+    return {**row_json(row, OUTPUT_COLUMNS), PROVISIONAL_COLUMN: row.provisional}
+
+
+def json_value(value: object) -> object:
+    """A cell for JSON: dates ISO, decimals as strings (exact, never a float), None null."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def row_json(row: object, columns: Sequence[str]) -> dict:
+    """The named columns of a row (a dataclass of output rows) for JSON."""
+    return {name: json_value(getattr(row, name)) for name in columns}
 
 
 def metric_rows_document(rows: Sequence[MetricRow], *, about: dict) -> dict:

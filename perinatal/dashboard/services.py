@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from perinatal.core import audit, clock
+from perinatal.dashboard.datasets.deprivation import MOST_DEPRIVED_FIRST
 from perinatal.dashboard.datasets.schema import DATASET_NAMES
 from perinatal.dashboard.imports.hooks import run_after_import
 from perinatal.dashboard.imports.loading import LoadResult, load_staged
@@ -82,12 +83,15 @@ def import_dataset(
     upload: Upload | None = None,
     request=None,
     workers: int = 1,
+    quintile_order: str = MOST_DEPRIVED_FIRST,
 ) -> Upload:
     """Check and load one file of `dataset`; returns its Upload (status loaded or refused).
 
     `progress` is called with an ImportProgress as the check reads the file and as rows
     are loaded. Pass `upload` when start_upload() already created it. `workers` > 1 checks
     a big births, neonatal_care or inductions file in that many processes.
+    `quintile_order` says how a births file numbers imd_quintile (datasets.deprivation:
+    least deprived first is stored reversed, with a note; docs/rules/equity.md §1).
     """
     path = Path(path)
     if upload is None:
@@ -108,6 +112,7 @@ def import_dataset(
             vendor=connection.vendor,
             progress=_saving_progress(upload, progress),
             workers=workers,
+            quintile_order=quintile_order,
         )
     except Exception:
         _fail(upload, "The file could not be checked because of a problem in the service.")

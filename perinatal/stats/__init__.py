@@ -5,7 +5,7 @@
 - :mod:`.spc`: Making Data Count XmR charts (docs/rules/surveillance.md §2)
 - :mod:`.funnel`: funnel plots (docs/rules/surveillance.md §3)
 - :mod:`.cusum`: tabular and Bernoulli log-likelihood CUSUMs (docs/rules/surveillance.md §4)
-- :mod:`.r_rounding`, :mod:`.months`: the numerics and calendar months they rely on (England
+- :mod:`.r_rounding`, :mod:`.months`: the numerics and calendar months (and quarters) they rely on (England
   working days are in `perinatal.kernel.working_days`)
 """
 
@@ -20,7 +20,7 @@ from .funnel import (
     aggregate_groups,
     funnel_plot,
 )
-from .months import YearMonth
+from .months import YearMonth, YearQuarter
 from .moss import (
     ExcessEventsDay,
     MonthlyCounts,
@@ -77,6 +77,7 @@ __all__ = [
     "SpcSegment",
     "TabularCusum",
     "YearMonth",
+    "YearQuarter",
     "aggregate_groups",
     "bernoulli_cusum",
     "bernoulli_llr_weight",

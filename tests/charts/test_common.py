@@ -22,9 +22,11 @@ import pytest
 
 from perinatal.charts import (
     Chart,
+    GroupInterval,
     LinePoint,
     excess_events_chart,
     funnel_chart,
+    interval_chart,
     line_chart,
     moss_cusum_chart,
     spc_chart,
@@ -175,7 +177,26 @@ def sample_excess(label: str = "R0A") -> Chart:
     return excess_events_chart(days=sample_excess_days(), title=f"Excess {label}", subject=label)
 
 
+def sample_intervals(label: str = "R0A") -> Chart:
+    groups = [
+        GroupInterval("White", 3.0, 2.1, 4.2, 30, 10000, role="reference"),
+        GroupInterval(label, 6.0, 3.1, 10.48, 12, 2000),
+        GroupInterval("Mixed", None, numerator=0, denominator=0, missing="No births"),
+        GroupInterval("Not stated", 2.5, 0.3, 9.03, 2, 800),
+        GroupInterval("All groups", 3.5, 2.6, 4.6, 44, 12800, role="total"),
+    ]
+    return interval_chart(
+        groups=groups,
+        title=f"Stillbirth rate by ethnic group {label}",
+        subject=label,
+        group_label=label,
+        value_label=label,
+        numerator_label=label,
+    )
+
+
 SAMPLES = {
+    "intervals": sample_intervals,
     "line": sample_line,
     "spc": sample_spc,
     "funnel": sample_funnel,
@@ -308,6 +329,7 @@ def test_output_does_not_depend_on_hash_seed_or_process():
 @pytest.mark.parametrize("kind", KINDS)
 def test_explicit_chart_id_is_used_and_checked(kind):
     builder = {
+        "intervals": lambda **kw: interval_chart(groups=[GroupInterval("A", 1.0, 0.5, 2.0)], title="t", **kw),
         "line": lambda **kw: line_chart(points=monthly_points([1.0, 2.0]), title="t", **kw),
         "spc": lambda **kw: spc_chart(chart=xmr_chart(points=spc_points([1, 2, 3])), title="t", **kw),
         "funnel": lambda **kw: funnel_chart(plot=funnel_plot(groups=[FunnelGroup("A", 1, 10)]), title="t", **kw),

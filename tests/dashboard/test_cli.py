@@ -84,6 +84,18 @@ def test_import_can_show_its_progress(tmp_path):
     assert "  100% checked (2 rows)\n" in out and "  100% loaded (2 rows)\n" in out
 
 
+@pytest.mark.django_db
+def test_import_can_say_the_quintiles_are_numbered_least_deprived_first(tmp_path):
+    records = [birth("CLQ-1", imd_quintile=1), birth("CLQ-2", imd_quintile=4)]
+    path = write_records(tmp_path / "births.csv", "births", records)
+    out, _ = _call("import", "births", str(path), "--quintiles-least-deprived-first")
+    assert "note: 2 row(s) gave imd_quintile numbered least deprived first" in out
+    stored = dict(BirthRecord.objects.filter(baby_id__startswith="CLQ-").values_list("baby_id", "imd_quintile"))
+    assert stored == {"CLQ-1": 5, "CLQ-2": 2}
+    with pytest.raises(CommandError, match="only for births files"):
+        _call("import", "survey", str(path), "--quintiles-least-deprived-first")
+
+
 def test_import_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="is not a file"):
         _call("import", "births", str(tmp_path / "missing.csv"))

@@ -399,3 +399,170 @@ def test_a_file_with_a_quote_is_never_cut(tmp_path, monkeypatch):
     assert staging.plan_parts(path, parts=2) is not None
     path.write_text(path.read_text().replace("Q3,", '"Q3",'))
     assert staging.plan_parts(path, parts=2) is None
+
+
+# --- Ethnic group and deprivation as the file gives them (docs/rules/equity.md §1) -------------
+def _group_line(baby_id: str, *, mother: str, ethnic: str = "White", deprivation: str = "3") -> str:
+    return f"{baby_id},{mother},R0A,R0A01,2025-06-15,280,3400,live,0,,300,0,30,{ethnic},{deprivation},spontaneous"
+
+
+def _stored_groups(baby_ids):
+    return dict(
+        (baby, (ethnic, quintile))
+        for baby, ethnic, quintile in BirthRecord.objects.filter(baby_id__in=baby_ids).values_list(
+            "baby_id", "ethnic_group", "imd_quintile"
+        )
+    )
+
+
+def test_codes_and_ranks_are_stored_as_groups_and_quintiles(tmp_path):
+    lines = [
+        _group_line("G1", mother="G1", ethnic="A", deprivation="1"),
+        _group_line("G2", mother="G2", ethnic="K", deprivation="6752"),
+        _group_line("G3", mother="G3", ethnic="99", deprivation="33755"),
+        _group_line("G4", mother="G4", ethnic="Black", deprivation=""),
+    ]
+    header = HEADER.replace("imd_quintile", "imd_rank")
+    path = write_text(tmp_path / "births.csv", "\n".join([header, *lines]) + "\n")
+    upload = import_dataset(dataset="births", path=path)
+    assert upload.status == Upload.Status.LOADED, upload.errors
+    assert _stored_groups(["G1", "G2", "G3", "G4"]) == {
+        "G1": ("White", 1),
+        "G2": ("Asian", 2),
+        "G3": (None, 5),
+        "G4": ("Black", None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("header_column", "ethnic", "deprivation", "column"),
+    [
+        ("imd_quintile", "Q", "3", "ethnic_group"),
+        ("imd_quintile", "White British", "3", "ethnic_group"),
+        ("imd_rank", "White", "33756", "imd_rank"),
+        ("imd_rank", "White", "4.5", "imd_rank"),
+    ],
+)
+def test_a_refused_group_or_rank_names_its_column_and_nothing_is_stored(
+    tmp_path, header_column, ethnic, deprivation, column
+):
+    before = _table_state()
+    header = HEADER.replace("imd_quintile", header_column)
+    lines = [_group_line("OK1", mother="OK1", deprivation="5"), _group_line("BAD", mother="BAD", ethnic=ethnic)]
+    lines[1] = lines[1].replace(",White,3,", f",{ethnic},{deprivation},")
+    path = write_text(tmp_path / "births.csv", "\n".join([header, *lines]) + "\n")
+    upload = import_dataset(dataset="births", path=path)
+    assert upload.status == Upload.Status.REFUSED
+    assert [(e["line"], e["column"]) for e in upload.errors] == [(3, column)]
+    assert _table_state() == before
+
+
+def test_quintiles_said_to_be_least_deprived_first_are_stored_reversed_with_a_note(tmp_path):
+    lines = [_group_line(f"R{q or 'X'}", mother=f"R{q or 'X'}", deprivation=q) for q in ("1", "2", "4", "5", "")]
+    upload = import_dataset(dataset="births", path=_births_file(tmp_path, lines), quintile_order="least_deprived_first")
+    assert upload.status == Upload.Status.LOADED
+    stored = _stored_groups(["R1", "R2", "R4", "R5", "RX"])
+    assert {baby: quintile for baby, (_, quintile) in stored.items()} == {
+        "R1": 5,
+        "R2": 4,
+        "R4": 2,
+        "R5": 1,
+        "RX": None,
+    }
+    [note] = [n for n in upload.notes if n["code"] == p.DQ_QUINTILES_REVERSED]
+    assert note["count"] == 4 and "reversed on import" in note["message"] and note["lines"] == []
+
+
+def test_the_same_file_in_the_usual_order_is_stored_as_given(tmp_path):
+    upload = import_dataset(
+        dataset="births", path=_births_file(tmp_path, [_group_line("U1", mother="U1", deprivation="1")])
+    )
+    assert _stored_groups(["U1"]) == {"U1": ("White", 1)}
+    assert not [n for n in upload.notes if n["code"] == p.DQ_QUINTILES_REVERSED]
+
+
+def test_ranks_said_to_be_least_deprived_first_are_refused(tmp_path):
+    header = HEADER.replace("imd_quintile", "imd_rank")
+    path = write_text(tmp_path / "births.csv", "\n".join([header, _group_line("K1", mother="K1")]) + "\n")
+    upload = import_dataset(dataset="births", path=path, quintile_order="least_deprived_first")
+    assert upload.status == Upload.Status.REFUSED
+    found = [(e["line"], e["column"], e["code"]) for e in upload.errors]
+    assert found == [(1, "imd_rank", p.ERR_RANK_IN_REVERSED_ORDER)]
+
+
+MOTHER_NOTES = (p.DQ_BLOOD_LOSS_DIFFERS, p.DQ_ETHNIC_GROUP_DIFFERS, p.DQ_IMD_QUINTILE_DIFFERS)
+DISAGREEING = [
+    # (ethnic group, quintile) on each of one mother's rows
+    [("White", "3"), ("White", "3")],  # twins who agree: no note
+    [("White", "3"), ("C", "3"), ("Asian", "3")],  # C is White; the third row differs
+    [("", "3"), ("Mixed", "3")],  # empty is Not stated, a value of its own
+    [("Black", "2"), ("Black", "4"), ("Black", "")],
+    [("Other", ""), ("Asian", "1"), ("Asian", "1")],  # both columns differ
+]
+
+
+@pytest.mark.parametrize("order", ["most_deprived_first", "least_deprived_first"])
+def test_the_notes_on_disagreeing_mothers_made_in_sql_equal_the_validator_s(tmp_path, order):
+    lines = [
+        _group_line(f"D{m}-{n}", mother=f"DM{m}", ethnic=ethnic, deprivation=quintile)
+        for m, rows in enumerate(DISAGREEING)
+        for n, (ethnic, quintile) in enumerate(rows)
+    ]
+    path = _births_file(tmp_path, lines)
+    sites = dict(SiteOwnership.objects.values_list("site__code", "trust__code"))
+    with open(path, encoding="utf-8", newline="") as handle:
+        validation = validate_csv("births", handle, known_trusts={"R0A"}, known_sites=sites, quintile_order=order)
+        validation.records()
+    expected = sorted((n.code, n.count, n.lines, n.message) for n in validation.notes if n.code in MOTHER_NOTES)
+    assert [(code, count, lines) for code, count, lines, _ in expected] == [
+        (p.DQ_ETHNIC_GROUP_DIFFERS, 3, (6, 8, 13)),
+        (p.DQ_IMD_QUINTILE_DIFFERS, 2, (10, 13)),
+    ]
+    upload = import_dataset(dataset="births", path=path, quintile_order=order)
+    assert upload.status == Upload.Status.LOADED
+    found = sorted(
+        (n["code"], n["count"], tuple(n["lines"]), n["message"]) for n in upload.notes if n["code"] in MOTHER_NOTES
+    )
+    assert found == expected
+
+
+@pytest.mark.postgres
+def test_postgresql_finds_the_disagreeing_mothers_in_sql(tmp_path):
+    assert connection.vendor == "postgresql"
+    lines = [
+        _group_line("P1", mother="PM1", ethnic="Z"),
+        _group_line("P2", mother="PM1", ethnic="White"),
+        _group_line("P3", mother="PM2", deprivation="5"),
+        _group_line("P4", mother="PM2", deprivation=""),
+        _birth_line("P5", mother="PM3", loss="300"),
+        _birth_line("P6", mother="PM3", loss="1600"),
+    ]
+    upload = import_dataset(dataset="births", path=_births_file(tmp_path, lines))
+    found = {n["code"]: (n["count"], n["lines"]) for n in upload.notes if n["code"] in MOTHER_NOTES}
+    assert found == {
+        p.DQ_ETHNIC_GROUP_DIFFERS: (1, [3]),
+        p.DQ_IMD_QUINTILE_DIFFERS: (1, [5]),
+        p.DQ_BLOOD_LOSS_DIFFERS: (1, [7]),
+    }
+
+
+@pytest.mark.django_db(False)
+def test_a_reversed_file_checked_in_parts_gives_what_one_pass_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(staging, "MIN_SPLIT_BYTES", 1)
+    monkeypatch.setattr(staging, "_may_fork", lambda: True)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    records = [birth(f"V{n}", imd_quintile=None if n % 7 == 0 else 1 + n % 5) for n in range(200)]
+    path = write_records(tmp_path / "births.csv", "births", records)
+    kwargs = {"dataset": "births", "source": path, "register": _snapshot(), "vendor": "sqlite"}
+    whole = staging.stage_file(**kwargs, workers=1, quintile_order="least_deprived_first")
+    parts = staging.stage_file(**kwargs, workers=3, quintile_order="least_deprived_first")
+    try:
+        assert len(parts.paths) == 3
+        assert [n for n in parts.notes if n.code == p.DQ_QUINTILES_REVERSED] == [
+            n for n in whole.notes if n.code == p.DQ_QUINTILES_REVERSED
+        ]
+        assert [n.count for n in whole.notes if n.code == p.DQ_QUINTILES_REVERSED] == [171]
+        assert b"".join(q.read_bytes() for q in parts.paths) == whole.paths[0].read_bytes()
+    finally:
+        whole.discard()
+        parts.discard()

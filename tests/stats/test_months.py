@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from perinatal.stats.months import YearMonth
+from perinatal.stats.months import YearMonth, YearQuarter
 
 
 @pytest.mark.parametrize(("text", "expected"), [("2025-01", YearMonth(2025, 1)), (" 2024-12 ", YearMonth(2024, 12))])
@@ -50,3 +50,44 @@ def test_days(month, days):
 
 def test_of_date():
     assert YearMonth.of(date(2025, 3, 31)) == YearMonth(2025, 3)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 1, 1), YearQuarter(2026, 1)),
+        (date(2026, 3, 31), YearQuarter(2026, 1)),
+        (date(2026, 4, 1), YearQuarter(2026, 2)),
+        (date(2026, 9, 30), YearQuarter(2026, 3)),
+        (date(2026, 12, 31), YearQuarter(2026, 4)),
+    ],
+)
+def test_quarter_of_a_day(day, expected):
+    assert YearQuarter.of(day) == expected
+
+
+def test_quarter_months_days_and_label():
+    quarter = YearQuarter(2026, 2)
+    assert quarter.months == (YearMonth(2026, 4), YearMonth(2026, 5), YearMonth(2026, 6))
+    assert (quarter.first_day, quarter.last_day) == (date(2026, 4, 1), date(2026, 6, 30))
+    assert str(quarter) == "2026-Q2"
+    assert YearQuarter(2024, 1).last_day == date(2024, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("start", "shift", "expected"),
+    [
+        (YearQuarter(2026, 1), -1, YearQuarter(2025, 4)),
+        (YearQuarter(2026, 4), 1, YearQuarter(2027, 1)),
+        (YearQuarter(2026, 2), 0, YearQuarter(2026, 2)),
+        (YearQuarter(2026, 2), 9, YearQuarter(2028, 3)),
+    ],
+)
+def test_quarter_shifted(start, shift, expected):
+    assert start.shifted(shift) == expected
+
+
+@pytest.mark.parametrize(("year", "quarter"), [(2026, 0), (2026, 5), (0, 1)])
+def test_quarter_refuses(year, quarter):
+    with pytest.raises(ValueError):
+        YearQuarter(year, quarter)

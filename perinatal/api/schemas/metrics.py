@@ -49,7 +49,14 @@ class MetricsQuery(Schema):
     format: str | None = Field(
         None, description="json (the default) or csv", json_schema_extra={"enum": list(API_FORMATS)}
     )
-    public: str | None = Field(None, description="1 (or true, yes): apply disclosure control", examples=["1"])
+    public: str | None = Field(
+        None,
+        description=(
+            "1 (or true, yes): apply public disclosure control (docs/rules/equity.md §2): counts of people "
+            "of 1 to 7 shown as *, others to the nearest 5"
+        ),
+        examples=["1"],
+    )
     by: str | None = Field(
         None, description="Split the range into months or quarters", json_schema_extra={"enum": list(SPLITS)}
     )

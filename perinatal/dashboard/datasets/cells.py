@@ -159,14 +159,24 @@ def _parse_decimal(column: Column, raw: str) -> Decimal:
     return value
 
 
-def _parse_enum(column: Column, raw: str) -> str:
+def _parse_enum(column: Column, raw: str) -> str | None:
     if raw in column.choices:
         return raw
+    codes = column.codes
+    if codes is not None and raw in codes.stored:
+        return codes.stored[raw]  # the choice the code stands for (None: stored empty)
     hint = ""
-    for choice in column.choices:
+    for choice in (*column.choices, *(codes.stored if codes is not None else ())):
         if choice.lower() == raw.lower():
             hint = f" (did you mean '{choice}'?)"
-    raise CellProblem(p.ERR_NOT_A_CHOICE, f"'{raw}' must be one of: {', '.join(column.choices)}{hint}")
+    if codes is None:
+        raise CellProblem(p.ERR_NOT_A_CHOICE, f"'{raw}' must be one of: {', '.join(column.choices)}{hint}")
+    empty = "" if column.required else f", or leave it empty ({column.empty_means})"
+    raise CellProblem(
+        p.ERR_NOT_A_CHOICE,
+        f"{column.name} '{raw}' is not accepted{hint}: use one of {', '.join(column.choices)}, "
+        f"or an {codes.name} ({', '.join(codes.stored)}){empty}",
+    )
 
 
 _PARSERS = {

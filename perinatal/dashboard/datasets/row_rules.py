@@ -17,6 +17,7 @@ from perinatal.kernel import clinical
 from perinatal.kernel.london_time import local_midnight, to_utc
 
 from . import problems as p
+from .deprivation import LEAST_DEPRIVED_FIRST, MOST_DEPRIVED_FIRST, QUINTILE_ORDERS, stored_quintile
 from .schema import (
     NEONATAL_DEATH_MAX_DAYS,
     OUTCOME_STILLBIRTH,
@@ -34,6 +35,31 @@ _NEONATAL_DAYS_COUNTED = clinical.NEONATAL_LAST_DAY
 
 #: One problem found in a row: (column or None for the row, rule ID, reason).
 Problem = tuple[str | None, str, str]
+
+#: Mothers whose rows disagree (births.csv), by column: the note's rule ID and message. The
+#: validator and the import's check in SQL (imports/loading.py) both word them so.
+BLOOD_LOSS_NOTE = (
+    p.DQ_BLOOD_LOSS_DIFFERS,
+    "{count} mother(s) have rows with different blood_loss_ml; the largest is used",
+)
+#: docs/rules/equity.md §1: a mother takes the group on her rows when they all agree, else Not
+#: stated; an empty cell is a value of its own (Not stated) here.
+MOTHER_GROUP_NOTES = {
+    "ethnic_group": (
+        p.DQ_ETHNIC_GROUP_DIFFERS,
+        "{count} mother(s) have rows with different ethnic_group; in the breakdowns by ethnic group "
+        "her postpartum haemorrhage counts under Not stated",
+    ),
+    "imd_quintile": (
+        p.DQ_IMD_QUINTILE_DIFFERS,
+        "{count} mother(s) have rows with different imd_quintile; in the breakdowns by deprivation "
+        "her postpartum haemorrhage counts under Not stated",
+    ),
+}
+QUINTILES_REVERSED_MESSAGE = (
+    "{count} row(s) gave imd_quintile numbered least deprived first, as the upload said: the "
+    "quintiles were reversed on import (stored as 6 − quintile), so that 1 is the most deprived"
+)
 
 
 @dataclass(frozen=True)
@@ -97,9 +123,17 @@ class DatasetRules:
     #: False: skip the findings that index every row in memory (validation.ROW_INDEX_CHECKS).
     index_rows = True
 
-    def __init__(self, register: Register) -> None:
+    def __init__(self, register: Register, *, quintile_order: str = MOST_DEPRIVED_FIRST) -> None:
+        if quintile_order not in QUINTILE_ORDERS:
+            raise ValueError(f"quintile_order must be one of {', '.join(QUINTILE_ORDERS)}")
         self.register = register
+        self.quintile_order = quintile_order
         self.collector = NoteCollector()
+
+    def check_columns(self, used: Mapping[str, str]) -> Iterator[Problem]:
+        """Problems with the columns the file gives (`used`: schema column -> the name the
+        file gives it under, itself or its alternative); reported once, on the header."""
+        return iter(())
 
     def check(self, values: Mapping[str, Any]) -> Iterator[Problem]:
         """Problems between the cells of one row; `values` holds only the cells that parsed."""
@@ -140,8 +174,8 @@ class DatasetRules:
 
 
 class UnitsRules(DatasetRules):
-    def __init__(self, register: Register) -> None:
-        super().__init__(register)
+    def __init__(self, register: Register, **options: Any) -> None:
+        super().__init__(register, **options)
         self.new_sites: dict[str, str] = {}  # site -> trust, for sites this file adds
         self._new_site_lines: dict[str, int] = {}
 
@@ -192,10 +226,27 @@ class UnitsRules(DatasetRules):
 
 
 class BirthsRules(DatasetRules):
-    def __init__(self, register: Register) -> None:
-        super().__init__(register)
+    def __init__(self, register: Register, *, quintile_order: str = MOST_DEPRIVED_FIRST) -> None:
+        super().__init__(register, quintile_order=quintile_order)
         self._blood_loss: dict[str, int] = {}  # mother_id -> first known blood_loss_ml
         self._mothers_differing: set[str] = set()
+        # column -> mother_id -> the value on her first row (None: empty), and who differs
+        self._groups: dict[str, dict[str, Any]] = {column: {} for column in MOTHER_GROUP_NOTES}
+        self._groups_differing: dict[str, set[str]] = {column: set() for column in MOTHER_GROUP_NOTES}
+        self._reverse_quintiles = quintile_order == LEAST_DEPRIVED_FIRST
+        self._quintiles_reversed = 0
+
+    def check_columns(self, used: Mapping[str, str]) -> Iterator[Problem]:
+        if self.quintile_order == LEAST_DEPRIVED_FIRST and used.get("imd_quintile") == "imd_rank":
+            self._reverse_quintiles = False
+            yield (
+                "imd_rank",
+                p.ERR_RANK_IN_REVERSED_ORDER,
+                "imd_rank gives English Indices of Deprivation 2025 ranks, where 1 is always the most "
+                "deprived area: the upload says quintiles are numbered least deprived first, which "
+                "only an imd_quintile column can be. Upload this file with quintiles numbered most "
+                "deprived first",
+            )
 
     def check(self, values: Mapping[str, Any]) -> Iterator[Problem]:
         yield from self._check_trust(values)
@@ -220,6 +271,10 @@ class BirthsRules(DatasetRules):
             )
 
     def prepare(self, values: dict[str, Any], line: int) -> None:
+        quintile = values["imd_quintile"]
+        if self._reverse_quintiles and quintile is not None:
+            values["imd_quintile"] = stored_quintile(quintile, order=LEAST_DEPRIVED_FIRST)
+            self._quintiles_reversed += 1
         if values["termination"] is None:
             values["termination"] = False
             self.collector.add(
@@ -268,15 +323,30 @@ class BirthsRules(DatasetRules):
                     "completed days, so these are not counted as neonatal deaths"
                 ),
             )
-        if record.blood_loss_ml is not None and self.index_rows:
+        if not self.index_rows:
+            return
+        if record.blood_loss_ml is not None:
             first = self._blood_loss.setdefault(record.mother_id, record.blood_loss_ml)
             if first != record.blood_loss_ml and record.mother_id not in self._mothers_differing:
                 self._mothers_differing.add(record.mother_id)
-                add(
-                    p.DQ_BLOOD_LOSS_DIFFERS,
-                    line,
-                    "{count} mother(s) have rows with different blood_loss_ml; the largest is used",
-                )
+                code, message = BLOOD_LOSS_NOTE
+                add(code, line, message)
+        for column, (code, message) in MOTHER_GROUP_NOTES.items():
+            value, first_values = getattr(record, column), self._groups[column]
+            if record.mother_id not in first_values:
+                first_values[record.mother_id] = value
+            elif first_values[record.mother_id] != value and record.mother_id not in self._groups_differing[column]:
+                self._groups_differing[column].add(record.mother_id)
+                add(code, line, message)
+
+    def finish(self) -> list[p.DataQualityNote]:
+        notes = super().finish()
+        if self._quintiles_reversed:
+            count = self._quintiles_reversed
+            notes.append(
+                p.DataQualityNote(p.DQ_QUINTILES_REVERSED, QUINTILES_REVERSED_MESSAGE.format(count=count), count, ())
+            )
+        return notes
 
 
 class NeonatalCareRules(DatasetRules):
@@ -307,8 +377,8 @@ class _Episode:
 
 
 class UnitStatusRules(DatasetRules):
-    def __init__(self, register: Register) -> None:
-        super().__init__(register)
+    def __init__(self, register: Register, **options: Any) -> None:
+        super().__init__(register, **options)
         self._episodes: dict[str, list[_Episode]] = {}
 
     def check(self, values: Mapping[str, Any]) -> Iterator[Problem]:

@@ -7,10 +7,14 @@ description: which cells may be empty, and the plausible ranges of numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from . import records
+from .deprivation import IOD_2025_RANK_RANGE, QUINTILE_RANGE, quintile_of_rank
+from .ethnic_category import ETHNIC_GROUPS, NHS_ETHNIC_CATEGORY_GROUPS, NHS_ETHNIC_CATEGORY_NAME
 
 # Column kinds
 KIND_ID = "id"  # a pseudonym or local identifier: letters, digits and . _ : / -
@@ -31,7 +35,6 @@ UNIT_TYPE_OBSTETRIC, UNIT_TYPE_MIDWIFERY_LED, UNIT_TYPE_NEONATAL = UNIT_TYPES
 NEONATAL_LEVELS = ("NICU", "LNU", "SCU")
 OUTCOMES = ("live", "stillbirth")
 OUTCOME_LIVE, OUTCOME_STILLBIRTH = OUTCOMES
-ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 ONSETS_OF_LABOUR = ("spontaneous", "induced", "none")
 STATUSES = ("suspended", "closed_external", "closed_internal")
 STATUS_SUSPENDED, STATUS_CLOSED_EXTERNAL, STATUS_CLOSED_INTERNAL = STATUSES
@@ -48,7 +51,7 @@ GESTATION_DAYS_RANGE = (140, 315)  # 20+0 to 45+0 weeks
 BIRTH_WEIGHT_G_RANGE = (1, 7000)
 BLOOD_LOSS_ML_RANGE = (0, 25000)
 MOTHER_AGE_RANGE = (10, 65)
-IMD_QUINTILE_RANGE = (1, 5)
+IMD_QUINTILE_RANGE = QUINTILE_RANGE
 CORD_CLAMPING_SECONDS_RANGE = (0, 3600)
 ADMISSION_TEMPERATURE_C_RANGE = (Decimal("20.0"), Decimal("45.0"))
 SURVEY_YEAR_RANGE = (2007, 2099)  # the CQC maternity survey began in 2007
@@ -56,6 +59,15 @@ SURVEY_COUNT_RANGE = (0, 100000)
 
 #: neonatal_death_on may be at most this many calendar days after born_on (docs/rules/dashboard.md §1).
 NEONATAL_DEATH_MAX_DAYS = 28
+
+
+@dataclass(frozen=True, eq=False)
+class CodeList:
+    """Codes a file may give in an enum column instead of one of its choices, each stored as
+    a choice (None: stored empty), e.g. NHS ethnic category codes."""
+
+    name: str  # what the codes are, for messages: "NHS ethnic category code"
+    stored: Mapping[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -69,10 +81,23 @@ class Column:
     maximum: int | Decimal | None = None
     choices: tuple[str, ...] = ()
     pseudonym: bool = False  # must not be an NHS number: the dashboard holds none
+    codes: CodeList | None = None  # enum: other values accepted, stored as a choice
+    alternative: AlternativeColumn | None = None  # a column the file may give in this one's place
 
     def __post_init__(self) -> None:
         if self.required:
             object.__setattr__(self, "empty_means", EMPTY_NOT_ALLOWED)
+
+
+@dataclass(frozen=True, eq=False)
+class AlternativeColumn:
+    """A column a file may carry in place of a schema column (**policy**, docs/rules/dashboard.md §1):
+    the file gives one or the other, never both. Its cells are read by its own name, type and
+    range — a problem names it — and `to_value` turns a value into the value of the column
+    it stands for, which is what is stored."""
+
+    column: Column
+    to_value: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,11 @@ class DatasetSchema:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def alternatives(self) -> dict[str, str]:
+        """Alternative column name -> the name of the column it stands for."""
+        return {c.alternative.column.name: c.name for c in self.columns if c.alternative is not None}
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -178,8 +208,41 @@ BIRTHS = DatasetSchema(
         ),
         _flag("multiple_birth", "1 for a baby of a multiple birth"),
         _int("mother_age", MOTHER_AGE_RANGE, "mother's age in years at the birth"),
-        Column("ethnic_group", KIND_ENUM, False, "mother's ethnic group", choices=ETHNIC_GROUPS),
-        _int("imd_quintile", IMD_QUINTILE_RANGE, "deprivation quintile, 1 most deprived"),
+        Column(
+            "ethnic_group",
+            KIND_ENUM,
+            False,
+            "mother's ethnic group: White, Black, Asian, Mixed or Other, or an NHS ethnic category "
+            "code, stored as its group (A–C White, D–G Mixed, H–L Asian, M–P Black, R and S Other; "
+            "Z and 99 not stated; the mapping is datasets/ethnic_category.py)",
+            empty_means="not stated",
+            choices=ETHNIC_GROUPS,
+            codes=CodeList(NHS_ETHNIC_CATEGORY_NAME, NHS_ETHNIC_CATEGORY_GROUPS),
+        ),
+        Column(
+            "imd_quintile",
+            KIND_INT,
+            False,
+            "deprivation quintile, 1 most deprived … 5 least deprived; a file numbering them the "
+            "other way round says so when it is imported, and each is stored as 6 − quintile; "
+            "a file may give imd_rank instead (datasets/deprivation.py)",
+            empty_means="not stated",
+            minimum=IMD_QUINTILE_RANGE[0],
+            maximum=IMD_QUINTILE_RANGE[1],
+            alternative=AlternativeColumn(
+                Column(
+                    "imd_rank",
+                    KIND_INT,
+                    False,
+                    "English Indices of Deprivation 2025 rank of the mother's area (LSOA), 1 most "
+                    "deprived of 33,755; stored as the quintile ⌈rank ÷ 6,751⌉",
+                    empty_means="not stated",
+                    minimum=IOD_2025_RANK_RANGE[0],
+                    maximum=IOD_2025_RANK_RANGE[1],
+                ),
+                to_value=quintile_of_rank,
+            ),
+        ),
         Column("onset_of_labour", KIND_ENUM, False, "onset of labour", choices=ONSETS_OF_LABOUR),
     ),
     key=("baby_id",),

@@ -9,7 +9,9 @@ that names both lines. Header problems are reported on line 1.
 **policy**: columns may come in any order (they are matched by name); a line with no
 content at all is skipped and counted in a note; an unknown extra column is an error but
 the rows are still checked, so one upload shows every problem; a missing or repeated
-column stops the check after the header, since no row could be read.
+column stops the check after the header, since no row could be read. A column with an
+alternative (schema.AlternativeColumn: `imd_rank` for `imd_quintile`) may be given under
+either name, never both; a problem in it names the column the file gave.
 """
 
 from __future__ import annotations
@@ -26,13 +28,23 @@ from perinatal.kernel.tabular_problems import LineProblem
 from . import problems as p
 from .cells import CellProblem, parse_cell
 from .csv_input import CsvRow, read_csv
+from .deprivation import MOST_DEPRIVED_FIRST
 from .row_rules import RULES_FOR_DATASET, Register, UnitsRules
-from .schema import SCHEMAS, DatasetSchema
+from .schema import SCHEMAS, Column, DatasetSchema
 
 _BOM = "\ufeff"
 
 #: The checks that need an in-memory index of every row; skipped with `index_rows=False`.
-ROW_INDEX_CHECKS = (p.ERR_DUPLICATE_KEY, p.DQ_BLOOD_LOSS_DIFFERS)
+ROW_INDEX_CHECKS = (
+    p.ERR_DUPLICATE_KEY,
+    p.DQ_BLOOD_LOSS_DIFFERS,
+    p.DQ_ETHNIC_GROUP_DIFFERS,
+    p.DQ_IMD_QUINTILE_DIFFERS,
+)
+
+#: How one schema column is read: its name, the column the file gives (itself or its
+#: alternative), and the conversion of an alternative's value (None: none).
+_Reader = tuple[str, Column, Any]
 
 
 class Validation:
@@ -54,6 +66,7 @@ class Validation:
         register: Register,
         keep_errors: int | None,
         index_rows: bool = True,
+        quintile_order: str = MOST_DEPRIVED_FIRST,
     ) -> None:
         self.schema = schema
         self.errors: list[LineProblem] = []
@@ -63,13 +76,15 @@ class Validation:
         self.finished = False
         self._rows = rows
         self._header = header
-        self._rules = RULES_FOR_DATASET[schema.name](register)
+        self._rules = RULES_FOR_DATASET[schema.name](register, quintile_order=quintile_order)
         self._keep_errors = keep_errors
         self._index_rows = index_rows
         self.current_line = p.HEADER_LINE  # the physical line of the record last yielded
         self._rules.index_rows = index_rows
         self._started = False
         self._header_width: int | None = None
+        self._readers: list[_Reader] | None = None  # from the header; per row for headerless mappings
+        self._columns_checked = False
 
     @property
     def ok(self) -> bool:
@@ -157,18 +172,20 @@ class Validation:
         if not any(names):
             self._error(p.HEADER_LINE, None, p.ERR_EMPTY_FILE, f"line 1 must be the header row: {','.join(expected)}")
             return None
-        positions: dict[str, int] = {}
+        alternatives = self.schema.alternatives
+        found: dict[str, int] = {}  # header name -> position
         fatal = False
         for index, name in enumerate(names):
-            if name in positions:
+            if name in found:
                 self._error(
                     p.HEADER_LINE, name, p.ERR_DUPLICATE_COLUMN, f"column {name} appears more than once in the header"
                 )
                 fatal = True
-            elif name in expected:
-                positions[name] = index
+            elif name in expected or name in alternatives:
+                found[name] = index
             else:
-                hint = next((f" (did you mean {known}?)" for known in expected if known.lower() == name.lower()), "")
+                known_names = (*expected, *alternatives)
+                hint = next((f" (did you mean {known}?)" for known in known_names if known.lower() == name.lower()), "")
                 shown = name if name else f"number {index + 1} (no name)"
                 self._error(
                     p.HEADER_LINE,
@@ -176,12 +193,23 @@ class Validation:
                     p.ERR_UNKNOWN_COLUMN,
                     f"column {shown} is not a column of {self.schema.name}.csv{hint}",
                 )
-        for name in expected:
-            if name not in positions:
-                self._error(p.HEADER_LINE, name, p.ERR_MISSING_COLUMN, f"column {name} is missing from the header")
-                fatal = True
+        used, problems = _columns_used(self.schema, found)
+        for column, code, message in problems:
+            self._error(p.HEADER_LINE, column, code, message)
+            fatal = True
         self._header_width = len(names)
-        return None if fatal else positions
+        if fatal:
+            return None
+        self._readers = _readers(self.schema, used)
+        self._check_columns(used, p.HEADER_LINE)
+        return {name: found[used[name]] for name in expected}
+
+    def _check_columns(self, used: Mapping[str, str], line: int) -> None:
+        """The dataset's rules on the columns given, once per upload."""
+        if not self._columns_checked:
+            self._columns_checked = True
+            for column, code, message in self._rules.check_columns(used):
+                self._error(line, column, code, message)
 
     def _raw_values(self, cells: Any, positions: dict[str, int] | None, line: int) -> dict[str, str] | None:
         """Column name -> stripped text for the schema's columns; None if the row is unusable."""
@@ -205,24 +233,38 @@ class Validation:
         expected = self.schema.column_names
         usable = True
         if self._header is None:  # no header: every mapping must carry exactly the columns
+            alternatives = self.schema.alternatives
             for key in cells:
-                if key not in expected:
+                if key not in expected and key not in alternatives:
                     self._error(
                         line, str(key), p.ERR_UNKNOWN_COLUMN, f"{key} is not a column of {self.schema.name}.csv"
                     )
                     usable = False
+            used, problems = _columns_used(self.schema, {name: 0 for name in cells if isinstance(name, str)})
+            for column, code, message in problems:
+                if code == p.ERR_MISSING_COLUMN:
+                    message = message.replace("from the header", "from this row")
+                self._error(line, column, code, message)
+                usable = False
+            if usable:
+                self._readers = _readers(self.schema, used)
+                self._check_columns(used, line)
         elif None in cells:  # csv.DictReader puts surplus cells under the key None
             self._error(line, None, p.ERR_WRONG_CELL_COUNT, "this line has more values than the header has columns")
             return None
-        for name in expected:
-            if name not in cells:
-                self._error(line, name, p.ERR_MISSING_COLUMN, f"{name} is missing from this row")
-                usable = False
-        if self._header is not None and any(cells[name] is None for name in expected):
+        else:
+            used = {name: column.name for name, column, _ in self._readers or ()}
+            for name in expected:
+                if used.get(name, name) not in cells:
+                    self._error(line, name, p.ERR_MISSING_COLUMN, f"{name} is missing from this row")
+                    usable = False
+        if not usable:
+            return None
+        if self._header is not None and any(cells[used[name]] is None for name in expected):
             # csv.DictReader fills absent trailing cells with None
             self._error(line, None, p.ERR_WRONG_CELL_COUNT, "this line has fewer values than the header has columns")
             return None
-        return self._as_text({name: cells[name] for name in expected}, line) if usable else None
+        return self._as_text({name: cells[used[name]] for name in expected}, line)
 
     def _as_text(self, values: dict[str, Any], line: int) -> dict[str, str] | None:
         """Cells as stripped text; values given over the API as numbers or booleans are accepted."""
@@ -249,11 +291,13 @@ class Validation:
     def _check_row(self, raw: dict[str, str], line: int, key_lines: dict[tuple[Any, ...], int]) -> Any | None:
         values: dict[str, Any] = {}
         problems: list[tuple[str | None, str, str]] = []
-        for column in self.schema.columns:
+        for name, column, to_value in self._readers or _readers(self.schema, {}):
             try:
-                values[column.name] = parse_cell(column=column, raw=raw[column.name])
+                value = parse_cell(column=column, raw=raw[name])
             except CellProblem as problem:
                 problems.append((column.name, problem.code, problem.message))
+                continue
+            values[name] = value if to_value is None or value is None else to_value(value)
         problems.extend(self._rules.check(values))
         if self._index_rows and all(values.get(name) is not None for name in self.schema.key):
             key = tuple(_key_part(values[name]) for name in self.schema.key)
@@ -279,6 +323,43 @@ class Validation:
         return record
 
 
+def _columns_used(schema: DatasetSchema, found: Mapping[str, int]) -> tuple[dict[str, str], list]:
+    """Schema column -> the name the file gives it under (itself or its alternative), and the
+    problems: a column missing, or given under both names."""
+    used: dict[str, str] = {}
+    problems = []
+    for column in schema.columns:
+        alternative = None if column.alternative is None else column.alternative.column.name
+        if column.name in found and alternative in found:
+            problems.append(
+                (
+                    alternative,
+                    p.ERR_COLUMN_AND_ALTERNATIVE,
+                    f"give column {column.name} or column {alternative}, not both",
+                )
+            )
+        elif column.name in found:
+            used[column.name] = column.name
+        elif alternative in found:
+            used[column.name] = alternative
+        else:
+            instead = f" (or give {alternative} instead)" if alternative else ""
+            problems.append(
+                (column.name, p.ERR_MISSING_COLUMN, f"column {column.name} is missing from the header{instead}")
+            )
+    return used, problems
+
+
+def _readers(schema: DatasetSchema, used: Mapping[str, str]) -> list[_Reader]:
+    readers: list[_Reader] = []
+    for column in schema.columns:
+        if column.alternative is not None and used.get(column.name) == column.alternative.column.name:
+            readers.append((column.name, column.alternative.column, column.alternative.to_value))
+        else:
+            readers.append((column.name, column, None))
+    return readers
+
+
 def _key_part(value: Any) -> Any:
     # Timestamps in a key are compared as instants.
     return to_utc(value) if isinstance(value, datetime) else value
@@ -294,6 +375,7 @@ def validate_rows(
     known_units: Mapping[str, Any] | None = None,
     keep_errors: int | None = None,
     index_rows: bool = True,
+    quintile_order: str = MOST_DEPRIVED_FIRST,
 ) -> Validation:
     """Validate `rows` of dataset `dataset` (a name of docs/rules/dashboard.md §1, e.g. "births").
 
@@ -306,6 +388,8 @@ def validate_rows(
     mapping of its fields (needed for unit_status).
     keep_errors: keep only the first N errors (all are still counted in `error_count`).
     index_rows: False skips `ROW_INDEX_CHECKS` so that memory stays flat (see Validation).
+    quintile_order: how the file numbers imd_quintile (deprivation.QUINTILE_ORDERS; births
+    only); least deprived first is stored reversed, with a note (docs/rules/equity.md §1).
     """
     if dataset not in SCHEMAS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(SCHEMAS)}")
@@ -317,6 +401,7 @@ def validate_rows(
         register=register,
         keep_errors=keep_errors,
         index_rows=index_rows,
+        quintile_order=quintile_order,
     )
 
 
@@ -329,6 +414,7 @@ def validate_csv(
     known_units: Mapping[str, Any] | None = None,
     keep_errors: int | None = None,
     index_rows: bool = True,
+    quintile_order: str = MOST_DEPRIVED_FIRST,
 ) -> Validation:
     """Validate a CSV stream (opened with newline="", encoding="utf-8-sig") of `dataset`."""
     header, rows = read_csv(stream)
@@ -341,4 +427,5 @@ def validate_csv(
         known_units=known_units,
         keep_errors=keep_errors,
         index_rows=index_rows,
+        quintile_order=quintile_order,
     )

@@ -6,6 +6,8 @@ or per month / quarter. Each trust's numerator and denominator are counted by th
 database (queries.py); ICBs, regions and England are sums of their trusts' numerators and
 denominators (never averages of rates), with each trust placed by the ICB and region in
 force on the period's end date. Values, intervals and rounding: metrics.rows.build_row.
+The equity breakdowns (perinatal.equity.engine) roll up the same way through the public
+helpers here (trust_filter, trusts_with_rows, wanted_keys, placement, england_always).
 """
 
 from __future__ import annotations
@@ -122,8 +124,8 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
     now = request.now or clock.now()
     today = to_utc(now).astimezone(LONDON).date()
     orgs = organisations or OrganisationMap()
-    trust_ids = _trust_filter(request, orgs)
-    trusts = {orgs.trust_codes[pk] for pk in queries.trusts_with_records(trust_ids)}
+    trust_ids = trust_filter(request, orgs)
+    trusts = trusts_with_rows(trust_ids, orgs=orgs)
 
     fortnights = fortnight_series(date_from=request.date_from, date_to=request.date_to)
     outcomes = outcome_periods(date_from=request.date_from, date_to=request.date_to, by=request.by)
@@ -138,8 +140,8 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
         trust_ids=trust_ids,
     )
 
-    wanted = _wanted_keys(request)
-    placement: dict[date, dict[str, list[tuple[str, str]]]] = {}
+    wanted = wanted_keys(request)
+    placed: dict[date, dict[str, list[tuple[str, str]]]] = {}
     rows: list[MetricRow] = []
     for definition in definitions:
         periods = (
@@ -151,15 +153,15 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
         )
         counted = tallies.get(definition.id, {})
         for index, period in enumerate(periods):
-            if period.end not in placement:
-                placement[period.end] = _placement(trusts, orgs=orgs, day=period.end, wanted=wanted)
+            if period.end not in placed:
+                placed[period.end] = placement(trusts, orgs=orgs, day=period.end, wanted=wanted)
             per_trust = {orgs.trust_codes[pk]: cell for pk, cell in counted.get(index, {}).items()}
             rows.extend(
                 _roll_up(
                     definition=definition,
                     period=period,
                     per_trust=per_trust,
-                    placement=placement[period.end],
+                    placement=placed[period.end],
                     orgs=orgs,
                     request=request,
                     provisional=is_provisional(
@@ -180,7 +182,21 @@ def _survey_periods(request: MetricRequest) -> tuple[Period, ...]:
     )
 
 
-def _trust_filter(request: MetricRequest, orgs: OrganisationMap) -> frozenset[int] | None:
+def trusts_with_rows(trust_ids: frozenset[int] | None, *, orgs: OrganisationMap) -> set[str]:
+    """The codes of the trusts that get rows: those in any stored record (even with nothing counted)."""
+    return {orgs.trust_codes[pk] for pk in queries.trusts_with_records(trust_ids)}
+
+
+def england_always(request: MetricRequest) -> bool:
+    """England has a row even when no trust has any (when its rows are wanted)."""
+    return (request.organisation is None or request.organisation[0] == LEVEL_NATIONAL) and (
+        LEVEL_NATIONAL in request.levels
+    )
+
+
+def trust_filter(request: MetricRequest, orgs: OrganisationMap) -> frozenset[int] | None:
+    """The ids of the trusts to count (None: every trust); with `organisation`, only the
+    trusts that can belong to it."""
     if request.organisation is None:
         return None
     level, code = request.organisation
@@ -298,7 +314,7 @@ def _count(
     return tallies
 
 
-def _wanted_keys(request: MetricRequest):
+def wanted_keys(request: MetricRequest):
     """A test for (level, code): is that organisation's row wanted?"""
     if request.organisation is not None:
         only = _normalised(request.organisation)
@@ -306,7 +322,7 @@ def _wanted_keys(request: MetricRequest):
     return lambda key: key[0] in request.levels
 
 
-def _placement(trusts: Iterable[str], *, orgs: OrganisationMap, day: date, wanted) -> dict[str, list[tuple[str, str]]]:
+def placement(trusts: Iterable[str], *, orgs: OrganisationMap, day: date, wanted) -> dict[str, list[tuple[str, str]]]:
     """trust -> the wanted organisations its counts add to on `day` (itself, its ICB and
     region then, England)."""
     placed = {}
@@ -328,9 +344,8 @@ def _roll_up(
     provisional: bool,
 ) -> list[MetricRow]:
     totals = _Totals()
-    if request.organisation is None or request.organisation[0] == LEVEL_NATIONAL:
-        if LEVEL_NATIONAL in request.levels:
-            totals.add((LEVEL_NATIONAL, NATIONAL_CODE), 0, 0)  # England has a row even with no trust
+    if england_always(request):
+        totals.add((LEVEL_NATIONAL, NATIONAL_CODE), 0, 0)  # England has a row even with no trust
     for trust, keys in placement.items():
         numerator, denominator = per_trust.get(trust, (0, 0))
         for key in keys:

@@ -64,12 +64,12 @@ def microseconds(moment: datetime) -> int:
     return int(utc.timestamp()) * MICROSECONDS + utc.microsecond
 
 
-def _q(name: str) -> str:
+def quote_name(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _table(model) -> str:
-    return _q(model._meta.db_table)
+def table_name(model) -> str:
+    return quote_name(model._meta.db_table)
 
 
 def _greatest(a: str, b: str) -> str:
@@ -80,7 +80,7 @@ def _least(a: str, b: str) -> str:
     return f"LEAST({a}, {b})" if connection.vendor == "postgresql" else f"MIN({a}, {b})"
 
 
-def _in_trusts(column: str, trust_ids: Collection[int] | None) -> tuple[str, list]:
+def in_trusts(column: str, trust_ids: Collection[int] | None) -> tuple[str, list]:
     if trust_ids is None:
         return "", []
     ids = sorted(trust_ids)
@@ -89,14 +89,14 @@ def _in_trusts(column: str, trust_ids: Collection[int] | None) -> tuple[str, lis
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def _count(tallies: Tallies, metric_id: str, index: int, trust: int, numerator, denominator) -> None:
+def add_count(tallies: Tallies, metric_id: str, index: int, trust: int, numerator, denominator) -> None:
     """Add to a tally; PostgreSQL returns SUM() as a Decimal, so counts are made ints here."""
     cell = tallies.setdefault(metric_id, {}).setdefault(index, {}).setdefault(trust, [0, 0])
     cell[0] += numerator if isinstance(numerator, Fraction) else int(numerator)
     cell[1] += int(denominator)
 
 
-def _fetch(sql: str, params: Sequence) -> list[tuple]:
+def fetch(sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -123,7 +123,7 @@ def tally_units(
     if not fortnights:
         return tallies, obstetric_trusts
     cte, params = _periods_cte(fortnights)
-    trust_filter, trust_params = _in_trusts("l.trust_id", trust_ids)
+    trust_filter, trust_params = in_trusts("l.trust_id", trust_ids)
     # In 64-bit integers: PostgreSQL types the seconds of the VALUES list as 32-bit.
     per_second = f"CAST({MICROSECONDS} AS BIGINT)"
     started, ended = f"(e.started_s * {per_second})", f"(e.ended_s * {per_second})"
@@ -141,10 +141,10 @@ def tally_units(
                 MAX(CASE WHEN e.status = '{r.STATUS_CLOSED_EXTERNAL}' AND {long_closure} THEN 1 ELSE 0 END) AS external,
                 MAX(CASE WHEN e.status = '{r.STATUS_CLOSED_INTERNAL}' AND {long_closure} THEN 1 ELSE 0 END) AS internal
             FROM f
-            JOIN {_table(Unit)} u ON u.opened_on <= f.last_day
+            JOIN {table_name(Unit)} u ON u.opened_on <= f.last_day
                 AND (u.closed_on IS NULL OR u.closed_on > f.first_day)
-            JOIN {_table(UnitListing)} l ON l.unit_id = u.id
-            LEFT JOIN {_table(UnitStatusEpisode)} e ON e.unit_id = u.id
+            JOIN {table_name(UnitListing)} l ON l.unit_id = u.id
+            LEFT JOIN {table_name(UnitStatusEpisode)} e ON e.unit_id = u.id
                 AND e.started_s < f.end_s AND (e.ended_s IS NULL OR e.ended_s > f.start_s)
             WHERE u.unit_type IN ('{r.UNIT_OBSTETRIC}', '{r.UNIT_NEONATAL}'){trust_filter}
             GROUP BY f.idx, u.id, l.trust_id, u.unit_type
@@ -153,14 +153,14 @@ def tally_units(
             SUM(CASE WHEN external = 1 OR internal = 1 THEN 1 ELSE 0 END), SUM(external), SUM(internal)
         FROM per_unit GROUP BY idx, trust_id, unit_type
     """
-    for idx, trust, unit_type, units, suspended, episodes, suspended_us, closed, external, internal in _fetch(
+    for idx, trust, unit_type, units, suspended, episodes, suspended_us, closed, external, internal in fetch(
         sql, params + trust_params
     ):
         if unit_type == r.UNIT_OBSTETRIC:
             obstetric_trusts[idx].add(trust)
-            _count(tallies, "obstetric_unit_suspensions", idx, trust, suspended, units)
-            _count(tallies, "obstetric_unit_suspensions.episodes", idx, trust, episodes, units)
-            _count(
+            add_count(tallies, "obstetric_unit_suspensions", idx, trust, suspended, units)
+            add_count(tallies, "obstetric_unit_suspensions.episodes", idx, trust, episodes, units)
+            add_count(
                 tallies,
                 "obstetric_unit_suspensions.hours",
                 idx,
@@ -169,9 +169,9 @@ def tally_units(
                 units,
             )
         else:
-            _count(tallies, "neonatal_unit_suspensions", idx, trust, closed, units)
-            _count(tallies, "neonatal_unit_suspensions.external", idx, trust, external, units)
-            _count(tallies, "neonatal_unit_suspensions.internal", idx, trust, internal, units)
+            add_count(tallies, "neonatal_unit_suspensions", idx, trust, closed, units)
+            add_count(tallies, "neonatal_unit_suspensions.external", idx, trust, external, units)
+            add_count(tallies, "neonatal_unit_suspensions.internal", idx, trust, internal, units)
     return tallies, obstetric_trusts
 
 
@@ -189,30 +189,30 @@ def tally_inductions(
     if not fortnights:
         return tallies
     cte, params = _periods_cte(fortnights)
-    trust_filter, trust_params = _in_trusts("i.trust_id", trust_ids)
+    trust_filter, trust_params = in_trusts("i.trust_id", trust_ids)
     # The 24-hour point is a whole second: it has passed when it is at or before now's second.
     sql = f"""
         WITH {cte}
         SELECT f.idx, i.trust_id, COUNT(*),
             SUM(CASE WHEN i.started_s IS NULL OR i.started_s > i.delay_point_s THEN 1 ELSE 0 END)
-        FROM f JOIN {_table(InductionRecord)} i ON i.delay_point_s >= f.start_s AND i.delay_point_s < f.end_s
+        FROM f JOIN {table_name(InductionRecord)} i ON i.delay_point_s >= f.start_s AND i.delay_point_s < f.end_s
         WHERE i.delay_point_s <= %s{trust_filter}
         GROUP BY f.idx, i.trust_id
     """
     counted = {
         (idx, trust): (waited, delayed)
-        for idx, trust, waited, delayed in _fetch(sql, params + [microseconds(now) // MICROSECONDS] + trust_params)
+        for idx, trust, waited, delayed in fetch(sql, params + [microseconds(now) // MICROSECONDS] + trust_params)
     }
     for bounds in fortnights:
         for trust in obstetric_trusts.get(bounds.index, ()):
             waited, delayed = counted.get((bounds.index, trust), (0, 0))
-            _count(tallies, "induction_delays", bounds.index, trust, 1 if delayed else 0, 1)
-            _count(tallies, "induction_delays.women", bounds.index, trust, delayed, waited)
+            add_count(tallies, "induction_delays", bounds.index, trust, 1 if delayed else 0, 1)
+            add_count(tallies, "induction_delays.women", bounds.index, trust, delayed, waited)
     return tallies
 
 
 # --- Metrics 4–7: date ranges on born_on ---------------------------------------------------
-def _days_cte(periods: Sequence[Bounds]) -> tuple[str, list]:
+def days_cte(periods: Sequence[Bounds]) -> tuple[str, list]:
     """Each day of the periods with its period's index, as a table `d`: an equality join on
     born_on, which both databases run as a hash or index lookup (a range join against the
     periods made PostgreSQL compare every birth with every period)."""
@@ -226,12 +226,56 @@ def _days_cte(periods: Sequence[Bounds]) -> tuple[str, list]:
     return f"d(day, idx) AS (VALUES {rows})", params
 
 
-def _born_between(periods: Sequence[Bounds]) -> tuple[str, list]:
+def born_between(periods: Sequence[Bounds]) -> tuple[str, list]:
     """The whole range as a filter too, on PostgreSQL, which then scans only those births;
     SQLite would use it instead of the equality with d.day, so it gets none."""
     if connection.vendor != "postgresql":
         return "1 = 1", []
     return "born_on >= %s AND born_on <= %s", [periods[0].first_day, periods[-1].last_day]
+
+
+#: docs/rules/dashboard.md §3.4 / §3.5: the births in the stillbirth and neonatal mortality rates.
+MBRRACE_INCLUDED_SQL = (
+    f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
+    f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))"
+)
+#: docs/rules/dashboard.md §3.6: a birth row of a woman who lost 1,500 ml or more.
+HAEMORRHAGE_SQL = f"blood_loss_ml >= {r.PPH_BLOOD_LOSS_ML}"
+
+
+@dataclass(frozen=True)
+class BabyCounts:
+    """The four sums over birth rows that give the stillbirth and neonatal mortality
+    numerators and denominators (docs/rules/dashboard.md §3.4–3.5), in that order, as SQL
+    select expressions; shared by the dashboard's counts and the equity breakdowns
+    (docs/rules/equity.md §1 keeps exactly the inclusion rules of docs/rules/dashboard.md §3)."""
+
+    stillbirths: str
+    stillbirth_population: str
+    neonatal_deaths: str
+    live_births: str
+
+    @classmethod
+    def of(cls, stillbirth_denominator: str) -> BabyCounts:
+        included = MBRRACE_INCLUDED_SQL
+        population = (
+            f"outcome = '{r.OUTCOME_LIVE}'"
+            if stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
+            else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')"
+        )
+        return cls(
+            stillbirths=f"SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_STILLBIRTH}' THEN 1 ELSE 0 END)",
+            stillbirth_population=f"SUM(CASE WHEN {included} AND {population} THEN 1 ELSE 0 END)",
+            neonatal_deaths=(
+                f"SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' AND neonatal_death_day IS NOT NULL"
+                f" AND neonatal_death_day <= {r.NEONATAL_LAST_DAY} THEN 1 ELSE 0 END)"
+            ),
+            live_births=f"SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' THEN 1 ELSE 0 END)",
+        )
+
+    @property
+    def sums(self) -> str:
+        return ", ".join((self.stillbirths, self.stillbirth_population, self.neonatal_deaths, self.live_births))
 
 
 def tally_births(
@@ -242,37 +286,24 @@ def tally_births(
     tallies: Tallies = {}
     if not periods:
         return tallies
-    cte, params = _days_cte(periods)
-    range_filter, range_params = _born_between(periods)
-    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
-    included = (
-        f"termination = FALSE AND (gestation_days >= {r.MBRRACE_GESTATION_DAYS} OR "
-        f"(gestation_days IS NULL AND birth_weight_g >= {r.MBRRACE_WEIGHT_G}))"
-    )
-    stillbirth_population = (
-        f"outcome = '{r.OUTCOME_LIVE}'"
-        if stillbirth_denominator == STILLBIRTH_DENOMINATOR_LIVE_BIRTHS
-        else f"outcome IN ('{r.OUTCOME_LIVE}', '{r.OUTCOME_STILLBIRTH}')"
-    )
+    cte, params = days_cte(periods)
+    range_filter, range_params = born_between(periods)
+    trust_filter, trust_params = in_trusts("trust_id", trust_ids)
+    baby = BabyCounts.of(stillbirth_denominator)
     sql = f"""
         WITH {cte}
-        SELECT d.idx, trust_id,
-            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_STILLBIRTH}' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN {included} AND {stillbirth_population} THEN 1 ELSE 0 END),
-            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' AND neonatal_death_day IS NOT NULL
-                AND neonatal_death_day <= {r.NEONATAL_LAST_DAY} THEN 1 ELSE 0 END),
-            SUM(CASE WHEN {included} AND outcome = '{r.OUTCOME_LIVE}' THEN 1 ELSE 0 END),
-            COUNT(DISTINCT CASE WHEN blood_loss_ml >= {r.PPH_BLOOD_LOSS_ML} THEN mother_id END),
+        SELECT d.idx, trust_id, {baby.sums},
+            COUNT(DISTINCT CASE WHEN {HAEMORRHAGE_SQL} THEN mother_id END),
             COUNT(DISTINCT mother_id)
-        FROM {_table(BirthRecord)} JOIN d ON born_on = d.day
+        FROM {table_name(BirthRecord)} JOIN d ON born_on = d.day
         WHERE {range_filter}{trust_filter}
         GROUP BY d.idx, trust_id
     """
     params += [*range_params, *trust_params]
-    for idx, trust, stillbirths, births, deaths, live, haemorrhages, mothers in _fetch(sql, params):
-        _count(tallies, "stillbirth_rate", idx, trust, stillbirths, births)
-        _count(tallies, "neonatal_mortality_rate", idx, trust, deaths, live)
-        _count(tallies, "pph_1500_rate", idx, trust, haemorrhages, mothers)
+    for idx, trust, stillbirths, births, deaths, live, haemorrhages, mothers in fetch(sql, params):
+        add_count(tallies, "stillbirth_rate", idx, trust, stillbirths, births)
+        add_count(tallies, "neonatal_mortality_rate", idx, trust, deaths, live)
+        add_count(tallies, "pph_1500_rate", idx, trust, haemorrhages, mothers)
     return tallies
 
 
@@ -281,9 +312,9 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
     tallies: Tallies = {}
     if not periods:
         return tallies
-    cte, params = _days_cte(periods)
-    range_filter, range_params = _born_between(periods)
-    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
+    cte, params = days_cte(periods)
+    range_filter, range_params = born_between(periods)
+    trust_filter, trust_params = in_trusts("trust_id", trust_ids)
     every_one = " AND ".join(f"(NOT ({r.opc_eligible_sql(c.key)}) OR ({r.OPC_MET_SQL[c.key]}))" for c in OPC_COMPONENTS)
     columns = [f"SUM(CASE WHEN {every_one} THEN 1 ELSE 0 END)", "COUNT(*)"]
     for c in OPC_COMPONENTS:
@@ -295,18 +326,18 @@ def tally_neonatal_care(*, periods: Sequence[Bounds], trust_ids: Collection[int]
     sql = f"""
         WITH {cte}
         SELECT d.idx, trust_id, {", ".join(columns)}
-        FROM {_table(NeonatalCareRecord)} JOIN d ON born_on = d.day
+        FROM {table_name(NeonatalCareRecord)} JOIN d ON born_on = d.day
         WHERE {range_filter} AND gestation_days IS NOT NULL
             AND gestation_days < {r.OPC_GESTATION_BELOW}{trust_filter}
         GROUP BY d.idx, trust_id
     """
     params += [*range_params, *trust_params]
-    for idx, trust, met_all, babies, *components in _fetch(sql, params):
-        _count(tallies, "optimal_perinatal_care", idx, trust, met_all, babies)
+    for idx, trust, met_all, babies, *components in fetch(sql, params):
+        add_count(tallies, "optimal_perinatal_care", idx, trust, met_all, babies)
         for position, c in enumerate(OPC_COMPONENTS):
             met, eligible = components[2 * position], components[2 * position + 1]
             if eligible:
-                _count(tallies, f"optimal_perinatal_care.{c.key}", idx, trust, met, eligible)
+                add_count(tallies, f"optimal_perinatal_care.{c.key}", idx, trust, met, eligible)
     return tallies
 
 
@@ -316,24 +347,24 @@ def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None
     tallies: Tallies = {}
     if not periods:
         return tallies
-    trust_filter, trust_params = _in_trusts("trust_id", trust_ids)
+    trust_filter, trust_params = in_trusts("trust_id", trust_ids)
     sql = f"""
         SELECT trust_id, survey_year, SUM(yes), SUM(responses)
-        FROM {_table(SurveyResult)}
+        FROM {table_name(SurveyResult)}
         WHERE question = %s AND survey_year >= %s AND survey_year <= %s{trust_filter}
         GROUP BY trust_id, survey_year
     """
     params = [r.QUESTION_CONSIDERED_COMPLAINT, periods[0].first_day.year, periods[-1].last_day.year] + trust_params
-    for trust, year, yes, responses in _fetch(sql, params):
+    for trust, year, yes, responses in fetch(sql, params):
         for b in periods:
             if b.first_day.year <= year <= b.last_day.year:
-                _count(tallies, "considered_complaint", b.index, trust, yes, responses)
+                add_count(tallies, "considered_complaint", b.index, trust, yes, responses)
     return tallies
 
 
 def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
     """Trusts that appear in any stored record (they get rows even with nothing counted)."""
-    trust_filter, trust_params = _in_trusts("o.id", trust_ids)
+    trust_filter, trust_params = in_trusts("o.id", trust_ids)
     tables = [
         (UnitListing, "trust_id"),
         (BirthRecord, "trust_id"),
@@ -342,7 +373,7 @@ def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
         (SurveyResult, "trust_id"),
     ]
     exists = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {_table(model)} t WHERE t.{column} = o.id)" for model, column in tables
+        f"EXISTS (SELECT 1 FROM {table_name(model)} t WHERE t.{column} = o.id)" for model, column in tables
     )
-    sql = f"SELECT o.id FROM {_table(Organisation)} o WHERE o.kind = %s AND ({exists}){trust_filter}"
-    return {row[0] for row in _fetch(sql, [Organisation.Kind.TRUST.value, *trust_params])}
+    sql = f"SELECT o.id FROM {table_name(Organisation)} o WHERE o.kind = %s AND ({exists}){trust_filter}"
+    return {row[0] for row in fetch(sql, [Organisation.Kind.TRUST.value, *trust_params])}

@@ -19,6 +19,7 @@ from django.db import connection
 
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets.problems import DataQualityNote
+from perinatal.dashboard.datasets.row_rules import BLOOD_LOSS_NOTE, MOTHER_GROUP_NOTES
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.kernel.tabular_problems import LineProblem
 
@@ -29,7 +30,8 @@ from .tables import TABLES, TableSpec, key_text
 SQLITE_BATCH_ROWS = 50_000
 COPY_CHUNK_BYTES = 1 << 20
 STAGING_PREFIX = "dashboard_staging_"
-PPH_NOTE_MESSAGE = "{count} mother(s) have rows with different blood_loss_ml; the largest is used"
+#: What an empty cell is compared as, where it is a value of its own (Not stated).
+_EMPTY_AS = {"ethnic_group": "''", "imd_quintile": "0"}
 
 
 @dataclass
@@ -76,7 +78,7 @@ def load_staged(
             if result.error_count or not upsert:
                 return result
             if spec.dataset == "births":
-                result.notes.extend(_blood_loss_note(cursor, table))
+                result.notes.extend(_mother_notes(cursor, table))
             before = _count(cursor, spec.table)
             _upsert(cursor, spec, table, upload_id)
             result.added = _count(cursor, spec.table) - before
@@ -163,29 +165,43 @@ def _check_duplicate_keys(cursor, spec: TableSpec, table: str, register: Registe
         )
 
 
-def _blood_loss_note(cursor, table: str) -> list[DataQualityNote]:
-    """DQ_BLOOD_LOSS_DIFFERS: mothers whose rows give different blood_loss_ml, with the line
-    where each first differs from her first known value (as the validator reports it)."""
-    t, mother, loss, line = _q(table), _q("mother_id"), _q("blood_loss_ml"), _q("line")
+def _mother_notes(cursor, table: str) -> list[DataQualityNote]:
+    """The notes on mothers whose rows disagree, as the validator words them (row_rules):
+    blood loss (empty cells ignored), ethnic group and deprivation quintile (an empty cell is
+    a value of its own, Not stated: docs/rules/equity.md §1)."""
+    notes = []
+    for column, empty_as, (code, message) in (
+        ("blood_loss_ml", None, BLOOD_LOSS_NOTE),
+        *((column, _EMPTY_AS[column], note) for column, note in MOTHER_GROUP_NOTES.items()),
+    ):
+        lines = _lines_where_mothers_differ(cursor, table, column=column, empty_as=empty_as)
+        if lines:
+            shown = tuple(lines[: p.NOTE_EXAMPLE_LINES])
+            notes.append(DataQualityNote(code, message.format(count=len(lines)), len(lines), shown))
+    return notes
+
+
+def _lines_where_mothers_differ(cursor, table: str, *, column: str, empty_as: str | None) -> list[int]:
+    """For each mother whose rows give different values of `column`, the line where her rows
+    first differ from her first row's value, in order. `empty_as` None: rows with an empty
+    cell are left out; else an SQL literal an empty cell is compared as."""
+    t, mother, line, col = _q(table), _q("mother_id"), _q("line"), _q(column)
+
+    def value(alias: str) -> str:
+        return f"{alias}.{col}" if empty_as is None else f"COALESCE({alias}.{col}, {empty_as})"
+
+    def known(alias: str) -> str:
+        return f"{alias}.{col} IS NOT NULL" if empty_as is None else "1 = 1"
+
     cursor.execute(
-        f"WITH differing AS (SELECT {mother} AS mother, MIN({line}) AS first_line FROM {t} "
-        f"WHERE {loss} IS NOT NULL GROUP BY {mother} HAVING COUNT(DISTINCT {loss}) > 1), "
-        f"first_loss AS (SELECT d.mother, s.{loss} AS loss FROM differing d JOIN {t} s "
+        f"WITH differing AS (SELECT s.{mother} AS mother, MIN(s.{line}) AS first_line FROM {t} s "
+        f"WHERE {known('s')} GROUP BY s.{mother} HAVING COUNT(DISTINCT {value('s')}) > 1), "
+        f"firsts AS (SELECT d.mother, {value('s')} AS first_seen FROM differing d JOIN {t} s "
         f"ON s.{mother} = d.mother AND s.{line} = d.first_line) "
-        f"SELECT MIN(s.{line}) FROM first_loss f JOIN {t} s ON s.{mother} = f.mother "
-        f"AND s.{loss} IS NOT NULL AND s.{loss} <> f.loss GROUP BY f.mother"
+        f"SELECT MIN(s.{line}) FROM firsts f JOIN {t} s ON s.{mother} = f.mother "
+        f"AND {known('s')} AND {value('s')} <> f.first_seen GROUP BY f.mother"
     )
-    lines = sorted(row[0] for row in _fetch_all(cursor))
-    if not lines:
-        return []
-    return [
-        DataQualityNote(
-            p.DQ_BLOOD_LOSS_DIFFERS,
-            PPH_NOTE_MESSAGE.format(count=len(lines)),
-            len(lines),
-            tuple(lines[: p.NOTE_EXAMPLE_LINES]),
-        )
-    ]
+    return sorted(row[0] for row in _fetch_all(cursor))
 
 
 def _upsert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:

@@ -3,9 +3,9 @@
 docs/rules/dashboard.md §1: "An upload is validated whole before anything is stored". The file is
 read as a stream by the validator (datasets.validation, with `index_rows=False` so that it
 keeps no per-row index); each valid record is written at once to a staged CSV in the shape
-the database takes in bulk (tables.py). Nothing touches the database here. The two checks
-that need every row (a duplicate natural key, a mother's differing blood loss) run over the
-staged rows in SQL (loading.py).
+the database takes in bulk (tables.py). Nothing touches the database here. The checks
+that need every row (a duplicate natural key; a mother whose rows differ in blood loss,
+ethnic group or deprivation quintile) run over the staged rows in SQL (loading.py).
 
 Because no check here looks across rows of births, neonatal care or inductions, a big file
 of those may be checked in parts, one process per part (`workers`): the parts are cut at
@@ -31,6 +31,7 @@ from typing import Any
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets import validate_rows
 from perinatal.dashboard.datasets.csv_input import CsvRow
+from perinatal.dashboard.datasets.deprivation import MOST_DEPRIVED_FIRST
 from perinatal.dashboard.datasets.problems import DataQualityNote
 from perinatal.kernel.tabular_problems import LineProblem
 
@@ -163,9 +164,11 @@ def stage_file(
     progress: ProgressCallback | None = None,
     staging_dir: Path | None = None,
     workers: int = 1,
+    quintile_order: str = MOST_DEPRIVED_FIRST,
 ) -> StagedFile:
     """Check `source` (a CSV of `dataset`) whole, in `workers` processes when it is big, and
-    stage the rows that pass."""
+    stage the rows that pass. `quintile_order`: how a births file numbers imd_quintile
+    (datasets.deprivation)."""
     source = Path(source)
     size = os.path.getsize(source)
     staged = StagedFile(dataset=dataset, size_bytes=size)
@@ -181,7 +184,7 @@ def stage_file(
         )
         return staged
     plan = plan_parts(source, parts=workers) if dataset in SPLITTABLE and _may_fork() else None
-    if plan is not None and not _header_problems(dataset, source, register):
+    if plan is not None and not _header_problems(dataset, source, quintile_order=quintile_order):
         return _stage_in_parts(
             dataset=dataset,
             source=source,
@@ -191,6 +194,7 @@ def stage_file(
             progress=progress,
             staging_dir=staging_dir,
             size=size,
+            quintile_order=quintile_order,
         )
     with open(source, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -207,6 +211,7 @@ def stage_file(
             staging_dir=staging_dir,
             raw=raw,
             size=size,
+            quintile_order=quintile_order,
         )
 
 
@@ -218,10 +223,12 @@ def _may_fork() -> bool:
     return not any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
 
 
-def _header_problems(dataset: str, source: Path, register: RegisterSnapshot) -> bool:
+def _header_problems(dataset: str, source: Path, *, quintile_order: str) -> bool:
     with open(source, encoding="utf-8-sig", newline="") as text:
         header = next(csv.reader(text), [])
-    validation = validate_rows(dataset, [], header=header, known_trusts=(), known_sites={})
+    validation = validate_rows(
+        dataset, [], header=header, known_trusts=(), known_sites={}, quintile_order=quintile_order
+    )
     list(validation)
     return validation.error_count > 0
 
@@ -246,6 +253,7 @@ def _stage(
     staging_dir: Path | None,
     raw: Any,
     size: int,
+    quintile_order: str,
 ) -> StagedFile:
     staged = StagedFile(dataset=dataset, size_bytes=size)
     in_memory_checks = dataset == "units"  # a units file is small; it is loaded through the ORM
@@ -258,6 +266,7 @@ def _stage(
         known_units=register.known_units,
         keep_errors=KEEP_ERRORS,
         index_rows=in_memory_checks,
+        quintile_order=quintile_order,
     )
     if in_memory_checks:
         staged.units = _read_all(validation, raw=raw, size=size, progress=progress)
@@ -322,6 +331,7 @@ def _stage_part(
     register: RegisterSnapshot,
     vendor: str,
     staging_dir: Path | None,
+    quintile_order: str,
 ) -> StagedFile:
     raw = _Slice(source, part.start, part.end)
     with io.TextIOWrapper(io.BufferedReader(raw, _READ_CHUNK), encoding="utf-8", newline="") as text:
@@ -336,6 +346,7 @@ def _stage_part(
             staging_dir=staging_dir,
             raw=raw,
             size=part.end - part.start,
+            quintile_order=quintile_order,
         )
 
 
@@ -349,6 +360,7 @@ def _stage_in_parts(
     progress: ProgressCallback | None,
     staging_dir: Path | None,
     size: int,
+    quintile_order: str,
 ) -> StagedFile:
     from django.db import connections
 
@@ -366,6 +378,7 @@ def _stage_in_parts(
                 register=register,
                 vendor=vendor,
                 staging_dir=staging_dir,
+                quintile_order=quintile_order,
             )
             for part in plan
         ]

@@ -96,7 +96,7 @@ class MetricDefinition:
     interval_method: str  # wilson | garwood | none
     source: str
     datasets: tuple[str, ...]
-    # Disclosure control (docs/rules/dashboard.md §4 --public) applies to counts of people only.
+    # Public disclosure control (docs/rules/equity.md §2) changes counts of people only.
     numerator_counts_people: bool
     denominator_counts_people: bool
     parent_id: str | None = None  # set on sub-measures

@@ -340,7 +340,7 @@ def compute_reference(
     one row per organisation for the range, or per month / quarter with `by`. A trust gets
     rows when it appears in any record or in `trust_codes` (zero denominators give empty
     values). `now` (time-zone aware) measures ongoing episodes and marks provisional
-    periods; `public` applies disclosure control (docs/rules/dashboard.md §4 --public).
+    periods; `public` applies public disclosure control (docs/rules/equity.md §2).
     """
     datasets = {
         name: list(records)

@@ -40,7 +40,6 @@ OUTPUT_COLUMNS = (
     "upper_95",
     "suppressed",
 )
-SUPPRESSED_MARK = "*"
 
 Count = int | Decimal | str  # int for people/units/trusts; Decimal hours; "*" when suppressed
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from perinatal.dashboard.datasets.deprivation import (
+    MOST_DEPRIVED_FIRST,
+    QUINTILE_ORDER_WORDS,
+    QUINTILE_ORDERS,
+)
 from perinatal.dashboard.datasets.schema import DATASET_NAMES, SCHEMAS
 
 #: A dataset file must be a CSV (docs/rules/dashboard.md §1: "CSV, UTF-8, header row").
@@ -31,6 +36,27 @@ class UploadForm(forms.Form):
             "missing": "Select a CSV file to upload",
         },
     )
+
+    # docs/rules/equity.md §1: a births file numbering quintiles least deprived first must say so.
+    quintile_order = forms.ChoiceField(
+        choices=[(order, QUINTILE_ORDER_WORDS[order]) for order in QUINTILE_ORDERS],
+        initial=MOST_DEPRIVED_FIRST,
+        required=False,
+        error_messages={"invalid_choice": "Select how the file numbers deprivation quintiles"},
+    )
+
+    def clean_quintile_order(self):
+        return self.cleaned_data["quintile_order"] or MOST_DEPRIVED_FIRST
+
+    def clean(self):
+        cleaned = super().clean()
+        order, dataset = cleaned.get("quintile_order"), cleaned.get("dataset")
+        if order not in (None, MOST_DEPRIVED_FIRST) and dataset not in (None, "births"):
+            self.add_error(
+                "quintile_order",
+                "Only births files have deprivation quintiles: select 1 is the most deprived for this file",
+            )
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django_tasks import task
 
+from perinatal.dashboard.datasets.deprivation import MOST_DEPRIVED_FIRST
 from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_stillbirth_denominator
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
 from perinatal.dashboard.models import Upload
@@ -37,11 +38,12 @@ def upload_dir() -> Path:
 
 
 @task()
-def import_upload_task(upload_id: int, path: str) -> dict:
-    """Check and load a file saved by the upload page; the file is deleted afterwards."""
+def import_upload_task(upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST) -> dict:
+    """Check and load a file saved by the upload page; the file is deleted afterwards.
+    `quintile_order`: the page's answer on how a births file numbers imd_quintile."""
     upload = Upload.objects.get(pk=upload_id)
     try:
-        upload = import_dataset(dataset=upload.dataset, path=Path(path), upload=upload)
+        upload = import_dataset(dataset=upload.dataset, path=Path(path), upload=upload, quintile_order=quintile_order)
     finally:
         Path(path).unlink(missing_ok=True)
     return {"upload": upload.pk, "status": upload.status, "rows": upload.rows, "errors": upload.error_count}

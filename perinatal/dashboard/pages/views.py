@@ -232,7 +232,9 @@ def upload_new(request):
             uploaded_by=request.user,
             source=Upload.Source.PAGE,
         )
-        import_upload_task.enqueue(upload_id=upload.pk, path=str(saved))
+        import_upload_task.enqueue(
+            upload_id=upload.pk, path=str(saved), quintile_order=form.cleaned_data["quintile_order"]
+        )
         return redirect("dashboard:upload", pk=upload.pk)
     return render(
         request,

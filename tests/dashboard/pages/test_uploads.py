@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from perinatal.accounts.roles import Role
 from perinatal.core import clock
-from perinatal.dashboard.models import SurveyResult, Upload
+from perinatal.dashboard.models import BirthRecord, SurveyResult, Upload
 from perinatal.dashboard.pages import tasks
 from perinatal.dashboard.pages.builders.uploads import error_lines, more_errors, note_text, status_json, upload_progress
 from perinatal.organisations.models import ENGLAND_CODE, Organisation
@@ -202,6 +202,43 @@ def test_a_bad_file_is_refused_with_every_bad_row_and_nothing_is_kept(admin, set
             f'<td class="nhsuk-table__cell">{column}</td>'
         ) in cells
     assert "Every error is listed." in page
+
+
+def test_the_upload_page_asks_how_a_births_file_numbers_its_quintiles(admin):
+    page = admin.get(reverse("dashboard:upload_new")).content.decode()
+    assert "how does the file number deprivation quintiles" in page
+    assert re.search(r'<input[^>]*value="most_deprived_first"[^>]*checked', page)  # the usual order by default
+    assert 'value="least_deprived_first"' in page
+
+
+def test_a_births_file_numbered_least_deprived_first_is_stored_reversed(admin, settings, tmp_path):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.DASHBOARD_UPLOAD_DIR = str(tmp_path)
+    text = (
+        "baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
+        "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour\n"
+        "PQ1,PM1,R0A,R0A01,2025-06-15,280,3400,live,0,,300,0,30,N,1,spontaneous\n"
+    )
+    response = admin.post(
+        reverse("dashboard:upload_new"),
+        {"dataset": "births", "file": _csv_file(text, "births.csv"), "quintile_order": "least_deprived_first"},
+    )
+    upload = Upload.objects.latest("id")
+    assert upload.status == Upload.Status.LOADED, upload.errors
+    assert BirthRecord.objects.values_list("ethnic_group", "imd_quintile").get(baby_id="PQ1") == ("Black", 5)
+    page = admin.get(response["Location"]).content.decode()
+    assert "reversed on import" in page
+
+
+def test_only_births_files_may_say_their_quintiles_are_reversed(admin):
+    before = Upload.objects.count()
+    page = admin.post(
+        reverse("dashboard:upload_new"),
+        {"dataset": "survey", "file": _csv_file("trust_code\n"), "quintile_order": "least_deprived_first"},
+    ).content.decode()
+    assert "Only births files have deprivation quintiles" in page and "<title>Error:" in page
+    assert 'href="#id_quintile_order"' in page
+    assert Upload.objects.count() == before
 
 
 def test_a_queued_upload_shows_a_progress_bar_that_works_without_javascript(admin, settings, tmp_path):

@@ -1,4 +1,6 @@
-"""perinatal import DATASET FILE: check a dataset file whole and load it (docs/rules/dashboard.md §1).
+"""perinatal import DATASET FILE [--quintiles-least-deprived-first]: check a dataset file whole
+and load it (docs/rules/dashboard.md §1). The flag says a births file numbers imd_quintile least
+deprived first, so that it is stored reversed (docs/rules/equity.md §1).
 
 Exit status 0 when loaded; 1 when refused (every error printed as "line N, column C:
 reason", the first 100, then how many more); 2 for a bad command line.
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from perinatal.dashboard.datasets.deprivation import LEAST_DEPRIVED_FIRST, MOST_DEPRIVED_FIRST
 from perinatal.dashboard.datasets.schema import DATASET_NAMES
 from perinatal.dashboard.imports.staging import PHASE_CHECKING, ImportProgress
 from perinatal.dashboard.models import Upload
@@ -32,8 +35,19 @@ class Command(BaseCommand):
             default=1,
             help="check a big births, neonatal_care or inductions file in this many processes",
         )
+        parser.add_argument(
+            "--quintiles-least-deprived-first",
+            action="store_true",
+            help=(
+                "births: the file numbers imd_quintile 1 = least deprived (as the National Maternity and "
+                "Perinatal Audit does); they are stored reversed, 1 = most deprived"
+            ),
+        )
 
     def handle(self, *args, dataset: str, file: Path, progress: bool, workers: int, **options):
+        reversed_quintiles = options["quintiles_least_deprived_first"]
+        if reversed_quintiles and dataset != "births":
+            raise CommandError("--quintiles-least-deprived-first is only for births files")
         if not file.is_file():
             raise CommandError(f"{file} is not a file")
         if workers < 1:
@@ -44,6 +58,7 @@ class Command(BaseCommand):
             source=Upload.Source.COMMAND,
             progress=self._printer() if progress else None,
             workers=workers,
+            quintile_order=LEAST_DEPRIVED_FIRST if reversed_quintiles else MOST_DEPRIVED_FIRST,
         )
         for note in upload.notes:
             self.stdout.write(f"note: {_note_text(note)}")

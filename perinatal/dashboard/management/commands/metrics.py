@@ -3,8 +3,8 @@
 
 Defaults (docs/rules/dashboard.md §4): every level, every metric and sub-measure, CSV. Operational metrics give the
 whole fortnights ending on --to, --to − 14, …; outcome and survey metrics one row per
-organisation for the range, or per month / quarter with --by. --public applies disclosure
-control. CSV has the docs/rules/dashboard.md §4 columns then `provisional`.
+organisation for the range, or per month / quarter with --by. --public applies public
+disclosure control (docs/rules/equity.md §2). CSV has the docs/rules/dashboard.md §4 columns then `provisional`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv")
         parser.add_argument(
-            "--public", action="store_true", help="apply disclosure control (docs/rules/dashboard.md §4)"
+            "--public", action="store_true", help="apply public disclosure control (docs/rules/equity.md §2)"
         )
         parser.add_argument("--by", choices=SPLITS, help="split outcome and survey metrics by month or quarter")
         parser.add_argument(

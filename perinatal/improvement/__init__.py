@@ -1,0 +1,10 @@
+"""Improvement support: the Maternity and Neonatal Improvement Support Team's cases, from an
+identified concern to exit, with their clocks (docs/rules/improvement.md).
+
+- `clocks`: the clocks of docs/rules/improvement.md §2 over plain dates (diagnostic due, missed
+  executive meetings and quarterly reviews, escalation level, stage) and the days they turn
+- `transfer`: the files that move cases from the previous programme, read and checked whole,
+  and the export rows (docs/rules/improvement.md §3)
+
+Both are framework-free: the Django app stores the cases and calls them.
+"""
