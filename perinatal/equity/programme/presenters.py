@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from perinatal.core.formatting import long_date
 from perinatal.dashboard.exports import ExportColumn, ExportTable
 from perinatal.dashboard.metrics.intervals import round_half_up
+from perinatal.equity.breakdowns.rows import METRIC_IDS
 from perinatal.equity.models import SurveyReturn, TeamMember
 from perinatal.equity.programme import rules
 from perinatal.equity.programme.rules import ElementStatus, SiteStatus, TeamGroup, TeamRole
@@ -146,3 +151,40 @@ def survey_words(survey: SurveyReturn | None) -> str:
 
 def progress_words(elements_done: int, elements_total: int) -> str:
     return f"{elements_done} of {elements_total} elements done" if elements_total else "No sites yet"
+
+
+@dataclass(frozen=True)
+class EvaluationPeriod:
+    """A period of the trust's outcomes by ethnicity and deprivation around the site's intake."""
+
+    label: str
+    start: date
+    end: date
+    href: str
+
+
+def evaluation_periods(*, trust_code: str, intake_start: date | None, today: date) -> list[EvaluationPeriod]:
+    """Links to the trust's equity page (docs/rules/equity.md §1) for the 12 months before the
+    intake, its delivery, and the 12 months after (docs/rules/equity.md §3: evaluated before,
+    during and after). A period not begun yet is left out; one under way ends today."""
+    if intake_start is None:
+        return []
+    ends = rules.delivery_ends(intake_start)
+    spans = (
+        ("Before the intake", rules.months_after(intake_start, -12), intake_start - timedelta(days=1)),
+        ("During the intake", intake_start, ends - timedelta(days=1)),
+        ("After the intake", ends, rules.months_after(ends, 12) - timedelta(days=1)),
+    )
+    base = reverse("equity_breakdowns:trust", args=[trust_code])
+    periods = []
+    for label, start, end in spans:
+        if start > today:
+            continue
+        end = min(end, today)
+        # The equity page's own choices (perinatal.equity.pages.forms): the period, every measure.
+        query: dict[str, object] = {"by": "ethnic_group", "metric": list(METRIC_IDS)}
+        for name, day in (("from", start), ("to", end)):
+            query.update({f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year})
+        href = f"{base}?{urlencode(query, doseq=True)}"
+        periods.append(EvaluationPeriod(label=label, start=start, end=end, href=href))
+    return periods

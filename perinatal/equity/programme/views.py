@@ -486,6 +486,11 @@ def site(request, code: str):
             "survey_lines": presenters.survey_lines(
                 surveys.get(SurveyRound.BEFORE.value), surveys.get(SurveyRound.AFTER.value)
             ),
+            "evaluation_periods": presenters.evaluation_periods(
+                trust_code=trust.code,
+                intake_start=record.intake.start_on if record.intake else None,
+                today=today,
+            ),
             "status_tag": presenters.status_tag,
             "element_tag": presenters.element_tag,
             "back_link": _back_to_overview(),

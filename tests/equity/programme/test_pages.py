@@ -91,9 +91,16 @@ def test_viewing_the_names_is_audited(client):
     assert AuditEvent.objects.filter(action="view", summary__startswith="Equity programme team of R0A01").exists()
 
 
-def test_the_site_page_links_to_the_trusts_outcomes(client):
+def test_the_site_page_links_to_the_trusts_outcomes_before_and_during_the_intake(client):
     page = _as(client, "hom.r0a@perinatal.example").get(R0A01).content.decode()
-    assert reverse("dashboard:trust", args=["R0A"]) in page
+    equity = reverse("equity_breakdowns:trust", args=["R0A"])
+    assert f'href="{equity}"' in page
+    # Intake 1 started on 1 May 2026: the year before it, and its delivery so far (to today).
+    before = re.search(rf'href="({re.escape(equity)}\?[^"]+)">Before the intake: 1 May 2025 to 30 April 2026<', page)
+    during = re.search(rf'href="({re.escape(equity)}\?[^"]+)">During the intake: 1 May 2026 to 27 November 2026<', page)
+    assert before and during and ">After the intake:" not in page
+    response = client.get(during.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and "Error:" not in response.content.decode()[:2000]
 
 
 @pytest.mark.parametrize(
