@@ -202,6 +202,14 @@ PERINATAL_DAILY_JOBS = [
         "kwargs": {"trigger": "nightly"},
         "description": "MOSS over the births data (docs/rules/surveillance.md §1.4).",
     },
+    {
+        "name": "equity-programme-notices",
+        "at": os.environ.get("EQUITY_PROGRAMME_NOTICES_AT", "07:00"),
+        "task": "perinatal.equity.programme.services.notices.send_onboarding_notices_task",
+        "description": (
+            "Trusts told when their sites join the equity programme: notices not sent yet (docs/rules/equity.md §3)."
+        ),
+    },
 ]
 
 LANGUAGE_CODE = "en-gb"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("perinatal.surveillance.urls")),
     path("dashboard/", include("perinatal.dashboard.pages.urls")),
     path("dashboard/", include("perinatal.equity.pages.urls")),
+    path("equity/programme/", include("perinatal.equity.programme.urls")),
     # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
     path("api/v1/", include("perinatal.api.urls")),
 ]

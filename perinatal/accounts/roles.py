@@ -12,6 +12,7 @@ class Role(str, Enum):
     REPORTER = "reporter"
     LOCAL_AUTHORISER = "local_authoriser"
     TRUST_VIEWER = "trust_viewer"
+    PERINATAL_LEADERSHIP = "perinatal_leadership"
     ICB_VIEWER = "icb_viewer"
     REGIONAL_VIEWER = "regional_viewer"
     NATIONAL_REVIEWER = "national_reviewer"
@@ -32,6 +33,7 @@ LABELS = {
     Role.REPORTER: "Reporter",
     Role.LOCAL_AUTHORISER: "Local authoriser (Head or Director of Midwifery)",
     Role.TRUST_VIEWER: "Trust viewer (board and executives)",
+    Role.PERINATAL_LEADERSHIP: "Perinatal leadership (records the equity programme)",
     Role.ICB_VIEWER: "ICB viewer",
     Role.REGIONAL_VIEWER: "Regional viewer",
     Role.NATIONAL_REVIEWER: "National reviewer",
@@ -45,6 +47,7 @@ ORGANISATION_KIND = {
     Role.REPORTER: "trust",
     Role.LOCAL_AUTHORISER: "trust",
     Role.TRUST_VIEWER: "trust",
+    Role.PERINATAL_LEADERSHIP: "trust",
     Role.ICB_VIEWER: "icb",
     Role.REGIONAL_VIEWER: "region",
     Role.NATIONAL_REVIEWER: "body",
@@ -54,8 +57,10 @@ ORGANISATION_KIND = {
 }
 
 TRUST_ROLES = frozenset(role for role, kind in ORGANISATION_KIND.items() if kind == "trust")
-# Roles a person may ask a trust's local authoriser for, or be nominated for.
-REQUESTABLE_ROLES = (Role.REPORTER, Role.TRUST_VIEWER, Role.LOCAL_AUTHORISER)
+# Roles a person may ask a trust's local authoriser for, or be nominated for. Perinatal
+# leadership is how the Head or Director of Midwifery authorises others (the quad, the
+# programme's operational lead) to record the trust's equity programme (docs/rules/equity.md §3).
+REQUESTABLE_ROLES = (Role.REPORTER, Role.TRUST_VIEWER, Role.PERINATAL_LEADERSHIP, Role.LOCAL_AUTHORISER)
 # Roles whose holders read every trust's record-level data.
 NATIONAL_ROLES = frozenset({Role.IMPROVEMENT_SUPPORT, Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 
@@ -74,5 +79,7 @@ def role_from_text(text: str) -> Role | None:
         "authoriser": Role.LOCAL_AUTHORISER,
         "viewer": Role.TRUST_VIEWER,
         "board": Role.TRUST_VIEWER,
+        "perinatal leadership": Role.PERINATAL_LEADERSHIP,
+        "perinatal leader": Role.PERINATAL_LEADERSHIP,
     }
     return aliases.get(wanted)

@@ -40,6 +40,20 @@ READ_DASHBOARD_UPLOADS = frozenset(TRUST_ROLES | {Role.PROGRAMME_ADMIN, Role.SYS
 # Uploading a dashboard dataset file on the upload page: national programme admins.
 UPLOAD_DASHBOARD_DATA = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 
+# The Perinatal Equity and Anti-Discrimination Programme (docs/rules/equity.md §3). The national
+# programme team (programme admins) plans the intakes and records the sessions; a trust's
+# perinatal leadership (its local authoriser, the Head or Director of Midwifery, and those they
+# grant perinatal leadership) records its own teams and progress; the trust's board and
+# executives, its ICB and its region read it. Nobody else sees the programme.
+PLAN_EQUITY_PROGRAMME = frozenset({Role.PROGRAMME_ADMIN})
+RECORD_EQUITY_TEAMS = frozenset({Role.LOCAL_AUTHORISER, Role.PERINATAL_LEADERSHIP})
+READ_EQUITY_PROGRAMME = frozenset(
+    RECORD_EQUITY_TEAMS | PLAN_EQUITY_PROGRAMME | {Role.TRUST_VIEWER, Role.ICB_VIEWER, Role.REGIONAL_VIEWER}
+)
+# Team members' names, job titles and work emails: the trust's own leadership and board, and
+# the programme team who run the sessions. ICBs and regions see which roles are filled, not who.
+SEE_EQUITY_TEAM_NAMES = frozenset(RECORD_EQUITY_TEAMS | PLAN_EQUITY_PROGRAMME | {Role.TRUST_VIEWER})
+
 
 @dataclass(frozen=True)
 class Grant:

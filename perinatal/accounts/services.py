@@ -216,7 +216,10 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
         if role not in REQUESTABLE_ROLES:
             problems.append(
                 LineProblem(
-                    line, "role", f"'{role_text}' is not a role: use reporter, trust viewer or local authoriser"
+                    line,
+                    "role",
+                    f"'{role_text}' is not a role: "
+                    "use reporter, trust viewer, perinatal leadership or local authoriser",
                 )
             )
         rows.append((name, email.lower(), role))

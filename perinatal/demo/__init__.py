@@ -5,5 +5,6 @@ no domain app imports it, and a production deployment could leave it out.
 - `synthetic_sites`: synthetic maternity sites and units for the real trusts
 - the loaders `perinatal setup --demo` runs, in this order: `organisations` (synthetic
   sites, a later phase, account details), `dashboard_data` (the dashboard's datasets),
-  `users`, `outcome_signals` (a MOSS run and its safety checks) and `notifications`
+  `users`, `outcome_signals` (a MOSS run and its safety checks), `equity_programme` (the
+  equity programme's plan, teams and sessions) and `notifications`
 """

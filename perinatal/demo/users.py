@@ -28,6 +28,7 @@ DEMO_USERS = (
     ("hom.r0a@perinatal.example", "Amina Okafor", Role.LOCAL_AUTHORISER, "R0A"),
     ("midwife.r0a@perinatal.example", "Beth Lewis", Role.REPORTER, "R0A"),
     ("board.r0a@perinatal.example", "Carl Dunn", Role.TRUST_VIEWER, "R0A"),
+    ("quad.r0a@perinatal.example", "Jade Brennan", Role.PERINATAL_LEADERSHIP, "R0A"),
     ("hom.rrk@perinatal.example", "Deepa Shah", Role.LOCAL_AUTHORISER, "RRK"),
     ("midwife.rrk@perinatal.example", "Eve Morgan", Role.REPORTER, "RRK"),
     ("hom.ryr@perinatal.example", "Fay Collins", Role.LOCAL_AUTHORISER, "RYR"),

@@ -60,7 +60,7 @@ def trusts_in(org: Organisation, day: date) -> QuerySet[Organisation]:
     return trusts().filter(pk__in=periods.values("trust_id"))
 
 
-def _region_codes_on(day: date) -> dict[int, str]:
+def region_codes_on(day: date) -> dict[int, str]:
     """trust id -> region code on a day, in one query (closed trusts keep their last region)."""
     result: dict[int, str] = {}
     for trust_id, region_code in (
@@ -140,7 +140,7 @@ def onboarding_schedule(*, now: datetime | None = None, region_code: str | None 
     now = now or clock.now()
     phases = _phase_facts()
     queryset = trusts().filter(Q(closed_on__isnull=True) | Q(closed_on__gt=now.date())).order_by("name")
-    regions = _region_codes_on(now.date())
+    regions = region_codes_on(now.date())
     result = [onboarding_for(trust, now=now, phases=phases, region_code=regions.get(trust.pk)) for trust in queryset]
     if region_code:
         codes = set(trusts_in(Organisation.objects.get(code=region_code), now.date()).values_list("code", flat=True))

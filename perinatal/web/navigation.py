@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import scope_for
+from perinatal.accounts.scoping import READ_EQUITY_PROGRAMME, scope_for
 from perinatal.accounts.signed_in import is_signed_in
+
+MENU_ITEMS_SHOWN = 7
+"""The items the header shows in one row at desktop width; more would hide some under "More"."""
 
 
 def items_for(request) -> list[dict]:
@@ -32,6 +35,11 @@ def items_for(request) -> list[dict]:
     # and the footer: a shorter menu keeps every item visible without the "More" toggle.
     if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):
         items.append(("Audit trail", reverse("web:audit")))
+    # The equity programme joins the menu after the outcome signals where there is room; a
+    # Head of Midwifery's menu is full, and their home page leads to it.
+    if scope.has_role(*READ_EQUITY_PROGRAMME) and len(items) < MENU_ITEMS_SHOWN:
+        at = next(i for i, (text, _href) in enumerate(items) if text == "Outcome signals") + 1
+        items.insert(at, ("Equity programme", reverse("equity_programme:overview")))
     if path.startswith("/notifications/drafts/"):
         path = reverse("journey:start")  # a draft's pages belong to "Notify an event"
     # One current item: the longest menu address the page is under (/notifications/new/ is

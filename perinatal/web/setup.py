@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perinatal.demo.dashboard_data import load_demo_data
+from perinatal.demo.equity_programme import load_demo_equity_programme
 from perinatal.demo.notifications import load_demo_notifications
 from perinatal.demo.organisations import load_demo_register
 from perinatal.demo.outcome_signals import load_demo_signals
@@ -22,6 +23,9 @@ def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
     sign_ins = load_demo_users()
     # After the users: a new signal's safety check is announced to the trust's local authorisers.
     load_demo_signals(small=small, stdout=stdout)
+    # After the users: the equity programme's plan, teams and sessions are recorded by the demo's
+    # programme admin and Heads of Midwifery.
+    load_demo_equity_programme(stdout=stdout)
     # Notifications for R0A (full demo only: the small test fixtures stay without them).
     if not small:
         added = load_demo_notifications()

@@ -10,7 +10,13 @@ from django.shortcuts import render
 from perinatal.accounts.models import AccessRequest
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import AUTHORISE_USERS, READ_AUDIT, scope_for
+from perinatal.accounts.scoping import (
+    AUTHORISE_USERS,
+    PLAN_EQUITY_PROGRAMME,
+    READ_AUDIT,
+    READ_EQUITY_PROGRAMME,
+    scope_for,
+)
 from perinatal.core.models import AuditEvent
 from perinatal.core.selectors import AuditFilter, audit_action_choices, audit_record_types, filtered_audit_events
 from perinatal.organisations.models import Organisation
@@ -35,6 +41,8 @@ def home(request):
             "onboardings": [onboarding_for(trust) for trust in trusts],
             "pending_requests": pending,
             "is_authoriser": scope.has_role(*AUTHORISE_USERS),
+            "reads_equity_programme": scope.has_role(*READ_EQUITY_PROGRAMME),
+            "plans_equity_programme": scope.has_role(*PLAN_EQUITY_PROGRAMME),
         },
     )
 

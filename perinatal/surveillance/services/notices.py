@@ -9,34 +9,16 @@ from __future__ import annotations
 
 import logging
 
-from perinatal.accounts.models import Membership
-from perinatal.accounts.roles import Role
+from perinatal.accounts.contacts import contact_emails
 from perinatal.core import audit, clock
 from perinatal.core.formatting import long_date, month_and_year
 from perinatal.core.notify import Message, NotifierError, get_notifier, service_base_url
-from perinatal.organisations.models import AccountDetails, Organisation
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, Signal
 
 logger = logging.getLogger(__name__)
 
 NOTICE_MAX_ATTEMPTS = 10
 """A notice that keeps failing is retried by each run up to this many attempts."""
-
-
-def contact_emails(trust: Organisation) -> list[str]:
-    """The trust's account details email and its local authorisers' emails (deduplicated)."""
-    emails = []
-    details = AccountDetails.objects.filter(trust=trust).first()
-    if details is not None and details.email:
-        emails.append(details.email.lower())
-    authorisers = (
-        Membership.objects.active()
-        .filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value, user__is_active=True)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    emails += [membership.user.email.lower() for membership in authorisers]
-    return list(dict.fromkeys(email for email in emails if email))
 
 
 def _level_words(level: int) -> str:
