@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "perinatal.dashboard.pages",
     "perinatal.surveillance",
     "perinatal.equity",
+    "perinatal.improvement",
     "perinatal.web",
     "perinatal.demo",
 ]
