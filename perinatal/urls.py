@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("perinatal.notifications.urls")),
     path("", include("perinatal.surveillance.urls")),
     path("dashboard/", include("perinatal.dashboard.pages.urls")),
+    path("improvement/", include("perinatal.improvement.urls")),
     # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
     path("api/v1/", include("perinatal.api.urls")),
 ]

@@ -48,7 +48,7 @@ CONCERN_TYPE_LABELS = {
     "intelligence": "Whistleblowing or soft intelligence",
     "segment": "National oversight segment",
 }
-assert tuple(CONCERN_TYPE_LABELS) == CONCERN_TYPES  # one list of types: the file codes of §3
+assert tuple(CONCERN_TYPE_LABELS) == CONCERN_TYPES  # the file codes of docs/rules/improvement.md §3
 
 
 class ConcernType(models.TextChoices):

@@ -1,5 +1,5 @@
-"""The moved-case files of docs/rules/improvement.md §3 used by the database tests: the example of
-§2 (MSSP-001) and two more cases, in three real trusts of the register."""
+"""The moved-case files of docs/rules/improvement.md §3 used by the database tests: the example
+of docs/rules/improvement.md §2 (MSSP-001) and two more cases, in three trusts of the register."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ MSSP-001,region,2026-04-01,Two missed executive meetings,
 MSSP-003,icb,2025-06-01,"Staffing, and the board's response",2025-09-01
 """
 
-#: ``perinatal improvement export --as-of 2026-07-15`` of the files above: the §2 example's
-#: figures for MSSP-001 (April and June missed, the quarter April–June missed, escalated to region).
+#: ``perinatal improvement export --as-of 2026-07-15`` of the files above: the figures of the
+#: example of docs/rules/improvement.md §2 for MSSP-001 (April and June missed, the quarter
+#: April–June missed, escalated to region).
 EXPORT_2026_07_15 = """\
 case_id,trust_code,region_code,stage,identified_on,diagnostic_due_on,diagnostic_status,plan_agreed_on,executive_meetings_missed,quarterly_reviews_missed,escalation_level,exited_on
 MSSP-001,RYR,Y59,improvement,2026-01-05,2026-02-16,completed_on_time,2026-02-20,2,1,region,

@@ -180,7 +180,7 @@ def test_a_new_version_needs_its_reason_and_may_remove_and_add_actions():
     case = case_with_plan()
     again = {**PLAN, "agreed_on": date(2026, 5, 1), "actions": [ActionTerms("New action", "Lead", date(2026, 8, 1))]}
     refused("change_reason", agree_plan_version, case=case, by=user(IST), **again)
-    refused("remove-0-reason", agree_plan_version, case=case, by=user(IST), change_reason="Review",
+    refused("remove_9_reason", agree_plan_version, case=case, by=user(IST), change_reason="Review",
             removals=[Removal(9, "x")], **again)  # fmt: skip
     version = agree_plan_version(
         case=case, by=user(IST), change_reason="Quarterly review", removals=[Removal(2, "Done another way")], **again

@@ -55,8 +55,8 @@ def not_before_identification(case: Case, day: date | None, *, field: str, words
 
 
 def check_case_dates(case: Case, fields: dict[str, str] | None = None, **changed: date | None) -> None:
-    """The case's dates with ``changed`` ones in place keep their order (docs/rules/improvement.md
-    §2 policy). ``fields`` maps a date's name to the form field that gave it."""
+    """The case's dates with ``changed`` ones in place keep their order (the policy of
+    docs/rules/improvement.md §2). ``fields`` maps a date's name to the form field that gave it."""
     stored = dates_of(case)
     dates = {
         "identified_on": case.identified_on,

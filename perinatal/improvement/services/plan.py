@@ -44,9 +44,10 @@ from perinatal.improvement.services._common import (
 )
 from perinatal.kernel.refusals import Refused
 
-#: The prefix of the action fields a refusal names: ``actions-0-description`` (a Django formset's names).
+#: The prefix of the action fields a refusal names: ``actions-0-description`` for the first new
+#: action (a Django formset's names); a removal's reason is ``remove_<action number>_reason``.
 ACTIONS_PREFIX = "actions"
-REMOVALS_PREFIX = "remove"
+REMOVAL_REASON_FIELD = "remove_{number}_reason"
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,13 @@ def agree_plan_version(
         )
     new_actions = _checked_actions(actions, agreed_on=agreed_on)
     in_plan = {action.number: action for action in case.plan_actions.filter(removal__isnull=True)}
-    for index, removal in enumerate(removals):
+    for removal in removals:
+        field = REMOVAL_REASON_FIELD.format(number=removal.number)
         if removal.number not in in_plan:
-            raise Refused(f"{REMOVALS_PREFIX}-{index}-reason", f"Action {removal.number} is not in the plan")
+            raise Refused(field, f"Action {removal.number} is not in the plan")
         text(
             removal.reason,
-            field=f"{REMOVALS_PREFIX}-{index}-reason",
+            field=field,
             empty=f"Enter why action {removal.number} is taken out of the plan",
             words="The reason",
             max_length=300,
