@@ -242,6 +242,20 @@ def concern_evidence(concern: Concern) -> list[Evidence]:
     return evidence
 
 
+def suggestion_evidence(suggestion) -> list[Evidence]:
+    """A suggested concern's evidence, shown as a recorded concern's is."""
+    evidence = suggestion.evidence
+    concern = Concern(
+        trust=suggestion.trust,
+        signal=evidence.get("signal"),
+        safety_check=evidence.get("safety_check"),
+        metric_id=evidence.get("metric_id", ""),
+        metric_organisation=suggestion.trust if evidence.get("metric_id") else None,
+        metric_month=evidence.get("metric_month"),
+    )
+    return concern_evidence(concern)
+
+
 def missed_words(clocks: c.CaseClocks) -> tuple[str, str]:
     """The missed months and quarters in words: "April 2026, June 2026"; "April to June 2026"."""
     months = ", ".join(month_and_year(month.first_day) for month in clocks.executive_months_missed)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases.csv", views.case_list_csv, name="cases_csv"),
     path("concerns/", views.concerns, name="concerns"),
     path("concerns/new/", views.concern_new, name="concern_new"),
+    path("concerns/suggested/", views.triage_suggestion, name="triage_suggestion"),
     path("concerns/<int:pk>/triage/", views.triage, name="triage"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/people/new/", views.person_new, name="person_new"),

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from perinatal.improvement.clocks import clocks_of
 from perinatal.improvement.models import (
     Case,
     Concern,
+    ConcernType,
     Escalation,
     FeedbackItem,
     MeetingKind,
@@ -43,10 +45,12 @@ from perinatal.improvement.models import (
 from perinatal.improvement.selectors import cases as selectors
 from perinatal.improvement.selectors.concerns import concerns_to_triage
 from perinatal.improvement.selectors.listing import case_list_rows, export_cases
+from perinatal.improvement.selectors.suggestions import suggested_concerns, suggestion_by_key
 from perinatal.improvement.services import concerns as concern_services
 from perinatal.improvement.services import diagnostic, escalations, exit, meetings, people, plan
 from perinatal.improvement.transfer import EXPORT_COLUMNS, export_row
 from perinatal.kernel.refusals import Refused
+from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 from perinatal.surveillance.models import CriticalSafetyCheck
 
@@ -213,18 +217,91 @@ def _case_url(case: Case, anchor: str = "") -> str:
 def concerns(request):
     _require_manager(request)
     scope = scope_for(request)
+    today = clock.today()
+    regions = list(Organisation.objects.filter(kind=Organisation.Kind.REGION).order_by("code"))
+    region = next((r for r in regions if r.code == request.GET.get("region")), None)
     return render(
         request,
         "improvement/concerns.jinja",
         {
             "page_title": "Concerns to triage",
+            "suggestions": suggested_concerns(scope, today=today, region=region),
             "concerns": [
                 (concern, presenters.concern_evidence(concern), decision)
                 for concern, decision in concerns_to_triage(scope)
             ],
+            # Dashboard suggestions are looked for one region at a time (selectors.suggestions).
+            "regions": regions if scope.is_national(MANAGE_IMPROVEMENT_CASES) else [],
+            "region": region,
             "back_link": {"href": reverse("improvement:cases"), "text": "Back to improvement support cases"},
         },
     )
+
+
+def triage_suggestion(request):
+    """Triage a concern the platform suggests: it is recorded as a concern, with its evidence,
+    only when someone decides on it (the platform never opens a case by itself)."""
+    _require_manager(request)
+    scope = scope_for(request)
+    key = request.GET.get("key") or ""
+    suggestion = suggestion_by_key(scope, key, today=clock.today())
+    if suggestion is None:
+        raise Http404("This suggestion is not waiting for triage")
+    form = forms.TriageForm(request.POST or None, initial={"system_scope": "trust"})
+    decided = {}
+
+    @transaction.atomic
+    def change(data):
+        concern = concern_services.record_concern(
+            trust=suggestion.trust,
+            concern_type=suggestion.concern_type,
+            identified_on=suggestion.identified_on,
+            summary=suggestion.summary,
+            suggestion_key=suggestion.key,
+            by=request.user,
+            request=request,
+            **suggestion.evidence,
+        )
+        decided["triage"] = _triage(concern, data, request)
+
+    if request.method == "POST" and form.is_valid() and _apply(form, lambda: change(form.cleaned_data)):
+        return _triaged(request, decided["triage"])
+    evidence = presenters.suggestion_evidence(suggestion)
+    return render(
+        request,
+        "improvement/triage.jinja",
+        {
+            "page_title": "Triage a suggested concern",
+            "trust": suggestion.trust,
+            "concern_type": ConcernType(suggestion.concern_type).label,
+            "identified_on": suggestion.identified_on,
+            "summary": suggestion.summary,
+            "evidence": evidence,
+            "previous": [],
+            "form": form,
+            "back_link": {"href": reverse("improvement:concerns"), "text": "Back to concerns to triage"},
+        },
+    )
+
+
+def _triage(concern: Concern, data: dict, request):
+    return concern_services.triage_concern(
+        concern=concern,
+        decision=data["decision"],
+        reason=data["reason"],
+        system_scope=data["system_scope"] == "system",
+        exit_criteria=data["exit_criteria"],
+        by=request.user,
+        request=request,
+    )
+
+
+def _triaged(request, triage):
+    if triage.case is not None:
+        messages.success(request, f"Concern accepted into case {triage.case.case_id}.")
+        return redirect("improvement:case", pk=triage.case.pk)
+    messages.success(request, TRIAGED_WORDS[triage.decision])
+    return redirect("improvement:concerns")
 
 
 def concern_new(request):
@@ -293,29 +370,19 @@ def triage(request, pk: int):
     decided = {}
 
     def change(data):
-        decided["triage"] = concern_services.triage_concern(
-            concern=concern,
-            decision=data["decision"],
-            reason=data["reason"],
-            system_scope=data["system_scope"] == "system",
-            exit_criteria=data["exit_criteria"],
-            by=request.user,
-            request=request,
-        )
+        decided["triage"] = _triage(concern, data, request)
 
     if request.method == "POST" and form.is_valid() and _apply(form, lambda: change(form.cleaned_data)):
-        triage = decided["triage"]
-        if triage.case is not None:
-            messages.success(request, f"Concern accepted into case {triage.case.case_id}.")
-            return redirect("improvement:case", pk=triage.case.pk)
-        messages.success(request, TRIAGED_WORDS[triage.decision])
-        return redirect("improvement:concerns")
+        return _triaged(request, decided["triage"])
     return render(
         request,
         "improvement/triage.jinja",
         {
             "page_title": "Triage a concern",
-            "concern": concern,
+            "trust": concern.trust,
+            "concern_type": concern.get_concern_type_display(),
+            "identified_on": concern.identified_on,
+            "summary": concern.summary,
             "evidence": presenters.concern_evidence(concern),
             "previous": list(concern.triage_decisions.order_by("recorded_at", "id")),
             "form": form,
