@@ -203,6 +203,13 @@ PERINATAL_DAILY_JOBS = [
         "kwargs": {"trigger": "nightly"},
         "description": "MOSS over the births data (docs/rules/surveillance.md §1.4).",
     },
+    {
+        "name": "improvement-clocks",
+        "at": os.environ.get("IMPROVEMENT_CLOCKS_AT", "06:30"),
+        "task": "perinatal.improvement.tasks.clock_turns_task",
+        "description": "Tell the regional and national teams of improvement clocks that turned "
+        "(docs/rules/improvement.md §2).",
+    },
 ]
 
 LANGUAGE_CODE = "en-gb"

@@ -483,3 +483,41 @@ class CaseExit(Recorded):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="exit")
     exited_on = models.DateField()
     monitoring_until = models.DateField(null=True, blank=True)
+
+
+class ClockNotice(models.Model):
+    """Telling the regional and national teams that a case's clock turned (docs/rules/improvement.md §2,
+    "Turns"): one per case and turn key, so each turn is told once; one that failed to send is
+    tried again by the next day's job."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_notices")
+    key = models.CharField(max_length=80, help_text="The turn's key, e.g. executive_meeting_missed:2026-04.")
+    turned_on = models.DateField()
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    backend = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-turned_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_notice_per_clock_turn")]
+
+
+class ClockDay(models.Model):
+    """A day the clock-turn job has looked at, so a job that missed days looks at each of them."""
+
+    day = models.DateField(unique=True)
+    looked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
