@@ -259,10 +259,7 @@ def suggestion_evidence(suggestion) -> list[Evidence]:
 def missed_words(clocks: c.CaseClocks) -> tuple[str, str]:
     """The missed months and quarters in words: "April 2026, June 2026"; "April to June 2026"."""
     months = ", ".join(month_and_year(month.first_day) for month in clocks.executive_months_missed)
-    quarters = ", ".join(
-        f"{month_and_year(quarter.first_day).split()[0]} to {month_and_year(quarter.last_day)}"
-        for quarter in clocks.review_quarters_missed
-    )
+    quarters = ", ".join(quarter_words(quarter) for quarter in clocks.review_quarters_missed)
     return months, quarters
 
 
@@ -372,6 +369,19 @@ def assessment_rows(assessment) -> Assessment:
         assessment.get_recommendation_display(),
         assessment.note,
     )
+
+
+def linked_metric_words(linked: str) -> str:
+    """A dashboard metric id as its title; any other data item as written."""
+    try:
+        return metric_by_id(linked).title
+    except KeyError:
+        return linked
+
+
+def quarter_words(quarter) -> str:
+    """``April to June 2026``."""
+    return f"{month_and_year(quarter.first_day).split()[0]} to {month_and_year(quarter.last_day)}"
 
 
 def outcome_words(outcome: str) -> str:

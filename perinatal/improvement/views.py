@@ -44,6 +44,7 @@ from perinatal.improvement.models import (
 )
 from perinatal.improvement.selectors import cases as selectors
 from perinatal.improvement.selectors.concerns import concerns_to_triage
+from perinatal.improvement.selectors.evidence import evidence_pack
 from perinatal.improvement.selectors.listing import case_list_rows, export_cases
 from perinatal.improvement.selectors.suggestions import suggested_concerns, suggestion_by_key
 from perinatal.improvement.services import concerns as concern_services
@@ -160,6 +161,7 @@ def case_page(request, pk: int):
             "decisions": list(case.exit_decisions.order_by("-decided_on", "-id")),
             "exit": getattr(case, "exit", None),
             "history": presenters.history(case),
+            "pack": evidence_pack(case, as_of=today),
             "can_manage": can_manage and not exited,
             "can_update_actions": scope.can_read_trust(case.trust, UPDATE_IMPROVEMENT_ACTIONS) and not exited,
             "can_respond": scope.can_read_trust(case.trust, UPDATE_IMPROVEMENT_ACTIONS),

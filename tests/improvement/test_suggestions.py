@@ -96,3 +96,20 @@ def test_the_region_triages_a_suggestion_into_a_case(client, checks, settings):
 def test_a_trust_user_cannot_triage(client, checks):
     sign_in(client, user("hom.r0a@perinatal.example"))
     assert client.get(reverse("improvement:concerns")).status_code == 403
+
+
+def test_the_evidence_pack_of_the_quarter(client, checks, settings):
+    from perinatal.improvement.selectors.evidence import evidence_pack
+    from tests.improvement.factories import opened_case
+
+    settings.PERINATAL_NOW = "2026-01-26T09:00"
+    case = opened_case("R0A", date(2026, 1, 5))
+    pack = evidence_pack(case, as_of=date(2026, 1, 26))
+    assert str(pack.quarter) == "2026-Q1"
+    assert {signal.site.code for signal in pack.signals} == {SITE_A}
+    assert pack.checks_opened == pack.checks_overdue == (checks[SITE_A],)  # opened 12, due 22 January
+    assert evidence_pack(case, as_of=date(2026, 1, 22)).checks_overdue == ()
+    sign_in(client, user("hom.r0a@perinatal.example"))
+    page = client.get(reverse("improvement:case", args=[case.pk])).content.decode()
+    assert "Evidence pack for the review of January to March 2026" in page
+    assert f"{checks[SITE_A].reference}</a> at {SITE_A} is overdue: it was due 22 January 2026" in page
