@@ -9,5 +9,6 @@ identified concern to exit, with their clocks (docs/rules/improvement.md).
 Both are framework-free. The Django app around them: `models` (the case and its append-only
 history), `services` (every change, refused by field, audited), `selectors` (scoped reads, the
 clocks' timeline of a stored case, the case list and export, `case_summary` for the board
-report), the ``perinatal improvement`` command, and the pages.
+report, the evidence pack of a review, the concerns the platform suggests), the
+``perinatal improvement`` command, the pages, and the daily clock-turn notices (`tasks`).
 """

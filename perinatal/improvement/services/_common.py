@@ -22,7 +22,8 @@ def stamp(by, by_label: str | None = None) -> dict:
 
 def lock(case: Case) -> Case:
     """The case, locked for this transaction: one change of a case at a time."""
-    return Case.objects.select_for_update().select_related("trust", "icb").get(pk=case.pk)
+    # No join in the locking query: PostgreSQL cannot lock the nullable side of an outer join (the ICB).
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def text(value: str | None, *, field: str, empty: str, words: str = "The text", max_length: int = 10_000) -> str:
