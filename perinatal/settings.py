@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "perinatal.dashboard.pages",
     "perinatal.surveillance",
     "perinatal.equity",
+    "perinatal.improvement",
     "perinatal.web",
     "perinatal.demo",
 ]
@@ -209,6 +210,13 @@ PERINATAL_DAILY_JOBS = [
         "description": (
             "Trusts told when their sites join the equity programme: notices not sent yet (docs/rules/equity.md §3)."
         ),
+    },
+    {
+        "name": "improvement-clocks",
+        "at": os.environ.get("IMPROVEMENT_CLOCKS_AT", "06:30"),
+        "task": "perinatal.improvement.tasks.clock_turns_task",
+        "description": "Tell the regional and national teams of improvement clocks that turned "
+        "(docs/rules/improvement.md §2).",
     },
 ]
 

@@ -39,6 +39,15 @@ MANAGE_API_TOKENS = frozenset({Role.SYSTEM_ADMIN})
 READ_DASHBOARD_UPLOADS = frozenset(TRUST_ROLES | {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 # Uploading a dashboard dataset file on the upload page: national programme admins.
 UPLOAD_DASHBOARD_DATA = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+# Improvement support cases (docs/rules/improvement.md §1): the trust sees its own (its local
+# authoriser, board and executives; not every reporter), its ICB and region theirs, the national
+# team all. Only the Improvement Support Team and the region triage, open and change a case and
+# agree its plan; the trust updates its plan's actions and answers service-user feedback.
+READ_IMPROVEMENT_CASES = frozenset(
+    {Role.LOCAL_AUTHORISER, Role.TRUST_VIEWER, Role.ICB_VIEWER, Role.REGIONAL_VIEWER} | NATIONAL_ROLES
+)
+MANAGE_IMPROVEMENT_CASES = frozenset({Role.REGIONAL_VIEWER, Role.IMPROVEMENT_SUPPORT})
+UPDATE_IMPROVEMENT_ACTIONS = frozenset({Role.LOCAL_AUTHORISER, Role.TRUST_VIEWER} | MANAGE_IMPROVEMENT_CASES)
 
 # The Perinatal Equity and Anti-Discrimination Programme (docs/rules/equity.md §3). The national
 # programme team (programme admins) plans the intakes and records the sessions; a trust's

@@ -45,6 +45,12 @@ class DatePartsField(forms.Field):
         kwargs.setdefault("required", True)
         super().__init__(**kwargs)
 
+    def prepare_value(self, value):
+        # A date given as the form's initial value shows in the three inputs as typed ones do.
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return value
+
     def clean(self, value):
         parts = [(part or "").strip() for part in (value or [None, None, None])]
         day, month, year = parts

@@ -6,5 +6,9 @@ identified concern to exit, with their clocks (docs/rules/improvement.md).
 - `transfer`: the files that move cases from the previous programme, read and checked whole,
   and the export rows (docs/rules/improvement.md §3)
 
-Both are framework-free: the Django app stores the cases and calls them.
+Both are framework-free. The Django app around them: `models` (the case and its append-only
+history), `services` (every change, refused by field, audited), `selectors` (scoped reads, the
+clocks' timeline of a stored case, the case list and export, `case_summary` for the board
+report, the evidence pack of a review, the concerns the platform suggests), the
+``perinatal improvement`` command, the pages, and the daily clock-turn notices (`tasks`).
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import READ_EQUITY_PROGRAMME, scope_for
+from perinatal.accounts.scoping import READ_EQUITY_PROGRAMME, READ_IMPROVEMENT_CASES, scope_for
 from perinatal.accounts.signed_in import is_signed_in
 
 MENU_ITEMS_SHOWN = 7
@@ -31,6 +31,8 @@ def items_for(request) -> list[dict]:
         items.append(("API tokens", reverse("notifications:api_tokens")))
     items.append(("Dashboard", reverse("dashboard:national")))
     items.append(("Outcome signals", reverse("surveillance:overview")))
+    if scope.has_role(*READ_IMPROVEMENT_CASES):
+        items.append(("Improvement support", reverse("improvement:cases")))
     # The onboarding schedule and the organisation register are reached from the home page
     # and the footer: a shorter menu keeps every item visible without the "More" toggle.
     if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from perinatal.demo.dashboard_data import load_demo_data
 from perinatal.demo.equity_programme import load_demo_equity_programme
+from perinatal.demo.improvement import load_demo_improvement
 from perinatal.demo.notifications import load_demo_notifications
 from perinatal.demo.organisations import load_demo_register
 from perinatal.demo.outcome_signals import load_demo_signals
@@ -31,6 +32,10 @@ def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
         added = load_demo_notifications()
         if stdout is not None:
             stdout.write(f"Demo notifications: {added} added for R0A.")
+        # Improvement support cases at each stage (full demo only, as the notifications).
+        added = load_demo_improvement()
+        if stdout is not None:
+            stdout.write(f"Demo improvement support cases: {added} added.")
     return sign_ins
 
 

@@ -169,7 +169,7 @@ def test_run_moss_nightly_from_cron_claims_the_night_so_the_scheduler_does_not_r
     settings.PERINATAL_NOW = "2026-11-27T02:15"
     call_command("run_moss", "--trigger", "nightly")
     assert ScheduledJobRun.objects.get(job="moss-nightly").occurrence == date(2026, 11, 27)
-    # The scheduler sees the night taken (other daily jobs, such as the equity programme's notices, still run).
+    # The scheduler sees the night taken (other daily jobs are its own business).
     assert "moss-nightly" not in [queued.job.name for queued in queue_due_jobs()]
     call_command("run_moss", "--trigger", "nightly")
     assert "already queued; nothing to do" in capsys.readouterr().out

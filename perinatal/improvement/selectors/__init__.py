@@ -1,0 +1,1 @@
+"""Reads of improvement support cases: scoped lists, a case's timeline for the clocks, its parts."""
