@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "perinatal.surveillance",
     "perinatal.equity",
     "perinatal.improvement",
+    "perinatal.reports",
     "perinatal.web",
     "perinatal.demo",
 ]
@@ -249,6 +250,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint (the board report's PDF) logs every layout step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
