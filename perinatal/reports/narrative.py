@@ -48,7 +48,7 @@ _NAME_HINT = "Their name (shown in the private edition only)"
 FIELDS: dict[str, tuple[NarrativeField, ...]] = {
     PART_COVER: (
         NarrativeField("meeting", "Meeting", KIND_CHOICE, choices=MEETINGS),
-        NarrativeField("meeting_on", "Date of the meeting", KIND_DATE, "For example, 3 12 2026"),
+        NarrativeField("meeting_on", "Date of the meeting", KIND_DATE, "Year, month and day, for example 2026-12-03"),
         NarrativeField("purpose", "What the paper is for", KIND_CHOICE, choices=PURPOSES),
         NarrativeField("executive_lead_title", "Executive lead: job title", KIND_SHORT, "For example, Chief Nurse"),
         NarrativeField("executive_lead_name", "Executive lead: name", KIND_SHORT, _NAME_HINT, public=False),

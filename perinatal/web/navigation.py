@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import READ_EQUITY_PROGRAMME, READ_IMPROVEMENT_CASES, scope_for
+from perinatal.accounts.scoping import (
+    READ_APPROVED_BOARD_REPORTS,
+    READ_EQUITY_PROGRAMME,
+    READ_IMPROVEMENT_CASES,
+    scope_for,
+)
 from perinatal.accounts.signed_in import is_signed_in
 
 MENU_ITEMS_SHOWN = 7
@@ -42,6 +47,9 @@ def items_for(request) -> list[dict]:
     if scope.has_role(*READ_EQUITY_PROGRAMME) and len(items) < MENU_ITEMS_SHOWN:
         at = next(i for i, (text, _href) in enumerate(items) if text == "Outcome signals") + 1
         items.insert(at, ("Equity programme", reverse("equity_programme:overview")))
+    # Board reports likewise, where there is room (everyone who reads them reaches them from home too).
+    if scope.has_role(*READ_APPROVED_BOARD_REPORTS) and len(items) < MENU_ITEMS_SHOWN:
+        items.append(("Board reports", reverse("reports:list")))
     if path.startswith("/notifications/drafts/"):
         path = reverse("journey:start")  # a draft's pages belong to "Notify an event"
     # One current item: the longest menu address the page is under (/notifications/new/ is

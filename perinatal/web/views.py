@@ -13,6 +13,7 @@ from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import (
     AUTHORISE_USERS,
     PLAN_EQUITY_PROGRAMME,
+    READ_APPROVED_BOARD_REPORTS,
     READ_AUDIT,
     READ_EQUITY_PROGRAMME,
     scope_for,
@@ -43,6 +44,7 @@ def home(request):
             "is_authoriser": scope.has_role(*AUTHORISE_USERS),
             "reads_equity_programme": scope.has_role(*READ_EQUITY_PROGRAMME),
             "plans_equity_programme": scope.has_role(*PLAN_EQUITY_PROGRAMME),
+            "reads_board_reports": scope.has_role(*READ_APPROVED_BOARD_REPORTS),
         },
     )
 
