@@ -219,6 +219,13 @@ PERINATAL_DAILY_JOBS = [
         "description": "Tell the regional and national teams of improvement clocks that turned "
         "(docs/rules/improvement.md §2).",
     },
+    {
+        "name": "board-report-drafts",
+        "at": os.environ.get("BOARD_REPORT_DRAFTS_AT", "06:00"),
+        "task": "perinatal.reports.tasks.board_report_drafts_task",
+        "description": "Last month's board report drafts for every live trust from the 5th working day, "
+        "authors told (docs/rules/board_report.md §2).",
+    },
 ]
 
 LANGUAGE_CODE = "en-gb"
