@@ -58,7 +58,8 @@ def _notice_for(report: BoardReport, month: ReportMonth) -> AuthorNotice:
         subject=f"Board report for {month_and_year(month.first_day)}: draft ready",
         body=(
             f"The draft maternity and neonatal safety report to the board of {report.trust.display_name} for "
-            f"{month_and_year(month.first_day)} was generated on {long_date(clock.today())} from the platform's data.\n\n"
+            f"{month_and_year(month.first_day)} was generated on {long_date(clock.today())} "
+            "from the platform's data.\n\n"
             "Complete the minimum data set and the summary, then submit it to the executive lead:\n"
             f"{link}\n"
         ),
