@@ -48,6 +48,23 @@ def test_the_pdf_shows_the_html_figures(tmp_path):
                 assert figure in html
                 assert figure in flat, (metric["metric_id"], figure)
     assert "Not provided" in flat and doc["month_label"] in flat
+    # A4, tagged for screen readers (PDF/UA-1): one H1 and the nine parts as H2.
+    reader = PdfReader(io.BytesIO(pdf))
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en-GB"
+    tags = list(_structure_tags(root["/StructTreeRoot"]))
+    assert tags.count("/H1") == 1 and tags.count("/H2") >= 9 and "/Table" in tags and "/Figure" in tags
+
+
+def _structure_tags(node):
+    node = node.get_object()
+    if "/S" in node:
+        yield node["/S"]
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            yield from _structure_tags(kid)
 
 
 def test_an_approved_month_is_its_frozen_file(tmp_path, trust, author, executive):
