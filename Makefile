@@ -6,13 +6,21 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install assets bench clean check-python
+.PHONY: run test lint format install assets bench clean check-python weasyprint-libraries
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 
 $(BIN)/activate: | check-python
 	$(PYTHON) -m venv $(VENV)
+
+# WeasyPrint (the board report's PDF) needs Pango and fonts from Debian: install them once, as
+# .ci/run does, where they are missing (root, or sudo).
+weasyprint-libraries:
+	@missing=""; for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation; do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian's$$missing"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y $$missing >/dev/null; fi
 
 # Reinstall when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
@@ -24,7 +32,7 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: weasyprint-libraries $(VENV)/.installed node_modules/.installed
 
 assets: node_modules/.installed
 

@@ -1,6 +1,7 @@
 """Dashboard pages benchmark: p50 and p95 of the national page and a trust page (issue 4,
 item 6), as a signed-in user gets them (the whole request: sign-in checks, the one engine
-call, charts and template).
+call, charts and template); beside them, generating that trust's board report document for the
+latest whole month (issue 11: under 2 s; docs/rules/board_report.md §1).
 
 Runs against the database named by DATABASE_URL when it holds births (after `make run`);
 otherwise against the national data the dashboard benchmark kept on the same PostgreSQL
@@ -102,8 +103,42 @@ def run(*, report) -> None:
             raise _Rollback
     except _Rollback:
         pass
+    report_times = _board_report(trust)
     detail = f"{births:,} births, {connection.vendor}"
     for name, (first, views) in results.items():
         report(f"{name}, first view (counts made in SQL)", first, detail)
         report(f"{name}, p50 of {VIEWS} views", statistics.median(views), detail)
         report(f"{name}, p95 of {VIEWS} views", _percentile(views, 0.95), detail)
+    if report_times:
+        label, first, views = report_times
+        report(f"board report document ({trust}, {label}), first", first, detail)
+        report(f"board report document ({trust}, {label}), p95 of {REPORT_RUNS}", _percentile(views, 0.95), detail)
+
+
+REPORT_RUNS = 5
+
+
+def _board_report(trust_code: str):
+    """Seconds to build the trust's board report document (both editions' reads, no PDF) for the
+    latest whole month of the data: the first time, then REPORT_RUNS more."""
+    from perinatal.core import clock
+    from perinatal.dashboard.pages.reporting_periods import latest_whole_month
+    from perinatal.dashboard.selectors.births import data_span
+    from perinatal.organisations.selectors import get_trust
+    from perinatal.reports.rules import ReportMonth
+    from perinatal.reports.selectors.document import build_document
+
+    span = data_span()
+    period = latest_whole_month(span) if span else None
+    if period is None:
+        return None
+    trust = get_trust(trust_code)
+    month = ReportMonth.of(period.start)
+
+    def once() -> float:
+        started = time.perf_counter()
+        build_document(trust=trust, month=month, generated_on=clock.today(), public=False)
+        return time.perf_counter() - started
+
+    first = once()
+    return str(month), first, [once() for _ in range(REPORT_RUNS)]

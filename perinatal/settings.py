@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "perinatal.surveillance",
     "perinatal.equity",
     "perinatal.improvement",
+    "perinatal.reports",
     "perinatal.web",
     "perinatal.demo",
 ]
@@ -218,6 +219,13 @@ PERINATAL_DAILY_JOBS = [
         "description": "Tell the regional and national teams of improvement clocks that turned "
         "(docs/rules/improvement.md §2).",
     },
+    {
+        "name": "board-report-drafts",
+        "at": os.environ.get("BOARD_REPORT_DRAFTS_AT", "06:00"),
+        "task": "perinatal.reports.tasks.board_report_drafts_task",
+        "description": "Last month's board report drafts for every live trust from the 5th working day, "
+        "authors told (docs/rules/board_report.md §2).",
+    },
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -249,6 +257,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint (the board report's PDF) logs every layout step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

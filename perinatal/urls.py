@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", include("perinatal.equity.pages.urls")),
     path("equity/programme/", include("perinatal.equity.programme.urls")),
     path("improvement/", include("perinatal.improvement.urls")),
+    path("board-reports/", include("perinatal.reports.urls")),
     # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
     path("api/v1/", include("perinatal.api.urls")),
 ]

@@ -13,6 +13,7 @@ class Role(str, Enum):
     LOCAL_AUTHORISER = "local_authoriser"
     TRUST_VIEWER = "trust_viewer"
     PERINATAL_LEADERSHIP = "perinatal_leadership"
+    EXECUTIVE_LEAD = "executive_lead"
     ICB_VIEWER = "icb_viewer"
     REGIONAL_VIEWER = "regional_viewer"
     NATIONAL_REVIEWER = "national_reviewer"
@@ -34,6 +35,7 @@ LABELS = {
     Role.LOCAL_AUTHORISER: "Local authoriser (Head or Director of Midwifery)",
     Role.TRUST_VIEWER: "Trust viewer (board and executives)",
     Role.PERINATAL_LEADERSHIP: "Perinatal leadership (records the equity programme)",
+    Role.EXECUTIVE_LEAD: "Executive lead for maternity and neonatal safety (approves the board report)",
     Role.ICB_VIEWER: "ICB viewer",
     Role.REGIONAL_VIEWER: "Regional viewer",
     Role.NATIONAL_REVIEWER: "National reviewer",
@@ -48,6 +50,7 @@ ORGANISATION_KIND = {
     Role.LOCAL_AUTHORISER: "trust",
     Role.TRUST_VIEWER: "trust",
     Role.PERINATAL_LEADERSHIP: "trust",
+    Role.EXECUTIVE_LEAD: "trust",
     Role.ICB_VIEWER: "icb",
     Role.REGIONAL_VIEWER: "region",
     Role.NATIONAL_REVIEWER: "body",
@@ -60,7 +63,15 @@ TRUST_ROLES = frozenset(role for role, kind in ORGANISATION_KIND.items() if kind
 # Roles a person may ask a trust's local authoriser for, or be nominated for. Perinatal
 # leadership is how the Head or Director of Midwifery authorises others (the quad, the
 # programme's operational lead) to record the trust's equity programme (docs/rules/equity.md §3).
-REQUESTABLE_ROLES = (Role.REPORTER, Role.TRUST_VIEWER, Role.PERINATAL_LEADERSHIP, Role.LOCAL_AUTHORISER)
+# The executive lead is the board executive who approves the trust's monthly board report
+# (docs/rules/board_report.md §2).
+REQUESTABLE_ROLES = (
+    Role.REPORTER,
+    Role.TRUST_VIEWER,
+    Role.PERINATAL_LEADERSHIP,
+    Role.EXECUTIVE_LEAD,
+    Role.LOCAL_AUTHORISER,
+)
 # Roles whose holders read every trust's record-level data.
 NATIONAL_ROLES = frozenset({Role.IMPROVEMENT_SUPPORT, Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
 
@@ -81,5 +92,6 @@ def role_from_text(text: str) -> Role | None:
         "board": Role.TRUST_VIEWER,
         "perinatal leadership": Role.PERINATAL_LEADERSHIP,
         "perinatal leader": Role.PERINATAL_LEADERSHIP,
+        "executive lead": Role.EXECUTIVE_LEAD,
     }
     return aliases.get(wanted)

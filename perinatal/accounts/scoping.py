@@ -63,6 +63,15 @@ READ_EQUITY_PROGRAMME = frozenset(
 # the programme team who run the sessions. ICBs and regions see which roles are filled, not who.
 SEE_EQUITY_TEAM_NAMES = frozenset(RECORD_EQUITY_TEAMS | PLAN_EQUITY_PROGRAMME | {Role.TRUST_VIEWER})
 
+# The monthly board report (docs/rules/board_report.md §2). Its author is the trust's Head or
+# Director of Midwifery (local authoriser) or a delegate they grant perinatal leadership; the
+# executive lead approves or returns it. Drafts are the trust's own; once approved the trust's
+# ICB, its region and the national teams read it too.
+WRITE_BOARD_REPORTS = frozenset({Role.LOCAL_AUTHORISER, Role.PERINATAL_LEADERSHIP})
+APPROVE_BOARD_REPORTS = frozenset({Role.EXECUTIVE_LEAD})
+READ_BOARD_REPORT_DRAFTS = frozenset(TRUST_ROLES)
+READ_APPROVED_BOARD_REPORTS = READ_TRUST_RECORDS
+
 
 @dataclass(frozen=True)
 class Grant:

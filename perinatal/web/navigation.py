@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import READ_EQUITY_PROGRAMME, READ_IMPROVEMENT_CASES, scope_for
+from perinatal.accounts.scoping import (
+    READ_APPROVED_BOARD_REPORTS,
+    READ_EQUITY_PROGRAMME,
+    READ_IMPROVEMENT_CASES,
+    scope_for,
+)
 from perinatal.accounts.signed_in import is_signed_in
 
 MENU_ITEMS_SHOWN = 7
@@ -35,13 +40,16 @@ def items_for(request) -> list[dict]:
     # and the footer: a shorter menu keeps every item visible without the "More" toggle.
     if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):
         items.append(("Audit trail", reverse("web:audit")))
-    # Improvement support and the equity programme join the menu after the outcome signals
-    # where there is room; a Head of Midwifery's menu is full, and their home page leads to both.
+    # Improvement support, the equity programme and board reports join the menu after the
+    # outcome signals where there is room; a Head of Midwifery's menu is full, and their home
+    # page leads to all three.
     optional = []
     if scope.has_role(*READ_EQUITY_PROGRAMME):
         optional.append(("Equity programme", reverse("equity_programme:overview")))
     if scope.has_role(*READ_IMPROVEMENT_CASES):
         optional.append(("Improvement support", reverse("improvement:cases")))
+    if scope.has_role(*READ_APPROVED_BOARD_REPORTS):
+        optional.append(("Board reports", reverse("reports:list")))
     at = next(i for i, (text, _href) in enumerate(items) if text == "Outcome signals") + 1
     for item in optional[: max(0, MENU_ITEMS_SHOWN - len(items))]:
         items.insert(at, item)

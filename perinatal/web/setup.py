@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perinatal.demo.board_reports import load_demo_board_reports
 from perinatal.demo.dashboard_data import load_demo_data
 from perinatal.demo.equity_programme import load_demo_equity_programme
 from perinatal.demo.improvement import load_demo_improvement
@@ -36,6 +37,8 @@ def load_demo(*, small: bool, stdout=None) -> list[DemoSignIn]:
         added = load_demo_improvement()
         if stdout is not None:
             stdout.write(f"Demo improvement support cases: {added} added.")
+        # Last: the board reports read every part above (approved months frozen with their PDFs).
+        load_demo_board_reports(stdout=stdout)
     return sign_ins
 
 

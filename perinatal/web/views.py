@@ -13,6 +13,7 @@ from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import (
     AUTHORISE_USERS,
     PLAN_EQUITY_PROGRAMME,
+    READ_APPROVED_BOARD_REPORTS,
     READ_AUDIT,
     READ_EQUITY_PROGRAMME,
     READ_IMPROVEMENT_CASES,
@@ -45,6 +46,7 @@ def home(request):
             "reads_equity_programme": scope.has_role(*READ_EQUITY_PROGRAMME),
             "plans_equity_programme": scope.has_role(*PLAN_EQUITY_PROGRAMME),
             "reads_improvement_cases": scope.has_role(*READ_IMPROVEMENT_CASES),
+            "reads_board_reports": scope.has_role(*READ_APPROVED_BOARD_REPORTS),
         },
     )
 

@@ -78,3 +78,13 @@ def is_done(action: SafetyCheckAction) -> bool:
 
 def open_actions(check: CriticalSafetyCheck) -> list[SafetyCheckAction]:
     return [action for action in actions_with_updates(check) if not is_done(action)]
+
+
+def checks_of_trust(trust, *, opened_on_or_before) -> QuerySet[CriticalSafetyCheck]:
+    """A trust's checks opened on or before a day, oldest first: its board report lists them
+    (docs/rules/board_report.md §1.3; the report is the trust's own, read by those who may)."""
+    return (
+        CriticalSafetyCheck.objects.filter(trust=trust, opened_on__lte=opened_on_or_before)
+        .select_related("site")
+        .order_by("opened_on", "id")
+    )

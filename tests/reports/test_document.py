@@ -1,0 +1,167 @@
+"""The report document (docs/rules/board_report.md §1, §3): its metrics are `perinatal metrics`
+for the same trust and dates; its safety checks' statuses follow the 8-working-day rule on the
+day the report is generated; the public edition identifies no one and shows no small count."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.management import call_command
+
+from perinatal.dashboard.metrics.definitions import metric_definitions
+from perinatal.organisations.models import Site
+from perinatal.reports.rendering import document_html
+from perinatal.reports.rules import ReportMonth
+from perinatal.reports.selectors.document import build_document
+from perinatal.reports.services.drafts import open_report
+from perinatal.reports.services.entries import save_mds_item, save_part
+from perinatal.surveillance.models import CriticalSafetyCheck, SafetyCheckAction
+from tests.reports.conftest import MONTH, TRUST
+
+pytestmark = pytest.mark.django_db
+GENERATED_ON = date(2026, 11, 27)
+
+
+def command_rows(*args: str) -> list[dict]:
+    out = io.StringIO()
+    call_command("metrics", *args, "--level", "trust", "--format", "json", stdout=out)
+    return [row for row in json.loads(out.getvalue())["rows"] if row["org_code"] == TRUST]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_metrics_are_perinatal_metrics_for_the_same_trust_and_dates(trust, public):
+    doc = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=public)
+    flag = ("--public",) if public else ()
+    assert doc["metrics"]["month"]["rows"] == command_rows("--from", "2026-10-01", "--to", "2026-10-31", *flag)
+    assert doc["metrics"]["twelve_months"]["rows"] == command_rows("--from", "2025-11-01", "--to", "2026-10-31", *flag)
+    assert doc["metrics"]["month"]["rows"], "the demo trust has rows for October 2026"
+
+
+def test_the_dashboard_part_leads_with_the_month(trust):
+    doc = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=False)
+    by_id = {metric["metric_id"]: metric for metric in doc["dashboard"]["metrics"]}
+    month_rows = {(row["metric_id"], row["period_end"]): row for row in doc["metrics"]["month"]["rows"]}
+    # Outcome metrics over births in the month; operational ones over the fortnight ending on its last day.
+    assert by_id["stillbirth_rate"]["row"] == month_rows[("stillbirth_rate", "2026-10-31")]
+    assert by_id["stillbirth_rate"]["row"]["period_start"] == "2026-10-01"
+    assert by_id["obstetric_unit_suspensions"]["row"]["period_start"] == "2026-10-18"
+    assert by_id["stillbirth_rate"]["england_value"] not in ("", "No data")
+    top = [d.id for d in metric_definitions() if not d.is_sub_measure]
+    assert [metric["metric_id"] for metric in doc["dashboard"]["metrics"]] == top
+
+
+def test_safety_check_statuses_on_the_day_of_the_report(trust):
+    site = Site.objects.get(code="R0A03")
+
+    def make(opened_on, due_on, completed_at=None):
+        return CriticalSafetyCheck.objects.create(
+            site=site,
+            trust=trust,
+            opened_at=datetime.combine(opened_on, datetime.min.time(), tzinfo=UTC),
+            opened_on=opened_on,
+            due_on=due_on,
+            status=CriticalSafetyCheck.Status.COMPLETED if completed_at else CriticalSafetyCheck.Status.OPEN,
+            completed_at=completed_at,
+        )
+
+    # Signalled on 22 December 2025: due 6 January 2026 (Christmas, Boxing Day and New Year).
+    on_due_day = make(date(2025, 12, 22), date(2026, 1, 6), datetime(2026, 1, 6, 16, tzinfo=UTC))
+    late = make(date(2025, 12, 22), date(2026, 1, 6), datetime(2026, 1, 7, 9, tzinfo=UTC))
+    still_open = make(date(2026, 11, 19), date(2026, 12, 1))
+
+    def statuses(on):
+        doc = build_document(trust=trust, month=MONTH, generated_on=on, public=False)
+        return {row["reference"]: row for row in doc["safety_checks"]}
+
+    today = statuses(GENERATED_ON)
+    assert today[on_due_day.reference]["status"] == "completed_on_time"
+    assert today[late.reference]["status"] == "completed_late"
+    assert today[late.reference]["status_words"] == "Completed late (on 7 January 2026)"
+    assert today[still_open.reference]["status"] == "open"
+    assert today[still_open.reference]["due_on"] == "2026-12-01"
+    assert statuses(date(2026, 12, 1))[still_open.reference]["status"] == "open"  # the due day itself
+    assert statuses(date(2026, 12, 2))[still_open.reference]["status"] == "overdue"
+    # Generated before the late completion was recorded, the check was overdue, not completed.
+    earlier = build_document(trust=trust, month=ReportMonth(2025, 12), generated_on=date(2026, 1, 6), public=False)
+    rows = {row["reference"]: row for row in earlier["safety_checks"]}
+    assert rows[late.reference]["status"] == "open" and rows[late.reference]["completed_on"] is None
+    assert rows[on_due_day.reference]["status"] == "completed_on_time"
+
+
+NHS_NUMBER = "9434765919"
+NAMES = ("Rosa Diaz", "Jane Smith", "Amir Khan")
+POSTCODE = "M13 9WL"
+
+
+def test_the_public_edition_identifies_no_one_and_shows_no_small_count(trust, author, settings):
+    settings.PERINATAL_NOW = "2026-11-27T09:00"
+    report, _ = open_report(trust=trust, month=MONTH, by=author)
+    save_part(
+        report=report,
+        part="cover",
+        raw={"executive_lead_title": "Chief Nurse", "executive_lead_name": NAMES[0], "meeting": "public"},
+        by=author,
+    )
+    save_mds_item(report=report, item="pmrt", raw={"reviews_completed": "3", "grade_b": "2"}, by=author)
+    save_mds_item(
+        report=report, item="harm_incidents", raw={"incidents": "12", "themes": "Delays in escalation"}, by=author
+    )
+    check = CriticalSafetyCheck.objects.filter(trust=trust).first()
+    SafetyCheckAction.objects.create(
+        safety_check=check,
+        description=f"Review the care of {NAMES[1]} ({NHS_NUMBER}, {POSTCODE})",
+        owner=NAMES[2],
+        due_on=date(2026, 12, 1),
+        recorded_by=author,
+        recorded_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+    )
+    private = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=False, report=report)
+    public = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=True, report=report)
+    private_text = document_html(private) + json.dumps(private)
+    # The private edition names the executive lead and keeps the action, without identifiers.
+    assert NAMES[0] in private_text and "Review the care of" in private_text
+    assert NHS_NUMBER not in re.sub(r"\D", "", private_text)
+    assert POSTCODE not in private_text and NAMES[2] not in private_text
+    public_text = document_html(public) + json.dumps(public)
+    assert NHS_NUMBER not in re.sub(r"\D", "", public_text)
+    for name in NAMES:
+        assert name not in public_text
+    assert POSTCODE not in public_text and "Delays in escalation" not in public_text
+    for count in _people_counts(public):
+        assert not (isinstance(count, int) and 1 <= count <= 7), count
+    assert "3" not in {field["text"] for item in public["mds"] for field in item["fields"]}
+
+
+def _people_counts(doc):
+    """Every count of people the public document shows."""
+    definitions = {d.id: d for d in metric_definitions()}
+    rows = [*doc["metrics"]["month"]["rows"], *doc["metrics"]["twelve_months"]["rows"]]
+    for metric in doc["dashboard"]["metrics"]:
+        rows += metric["series"] + [r for r in (metric["row"], metric["twelve_months_row"]) if r]
+    for row in rows:
+        definition = definitions[row["metric_id"]]
+        if definition.numerator_counts_people:
+            yield row["numerator"]
+        if definition.denominator_counts_people:
+            yield row["denominator"]
+    for key in ("by_ethnic_group", "by_imd_quintile"):
+        for row in doc["equity"][key]:
+            yield row["numerator"]
+            yield row["denominator"]
+    notes = doc["notifications"]
+    yield notes["notified"]
+    yield notes["mnsi_accepted"]
+    yield notes["nhsr_early_notification"]
+    for row in notes["by_type"]:
+        yield row["count"]
+    for body in notes["bodies"]:
+        yield from (body["sent"], body["late"], body["open_questions"])
+    for item in doc["mds"]:
+        for field in item["fields"]:
+            yield field["value"] if item["key"] in ("pmrt", "harm_incidents", "red_flags", "regulation_28") else None
+    for site in doc["signals"]["sites"]:
+        assert "moss_rows" not in site  # monthly deaths at a site are never in the public edition
