@@ -31,17 +31,21 @@ def items_for(request) -> list[dict]:
         items.append(("API tokens", reverse("notifications:api_tokens")))
     items.append(("Dashboard", reverse("dashboard:national")))
     items.append(("Outcome signals", reverse("surveillance:overview")))
-    if scope.has_role(*READ_IMPROVEMENT_CASES):
-        items.append(("Improvement support", reverse("improvement:cases")))
     # The onboarding schedule and the organisation register are reached from the home page
     # and the footer: a shorter menu keeps every item visible without the "More" toggle.
     if scope.has_role(Role.LOCAL_AUTHORISER, Role.SYSTEM_ADMIN):
         items.append(("Audit trail", reverse("web:audit")))
-    # The equity programme joins the menu after the outcome signals where there is room; a
-    # Head of Midwifery's menu is full, and their home page leads to it.
-    if scope.has_role(*READ_EQUITY_PROGRAMME) and len(items) < MENU_ITEMS_SHOWN:
-        at = next(i for i, (text, _href) in enumerate(items) if text == "Outcome signals") + 1
-        items.insert(at, ("Equity programme", reverse("equity_programme:overview")))
+    # Improvement support and the equity programme join the menu after the outcome signals
+    # where there is room; a Head of Midwifery's menu is full, and their home page leads to both.
+    optional = []
+    if scope.has_role(*READ_EQUITY_PROGRAMME):
+        optional.append(("Equity programme", reverse("equity_programme:overview")))
+    if scope.has_role(*READ_IMPROVEMENT_CASES):
+        optional.append(("Improvement support", reverse("improvement:cases")))
+    at = next(i for i, (text, _href) in enumerate(items) if text == "Outcome signals") + 1
+    for item in optional[: max(0, MENU_ITEMS_SHOWN - len(items))]:
+        items.insert(at, item)
+        at += 1
     if path.startswith("/notifications/drafts/"):
         path = reverse("journey:start")  # a draft's pages belong to "Notify an event"
     # One current item: the longest menu address the page is under (/notifications/new/ is

@@ -15,6 +15,7 @@ from perinatal.accounts.scoping import (
     PLAN_EQUITY_PROGRAMME,
     READ_AUDIT,
     READ_EQUITY_PROGRAMME,
+    READ_IMPROVEMENT_CASES,
     scope_for,
 )
 from perinatal.core.models import AuditEvent
@@ -43,6 +44,7 @@ def home(request):
             "is_authoriser": scope.has_role(*AUTHORISE_USERS),
             "reads_equity_programme": scope.has_role(*READ_EQUITY_PROGRAMME),
             "plans_equity_programme": scope.has_role(*PLAN_EQUITY_PROGRAMME),
+            "reads_improvement_cases": scope.has_role(*READ_IMPROVEMENT_CASES),
         },
     )
 

@@ -142,6 +142,30 @@ def assert_accessible(page, *, context: str = "") -> None:
             f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
         ]
         raise AssertionError(f"axe found {len(violations)} violation(s) on {page.url} {context}:\n" + "\n".join(lines))
+    assert_no_sideways_scroll(page, context=context)
+
+
+#: What makes a page wider than the window, for the failure message: the widest elements that
+#: stick out of it (a wide table belongs in an `app-table-scroll` region of its own).
+_OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
+
+
+def assert_no_sideways_scroll(page, *, context: str = "") -> None:
+    """WCAG 2.2 1.4.10 Reflow: the page itself never scrolls sideways at the window's width
+    (wide tables scroll inside their own region). Run with every axe check, so every journey
+    checks every page it visits, at whatever width it uses."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 0:
+        raise AssertionError(
+            f"{page.url} {context} scrolls {overflow}px sideways at {page.viewport_size['width']}px: "
+            f"{page.evaluate(_OVERFLOWING)}"
+        )
 
 
 def sign_in(page, service: Service, email: str) -> None:
