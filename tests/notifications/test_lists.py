@@ -95,7 +95,7 @@ def test_a_reporters_home_page_is_their_task_list(client, events):
     )
     sign_in(client, midwife)
     html = page(client, "/")
-    assert f'href="{reverse("journey:start")}"' in html and "Notify an event" in html
+    assert f'action="{reverse("journey:start")}"' in html and "Start a notification" in html
     assert reverse("journey:resume", args=[draft.pk]) in html and reverse("journey:delete", args=[draft.pk]) in html
     question = events["question"]
     assert "Was a post-mortem offered?" in html
@@ -113,13 +113,13 @@ def test_a_reporter_whose_trust_is_not_live_is_told_what_to_do_instead(client, s
     sign_in(client, make_user(Role.REPORTER, "R0A", "early.midwife@test.example"))
     html = page(client, "/")
     assert "cannot submit notifications yet" in html
-    assert f'class="nhsuk-button" href="{reverse("journey:start")}"' not in html
+    assert "Start a notification" not in html
 
 
 def test_other_roles_keep_their_home_page(client):
     sign_in(client, make_user(Role.NATIONAL_REVIEWER, "MNSI"))
     html = page(client, "/")
-    assert "Your drafts" not in html and "Notify an event</a>" not in html
+    assert "Your drafts" not in html and "Start a notification" not in html
     assert "Onboarding schedule" in html and "nhsuk-card" in html
 
 
