@@ -1,13 +1,16 @@
-"""Dashboard pages benchmark: p50 and p95 of the national page and a trust page (issue 4,
-item 6), as a signed-in user gets them (the whole request: sign-in checks, the one engine
-call, charts and template); beside them, generating that trust's board report document for the
-latest whole month (issue 11: under 2 s; docs/rules/board_report.md §1).
+"""Pages benchmark: p50 and p95 of the dashboard's national page and a trust page (issue 4,
+item 6), of a site's outcome signals page with its MOSS CUSUM chart (issue 12: target under
+500 ms p95), as a signed-in user gets them (the whole request: sign-in checks, the engine or
+MOSS results, charts and template); beside them, generating that trust's board report document
+for the latest whole month (issue 11: under 2 s; docs/rules/board_report.md §1).
 
 Runs against the database named by DATABASE_URL when it holds births (after `make run`);
 otherwise against the national data the dashboard benchmark kept on the same PostgreSQL
 server (so `make bench` needs no set-up); with neither, it says so and reports nothing.
-The trust is the one with the most births. Everything it writes (a benchmark user, the
-engine's tally cache) is rolled back at the end.
+The trust is the one with the most births, the site the one with the most births of that
+trust. When the database holds no MOSS run (the dashboard benchmark's keeps none), one is
+stored first, as the nightly run would. Everything it writes (a benchmark user, the engine's
+tally cache, a MOSS run) is rolled back at the end.
 
 For each page: the first view with the engine's tally cache empty (every count made in
 SQL: what the first viewer after an import would wait without the background warm-up),
@@ -61,6 +64,16 @@ def _signed_in_client():
     return client
 
 
+def _store_moss_run_if_none() -> None:
+    from perinatal.surveillance.models import MossRun
+    from perinatal.surveillance.services.runs import _store_moss_run
+
+    if not MossRun.objects.exists():
+        started = time.perf_counter()
+        _store_moss_run(trigger=MossRun.Trigger.COMMAND)
+        print(f"  (stored a MOSS run for the site page in {time.perf_counter() - started:.1f} s)", flush=True)
+
+
 def _time_page(client, url: str) -> tuple[float, list[float]]:
     from perinatal.dashboard.models import TallyCache
 
@@ -93,10 +106,22 @@ def run(*, report) -> None:
         return
     births = BirthRecord.objects.count()
     trust = busiest["trust__code"]
-    pages = {"national page": "/dashboard/", f"trust page ({trust})": f"/dashboard/trusts/{trust}/"}
+    site = (
+        BirthRecord.objects.filter(trust__code=trust, site__isnull=False)
+        .values("site__code")
+        .annotate(births=Count("id"))
+        .order_by("-births")
+        .first()["site__code"]
+    )
+    pages = {
+        "national page": "/dashboard/",
+        f"trust page ({trust})": f"/dashboard/trusts/{trust}/",
+        f"site CUSUM page ({site})": f"/signals/sites/{site}/",
+    }
     results = {}
     try:
         with transaction.atomic():
+            _store_moss_run_if_none()
             client = _signed_in_client()
             for name, url in pages.items():
                 results[name] = _time_page(client, url)

@@ -31,6 +31,11 @@ RECORD_SAFETY_CHECKS = frozenset({Role.LOCAL_AUTHORISER})
 # read them through their body's inbox, which shows only their body's fields).
 READ_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER, Role.TRUST_VIEWER})
 AMEND_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
+# The mother's and the baby's identifiers on a notification (NHS numbers, the mother's date of
+# birth and postcode), and searching by NHS number: those who report, correct and answer for it.
+# The trust's board, executives and analysts (trust viewers) see every event without them; each
+# national body sees the identifiers its field set sends it (docs/adr/0021-who-sees-identifiers.md).
+SEE_NOTIFICATION_IDENTIFIERS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
 # Starting and submitting a notification in the web journey (their own drafts only).
 SUBMIT_NOTIFICATIONS = frozenset({Role.REPORTER, Role.LOCAL_AUTHORISER})
 MANAGE_API_TOKENS = frozenset({Role.SYSTEM_ADMIN})

@@ -1,5 +1,5 @@
-"""NHS.UK form fields the service's forms share: the GOV.UK date input (day, month, year) and
-a time of day. Messages follow the GOV.UK error message pattern and name the field, using
+"""NHS.UK form fields the service's forms share: the GOV.UK date input (day, month, year), a
+time of day, and a line or box of text. Messages follow the GOV.UK error message pattern and name the field, using
 the words the caller gives for it (`what`).
 
 Each field is rendered by the macros in ``templates/core/fields.jinja``.
@@ -15,7 +15,7 @@ from django import forms
 from perinatal.core import clock
 from perinatal.kernel.text import sentence
 
-__all__ = ["DatePartsField", "DatePartsWidget", "TimeField", "date_parts", "time_of"]
+__all__ = ["DatePartsField", "DatePartsWidget", "TextField", "TimeField", "date_parts", "time_of"]
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -88,13 +88,34 @@ def date_parts(value: str | None) -> list[str] | None:
 _TIME = re.compile(r"([0-9]{1,2})\s*[:.]?\s*([0-9]{2})")
 
 
+class TextField(forms.CharField):
+    """Text whose messages name it, in place of Django's "This field is required." and
+    "Ensure this value has at most N characters (it has M).": "Enter the mother's postcode",
+    "The mother's postcode must be 10 characters or less" (GOV.UK error message pattern).
+
+    `what` names the field in a message; `error_messages` may still replace either.
+    """
+
+    def __init__(self, *, what: str, max_length: int, **kwargs):
+        self.what = what
+        messages = {
+            "required": f"Enter {what}",
+            "max_length": f"{sentence(what)} must be {max_length:,} characters or less",
+        }
+        messages.update(kwargs.pop("error_messages", None) or {})
+        kwargs.setdefault("required", False)
+        super().__init__(max_length=max_length, error_messages=messages, **kwargs)
+
+
 class TimeField(forms.CharField):
     """A time of day on the 24-hour clock: "03:20", "3:20", "0320" or "15.45"."""
 
     def __init__(self, *, what: str, **kwargs):
         self.what = what
-        kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
-        super().__init__(max_length=8, **kwargs)
+        # Longer than any way of writing a time: the same message as any other wrong time.
+        messages = {"required": f"Enter {what}", "max_length": _not_a_time(what)}
+        messages.update(kwargs.pop("error_messages", None) or {})
+        super().__init__(max_length=8, error_messages=messages, **kwargs)
 
     def clean(self, value):
         text = super().clean(value)
@@ -102,10 +123,12 @@ class TimeField(forms.CharField):
             return None
         match = _TIME.fullmatch(text.strip())
         if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise forms.ValidationError(
-                f"{sentence(self.what)} must be a real time on the 24-hour clock, like 03:20 or 15:45"
-            )
+            raise forms.ValidationError(_not_a_time(self.what))
         return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _not_a_time(what: str) -> str:
+    return f"{sentence(what)} must be a real time on the 24-hour clock, like 03:20 or 15:45"
 
 
 def time_of(value: str | None) -> str | None:

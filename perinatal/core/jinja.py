@@ -16,6 +16,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader
 
 from perinatal.core.formatting import date_and_time, long_date, month_and_year
+from perinatal.core.markup import link, status_tag
 
 NHSUK_TEMPLATES = Path(nhsuk_frontend_jinja.__file__).resolve().parent / "templates"
 
@@ -45,6 +46,9 @@ def environment(**options) -> Environment:
             "warning": settings.SESSION_WARNING_SECONDS,
         },
         oidc_enabled=getattr(settings, "OIDC_ENABLED", False),
+        # Trusted HTML for the macros' `html` parameters (perinatal.core.markup says why).
+        html_link=link,
+        html_tag=status_tag,
     )
     env.filters.update(datetime=date_and_time, date=long_date, month_year=month_and_year)
     return env

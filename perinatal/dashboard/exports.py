@@ -1,4 +1,5 @@
-"""Downloads of any dashboard table as CSV or XLSX, with a column dictionary.
+"""Downloads of any dashboard table as CSV or XLSX, with a column dictionary (the table
+machinery is `perinatal.core.exports`, which also keeps spreadsheet formulas from running).
 
 A table is an `ExportTable`: a title, columns (name and description) and rows of cells.
 `metric_rows_table` turns docs/rules/dashboard.md §4 rows (metrics.rows.MetricRow) into one; the table of all
@@ -11,29 +12,28 @@ disclosure control).
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
+# The table machinery is core's (every part of the service exports through it); these names
+# stay importable from here for the dashboard's callers.
+from perinatal.core.exports import (  # noqa: F401
+    CONTENT_TYPES,
+    FORMAT_CSV,
+    FORMAT_XLSX,
+    FORMATS,
+    ExportColumn,
+    ExportTable,
+    csv_bytes,
+    download_response,
+    export_bytes,
+    write_csv,
+    xlsx_bytes,
+)
 from perinatal.dashboard.metrics.definitions import CRUDE_RATES_NOTE, MetricDefinition, metric_definitions
 from perinatal.dashboard.metrics.rows import OUTPUT_COLUMNS, MetricRow
 
-FORMAT_CSV = "csv"
-FORMAT_XLSX = "xlsx"
-FORMATS = (FORMAT_CSV, FORMAT_XLSX)
-CONTENT_TYPES = {
-    FORMAT_CSV: "text/csv; charset=utf-8",
-    FORMAT_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 #: The column after the docs/rules/dashboard.md §4 columns: docs/rules/dashboard.md §2 "values for periods less than
 #: 14 (28) days old are provisional and marked so" (**policy**: a 13th column, 1 or 0).
 PROVISIONAL_COLUMN = "provisional"
@@ -72,24 +72,6 @@ PUBLIC_NOTE = (
     "units and trusts are not changed). Rates per 1,000 are calculated from the true counts; "
     "percentages of people from the rounded counts."
 )
-
-
-@dataclass(frozen=True)
-class ExportColumn:
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    title: str
-    columns: tuple[ExportColumn, ...]
-    rows: Sequence[Sequence[object]]
-    notes: tuple[str, ...] = ()
-
-    def filename(self, fmt: str) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "table"
-        return f"{slug[:80]}.{fmt}"
 
 
 def metric_row_cells(row: MetricRow) -> list[object]:
@@ -140,80 +122,6 @@ def metric_rows_table(
         rows=[metric_row_cells(row) for row in rows],
         notes=(*notes, *metric_definition_notes(definitions)),
     )
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value)
-
-
-def write_csv(table: ExportTable, stream, *, byte_order_mark: bool = False) -> None:
-    """Header and rows as CSV text (LF line ends) to a text stream."""
-    if byte_order_mark:
-        stream.write("\ufeff")
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([column.name for column in table.columns])
-    for row in table.rows:
-        writer.writerow([_text(cell) for cell in row])
-
-
-def csv_bytes(table: ExportTable, *, byte_order_mark: bool = True) -> bytes:
-    buffer = io.StringIO()
-    write_csv(table, buffer, byte_order_mark=byte_order_mark)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, bool):
-        return 1 if value else 0
-    if isinstance(value, Decimal):
-        return value  # openpyxl writes Decimal as a number
-    return value
-
-
-def xlsx_bytes(table: ExportTable) -> bytes:
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet("Data")
-    bold = Font(bold=True)
-    header = []
-    for column in table.columns:
-        cell = WriteOnlyCell(data, value=column.name)
-        cell.font = bold
-        header.append(cell)
-    data.append(header)
-    for row in table.rows:
-        data.append([_cell(value) for value in row])
-    dictionary = workbook.create_sheet("Column dictionary")
-    dictionary.append(["Column", "Description"])
-    for column in table.columns:
-        dictionary.append([column.name, column.description])
-    about = workbook.create_sheet("Notes")
-    about.append([table.title])
-    for note in table.notes:
-        about.append([note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def export_bytes(table: ExportTable, fmt: str) -> bytes:
-    if fmt == FORMAT_CSV:
-        return csv_bytes(table)
-    if fmt == FORMAT_XLSX:
-        return xlsx_bytes(table)
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-
-
-def download_response(table: ExportTable, fmt: str) -> HttpResponse:
-    """An attachment download of the table (fmt: csv or xlsx)."""
-    response = HttpResponse(export_bytes(table, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{table.filename(fmt)}"'
-    return response
 
 
 def metric_row_json(row: MetricRow) -> dict:

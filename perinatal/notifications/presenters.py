@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -10,9 +11,10 @@ from perinatal.core import clock
 from perinatal.core.formatting import date_and_time, long_date
 from perinatal.kernel.london_time import InvalidTimestamp
 from perinatal.notifications import selectors
+from perinatal.notifications.filters import INBOX_STATUSES, TRUST_STATUSES
 from perinatal.notifications.models import BodyCase, Delivery, InformationRequest, Notification, body_name
 from perinatal.notifications.routing import BODY_ORDER, parse_timestamp
-from perinatal.notifications.wording import PLACE_LABELS, gestation_text, nhs_number_text, yes_no
+from perinatal.notifications.wording import PLACE_LABELS, event_type_text, gestation_text, nhs_number_text, yes_no
 
 CATEGORY_LABELS = {
     "late_fetal_loss": "Late fetal loss",
@@ -111,7 +113,9 @@ class NotificationStatus:
         return [row for row in self.rows if not row.routed]
 
 
-def notification_status(notification: Notification) -> NotificationStatus:
+def notification_status(notification: Notification, *, identifiers: bool = True) -> NotificationStatus:
+    """The trust's status page; `identifiers`: whether the reader's role sees the mother's and
+    the baby's identifiers (docs/adr/0021-who-sees-identifiers.md)."""
     version = notification.current_version
     routing = version.routing if version else {}
     cases = selectors.cases_of(notification)
@@ -140,6 +144,7 @@ def notification_status(notification: Notification) -> NotificationStatus:
             row.rules = not_routed["rules"] if not_routed else []
         rows.append(row)
     withdrawn_bodies = {row.body for row in rows}
+    document = version.document if version else {}
     linked = [n for n in [notification.linked_notification, *notification.linked_from.all()] if n is not None]
     return NotificationStatus(
         notification=notification,
@@ -149,7 +154,12 @@ def notification_status(notification: Notification) -> NotificationStatus:
         versions=list(notification.versions.select_related("created_by").order_by("-number")),
         information_requests=selectors.information_requests_of(notification),
         linked=linked,
-        facts=document_facts(version.document if version else {}),
+        facts=document_facts(
+            document,
+            site_names=selectors.site_names(site_codes(document)),
+            categories=[d["category"] for d in routing.get("destinations", [])],
+            identifiers=identifiers,
+        ),
     )
 
 
@@ -163,11 +173,14 @@ def _timestamp(value: object) -> str:
     return date_and_time(instant)
 
 
-def _place(value: object) -> str:
+def _place(value: object, site_names: Mapping[str, str]) -> str:
     if not isinstance(value, dict):
         return "Not given"
-    text = PLACE_LABELS.get(value.get("type"), str(value.get("type")))
-    return f"{text} ({value['site']})" if value.get("site") else text
+    site = value.get("site")
+    if site:
+        # The site's name, as people know it, with the ODS code the bodies file it under.
+        return f"{site_names[site]} ({site})" if site in site_names else f"{PLACE_LABELS['hospital']} ({site})"
+    return PLACE_LABELS.get(value.get("type"), str(value.get("type")))
 
 
 def _gestation(value: object) -> str:
@@ -181,7 +194,7 @@ def _gestation(value: object) -> str:
 
 LABELS: dict[str, str] = {
     "trust": "Reporting trust",
-    "event": "Event",
+    "event": "What happened",
     "place_of_birth": "Place of birth",
     "place_of_death": "Place of death",
     "linked_notification": "Linked notification",
@@ -217,15 +230,15 @@ LABELS: dict[str, str] = {
     "brain_injury.mri": "MRI",
 }
 _COMPOSITE = {
-    "place_of_birth": _place,
-    "place_of_death": _place,
     "baby.gestation": _gestation,
     "baby.death_confirmed_gestation": _gestation,
 }
+# The identifiable fields (docs/adr/0021-who-sees-identifiers.md): shown only to the roles
+# that need them (perinatal.accounts.scoping.SEE_NOTIFICATION_IDENTIFIERS).
+IDENTIFIER_PATHS = frozenset({"mother.nhs_number", "mother.date_of_birth", "mother.postcode", "baby.nhs_number"})
 _VALUES = {
     "labour.status": {"labour": "In labour", "no_labour": "Not in labour"},
     "brain_injury.mri": {"hie": "Shows HIE", "normal": "Normal", "pending": "Awaited", "not_done": "Not done"},
-    "event": {"baby": "Baby", "maternal": "Maternal death"},
     "mother.death.pregnancy_outcome": {
         "birth": "Birth",
         "miscarriage": "Miscarriage",
@@ -249,7 +262,9 @@ def _date(value: object) -> str:
 _SECTIONS = frozenset({"mother", "mother.death", "baby", "labour", "brain_injury"})
 
 
-def _format(path: str, value: Any) -> str:
+def _format(path: str, value: Any, site_names: Mapping[str, str]) -> str:
+    if path in ("place_of_birth", "place_of_death"):
+        return _place(value, site_names)
     if path in _COMPOSITE:
         return _COMPOSITE[path](value)
     if path.endswith("nhs_number"):
@@ -269,19 +284,67 @@ def _format(path: str, value: Any) -> str:
     return str(value)
 
 
-def document_facts(document: dict[str, Any], *, prefix: str = "") -> list[tuple[str, str]]:
-    """(label, text) rows for every field present in `document` (or a body's payload part)."""
+def _applies(path: str, document: Mapping[str, Any]) -> bool:
+    """Whether a question is one this event has, for a field left empty: a stillborn baby has
+    no separate time of death ("Died: Not given" would mislead), a baby alive has no place of
+    death, only a baby who died in the womb has a gestation when that was confirmed."""
+    baby = document.get("baby") if isinstance(document.get("baby"), Mapping) else {}
+    death = (document.get("mother") or {}).get("death") if isinstance(document.get("mother"), Mapping) else None
+    stillborn = baby.get("born_alive") is False
+    died = stillborn or bool(baby.get("died_at")) or document.get("event") == "maternal"
+    not_applicable = {
+        "baby.died_at": True,  # stillborn: the birth is the death; born alive and no time: alive
+        "place_of_death": not died,
+        "baby.death_confirmed_gestation": not stillborn,
+        "baby.alive_at_onset_of_labour": not stillborn,
+        "baby.termination_of_pregnancy": not died,
+        "baby.congenital_anomaly_caused_outcome": not died and not document.get("brain_injury"),
+        "mother.death.pregnancy_ended_on": isinstance(death, Mapping) and death.get("pregnant_at_death") is True,
+        "mother.death.pregnancy_outcome": isinstance(death, Mapping) and death.get("pregnant_at_death") is True,
+    }
+    return not not_applicable.get(path, False)
+
+
+def document_facts(
+    document: Mapping[str, Any],
+    *,
+    site_names: Mapping[str, str] | None = None,
+    categories: Iterable[str] = (),
+    identifiers: bool = True,
+) -> list[tuple[str, str]]:
+    """(label, text) rows for the fields of `document` (or a body's payload part) that this
+    event has: the event in words (`categories`: the routing categories it went under),
+    places by their site's name (`site_names`: code to name), and without the identifiers
+    unless `identifiers` (the reader's role needs them)."""
     rows: list[tuple[str, str]] = []
-    for key, value in document.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and path not in _COMPOSITE:
-            rows.extend(document_facts(value, prefix=path))
-        elif value is None and path in _SECTIONS:
-            continue  # a part the event does not have (no brain injury, no mother's death)
-        else:
-            label = LABELS.get(path, path.replace("_", " ").replace(".", ": ").capitalize())
-            rows.append((label, _format(path, value)))
+
+    def walk(part: Mapping[str, Any], prefix: str) -> None:
+        for key, value in part.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and path not in _COMPOSITE and path not in ("place_of_birth", "place_of_death"):
+                walk(value, path)
+            elif value is None and (path in _SECTIONS or not _applies(path, document)):
+                continue  # a part or a question the event does not have
+            elif path in IDENTIFIER_PATHS and not identifiers:
+                continue
+            elif path == "event":
+                rows.append((LABELS[path], event_type_text(document, categories)))
+            else:
+                label = LABELS.get(path, path.replace("_", " ").replace(".", ": ").capitalize())
+                rows.append((label, _format(path, value, site_names or {})))
+
+    walk(document, "")
     return rows
+
+
+def site_codes(document: Mapping[str, Any]) -> set[str]:
+    """The ODS site codes of a document's places (to look their names up)."""
+    codes = set()
+    for place in ("place_of_birth", "place_of_death"):
+        value = document.get(place)
+        if isinstance(value, Mapping) and value.get("site"):
+            codes.add(str(value["site"]))
+    return codes
 
 
 # API responses ---------------------------------------------------------------------------------------
@@ -349,3 +412,101 @@ def status_json(notification: Notification) -> dict[str, Any]:
             for info in status.information_requests
         ],
     }
+
+
+# The trust's notifications list, the home page and the bodies' inboxes ----------------------------
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One notification on the trust's list or home page: what, when, and where it stands."""
+
+    notification: Notification
+    event: str
+    bodies: list[tuple[str, str]]
+    status: str
+    status_class: str
+    overdue: bool
+    open_questions: int
+
+
+def _first_status(notification: Notification, routed: list[str]) -> str:
+    """The status that most needs the trust's attention (filters.TRUST_STATUSES, in that order)."""
+    cases = [case for case in notification.body_cases.all() if case.routed]
+    if getattr(notification, "open_questions", 0):
+        return "question"
+    if any(d.status == Delivery.Status.FAILED for d in notification.deliveries.all()):
+        return "failed"
+    if any(d.status == Delivery.Status.QUEUED for d in notification.deliveries.all()):
+        return "sending"
+    if any(case.acknowledged_at is None for case in cases):
+        return "waiting"
+    return "acknowledged" if cases or routed else "not_sent"
+
+
+_TRUST_STATUS_CLASSES = {
+    "question": "nhsuk-tag--orange",
+    "failed": "nhsuk-tag--red",
+    "sending": "nhsuk-tag--blue",
+    "waiting": "nhsuk-tag--white",
+    "acknowledged": "nhsuk-tag--green",
+    "not_sent": "nhsuk-tag--grey",
+}
+
+
+def list_row(notification: Notification) -> ListRow:
+    """A row of `selectors.notification_list` (deliveries and cases prefetched, questions counted)."""
+    version = notification.current_version
+    routing = version.routing if version else {}
+    destinations = routing.get("destinations", [])
+    routed = [str(body) for body in BODY_ORDER if any(d["body"] == str(body) for d in destinations)]
+    latest: dict[str, Delivery] = {}
+    for delivery in sorted(notification.deliveries.all(), key=lambda d: d.pk):
+        if delivery.kind != Delivery.Kind.REFERENCE:
+            latest[delivery.body] = delivery
+    status = _first_status(notification, routed)
+    return ListRow(
+        notification=notification,
+        event=event_type_text(version.document if version else {}, [d["category"] for d in destinations]),
+        bodies=[(body_name(b), delivery_status_label(latest[b]) if b in latest else "Not sent") for b in routed],
+        status=TRUST_STATUSES[status],
+        status_class=_TRUST_STATUS_CLASSES[status],
+        overdue=bool(getattr(notification, "overdue", False)),
+        open_questions=getattr(notification, "open_questions", 0),
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One notification in a body's inbox, as that body sees its own case."""
+
+    notification: Notification
+    case: BodyCase | None
+    category: str
+    due: str
+    status: str
+    status_class: str
+    overdue: bool
+    open_questions: int
+
+
+def inbox_row(notification: Notification, *, body: str) -> InboxRow:
+    """A row of `selectors.filter_inbox` (the body's case prefetched as `case_list`)."""
+    case = notification.case_list[0] if getattr(notification, "case_list", None) else None
+    if case is not None and not case.routed:
+        status, css, due = "withdrawn", "nhsuk-tag--grey", "Withdrawn: no longer due"
+    else:
+        acknowledged = case is not None and case.acknowledged_at is not None
+        status = "asked" if getattr(notification, "open_questions", 0) else "acknowledged" if acknowledged else "new"
+        css = {"asked": "nhsuk-tag--orange", "acknowledged": "nhsuk-tag--green", "new": "nhsuk-tag--blue"}[status]
+        due = long_date(case.due_on) if case is not None and case.due_on else "No deadline is published"
+    return InboxRow(
+        notification=notification,
+        case=case,
+        category=category_label(case.category) if case else "",
+        due=due,
+        status=INBOX_STATUSES[status],
+        status_class=css,
+        overdue=bool(getattr(notification, "overdue", False)),
+        open_questions=getattr(notification, "open_questions", 0),
+    )

@@ -8,11 +8,15 @@ was delivered to their body.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from perinatal.accounts.models import User
-from perinatal.accounts.scoping import READ_NOTIFICATIONS, Scope, scope_for
+from perinatal.accounts.scoping import READ_NOTIFICATIONS, SEE_NOTIFICATION_IDENTIFIERS, Scope, scope_for
+from perinatal.kernel.london_time import local_midnight
+from perinatal.notifications.filters import NotificationFilter
 from perinatal.notifications.models import (
     ApiToken,
     BodyCase,
@@ -22,6 +26,8 @@ from perinatal.notifications.models import (
     InformationRequest,
     Notification,
 )
+from perinatal.notifications.wording import CATEGORIES_OF_TYPE
+from perinatal.organisations.models import Site
 
 DELIVERED = (Delivery.Status.SENT, Delivery.Status.ACKNOWLEDGED)
 
@@ -32,6 +38,90 @@ def notifications_for(scope: Scope, *, purpose=READ_NOTIFICATIONS) -> QuerySet[N
     )
 
 
+def _submitted_between(queryset: QuerySet, wanted: NotificationFilter) -> QuerySet:
+    # Days in England: a notification made at 00:30 BST on 1 June was submitted on 1 June.
+    if wanted.submitted_from:
+        queryset = queryset.filter(created_at__gte=local_midnight(wanted.submitted_from))
+    if wanted.submitted_to:
+        queryset = queryset.filter(created_at__lt=local_midnight(wanted.submitted_to + timedelta(days=1)))
+    return queryset
+
+
+def _routed_cases(**conditions) -> Exists:
+    return Exists(BodyCase.objects.filter(notification=OuterRef("pk"), routed=True, **conditions))
+
+
+def _open_questions(**conditions) -> Exists:
+    return Exists(
+        InformationRequest.objects.filter(notification=OuterRef("pk"), answered_at__isnull=True, **conditions)
+    )
+
+
+def _of_type(event_type: str) -> Q:
+    """docs/rules/routing.md §4 categories of the kind (wording.CATEGORIES_OF_TYPE), as the list shows it."""
+    if event_type == "maternal_death":
+        return Q(event=Notification.Event.MATERNAL)
+    condition = Q(_routed_cases(category__in=CATEGORIES_OF_TYPE[event_type]))
+    if event_type == "severe_brain_injury":
+        # A brain injury recorded for a baby, whether or not a body took it.
+        condition |= Q(event=Notification.Event.BABY) & ~Q(current_version__document__brain_injury=None)
+    return condition
+
+
+def overdue_cases(today: date, **conditions) -> Exists:
+    """A body's case past its due date (docs/rules/routing.md §6) that the body has not acknowledged."""
+    return _routed_cases(due_on__lt=today, acknowledged_at__isnull=True, **conditions)
+
+
+TRUST_STATUS_CONDITIONS = {
+    "question": lambda: Q(_open_questions()),
+    "failed": lambda: Q(Exists(Delivery.objects.filter(notification=OuterRef("pk"), status=Delivery.Status.FAILED))),
+    "sending": lambda: Q(Exists(Delivery.objects.filter(notification=OuterRef("pk"), status=Delivery.Status.QUEUED))),
+    "waiting": lambda: Q(_routed_cases(acknowledged_at__isnull=True)),
+    "acknowledged": lambda: Q(_routed_cases()) & ~Q(_routed_cases(acknowledged_at__isnull=True)),
+    "not_sent": lambda: ~Q(_routed_cases()),
+}
+
+
+def filter_notifications(scope: Scope, queryset: QuerySet, wanted: NotificationFilter, *, today: date) -> QuerySet:
+    """The trust's notifications that match `wanted` (filters.TRUST_STATUSES)."""
+    if wanted.reference:
+        queryset = queryset.filter(reference__icontains=wanted.reference)
+    if wanted.nhs_number:
+        # Only in the trusts whose identifiers the reader sees (docs/adr/0021-who-sees-identifiers.md).
+        queryset = scope.restrict(queryset, purpose=SEE_NOTIFICATION_IDENTIFIERS).filter(
+            Q(baby_nhs_number=wanted.nhs_number) | Q(mother_nhs_number=wanted.nhs_number)
+        )
+    if wanted.event_type:
+        queryset = queryset.filter(_of_type(wanted.event_type))
+    if wanted.status:
+        queryset = queryset.filter(TRUST_STATUS_CONDITIONS[wanted.status]())
+    if wanted.overdue:
+        queryset = queryset.filter(overdue_cases(today))
+    return _submitted_between(queryset, wanted)
+
+
+def notification_list(queryset: QuerySet, *, today: date) -> QuerySet:
+    """The list's rows with what each row says: open questions, overdue, a failed delivery."""
+    return (
+        queryset.prefetch_related("deliveries", "body_cases")
+        .annotate(
+            open_questions=Count("information_requests", filter=Q(information_requests__answered_at__isnull=True)),
+            overdue=overdue_cases(today),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_questions_for(scope: Scope) -> QuerySet[InformationRequest]:
+    """The bodies' questions waiting for an answer from the reader's trusts, oldest first."""
+    return scope.restrict(
+        InformationRequest.objects.filter(answered_at__isnull=True).select_related("notification__trust"),
+        trust_field="notification__trust",
+        purpose=READ_NOTIFICATIONS,
+    ).order_by("asked_at", "id")
+
+
 def get_notification(scope: Scope, reference: str, *, purpose=READ_NOTIFICATIONS) -> Notification:
     """A notification the user may read for `purpose`, or 404 (outside scope looks missing)."""
     return scope.get_or_404(
@@ -39,6 +129,12 @@ def get_notification(scope: Scope, reference: str, *, purpose=READ_NOTIFICATIONS
         purpose=purpose,
         reference=(reference or "").strip().upper(),
     )
+
+
+def site_names(codes) -> dict[str, str]:
+    """ODS site code -> the site's name, for the codes given."""
+    codes = {str(code) for code in codes if code}
+    return dict(Site.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
 
 
 def deliveries_of(notification: Notification) -> list[Delivery]:
@@ -94,9 +190,44 @@ def inbox_for(scope: Scope, body: str) -> QuerySet[Notification]:
     delivered = Delivery.objects.filter(notification=OuterRef("pk"), body=body, status__in=DELIVERED)
     return (
         Notification.objects.filter(Exists(delivered))
-        .select_related("trust")
+        .select_related("trust", "current_version")
         .prefetch_related(Prefetch("body_cases", queryset=BodyCase.objects.filter(body=body), to_attr="case_list"))
         .order_by("-created_at", "-id")
+    )
+
+
+def filter_inbox(queryset: QuerySet, body: str, wanted: NotificationFilter, *, today: date) -> QuerySet:
+    """A body's inbox, as `inbox_for` gives it, narrowed to what matches `wanted`
+    (filters.INBOX_STATUSES: the body's own case)."""
+
+    def case(**conditions) -> Q:
+        return Q(Exists(BodyCase.objects.filter(notification=OuterRef("pk"), body=body, **conditions)))
+
+    if wanted.reference:
+        queryset = queryset.filter(reference__icontains=wanted.reference)
+    if wanted.nhs_number:
+        # The numbers of the current version, which a body still receiving the notification has.
+        queryset = queryset.filter(
+            case(routed=True), Q(baby_nhs_number=wanted.nhs_number) | Q(mother_nhs_number=wanted.nhs_number)
+        )
+    if wanted.event_type:
+        queryset = queryset.filter(case(category__in=CATEGORIES_OF_TYPE[wanted.event_type]))
+    statuses = {
+        "new": lambda: case(routed=True, acknowledged_at__isnull=True),
+        "acknowledged": lambda: case(routed=True, acknowledged_at__isnull=False),
+        "asked": lambda: Q(_open_questions(body=body)),
+        "withdrawn": lambda: case(routed=False),
+    }
+    if wanted.status:
+        queryset = queryset.filter(statuses[wanted.status]())
+    if wanted.overdue:
+        queryset = queryset.filter(overdue_cases(today, body=body))
+    return _submitted_between(queryset, wanted).annotate(
+        open_questions=Count(
+            "information_requests",
+            filter=Q(information_requests__answered_at__isnull=True, information_requests__body=body),
+        ),
+        overdue=overdue_cases(today, body=body),
     )
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/<reference:reference>/deliveries/<int:delivery_id>/retry/", views.retry, name="retry"),
     # Each national body's inbox.
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<str:body>/download.csv", views.inbox_download, name="inbox_download"),
     path("inbox/<str:body>/<reference:reference>/", views.inbox_detail, name="inbox_detail"),
     # The system admin's API tokens.
     path("api-tokens/", views.api_tokens, name="api_tokens"),

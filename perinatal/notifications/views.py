@@ -17,9 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.roles import Role
-from perinatal.accounts.scoping import AMEND_NOTIFICATIONS, MANAGE_API_TOKENS, READ_NOTIFICATIONS, scope_for
-from perinatal.core import audit
-from perinatal.notifications import presenters, selectors
+from perinatal.accounts.scoping import (
+    AMEND_NOTIFICATIONS,
+    MANAGE_API_TOKENS,
+    READ_NOTIFICATIONS,
+    SEE_NOTIFICATION_IDENTIFIERS,
+    scope_for,
+)
+from perinatal.core import audit, clock
+from perinatal.core.exports import FORMAT_CSV, download_response
+from perinatal.notifications import exports, presenters, selectors
+from perinatal.notifications.filters import INBOX_STATUSES, TRUST_STATUSES, NotificationFilterForm
 from perinatal.notifications.forms import AcknowledgeForm, AmendForm, AnswerForm, ApiTokenForm, QuestionForm
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest, body_name
 from perinatal.notifications.routing import Body, DocumentInvalid
@@ -38,45 +46,41 @@ def _can_amend(scope, notification) -> bool:
 # The trust's notifications -----------------------------------------------------------------------
 
 
+def _filter_form(request, *, statuses: dict[str, str], nhs_number_search: bool) -> NotificationFilterForm:
+    return NotificationFilterForm(
+        request.GET if request.GET else None, statuses=statuses, nhs_number_search=nhs_number_search
+    )
+
+
 @require_role(*READ_NOTIFICATIONS)
 def notification_list(request):
     scope = scope_for(request)
-    queryset = selectors.notifications_for(scope).prefetch_related("deliveries", "body_cases")
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    today = clock.today()
+    form = _filter_form(
+        request, statuses=TRUST_STATUSES, nhs_number_search=scope.has_role(*SEE_NOTIFICATION_IDENTIFIERS)
+    )
+    wanted = form.value()
+    queryset = selectors.filter_notifications(scope, selectors.notifications_for(scope), wanted, today=today)
+    page = Paginator(selectors.notification_list(queryset, today=today), 50).get_page(request.GET.get("page"))
     audit.record(
         action=audit.Action.VIEW,
         object_type="notifications.Notification",
         request=request,
         organisation=scope.primary_organisation,
-        summary="Viewed the list of notifications",
+        # Never the NHS number searched for: the audit trail holds no identifiers.
+        summary="Searched the list of notifications" if wanted.is_active else "Viewed the list of notifications",
     )
-    rows = []
-    for notification in page:
-        routed = {
-            d["body"]
-            for d in (
-                notification.current_version.routing.get("destinations", []) if notification.current_version else []
-            )
-        }
-        latest = {}
-        for delivery in sorted(notification.deliveries.all(), key=lambda d: d.pk):
-            latest[delivery.body] = delivery
-        rows.append(
-            {
-                "notification": notification,
-                "bodies": [
-                    (body_name(b), presenters.delivery_status_label(latest[b]) if b in latest else "Not sent")
-                    for b in (str(x) for x in Body if str(x) in routed)
-                ],
-            }
-        )
     return render(
         request,
         "notifications/list.jinja",
         {
             "page_title": "Notifications",
             "page": page,
-            "rows": rows,
+            "rows": [presenters.list_row(notification) for notification in page],
+            "form": form,
+            "filter": wanted,
+            "questions": list(selectors.open_questions_for(scope)[:50]),
+            "can_answer": scope.has_role(*AMEND_NOTIFICATIONS),
         },
     )
 
@@ -85,7 +89,8 @@ def notification_list(request):
 def notification_detail(request, reference: str):
     scope = scope_for(request)
     notification = selectors.get_notification(scope, reference)
-    status = presenters.notification_status(notification)
+    identifiers = scope.can_read_trust(notification.trust, SEE_NOTIFICATION_IDENTIFIERS)
+    status = presenters.notification_status(notification, identifiers=identifiers)
     audit.record(
         action=audit.Action.VIEW,
         obj=notification,
@@ -101,6 +106,11 @@ def notification_detail(request, reference: str):
             "page_title": f"Notification {notification.reference}",
             "status": status,
             "notification": notification,
+            "event": presenters.event_type_text(
+                notification.current_version.document if notification.current_version else {},
+                [d["category"] for d in status.routing.get("destinations", [])],
+            ),
+            "identifiers_hidden": not identifiers,
             "can_amend": can_amend,
             "can_retry": can_amend and scope.has_role(Role.LOCAL_AUTHORISER),
             "back_link": {"href": reverse("notifications:list"), "text": "All notifications"},
@@ -213,23 +223,66 @@ def retry(request, reference: str, delivery_id: int):
 # The national inbox ------------------------------------------------------------------------------------
 
 
+INBOX_ROWS = 200
+
+
+def _inbox_bodies(scope) -> list[str]:
+    return [body for body in sorted(scope.body_codes()) if body in {str(b) for b in Body}]
+
+
 @require_role(Role.NATIONAL_REVIEWER)
 def inbox(request):
     scope = scope_for(request)
+    today = clock.today()
+    # Every body receives the mother's and the baby's NHS numbers (routing.field_sets), so its
+    # reviewers may find a notification by them (docs/adr/0021-who-sees-identifiers.md).
+    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True)
+    wanted = form.value()
     sections = []
-    for body in sorted(scope.body_codes()):
-        if body not in {str(b) for b in Body}:
-            continue
-        notifications = list(selectors.inbox_for(scope, body)[:200])
-        sections.append({"body": body, "name": body_name(body), "notifications": notifications})
+    for body in _inbox_bodies(scope):
+        matching = selectors.filter_inbox(selectors.inbox_for(scope, body), body, wanted, today=today)
+        notifications = list(matching[: INBOX_ROWS + 1])
+        sections.append(
+            {
+                "body": body,
+                "name": body_name(body),
+                "rows": [presenters.inbox_row(n, body=body) for n in notifications[:INBOX_ROWS]],
+                "more": len(notifications) > INBOX_ROWS,
+                "download": reverse("notifications:inbox_download", args=[body]) + form.query_string(),
+            }
+        )
     audit.record(
         action=audit.Action.VIEW,
         object_type="notifications.Notification",
         request=request,
         organisation=scope.primary_organisation,
-        summary="Viewed the national inbox",
+        summary="Searched the national inbox" if wanted.is_active else "Viewed the national inbox",
     )
-    return render(request, "notifications/inbox.jinja", {"page_title": "Inbox", "sections": sections})
+    return render(
+        request,
+        "notifications/inbox.jinja",
+        {"page_title": "Inbox", "sections": sections, "form": form, "filter": wanted, "rows_shown": INBOX_ROWS},
+    )
+
+
+@require_role(Role.NATIONAL_REVIEWER)
+def inbox_download(request, body: str):
+    """The body's inbox as the filters show it, as CSV with a column dictionary (exports.py)."""
+    scope = scope_for(request)
+    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True)
+    if form.is_bound and not form.is_valid():
+        return redirect(reverse("notifications:inbox") + form.query_string())
+    today = clock.today()
+    matching = selectors.filter_inbox(selectors.inbox_for(scope, body), body, form.value(), today=today)
+    table = exports.inbox_table([presenters.inbox_row(n, body=body) for n in matching], body=body, today=today)
+    audit.record(
+        action=audit.Action.VIEW,
+        object_type="notifications.Notification",
+        request=request,
+        organisation=scope.primary_organisation,
+        summary=f"Downloaded {body_name(body)}'s inbox ({len(table.rows)} notifications)",
+    )
+    return download_response(table, FORMAT_CSV)
 
 
 @require_role(Role.NATIONAL_REVIEWER)
@@ -264,6 +317,7 @@ def inbox_detail(request, body: str, reference: str):
             return redirect("notifications:inbox_detail", body=body, reference=notification.reference)
     latest = selectors.latest_delivered(notification, body)
     payload = latest.payload if latest else {}
+    received_document = payload.get("notification") or {}
     messages_received = selectors.delivered_to(notification, body)
     case = notification.body_cases.filter(body=body).first()
     mnsi_case = (
@@ -288,7 +342,11 @@ def inbox_detail(request, body: str, reference: str):
             "body": body,
             "body_name": body_name(body),
             "payload": payload,
-            "facts": presenters.document_facts(payload.get("notification") or {}),
+            "facts": presenters.document_facts(
+                received_document,
+                site_names=selectors.site_names(presenters.site_codes(received_document)),
+                categories=[payload["category"]] if payload.get("category") else [],
+            ),
             "category": presenters.category_label(payload.get("category")),
             "flags": [presenters.flag_label(f) for f in payload.get("flags") or []],
             "received": messages_received,

@@ -19,13 +19,16 @@ from perinatal.accounts.scoping import (
     READ_IMPROVEMENT_CASES,
     scope_for,
 )
+from perinatal.core import clock
 from perinatal.core.models import AuditEvent
 from perinatal.core.selectors import AuditFilter, audit_action_choices, audit_record_types, filtered_audit_events
+from perinatal.notifications.task_list import task_list_for
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import onboarding_for
 
 
 def home(request):
+    """Each person's starting point; a reporter's is their task list (notifications.task_list)."""
     scope = scope_for(request)
     trusts = [org for org in scope.organisations if org.kind == Organisation.Kind.TRUST]
     pending = 0
@@ -47,6 +50,7 @@ def home(request):
             "plans_equity_programme": scope.has_role(*PLAN_EQUITY_PROGRAMME),
             "reads_improvement_cases": scope.has_role(*READ_IMPROVEMENT_CASES),
             "reads_board_reports": scope.has_role(*READ_APPROVED_BOARD_REPORTS),
+            "tasks": task_list_for(scope, today=clock.today()),
         },
     )
 

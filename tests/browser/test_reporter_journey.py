@@ -216,7 +216,7 @@ def test_every_other_kind_of_page_passes_axe(page, service):
 
     # Your drafts, and deleting one.
     page.goto(service.url("/notifications/new/"))
-    expect(page.get_by_role("cell", name="A stillbirth or late fetal loss")).to_be_visible()
+    expect(page.get_by_role("heading", name="A stillbirth or late fetal loss").first).to_be_visible()
     assert_accessible(page, context="drafts list")
     page.get_by_role("link", name=re.compile("^Delete")).first.click()
     assert_accessible(page, context="delete draft")

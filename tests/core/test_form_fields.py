@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
+from perinatal.core.form_fields import DatePartsField, TextField, TimeField, date_parts, time_of
 
 
 class _DateForm(forms.Form):
@@ -88,3 +88,29 @@ def test_the_inputs_show_a_stored_date_and_time_again():
     assert date_parts("2025-10-01T03:20") == ["1", "10", "2025"]
     assert date_parts("not a date") is None and date_parts(None) is None
     assert time_of("2025-10-01T03:20") == "03:20" and time_of("2025-10-01") is None
+
+
+class _TextForm(forms.Form):
+    postcode = TextField(what="the mother's postcode", max_length=10)
+    reason = TextField(what="the reason", max_length=2000, required=True)
+
+
+def test_text_messages_name_the_field_instead_of_djangos_own():
+    form = _TextForm({"postcode": "M13 9WL 12345", "reason": ""})
+    assert not form.is_valid()
+    assert form.errors == {
+        "postcode": ["The mother's postcode must be 10 characters or less"],
+        "reason": ["Enter the reason"],
+    }
+    form = _TextForm({"postcode": "", "reason": "x" * 2001})
+    assert not form.is_valid()
+    assert form.errors == {"reason": ["The reason must be 2,000 characters or less"]}
+    assert _TextForm({"postcode": "M13 9WL", "reason": "Post-mortem result"}).is_valid()
+
+
+def test_a_time_too_long_to_be_a_time_says_so():
+    form = _TimeForm({"born_time": "03:20 in the morning"})
+    assert not form.is_valid()
+    assert form.errors["born_time"] == [
+        "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"
+    ]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from perinatal.core import clock
-from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
+from perinatal.core.form_fields import DatePartsField, TextField, TimeField, date_parts, time_of
 from perinatal.core.formatting import date_and_time, long_date
 from perinatal.kernel.clinical import gestation_days
 from perinatal.kernel.london_time import InvalidTimestamp, london_date, parse_timestamp
@@ -29,6 +30,8 @@ from perinatal.notifications.routing.document import (
     CONFIRMED_DEATH_WEEKS_RANGE,
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
+    mother_age_problem,
+    same_nhs_number_problem,
 )
 from perinatal.notifications.wording import PLACE_LABELS, gestation_text
 
@@ -266,7 +269,7 @@ class PlaceForm(StepForm):
     slug = "place-of-birth"
     path = "place_of_birth"
     place = forms.ChoiceField(widget=forms.RadioSelect)
-    site_code = forms.CharField(required=False, max_length=12)
+    site_code = TextField(what="the ODS site code of the hospital", max_length=12)
     offers_born_before_arrival = True
     offers_not_known = False
     what = "where the baby was born"
@@ -696,11 +699,43 @@ class PregnancyEndForm(StepForm):
 _POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
 
 
+def _event_day(answers: Mapping[str, Any]) -> tuple[date, str] | None:
+    """The day the mother's age is checked on (docs/rules/routing.md §2), as far as the answers
+    give it, and what happened then: the birth; for a maternal death, the end of the pregnancy,
+    else her death."""
+    ended = get_path(answers, "mother.death.pregnancy_ended_on")
+    for value, event in (
+        (get_path(answers, "baby.born_at"), "the baby was born"),
+        (ended, "the pregnancy ended"),
+        (None if ended else get_path(answers, "mother.death.died_at"), "she died"),
+    ):
+        if not value:
+            continue
+        try:
+            day = london_date(parse_timestamp(str(value))) if "T" in str(value) else date.fromisoformat(str(value))
+        except (InvalidTimestamp, ValueError):
+            continue
+        return day, event
+    return None
+
+
+def _stored_nhs_number(value: object) -> str | None:
+    """An NHS number from the answers as 10 digits (None when absent or not a number)."""
+    try:
+        return normalise_nhs_number(str(value)) if value else None
+    except InvalidNhsNumber:
+        return None
+
+
 class MotherForm(StepForm):
     slug = "mother"
-    nhs_number = forms.CharField(required=False, max_length=20)
+    nhs_number = TextField(what="the mother's NHS number", max_length=20)
     date_of_birth = DatePartsField(what="the mother's date of birth")
-    postcode = forms.CharField(required=False, max_length=10)
+    postcode = TextField(
+        what="the mother's postcode",
+        max_length=10,
+        error_messages={"max_length": "Enter the mother's full postcode, like M13 9WL"},
+    )
 
     def initial_from(self, answers):
         return {
@@ -710,7 +745,13 @@ class MotherForm(StepForm):
         }
 
     def clean_nhs_number(self):
-        return clean_nhs_number(self.cleaned_data.get("nhs_number"), whose="mother's", required=False)
+        number = clean_nhs_number(self.cleaned_data.get("nhs_number"), whose="mother's", required=False)
+        if same_nhs_number_problem(_stored_nhs_number(get_path(self.answers, "baby.nhs_number")), number):
+            # The baby's number was answered first (the reporter came back to change this page).
+            raise forms.ValidationError(
+                "The mother's NHS number is the same as the baby's. Enter the mother's own NHS number"
+            )
+        return number
 
     def clean_postcode(self):
         text = " ".join((self.cleaned_data.get("postcode") or "").upper().split())
@@ -725,6 +766,11 @@ class MotherForm(StepForm):
         born = self.cleaned_data.get("date_of_birth")
         if born is not None and born.year < 1900:
             raise forms.ValidationError("The mother's date of birth must be after 1 January 1900")
+        moment = _event_day(self.answers)  # the event's pages come first; without them, "check answers" checks
+        if born is not None and moment is not None:
+            problem = mother_age_problem(born, on=moment[0], event=moment[1])
+            if problem:
+                raise forms.ValidationError(problem)
         return born
 
     def values(self):
@@ -738,7 +784,7 @@ class MotherForm(StepForm):
 
 class BabyNhsNumberForm(StepForm):
     slug = "baby-nhs-number"
-    nhs_number = forms.CharField(required=False, max_length=20)
+    nhs_number = TextField(what="the baby's NHS number", max_length=20)
 
     @property
     def required_number(self) -> bool:
@@ -749,7 +795,13 @@ class BabyNhsNumberForm(StepForm):
         return {"nhs_number": get_path(answers, "baby.nhs_number")}
 
     def clean_nhs_number(self):
-        return clean_nhs_number(self.cleaned_data.get("nhs_number"), whose="baby's", required=self.required_number)
+        number = clean_nhs_number(self.cleaned_data.get("nhs_number"), whose="baby's", required=self.required_number)
+        if same_nhs_number_problem(number, _stored_nhs_number(get_path(self.answers, "mother.nhs_number"))):
+            blank = "" if self.required_number else ", or leave it blank if the baby does not have one"
+            raise forms.ValidationError(
+                f"The baby's NHS number is the same as the mother's. Enter the baby's own NHS number{blank}"
+            )
+        return number
 
     def values(self):
         return {"baby.nhs_number": self.cleaned_data.get("nhs_number")}
@@ -757,7 +809,11 @@ class BabyNhsNumberForm(StepForm):
 
 class LinkedForm(StepForm):
     slug = "linked-notification"
-    reference = forms.CharField(required=False, max_length=32)
+    reference = TextField(
+        what="the linked notification's reference",
+        max_length=32,
+        error_messages={"max_length": "Enter the linked notification's reference, like PEN-2026-000123"},
+    )
 
     def initial_from(self, answers):
         return {"reference": get_path(answers, "linked_notification")}

@@ -23,6 +23,9 @@ Decisions where the spec is silent (listed for an ADR):
   long before 12 weeks) and must not be later than the gestation at birth.
 - `mother.death.died_at` is required on a maternal event: both maternal rules count from it.
 - The mother's postcode must look like a full UK postcode; it is stored as "M13 9WL".
+- The baby's NHS number must not be the mother's (a number copied into the wrong field), and
+  the mother's date of birth must make her MOTHER_AGE_YEARS_RANGE years old at the birth (a
+  maternal event: at the end of pregnancy, else at her death): docs/rules/routing.md §2.
 - Reporting trust (docs/rules/routing.md §2 place rules): a hospital place belongs to its site's trust; a
   home, born-before-arrival or other place belongs to no trust. When at least one place
   is a hospital the reporting trust must run one of those hospitals; when none is, any
@@ -53,6 +56,7 @@ __all__ = [
     "Baby",
     "BrainInjury",
     "EventType",
+    "MOTHER_AGE_YEARS_RANGE",
     "Gestation",
     "GestationalAge",
     "Labour",
@@ -64,7 +68,10 @@ __all__ = [
     "Place",
     "PlaceType",
     "PregnancyOutcome",
+    "age_in_years",
+    "mother_age_problem",
     "parse_document",
+    "same_nhs_number_problem",
 ]
 
 # docs/rules/routing.md §2 ranges.
@@ -73,6 +80,9 @@ GESTATION_DAYS_RANGE = (0, 6)
 BIRTH_WEIGHT_RANGE_G = (100, 7000)
 # Local decision (see module docstring).
 CONFIRMED_DEATH_WEEKS_RANGE = (0, 45)
+# Policy (docs/rules/routing.md §2): the mother's age in completed years at the event. Outside it,
+# the date of birth is almost certainly mistyped (a mother "aged 6" had her baby's year typed in).
+MOTHER_AGE_YEARS_RANGE = (10, 65)
 
 _POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
 
@@ -391,6 +401,51 @@ def parse_document(data: object, *, register: OrganisationRegister, now: datetim
     return document
 
 
+def age_in_years(born_on: date, on: date) -> int:
+    """Completed years from `born_on` to `on` (a birthday on 29 February falls on 1 March)."""
+    return on.year - born_on.year - ((on.month, on.day) < (born_on.month, born_on.day))
+
+
+def mother_age_problem(date_of_birth: date, *, on: date, event: str) -> str | None:
+    """Why the mother's date of birth cannot be right, or None (docs/rules/routing.md §2).
+
+    `event` says what happened on `on`, to end the message: "the baby was born".
+    """
+    if date_of_birth > on:
+        return f"Check the mother's date of birth: it is after {event}"
+    age = age_in_years(date_of_birth, on)
+    low, high = MOTHER_AGE_YEARS_RANGE
+    if low <= age <= high:
+        return None
+    years = "year" if age == 1 else "years"
+    return (
+        f"Check the mother's date of birth: it makes her {age} {years} old when {event}. "
+        f"Enter a date of birth that makes her between {low} and {high}"
+    )
+
+
+def same_nhs_number_problem(baby_nhs_number: str | None, mother_nhs_number: str | None) -> str | None:
+    """The baby's NHS number is the mother's (both as 10 digits): the message for the baby's field."""
+    if baby_nhs_number and baby_nhs_number == mother_nhs_number:
+        return (
+            "The baby's NHS number is the same as the mother's. Enter the baby's own NHS number"
+            ", or leave it blank if the baby does not have one"
+        )
+    return None
+
+
+def _mother_age_moment(event: EventType | None, mother: Mother, baby: Baby | None) -> tuple[date, str] | None:
+    """The day the mother's age is checked on, and how the message says it."""
+    if event is EventType.BABY and baby is not None:
+        return london_date(baby.born_at), "the baby was born"
+    death = mother.death
+    if event is EventType.MATERNAL and death is not None:
+        if death.pregnancy_ended_on is not None:
+            return death.pregnancy_ended_on, "the pregnancy ended"
+        return london_date(death.died_at), "she died"
+    return None
+
+
 class _Parser:
     def __init__(self, *, register: OrganisationRegister, now: datetime) -> None:
         self.reader = FieldReader()
@@ -427,6 +482,7 @@ class _Parser:
         if event is EventType.BABY and baby is not None:
             self._check_place_of_death_needs_a_death(baby, place_of_death)
         self._check_reporting_trust(trust, event, place_of_birth, place_of_death)
+        self._check_mother_and_baby(event, mother, baby)
 
         if trust is None or event is None or read.errors:
             return None
@@ -501,6 +557,18 @@ class _Parser:
                 f"The reporting trust must be the trust {where} "
                 f"({' or '.join(sorted(str(code) for code in hospital_trusts))}), not {trust}",
             )
+
+    def _check_mother_and_baby(self, event: EventType | None, mother: Mother | None, baby: Baby | None) -> None:
+        if mother is None:
+            return
+        problem = same_nhs_number_problem(baby.nhs_number if baby else None, mother.nhs_number)
+        if problem:
+            self.reader.error("baby.nhs_number", problem)
+        moment = _mother_age_moment(event, mother, baby)
+        if mother.date_of_birth is not None and moment is not None:
+            problem = mother_age_problem(mother.date_of_birth, on=moment[0], event=moment[1])
+            if problem:
+                self.reader.error("mother.date_of_birth", problem)
 
     def _check_place_of_death_needs_a_death(self, baby: Baby, place_of_death: Place | None) -> None:
         if place_of_death is not None and not baby.died:

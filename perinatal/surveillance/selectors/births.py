@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Substr, TruncMonth
 from perinatal.dashboard.datasets.schema import OUTCOME_LIVE, OUTCOME_STILLBIRTH
 from perinatal.dashboard.models import BirthRecord
 from perinatal.kernel import clinical
-from perinatal.organisations.models import Site
+from perinatal.organisations.models import Site, SiteOwnership
 from perinatal.stats.months import YearMonth
 from perinatal.surveillance.calculation import SiteMonthCounts
 
@@ -98,6 +98,11 @@ def daily_term_events(*, site: Site, first: date, last: date) -> dict[date, DayE
     rows = (
         _term_births()
         .filter(site=site, born_on__gte=first, born_on__lte=last)
+        # Every birth at a site is recorded under one of the trusts that have owned it (the
+        # import refuses any other: dashboard.datasets.row_rules). Saying so lets the database
+        # use its (trust, born_on) index instead of reading every birth in the period (issue 12:
+        # the site page took 0.5 s on the national data for this query alone).
+        .filter(trust__in=SiteOwnership.objects.filter(site=site).values("trust"))
         .filter(TERM_STILLBIRTH | TERM_NEONATAL_DEATH)
         .values("born_on")
         .annotate(

@@ -28,7 +28,7 @@ def latest_results_run() -> MossRun | None:
 def site_results(*, run: MossRun, site: Site) -> list[SiteMonthResult]:
     return list(
         SiteMonthResult.objects.filter(run=run, site=site)
-        .select_related("loaded_reference_rate__upload")
+        .select_related("site", "loaded_reference_rate__upload")
         .order_by("month")
     )
 

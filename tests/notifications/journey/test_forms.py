@@ -404,3 +404,80 @@ def test_a_form_shows_the_saved_answer_again():
     answers = steps.record_answer(STILLBIRTH, slug="alive-at-onset", values={"baby.alive_at_onset_of_labour": None})
     assert forms.AliveAtOnsetForm(answers=answers, context=CONTEXT).initial == {"answer": "not_known"}
     assert forms.AliveAtOnsetForm(answers=STILLBIRTH, context=CONTEXT).initial == {"answer": None}
+
+
+# The mother's and the baby's details that cannot both be right (docs/rules/routing.md §2) ------------
+
+MOTHER = {"date_of_birth_day": "2", "date_of_birth_month": "4", "date_of_birth_year": "1991", "postcode": ""}
+
+
+def test_the_babys_nhs_number_cannot_be_the_mothers():
+    answered = steps.record_answer(
+        BORN, slug="mother", values={"mother.nhs_number": "9434765919", "mother.date_of_birth": "1991-04-02"}
+    )
+    assert errors(forms.BabyNhsNumberForm, {"nhs_number": "943 476 5919"}, answers=answered) == {
+        "nhs_number": ["The baby's NHS number is the same as the mother's. Enter the baby's own NHS number"]
+    }
+    stillborn = {**answered, "baby": {**answered.get("baby", {}), "born_alive": False}}
+    assert errors(forms.BabyNhsNumberForm, {"nhs_number": "9434765919"}, answers=stillborn)["nhs_number"] == [
+        "The baby's NHS number is the same as the mother's. Enter the baby's own NHS number, "
+        "or leave it blank if the baby does not have one"
+    ]
+    assert values(forms.BabyNhsNumberForm, {"nhs_number": "999 000 0018"}, answers=answered) == {
+        "baby.nhs_number": "9990000018"
+    }
+    # Coming back to the mother's page after the baby's number was given.
+    with_baby = steps.record_answer(answered, slug="baby-nhs-number", values={"baby.nhs_number": "9990000018"})
+    assert errors(forms.MotherForm, {**MOTHER, "nhs_number": "999-000-0018"}, answers=with_baby)["nhs_number"] == [
+        "The mother's NHS number is the same as the baby's. Enter the mother's own NHS number"
+    ]
+
+
+@pytest.mark.parametrize(
+    "year, message",
+    [
+        ("2020", "Check the mother's date of birth: it makes her 6 years old when the baby was born. "
+         "Enter a date of birth that makes her between 10 and 65"),
+        ("1950", "Check the mother's date of birth: it makes her 76 years old when the baby was born. "
+         "Enter a date of birth that makes her between 10 and 65"),
+        ("1991", None),
+    ],
+)  # fmt: skip
+def test_a_mother_aged_6_is_refused(year, message):
+    data = {**MOTHER, "nhs_number": "", "date_of_birth_year": year}
+    found = errors(forms.MotherForm, data, answers=BORN)  # born 1 October 2026
+    assert found == ({"date_of_birth": [message]} if message else {})
+
+
+def test_a_mothers_age_at_her_death():
+    data = {**MOTHER, "nhs_number": "", "date_of_birth_year": "2017"}
+    assert errors(forms.MotherForm, data, answers=MATERNAL)["date_of_birth"] == [
+        "Check the mother's date of birth: it makes her 9 years old when she died. "
+        "Enter a date of birth that makes her between 10 and 65"
+    ]
+
+
+# No page shows Django's own messages ("Ensure this value has at most 10 characters (it has 11).",
+# "This field is required."): each names its field in plain words.
+
+DJANGO_DEFAULTS = ("Ensure this value", "This field is required", "Enter a whole number.", "Select a valid choice")
+
+
+def _every_field_wrong(form_class) -> dict[str, str]:
+    """Far too long a value in every input of the page (each of a date's day, month and year)."""
+    data = {}
+    for name, field in form_class(answers=STILLBIRTH, context=CONTEXT).fields.items():
+        suffixes = getattr(field.widget, "widgets_names", [""])
+        for suffix in suffixes:
+            data[f"{name}{suffix}"] = "9" * 300
+    return data
+
+
+@pytest.mark.parametrize("slug", sorted(forms.FORMS))
+def test_no_question_page_shows_djangos_own_messages(slug):
+    form_class = forms.FORMS[slug]
+    for data in (_every_field_wrong(form_class), {}):
+        for answers in (STILLBIRTH, BORN, MATERNAL):
+            for field, messages in errors(form_class, data, answers=answers).items():
+                for message in messages:
+                    assert not message.startswith(DJANGO_DEFAULTS), (slug, field, message)

@@ -446,7 +446,9 @@ def test_dates_not_in_the_future(path: str, value: str, message: str) -> None:
 def test_the_present_moment_is_not_the_future() -> None:
     data = set_path(SPEC_EXAMPLE, "baby.died_at", "2026-03-01T12:00Z")
     assert parse(data).baby.died_at == NOW
-    assert parse(set_path(SPEC_EXAMPLE, "mother.date_of_birth", "2026-03-01"))
+    # A date of today is not in the future either (a mother's date of birth cannot be today
+    # any more: it would make her 0 years old).
+    assert parse(maternal_event(died_at="2026-03-01T12:00Z", pregnancy_ended_on="2026-03-01"))
 
 
 def test_today_is_the_date_in_england() -> None:
@@ -747,3 +749,45 @@ def test_a_register_that_is_consulted_only_through_the_protocol() -> None:
     register = Calls()
     parse_document(SPEC_EXAMPLE, register=register, now=NOW + timedelta(days=1))
     assert set(register.sites) == {"R0A01"}
+
+
+# docs/rules/routing.md §2: the mother's and the baby's details that cannot both be right ---------------
+
+
+def test_the_babys_nhs_number_cannot_be_the_mothers() -> None:
+    data = set_path(SPEC_EXAMPLE, "baby.nhs_number", "943 476 5919")  # the mother's, as people write it
+    problems = invalid(data).errors
+    assert [p.field for p in problems] == ["baby.nhs_number"]
+    assert "the same as the mother's" in problems[0].message
+    assert parse(set_path(SPEC_EXAMPLE, "baby.nhs_number", None))  # no number is not the same number
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "problem"),
+    [
+        ("2019-04-02", "it makes her 6 years old when the baby was born"),
+        ("2015-10-02", "it makes her 9 years old when the baby was born"),
+        ("2015-10-01", None),  # 10 on the day of the birth
+        ("1960-10-02", None),  # 64
+        ("1960-10-01", None),  # 65 on the day
+        ("1959-10-01", "it makes her 66 years old when the baby was born"),
+        ("2025-10-02", "it is after the baby was born"),
+    ],
+)
+def test_the_mother_is_of_a_plausible_age_when_the_baby_is_born(date_of_birth: str, problem: str | None) -> None:
+    data = set_path(SPEC_EXAMPLE, "mother.date_of_birth", date_of_birth)  # born 1 October 2025
+    if problem is None:
+        assert parse(data)
+    else:
+        [found] = invalid(data).errors
+        assert found.field == "mother.date_of_birth"
+        assert problem in found.message
+
+
+def test_a_mothers_age_at_her_death_counts_from_the_end_of_pregnancy_when_known() -> None:
+    ended = maternal_event(died_at="2025-10-20T09:00", pregnancy_ended_on="2025-10-01")
+    aged_9_at_the_end = set_path(ended, "mother.date_of_birth", "2015-10-10")
+    [found] = invalid(aged_9_at_the_end).errors
+    assert "9 years old when the pregnancy ended" in found.message
+    no_end = maternal_event(died_at="2025-10-20T09:00", pregnancy_ended_on=None)
+    assert parse(set_path(no_end, "mother.date_of_birth", "2015-10-10"))  # 10 when she died
