@@ -282,3 +282,32 @@ class ApiTokenForm(forms.Form):
         if not value:
             raise forms.ValidationError("Enter what the token is for, like 'Maternity system'")
         return value
+
+
+class HeldDecisionForm(forms.Form):
+    """The trust's decision on a submission held as a possible duplicate (docs/rules/routing.md §7.2)."""
+
+    DISTINCT, DISCARD = "distinct", "discard"
+    decision = forms.ChoiceField(
+        choices=[
+            (DISTINCT, "It is a different event: send it to the national bodies"),
+            (DISCARD, "It is a duplicate: discard it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether this is a different event or a duplicate",
+            "invalid_choice": "Select whether this is a different event or a duplicate",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "The reason must be 500 characters or fewer"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.DISTINCT and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why this is a different event, for example the second twin")
+        return data

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from perinatal.accounts.models import User
-from perinatal.accounts.scoping import READ_NOTIFICATIONS, Scope, scope_for
+from perinatal.accounts.scoping import AMEND_NOTIFICATIONS, READ_NOTIFICATIONS, Scope, scope_for
 from perinatal.notifications.models import (
     ApiToken,
     BodyCase,
@@ -39,6 +39,22 @@ def get_notification(scope: Scope, reference: str, *, purpose=READ_NOTIFICATIONS
         purpose=purpose,
         reference=(reference or "").strip().upper(),
     )
+
+
+def held_for(scope: Scope) -> QuerySet[Notification]:
+    """Submissions held as possible duplicates that the user may decide on (docs/rules/routing.md §7.2)."""
+    return notifications_for(scope, purpose=AMEND_NOTIFICATIONS).filter(state=Notification.State.HELD)
+
+
+def same_trust_notifications(notification: Notification, references: list[str]) -> list[Notification]:
+    """The trust's notifications with these references, in the order given."""
+    found = {
+        n.reference: n
+        for n in Notification.objects.select_related("current_version", "trust").filter(
+            trust=notification.trust, reference__in=references
+        )
+    }
+    return [found[reference] for reference in references if reference in found]
 
 
 def deliveries_of(notification: Notification) -> list[Delivery]:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from perinatal.notifications import receiving, views
+from perinatal.notifications import held_views, receiving, views
 
 
 class ReferenceConverter:
@@ -23,6 +23,9 @@ app_name = "notifications"
 urlpatterns = [
     # The trust's notifications (the reporter's journey lives in notifications/journey/).
     path("notifications/", views.notification_list, name="list"),
+    # Submissions held as possible duplicates (docs/rules/routing.md §7.2).
+    path("notifications/held/", held_views.held_list, name="held_list"),
+    path("notifications/<reference:reference>/held/", held_views.held_decision, name="held"),
     path("notifications/<reference:reference>/", views.notification_detail, name="detail"),
     path("notifications/<reference:reference>/amend/", views.amend, name="amend"),
     path("notifications/<reference:reference>/questions/<int:request_id>/", views.answer, name="answer"),

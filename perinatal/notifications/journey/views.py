@@ -39,6 +39,7 @@ REPORTING_ROLES = (Role.REPORTER, Role.LOCAL_AUTHORISER)
 CHECK = "check-answers"
 STATUS_URL_NAME = "notifications:detail"
 AMEND_URL_NAME = "notifications:amend"
+WEB_DISTINCT_REASON = "The reporter confirmed on the web form that this is a different event"
 
 
 # Shared pieces --------------------------------------------------------------------------------
@@ -368,7 +369,18 @@ def destinations(request, draft_id):
         return redirect("journey:duplicates", draft.pk)
     if request.method == "POST":
         try:
-            submit_notification(document=document, trust=draft.trust, user=request.user, request=request, draft=draft)
+            # The reporter said on the possible duplicates page that these are other events:
+            # it is sent, and the bodies see the flag (docs/rules/routing.md §7.3, §7.4).
+            settled = sorted(_not_duplicates(answers))
+            submit_notification(
+                document=document,
+                trust=draft.trust,
+                user=request.user,
+                request=request,
+                draft=draft,
+                distinct_from=settled,
+                distinct_because=WEB_DISTINCT_REASON if settled else "",
+            )
         except DocumentInvalid:
             return redirect("journey:check", draft.pk)
         except NotYetLive:
