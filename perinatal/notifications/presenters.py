@@ -123,15 +123,19 @@ def notification_status(notification: Notification) -> NotificationStatus:
         if destination is None and body not in cases and not body_deliveries:
             continue
         case = cases.get(body)
+        # Withdrawn in error: every body that had it was told (docs/rules/routing.md §9).
+        withdrawn = notification.state == Notification.State.WITHDRAWN
         row = BodyRow(
             body=body,
             name=body_name(body),
-            routed=destination is not None,
+            routed=destination is not None and not withdrawn,
             case=case,
             deliveries=body_deliveries,
-            due_on=case.due_on if case and destination else None,
+            due_on=case.due_on if case and destination and not withdrawn else None,
         )
-        if destination is not None:
+        if withdrawn and destination is not None:
+            row.reason = f"Withdrawn by the trust as made in error: {notification.state_reason}"
+        elif destination is not None:
             row.category, row.rules = category_label(destination["category"]), destination["rules"]
             row.reason, row.flags = destination["reason"], [flag_label(f) for f in destination["flags"]]
         else:

@@ -14,6 +14,7 @@ from django.http import Http404
 from perinatal.accounts.models import User
 from perinatal.accounts.scoping import AMEND_NOTIFICATIONS, READ_NOTIFICATIONS, Scope, scope_for
 from perinatal.notifications.models import (
+    AmendmentDraft,
     ApiToken,
     BodyCase,
     Delivery,
@@ -55,6 +56,11 @@ def same_trust_notifications(notification: Notification, references: list[str]) 
         )
     }
     return [found[reference] for reference in references if reference in found]
+
+
+def amendment_draft_of(notification: Notification, user) -> AmendmentDraft | None:
+    """The person's amendment in progress of a notification they may amend (read through their scope)."""
+    return AmendmentDraft.objects.filter(notification=notification, created_by=user).first()
 
 
 def deliveries_of(notification: Notification) -> list[Delivery]:
