@@ -62,7 +62,7 @@ class AccessRequestForm(forms.Form):
         max_length=120,
         required_message="Enter the name of your trust or hospital, or its ODS code, like R0A",
     )
-    trust_choice = forms.CharField(required=False, max_length=12)
+    trust_choice = TextField(what="the trust you chose", max_length=12, required=False)
     role = forms.ChoiceField(
         choices=ROLE_CHOICES,
         error_messages={"required": "Select the role you need", "invalid_choice": "Select the role you need"},

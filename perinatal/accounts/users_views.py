@@ -95,7 +95,9 @@ def _run(request, trust, member, action, done: str):
 @require_http_methods(["GET", "POST"])
 def user_roles(request, code: str, user_id: int):
     trust, member = _member(request, code, user_id)
-    form = RolesForm(request.POST or None, initial={"roles": [role.value for role in member.roles]})
+    form = RolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": [role.value for role in member.roles]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             users.change_roles(

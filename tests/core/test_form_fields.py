@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from perinatal.core.form_fields import DatePartsField, TimeField, date_parts, time_of
+from perinatal.core.form_fields import DatePartsField, EmailAddressField, TextField, TimeField, date_parts, time_of
 
 
 class _DateForm(forms.Form):
@@ -88,3 +88,18 @@ def test_the_inputs_show_a_stored_date_and_time_again():
     assert date_parts("2025-10-01T03:20") == ["1", "10", "2025"]
     assert date_parts("not a date") is None and date_parts(None) is None
     assert time_of("2025-10-01T03:20") == "03:20" and time_of("2025-10-01") is None
+
+
+class _TextForm(forms.Form):
+    job_title = TextField(what="your job title", max_length=10)
+    email = EmailAddressField(what="your work email address")
+
+
+def test_text_and_email_fields_name_themselves_in_every_message():
+    form = _TextForm({"job_title": "", "email": ""})
+    assert not form.is_valid()
+    assert form.errors == {"job_title": ["Enter your job title"], "email": ["Enter your work email address"]}
+    form = _TextForm({"job_title": "Midwife and more", "email": "not an address"})
+    assert not form.is_valid()
+    assert form.errors["job_title"] == ["Your job title must be 10 characters or fewer"]
+    assert form.errors["email"] == ["Enter your work email address in the correct format, like name@nhs.net"]
