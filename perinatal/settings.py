@@ -239,6 +239,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 NHSUK_ASSET_PATH = STATIC_URL + "nhsuk/assets"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if os.environ.get("EMAIL_FILE_PATH"):  # the file backend's folder (the browser tests read the mail there)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "perinatal-safety@nhs.example")
 
 # Logging: never log identifiable data. The filter scrubs NHS numbers and postcodes

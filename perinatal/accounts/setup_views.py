@@ -47,9 +47,10 @@ def _link_stopped(request, purpose: str):
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
-    # Pages reached from a secret link, or showing a secret, are never kept by the browser.
+    # Pages reached from a secret link, or showing a secret, are never kept by the browser. (The
+    # service's Referrer-Policy, same-origin, already keeps the link from other sites; "no-referrer"
+    # would make the browser send "Origin: null" and the form would fail its CSRF check.)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -9,9 +9,13 @@ Debian's chromium through Playwright. Every page a test visits should be checked
 
 from __future__ import annotations
 
+import email
+import re
 import subprocess
 import time
 from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -39,12 +43,34 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 class Service:
-    """A running instance of the platform: its URL, database and environment."""
+    """A running instance of the platform: its URL, database, environment and mail folder."""
 
-    def __init__(self, base_url: str, env: dict[str, str]):
+    def __init__(self, base_url: str, env: dict[str, str], mail_dir: Path | None = None):
         self.base_url = base_url
         self.env = env
+        self.mail_dir = mail_dir
         self.used_steps: dict[str, int] = {}
+
+    def emails_to(self, address: str) -> list[email.message.Message]:
+        """The emails the service has sent to `address`, oldest first (Django's file email backend
+        writes each message into the service's mail folder, ending with a line of dashes)."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    message = email.message_from_bytes(raw.strip())
+                    if address in (message["To"] or ""):
+                        messages.append(message)
+        return messages
+
+    def link_in_email(self, address: str, kind: str) -> str:
+        """The newest link of this kind ("setup", "reset-password", "new-authenticator") emailed to `address`."""
+        pattern = re.compile(rf"https?://\S+?/account/{kind}/[\w-]+/")
+        for message in reversed(self.emails_to(address)):
+            found = pattern.findall(message.get_payload(decode=True).decode())
+            if found:
+                return self.url(urlparse(found[-1]).path)
+        raise AssertionError(f"no {kind} link emailed to {address}")
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -76,11 +102,15 @@ def service(tmp_path_factory, request):
     worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
     tmp_dir = tmp_path_factory.mktemp("service")
     port = processes.free_port()
+    mail_dir = tmp_dir / "mail"
     env = processes.service_env(
         database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
         port=port,
         AXES_FAILURE_LIMIT="50",
         PERINATAL_NOW=SERVICE_NOW,
+        # The service's emails go to files the journeys read (set-up and recovery links).
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
     )
     processes.manage(env, "setup", "--demo", "--small")
     log_path = tmp_dir / "server.log"
@@ -91,7 +121,7 @@ def service(tmp_path_factory, request):
     base_url = f"http://127.0.0.1:{port}"
     processes.wait_until_healthy(base_url, log_path=log_path, processes=[server, worker, scheduler])
     processes.wait_for_log(log_path, "Queued moss-nightly")  # a fresh database: the latest night is due
-    yield Service(base_url, env)
+    yield Service(base_url, env, mail_dir)
     processes.stop(server, worker, scheduler)
     log.close()
 
@@ -142,6 +172,27 @@ def assert_accessible(page, *, context: str = "") -> None:
             f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
         ]
         raise AssertionError(f"axe found {len(violations)} violation(s) on {page.url} {context}:\n" + "\n".join(lines))
+
+
+def tab_to(page, selector: str, *, presses: int = 80) -> None:
+    """Press Tab until the element matching `selector` has focus, and check the focus shows."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            visible = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"
+            )
+            assert visible, f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    """Reach the field with Tab and type into it, as someone with the keyboard alone."""
+    tab_to(page, selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
 
 
 def sign_in(page, service: Service, email: str) -> None:
