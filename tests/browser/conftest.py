@@ -3,7 +3,8 @@
 Each xdist worker prepares its own database with ``perinatal setup --demo --small`` (a
 SQLite file, or a PostgreSQL database of its own when DATABASE_URL names PostgreSQL),
 starts ``perinatal runserver`` and the background worker on a free port, and drives
-Debian's chromium through Playwright. Every page a test visits should be checked with
+Debian's chromium through Playwright. The service writes its emails to files that a journey
+reads with ``Service.emails_to`` and ``Service.link_in_email``. Every page a test visits should be checked with
 ``assert_accessible``.
 """
 

@@ -2,8 +2,9 @@
 two people; each reads the invitation email and sets up their account — one fails a code first
 and still completes set-up; that person later resets a forgotten password by email; the Head of
 Midwifery resets their lost authenticator (they set up a new one from the emailed link) and
-removes the other, a leaver, whose session ends at once. The forms are completed with the
-keyboard alone; every page passes axe; at 375 px the users page never scrolls sideways.
+removes the other, a leaver, whose session ends at once. Someone asking for access finds their
+trust by name and is refused a personal email address. The forms are completed with the keyboard
+alone; every page passes axe; at 375 px the users page never scrolls sideways.
 
 Only people this journey creates are changed: the demo users other journeys sign in as stay as
 they were.
@@ -190,3 +191,43 @@ def test_invitation_set_up_recovery_and_a_leaver(browser, service, tmp_path):
     assert_accessible(phone, context="users page at 375px")
     phone.get_by_role("link", name=STARTER[0]).click()
     _no_sideways_scroll(phone, "a person")
+
+
+def test_asking_for_access_finds_the_trust_by_name_and_refuses_a_personal_address(page, service):
+    page.goto(service.url("/request-access/"))
+    assert_accessible(page, context="request access")
+    type_into(page, "input[name=full_name]", "Ola Request")
+    type_into(page, "input[name=email]", "ola.request@gmail.com")
+    type_into(page, "input[name=job_title]", "Midwife")
+    type_into(page, "input[name=trust_code]", "Manchester")
+    tab_to(page, "input[name=role][value=reporter]")
+    page.keyboard.press("Space")
+    _submit(page)
+    expect(page).to_have_title(re.compile("^Error: Request access"))
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary.get_by_role("link", name=re.compile("not a personal one"))).to_have_attribute("href", "#id_email")
+    expect(summary.get_by_role("link", name=re.compile("More than one trust matches"))).to_have_attribute(
+        "href", "#id_trust_code"
+    )
+    assert_accessible(page, context="request access: choose the trust")
+    type_into(page, "input[name=email]", "ola.request@nhs.example")
+    tab_to(page, "input[name=trust_choice]")
+    for _ in range(12):  # the arrow keys move through the matches
+        if page.locator("input[name=trust_choice][value=R0A]").is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.locator("input[name=trust_choice][value=R0A]").is_checked()
+    _submit(page)
+    expect(page.get_by_text("Request sent")).to_be_visible()
+    assert_accessible(page, context="request sent")
+    # The same request again is answered politely, not stored twice.
+    page.goto(service.url("/request-access/"))
+    type_into(page, "input[name=full_name]", "Ola Request")
+    type_into(page, "input[name=email]", "ola.request@nhs.example")
+    type_into(page, "input[name=job_title]", "Midwife")
+    type_into(page, "input[name=trust_code]", "R0A")
+    tab_to(page, "input[name=role][value=reporter]")
+    page.keyboard.press("Space")
+    _submit(page)
+    expect(page.get_by_role("heading", name="You have already asked for access")).to_be_visible()
+    assert_accessible(page, context="already asked")
