@@ -231,3 +231,13 @@ def test_only_the_trusts_authoriser_manages_its_users(client, role, org, status,
 
 def test_someone_from_another_trust_is_not_found_on_this_trusts_page(hom):
     assert hom.get(reverse("accounts:user", args=["R0A", _user("midwife.rrk@perinatal.example").pk])).status_code == 404
+
+
+def test_tokens_issued_for_another_trust_stay_while_the_person_works_there(hom):
+    both = make_user(Role.REPORTER, "R0A", email="bank.issuer@nhs.example")
+    make_user(Role.REPORTER, "RRK", email="bank.issuer@nhs.example")
+    _a, here = issue_api_token(trust=Organisation.objects.get(code="R0A"), name="Here", user=both)
+    _b, there = issue_api_token(trust=Organisation.objects.get(code="RRK"), name="There", user=both)
+    hom.post(reverse("accounts:user_suspend", args=["R0A", both.pk]))
+    assert ApiToken.objects.get(pk=here.pk).revoked_at is not None
+    assert ApiToken.objects.get(pk=there.pk).revoked_at is None

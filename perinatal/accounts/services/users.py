@@ -9,7 +9,8 @@ Who may do what (docs/adr/0019-account-lifecycle.md):
 - Suspending and removing act on the person's roles at this trust only; a person with no access
   left anywhere can no longer sign in, and their set-up and recovery links stop working.
 - Every session of a suspended or removed person ends at once, and the API tokens they issued
-  are revoked (``PERINATAL_ACCESS_ENDED_HOOKS``).
+  for the trust are revoked — every token they issued, once they have no access left anywhere
+  (``PERINATAL_ACCESS_ENDED_HOOKS``).
 - A second factor belongs to the person, not the trust: a local authoriser resets it only for
   someone whose every role is at a trust that authoriser authorises. Anyone else (someone who
   also holds a national, regional or other trust's role) is reset by a system admin.
@@ -59,11 +60,13 @@ def _lock_member(*, user: User, trust: Organisation, by: User) -> User:
     return user
 
 
-def _end_access_if_none_left(*, user: User, by: User, request) -> None:
-    """Sessions end whatever is left; a person with no access anywhere can no longer sign in."""
+def _end_access(*, user: User, trust: Organisation, by: User, request) -> None:
+    """Sessions end whatever is left, and the trust's API tokens the person issued are revoked;
+    a person with no access anywhere can no longer sign in, and every token they issued is revoked."""
     end_sessions(user=user)
-    run_access_ended_hooks(user=user, by=by, request=request)
-    if not Membership.objects.active().filter(user=user).exists():
+    everywhere = not Membership.objects.active().filter(user=user).exists()
+    run_access_ended_hooks(user=user, trust=trust, everywhere=everywhere, by=by, request=request)
+    if everywhere:
         user.is_active = False
         user.save(update_fields=["is_active"])
         cancel_links(user=user)
@@ -107,7 +110,7 @@ def suspend_user(*, user: User, trust: Organisation, by: User, request=None) -> 
     """No access at this trust until reinstated; their sessions end at once."""
     user = _lock_member(user=user, trust=trust, by=by)
     Membership.objects.active().filter(user=user, organisation=trust).update(suspended_at=clock.now(), suspended_by=by)
-    _end_access_if_none_left(user=user, by=by, request=request)
+    _end_access(user=user, trust=trust, by=by, request=request)
     audit.record(
         action=audit.Action.UPDATE,
         obj=user,
@@ -143,7 +146,7 @@ def remove_user(*, user: User, trust: Organisation, by: User, request=None) -> N
     """A leaver: every role at the trust ends (kept in the history); their sessions end at once."""
     user = _lock_member(user=user, trust=trust, by=by)
     Membership.objects.current().filter(user=user, organisation=trust).update(revoked_at=clock.now(), revoked_by=by)
-    _end_access_if_none_left(user=user, by=by, request=request)
+    _end_access(user=user, trust=trust, by=by, request=request)
     audit.record(
         action=audit.Action.DELETE,
         obj=user,
