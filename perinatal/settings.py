@@ -180,6 +180,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Who an audit event's actor acts for: core asks accounts through this name (core sits below).
 PERINATAL_ACTING_ORGANISATION = "perinatal.accounts.scoping.acting_organisation"
+# What else ends when someone is suspended or removed: accounts sits below the apps that hold
+# other credentials, so it calls these by name (docs/rules/accounts.md §4).
+PERINATAL_ACCESS_ENDED_HOOKS = ["perinatal.web.access_ended.revoke_api_tokens_issued_by"]
 
 AXES_LOCKOUT_CALLABLE = "perinatal.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -244,6 +247,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 NHSUK_ASSET_PATH = STATIC_URL + "nhsuk/assets"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if os.environ.get("EMAIL_FILE_PATH"):  # the file backend's folder (the browser tests read the mail there)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "perinatal-safety@nhs.example")
 
 # Logging: never log identifiable data. The filter scrubs NHS numbers and postcodes

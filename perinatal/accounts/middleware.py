@@ -1,4 +1,5 @@
-"""Every page needs a signed-in user who has passed the second factor, except public ones."""
+"""Every page needs a signed-in user who has passed the second factor, except public ones; a
+session whose person had their sessions ended is ended on its next request (docs/rules/accounts.md §4)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from perinatal.accounts.services.sessions import session_is_current
 from perinatal.accounts.signed_in import is_signed_in
 
 PUBLIC_PREFIXES = (
@@ -15,6 +17,8 @@ PUBLIC_PREFIXES = (
     "/timed-out/",
     "/request-access/",
     "/account/setup/",
+    "/account/new-authenticator/",
+    "/account/reset-password/",
     "/static/",
     "/healthz",
     "/accessibility/",
@@ -30,9 +34,15 @@ class RequireVerifiedSignInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not session_is_current(user=user, session=request.session):
+            # The person's sessions were ended (suspended, removed, a new password or second
+            # factor): this one ends now, whatever the session store still holds.
+            logout(request)
+            if not request.path.startswith(PUBLIC_PREFIXES):
+                return redirect(f"/sign-in/?{urlencode({'next': request.get_full_path()})}")
         if request.path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
-        user = request.user
         if user.is_authenticated and not is_signed_in(request):
             # Signed in without the second factor: not enough for any page.
             logout(request)

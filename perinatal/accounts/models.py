@@ -1,4 +1,10 @@
-"""Users, their memberships (organisation + role), access requests and nominations."""
+"""Users, their memberships (organisation + role), access requests, nominations, the links
+emailed to set up or recover an account, and the sessions a person is signed in with.
+
+The account lifecycle (docs/adr/0019-account-lifecycle.md): a person is invited (an emailed
+set-up link), sets up a password and an authenticator app, and is then active; their trust's
+local authoriser can suspend them or remove them from the trust (docs/rules/accounts.md §1–§5).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,13 @@ class User(AbstractUser):
 
     full_name = models.CharField(max_length=150, blank=True)
     email = models.EmailField(unique=True)
+    set_up_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person finished setting up their account; empty while invited."
+    )
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised to end every session at once: a session signed in under an older generation is ended.",
+    )
 
     objects = EmailUserManager()
 
@@ -34,12 +47,21 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def active_memberships(self):
-        return self.memberships.filter(revoked_at__isnull=True).select_related("organisation")
+        return self.memberships.active().select_related("organisation")
+
+    @property
+    def is_set_up(self) -> bool:
+        return self.set_up_at is not None
 
 
 class MembershipQuerySet(models.QuerySet):
-    def active(self):
+    def current(self):
+        """Not revoked: held, though perhaps suspended for now."""
         return self.filter(revoked_at__isnull=True)
+
+    def active(self):
+        """Held and not suspended: the memberships that give access."""
+        return self.filter(revoked_at__isnull=True, suspended_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -50,6 +72,10 @@ class Membership(models.Model):
     granted_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suspended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Suspended by the trust: no access until reinstated."
+    )
+    suspended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -135,3 +161,59 @@ class NominatedUser(models.Model):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class AccountLink(models.Model):
+    """A link emailed to one person to set up their account, reset their password or set up a
+    new authenticator app. Only the token's SHA-256 hash is stored. A link works until it is
+    used, replaced by a newer one of the same purpose, or expires (docs/rules/accounts.md §2)."""
+
+    class Purpose(models.TextChoices):
+        SET_UP = "set_up", "Set up your account"
+        PASSWORD_RESET = "password_reset", "Reset your password"
+        NEW_AUTHENTICATOR = "new_authenticator", "Set up a new authenticator app"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Empty: the person asked."
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="Replaced by a newer link, or access ended.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_problem = models.CharField(max_length=200, blank=True, help_text="Why the email was not sent (no addresses).")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def is_open_at(self, moment) -> bool:
+        return self.used_at is None and self.cancelled_at is None and moment < self.expires_at
+
+
+class SignedInSession(models.Model):
+    """A session a person signed in with, so that it can be ended at once (docs/rules/accounts.md §4)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+
+class PasswordResetRequest(models.Model):
+    """One "Forgot your password?" request, kept to throttle them (docs/rules/accounts.md §3).
+
+    The address is kept only as a keyed hash: the table says how often an address was asked
+    for, never which addresses were asked for."""
+
+    requested_at = models.DateTimeField(db_index=True)
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]

@@ -18,7 +18,10 @@ class CIS2Backend(OIDCAuthenticationBackend):
         if not email:
             return self.UserModel.objects.none()
         return self.UserModel.objects.filter(
-            email=email, is_active=True, memberships__revoked_at__isnull=True
+            email=email,
+            is_active=True,
+            memberships__revoked_at__isnull=True,
+            memberships__suspended_at__isnull=True,
         ).distinct()
 
     def authenticate(self, request, **kwargs):

@@ -92,9 +92,8 @@ class Scope:
         else:
             self.grants = tuple(
                 Grant(Role(m.role), m.organisation)
-                for m in user.memberships.filter(revoked_at__isnull=True).select_related(
-                    "organisation", "organisation__region"
-                )
+                # Active memberships only: a suspended role gives no access (docs/rules/accounts.md §4).
+                for m in user.memberships.active().select_related("organisation", "organisation__region")
             )
 
     @property

@@ -1,21 +1,19 @@
-"""Sign-in with a second factor, sessions, access requests, nominations, account set-up."""
+"""Sign-in with a second factor, sessions, access requests and nominations.
+
+Setting up and recovering an account from an emailed link is in ``setup_views``; the local
+authoriser's users page in ``users_views``."""
 
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from perinatal.accounts import services
 from perinatal.accounts.forms import (
@@ -23,20 +21,21 @@ from perinatal.accounts.forms import (
     DecisionForm,
     NominationsForm,
     SecurityCodeForm,
-    SetPasswordForm,
     SignInForm,
 )
-from perinatal.accounts.invitations import user_for_link
 from perinatal.accounts.models import AccessRequest, User
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import AUTHORISE_USERS, scope_for
+from perinatal.accounts.services.second_factors import has_second_factor
+from perinatal.accounts.services.setup import open_set_up_link
 from perinatal.core import audit
 from perinatal.organisations.selectors import get_trust
 
 PENDING_USER = "pending_sign_in_user"
 PENDING_NEXT = "pending_sign_in_next"
-SETUP_USER = "account_setup_user"
+#: The set-up or new-authenticator link whose person has proved their password in this session.
+SETUP_LINK = "account_setup_link"
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -63,11 +62,27 @@ def sign_in(request):
             )
         else:
             request.session.cycle_key()
+            if not has_second_factor(user):
+                # Never ask for a code from an authenticator that was never confirmed
+                # (docs/rules/accounts.md §2): back to set-up while its link still works.
+                return _continue_set_up(request, user)
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_NEXT] = _safe_next(request, reverse("web:home"))
             return redirect("accounts:verify")
     return render(
         request, "accounts/sign_in.jinja", {"form": form, "page_title": "Sign in", "next": request.GET.get("next", "")}
+    )
+
+
+def _continue_set_up(request, user: User):
+    link = open_set_up_link(user)
+    if link is not None:
+        request.session[SETUP_LINK] = link.pk
+        return redirect("accounts:setup_authenticator")
+    return render(
+        request,
+        "accounts/set_up_not_finished.jinja",
+        {"page_title": "You have not finished setting up your account"},
     )
 
 
@@ -79,6 +94,9 @@ def verify(request):
     user = User.objects.filter(pk=request.session.get(PENDING_USER), is_active=True).first()
     if user is None:
         return redirect("accounts:sign_in")
+    if not has_second_factor(user):  # reset by their authoriser since they typed their password
+        request.session.pop(PENDING_USER, None)
+        return _continue_set_up(request, user)
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
@@ -152,7 +170,7 @@ def request_access(request):
                 full_name=data["full_name"],
                 email=data["email"],
                 job_title=data["job_title"],
-                trust=data["trust_code"],
+                trust=data["trust"],
                 role=Role(data["role"]),
                 reason=data["reason"],
                 request=request,
@@ -160,12 +178,22 @@ def request_access(request):
         except services.AccessRequestRefused as refusal:
             form.add_error("trust_code" if refusal.field == "trust" else refusal.field, str(refusal))
         else:
+            if isinstance(access_request, services.AlreadyRequested):
+                return render(
+                    request,
+                    "accounts/already_requested.jinja",
+                    {"page_title": "You have already asked", "access_request": access_request.access_request},
+                )
             return render(
                 request,
                 "accounts/access_requested.jinja",
                 {"page_title": "Request sent", "access_request": access_request},
             )
-    return render(request, "accounts/request_access.jinja", {"form": form, "page_title": "Request access"})
+    return render(
+        request,
+        "accounts/request_access.jinja",
+        {"form": form, "page_title": "Request access", "matches": form.matches},
+    )
 
 
 @require_role(*AUTHORISE_USERS)
@@ -227,8 +255,6 @@ def nominations(request, code: str):
     scope = scope_for(request)
     trust = get_trust(code)
     if not scope.can_read_trust(trust, AUTHORISE_USERS):
-        from django.http import Http404
-
         raise Http404("No such trust in your organisations")
     form = NominationsForm(request.POST or None, request.FILES or None)
     problems = []
@@ -246,7 +272,11 @@ def nominations(request, code: str):
                 "Correct the lines listed below and upload it again",
             )
         else:
-            messages.success(request, f"{result.nominees.count()} nominated users saved for {trust.display_name}.")
+            messages.success(
+                request,
+                f"{result.nominees.count()} nominated users saved for {trust.display_name}. "
+                "Everyone who has not set up an account has been emailed a link to set one up.",
+            )
             return redirect("accounts:nominations", code=trust.code)
     uploads = trust.nomination_uploads.prefetch_related("nominees").select_related("uploaded_by")[:5]
     return render(
@@ -259,66 +289,5 @@ def nominations(request, code: str):
             "problems": problems,
             "uploads": uploads,
             "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
-        },
-    )
-
-
-# Account set-up from an emailed link ----------------------------------------------------
-
-
-def setup(request, uid: str, token: str):
-    user = user_for_link(uid, token)
-    if user is None:
-        return render(request, "accounts/setup_link_invalid.jinja", {"page_title": "This link has expired"}, status=400)
-    form = SetPasswordForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        user.set_password(form.cleaned_data["password"])
-        user.save(update_fields=["password"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        services.create_totp_device(user=user, confirmed=False)
-        request.session[SETUP_USER] = user.pk
-        return redirect("accounts:setup_authenticator")
-    return render(
-        request, "accounts/setup_password.jinja", {"page_title": "Create a password", "form": form, "user": user}
-    )
-
-
-def _qr_svg(uri: str) -> str:
-    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
-
-
-def setup_authenticator(request):
-    user = User.objects.filter(pk=request.session.get(SETUP_USER)).first()
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() if user else None
-    if device is None:
-        return redirect("accounts:sign_in")
-    form = SecurityCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            codes = services.create_backup_codes(user=user)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            otp_login(request, device)
-            request.session.pop(SETUP_USER, None)
-            audit.record(action=audit.Action.UPDATE, obj=user, summary="Second factor set up", request=request)
-            return render(request, "accounts/backup_codes.jinja", {"page_title": "Your backup codes", "codes": codes})
-        form.add_error(
-            "code", "The security code is wrong or has expired. Enter the code your authenticator app shows now"
-        )
-    from base64 import b32encode
-
-    secret = b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/setup_authenticator.jinja",
-        {
-            "page_title": "Set up your authenticator app",
-            "form": form,
-            "qr_svg": _qr_svg(device.config_url),
-            "secret": secret,
         },
     )

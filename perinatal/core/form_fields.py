@@ -1,6 +1,8 @@
 """NHS.UK form fields the service's forms share: the GOV.UK date input (day, month, year), a
-time of day, and a line or box of text. Messages follow the GOV.UK error message pattern and name the field, using
-the words the caller gives for it (`what`).
+time of day, and text and email fields whose every message names the field. Messages follow the
+GOV.UK error message pattern and name the field, using the words the caller gives for it
+(`what`): never Django's "This field is required" or "Ensure this value has at most 10
+characters".
 
 Each field is rendered by the macros in ``templates/core/fields.jinja``.
 """
@@ -15,7 +17,53 @@ from django import forms
 from perinatal.core import clock
 from perinatal.kernel.text import sentence
 
-__all__ = ["DatePartsField", "DatePartsWidget", "TextField", "TimeField", "date_parts", "time_of"]
+__all__ = [
+    "DatePartsField",
+    "DatePartsWidget",
+    "EmailAddressField",
+    "TextField",
+    "TimeField",
+    "date_parts",
+    "named_messages",
+    "time_of",
+]
+
+
+def named_messages(what: str, *, max_length: int | None = None, min_length: int | None = None) -> dict[str, str]:
+    """GOV.UK messages for a text input that name it: "Enter your job title", "Your job title
+    must be 150 characters or fewer"."""
+    messages = {"required": f"Enter {what}"}
+    if max_length is not None:
+        messages["max_length"] = f"{sentence(what)} must be {max_length:,} characters or fewer"
+    if min_length is not None:
+        messages["min_length"] = f"{sentence(what)} must be {min_length:,} characters or more"
+    return messages
+
+
+class TextField(forms.CharField):
+    """A text input whose messages name it (`what`, e.g. "your full name").
+
+    ``required_message`` replaces "Enter …" where another verb is clearer ("Select …")."""
+
+    def __init__(self, *, what: str, max_length: int, required_message: str | None = None, **kwargs):
+        self.what = what
+        messages = named_messages(what, max_length=max_length, min_length=kwargs.get("min_length"))
+        if required_message:
+            messages["required"] = required_message
+        messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(max_length=max_length, error_messages=messages, **kwargs)
+
+
+class EmailAddressField(forms.EmailField):
+    """An email address whose messages name it: "Enter your work email address", "Enter your work
+    email address in the correct format, like name@nhs.net"."""
+
+    def __init__(self, *, what: str, example: str = "name@nhs.net", **kwargs):
+        self.what = what
+        messages = named_messages(what, max_length=254)
+        messages["invalid"] = f"Enter {what} in the correct format, like {example}"
+        messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(max_length=254, error_messages=messages, **kwargs)
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -86,25 +134,6 @@ def date_parts(value: str | None) -> list[str] | None:
 
 
 _TIME = re.compile(r"([0-9]{1,2})\s*[:.]?\s*([0-9]{2})")
-
-
-class TextField(forms.CharField):
-    """Text whose messages name it, in place of Django's "This field is required." and
-    "Ensure this value has at most N characters (it has M).": "Enter the mother's postcode",
-    "The mother's postcode must be 10 characters or less" (GOV.UK error message pattern).
-
-    `what` names the field in a message; `error_messages` may still replace either.
-    """
-
-    def __init__(self, *, what: str, max_length: int, **kwargs):
-        self.what = what
-        messages = {
-            "required": f"Enter {what}",
-            "max_length": f"{sentence(what)} must be {max_length:,} characters or less",
-        }
-        messages.update(kwargs.pop("error_messages", None) or {})
-        kwargs.setdefault("required", False)
-        super().__init__(max_length=max_length, error_messages=messages, **kwargs)
 
 
 class TimeField(forms.CharField):

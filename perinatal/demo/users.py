@@ -88,6 +88,9 @@ def load_demo_users() -> list[DemoSignIn]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, full_name=name, password=DEMO_PASSWORD)
+        if user.set_up_at is None:  # demo users arrive set up: password and authenticator below
+            user.set_up_at = clock.now()
+            user.save(update_fields=["set_up_at"])
         grant_membership(user=user, organisation=orgs[org_code], role=role, granted_by=None)
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="Demo authenticator", defaults={"key": demo_totp_key(email), "confirmed": True}

@@ -77,7 +77,7 @@ class NotificationFilter:
 
 
 class NotificationFilterForm(forms.Form):
-    search = TextField(what="the reference or NHS number", max_length=40)
+    search = TextField(what="the reference or NHS number", max_length=40, required=False)
     event_type = forms.ChoiceField(required=False)
     status = forms.ChoiceField(required=False)
     overdue = forms.BooleanField(required=False)
@@ -96,7 +96,7 @@ class NotificationFilterForm(forms.Form):
         self.fields["event_type"].choices = [("", "Any kind of event"), *EVENT_TYPES.items()]
         self.fields["status"].choices = [("", "Any status"), *statuses.items()]
         if not nhs_number_search:
-            self.fields["search"] = TextField(what="the reference", max_length=40)
+            self.fields["search"] = TextField(what="the reference", max_length=40, required=False)
 
     @property
     def search_label(self) -> str:

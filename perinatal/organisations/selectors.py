@@ -146,3 +146,50 @@ def onboarding_schedule(*, now: datetime | None = None, region_code: str | None 
         codes = set(trusts_in(Organisation.objects.get(code=region_code), now.date()).values_list("code", flat=True))
         result = [item for item in result if item.trust.code in codes]
     return result
+
+
+@dataclass(frozen=True)
+class TrustMatch:
+    """A trust found by the words someone typed: its code, its name, or a hospital of it (``sites``)."""
+
+    trust: Organisation
+    sites: tuple[str, ...] = ()
+
+
+def _open_on(queryset: QuerySet[Organisation], day: date) -> QuerySet[Organisation]:
+    return queryset.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    )
+
+
+def search_trusts(text: str, day: date, *, limit: int = 20) -> list[TrustMatch]:
+    """Open NHS trusts that match `text` on `day`, for people who do not know their ODS code:
+    an exact trust or site code; otherwise every word in the trust's name, or in the name of a
+    site the trust runs that day ("Royal Oldham" finds its trust). By name; at most `limit`."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    code = text.upper()
+    exact = _open_on(trusts().filter(code=code), day).first()
+    if exact is not None:
+        return [TrustMatch(exact)]
+    ownership = SiteOwnership.objects.on(day).filter(site__code=code).select_related("trust", "site").first()
+    if ownership is not None and ownership.trust.is_open_on(day):
+        return [TrustMatch(ownership.trust, (ownership.site.name,))]
+    words = text.split()
+    by_name = trusts()
+    for word in words:
+        by_name = by_name.filter(name__icontains=word)
+    found: dict[int, TrustMatch] = {trust.pk: TrustMatch(trust) for trust in _open_on(by_name, day)[: limit + 1]}
+    sites = SiteOwnership.objects.on(day).select_related("trust", "site")
+    for word in words:
+        sites = sites.filter(site__name__icontains=word)
+    for ownership in sites.order_by("site__name")[: 5 * limit]:
+        trust = ownership.trust
+        if not trust.is_open_on(day) or trust.kind != Organisation.Kind.TRUST:
+            continue
+        earlier = found.get(trust.pk)
+        if earlier is not None and not earlier.sites:
+            continue  # found by its own name: its hospitals need not be listed
+        found[trust.pk] = TrustMatch(trust, (earlier.sites if earlier else ()) + (ownership.site.name,))
+    return sorted(found.values(), key=lambda match: (match.trust.display_name, match.trust.code))[:limit]

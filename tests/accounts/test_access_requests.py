@@ -23,8 +23,9 @@ REQUEST = {
 }
 
 
-def test_anyone_can_request_access_and_the_authoriser_is_told(client):
-    response = client.post(reverse("accounts:request_access"), REQUEST)
+def test_anyone_can_request_access_and_the_authoriser_is_told(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:request_access"), REQUEST)
     assert response.status_code == 200 and "Request sent" in response.content.decode()
     request = AccessRequest.objects.get(email="sam.taylor@nhs.example")
     assert request.trust.code == "R0A" and request.status == "pending"
@@ -34,10 +35,14 @@ def test_anyone_can_request_access_and_the_authoriser_is_told(client):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("trust_code", "XYZ99", "XYZ99 is not the ODS code of an NHS trust"),
+        ("trust_code", "XYZ99", "No open NHS trust or hospital matches &#39;XYZ99&#39;"),
         ("trust_code", "R1C", "closed on 1 October 2024"),
         ("trust_code", "", "ODS code, like R0A"),
-        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("email", "not-an-email", "Enter your work email address in the correct format"),
+        ("email", "sam.taylor@gmail.com", "not a personal one: use NHSmail"),
+        ("email", "sam@hotmail.co.uk", "not a personal one: use NHSmail"),
+        ("full_name", "x" * 151, "Your full name must be 150 characters or fewer"),
+        ("trust_code", "R" * 121, "Your trust must be 120 characters or fewer"),
         ("role", "system_admin", "Select the role you need"),
         ("full_name", "", "Enter your full name"),
     ],
@@ -62,20 +67,21 @@ def _pending(trust="R0A", email="sam.taylor@nhs.example"):
     )
 
 
-def test_authoriser_approves_and_the_requester_gets_an_account(client):
+def test_authoriser_approves_and_the_requester_gets_an_account(client, django_capture_on_commit_callbacks):
     access_request = _pending()
     sign_in(client, User.objects.get(email="hom.r0a@perinatal.example"))
     page = client.get(reverse("accounts:access_request", args=[access_request.pk])).content.decode()
     assert "Sam Taylor" in page
-    response = client.post(reverse("accounts:access_request", args=[access_request.pk]), {"decision": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:access_request", args=[access_request.pk]), {"decision": "approve"})
     assert response.status_code == 302
     user = User.objects.get(email="sam.taylor@nhs.example")
     assert Membership.objects.active().filter(user=user, organisation__code="R0A", role="reporter").exists()
-    assert any("approved" in m.subject.lower() and "/account/setup/" in m.body for m in mail.outbox)
+    assert any("Set up your account" in m.subject and "/account/setup/" in m.body for m in mail.outbox)
     assert AuditEvent.objects.filter(action="decide", object_id=str(access_request.pk)).exists()
 
 
-def test_rejection_needs_a_reason_that_the_requester_sees(client):
+def test_rejection_needs_a_reason_that_the_requester_sees(client, django_capture_on_commit_callbacks):
     access_request = _pending()
     sign_in(client, User.objects.get(email="hom.r0a@perinatal.example"))
     url = reverse("accounts:access_request", args=[access_request.pk])
@@ -83,7 +89,8 @@ def test_rejection_needs_a_reason_that_the_requester_sees(client):
     assert "Enter why you are rejecting this request" in page
     access_request.refresh_from_db()
     assert access_request.status == "pending"
-    client.post(url, {"decision": "reject", "reason": "Not employed by this trust"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "reject", "reason": "Not employed by this trust"})
     access_request.refresh_from_db()
     assert access_request.status == "rejected"
     assert any("Not employed by this trust" in m.body for m in mail.outbox)

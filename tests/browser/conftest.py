@@ -3,15 +3,20 @@
 Each xdist worker prepares its own database with ``perinatal setup --demo --small`` (a
 SQLite file, or a PostgreSQL database of its own when DATABASE_URL names PostgreSQL),
 starts ``perinatal runserver`` and the background worker on a free port, and drives
-Debian's chromium through Playwright. Every page a test visits should be checked with
+Debian's chromium through Playwright. The service writes its emails to files that a journey
+reads with ``Service.emails_to`` and ``Service.link_in_email``. Every page a test visits should be checked with
 ``assert_accessible``.
 """
 
 from __future__ import annotations
 
+import email
+import re
 import subprocess
 import time
 from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -39,12 +44,34 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 class Service:
-    """A running instance of the platform: its URL, database and environment."""
+    """A running instance of the platform: its URL, database, environment and mail folder."""
 
-    def __init__(self, base_url: str, env: dict[str, str]):
+    def __init__(self, base_url: str, env: dict[str, str], mail_dir: Path | None = None):
         self.base_url = base_url
         self.env = env
+        self.mail_dir = mail_dir
         self.used_steps: dict[str, int] = {}
+
+    def emails_to(self, address: str) -> list[email.message.Message]:
+        """The emails the service has sent to `address`, oldest first (Django's file email backend
+        writes each message into the service's mail folder, ending with a line of dashes)."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    message = email.message_from_bytes(raw.strip())
+                    if address in (message["To"] or ""):
+                        messages.append(message)
+        return messages
+
+    def link_in_email(self, address: str, kind: str) -> str:
+        """The newest link of this kind ("setup", "reset-password", "new-authenticator") emailed to `address`."""
+        pattern = re.compile(rf"https?://\S+?/account/{kind}/[\w-]+/")
+        for message in reversed(self.emails_to(address)):
+            found = pattern.findall(message.get_payload(decode=True).decode())
+            if found:
+                return self.url(urlparse(found[-1]).path)
+        raise AssertionError(f"no {kind} link emailed to {address}")
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -76,11 +103,15 @@ def service(tmp_path_factory, request):
     worker_id = getattr(request.config, "workerinput", {}).get("workerid", "main")
     tmp_dir = tmp_path_factory.mktemp("service")
     port = processes.free_port()
+    mail_dir = tmp_dir / "mail"
     env = processes.service_env(
         database_url=processes.fresh_database_url(tmp_dir, f"perinatal_browser_{worker_id}"),
         port=port,
         AXES_FAILURE_LIMIT="50",
         PERINATAL_NOW=SERVICE_NOW,
+        # The service's emails go to files the journeys read (set-up and recovery links).
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
     )
     processes.manage(env, "setup", "--demo", "--small")
     log_path = tmp_dir / "server.log"
@@ -91,7 +122,7 @@ def service(tmp_path_factory, request):
     base_url = f"http://127.0.0.1:{port}"
     processes.wait_until_healthy(base_url, log_path=log_path, processes=[server, worker, scheduler])
     processes.wait_for_log(log_path, "Queued moss-nightly")  # a fresh database: the latest night is due
-    yield Service(base_url, env)
+    yield Service(base_url, env, mail_dir)
     processes.stop(server, worker, scheduler)
     log.close()
 
@@ -166,6 +197,27 @@ def assert_no_sideways_scroll(page, *, context: str = "") -> None:
             f"{page.url} {context} scrolls {overflow}px sideways at {page.viewport_size['width']}px: "
             f"{page.evaluate(_OVERFLOWING)}"
         )
+
+
+def tab_to(page, selector: str, *, presses: int = 80) -> None:
+    """Press Tab until the element matching `selector` has focus, and check the focus shows."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            visible = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"
+            )
+            assert visible, f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    """Reach the field with Tab and type into it, as someone with the keyboard alone."""
+    tab_to(page, selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
 
 
 def sign_in(page, service: Service, email: str) -> None:

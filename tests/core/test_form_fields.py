@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from perinatal.core.form_fields import DatePartsField, TextField, TimeField, date_parts, time_of
+from perinatal.core.form_fields import DatePartsField, EmailAddressField, TextField, TimeField, date_parts, time_of
 
 
 class _DateForm(forms.Form):
@@ -91,7 +91,7 @@ def test_the_inputs_show_a_stored_date_and_time_again():
 
 
 class _TextForm(forms.Form):
-    postcode = TextField(what="the mother's postcode", max_length=10)
+    postcode = TextField(what="the mother's postcode", max_length=10, required=False)
     reason = TextField(what="the reason", max_length=2000, required=True)
 
 
@@ -99,12 +99,12 @@ def test_text_messages_name_the_field_instead_of_djangos_own():
     form = _TextForm({"postcode": "M13 9WL 12345", "reason": ""})
     assert not form.is_valid()
     assert form.errors == {
-        "postcode": ["The mother's postcode must be 10 characters or less"],
+        "postcode": ["The mother's postcode must be 10 characters or fewer"],
         "reason": ["Enter the reason"],
     }
     form = _TextForm({"postcode": "", "reason": "x" * 2001})
     assert not form.is_valid()
-    assert form.errors == {"reason": ["The reason must be 2,000 characters or less"]}
+    assert form.errors == {"reason": ["The reason must be 2,000 characters or fewer"]}
     assert _TextForm({"postcode": "M13 9WL", "reason": "Post-mortem result"}).is_valid()
 
 
@@ -114,3 +114,18 @@ def test_a_time_too_long_to_be_a_time_says_so():
     assert form.errors["born_time"] == [
         "The time the baby was born must be a real time on the 24-hour clock, like 03:20 or 15:45"
     ]
+
+
+class _AccountTextForm(forms.Form):
+    job_title = TextField(what="your job title", max_length=10)
+    email = EmailAddressField(what="your work email address")
+
+
+def test_text_and_email_fields_name_themselves_in_every_message():
+    form = _AccountTextForm({"job_title": "", "email": ""})
+    assert not form.is_valid()
+    assert form.errors == {"job_title": ["Enter your job title"], "email": ["Enter your work email address"]}
+    form = _AccountTextForm({"job_title": "Midwife and more", "email": "not an address"})
+    assert not form.is_valid()
+    assert form.errors["job_title"] == ["Your job title must be 10 characters or fewer"]
+    assert form.errors["email"] == ["Enter your work email address in the correct format, like name@nhs.net"]

@@ -269,7 +269,7 @@ class PlaceForm(StepForm):
     slug = "place-of-birth"
     path = "place_of_birth"
     place = forms.ChoiceField(widget=forms.RadioSelect)
-    site_code = TextField(what="the ODS site code of the hospital", max_length=12)
+    site_code = TextField(what="the ODS site code of the hospital", max_length=12, required=False)
     offers_born_before_arrival = True
     offers_not_known = False
     what = "where the baby was born"
@@ -729,12 +729,13 @@ def _stored_nhs_number(value: object) -> str | None:
 
 class MotherForm(StepForm):
     slug = "mother"
-    nhs_number = TextField(what="the mother's NHS number", max_length=20)
+    nhs_number = TextField(what="the mother's NHS number", max_length=20, required=False)
     date_of_birth = DatePartsField(what="the mother's date of birth")
     postcode = TextField(
         what="the mother's postcode",
         max_length=10,
         error_messages={"max_length": "Enter the mother's full postcode, like M13 9WL"},
+        required=False,
     )
 
     def initial_from(self, answers):
@@ -784,7 +785,7 @@ class MotherForm(StepForm):
 
 class BabyNhsNumberForm(StepForm):
     slug = "baby-nhs-number"
-    nhs_number = TextField(what="the baby's NHS number", max_length=20)
+    nhs_number = TextField(what="the baby's NHS number", max_length=20, required=False)
 
     @property
     def required_number(self) -> bool:
@@ -813,6 +814,7 @@ class LinkedForm(StepForm):
         what="the linked notification's reference",
         max_length=32,
         error_messages={"max_length": "Enter the linked notification's reference, like PEN-2026-000123"},
+        required=False,
     )
 
     def initial_from(self, answers):

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from perinatal.accounts.models import User
 from perinatal.accounts.roles import Role
+from perinatal.accounts.selectors import active_users
 from perinatal.core import audit, clock
 from perinatal.core.formatting import long_date
 from perinatal.kernel.refusals import Refused
@@ -42,12 +43,14 @@ def _lock(check: CriticalSafetyCheck) -> CriticalSafetyCheck:
 
 
 def eligible_owners(trust: Organisation):
-    """People who may lead a check: the trust's active local authorisers and trust viewers."""
+    """People who may lead a check: the trust's local authorisers and trust viewers who have set
+    up their account and are not suspended (someone only invited could not open the check)."""
     return (
-        User.objects.filter(
-            is_active=True,
+        active_users()
+        .filter(
             memberships__organisation=trust,
             memberships__revoked_at__isnull=True,
+            memberships__suspended_at__isnull=True,
             memberships__role__in=[Role.LOCAL_AUTHORISER.value, Role.TRUST_VIEWER.value],
         )
         .distinct()
