@@ -114,7 +114,9 @@ def heartbeat_on_task_started(sender, task_result, **kwargs) -> None:
     backend of tests and commands, which runs in the caller's process)."""
     from django_tasks_db.backend import DatabaseBackend
 
-    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)) or not task_result.worker_ids:
+    # django-tasks sends the backend itself as the sender (its class in some versions).
+    backend = sender if isinstance(sender, type) else type(sender)
+    if not issubclass(backend, DatabaseBackend) or not task_result.worker_ids:
         return
     start_heartbeat(task_result.worker_ids[-1])
 

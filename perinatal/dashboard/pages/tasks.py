@@ -17,6 +17,7 @@ its worker is killed mid-check the scheduler notices (perinatal.core.task_recove
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,11 @@ UPLOAD_DIR_SETTING = "DASHBOARD_UPLOAD_DIR"
 
 
 def upload_dir() -> Path:
-    folder = Path(getattr(settings, UPLOAD_DIR_SETTING, None) or settings.REPO_DIR / "var" / "uploads")
+    folder = Path(
+        getattr(settings, UPLOAD_DIR_SETTING, None)
+        or os.environ.get(UPLOAD_DIR_SETTING)
+        or settings.REPO_DIR / "var" / "uploads"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
