@@ -15,6 +15,7 @@ HEADER = (
     "baby_id,mother_id,trust_code,site_code,born_on,gestation_days,birth_weight_g,outcome,termination,"
     "neonatal_death_on,blood_loss_ml,multiple_birth,mother_age,ethnic_group,imd_quintile,onset_of_labour\n"
 )
+TASKS = "django_tasks_database_dbtaskresult"
 ROWS = 300_000  # several seconds of checking on the 2-core machine
 
 QUEUE = """
@@ -81,6 +82,6 @@ def test_an_upload_whose_worker_is_killed_mid_check_ends_as_failed_with_its_file
     message = db.execute("SELECT errors FROM dashboard_upload WHERE id = ?", [upload_id]).fetchone()[0]
     assert status == "failed" and "background worker stopped" in message
     assert list(uploads.iterdir()) == []  # the saved file and the staged rows are gone
-    task = db.execute("SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult").fetchone()
+    task = db.execute(f"SELECT status, exception_class_path FROM {TASKS}").fetchone()
     assert task == ("FAILED", "perinatal.core.task_recovery.WorkerLost")
     db.close()
