@@ -152,6 +152,7 @@ class MossRun(models.Model):
         max_length=60,
         blank=True,
         default="",
+        db_default="",  # a process of the release before (during a deploy) still inserts runs
         help_text="The loads and withdrawals of reference rates the run read (selectors.reference_rates."
         "reference_state): a later change that no run has read yet shows on the pages and is queued again.",
     )
