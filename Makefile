@@ -43,7 +43,7 @@ run: install
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/perinatal db_worker --queue-name '*' --interval 1 >var/worker.log 2>&1 & \
 	  $(BIN)/perinatal scheduler >var/scheduler.log 2>&1 & \
-	  $(BIN)/perinatal runserver --noreload $(HOST):$(PORT)
+	  $(BIN)/perinatal serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)

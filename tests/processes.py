@@ -1,5 +1,6 @@
 """Running the real service as processes, for tests that need it whole: a fresh database,
-`perinatal` commands, the web server, the background worker and the scheduler on a free port.
+`perinatal` commands, the web server (`perinatal serve`: gunicorn), the background worker
+and the scheduler on a free port.
 
 Used by the browser tests (tests/browser/conftest.py) and the delivery crash test
 (tests/notifications/test_delivery_crash.py).
@@ -81,9 +82,14 @@ def manage(
     return result
 
 
-def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int, log, *, workers: int | None = 2) -> subprocess.Popen:
+    """`perinatal serve` (gunicorn, as production runs it); `workers=None` sizes it to the machine."""
+    sizing = [] if workers is None else ["--workers", str(workers)]
     return subprocess.Popen(
-        [str(PERINATAL), "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [str(PERINATAL), "serve", "--host", "127.0.0.1", "--port", str(port), *sizing],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 

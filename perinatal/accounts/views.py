@@ -147,8 +147,13 @@ def sign_out(request):
 
 
 def timed_out(request):
-    """Where the timeout warning sends the browser; the session has expired or is ended here."""
-    logout(request)
+    """Where the timeout warning sends the browser. Only a POST (the warning's own form, with
+    its CSRF token) ends the session: a GET must not, or any link or page elsewhere could sign
+    a user out. A GET by a user still signed in (another tab kept the session alive) goes home."""
+    if request.method == "POST":
+        logout(request)
+    elif request.user.is_authenticated:
+        return redirect("web:home")
     return render(request, "accounts/signed_out.jinja", {"page_title": "You have been signed out", "timed_out": True})
 
 

@@ -16,3 +16,32 @@ def daily_jobs_are_valid(app_configs, **kwargs):
         )
         for problem in check_daily_jobs()
     ]
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
+
+
+@checks.register(checks.Tags.security)
+def service_base_url_is_public(app_configs, **kwargs):
+    """Links in emails (invitations, signal notices, set-up links) are built on SERVICE_BASE_URL:
+    left at its demo default in production, every link in every email points at the reader's
+    own computer."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from perinatal.core.notify import service_base_url
+
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    url = service_base_url()
+    host = (urlsplit(url).hostname or "").lower()
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        return [
+            checks.Error(
+                f"SERVICE_BASE_URL is {url!r} in production: links in emails would point at the reader's own computer.",
+                hint="Set SERVICE_BASE_URL to the service's public https:// address.",
+                id="perinatal.E002",
+            )
+        ]
+    return []

@@ -81,3 +81,20 @@ class ScheduledJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.occurrence}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker that has run a task, and when it last said it was alive.
+
+    The worker's heartbeat thread (perinatal.core.task_recovery) updates `beat_at` every few
+    seconds, on the real clock (liveness is not a service date). A task still RUNNING whose
+    worker stopped beating, or whose process is gone from this host, was lost with it.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

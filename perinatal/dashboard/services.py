@@ -61,7 +61,7 @@ def start_upload(
         raise UnknownDataset(dataset)
     return Upload.objects.create(
         dataset=dataset,
-        filename=(filename or Path(path).name)[:255],
+        filename=_storable(filename or Path(path).name)[:255],
         organisation=organisation,
         uploaded_by=uploaded_by,
         source=source,
@@ -84,6 +84,7 @@ def import_dataset(
     request=None,
     workers: int = 1,
     quintile_order: str = MOST_DEPRIVED_FIRST,
+    staging_dir: Path | None = None,
 ) -> Upload:
     """Check and load one file of `dataset`; returns its Upload (status loaded or refused).
 
@@ -92,6 +93,8 @@ def import_dataset(
     a big births, neonatal_care or inductions file in that many processes.
     `quintile_order` says how a births file numbers imd_quintile (datasets.deprivation:
     least deprived first is stored reversed, with a note; docs/rules/equity.md §1).
+    `staging_dir`: where the checked rows wait to be loaded (default: the system's temporary
+    folder); the upload page's task gives each upload its own, removed whatever happens.
     """
     path = Path(path)
     if upload is None:
@@ -113,6 +116,7 @@ def import_dataset(
             progress=_saving_progress(upload, progress),
             workers=workers,
             quintile_order=quintile_order,
+            staging_dir=staging_dir,
         )
     except Exception:
         _fail(upload, "The file could not be checked because of a problem in the service.")
@@ -209,6 +213,23 @@ def _refuse(upload: Upload, *, staged: StagedFile) -> None:
     upload.save()
 
 
+#: Unfinished: the upload page still shows a progress bar for these.
+UNFINISHED = (Upload.Status.VALIDATING, Upload.Status.LOADING)
+
+
+def fail_unfinished_upload(*, upload_id: int, message: str) -> bool:
+    """End an upload that its task left unfinished (an error, or a worker that died) as failed,
+    saying why; nothing from the file is kept (the load is one transaction). False when it had
+    already finished."""
+    ended = Upload.objects.filter(pk=upload_id, status__in=UNFINISHED).update(
+        status=Upload.Status.FAILED,
+        error_count=1,
+        finished_at=clock.now(),
+        errors=[{"line": None, "column": None, "code": "service_problem", "message": message}],
+    )
+    return bool(ended)
+
+
 def _fail(upload: Upload, message: str) -> None:
     Upload.objects.filter(pk=upload.pk).update(
         status=Upload.Status.FAILED,
@@ -220,13 +241,27 @@ def _fail(upload: Upload, message: str) -> None:
 
 
 def _error_json(error) -> dict:
-    return {"line": error.line, "column": error.column, "code": error.code, "message": error.message}
+    return _storable({"line": error.line, "column": error.column, "code": error.code, "message": error.message})
 
 
 def _note_json(note) -> dict:
     data = asdict(note)
     data["lines"] = list(note.lines)
-    return data
+    return _storable(data)
+
+
+def _storable(value):
+    """A message or column name that quotes the file, as the database can store it: PostgreSQL
+    refuses a NUL character in text and JSON, and an upload whose refusal cannot be saved would
+    stay "checking" for ever. (The messages quote values through kernel.redaction.quoted; this
+    catches anything else, such as a column name from a bad header.)"""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
 
 
 def _saving_progress(upload: Upload, progress: ProgressCallback | None) -> ProgressCallback:

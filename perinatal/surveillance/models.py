@@ -148,6 +148,14 @@ class MossRun(models.Model):
     results_stored = models.BooleanField(
         default=True, help_text="False when the data was unchanged since the last stored run (its results stand)."
     )
+    reference_state = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        db_default="",  # a process of the release before (during a deploy) still inserts runs
+        help_text="The loads and withdrawals of reference rates the run read (selectors.reference_rates."
+        "reference_state): a later change that no run has read yet shows on the pages and is queued again.",
+    )
     latest_month = models.DateField(null=True, blank=True, help_text="First day of the latest evaluated month.")
     sites_monitored = models.PositiveIntegerField(default=0)
     site_months = models.PositiveIntegerField(default=0)

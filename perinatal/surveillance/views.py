@@ -34,6 +34,7 @@ from perinatal.surveillance.models import CriticalSafetyCheck, ReviewArea, Safet
 from perinatal.surveillance.selectors.births import daily_term_events
 from perinatal.surveillance.selectors.national_summary import site_signal_summaries
 from perinatal.surveillance.selectors.notified_deaths import notified_term_deaths
+from perinatal.surveillance.selectors.reference_rates import rates_changed_since, sites_on_rates_out_of_force
 from perinatal.surveillance.selectors.runs import latest_results_run, latest_run, site_results
 from perinatal.surveillance.selectors.safety_checks import (
     actions_with_updates,
@@ -98,8 +99,19 @@ def overview(request):
             "overdue_count": sum(1 for check in checks if check.is_overdue_on(today)),
             "is_national": scope.is_national(),
             "nightly": daily_job_status(NIGHTLY_JOB),
+            **_rates_notice(run),
         },
     )
+
+
+def _rates_notice(run, *, site: Site | None = None) -> dict:
+    """Whether the signals shown use reference rates no longer in force (a run to use the new
+    ones is queued, and queued again by the scheduler if its worker died)."""
+    sites = sites_on_rates_out_of_force(run) if run is not None else []
+    return {
+        "rates_changed": rates_changed_since(latest_run()),
+        "sites_on_old_rates": [code for code in sites if site is None or code == site.code],
+    }
 
 
 def find_site(request):
@@ -136,6 +148,7 @@ def site(request, code: str):
         "skipped": [s for s in (run.skipped if run else []) if s["site_code"] == site.code],
         "signals": list(signals_for_site(site)),
         "readable_check_ids": set(checks_for_site(site=site, scope=scope).values_list("pk", flat=True)),
+        **_rates_notice(run, site=site),
     }
     if results:
         first, last = results[0].month, results[-1].month

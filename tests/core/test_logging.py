@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from perinatal.core.logging import RedactIdentifiersFilter, redact
 
 
@@ -24,3 +26,50 @@ def test_filter_applies_to_formatted_arguments(caplog):
     with caplog.at_level(logging.INFO, logger="perinatal.test"):
         logger.info("submitted for %s", "9434765919")
     assert "9434765919" not in caplog.text and "[nhs-number]" in caplog.text
+
+
+def _handler_output(log) -> str:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactIdentifiersFilter())
+    logger = logging.getLogger("perinatal.test.exceptions")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        log(logger)
+    finally:
+        logger.removeHandler(handler)
+    return stream.getvalue()
+
+
+def test_exception_text_and_tracebacks_are_redacted_too():
+    def failing_task(logger):
+        try:
+            raise ValueError("no trust for mother 943 476 5919 at M13 9WL")
+        except ValueError:
+            # How django-tasks logs a failed task: a message without data, the exception after it.
+            logger.exception("Task id=%s path=%s state=%s", "abc", "perinatal.tasks.x", "FAILED")
+
+    text = _handler_output(failing_task)
+    assert "ValueError: no trust for mother [nhs-number] at [postcode]" in text
+    assert "5919" not in text and "M13" not in text
+    stack = _handler_output(lambda logger: logger.warning("at %s", "9434765919", stack_info=True))
+    assert "Stack (most recent call last)" in stack and "9434765" not in stack
+
+
+@pytest.mark.django_db
+def test_a_failed_tasks_stored_error_is_redacted(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from perinatal.dashboard.pages.tasks import warm_up_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    result = DBTaskResult.objects.get(id=warm_up_task.enqueue().id)
+    try:
+        raise KeyError("baby 9434765919")
+    except KeyError as error:
+        result.set_failed(error)  # what the worker does when a task raises
+    result.refresh_from_db()
+    assert "[nhs-number]" in result.traceback and "9434765919" not in result.traceback

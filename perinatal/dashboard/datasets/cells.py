@@ -2,6 +2,8 @@
 
 Spec: docs/rules/dashboard.md §1: dates `YYYY-MM-DD`, timestamps `YYYY-MM-DDTHH:MM` (Europe/London),
 booleans `1`/`0`, an empty cell means unknown unless the column says otherwise.
+A message quotes a bad value through `quoted` (perinatal.kernel.redaction): never an NHS
+number or postcode, never a NUL byte (PostgreSQL cannot store one in the upload's errors).
 **policy**: surrounding spaces are ignored; nothing else is guessed (no other date
 formats, no `true`/`yes`), so a file means one thing only.
 """
@@ -15,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 import nhs_number
 
 from perinatal.kernel.london_time import NonexistentLocalTime, localise
+from perinatal.kernel.redaction import quoted
 
 from . import problems as p
 from .schema import (
@@ -70,20 +73,21 @@ def _parse_id(column: Column, raw: str) -> str:
     if len(raw) > ID_MAX_LENGTH or not _ID.fullmatch(raw):
         raise CellProblem(
             p.ERR_BAD_IDENTIFIER,
-            f"'{raw}' is not a valid {column.name}: use up to {ID_MAX_LENGTH} letters, digits "
+            f"'{quoted(raw)}' is not a valid {column.name}: use up to {ID_MAX_LENGTH} letters, digits "
             "and . _ : / - (no spaces)",
         )
     if column.pseudonym and _NHS_NUMBER_SHAPE.fullmatch(raw) and nhs_number.is_valid(raw):
         raise CellProblem(
             p.ERR_NHS_NUMBER_AS_IDENTIFIER,
-            f"{column.name} '{raw}' is a valid NHS number; the dashboard holds no NHS numbers, use a pseudonym",
+            # The number itself is never repeated: the message is stored and shown on the upload page.
+            f"{column.name} is a valid NHS number; the dashboard holds no NHS numbers, use a pseudonym",
         )
     return raw
 
 
 def _parse_code(column: Column, raw: str) -> str:
     if len(raw) > CODE_MAX_LENGTH or not _CODE.fullmatch(raw):
-        raise CellProblem(p.ERR_BAD_IDENTIFIER, f"'{raw}' is not an ODS code ({column.name})")
+        raise CellProblem(p.ERR_BAD_IDENTIFIER, f"'{quoted(raw)}' is not an ODS code ({column.name})")
     return raw
 
 
@@ -91,7 +95,7 @@ def _parse_text(column: Column, raw: str) -> str:
     if len(raw) > ID_MAX_LENGTH or not _TEXT.fullmatch(raw):
         raise CellProblem(
             p.ERR_BAD_IDENTIFIER,
-            f"'{raw}' is not a valid {column.name}: use lower-case letters, digits and _",
+            f"'{quoted(raw)}' is not a valid {column.name}: use lower-case letters, digits and _",
         )
     return raw
 
@@ -99,11 +103,11 @@ def _parse_text(column: Column, raw: str) -> str:
 def _parse_date(column: Column, raw: str) -> date:
     match = _DATE.fullmatch(raw)
     if not match:
-        raise CellProblem(p.ERR_NOT_A_DATE, f"'{raw}' is not a date in the form {DATE_FORMAT_TEXT}")
+        raise CellProblem(p.ERR_NOT_A_DATE, f"'{quoted(raw)}' is not a date in the form {DATE_FORMAT_TEXT}")
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise CellProblem(p.ERR_NOT_A_DATE, f"'{raw}' is not a real date") from None
+        raise CellProblem(p.ERR_NOT_A_DATE, f"'{quoted(raw)}' is not a real date") from None
 
 
 def _parse_timestamp(column: Column, raw: str) -> datetime:
@@ -111,12 +115,12 @@ def _parse_timestamp(column: Column, raw: str) -> datetime:
     if not match:
         raise CellProblem(
             p.ERR_NOT_A_TIMESTAMP,
-            f"'{raw}' is not a date and time in the form {TIMESTAMP_FORMAT_TEXT} (UK local time)",
+            f"'{quoted(raw)}' is not a date and time in the form {TIMESTAMP_FORMAT_TEXT} (UK local time)",
         )
     try:
         naive = datetime(*(int(part) for part in match.groups()))
     except ValueError:
-        raise CellProblem(p.ERR_NOT_A_TIMESTAMP, f"'{raw}' is not a real date and time") from None
+        raise CellProblem(p.ERR_NOT_A_TIMESTAMP, f"'{quoted(raw)}' is not a real date and time") from None
     try:
         return localise(naive)
     except NonexistentLocalTime:
@@ -131,18 +135,20 @@ def _parse_bool(column: Column, raw: str) -> bool:
         return True
     if raw == "0":
         return False
-    raise CellProblem(p.ERR_NOT_BOOLEAN, f"'{raw}' must be 1 (yes) or 0 (no)")
+    raise CellProblem(p.ERR_NOT_BOOLEAN, f"'{quoted(raw)}' must be 1 (yes) or 0 (no)")
 
 
 def _check_range(column: Column, raw: str, value: int | Decimal) -> None:
     low, high = column.minimum, column.maximum
     if (low is not None and value < low) or (high is not None and value > high):
-        raise CellProblem(p.ERR_OUT_OF_RANGE, f"{column.name} {raw} is out of range: it must be from {low} to {high}")
+        raise CellProblem(
+            p.ERR_OUT_OF_RANGE, f"{column.name} {quoted(raw)} is out of range: it must be from {low} to {high}"
+        )
 
 
 def _parse_int(column: Column, raw: str) -> int:
     if not _INT.fullmatch(raw):
-        raise CellProblem(p.ERR_NOT_A_WHOLE_NUMBER, f"'{raw}' is not a whole number")
+        raise CellProblem(p.ERR_NOT_A_WHOLE_NUMBER, f"'{quoted(raw)}' is not a whole number")
     value = int(raw)
     _check_range(column, raw, value)
     return value
@@ -150,11 +156,11 @@ def _parse_int(column: Column, raw: str) -> int:
 
 def _parse_decimal(column: Column, raw: str) -> Decimal:
     if not _DECIMAL.fullmatch(raw):
-        raise CellProblem(p.ERR_NOT_A_NUMBER, f"'{raw}' is not a number (use a point for decimals)")
+        raise CellProblem(p.ERR_NOT_A_NUMBER, f"'{quoted(raw)}' is not a number (use a point for decimals)")
     try:
         value = Decimal(raw)
     except InvalidOperation:  # unreachable after the pattern; kept so a bad value never passes
-        raise CellProblem(p.ERR_NOT_A_NUMBER, f"'{raw}' is not a number") from None
+        raise CellProblem(p.ERR_NOT_A_NUMBER, f"'{quoted(raw)}' is not a number") from None
     _check_range(column, raw, value)
     return value
 
@@ -170,11 +176,11 @@ def _parse_enum(column: Column, raw: str) -> str | None:
         if choice.lower() == raw.lower():
             hint = f" (did you mean '{choice}'?)"
     if codes is None:
-        raise CellProblem(p.ERR_NOT_A_CHOICE, f"'{raw}' must be one of: {', '.join(column.choices)}{hint}")
+        raise CellProblem(p.ERR_NOT_A_CHOICE, f"'{quoted(raw)}' must be one of: {', '.join(column.choices)}{hint}")
     empty = "" if column.required else f", or leave it empty ({column.empty_means})"
     raise CellProblem(
         p.ERR_NOT_A_CHOICE,
-        f"{column.name} '{raw}' is not accepted{hint}: use one of {', '.join(column.choices)}, "
+        f"{column.name} '{quoted(raw)}' is not accepted{hint}: use one of {', '.join(column.choices)}, "
         f"or an {codes.name} ({', '.join(codes.stored)}){empty}",
     )
 

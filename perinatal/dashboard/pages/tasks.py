@@ -8,10 +8,17 @@ The page saves the file, creates its Upload row (status "checking") and queues
 `import_upload_task`; the worker runs the dashboard's import service on it. The service
 checks the whole file first and saves how much of it has been read to the Upload row about
 once a second, which the page's status endpoint reports for the progress bar.
+
+Whatever happens, the upload ends (loaded, refused or failed, the page saying which) and its
+files go: the saved file and the rows staged from it are removed when the task ends, and when
+its worker is killed mid-check the scheduler notices (perinatal.core.task_recovery) and
+`upload_lost_with_worker` ends it as failed and removes them.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +29,7 @@ from perinatal.dashboard.engine import OrganisationMap, compute_rows, default_st
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, NATIONAL_CODE
 from perinatal.dashboard.models import Upload
 from perinatal.dashboard.selectors import births, metric_rows
-from perinatal.dashboard.services import import_dataset
+from perinatal.dashboard.services import fail_unfinished_upload, import_dataset
 
 from .builders.trusts import DEFAULT_METRIC, metric_definition
 from .reporting_periods import choices_for, default_choice
@@ -32,9 +39,39 @@ UPLOAD_DIR_SETTING = "DASHBOARD_UPLOAD_DIR"
 
 
 def upload_dir() -> Path:
-    folder = Path(getattr(settings, UPLOAD_DIR_SETTING, None) or settings.REPO_DIR / "var" / "uploads")
+    folder = Path(
+        getattr(settings, UPLOAD_DIR_SETTING, None)
+        or os.environ.get(UPLOAD_DIR_SETTING)
+        or settings.REPO_DIR / "var" / "uploads"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+#: What the upload page says when the check stopped because of a fault in the service.
+FAILED_IN_SERVICE = (
+    "The file could not be checked because of a problem in the service; nothing from it was kept. "
+    "Upload the file again, and tell the service team if this happens again."
+)
+#: What it says when the background worker stopped (killed, restarted) in the middle.
+LOST_WITH_WORKER = (
+    "The check stopped because the background worker stopped before it finished; nothing from "
+    "the file was kept. Upload the file again."
+)
+
+
+def staging_dir_for(upload_id: int) -> Path:
+    """Where an upload's checked rows wait to be loaded: its own folder, so that a task that
+    died can be cleaned up without knowing the temporary files' names."""
+    return upload_dir() / f"upload-{upload_id}.staging"
+
+
+def _remove_files(upload_id: int, path: str) -> None:
+    saved = Path(path)
+    # Only ever the upload folder's own files: the path comes from the task table.
+    if saved.resolve().parent == upload_dir().resolve():
+        saved.unlink(missing_ok=True)
+    shutil.rmtree(staging_dir_for(upload_id), ignore_errors=True)
 
 
 @task()
@@ -42,11 +79,30 @@ def import_upload_task(upload_id: int, path: str, quintile_order: str = MOST_DEP
     """Check and load a file saved by the upload page; the file is deleted afterwards.
     `quintile_order`: the page's answer on how a births file numbers imd_quintile."""
     upload = Upload.objects.get(pk=upload_id)
+    staging = staging_dir_for(upload_id)
+    staging.mkdir(parents=True, exist_ok=True)
     try:
-        upload = import_dataset(dataset=upload.dataset, path=Path(path), upload=upload, quintile_order=quintile_order)
+        upload = import_dataset(
+            dataset=upload.dataset,
+            path=Path(path),
+            upload=upload,
+            quintile_order=quintile_order,
+            staging_dir=staging,
+        )
+    except BaseException:
+        # The task fails (its error kept, redacted, in the task table); the page must not say
+        # "checking" for ever.
+        fail_unfinished_upload(upload_id=upload_id, message=FAILED_IN_SERVICE)
+        raise
     finally:
-        Path(path).unlink(missing_ok=True)
+        _remove_files(upload_id, path)
     return {"upload": upload.pk, "status": upload.status, "rows": upload.rows, "errors": upload.error_count}
+
+
+def upload_lost_with_worker(upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST) -> None:
+    """The import task's worker died mid-check (registered with core.task_recovery.on_lost)."""
+    fail_unfinished_upload(upload_id=upload_id, message=LOST_WITH_WORKER)
+    _remove_files(upload_id, path)
 
 
 @task()

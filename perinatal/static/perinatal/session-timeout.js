@@ -23,6 +23,18 @@ export function initSessionTimeout(dialog) {
   let tick;
   let lastFocus = null;
 
+  // Signing out is a POST with the page's CSRF token (a GET of the timed-out page only shows it).
+  function signOut() {
+    const out = document.createElement("form");
+    out.method = "post";
+    out.action = dialog.dataset.timedOutUrl;
+    out.hidden = true;
+    const token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) out.append(token.cloneNode());
+    document.body.append(out);
+    out.submit();
+  }
+
   function schedule() {
     clearTimeout(warnTimer);
     clearInterval(tick);
@@ -39,7 +51,7 @@ export function initSessionTimeout(dialog) {
       countdown.textContent = describe(left);
       if (left <= 0) {
         clearInterval(tick);
-        window.location.href = dialog.dataset.timedOutUrl;
+        signOut();
       }
     };
     update();
@@ -59,7 +71,7 @@ export function initSessionTimeout(dialog) {
       if (lastFocus && typeof lastFocus.focus === "function") lastFocus.focus();
       schedule();
     } else {
-      window.location.href = dialog.dataset.timedOutUrl;
+      signOut();
     }
   });
 

@@ -7,10 +7,16 @@ and withdraw rates.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from perinatal.surveillance.calculation import LoadedRate
-from perinatal.surveillance.models import LoadedReferenceRate, MossRun, ReferenceRateUpload, SiteMonthResult
+from perinatal.surveillance.models import (
+    LoadedReferenceRate,
+    MossRun,
+    ReferenceRateUpload,
+    ReferenceRateWithdrawal,
+    SiteMonthResult,
+)
 
 IN_FORCE = Q(replaced_by__isnull=True, withdrawn_by__isnull=True)
 """A loaded rate is in force until a later load replaces it or its own load is withdrawn."""
@@ -53,3 +59,31 @@ def loaded_reference_rates() -> list[LoadedRate]:
         LoadedRate(site_code=rate.site_code, year=rate.events_year, rate=rate.rate, origin=rate.pk)
         for rate in current_loaded_rates().order_by("site_code", "period_end_year")
     ]
+
+
+def reference_state() -> str:
+    """The loads and withdrawals of reference rates so far, as a run records what it read: a
+    load or a withdrawal changes it (both are kept for ever, never deleted). The ids, not the
+    times: the service clock may be fixed (the demo), and two changes in one instant still differ."""
+    latest_load = ReferenceRateUpload.objects.aggregate(latest=Max("id"))["latest"]
+    if latest_load is None:
+        return ""
+    latest_withdrawal = ReferenceRateWithdrawal.objects.aggregate(latest=Max("id"))["latest"] or 0
+    return f"load {latest_load}, withdrawal {latest_withdrawal}"
+
+
+def rates_changed_since(run: MossRun | None) -> bool:
+    """Reference rates were loaded or withdrawn after `run` (the latest) read them: its signals
+    do not use the rates in force yet. (Before any run there are no signals to be out of date.)"""
+    return run is not None and run.reference_state != reference_state()
+
+
+def sites_on_rates_out_of_force(run: MossRun) -> list[str]:
+    """Sites whose results in `run` used a loaded rate since withdrawn or replaced."""
+    return sorted(
+        set(
+            SiteMonthResult.objects.filter(run=run, loaded_reference_rate__isnull=False)
+            .exclude(loaded_reference_rate__replaced_by__isnull=True, loaded_reference_rate__withdrawn_by__isnull=True)
+            .values_list("site__code", flat=True)
+        )
+    )

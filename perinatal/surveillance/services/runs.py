@@ -17,7 +17,7 @@ from perinatal.organisations.models import Site
 from perinatal.surveillance.calculation import MossCalculation, calculate
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, Signal, SiteMonthResult
 from perinatal.surveillance.selectors.births import term_monthly_counts
-from perinatal.surveillance.selectors.reference_rates import loaded_reference_rates
+from perinatal.surveillance.selectors.reference_rates import loaded_reference_rates, reference_state
 from perinatal.surveillance.selectors.runs import latest_results_run
 from perinatal.surveillance.selectors.sites import site_trusts_on, sites_by_code
 from perinatal.surveillance.services.notices import send_pending_notices
@@ -67,6 +67,7 @@ def _store_moss_run(*, trigger: str) -> MossRunOutcome:
         method=calculation.method,
         reference=calculation.reference,
         data_fingerprint=calculation.fingerprint,
+        reference_state=reference_state(),  # read under the run lock: the rates this run used
         latest_month=latest_month,
         skipped=[
             {"site_code": s.site_code, "year": s.year, "reason": s.reason, "message": s.message}

@@ -3,7 +3,8 @@
 Queue the daily jobs (``PERINATAL_DAILY_JOBS`` in settings: nightly MOSS) when they fall
 due; the background worker (``perinatal db_worker``) runs them. ``make run`` starts it
 beside the worker; in production run one or more (claims are unique, so more than one is
-safe). ``--once`` checks once and exits, for a host that prefers cron.
+safe). ``--once`` checks once and exits, for a host that prefers cron. Each pass also ends the
+tasks lost with a killed worker and hands their work back (perinatal.core.task_recovery).
 
 It must outlive a database restart or a busy database: each pass starts with fresh
 connections, and an error in one pass is logged and the next pass tries again.
@@ -21,6 +22,7 @@ from django.db import close_old_connections
 from perinatal.core import clock
 from perinatal.core.formatting import date_and_time, long_date, time_of_day
 from perinatal.core.scheduler import check_daily_jobs, daily_jobs, queue_due_jobs
+from perinatal.core.task_recovery import recover_lost_work
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ class Command(BaseCommand):
             if not once:  # a long-running process: never carry a dead connection into a pass
                 close_old_connections()
             try:
+                # Work lost with a killed worker first: a lost MOSS run is queued again at once.
+                for lost in recover_lost_work():
+                    self.stdout.write(f"Task {lost.id} ({lost.task_path}) was lost with its worker: ended as failed.")
                 for queued in queue_due_jobs(jobs=jobs):
                     self.stdout.write(f"Queued {queued.job.name} for {long_date(queued.run.occurrence)}.")
             except Exception:  # noqa: BLE001 - e.g. the database is restarting: try again next pass

@@ -1,0 +1,63 @@
+"""Privacy of signed-in pages: never kept by a browser or a proxy, and no session for ever.
+
+- `NoStoreForSignedInMiddleware`: every response to a signed-in user (or to an API request
+  with credentials) is sent `Cache-Control: no-store` (with Django's other never-cache headers):
+  ward computers are shared, and the Back button or the disk cache must not show the next
+  person a page of notifications. Static files never reach it (WhiteNoise answers them first),
+  so they stay cacheable.
+- `AbsoluteSessionLifetimeMiddleware`: a session ends `SESSION_ABSOLUTE_SECONDS` (default 12
+  hours, a shift) after sign-in however active it is, besides the inactivity timeout
+  (SESSION_INACTIVITY_SECONDS): a session cookie taken from a computer stops working the same
+  day. Real time, like the inactivity timeout (sessions are not service dates).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+
+#: Session key: when (epoch seconds) this session signed in.
+SIGNED_IN_AT = "perinatal_signed_in_at"
+DEFAULT_ABSOLUTE_SECONDS = 12 * 60 * 60
+
+
+def absolute_seconds() -> int:
+    return int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", DEFAULT_ABSOLUTE_SECONDS))
+
+
+def record_sign_in(sender, request, user, **kwargs) -> None:
+    """django.contrib.auth's user_logged_in signal: the absolute lifetime starts now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = time.time()
+
+
+class NoStoreForSignedInMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            if signed_in_at is None:
+                request.session[SIGNED_IN_AT] = time.time()  # a session from before this rule
+            elif time.time() - float(signed_in_at) > absolute_seconds():
+                logout(request)
+                return redirect("accounts:timed_out")
+        return self.get_response(request)
