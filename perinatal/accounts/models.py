@@ -1,7 +1,7 @@
 """Users, their memberships (organisation + role), access requests, nominations, the links
 emailed to set up or recover an account, and the sessions a person is signed in with.
 
-The account lifecycle (docs/adr/0019-account-lifecycle.md): a person is invited (an emailed
+The account lifecycle (docs/adr/0022-account-lifecycle.md): a person is invited (an emailed
 set-up link), sets up a password and an authenticator app, and is then active; their trust's
 local authoriser can suspend them or remove them from the trust (docs/rules/accounts.md §1–§5).
 """

@@ -4,7 +4,7 @@ django-tasks' database worker (`perinatal db_worker`) marks a task RUNNING when 
 and SUCCESSFUL or FAILED when it ends. A worker killed in between (SIGKILL, out of memory, a
 host restart) leaves the task RUNNING for ever, and whatever the task was doing with it: an
 upload "checking the file" with its file left behind, a MOSS run after a reference-rate change
-that never happens (docs/adr/0021-production-serving.md).
+that never happens (docs/adr/0023-production-serving.md).
 
 - Each worker process beats once it runs a task: a daemon thread updates its
   `WorkerHeartbeat` row every `TASK_HEARTBEAT_SECONDS` (10).

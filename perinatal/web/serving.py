@@ -2,7 +2,7 @@
 
 Django's development server (`perinatal runserver`) is one process that serves one request
 per thread with no supervision; gunicorn runs a master that restarts dead or stuck workers,
-each worker a process with a few threads (docs/adr/0021-production-serving.md). The sizes
+each worker a process with a few threads (docs/adr/0023-production-serving.md). The sizes
 fit the machine unless set: workers = 2 × cores + 1 (gunicorn's own advice: one process
 waits on the database while another computes), 4 threads each (a request spends most of its
 time waiting on the database, when the GIL is free).

@@ -1,6 +1,6 @@
 """A MOSS run queued after a reference-rate change must not be lost with a killed worker
 (issue 13): the scheduler's pass queues it again, and until it has run the signals pages say
-the signals do not use the rates in force (docs/adr/0021-production-serving.md)."""
+the signals do not use the rates in force (docs/adr/0023-production-serving.md)."""
 
 import io
 from pathlib import Path

@@ -1,5 +1,5 @@
 """`perinatal serve`: the production WSGI server (gunicorn) serves the pages, the API and the
-static files itself, with DEBUG off as in production (docs/adr/0021-production-serving.md)."""
+static files itself, with DEBUG off as in production (docs/adr/0023-production-serving.md)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 Purpose = AccountLink.Purpose
 
-#: How long each kind of link works (docs/rules/accounts.md §2, docs/adr/0019-account-lifecycle.md).
+#: How long each kind of link works (docs/rules/accounts.md §2, docs/adr/0022-account-lifecycle.md).
 LIFETIMES = {
     Purpose.SET_UP: timedelta(days=7),
     Purpose.NEW_AUTHENTICATOR: timedelta(days=3),

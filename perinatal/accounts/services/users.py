@@ -1,7 +1,7 @@
 """A trust's local authoriser manages the trust's users (docs/rules/accounts.md §4, §5): change
 their roles, suspend and reinstate them, remove a leaver, and reset a lost second factor.
 
-Who may do what (docs/adr/0019-account-lifecycle.md):
+Who may do what (docs/adr/0022-account-lifecycle.md):
 
 - Only a local authoriser of the trust (or a system admin) manages its users, and never their
   own access: another authoriser of the trust or a system admin does that, so that nobody can
