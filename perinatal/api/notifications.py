@@ -2,7 +2,8 @@
 
 A trust's clinical system submits notification documents with its Bearer token. The views
 only translate HTTP: `submissions` does the work and `errors` answers every refusal
-(400 unreadable request, 401 no valid token, 403 another trust or a trust not yet live,
+(202 a possible duplicate, stored but held for the trust to decide: docs/rules/routing.md §7.2;
+400 unreadable request, 401 no valid token, 403 another trust or a trust not yet live,
 404 not this trust's notification, 409 Idempotency-Key reused with another body, 422 an
 invalid document, each error naming its field). Bodies are built by the notifications
 presenters, exactly as before the API moved to ninja; the response schemas describe them.
@@ -23,6 +24,7 @@ from perinatal.api.schemas.notifications import (
     NotificationCreated,
     NotificationDocument,
     NotificationStatus,
+    NotificationSubmission,
     RoutingResult,
     SubmissionHeaders,
 )
@@ -34,6 +36,7 @@ from perinatal.notifications.urls import ReferenceConverter  # noqa: F401 (regis
 router = Router(auth=trust_token, tags=["Notifications"])
 
 DOCUMENT = json_body(NotificationDocument)
+SUBMISSION = json_body(NotificationSubmission)
 NOT_AUTHENTICATED = "No token, or a token that is not valid or has been revoked"
 OTHER_TRUST = "The document names another trust than the token's, or the trust is not yet live"
 INVALID = "The document is not valid; each error names its field"
@@ -66,9 +69,16 @@ def preview_routing(request: HttpRequest):
     url_name="notifications",
     operation_id="submitNotification",
     summary="Submit a notification",
-    description="Validate, store and route a notification, and queue its delivery to each body.",
+    description=(
+        "Validate, store and route a notification, and queue its delivery to each body. A possible duplicate of "
+        "one of the trust's notifications (the same baby NHS number; the mother's NHS number and a birth within "
+        "24 hours, twins apart; the same maternal death) is stored but held, delivered to nobody, until the trust "
+        "confirms it is a different event or discards it (202). Name each notification it is not a duplicate "
+        "of in `not_a_duplicate`, with the reason, to have it delivered at once (docs/rules/routing.md §7)."
+    ),
     response={
         201: NotificationCreated,
+        202: NotificationCreated,
         200: NotificationCreated,
         400: Errors,
         401: Errors,
@@ -77,10 +87,17 @@ def preview_routing(request: HttpRequest):
         422: Errors,
     },
     openapi_extra={
-        "requestBody": DOCUMENT,
+        "requestBody": SUBMISSION,
         "responses": {
             201: {
                 "description": "Stored and queued for delivery",
+                "headers": {"Location": {"description": "The status URL", "schema": {"type": "string"}}},
+            },
+            202: {
+                "description": (
+                    "Stored but held as a possible duplicate: delivered to no body until the trust decides at "
+                    "`decision_url`"
+                ),
                 "headers": {"Location": {"description": "The status URL", "schema": {"type": "string"}}},
             },
             200: {"description": "A replay of an earlier request with the same Idempotency-Key and body"},
@@ -97,7 +114,7 @@ def submit_notification(request: HttpRequest, headers: Header[SubmissionHeaders]
     data = submissions.read_document(request)
     answer = submissions.submit_once(token=request.auth, data=data, key=key, request=request)
     response = JsonResponse(answer.body, status=answer.status)
-    if answer.status == 201:
+    if answer.status in (201, 202):
         response["Location"] = answer.body["status_url"]
     return response
 

@@ -7,6 +7,11 @@ notification: the same key with the same JSON (whatever its spacing or key order
 the first response again with 200; the same key with another body is refused with 409.
 A key is kept only for a submission that was stored, so a corrected document may reuse the
 key of a refused one.
+
+A submission that may duplicate one of the trust's notifications is stored but held (202,
+with the page where the trust decides), unless the body names each of them in
+`not_a_duplicate` with a reason (docs/rules/routing.md §7.2, §7.3). `not_a_duplicate` is not
+part of the notification document: it is taken off before the document is read.
 """
 
 from __future__ import annotations
@@ -25,15 +30,17 @@ from perinatal.api.schemas.notifications import IDEMPOTENCY_KEY_MAX
 from perinatal.core import clock
 from perinatal.notifications import presenters
 from perinatal.notifications.models import ApiToken, IdempotencyRecord, Notification
-from perinatal.notifications.routing import route
+from perinatal.notifications.routing import DocumentInvalid, FieldError, route
 from perinatal.notifications.services.documents import parse
-from perinatal.notifications.services.duplicates import find_possible_duplicates
 from perinatal.notifications.services.submission import submit_notification
+
+NOT_A_DUPLICATE = "not_a_duplicate"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A successful submission: 201 stored, or 200 a replay of the first answer."""
+    """A successful submission: 201 stored and queued, 202 stored and held, or 200 a replay of
+    the first answer."""
 
     status: int
     body: dict[str, Any]
@@ -75,17 +82,52 @@ def preview(*, token: ApiToken, data: Any) -> dict[str, Any]:
     return route(document).to_dict()
 
 
+def split_submission(data: Any) -> tuple[Any, tuple[list[str], str]]:
+    """(the notification document, (references named as other events, the reason)).
+
+    Raises DocumentInvalid (422) when `not_a_duplicate` is not {"of": [references], "reason": text}.
+    """
+    if not isinstance(data, dict) or NOT_A_DUPLICATE not in data:
+        return data, ([], "")
+    document = {key: value for key, value in data.items() if key != NOT_A_DUPLICATE}
+    claim = data[NOT_A_DUPLICATE]
+    if claim is None:
+        return document, ([], "")
+    problems: list[FieldError] = []
+    if not isinstance(claim, dict) or set(claim) - {"of", "reason"}:
+        problems.append(
+            FieldError(NOT_A_DUPLICATE, 'Write not_a_duplicate as {"of": ["PEN-2026-000123"], "reason": "..."}')
+        )
+        raise DocumentInvalid(problems)
+    references, reason = claim.get("of"), claim.get("reason")
+    if not isinstance(references, list) or not references or not all(isinstance(r, str) for r in references):
+        problems.append(
+            FieldError(f"{NOT_A_DUPLICATE}.of", "List the references of the notifications this event is not")
+        )
+    if not isinstance(reason, str) or not reason.strip():
+        problems.append(
+            FieldError(
+                f"{NOT_A_DUPLICATE}.reason", "Give the reason this is a different event, for example the second twin"
+            )
+        )
+    if problems:
+        raise DocumentInvalid(problems)
+    return document, (references, reason)
+
+
 def request_hash(data: Any) -> str:
     """The same JSON (whatever its spacing or key order) gives the same hash."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def created_body(notification: Notification, *, possible_duplicates: list[Notification]) -> dict[str, Any]:
+def created_body(notification: Notification) -> dict[str, Any]:
     body = presenters.status_json(notification)
     body["status_url"] = reverse("api:notification", args=[notification.reference])
     body["routing"] = notification.current_version.routing
-    body["possible_duplicates"] = [n.reference for n in possible_duplicates]
+    body["possible_duplicates"] = list(notification.possible_duplicate_of)
+    held = notification.is_held
+    body["decision_url"] = reverse("notifications:held", args=[notification.reference]) if held else None
     return body
 
 
@@ -112,23 +154,26 @@ def submit_once(*, token: ApiToken, data: Any, key: str, request: HttpRequest) -
         if record is not None:
             return _replay(record, digest)
     refuse_other_trust(token=token, data=data)
+    document, (distinct_from, distinct_because) = split_submission(data)
     try:
         with transaction.atomic():
-            duplicates = find_possible_duplicates(document=data, trust=token.trust) if isinstance(data, dict) else []
             notification = submit_notification(
-                document=data,
+                document=document,
                 trust=token.trust,
                 api_token=token,
                 request=request,
                 idempotency_key=f"api:{key}" if key else None,
+                distinct_from=distinct_from,
+                distinct_because=distinct_because,
             )
-            body = created_body(notification, possible_duplicates=[d for d in duplicates if d.pk != notification.pk])
+            body = created_body(notification)
+            status = 202 if notification.is_held else 201
             if key:
                 IdempotencyRecord.objects.create(
                     organisation=token.trust,
                     key=key,
                     request_hash=digest,
-                    response_status=201,
+                    response_status=status,
                     response_body=body,
                     notification=notification,
                     created_at=clock.now(),
@@ -139,4 +184,4 @@ def submit_once(*, token: ApiToken, data: Any, key: str, request: HttpRequest) -
         if record is None:
             raise
         return _replay(record, digest)
-    return Answer(201, body)
+    return Answer(status, body)

@@ -1,5 +1,6 @@
 """Perinatal event notifications: drafts, notifications and their versions, the delivery
-outbox, each body's case, information requests, API tokens and the demo receiving inboxes.
+outbox, each body's case, information requests, API tokens, amendments in progress and the
+demo receiving inboxes.
 
 The notification document and its routing are the framework-free engine's
 (`perinatal.notifications.routing`); these models store them. Versions and status records are
@@ -43,6 +44,14 @@ class Notification(models.Model):
         BABY = "baby", "Baby"
         MATERNAL = "maternal", "Maternal death"
 
+    class State(models.TextChoices):
+        """docs/rules/routing.md §7 and §9: held until the trust decides, or withdrawn in error."""
+
+        SUBMITTED = "submitted", "Submitted"
+        HELD = "held", "Held: possible duplicate"
+        DISCARDED = "discarded", "Discarded as a duplicate"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     reference = models.CharField(max_length=32, unique=True)
     trust = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="notifications")
     event = models.CharField(max_length=10, choices=Event.choices)
@@ -78,6 +87,20 @@ class Notification(models.Model):
     born_at = models.DateTimeField(null=True, blank=True)
     multiple_birth = models.BooleanField(null=True, blank=True)
     mother_died_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    possible_duplicate_of = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="References of the trust's notifications this one may duplicate, found when it was submitted.",
+    )
+    distinct_because = models.TextField(
+        blank=True, help_text="Why it was sent although it may be a duplicate (the client's or the trust's words)."
+    )
+    state_reason = models.TextField(blank=True, help_text="Why it was discarded or withdrawn.")
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -85,6 +108,7 @@ class Notification(models.Model):
             models.Index(fields=["trust", "-created_at"]),
             models.Index(fields=["baby_nhs_number"]),
             models.Index(fields=["mother_nhs_number"]),
+            models.Index(fields=["trust", "state"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -96,6 +120,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
+
+    @property
+    def flagged_as_possible_duplicate(self) -> bool:
+        """Sent although it may be a duplicate: the bodies see the flag (docs/rules/routing.md §7.4)."""
+        return bool(self.possible_duplicate_of) and self.state != self.State.HELD
 
 
 class NotificationVersion(AppendOnly):
@@ -251,6 +288,26 @@ class Draft(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+
+
+class AmendmentDraft(models.Model):
+    """An amendment being written through the journey's question pages: saved on every page.
+
+    `base_version` is the version it started from: sending it when the notification has moved
+    on is refused (docs/rules/routing.md §10), and the answers are kept.
+    """
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="amendment_drafts")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    base_version = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict, help_text="Journey answers (a notification document and its pages).")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "created_by"], name="one_amendment_draft_per_person")
+        ]
 
 
 class ApiToken(models.Model):

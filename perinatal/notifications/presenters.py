@@ -127,15 +127,19 @@ def notification_status(notification: Notification, *, identifiers: bool = True)
         if destination is None and body not in cases and not body_deliveries:
             continue
         case = cases.get(body)
+        # Withdrawn in error: every body that had it was told (docs/rules/routing.md §9).
+        withdrawn = notification.state == Notification.State.WITHDRAWN
         row = BodyRow(
             body=body,
             name=body_name(body),
-            routed=destination is not None,
+            routed=destination is not None and not withdrawn,
             case=case,
             deliveries=body_deliveries,
-            due_on=case.due_on if case and destination else None,
+            due_on=case.due_on if case and destination and not withdrawn else None,
         )
-        if destination is not None:
+        if withdrawn and destination is not None:
+            row.reason = f"Withdrawn by the trust as made in error: {notification.state_reason}"
+        elif destination is not None:
             row.category, row.rules = category_label(destination["category"]), destination["rules"]
             row.reason, row.flags = destination["reason"], [flag_label(f) for f in destination["flags"]]
         else:
@@ -392,6 +396,11 @@ def status_json(notification: Notification) -> dict[str, Any]:
         "reference": notification.reference,
         "trust": notification.trust.code,
         "event": notification.event,
+        "state": notification.state,
+        "state_reason": notification.state_reason or None,
+        "state_changed_at": _iso(notification.state_changed_at),
+        "possible_duplicate_of": list(notification.possible_duplicate_of or []),
+        "distinct_because": notification.distinct_because or None,
         "version": notification.current_version.number if notification.current_version else None,
         "created_at": _iso(notification.created_at),
         "updated_at": _iso(notification.updated_at),
@@ -510,3 +519,67 @@ def inbox_row(notification: Notification, *, body: str) -> InboxRow:
         overdue=bool(getattr(notification, "overdue", False)),
         open_questions=getattr(notification, "open_questions", 0),
     )
+
+
+# Held submissions (docs/rules/routing.md §7.2) -----------------------------------------------------
+
+#: What the trust compares to decide whether a held submission is the same event.
+COMPARED_PATHS = {
+    "baby": (
+        "baby.born_at",
+        "baby.born_alive",
+        "baby.died_at",
+        "baby.nhs_number",
+        "mother.nhs_number",
+        "baby.multiple_birth",
+        "baby.gestation",
+        "baby.birth_weight_g",
+        "place_of_birth",
+    ),
+    "maternal": ("mother.death.died_at", "mother.nhs_number", "mother.date_of_birth", "place_of_death"),
+}
+
+
+def fact_text(path: str, value: Any) -> str:
+    """A document field's value as the status page shows it."""
+    return _format(path, value)
+
+
+def _at_path(document: dict[str, Any], path: str) -> Any:
+    value: Any = document
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A held submission beside the notifications it may duplicate: one column each."""
+
+    columns: list[Notification]
+    rows: list[tuple[str, list[str]]]
+
+
+def duplicate_comparison(held: Notification, others: list[Notification]) -> Comparison:
+    columns = [held, *others]
+    rows: list[tuple[str, list[str]]] = [
+        ("Submitted", [f"{date_and_time(n.created_at)} ({n.get_created_via_display()})" for n in columns]),
+        ("State", [n.get_state_display() for n in columns]),
+        ("Sent to", [_sent_to(n) for n in columns]),
+    ]
+    for path in COMPARED_PATHS.get(held.event, ()):
+        values = [
+            fact_text(path, _at_path(n.current_version.document if n.current_version else {}, path)) for n in columns
+        ]
+        rows.append((LABELS.get(path, path), values))
+    return Comparison(columns=columns, rows=rows)
+
+
+def _sent_to(notification: Notification) -> str:
+    if notification.is_held:
+        return "Not sent: held for your decision"
+    if notification.state == Notification.State.DISCARDED:
+        return "Not sent: discarded"
+    version = notification.current_version
+    bodies = version.destination_bodies if version is not None else []
+    return ", ".join(body_name(body) for body in bodies) or "No national body"

@@ -14,10 +14,17 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from perinatal.accounts.models import User
-from perinatal.accounts.scoping import READ_NOTIFICATIONS, SEE_NOTIFICATION_IDENTIFIERS, Scope, scope_for
+from perinatal.accounts.scoping import (
+    AMEND_NOTIFICATIONS,
+    READ_NOTIFICATIONS,
+    SEE_NOTIFICATION_IDENTIFIERS,
+    Scope,
+    scope_for,
+)
 from perinatal.kernel.london_time import local_midnight
 from perinatal.notifications.filters import NotificationFilter
 from perinatal.notifications.models import (
+    AmendmentDraft,
     ApiToken,
     BodyCase,
     Delivery,
@@ -135,6 +142,27 @@ def site_names(codes) -> dict[str, str]:
     """ODS site code -> the site's name, for the codes given."""
     codes = {str(code) for code in codes if code}
     return dict(Site.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
+def held_for(scope: Scope) -> QuerySet[Notification]:
+    """Submissions held as possible duplicates that the user may decide on (docs/rules/routing.md §7.2)."""
+    return notifications_for(scope, purpose=AMEND_NOTIFICATIONS).filter(state=Notification.State.HELD)
+
+
+def same_trust_notifications(notification: Notification, references: list[str]) -> list[Notification]:
+    """The trust's notifications with these references, in the order given."""
+    found = {
+        n.reference: n
+        for n in Notification.objects.select_related("current_version", "trust").filter(
+            trust=notification.trust, reference__in=references
+        )
+    }
+    return [found[reference] for reference in references if reference in found]
+
+
+def amendment_draft_of(notification: Notification, user) -> AmendmentDraft | None:
+    """The person's amendment in progress of a notification they may amend (read through their scope)."""
+    return AmendmentDraft.objects.filter(notification=notification, created_by=user).first()
 
 
 def deliveries_of(notification: Notification) -> list[Delivery]:

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from perinatal.notifications import receiving, views
+from perinatal.notifications import held_views, receiving, views
+from perinatal.notifications.amending import views as amending
 
 
 class ReferenceConverter:
@@ -23,8 +24,20 @@ app_name = "notifications"
 urlpatterns = [
     # The trust's notifications (the reporter's journey lives in notifications/journey/).
     path("notifications/", views.notification_list, name="list"),
+    # Submissions held as possible duplicates (docs/rules/routing.md §7.2).
+    path("notifications/held/", held_views.held_list, name="held_list"),
+    path("notifications/<reference:reference>/held/", held_views.held_decision, name="held"),
     path("notifications/<reference:reference>/", views.notification_detail, name="detail"),
-    path("notifications/<reference:reference>/amend/", views.amend, name="amend"),
+    # Amending through the journey's question pages, and withdrawing (docs/rules/routing.md §8–§10).
+    path("notifications/<reference:reference>/amend/", amending.amend, name="amend"),
+    path(
+        "notifications/<reference:reference>/amend/where-this-will-now-go/",
+        amending.preview,
+        name="amend_preview",
+    ),
+    path("notifications/<reference:reference>/amend/start-again/", amending.start_again, name="amend_start_again"),
+    path("notifications/<reference:reference>/amend/<slug:slug>/", amending.question, name="amend_question"),
+    path("notifications/<reference:reference>/withdraw/", amending.withdraw, name="withdraw"),
     path("notifications/<reference:reference>/questions/<int:request_id>/", views.answer, name="answer"),
     path("notifications/<reference:reference>/deliveries/<int:delivery_id>/retry/", views.retry, name="retry"),
     # Each national body's inbox.

@@ -1,5 +1,6 @@
-"""Pages: the trust's notifications and their status, amendments, answers to the bodies'
-questions; each national body's inbox; API tokens for the system admin.
+"""Pages: the trust's notifications and their status, answers to the bodies' questions; each
+national body's inbox; API tokens for the system admin. (Amending and withdrawing are in
+`amending.views`, held submissions in `held_views`.)
 
 Every page reads through the user's scope; every view of an identifiable notification is
 audited (by reference, never by its contents).
@@ -28,11 +29,10 @@ from perinatal.core import audit, clock
 from perinatal.core.exports import FORMAT_CSV, download_response
 from perinatal.notifications import exports, presenters, selectors
 from perinatal.notifications.filters import INBOX_STATUSES, TRUST_STATUSES, NotificationFilterForm
-from perinatal.notifications.forms import AcknowledgeForm, AmendForm, AnswerForm, ApiTokenForm, QuestionForm
+from perinatal.notifications.forms import AcknowledgeForm, AnswerForm, ApiTokenForm, QuestionForm
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest, body_name
-from perinatal.notifications.routing import Body, DocumentInvalid
+from perinatal.notifications.routing import Body
 from perinatal.notifications.services.acknowledgement import acknowledge_delivery
-from perinatal.notifications.services.amendment import amend_notification
 from perinatal.notifications.services.api_tokens import issue_api_token, revoke_api_token
 from perinatal.notifications.services.information_requests import answer_information_request, request_information
 from perinatal.notifications.services.outbox import retry_delivery
@@ -114,52 +114,6 @@ def notification_detail(request, reference: str):
             "can_amend": can_amend,
             "can_retry": can_amend and scope.has_role(Role.LOCAL_AUTHORISER),
             "back_link": {"href": reverse("notifications:list"), "text": "All notifications"},
-        },
-    )
-
-
-@require_role(*AMEND_NOTIFICATIONS)
-@require_http_methods(["GET", "POST"])
-def amend(request, reference: str):
-    scope = scope_for(request)
-    notification = selectors.get_notification(scope, reference, purpose=AMEND_NOTIFICATIONS)
-    version = notification.current_version
-    form = AmendForm(request.POST or None, document=version.document)
-    if request.method == "GET":
-        audit.record(
-            action=audit.Action.VIEW,
-            obj=notification,
-            organisation=notification.trust,
-            request=request,
-            summary=f"Opened notification {notification.reference} to amend it",
-        )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_version = amend_notification(
-                notification=notification,
-                document=form.amended_document(),
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-                request=request,
-            )
-        except DocumentInvalid as invalid:
-            form.add_document_errors(invalid)
-        else:
-            messages.success(
-                request,
-                f"Notification {notification.reference} amended: version {new_version.number} "
-                "sent to the bodies that need it",
-            )
-            return redirect("notifications:detail", reference=notification.reference)
-    return render(
-        request,
-        "notifications/amend.jinja",
-        {
-            "page_title": f"Amend notification {notification.reference}",
-            "form": form,
-            "notification": notification,
-            "version": version,
-            "back_link": {"href": reverse("notifications:detail", args=[notification.reference]), "text": "Back"},
         },
     )
 

@@ -114,12 +114,10 @@ def _field_paths(schema, root, prefix=""):
 
 
 def test_the_notification_document_schema_has_the_old_shape_and_every_field_of_the_service(spec):
-    operation = spec["paths"]["/api/v1/notifications"]["post"]
-    assert operation["requestBody"]["required"] is True
-    body = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert (
-        body == spec["paths"]["/api/v1/routing/preview"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    )
+    preview = spec["paths"]["/api/v1/routing/preview"]["post"]
+    assert preview["requestBody"]["required"] is True
+    body = preview["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/NotificationDocument"}
     schema = resolve(spec, body["$ref"])
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert schema["required"] == OLD_REQUIRED and list(schema["properties"]) == OLD_TOP_LEVEL
@@ -127,6 +125,25 @@ def test_the_notification_document_schema_has_the_old_shape_and_every_field_of_t
     for node in _schema_nodes(schema, spec):
         if "properties" in node:
             assert node["additionalProperties"] is False, node
+
+
+def test_a_submission_is_the_document_and_the_word_that_it_is_not_a_duplicate(spec):
+    """docs/rules/routing.md §7.3: `not_a_duplicate` is the one key a submission adds to the document."""
+    submit = spec["paths"]["/api/v1/notifications"]["post"]
+    assert submit["requestBody"]["required"] is True
+    schema = resolve(spec, submit["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    document = resolve(spec, "#/components/schemas/NotificationDocument")
+    assert list(schema["properties"]) == [*OLD_TOP_LEVEL, "not_a_duplicate"]
+    assert schema["required"] == OLD_REQUIRED and schema["additionalProperties"] is False
+    assert {k: v for k, v in schema["properties"].items() if k != "not_a_duplicate"} == document["properties"]
+    claim = schema["properties"]["not_a_duplicate"]
+    assert claim["type"] == ["object", "null"] and claim["required"] == ["of", "reason"]
+    assert claim["additionalProperties"] is False
+    twin = {**intrapartum_stillbirth(), "not_a_duplicate": {"of": ["PEN-2026-000001"], "reason": "The second twin"}}
+    assert problems(twin, schema, root=spec) == []
+    assert problems({**twin, "not_a_duplicate": {"of": [], "reason": "Twin"}}, schema, root=spec)
+    assert problems({**twin, "not_a_duplicate": {"of": ["PEN-2026-000001"]}}, schema, root=spec)
+    assert "202" in submit["responses"] and "Location" in submit["responses"]["202"]["headers"]
 
 
 def _set(path: str, value):

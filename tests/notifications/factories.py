@@ -6,10 +6,12 @@ test database has synthetic sites R0A01 and R0A02 for R0A and RYR01 for RYR.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from perinatal.accounts.models import User
+from perinatal.kernel.nhs_numbers import is_valid_nhs_number
 from perinatal.notifications.delivery import HttpOutcome
 from perinatal.notifications.services.submission import submit_notification
 from perinatal.organisations.models import Organisation
@@ -17,6 +19,8 @@ from tests.notifications.routing.builders import baby_event, maternal_event, sig
 
 __all__ = [
     "FakeTransport",
+    "another_family",
+    "test_nhs_number",
     "baby_event",
     "brain_injury_event",
     "intrapartum_stillbirth",
@@ -57,6 +61,34 @@ def brain_injury_event(**overrides) -> dict:
     overrides.setdefault("gestation", (40, 1))
     overrides.setdefault("brain_injury", signs(therapeutic_hypothermia=True, mri="hie"))
     return baby_event(**overrides)
+
+
+def test_nhs_number(serial: int) -> str:
+    """The `serial`-th valid NHS number in the 999 range the NHS reserves for testing."""
+    found = -1
+    for candidate in range(999_000_000, 1_000_000_000):
+        digits = f"{candidate}"
+        for check in range(10):
+            if is_valid_nhs_number(digits + str(check)):
+                found += 1
+                if found == serial:
+                    return digits + str(check)
+                break
+    raise ValueError(serial)
+
+
+test_nhs_number.__test__ = False  # a helper, not a test
+
+
+def another_family(document: dict, serial: int) -> dict:
+    """The document about another mother and baby (the `serial`-th): not a possible duplicate
+    of any other (docs/rules/routing.md §7.1)."""
+    document = copy.deepcopy(document)
+    # Past the numbers the builders and the demo use.
+    document["mother"]["nhs_number"] = test_nhs_number(100 + 2 * serial)
+    if document.get("baby"):
+        document["baby"]["nhs_number"] = test_nhs_number(101 + 2 * serial)
+    return document
 
 
 def submit(document: dict, *, code: str = "R0A", user: User | None = None, **kwargs):

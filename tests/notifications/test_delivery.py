@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from perinatal.notifications import conf, delivery
 from perinatal.notifications.models import Delivery, ReceivedNotification, ReceivingOutage
 from perinatal.notifications.services.amendment import amend_notification
-from tests.notifications.factories import brain_injury_event, intrapartum_stillbirth, reporter, submit
+from tests.notifications.factories import another_family, brain_injury_event, intrapartum_stillbirth, reporter, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_the_sweep_is_scheduled_after_commit_and_reschedules_itself(django_captu
     ).exists()
     assert tasks.filter(task_path=sweep_path).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        submit(brain_injury_event())
+        submit(another_family(brain_injury_event(), 1))
     assert tasks.filter(task_path=sweep_path).count() == 1  # one sweep waiting, not one per submission
     DBTaskResult.objects.filter(task_path=sweep_path).update(status=TaskResultStatus.RUNNING)  # it started
     make_due()

@@ -22,7 +22,13 @@ import psycopg
 import pytest
 
 from tests import processes
-from tests.notifications.factories import brain_injury_event, intrapartum_stillbirth, maternal_event, neonatal_death
+from tests.notifications.factories import (
+    another_family,
+    brain_injury_event,
+    intrapartum_stillbirth,
+    maternal_event,
+    neonatal_death,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -52,15 +58,15 @@ class Api:
     def __init__(self, base_url: str, token: str):
         self.base_url, self.token = base_url, token
 
-    def submit(self, document: dict, key: str) -> int:
+    def submit(self, document: dict, key: str | None) -> int:
         request = urllib.request.Request(
             self.base_url + "/api/v1/notifications",
             data=json.dumps(document).encode(),
             method="POST",
             headers={
                 "Authorization": f"Bearer {self.token}",
-                "Idempotency-Key": key,
                 "Content-Type": "application/json",
+                **({"Idempotency-Key": key} if key else {}),
             },
         )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -100,7 +106,9 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
             with ThreadPoolExecutor(max_workers=4) as pool:
                 statuses.extend(
                     pool.map(
-                        lambda i: api.submit(DOCUMENTS[i % len(DOCUMENTS)](), key=f"crash-{i}"), range(NOTIFICATIONS)
+                        # Each about another family: none is held as a possible duplicate.
+                        lambda i: api.submit(another_family(DOCUMENTS[i % len(DOCUMENTS)](), i), key=f"crash-{i}"),
+                        range(NOTIFICATIONS),
                     )
                 )
 
@@ -122,6 +130,13 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
             race = list(pool.map(lambda _: api.submit(intrapartum_stillbirth(), key="race"), range(4)))
         assert sorted(race) == [200, 200, 200, 201]
         assert count("SELECT count(*) FROM notifications_notification") == NOTIFICATIONS + 1
+        # The same event sent three times at once without keys: the trust's row lock lets one
+        # through and holds the others as possible duplicates (docs/rules/routing.md §7.2).
+        twice_more = another_family(neonatal_death(), NOTIFICATIONS)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            copies = list(pool.map(lambda _: api.submit(twice_more, key=None), range(3)))
+        assert sorted(copies) == [201, 202, 202]
+        assert count("SELECT count(*) FROM notifications_notification WHERE state = 'held'") == 2
 
         queued = count("SELECT count(*) FROM notifications_delivery WHERE status = 'queued'")
         received_before = count("SELECT count(*) FROM notifications_receivednotification")
@@ -151,8 +166,9 @@ def test_every_notification_reaches_each_body_exactly_once_despite_a_killed_work
         )
         per_body = dict(db.execute("SELECT body, count(*) FROM notifications_receivednotification GROUP BY body"))
         # 60 of each document: stillbirth (MBRRACE-UK, MNSI), neonatal death (MBRRACE-UK), brain injury
-        # (MNSI, NHS Resolution), maternal death at 19 days (MBRRACE-UK, MNSI); plus the race's stillbirth.
-        assert per_body == {"MBRRACE_UK": 181, "MNSI": 181, "NHSR_EN": 60}
+        # (MNSI, NHS Resolution), maternal death at 19 days (MBRRACE-UK, MNSI); plus the race's stillbirth
+        # and the one neonatal death of the three copies sent at once (the two held are sent nowhere).
+        assert per_body == {"MBRRACE_UK": 182, "MNSI": 181, "NHSR_EN": 60}
         # Each notification reached each of its destinations.
         assert (
             count("""SELECT count(*) FROM notifications_bodycase c WHERE NOT EXISTS (

@@ -131,44 +131,6 @@ def test_the_status_page_shows_routes_reasons_due_dates_history_and_is_audited(c
     assert not AuditEvent.objects.filter(summary__contains="9434765919").exists()
 
 
-def test_amending_the_gestation_to_36_5_withdraws_mnsi(client):
-    notification = delivered(submit(intrapartum_stillbirth()))
-    sign_in(client, reporter())
-    url = reverse("notifications:amend", args=[notification.reference])
-    form = client.get(url).content.decode()
-    assert 'value="38"' in form and 'value="2"' in form
-    data = {
-        "reason": "",
-        "gestation_weeks": "36",
-        "gestation_days": "5",
-        "gestation_reliable": "yes",
-        "birth_weight_g": "3100",
-        "born_alive": "no",
-        "died_at": "",
-        "labour_status": "labour",
-        "alive_at_onset_of_labour": "yes",
-        "congenital_anomaly_caused_outcome": "no",
-        "therapeutic_hypothermia": "unknown",
-        "diagnosed_day": "",
-        "mri": "unknown",
-    }
-    refused = client.post(url, data).content.decode()
-    assert "<title>Error:" in refused and "Enter why you are amending this notification" in refused
-    assert 'href="#id_reason"' in refused
-    bad = client.post(url, {**data, "reason": "Scan", "gestation_days": "9"}).content.decode()
-    assert 'href="#id_gestation_days"' in bad
-    response = client.post(url, {**data, "reason": "Gestation corrected from the dating scan"})
-    assert response.status_code == 302
-    version = notification.versions.get(number=2)
-    assert version.document["baby"]["gestation"] == {"weeks": 36, "days": 5, "reliable": True}
-    assert dict(notification.deliveries.filter(version=version).values_list("body", "kind")) == {
-        "MBRRACE_UK": "amend",
-        "MNSI": "withdraw",
-    }
-    page = client.get(response["Location"]).content.decode()
-    assert "MNSI: withdrawn" in page and "Gestation corrected from the dating scan" in page
-
-
 def test_the_mnsi_reviewer_acknowledges_and_the_reporter_sees_the_reference(client):
     notification = delivered(submit(brain_injury_event()))
     sign_in(client, reporter("reviewer.mnsi@perinatal.example"))

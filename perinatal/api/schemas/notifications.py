@@ -18,7 +18,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from perinatal.api.schemas.common import Closed, one_of
-from perinatal.notifications.models import Delivery
+from perinatal.notifications.models import Delivery, Notification
 from perinatal.notifications.routing import (
     BODY_ORDER,
     RULES_VERSION,
@@ -36,6 +36,7 @@ from perinatal.notifications.routing.document import (
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
 )
+from perinatal.notifications.services.submission import DISTINCT_REASON_MAX
 
 BODY = one_of(BODY_ORDER)
 DELIVERY_STATUS = one_of(Delivery.Status.values)
@@ -170,6 +171,32 @@ class NotificationDocument(DocumentPart):
     brain_injury: BrainInjury | None = None
 
 
+class NotADuplicate(DocumentPart):
+    """The submitter's word that this is a different event (docs/rules/routing.md §7.3)"""
+
+    of: list[str] = Field(
+        min_length=1,
+        description="References of the trust's notifications this event is not a duplicate of",
+        examples=[[REFERENCE_EXAMPLE]],
+    )
+    reason: str = Field(
+        description="Why it is a different event", examples=["The second twin"], max_length=DISTINCT_REASON_MAX
+    )
+
+
+class NotificationSubmission(NotificationDocument):
+    """The notification document (docs/rules/routing.md §2), and optionally the submitter's word
+    that it is not a duplicate. Unknown keys are refused."""
+
+    not_a_duplicate: NotADuplicate | None = Field(
+        None,
+        description=(
+            "Not part of the document. Without it, a possible duplicate of one of the trust's notifications is "
+            "held for the trust to decide (202)"
+        ),
+    )
+
+
 # The routing result (docs/rules/routing.md §4) -------------------------------------------------
 
 
@@ -245,6 +272,15 @@ class NotificationStatus(Closed):
     reference: str = Field(examples=[REFERENCE_EXAMPLE])
     trust: str
     event: one_of(EventType)
+    state: one_of(Notification.State.values) = Field(
+        description="submitted; held (a possible duplicate waiting for the trust); discarded; withdrawn (made in error)"
+    )
+    state_reason: str | None = Field(description="Why it was discarded or withdrawn")
+    state_changed_at: datetime | None
+    possible_duplicate_of: list[str] = Field(
+        description="References of the trust's notifications it may duplicate, found when it was submitted"
+    )
+    distinct_because: str | None = Field(description="Why it was sent although it may be a duplicate")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -263,4 +299,7 @@ class NotificationCreated(NotificationStatus):
     routing: RoutingResult
     possible_duplicates: list[str] = Field(
         description="References of this trust's notifications that may be the same event"
+    )
+    decision_url: str | None = Field(
+        description="Held only: the page where the trust confirms it is a different event or discards it"
     )

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import SUBMIT_NOTIFICATIONS, scope_for
-from perinatal.core import audit, clock
+from perinatal.core import audit
 from perinatal.notifications import selectors
 from perinatal.notifications.journey import presenters, steps
+from perinatal.notifications.journey.context import form_context, site_names
 from perinatal.notifications.journey.forms import FORMS
 from perinatal.notifications.models import Draft, Notification
 from perinatal.notifications.routing import DocumentInvalid, due_dates, route
@@ -32,13 +33,14 @@ from perinatal.notifications.services.documents import parse
 from perinatal.notifications.services.drafts import discard_draft, save_draft
 from perinatal.notifications.services.duplicates import find_possible_duplicates
 from perinatal.notifications.services.submission import NotYetLive, submit_notification
-from perinatal.organisations.models import Organisation, Site
-from perinatal.organisations.selectors import onboarding_for, sites_of
+from perinatal.organisations.models import Organisation
+from perinatal.organisations.selectors import onboarding_for
 
 REPORTING_ROLES = (Role.REPORTER, Role.LOCAL_AUTHORISER)
 CHECK = "check-answers"
 STATUS_URL_NAME = "notifications:detail"
 AMEND_URL_NAME = "notifications:amend"
+WEB_DISTINCT_REASON = "The reporter confirmed on the web form that this is a different event"
 
 
 # Shared pieces --------------------------------------------------------------------------------
@@ -78,32 +80,6 @@ def _question_url(draft: Draft, slug: str | None, *, changing: bool = False) -> 
         return reverse("journey:check", args=[draft.pk])
     url = reverse("journey:question", args=[draft.pk, slug])
     return f"{url}?{urlencode({'change': '1'})}" if changing else url
-
-
-def _site_lookup(code: str) -> str | None:
-    site = Site.objects.filter(code=code).first()
-    return site.name if site else None
-
-
-def _reference_exists(reference: str) -> bool:
-    # Existence only (references carry no identifiable data): a mother's and her baby's
-    # notifications may come from different trusts, and each may name the other.
-    return Notification.objects.filter(reference=reference).exists()
-
-
-def _form_context(trust: Organisation) -> dict:
-    return {
-        "sites": list(sites_of(trust, clock.today()).order_by("code")),
-        "site_lookup": _site_lookup,
-        "reference_exists": _reference_exists,
-        "trust": trust,
-    }
-
-
-def _site_names(answers) -> dict[str, str]:
-    codes = {steps.get_path(answers, f"{place}.site") for place in ("place_of_birth", "place_of_death")}
-    codes.discard(None)
-    return dict(Site.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def _audit_view(request, draft: Draft, page: str) -> None:
@@ -215,7 +191,7 @@ def question(request, draft_id, slug):
         return redirect(_question_url(draft, upcoming.slug if upcoming else None))
     changing = (request.GET.get("change") or request.POST.get("change")) == "1"
     form_class = FORMS[slug]
-    context = _form_context(draft.trust)
+    context = form_context(draft.trust)
     if request.method == "POST":
         form = form_class(request.POST, answers=answers, context=context)
         if form.is_valid():
@@ -275,7 +251,7 @@ def check(request, draft_id):
     if upcoming is not None:
         return redirect(_question_url(draft, upcoming.slug))
     _parsed, errors = _validate(steps.build_document(answers, trust=draft.trust.code))
-    rows = presenters.answer_rows(answers, site_names=_site_names(answers), errors=errors)
+    rows = presenters.answer_rows(answers, site_names=site_names(answers), errors=errors)
     _audit_view(request, draft, "check answers")
     last = steps.steps_for(answers)[-1].slug
     return render(
@@ -368,7 +344,18 @@ def destinations(request, draft_id):
         return redirect("journey:duplicates", draft.pk)
     if request.method == "POST":
         try:
-            submit_notification(document=document, trust=draft.trust, user=request.user, request=request, draft=draft)
+            # The reporter said on the possible duplicates page that these are other events:
+            # it is sent, and the bodies see the flag (docs/rules/routing.md §7.3, §7.4).
+            settled = sorted(_not_duplicates(answers))
+            submit_notification(
+                document=document,
+                trust=draft.trust,
+                user=request.user,
+                request=request,
+                draft=draft,
+                distinct_from=settled,
+                distinct_because=WEB_DISTINCT_REASON if settled else "",
+            )
         except DocumentInvalid:
             return redirect("journey:check", draft.pk)
         except NotYetLive:

@@ -1,7 +1,10 @@
-"""Notifications that may be the same event as a document: shown as a warning, never a hard block.
+"""Notifications that may be the same event as a document (docs/rules/routing.md §7.1).
 
-Works on a draft's unvalidated document as well as a submitted one (a field that cannot be
-read is not used); twins are not duplicates.
+The web journey shows them to the reporter before submitting; a submission through the API
+that matches one is held for the trust to decide (:mod:`.submission`, :mod:`.held`). Works
+on a draft's unvalidated document as well as a submitted one (a field that cannot be read is
+not used); twins are not duplicates; a notification discarded as a duplicate or withdrawn in
+error is no longer one to match.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def _instant_or_none(value: object) -> datetime | None:
 def find_possible_duplicates(
     *, document: dict, trust: Organisation, exclude: Notification | None = None
 ) -> list[Notification]:
-    """Notifications of `trust` that may be the same event as `document` (never a hard block).
+    """Notifications of `trust` that may be the same event as `document` (docs/rules/routing.md §7.1).
 
     - The same baby: the same baby NHS number, or the mother's NHS number and a birth within
       24 hours. Twins are not duplicates: a different baby NHS number, or a different birth
@@ -53,7 +56,10 @@ def find_possible_duplicates(
         return []
     mother = document.get("mother") if isinstance(document.get("mother"), dict) else {}
     mother_nhs = _nhs_number_or_none(mother.get("nhs_number"))
-    candidates = Notification.objects.filter(trust=trust)
+    # A discarded duplicate or a notification withdrawn in error stands for no event.
+    candidates = Notification.objects.filter(trust=trust).exclude(
+        state__in=[Notification.State.DISCARDED, Notification.State.WITHDRAWN]
+    )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     found: list[Notification] = []
@@ -68,7 +74,7 @@ def find_possible_duplicates(
                     mother_nhs_number=mother_nhs,
                     mother_died_at__gte=start,
                     mother_died_at__lt=start + timedelta(days=1),
-                )
+                ).order_by("created_at", "id")
             )
         return found
     baby = document.get("baby") if isinstance(document.get("baby"), dict) else {}
@@ -84,7 +90,7 @@ def find_possible_duplicates(
             born_at__gte=born_at - DUPLICATE_BIRTH_WINDOW,
             born_at__lte=born_at + DUPLICATE_BIRTH_WINDOW,
         )
-    for candidate in candidates.filter(query, event=Notification.Event.BABY).order_by("created_at"):
+    for candidate in candidates.filter(query, event=Notification.Event.BABY).order_by("created_at", "id"):
         same_baby_number = bool(baby_nhs) and candidate.baby_nhs_number == baby_nhs
         if not same_baby_number:
             if baby_nhs and candidate.baby_nhs_number and candidate.baby_nhs_number != baby_nhs:

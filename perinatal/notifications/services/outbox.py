@@ -1,6 +1,7 @@
 """The outbox: one `Delivery` per body a version must reach, stored in the version's transaction.
 
-Submission, amendment and an MNSI reference queue deliveries here. The background worker is
+Submission, amendment, a held submission the trust confirms, a withdrawal made in error and
+an MNSI reference queue deliveries here. The background worker is
 asked to deliver only after the transaction commits (`transaction.on_commit`); if that request
 is lost, the sweep in `perinatal.notifications.delivery` finds the queued deliveries anyway.
 A delivery that failed is put back in the queue by hand (``retry_delivery``).
@@ -59,7 +60,9 @@ def queue_deliveries(
     )
     mnsi_case = cases.get(str(Body.MNSI))
     mnsi_reference = mnsi_case.body_reference if mnsi_case else ""
-    actor_label = actor.email if actor is not None else "API client"
+    duplicate_flag = payloads.possible_duplicate(
+        of=notification.possible_duplicate_of, distinct_because=notification.distinct_because
+    )
     deliveries, new_cases = [], []
     for body_code in (str(body) for body in BODY_ORDER):
         destination = result.destination(Body(body_code))
@@ -75,6 +78,7 @@ def queue_deliveries(
                 due_on=due.get(body_code),
                 mnsi_reference=mnsi_reference,
                 amendment_reason=amendment_reason,
+                duplicate_flag=duplicate_flag,
             )
         elif body_code in previous_bodies:
             kind = Delivery.Kind.WITHDRAW
@@ -123,9 +127,16 @@ def queue_deliveries(
             case.routed, case.withdrawn_at = False, now
             case.save(update_fields=["routed", "withdrawn_at"])
     BodyCase.objects.bulk_create(new_cases)
+    return _store_queued(deliveries, version=version, actor=actor, now=now)
+
+
+def _store_queued(deliveries: list[Delivery], *, version: NotificationVersion, actor, now, what: str = "") -> list:
+    """Store the deliveries with a status record each saying who queued them."""
+    actor_label = actor.email if actor is not None else "API client"
+    keys = [delivery.idempotency_key for delivery in deliveries]
     created = Delivery.objects.bulk_create(deliveries)
     if created and created[0].pk is None:  # backends that do not return ids from bulk inserts
-        created = list(Delivery.objects.filter(version=version).order_by("id"))
+        created = list(Delivery.objects.filter(idempotency_key__in=keys).order_by("id"))
     DeliveryStatusRecord.objects.bulk_create(
         [
             DeliveryStatusRecord(
@@ -135,13 +146,45 @@ def queue_deliveries(
                 actor=actor,
                 actor_label=actor_label,
                 detail=(
-                    f"{delivery.get_kind_display()} of version {version.number} queued for {body_name(delivery.body)}"
+                    f"{what or delivery.get_kind_display()} of version {version.number} queued for "
+                    f"{body_name(delivery.body)}"
                 ),
             )
             for delivery in created
         ]
     )
     return created
+
+
+def queue_withdrawal_in_error(*, notification: Notification, reason: str, actor) -> list[Delivery]:
+    """A withdrawal for every body that has the notification now (docs/rules/routing.md §9).
+
+    Sent after anything still queued for the body (the worker keeps each body's order), so a
+    body that has not yet received the notification receives it and then its withdrawal.
+    """
+    now = clock.now()
+    version = notification.current_version
+    cases = list(BodyCase.objects.select_for_update().filter(notification=notification, routed=True))
+    deliveries = [
+        Delivery(
+            notification=notification,
+            version=version,
+            body=case.body,
+            kind=Delivery.Kind.WITHDRAW,
+            idempotency_key=payloads.withdrawal_in_error_key(
+                reference=notification.reference, version=version.number, body=case.body
+            ),
+            payload=payloads.withdrawal_in_error_payload(
+                reference=notification.reference, version=version.number, body=case.body, reason=reason
+            ),
+            status=Delivery.Status.QUEUED,
+            next_attempt_at=wall_now(),
+            created_at=now,
+        )
+        for case in cases
+    ]
+    BodyCase.objects.filter(pk__in=[case.pk for case in cases]).update(routed=False, withdrawn_at=now)
+    return _store_queued(deliveries, version=version, actor=actor, now=now, what="Withdrawal (made in error)")
 
 
 def deliver_after_commit(notification_id: int) -> None:

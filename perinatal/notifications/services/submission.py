@@ -1,12 +1,16 @@
 """Submitting a notification: validated, routed and stored with its deliveries in one transaction.
 
 Only a trust that is live may submit (``NotYetLive`` otherwise). The same idempotency key (or
-the same draft) returns the notification it already made instead of a second one.
+the same draft) returns the notification it already made instead of a second one. A
+submission that may duplicate one of the trust's notifications is stored but held, delivered
+to nobody, unless the submitter said it is a different event (docs/rules/routing.md §7.2, §7.3);
+the trust then confirms or discards it (:mod:`.held`).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
@@ -15,11 +19,14 @@ from perinatal.core.formatting import date_and_time
 from perinatal.notifications.models import ApiToken, CreatedVia, Draft, Notification, NotificationVersion, body_name
 from perinatal.notifications.routing import NotificationDocument, RoutingResult, route
 from perinatal.notifications.services.documents import copy_matching_fields, linked_notification, parse, refuse
+from perinatal.notifications.services.duplicates import find_possible_duplicates
 from perinatal.notifications.services.outbox import deliver_after_commit, queue_deliveries
+from perinatal.notifications.services.trust_email import tell_trust
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import Onboarding, onboarding_for
 
 REFERENCE_PREFIX = "PEN"
+DISTINCT_REASON_MAX = 500
 
 
 class NotYetLive(Exception):
@@ -47,13 +54,20 @@ def submit_notification(
     idempotency_key: str | None = None,
     request=None,
     draft: Draft | None = None,
+    distinct_from: Iterable[str] = (),
+    distinct_because: str = "",
 ) -> Notification:
     """Validate, route and store a notification with its deliveries; queue them after commit.
 
     Raises DocumentInvalid (untouched, each error naming its field) or NotYetLive. The same
     `idempotency_key` (or the same `draft`) for the same trust returns the notification it
     already made instead of a second one.
+
+    A possible duplicate of one of the trust's notifications (docs/rules/routing.md §7.1) is
+    stored held, with no delivery, unless every one it may duplicate is named in
+    `distinct_from` with the reason in `distinct_because` (docs/rules/routing.md §7.3).
     """
+    distinct = _distinct_references(distinct_from, distinct_because)
     parsed = parse(document)
     if parsed.trust != trust.code:
         refuse(
@@ -80,6 +94,9 @@ def submit_notification(
             key=key,
             request=request,
             draft=draft,
+            document=document,
+            distinct=distinct,
+            distinct_because=" ".join((distinct_because or "").split()),
         )
     except IntegrityError:
         # The same key submitted at the same moment: the other request made the notification.
@@ -87,6 +104,17 @@ def submit_notification(
         if existing is None:
             raise
         return existing
+
+
+def _distinct_references(distinct_from: Iterable[str], reason: str) -> frozenset[str]:
+    """The references the submitter says are other events, checked (docs/rules/routing.md §7.3)."""
+    references = frozenset("".join(str(reference).split()).upper() for reference in distinct_from)
+    reason = " ".join((reason or "").split())
+    if references and not reason:
+        refuse(("not_a_duplicate.reason", "Give the reason this is a different event, for example the second twin"))
+    if len(reason) > DISTINCT_REASON_MAX:
+        refuse(("not_a_duplicate.reason", f"The reason must be {DISTINCT_REASON_MAX} characters or fewer"))
+    return references
 
 
 @transaction.atomic
@@ -100,7 +128,24 @@ def _store_submission(
     key: str,
     request,
     draft: Draft | None,
+    document: dict,
+    distinct: frozenset[str],
+    distinct_because: str,
 ) -> Notification:
+    # One submission of the trust at a time from here to commit, so that two copies of the same
+    # event sent at the same moment cannot both miss each other (docs/rules/routing.md §7.2). NO
+    # KEY UPDATE: rows that only refer to the trust (audit events, others' drafts) do not wait.
+    Organisation.objects.select_for_update(no_key=True).filter(pk=trust.pk).first()
+    duplicates = find_possible_duplicates(document=document, trust=trust)
+    unknown = sorted(distinct - {n.reference for n in Notification.objects.filter(trust=trust, reference__in=distinct)})
+    if unknown:
+        refuse(
+            (
+                "not_a_duplicate.of",
+                f"{trust.code} has no notification {', '.join(unknown)}. Name only the trust's own notifications",
+            )
+        )
+    held = any(candidate.reference not in distinct for candidate in duplicates)
     now = clock.now()
     via = CreatedVia.API if api_token is not None else CreatedVia.WEB
     linked = linked_notification(parsed)
@@ -115,6 +160,9 @@ def _store_submission(
         created_at=now,
         updated_at=now,
         idempotency_key=key,
+        state=Notification.State.HELD if held else Notification.State.SUBMITTED,
+        possible_duplicate_of=[candidate.reference for candidate in duplicates],
+        distinct_because=distinct_because if duplicates and not held else "",
     )
     copy_matching_fields(notification, parsed)
     notification.save()
@@ -132,11 +180,14 @@ def _store_submission(
     )
     notification.current_version = version
     notification.save(update_fields=["reference", "current_version"])
+    if draft is not None:
+        Draft.objects.filter(pk=draft.pk, submitted__isnull=True).update(submitted=notification, updated_at=now)
+    if held:
+        _record_held(notification, request=request, actor=user, via=via)
+        return notification
     deliveries = queue_deliveries(
         notification=notification, version=version, parsed=parsed, result=result, previous_bodies=set(), actor=user
     )
-    if draft is not None:
-        Draft.objects.filter(pk=draft.pk, submitted__isnull=True).update(submitted=notification, updated_at=now)
     bodies = ", ".join(body_name(d.body) for d in deliveries) or "no national body"
     audit.record(
         action=audit.Action.CREATE,
@@ -149,3 +200,26 @@ def _store_submission(
     if deliveries:
         deliver_after_commit(notification.pk)
     return notification
+
+
+def _record_held(notification: Notification, *, request, actor, via) -> None:
+    others = ", ".join(notification.possible_duplicate_of)
+    audit.record(
+        action=audit.Action.CREATE,
+        obj=notification,
+        organisation=notification.trust,
+        request=request,
+        actor=actor,
+        summary=(
+            f"Notification {notification.reference} submitted ({via.label}); held as a possible duplicate of "
+            f"{others}: sent to no national body until the trust decides"
+        ),
+    )
+    tell_trust(
+        notification,
+        subject=f"Notification {notification.reference} is held: it may be a duplicate",
+        message=(
+            f"Notification {notification.reference} may be the same event as {others}. It has not been sent to "
+            "any national body. Confirm it is a different event to send it, or discard it."
+        ),
+    )

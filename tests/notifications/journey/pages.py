@@ -124,15 +124,15 @@ def answers_for(pages, *, trust) -> dict:
     from django.http import QueryDict
 
     from perinatal.notifications.journey import steps
+    from perinatal.notifications.journey.context import form_context
     from perinatal.notifications.journey.forms import FORMS
-    from perinatal.notifications.journey.views import _form_context
 
     answers: dict = {}
     for slug, data in pages:
         query = QueryDict(mutable=True)
         for key, value in data.items():
             query[key] = value
-        form = FORMS[slug](query, answers=answers, context=_form_context(trust))
+        form = FORMS[slug](query, answers=answers, context=form_context(trust))
         assert form.is_valid(), (slug, form.errors)
         answers = (
             steps.record_what_happened(answers, form.choice)
