@@ -540,9 +540,9 @@ COMPARED_PATHS = {
 }
 
 
-def fact_text(path: str, value: Any) -> str:
-    """A document field's value as the status page shows it."""
-    return _format(path, value)
+def fact_text(path: str, value: Any, *, site_names: Mapping[str, str] | None = None) -> str:
+    """A document field's value as the status page shows it (places by their site's name where known)."""
+    return _format(path, value, site_names or {})
 
 
 def _at_path(document: dict[str, Any], path: str) -> Any:
@@ -567,10 +567,10 @@ def duplicate_comparison(held: Notification, others: list[Notification]) -> Comp
         ("State", [n.get_state_display() for n in columns]),
         ("Sent to", [_sent_to(n) for n in columns]),
     ]
+    documents = [n.current_version.document if n.current_version else {} for n in columns]
+    names = selectors.site_names(set().union(*(site_codes(document) for document in documents)))
     for path in COMPARED_PATHS.get(held.event, ()):
-        values = [
-            fact_text(path, _at_path(n.current_version.document if n.current_version else {}, path)) for n in columns
-        ]
+        values = [fact_text(path, _at_path(document, path), site_names=names) for document in documents]
         rows.append((LABELS.get(path, path), values))
     return Comparison(columns=columns, rows=rows)
 

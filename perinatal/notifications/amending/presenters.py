@@ -29,7 +29,7 @@ class ChangedField:
 def _text(path: str, value: Any, site_names: Mapping[str, str]) -> str:
     if path in ("place_of_birth", "place_of_death"):
         return place_text(value, site_names=site_names, not_given="Not given")
-    return fact_text(path, value)
+    return fact_text(path, value, site_names=site_names)
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any], *, site_names: Mapping[str, str]) -> list:
