@@ -44,10 +44,16 @@ class WithdrawForm(VersionedReasonForm):
 class AcknowledgeForm(forms.Form):
     reference = forms.CharField(max_length=60, required=False)
 
+    def __init__(self, *args, body_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body_name = body_name
+
     def clean_reference(self):
         value = self.cleaned_data["reference"].strip()
         if not value:
-            raise forms.ValidationError("Enter your reference for this notification, like MNSI-2026-01234")
+            # No body's reference format is published: the message names the body, not an example
+            # that would be another body's.
+            raise forms.ValidationError(f"Enter the {self.body_name} reference for this notification")
         return value
 
 

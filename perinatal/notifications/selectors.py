@@ -259,9 +259,12 @@ def filter_inbox(queryset: QuerySet, body: str, wanted: NotificationFilter, *, t
     )
 
 
-def inbox_notification(scope: Scope, body: str, reference: str) -> Notification:
+def inbox_notification(scope: Scope, body: str, reference: str, *, today: date) -> Notification:
+    """One notification of a body's inbox, annotated as the inbox's rows are (so the list and the
+    notification's page say the same status, due date and overdue flag)."""
+    inbox = filter_inbox(inbox_for(scope, body), body, NotificationFilter(), today=today)
     try:
-        return inbox_for(scope, body).get(reference=(reference or "").strip().upper())
+        return inbox.get(reference=(reference or "").strip().upper())
     except Notification.DoesNotExist:
         raise Http404("No such notification in this inbox") from None
 

@@ -243,11 +243,17 @@ def inbox_download(request, body: str):
 @require_http_methods(["GET", "POST"])
 def inbox_detail(request, body: str, reference: str):
     scope = scope_for(request)
-    notification = selectors.inbox_notification(scope, body, reference)
+    notification = selectors.inbox_notification(scope, body, reference, today=clock.today())
+    row = presenters.inbox_row(notification, body=body)
+    withdrawn = row.case is not None and not row.case.routed
     acknowledge_form = AcknowledgeForm(
-        request.POST if request.POST.get("action") == "acknowledge" else None, prefix="ack"
+        request.POST if request.POST.get("action") == "acknowledge" else None, prefix="ack", body_name=body_name(body)
     )
     question_form = QuestionForm(request.POST if request.POST.get("action") == "ask" else None, prefix="ask")
+    if request.method == "POST" and withdrawn:
+        # Nothing is asked of a body about a notification withdrawn from it.
+        messages.info(request, f"Notification {notification.reference} was withdrawn: nothing more is needed")
+        return redirect("notifications:inbox_detail", body=body, reference=notification.reference)
     if request.method == "POST":
         if request.POST.get("action") == "acknowledge" and acknowledge_form.is_valid():
             acknowledge_delivery(
@@ -257,7 +263,14 @@ def inbox_detail(request, body: str, reference: str):
                 request=request,
                 reference=acknowledge_form.cleaned_data["reference"],
             )
-            messages.success(request, f"Notification {notification.reference} acknowledged")
+            previous = row.case.body_reference if row.case and row.case.acknowledged_at else None
+            new = acknowledge_form.cleaned_data["reference"]
+            if previous is None:
+                messages.success(request, f"Notification {notification.reference} acknowledged")
+            elif previous == new:
+                messages.info(request, f"Already acknowledged with reference {new}: nothing has changed")
+            else:
+                messages.success(request, f"Your reference changed from {previous} to {new}. The trust has been told")
             return redirect("notifications:inbox_detail", body=body, reference=notification.reference)
         if request.POST.get("action") == "ask" and question_form.is_valid():
             request_information(
@@ -286,7 +299,11 @@ def inbox_detail(request, body: str, reference: str):
         request=request,
         summary=f"{body_name(body)} reviewer viewed notification {notification.reference}",
     )
-    withdrawn = bool(messages_received) and messages_received[-1].kind == Delivery.Kind.WITHDRAW
+    withdrawal = (
+        messages_received[-1].payload
+        if messages_received and messages_received[-1].kind == Delivery.Kind.WITHDRAW
+        else None
+    )
     return render(
         request,
         "notifications/inbox_detail.jinja",
@@ -305,8 +322,9 @@ def inbox_detail(request, body: str, reference: str):
             "flags": [presenters.flag_label(f) for f in payload.get("flags") or []],
             "received": messages_received,
             "case": case,
-            "withdrawn": withdrawn,
-            "withdrawal": messages_received[-1].payload if withdrawn else None,
+            "row": row,
+            "withdrawn": withdrawn or withdrawal is not None,
+            "withdrawal": withdrawal,
             "mnsi_reference": (payload.get("mnsi_reference") or (mnsi_case.body_reference if mnsi_case else None)),
             "questions": selectors.information_requests_of(notification, body=body),
             "acknowledge_form": acknowledge_form,

@@ -137,7 +137,7 @@ def test_the_mnsi_reviewer_acknowledges_and_the_reporter_sees_the_reference(clie
     url = reverse("notifications:inbox_detail", args=["MNSI", notification.reference])
     assert notification.reference in client.get(reverse("notifications:inbox")).content.decode()
     empty = client.post(url, {"action": "acknowledge", "ack-reference": " "}).content.decode()
-    assert "Enter your reference" in empty and "<title>Error:" in empty
+    assert "Enter the MNSI reference" in empty and "<title>Error:" in empty
     assert client.post(url, {"action": "acknowledge", "ack-reference": "MNSI-2026-0042"}).status_code == 302
     client.post(url, {"action": "ask", "ask-question": "Was the cord gas taken?"})
     sign_in(client, reporter())

@@ -34,15 +34,26 @@ def acknowledge_delivery(*, notification: Notification, body: str, reference: st
     case = BodyCase.objects.select_for_update().filter(notification=notification, body=body).first()
     if case is None:
         raise InvalidInput("reference", f"This notification was not sent to {body_name(body)}")
+    previous = case.body_reference
+    if case.acknowledged_at is not None and previous == reference:
+        # Pressing "Acknowledge" again (or a second reviewer doing so) changes nothing: nobody is
+        # told twice, and NHS Resolution is not sent the MNSI reference again.
+        return case
     now = clock.now()
-    changed = case.body_reference != reference
+    correcting = case.acknowledged_at is not None
     case.body_reference = reference
-    if case.acknowledged_at is None:
+    if not correcting:
         case.acknowledged_at, case.acknowledged_by = now, user
     case.save(update_fields=["body_reference", "acknowledged_at", "acknowledged_by"])
+    if correcting:
+        what = f"{body_name(body)} changed its reference for notification {notification.reference}"
+        detail = f"{what} from {previous} to {reference}"
+    else:
+        what = f"{body_name(body)} acknowledged notification {notification.reference}"
+        detail = f"Acknowledged by {body_name(body)} with reference {reference}"
     latest = (
         Delivery.objects.select_for_update()
-        .filter(notification=notification, body=body, status=Delivery.Status.SENT)
+        .filter(notification=notification, body=body, status__in=[Delivery.Status.SENT, Delivery.Status.ACKNOWLEDGED])
         .order_by("-id")
         .first()
     )
@@ -55,23 +66,22 @@ def acknowledge_delivery(*, notification: Notification, body: str, reference: st
             at=now,
             actor=user,
             actor_label=user.email,
-            detail=f"Acknowledged by {body_name(body)} with reference {reference}",
+            detail=detail,
         )
-    if body == str(Body.MNSI) and changed:
+    if body == str(Body.MNSI):
         _send_mnsi_reference_to_nhs_resolution(notification=notification, mnsi_reference=reference, actor=user)
     audit.record(
-        action=audit.Action.DECIDE,
+        action=audit.Action.DECIDE if not correcting else audit.Action.UPDATE,
         obj=notification,
         organisation=notification.trust,
         request=request,
         actor=user,
-        summary=f"{body_name(body)} acknowledged notification {notification.reference}",
+        summary=detail if correcting else what,
     )
     tell_trust(
         notification,
-        subject=f"{body_name(body)} acknowledged notification {notification.reference}",
-        message=f"{body_name(body)} has acknowledged notification {notification.reference}. "
-        f"Their reference is {reference}.",
+        subject=what,
+        message=(f"{detail}." if correcting else f"{what}. Their reference is {reference}."),
     )
     return case
 
