@@ -132,11 +132,16 @@ def test_reporter_notifies_a_term_intrapartum_stillbirth_and_follows_it_to_mnsi(
     expect(page.get_by_text(MNSI_REFERENCE, exact=True)).to_be_visible()
     page.get_by_role("link", name="Amend this notification").click()
     assert_accessible(page, context="amend")
+    page.get_by_role("link", name=re.compile(r"^Change .*gestation at birth", re.I)).click()
+    page.get_by_label("Weeks", exact=True).fill("36")
+    page.get_by_label("Days", exact=True).fill("5")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+    # Before sending: MNSI will be told the notification is withdrawn (below 37 weeks).
+    expect(page.get_by_role("heading", name="Where this will now go and why")).to_be_visible()
     page.get_by_label("Why are you amending this notification?").fill(
         "The gestation was corrected from the dating scan"
     )
-    page.get_by_label("Weeks", exact=True).fill("36")
-    page.get_by_label("Days", exact=True).fill("5")
     page.get_by_role("button", name="Send amendment").click()
     expect(page.get_by_text(re.compile(f"Notification {reference} amended"))).to_be_visible()
     expect(page.get_by_role("heading", name="MNSI: withdrawn")).to_be_visible()
