@@ -21,7 +21,9 @@ from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.wording import EVENT_TYPES
 
 __all__ = [
+    "INBOX_SORTS",
     "INBOX_STATUSES",
+    "LIST_SORTS",
     "TRUST_STATUSES",
     "NotificationFilter",
     "NotificationFilterForm",
@@ -44,6 +46,10 @@ INBOX_STATUSES = {
     "asked": "Waiting for the trust's answer",
     "withdrawn": "Withdrawn",
 }
+#: Orders of the trust's list and of an inbox (the first is the default). "Due soonest" puts the
+#: cases with a published deadline first, earliest first, and withdrawn or undated ones after.
+LIST_SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
+INBOX_SORTS = {**LIST_SORTS, "due": "Due soonest"}
 # A reference or part of one ("PEN-2026-000123", "000123"); an NHS number as people write it.
 _REFERENCE = re.compile(r"[A-Z0-9-]+")
 _NHS_NUMBER = re.compile(r"[0-9]{10}|[0-9]{3}([ -])[0-9]{3}\1[0-9]{4}")
@@ -60,6 +66,8 @@ class NotificationFilter:
     overdue: bool = False
     submitted_from: date | None = None
     submitted_to: date | None = None
+    #: The order, not a filter (is_active ignores it).
+    sort: str = "newest"
 
     @property
     def is_active(self) -> bool:
@@ -83,20 +91,29 @@ class NotificationFilterForm(forms.Form):
     overdue = forms.BooleanField(required=False)
     submitted_from = DatePartsField(what="the first day submitted", required=False)
     submitted_to = DatePartsField(what="the last day submitted", required=False)
+    sort = forms.ChoiceField(required=False)
 
-    def __init__(self, data=None, *, statuses: dict[str, str], nhs_number_search: bool):
+    def __init__(
+        self, data=None, *, statuses: dict[str, str], nhs_number_search: bool, sorts: dict[str, str] = LIST_SORTS
+    ):
         self.nhs_number_search = nhs_number_search
         self.statuses = statuses
         query = data.copy() if data is not None else {}
-        # An unknown choice (an old bookmark) means "any", not an error.
-        for name, known in (("event_type", EVENT_TYPES), ("status", statuses)):
+        # An unknown choice (an old bookmark) means "any" (or the usual order), not an error.
+        for name, known in (("event_type", EVENT_TYPES), ("status", statuses), ("sort", sorts)):
             if name in query and query.get(name) not in known:
                 query[name] = ""
         super().__init__(query if data is not None else None)
         self.fields["event_type"].choices = [("", "Any kind of event"), *EVENT_TYPES.items()]
         self.fields["status"].choices = [("", "Any status"), *statuses.items()]
+        self.fields["sort"].choices = list(sorts.items())
         if not nhs_number_search:
             self.fields["search"] = TextField(what="the reference", max_length=40, required=False)
+
+    def _sort_asked(self) -> str:
+        # The order asked for stands even while a typed filter is being corrected.
+        asked = self.data.get("sort") if self.is_bound else ""
+        return asked if asked in dict(self.fields["sort"].choices) else "newest"
 
     @property
     def search_label(self) -> str:
@@ -132,7 +149,7 @@ class NotificationFilterForm(forms.Form):
     def value(self) -> NotificationFilter:
         """The filter to apply: nothing filtered when the form has errors (the page says why)."""
         if not self.is_bound or not self.is_valid():
-            return NotificationFilter()
+            return NotificationFilter(sort=self._sort_asked())
         data = self.cleaned_data
         return NotificationFilter(
             reference=data["reference"],
@@ -142,6 +159,7 @@ class NotificationFilterForm(forms.Form):
             overdue=bool(data.get("overdue")),
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
+            sort=data.get("sort") or "newest",
         )
 
     def query_string(self, **extra) -> str:

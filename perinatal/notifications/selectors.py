@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from perinatal.accounts.models import User
@@ -108,7 +108,7 @@ def filter_notifications(scope: Scope, queryset: QuerySet, wanted: NotificationF
     return _submitted_between(queryset, wanted)
 
 
-def notification_list(queryset: QuerySet, *, today: date) -> QuerySet:
+def notification_list(queryset: QuerySet, *, today: date, sort: str = "newest") -> QuerySet:
     """The list's rows with what each row says: open questions, overdue, a failed delivery."""
     return (
         queryset.prefetch_related("deliveries", "body_cases")
@@ -116,8 +116,12 @@ def notification_list(queryset: QuerySet, *, today: date) -> QuerySet:
             open_questions=Count("information_requests", filter=Q(information_requests__answered_at__isnull=True)),
             overdue=overdue_cases(today),
         )
-        .order_by("-created_at", "-id")
+        .order_by(*_submitted_order(sort))
     )
+
+
+def _submitted_order(sort: str) -> tuple[str, str]:
+    return ("created_at", "id") if sort == "oldest" else ("-created_at", "-id")
 
 
 def open_questions_for(scope: Scope) -> QuerySet[InformationRequest]:
@@ -250,13 +254,21 @@ def filter_inbox(queryset: QuerySet, body: str, wanted: NotificationFilter, *, t
         queryset = queryset.filter(statuses[wanted.status]())
     if wanted.overdue:
         queryset = queryset.filter(overdue_cases(today, body=body))
-    return _submitted_between(queryset, wanted).annotate(
+    queryset = _submitted_between(queryset, wanted).annotate(
         open_questions=Count(
             "information_requests",
             filter=Q(information_requests__answered_at__isnull=True, information_requests__body=body),
         ),
         overdue=overdue_cases(today, body=body),
     )
+    if wanted.sort == "due":
+        # The body's own deadline, earliest first; a case withdrawn or without a published
+        # deadline after every dated one (filters.INBOX_SORTS).
+        due_on = BodyCase.objects.filter(notification=OuterRef("pk"), body=body, routed=True).values("due_on")[:1]
+        return queryset.annotate(case_due_on=Subquery(due_on)).order_by(
+            F("case_due_on").asc(nulls_last=True), "-created_at", "-id"
+        )
+    return queryset.order_by(*_submitted_order(wanted.sort))
 
 
 def inbox_notification(scope: Scope, body: str, reference: str, *, today: date) -> Notification:

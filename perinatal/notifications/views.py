@@ -28,7 +28,13 @@ from perinatal.accounts.scoping import (
 from perinatal.core import audit, clock
 from perinatal.core.exports import FORMAT_CSV, download_response
 from perinatal.notifications import exports, presenters, selectors
-from perinatal.notifications.filters import INBOX_STATUSES, TRUST_STATUSES, NotificationFilterForm
+from perinatal.notifications.filters import (
+    INBOX_SORTS,
+    INBOX_STATUSES,
+    LIST_SORTS,
+    TRUST_STATUSES,
+    NotificationFilterForm,
+)
 from perinatal.notifications.forms import AcknowledgeForm, AnswerForm, ApiTokenForm, QuestionForm
 from perinatal.notifications.models import ApiToken, Delivery, InformationRequest, body_name
 from perinatal.notifications.routing import Body
@@ -46,9 +52,11 @@ def _can_amend(scope, notification) -> bool:
 # The trust's notifications -----------------------------------------------------------------------
 
 
-def _filter_form(request, *, statuses: dict[str, str], nhs_number_search: bool) -> NotificationFilterForm:
+def _filter_form(
+    request, *, statuses: dict[str, str], nhs_number_search: bool, sorts: dict[str, str] = LIST_SORTS
+) -> NotificationFilterForm:
     return NotificationFilterForm(
-        request.GET if request.GET else None, statuses=statuses, nhs_number_search=nhs_number_search
+        request.GET if request.GET else None, statuses=statuses, nhs_number_search=nhs_number_search, sorts=sorts
     )
 
 
@@ -61,7 +69,9 @@ def notification_list(request):
     )
     wanted = form.value()
     queryset = selectors.filter_notifications(scope, selectors.notifications_for(scope), wanted, today=today)
-    page = Paginator(selectors.notification_list(queryset, today=today), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notification_list(queryset, today=today, sort=wanted.sort), 50).get_page(
+        request.GET.get("page")
+    )
     audit.record(
         action=audit.Action.VIEW,
         object_type="notifications.Notification",
@@ -190,7 +200,7 @@ def inbox(request):
     today = clock.today()
     # Every body receives the mother's and the baby's NHS numbers (routing.field_sets), so its
     # reviewers may find a notification by them (docs/adr/0021-who-sees-identifiers.md).
-    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True)
+    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True, sorts=INBOX_SORTS)
     wanted = form.value()
     sections = []
     for body in _inbox_bodies(scope):
@@ -223,7 +233,7 @@ def inbox(request):
 def inbox_download(request, body: str):
     """The body's inbox as the filters show it, as CSV with a column dictionary (exports.py)."""
     scope = scope_for(request)
-    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True)
+    form = _filter_form(request, statuses=INBOX_STATUSES, nhs_number_search=True, sorts=INBOX_SORTS)
     if form.is_bound and not form.is_valid():
         return redirect(reverse("notifications:inbox") + form.query_string())
     today = clock.today()

@@ -283,3 +283,40 @@ def test_the_inbox_downloads_as_csv_without_identifiers_or_formulas(client, even
     assert client.get(reverse("notifications:inbox_download", args=["MNSI"])).status_code == 404
     sign_in(client, reporter())
     assert client.get(reverse("notifications:inbox_download", args=["MBRRACE_UK"])).status_code == 403
+
+
+def _order(html: str, *notifications) -> list[str]:
+    """The references in the order the results list them."""
+    results = html.split('<p role="status">', 1)[-1]
+    found = [(results.index(n.reference), n.reference) for n in notifications if n.reference in results]
+    return [reference for _, reference in sorted(found)]
+
+
+def test_the_list_and_the_inbox_sort_newest_oldest_and_by_due_date(client, events):
+    sign_in(client, reporter())
+    kinds = [events[k] for k in ("stillbirth", "injury", "nnd", "maternal")]
+    newest = [n.reference for n in kinds]  # submitted 1, 3, 10 and 40 days ago
+    assert _order(page(client, reverse("notifications:list")), *kinds) == newest
+    assert _order(page(client, reverse("notifications:list"), sort="oldest"), *kinds) == newest[::-1]
+    # An unknown order (an old bookmark) is the usual one, not an error.
+    assert _order(page(client, reverse("notifications:list"), sort="due"), *kinds) == newest
+    sign_in(client, reporter(REVIEWER))
+    inbox = reverse("notifications:inbox")
+    cases = {n.reference: n.body_cases.get(body="MBRRACE_UK") for n in (events["stillbirth"], events["nnd"])}
+    today = clock.today()
+    # The neonatal death, submitted earlier, is due later; the stillbirth has no deadline at all.
+    cases[events["nnd"].reference].due_on = today + timedelta(days=5)
+    cases[events["nnd"].reference].save()
+    cases[events["stillbirth"].reference].due_on = None
+    cases[events["stillbirth"].reference].save()
+    html = page(client, inbox, sort="due")
+    assert _order(html, events["stillbirth"], events["nnd"]) == [
+        events["nnd"].reference,
+        events["stillbirth"].reference,
+    ]
+    assert 'value="due" selected' in html
+    html = page(client, inbox)
+    assert _order(html, events["stillbirth"], events["nnd"]) == [
+        events["stillbirth"].reference,
+        events["nnd"].reference,
+    ]
