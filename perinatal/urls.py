@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 urlpatterns = [
     path("", include("perinatal.web.urls")),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("board-reports/", include("perinatal.reports.urls")),
     # The JSON API (Bearer tokens, no session needed, no CSRF): perinatal/api, ADR 0017.
     path("api/v1/", include("perinatal.api.urls")),
+    # Any other address under /api/ answers the API's JSON 404, not the web's page.
+    re_path(r"^api/", include("perinatal.api.fallback_urls")),
 ]
 
 if getattr(settings, "OIDC_ENABLED", False):

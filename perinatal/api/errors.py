@@ -86,6 +86,14 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return error_response(404, [("url", f"There is nothing at {request.path}")])
 
 
+def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any other address under /api/: the API's 404 body, not the web's page."""
+    return error_response(404, [("url", "There is nothing at this address: see /api/v1/openapi.json")])
+
+
+not_found.csrf_exempt = True  # type: ignore[attr-defined]  # any method may reach it, with no session
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default error answers with the project's body."""
     for exception, handler in (

@@ -20,12 +20,13 @@ from perinatal.api.schemas.metrics import API_FORMATS, FORMAT_CSV, FORMAT_JSON, 
 from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows
 from perinatal.dashboard.exports import CONTENT_TYPES, csv_bytes, metric_rows_document, metric_rows_table
 from perinatal.dashboard.metrics.definitions import METRIC_IDS, STILLBIRTH_DENOMINATORS
-from perinatal.dashboard.metrics.periods import SPLITS
+from perinatal.dashboard.metrics.periods import BY_MONTH, SPLITS
 from perinatal.dashboard.metrics.rows import ORG_LEVELS
 from perinatal.dashboard.selectors.organisations import organisation
 
 #: **policy**: one request covers at most ten years (a longer range is many requests).
 MAX_RANGE = timedelta(days=3653)
+MAX_MONTHLY_RANGE = timedelta(days=1097)
 
 router = Router(tags=["Metrics"])
 
@@ -63,6 +64,10 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
         raise _bad("to", "The last day (to) must be the same as or after the first day (from)")
     if date_to - date_from > MAX_RANGE:
         raise _bad("to", "Ask for ten years or less in one request")
+    by = _choice(query.by, name="by", choices=SPLITS, default=None)
+    if by == BY_MONTH and date_to - date_from > MAX_MONTHLY_RANGE:
+        # Ten years by month for every trust is some 200 MB: the answer is bounded in rows.
+        raise _bad("to", "Ask for three years or less by month in one request, or split by quarter")
     levels = _values(query.level)
     for level in levels:
         if level not in ORG_LEVELS:
@@ -84,7 +89,7 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
         date_to=date_to,
         metric_ids=tuple(metrics) or None,
         levels=tuple(levels) or ORG_LEVELS,
-        by=_choice(query.by, name="by", choices=SPLITS, default=None),
+        by=by,
         stillbirth_denominator=_choice(
             query.stillbirth_denominator, name="stillbirth_denominator", choices=STILLBIRTH_DENOMINATORS, default=None
         ),

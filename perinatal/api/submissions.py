@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from perinatal.api.edge import read_json
 from perinatal.api.errors import ApiError
 from perinatal.api.schemas.notifications import IDEMPOTENCY_KEY_MAX
 from perinatal.core import clock
@@ -47,19 +48,22 @@ class Answer:
 
 
 def read_document(request: HttpRequest) -> Any:
-    """The JSON request body (any JSON value: the service says what is wrong with it)."""
-    try:
-        return json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, ("document", "The request body must be a JSON notification document")) from None
+    """The JSON request body (any JSON value: the service says what is wrong with it), within
+    the API's limits (`edge.read_json`)."""
+    return read_json(request)
 
 
 def idempotency_key(value: str | None) -> str:
     """The Idempotency-Key header, stripped ("" when there is none)."""
     key = (value or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
+        # Refused, never cut: two keys alike in their first characters must not merge two events.
         raise ApiError(
-            400, ("Idempotency-Key", f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer")
+            422, ("Idempotency-Key", f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX} characters or fewer")
+        )
+    if not all(" " <= character <= "~" for character in key):
+        raise ApiError(
+            422, ("Idempotency-Key", "The Idempotency-Key must be printable ASCII (letters, digits, - _ . : and so on)")
         )
     return key
 

@@ -10,7 +10,7 @@ from django.urls import URLPattern
 
 from perinatal.api import metrics, notifications
 from perinatal.api.app import api
-from perinatal.api.errors import method_not_allowed
+from perinatal.api.errors import method_not_allowed, not_found
 
 
 def _actions() -> dict[str, str]:
@@ -27,6 +27,10 @@ def _patterns() -> list[URLPattern]:
     patterns, _app_name, _namespace = api.urls
     actions = _actions()
     for pattern in patterns:
+        if pattern.name == "api-root":
+            # ninja's root page is HTML (its docs are off); ninja reverses the name for the
+            # document's prefix, so the route stays and answers the API's JSON 404.
+            pattern.callback = not_found
         if pattern.name in actions:
             pattern.callback = method_not_allowed(pattern.callback, action=actions[pattern.name])
     return patterns

@@ -150,7 +150,7 @@ def test_400_for_a_body_that_is_not_json_or_a_key_too_long(client, token, spec):
     response = post(client, SUBMIT, None, token, raw="{not json")
     assert response.status_code == 400
     check(spec, "/api/v1/notifications", "post", response)
-    assert post(client, SUBMIT, intrapartum_stillbirth(), token, key="k" * 201).status_code == 400
+    assert post(client, SUBMIT, intrapartum_stillbirth(), token, key="k" * 201).status_code == 422
 
 
 def test_405_for_other_methods(client, token):

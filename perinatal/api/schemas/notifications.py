@@ -41,7 +41,8 @@ from perinatal.notifications.services.submission import DISTINCT_REASON_MAX
 BODY = one_of(BODY_ORDER)
 DELIVERY_STATUS = one_of(Delivery.Status.values)
 REFERENCE_EXAMPLE = "PEN-2026-000123"
-IDEMPOTENCY_KEY_MAX = 200
+#: The key is stored with its source ("api:") in 200 characters: a longer key is refused, never cut.
+IDEMPOTENCY_KEY_MAX = 196
 
 
 def _timestamp(**extra: Any) -> Any:
@@ -64,7 +65,7 @@ class SubmissionHeaders(Schema):
     idempotency_key: str | None = Field(
         None,
         alias="Idempotency-Key",
-        json_schema_extra={"maxLength": IDEMPOTENCY_KEY_MAX},
+        json_schema_extra={"maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[ -~]*$"},
         description=(
             f"Up to {IDEMPOTENCY_KEY_MAX} characters, unique per notification. Replaying the same key with "
             "the same body returns the first response with 200; the same key with another body is refused "

@@ -25,6 +25,9 @@ from perinatal.notifications.services.trust_email import tell_trust
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import Onboarding, onboarding_for
 
+#: The longest submission key stored ("api:" and the client's Idempotency-Key, or "draft:" and an id).
+IDEMPOTENCY_KEY_STORED_MAX = Notification._meta.get_field("idempotency_key").max_length
+
 REFERENCE_PREFIX = "PEN"
 DISTINCT_REASON_MAX = 500
 
@@ -78,7 +81,10 @@ def submit_notification(
         raise NotYetLive(onboarding)
     if draft is not None and idempotency_key is None:
         idempotency_key = f"draft:{draft.pk}"
-    key = (idempotency_key or "")[:200]
+    key = idempotency_key or ""
+    if len(key) > IDEMPOTENCY_KEY_STORED_MAX:
+        # Never cut: two keys alike in their first 200 characters would merge two events.
+        refuse(("idempotency_key", f"The key must be {IDEMPOTENCY_KEY_STORED_MAX} characters or fewer"))
     if key:
         existing = Notification.objects.filter(trust=trust, idempotency_key=key).first()
         if existing is not None:

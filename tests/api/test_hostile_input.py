@@ -1,0 +1,132 @@
+"""Bad input at the API's edge (issue 13): every answer is the API's JSON error body with a 4xx,
+never an HTML page or a 500, and nothing is stored for a refused request."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from perinatal.notifications.models import Notification
+from tests.api.test_notifications import PREVIEW, SUBMIT, post, token  # noqa: F401 (fixture)
+from tests.notifications.factories import intrapartum_stillbirth
+
+pytestmark = pytest.mark.django_db
+
+
+def _json_error(response, status: int | tuple[int, ...]) -> list[dict]:
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert response.status_code in statuses, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    errors = response.json()["errors"]
+    assert errors and all(e["field"] and e["message"] for e in errors)
+    return errors
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(_nested(100_000), id="deeply nested"),
+        pytest.param('{"trust": "\\ud800"}', id="lone surrogate"),
+        pytest.param(json.dumps(intrapartum_stillbirth()).replace('"R0A"', '"R0A\\u0000"', 1), id="NUL in a field"),
+        pytest.param("not json", id="not JSON"),
+        pytest.param("", id="empty"),
+    ],
+)
+@pytest.mark.parametrize("path", [SUBMIT, PREVIEW])
+def test_malformed_documents_are_refused_as_json(client, token, raw, path):  # noqa: F811
+    _json_error(post(client, path, None, token, raw=raw), (400, 422))
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"],
+)
+def test_a_body_that_is_not_json_by_its_content_type_is_refused(client, token, content_type):  # noqa: F811
+    response = client.post(
+        SUBMIT,
+        data=json.dumps(intrapartum_stillbirth()),
+        content_type=content_type,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    errors = _json_error(response, 415)
+    assert errors[0]["field"] == "Content-Type"
+    assert not Notification.objects.exists()
+
+
+def test_a_json_body_in_utf16_is_refused(client, token):  # noqa: F811
+    response = client.post(
+        SUBMIT,
+        data=json.dumps(intrapartum_stillbirth()).encode("utf-16"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    _json_error(response, (400, 415))
+    assert not Notification.objects.exists()
+
+
+def test_json_with_its_charset_is_accepted(client, token):  # noqa: F811
+    response = client.post(
+        SUBMIT,
+        data=json.dumps(intrapartum_stillbirth()),
+        content_type="application/json; charset=utf-8",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("key", ["k" * 197, "abc\x00def", "visit\u00e9"])
+def test_an_idempotency_key_too_long_or_not_printable_ascii_is_refused_and_nothing_stored(client, token, key):  # noqa: F811
+    errors = _json_error(post(client, SUBMIT, intrapartum_stillbirth(), token, key=key), 422)
+    assert errors[0]["field"] == "Idempotency-Key"
+    assert not Notification.objects.exists()
+
+
+def test_two_long_keys_alike_in_their_first_200_characters_never_merge_two_notifications(client, token):  # noqa: F811
+    base = "x" * 196
+    first = post(client, SUBMIT, intrapartum_stillbirth(), token, key=base)
+    assert first.status_code == 201
+    second = post(client, SUBMIT, intrapartum_stillbirth(), token, key=base + "y")
+    assert second.status_code == 422
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nothing-here",
+        "/api/v1/notifications/PEN-2026-000001/extra",
+        "/api/v1/notifications/%00",
+        "/api/v1/metrics/%00",
+        "/api/v1/",
+    ],
+)
+def test_unknown_api_addresses_answer_json_404(client, token, path):  # noqa: F811
+    _json_error(client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}"), (400, 404))
+
+
+@pytest.mark.parametrize("query", ["from=2025-01-01%00", "level=trust%00", "from=%ED%A0%80", "from=%FF"])
+def test_nul_and_surrogates_in_the_query_string_are_refused_as_json(client, token, query):  # noqa: F811
+    response = client.get("/api/v1/metrics?" + query, HTTP_AUTHORIZATION=f"Bearer {token}")
+    _json_error(response, 400)
+
+
+def test_the_metrics_answer_is_bounded_in_its_date_range(client, token):  # noqa: F811
+    response = client.get(
+        "/api/v1/metrics?from=2015-01-01&to=2024-12-31&level=trust&by=month",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    errors = _json_error(response, 400)
+    assert {e["field"] for e in errors} & {"from", "to"}
+
+
+def test_a_body_over_the_limit_is_refused_413(client, token, settings):  # noqa: F811
+    big = json.dumps({**intrapartum_stillbirth(), "padding": "x" * (3 * 1024 * 1024)})
+    errors = _json_error(post(client, SUBMIT, None, token, raw=big), 413)
+    assert errors[0]["field"] == "document"
+    assert not Notification.objects.exists()
