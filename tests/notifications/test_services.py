@@ -28,6 +28,7 @@ from perinatal.notifications.services.outbox import retry_delivery
 from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.notifications.services.submission import NotYetLive
 from tests.notifications.factories import (
+    another_family,
     baby_event,
     brain_injury_event,
     intrapartum_stillbirth,
@@ -432,3 +433,19 @@ def test_demo_notifications_are_added_once_and_routed():
     assert [d["body"] for d in stillbirth.current_version.routing["destinations"]] == ["MBRRACE_UK", "MNSI"]
     assert neonatal.current_version.routing["onward"][0]["body"] == "CDOP"
     assert all(n.mother_nhs_number.startswith("999") for n in demo.values())
+
+
+def test_another_trusts_notification_is_linked_only_for_the_same_mother():
+    """Issue 13: a trust cannot link to, or learn of, another trust's notification; a mother's
+    and her baby's notifications from two trusts are still linked (her NHS number on both)."""
+    elsewhere = submit(maternal_event(died_at="2025-10-01T09:00", pregnancy_ended_on="2025-10-01"))
+    Notification.objects.filter(pk=elsewhere.pk).update(trust=trust("RYR"))
+    stranger = another_family(neonatal_death(), 7)
+    stranger["linked_notification"] = elsewhere.reference
+    with pytest.raises(DocumentInvalid) as caught:
+        submit(stranger)
+    assert caught.value.fields == ("linked_notification",)
+    assert "no notification with reference" in caught.value.errors[0].message  # as for one that does not exist
+    her_baby = neonatal_death()
+    her_baby["linked_notification"] = elsewhere.reference
+    assert submit(her_baby).linked_notification == elsewhere

@@ -9,7 +9,7 @@ from typing import Any
 
 from perinatal.core import clock
 from perinatal.notifications.journey import steps
-from perinatal.notifications.models import Notification
+from perinatal.notifications.services.documents import linkable_notification
 from perinatal.organisations.models import Organisation, Site
 from perinatal.organisations.selectors import sites_of
 
@@ -19,17 +19,16 @@ def _site_lookup(code: str) -> str | None:
     return site.name if site else None
 
 
-def _reference_exists(reference: str) -> bool:
-    # Existence only (references carry no identifiable data): a mother's and her baby's
-    # notifications may come from different trusts, and each may name the other.
-    return Notification.objects.filter(reference=reference).exists()
-
-
 def form_context(trust: Organisation) -> dict:
+    def reference_exists(reference: str, mother_nhs_number: str | None = None) -> bool:
+        # The trust's own notifications, or another trust's about the same mother (a mother's
+        # and her baby's may come from different trusts): services.documents.linkable_notification.
+        return linkable_notification(reference, trust_code=trust.code, mother_nhs_number=mother_nhs_number) is not None
+
     return {
         "sites": list(sites_of(trust, clock.today()).order_by("code")),
         "site_lookup": _site_lookup,
-        "reference_exists": _reference_exists,
+        "reference_exists": reference_exists,
         "trust": trust,
     }
 

@@ -824,10 +824,11 @@ class LinkedForm(StepForm):
         reference = "".join((self.cleaned_data.get("reference") or "").split()).upper()
         if not reference:
             return None
-        exists = self.context.get("reference_exists", lambda _reference: False)
-        if not exists(reference):
+        exists = self.context.get("reference_exists", lambda _reference, _mother=None: False)
+        if not exists(reference, get_path(self.answers, "mother.nhs_number")):
             raise forms.ValidationError(
-                f"There is no notification with reference {reference}. Check the reference, or leave it blank"
+                f"There is no notification with reference {reference} for your trust or this mother. "
+                "Check the reference, or leave it blank"
             )
         return reference
 

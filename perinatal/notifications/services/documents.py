@@ -10,6 +10,7 @@ duplicates are matched on.
 from __future__ import annotations
 
 from perinatal.core import clock
+from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.database_register import register_for
 from perinatal.notifications.models import Notification
 from perinatal.notifications.routing import DocumentInvalid, FieldError, NotificationDocument, parse_document
@@ -24,16 +25,36 @@ def refuse(*errors: tuple[str, str]) -> None:
     raise DocumentInvalid([FieldError(field, message) for field, message in errors])
 
 
+def linkable_notification(reference: str, *, trust_code: str, mother_nhs_number: str | None) -> Notification | None:
+    """The notification a new one may name as linked: the trust's own, or another trust's about
+    the same mother (her NHS number on both: a mother's and her baby's notifications may come
+    from different trusts). Any other answers as if it did not exist, so that a trust cannot
+    learn which references exist elsewhere (issue 13)."""
+    linked = Notification.objects.filter(reference=(reference or "").strip().upper()).select_related("trust").first()
+    if linked is None:
+        return None
+    if linked.trust.code == trust_code:
+        return linked
+    try:
+        mother = normalise_nhs_number(mother_nhs_number) if mother_nhs_number else ""
+    except InvalidNhsNumber:
+        mother = ""
+    return linked if mother and linked.mother_nhs_number == mother else None
+
+
 def linked_notification(parsed: NotificationDocument, *, not_this: Notification | None = None) -> Notification | None:
     reference = parsed.linked_notification
     if not reference:
         return None
-    linked = Notification.objects.filter(reference=reference.strip().upper()).first()
+    linked = linkable_notification(
+        reference, trust_code=parsed.trust, mother_nhs_number=parsed.mother.nhs_number if parsed.mother else None
+    )
     if linked is None:
         refuse(
             (
                 "linked_notification",
-                f"There is no notification with reference {reference}. Check the reference, like PEN-2026-000123",
+                f"There is no notification with reference {reference} for your trust or this mother. "
+                "Check the reference, like PEN-2026-000123",
             )
         )
     if not_this is not None and linked.pk == not_this.pk:

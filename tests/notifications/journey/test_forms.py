@@ -29,7 +29,7 @@ SITES = [SimpleNamespace(code="R0A01", name="Site one"), SimpleNamespace(code="R
 CONTEXT = {
     "sites": SITES,
     "site_lookup": {"RRK01": "Birmingham site"}.get,
-    "reference_exists": lambda reference: reference == "PEN-2026-000001",
+    "reference_exists": lambda reference, mother=None: reference == "PEN-2026-000001",
 }
 
 
@@ -392,7 +392,10 @@ def test_linked_reference():
     assert values(forms.LinkedForm, {"reference": " pen-2026-000001 "}) == {"linked_notification": "PEN-2026-000001"}
     assert values(forms.LinkedForm, {"reference": ""}) == {"linked_notification": None}
     assert errors(forms.LinkedForm, {"reference": "PEN-2026-000002"}) == {
-        "reference": ["There is no notification with reference PEN-2026-000002. Check the reference, or leave it blank"]
+        "reference": [
+            "There is no notification with reference PEN-2026-000002 for your trust or this mother. "
+            "Check the reference, or leave it blank"
+        ]
     }
 
 

@@ -268,7 +268,8 @@ def test_a_linked_reference_that_does_not_exist_is_refused(reporter):
     walk(reporter, draft, MATERNAL_DEATH[:-1])
     response = reporter.post(page_url(draft, "linked-notification"), {"reference": "PEN-2026-999999"})
     assert errors_on(response) == [
-        "There is no notification with reference PEN-2026-999999. Check the reference, or leave it blank"
+        "There is no notification with reference PEN-2026-999999 for your trust or this mother. "
+        "Check the reference, or leave it blank"
     ]
 
 
