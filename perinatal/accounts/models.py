@@ -114,6 +114,11 @@ class AccessRequest(models.Model):
     reason = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField()
+    authorisers_told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the trust's authorisers were emailed about this request (and any that followed).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

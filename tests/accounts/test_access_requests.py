@@ -32,6 +32,26 @@ def test_anyone_can_request_access_and_the_authoriser_is_told(client, django_cap
     assert any("hom.r0a@perinatal.example" in m.to for m in mail.outbox)
 
 
+def test_ten_requests_in_a_second_send_the_authoriser_one_email(client, django_capture_on_commit_callbacks, settings):
+    """Issue 13: the form is open to anyone; one email covers the requests of the next 15 minutes."""
+    from datetime import timedelta
+
+    from perinatal.core import clock
+
+    start = clock.now()
+    for n in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:request_access"), {**REQUEST, "email": f"person{n}@nhs.example"})
+    assert AccessRequest.objects.filter(email__startswith="person").count() == 10  # every request is kept
+    to_authoriser = [m for m in mail.outbox if "hom.r0a@perinatal.example" in m.to]
+    assert len(to_authoriser) == 1
+    # After the quiet time, the next request is emailed again.
+    settings.PERINATAL_NOW = (start + timedelta(minutes=16)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:request_access"), {**REQUEST, "email": "late.person@nhs.example"})
+    assert len([m for m in mail.outbox if "hom.r0a@perinatal.example" in m.to]) == 2
+
+
 @pytest.mark.parametrize(
     "field, value, message",
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -88,7 +89,15 @@ def request_access(
     return access_request
 
 
+#: One email to a trust's authorisers covers every request made within this time: the form is
+#: open to anyone, and ten requests in a second must not send ten emails (issue 13).
+AUTHORISER_NOTICE_QUIET = timedelta(minutes=15)
+
+
 def _notify_authorisers(trust: Organisation, access_request: AccessRequest) -> None:
+    since = access_request.created_at - AUTHORISER_NOTICE_QUIET
+    if AccessRequest.objects.filter(trust=trust, authorisers_told_at__gte=since).exists():
+        return  # the email sent for an earlier request in the last 15 minutes covers this one
     emails_ = tuple(
         Membership.objects.active()
         .filter(organisation=trust, role=Role.LOCAL_AUTHORISER.value, user__is_active=True)
@@ -101,10 +110,13 @@ def _notify_authorisers(trust: Organisation, access_request: AccessRequest) -> N
         subject=f"New access request for {trust.display_name}",
         body=(
             f"Someone has asked for access to the {settings.SERVICE_NAME} at {trust.display_name}.\n"
-            f"Sign in to review access request {access_request.pk}."
+            f"Sign in to review access request {access_request.pk}, and any others waiting: "
+            "requests made in the next 15 minutes are not emailed separately."
         ),
         reference=f"access-request-{access_request.pk}",
     )
+    access_request.authorisers_told_at = access_request.created_at
+    access_request.save(update_fields=["authorisers_told_at"])
     transaction.on_commit(lambda: _send_quietly(message))
 
 
