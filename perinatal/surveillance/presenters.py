@@ -1,8 +1,9 @@
 """Page shaping for outcome signals: tables, charts and words built from stored MOSS results.
 
-The MOSS table on a site's page is built by the very functions ``perinatal moss`` prints with
-(:func:`perinatal.surveillance.analyst_files.format_csv` on an ``AnalystOutput`` of the same
-columns): the page's cells *are* the command's CSV cells, so the two can never disagree.
+The MOSS table on a site's page has the columns ``perinatal moss`` prints, rounded for people by
+the one display formatter (:func:`perinatal.core.formatting.decimal`, as the charts' tables and
+the page's summary are); the table's CSV download is the command's own output, unrounded
+(docs/rules/surveillance.md §1, "Output"), written by the very function the command uses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from perinatal.charts.cusum import excess_events_chart, moss_cusum_chart
 from perinatal.charts.frame import Chart
 from perinatal.core import clock
-from perinatal.core.formatting import long_date
+from perinatal.core.formatting import decimal, long_date, month_and_year
 from perinatal.stats.funnel import FunnelPlot
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
@@ -48,7 +49,7 @@ MOSS_HEADINGS = {
     "level": "Level",
     "reset": "Restarted",
 }
-NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level", "reset"})
+NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level"})
 
 
 # --- the MOSS table: the command's CSV, cell for cell -----------------------------------------------
@@ -120,7 +121,29 @@ def csv_table(*, text: str, caption: str, headings: dict[str, str], numeric_colu
 
 
 def moss_table(*, rows: list[MossRow], caption: str) -> TextTable:
-    return csv_table(text=moss_csv(rows), caption=caption, headings=MOSS_HEADINGS, numeric_columns=NUMERIC_MOSS_COLUMNS)
+    """The command's columns for people: months in words, counts as whole numbers, measures
+    rounded by :func:`decimal` (the CSV download keeps them unrounded)."""
+    columns = MOSS_COLUMNS
+    return TextTable(
+        caption=caption,
+        headings=tuple(MOSS_HEADINGS.get(column, column) for column in columns),
+        rows=tuple(
+            (
+                row.site_code,
+                month_and_year(row.month.first_day),
+                f"{row.events:,}",
+                decimal(row.expected),
+                decimal(row.k),
+                decimal(row.h1),
+                decimal(row.h2),
+                decimal(row.cusum),
+                str(row.level),
+                "Yes" if row.reset else "No",
+            )
+            for row in rows
+        ),
+        numeric=tuple(column in NUMERIC_MOSS_COLUMNS for column in columns),
+    )
 
 
 def spc_table(*, chart: SpcChart, caption: str) -> TextTable:
@@ -194,7 +217,7 @@ def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int
 
 def per_thousand(rate: float) -> str:
     """A rate per term birth as "3.1" (per 1,000), to 2 decimal places without trailing zeros."""
-    return f"{rate * 1000:.2f}".rstrip("0").rstrip(".")
+    return decimal(rate * 1000, trim=True)
 
 
 def reference_rate_words(result: SiteMonthResult) -> str:

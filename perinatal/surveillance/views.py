@@ -21,7 +21,6 @@ from perinatal.organisations.selectors import site_trust_on
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance import presenters
-from perinatal.surveillance.analyst_files import format_number
 from perinatal.surveillance.forms import (
     FINDINGS_HINTS,
     ActionForm,
@@ -140,7 +139,6 @@ def site(request, code: str):
         "trust": trust,
         "run": run,
         "today": today,
-        "number": format_number,
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
         "results": results,
         "latest": results[-1] if results else None,
