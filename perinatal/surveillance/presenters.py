@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from perinatal.charts.cusum import excess_events_chart, moss_cusum_chart
 from perinatal.charts.frame import Chart
@@ -345,6 +345,11 @@ class ActionState:
         return entries
 
     @property
+    def history_newest_first(self) -> list[tuple[SafetyCheckActionUpdate, str]]:
+        """The history as the pages show every history: newest first (:func:`check_history`)."""
+        return self.history[::-1]
+
+    @property
     def status(self) -> CheckStatus:
         if self.is_done:
             return CheckStatus("Done", "nhsuk-tag--green")
@@ -415,3 +420,60 @@ def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckR
         )
         for check in checks
     ]
+
+
+# --- a check's history ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    words: str
+
+
+def _who(actor, label: str) -> str:
+    return actor.display_name if actor is not None else label
+
+
+def _notice_words(notice) -> str:
+    if notice.status == "sent":
+        count = len(notice.recipients)
+        return f"contacts told by {notice.backend} ({count} recipient{'s' if count != 1 else ''})"
+    return f"contacts not told yet: {notice.last_error or 'waiting to send'}"
+
+
+def check_history(*, check: CriticalSafetyCheck, actions: list[ActionState], notices, findings) -> list[HistoryEntry]:
+    """Everything that happened to a check in one list, newest first: opened and completed, the
+    contacts told, actions added and updated, findings recorded (issue 12: the page listed each
+    kind in turn, so the history read out of time order).
+
+    At the same instant, the later step of the workflow comes first (a check is opened before its
+    contacts are told, in the same run).
+    """
+    entries: list[tuple[datetime, int, int, str]] = []
+    for record in check.status_records.select_related("actor"):
+        what = "opened" if record.status == CriticalSafetyCheck.Status.OPEN else "completed"
+        note = f" ({record.note})" if record.note else ""
+        entries.append((record.at, 0, record.pk, f"{what} by {_who(record.actor, record.actor_label)}{note}"))
+    for notice in notices:
+        entries.append((notice.created_at, 1, notice.pk, _notice_words(notice)))
+    for finding in findings:
+        entries.append(
+            (
+                finding.recorded_at,
+                2,
+                finding.pk,
+                f"findings for {finding.get_area_display().lower()} recorded by {finding.recorded_by.display_name}",
+            )
+        )
+    for state in actions:
+        action = state.action
+        entries.append(
+            (action.recorded_at, 3, action.pk, f"action {state.number} added by {action.recorded_by.display_name}")
+        )
+        for update, words in state.history:
+            entries.append(
+                (update.at, 4, update.pk, f"action {state.number} {words} by {_who(update.actor, update.actor_label)}")
+            )
+    entries.sort(key=lambda entry: entry[:3], reverse=True)
+    return [HistoryEntry(at=at, words=words) for at, _rank, _pk, words in entries]

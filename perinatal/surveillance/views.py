@@ -263,9 +263,12 @@ def safety_check(request, pk: int):
             "actions": actions,
             "action_counts": presenters.action_counts(actions),
             "signals": check.signals.order_by("month", "level"),
-            "history": check.status_records.select_related("actor"),
-            "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
-            "notices": check.notices.order_by("created_at"),
+            "history": presenters.check_history(
+                check=check,
+                actions=actions,
+                notices=check.notices.all(),
+                findings=check.findings.select_related("recorded_by"),
+            ),
         },
     )
 

@@ -348,3 +348,42 @@ def test_a_withdrawn_signal_is_marked_on_its_check(client, checks, settings):
     page = client.get(reverse("surveillance:check", args=[checks[SITE_A].pk])).content.decode()
     assert "withdrawn after data revision" in page
     assert CriticalSafetyCheck.objects.get(pk=checks[SITE_A].pk).is_open
+
+
+def _history(page: str) -> list[str]:
+    import re
+
+    section = page.split("<h2>History</h2>")[1].split("</ul>")[0]
+    return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", section, flags=re.S)]
+
+
+def test_the_checks_history_is_in_time_order_newest_first(client, checks, settings):
+    """Issue 12: the page listed openings, then notices, then actions, then findings (newest first),
+    so a finding recorded before an action read after it."""
+    from perinatal.surveillance.services.safety_checks import add_action, complete_check, record_finding, update_action
+
+    check = checks[SITE_A]
+    hom = User.objects.get(email="hom.r0a@perinatal.example")
+    settings.PERINATAL_NOW = "2026-01-13T10:00"
+    record_finding(check=check, area="cases", findings="Reviewed the cases", by=hom)
+    settings.PERINATAL_NOW = "2026-01-14T10:00"
+    action = add_action(
+        check=check, description="Refresh CTG training", owner="Ward manager", due_on=date(2026, 2, 1), by=hom
+    )
+    settings.PERINATAL_NOW = "2026-01-15T10:00"
+    for area in AREAS[1:]:
+        record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
+    settings.PERINATAL_NOW = "2026-01-16T10:00"
+    update_action(action=action, status="done", note="Training done", by=hom)
+    settings.PERINATAL_NOW = "2026-01-19T10:00"
+    complete_check(check=check, summary="No common cause", by=hom)
+    _client_for(client, "hom.r0a@perinatal.example")
+    history = _history(client.get(reverse("surveillance:check", args=[check.pk])).content.decode())
+    assert history[0].startswith("19 January 2026 at 10:00am: completed by Amina Okafor")
+    assert history[1] == "16 January 2026 at 10:00am: action 1 marked done by Amina Okafor"
+    assert history[2].startswith("15 January 2026 at 10:00am: findings for")
+    assert history[6] == "14 January 2026 at 10:00am: action 1 added by Amina Okafor"
+    assert history[7] == "13 January 2026 at 10:00am: findings for cases recorded by Amina Okafor"
+    assert history[8].startswith("12 January 2026 at 9:00am: contacts told by email")
+    assert history[9].startswith("12 January 2026 at 9:00am: opened by MOSS run")
+    assert len(history) == 10
