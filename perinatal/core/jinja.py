@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader
 
-from perinatal.core.formatting import date_and_time, long_date, month_and_year
+from perinatal.core.formatting import date_and_time, decimal, long_date, month_and_year
 from perinatal.core.markup import link, status_tag
 
 NHSUK_TEMPLATES = Path(nhsuk_frontend_jinja.__file__).resolve().parent / "templates"
@@ -50,5 +50,5 @@ def environment(**options) -> Environment:
         html_link=link,
         html_tag=status_tag,
     )
-    env.filters.update(datetime=date_and_time, date=long_date, month_year=month_and_year)
+    env.filters.update(datetime=date_and_time, date=long_date, month_year=month_and_year, decimal=decimal)
     return env

@@ -14,6 +14,9 @@ MOSS needs the births of the year before (denominators, docs/rules/surveillance.
 loads one year of births, so for it the years before are generated too (same generator, seed,
 end date and trusts) and imported through the dashboard's import service.
 
+The run's notices to the trusts' contacts are sent after the placement, so the placed check's
+email says the due date its page says.
+
 Running set-up again changes nothing: a run over unchanged data is skipped, and the overdue
 check is placed once.
 """
@@ -42,6 +45,7 @@ from perinatal.organisations.sites import trust_reference_rows
 from perinatal.stats.months import YearMonth
 from perinatal.surveillance.models import ContactNotice, CriticalSafetyCheck, MossRun, SafetyCheckStatusRecord, Signal
 from perinatal.surveillance.selectors.runs import latest_results_run
+from perinatal.surveillance.services.notices import rewrite_unsent_notices, send_pending_notices
 from perinatal.surveillance.services.runs import current_calculation, record_moss_run
 
 DEMO_DATA_LAG_DAYS = 10
@@ -65,8 +69,10 @@ def load_demo_signals(*, small: bool, stdout=None) -> DemoSignalsSummary:
     latest = latest_results_run()
     run = None
     if latest is None or latest.data_fingerprint != current_calculation().fingerprint:
-        run = record_moss_run(trigger=MossRun.Trigger.DEMO).run
+        # The notices wait until the overdue check is placed, so its email says its placed due date.
+        run = record_moss_run(trigger=MossRun.Trigger.DEMO, send_notices=False).run
     overdue = _place_overdue_check()
+    send_pending_notices()
     summary = DemoSignalsSummary(
         run=run,
         previous_year_births=previous,
@@ -170,6 +176,7 @@ def _place_overdue_check() -> CriticalSafetyCheck | None:
     ContactNotice.objects.filter(safety_check=check).update(created_at=opened_at)
     ContactNotice.objects.filter(safety_check=check, status=ContactNotice.Status.SENT).update(sent_at=opened_at)
     check.refresh_from_db()
+    rewrite_unsent_notices(check)  # the email says the placed due date, as the check's page does
     audit.record(
         action=audit.Action.UPDATE,
         obj=check,

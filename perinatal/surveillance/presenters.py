@@ -1,8 +1,9 @@
 """Page shaping for outcome signals: tables, charts and words built from stored MOSS results.
 
-The MOSS table on a site's page is built by the very functions ``perinatal moss`` prints with
-(:func:`perinatal.surveillance.analyst_files.format_csv` on an ``AnalystOutput`` of the same
-columns): the page's cells *are* the command's CSV cells, so the two can never disagree.
+The MOSS table on a site's page has the columns ``perinatal moss`` prints, rounded for people by
+the one display formatter (:func:`perinatal.core.formatting.decimal`, as the charts' tables and
+the page's summary are); the table's CSV download is the command's own output, unrounded
+(docs/rules/surveillance.md §1, "Output"), written by the very function the command uses.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from perinatal.charts.cusum import excess_events_chart, moss_cusum_chart
 from perinatal.charts.frame import Chart
 from perinatal.core import clock
-from perinatal.core.formatting import long_date
+from perinatal.core.formatting import decimal, long_date, month_and_year
 from perinatal.stats.funnel import FunnelPlot
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import REFERENCE_YEARS, MonthRate, MossRow, excess_events
@@ -48,7 +49,7 @@ MOSS_HEADINGS = {
     "level": "Level",
     "reset": "Restarted",
 }
-NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level", "reset"})
+NUMERIC_MOSS_COLUMNS = frozenset({"events", "expected", "k", "h1", "h2", "cusum", "level"})
 
 
 # --- the MOSS table: the command's CSV, cell for cell -----------------------------------------------
@@ -120,7 +121,29 @@ def csv_table(*, text: str, caption: str, headings: dict[str, str], numeric_colu
 
 
 def moss_table(*, rows: list[MossRow], caption: str) -> TextTable:
-    return csv_table(text=moss_csv(rows), caption=caption, headings=MOSS_HEADINGS, numeric_columns=NUMERIC_MOSS_COLUMNS)
+    """The command's columns for people: months in words, counts as whole numbers, measures
+    rounded by :func:`decimal` (the CSV download keeps them unrounded)."""
+    columns = MOSS_COLUMNS
+    return TextTable(
+        caption=caption,
+        headings=tuple(MOSS_HEADINGS.get(column, column) for column in columns),
+        rows=tuple(
+            (
+                row.site_code,
+                month_and_year(row.month.first_day),
+                f"{row.events:,}",
+                decimal(row.expected),
+                decimal(row.k),
+                decimal(row.h1),
+                decimal(row.h2),
+                decimal(row.cusum),
+                str(row.level),
+                "Yes" if row.reset else "No",
+            )
+            for row in rows
+        ),
+        numeric=tuple(column in NUMERIC_MOSS_COLUMNS for column in columns),
+    )
 
 
 def spc_table(*, chart: SpcChart, caption: str) -> TextTable:
@@ -194,7 +217,7 @@ def excess_chart(*, results: list[SiteMonthResult], daily_events: dict[date, int
 
 def per_thousand(rate: float) -> str:
     """A rate per term birth as "3.1" (per 1,000), to 2 decimal places without trailing zeros."""
-    return f"{rate * 1000:.2f}".rstrip("0").rstrip(".")
+    return decimal(rate * 1000, trim=True)
 
 
 def reference_rate_words(result: SiteMonthResult) -> str:
@@ -322,6 +345,11 @@ class ActionState:
         return entries
 
     @property
+    def history_newest_first(self) -> list[tuple[SafetyCheckActionUpdate, str]]:
+        """The history as the pages show every history: newest first (:func:`check_history`)."""
+        return self.history[::-1]
+
+    @property
     def status(self) -> CheckStatus:
         if self.is_done:
             return CheckStatus("Done", "nhsuk-tag--green")
@@ -392,3 +420,60 @@ def check_rows(checks: list[CriticalSafetyCheck], *, today: date) -> list[CheckR
         )
         for check in checks
     ]
+
+
+# --- a check's history ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    words: str
+
+
+def _who(actor, label: str) -> str:
+    return actor.display_name if actor is not None else label
+
+
+def _notice_words(notice) -> str:
+    if notice.status == "sent":
+        count = len(notice.recipients)
+        return f"contacts told by {notice.backend} ({count} recipient{'s' if count != 1 else ''})"
+    return f"contacts not told yet: {notice.last_error or 'waiting to send'}"
+
+
+def check_history(*, check: CriticalSafetyCheck, actions: list[ActionState], notices, findings) -> list[HistoryEntry]:
+    """Everything that happened to a check in one list, newest first: opened and completed, the
+    contacts told, actions added and updated, findings recorded (issue 12: the page listed each
+    kind in turn, so the history read out of time order).
+
+    At the same instant, the later step of the workflow comes first (a check is opened before its
+    contacts are told, in the same run).
+    """
+    entries: list[tuple[datetime, int, int, str]] = []
+    for record in check.status_records.select_related("actor"):
+        what = "opened" if record.status == CriticalSafetyCheck.Status.OPEN else "completed"
+        note = f" ({record.note})" if record.note else ""
+        entries.append((record.at, 0, record.pk, f"{what} by {_who(record.actor, record.actor_label)}{note}"))
+    for notice in notices:
+        entries.append((notice.created_at, 1, notice.pk, _notice_words(notice)))
+    for finding in findings:
+        entries.append(
+            (
+                finding.recorded_at,
+                2,
+                finding.pk,
+                f"findings for {finding.get_area_display().lower()} recorded by {finding.recorded_by.display_name}",
+            )
+        )
+    for state in actions:
+        action = state.action
+        entries.append(
+            (action.recorded_at, 3, action.pk, f"action {state.number} added by {action.recorded_by.display_name}")
+        )
+        for update, words in state.history:
+            entries.append(
+                (update.at, 4, update.pk, f"action {state.number} {words} by {_who(update.actor, update.actor_label)}")
+            )
+    entries.sort(key=lambda entry: entry[:3], reverse=True)
+    return [HistoryEntry(at=at, words=words) for at, _rank, _pk, words in entries]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, F, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +23,7 @@ from perinatal.organisations.selectors import site_trust_on
 from perinatal.stats.months import YearMonth
 from perinatal.stats.moss import SKIP_TOO_FEW_BIRTHS
 from perinatal.surveillance import presenters
-from perinatal.surveillance.analyst_files import format_number
+from perinatal.surveillance.filters import CheckFilterForm
 from perinatal.surveillance.forms import (
     FINDINGS_HINTS,
     ActionForm,
@@ -38,8 +40,10 @@ from perinatal.surveillance.selectors.reference_rates import rates_changed_since
 from perinatal.surveillance.selectors.runs import latest_results_run, latest_run, site_results
 from perinatal.surveillance.selectors.safety_checks import (
     actions_with_updates,
+    check_places,
     checks_for_site,
     checks_visible_to,
+    filter_checks,
     latest_findings,
     open_checks_visible_to,
     signals_for_site,
@@ -140,7 +144,6 @@ def site(request, code: str):
         "trust": trust,
         "run": run,
         "today": today,
-        "number": format_number,
         "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
         "results": results,
         "latest": results[-1] if results else None,
@@ -199,17 +202,33 @@ def site_csv(request, code: str):
     return response
 
 
+CHECKS_PER_PAGE = 50
+
+
 def checks(request):
+    """Every check the reader may see, open ones first (soonest due first), then completed ones
+    (latest due first); filtered by status, trust, site and the days opened."""
     scope = scope_for(request)
     today = clock.today()
-    visible = checks_visible_to(scope).order_by("status", "due_on", "id")
+    visible = checks_visible_to(scope)
+    trusts, sites = check_places(visible)
+    form = CheckFilterForm(request.GET or None, trusts=trusts, sites=sites)
+    wanted = form.value()
+    matching = filter_checks(visible, wanted, today=today).order_by(
+        "-status", Case(When(status=CriticalSafetyCheck.Status.OPEN, then=F("due_on"))), "-due_on", "-id"
+    )
+    page = Paginator(matching, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "surveillance/checks.jinja",
         {
             "page_title": "Critical safety checks",
             "back_link": {"href": reverse("surveillance:overview"), "text": "Back to outcome signals"},
-            "checks": presenters.check_rows(list(visible), today=today),
+            "checks": presenters.check_rows(list(page), today=today),
+            "page": page,
+            "form": form,
+            "filter": wanted,
+            "any_checks": bool(trusts),
         },
     )
 
@@ -265,9 +284,12 @@ def safety_check(request, pk: int):
             "actions": actions,
             "action_counts": presenters.action_counts(actions),
             "signals": check.signals.order_by("month", "level"),
-            "history": check.status_records.select_related("actor"),
-            "findings_history": check.findings.select_related("recorded_by").order_by("-recorded_at", "-id"),
-            "notices": check.notices.order_by("created_at"),
+            "history": presenters.check_history(
+                check=check,
+                actions=actions,
+                notices=check.notices.all(),
+                findings=check.findings.select_related("recorded_by"),
+            ),
         },
     )
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from perinatal.accounts.models import AccessRequest
 from perinatal.accounts.permissions import require_role
@@ -19,12 +20,14 @@ from perinatal.accounts.scoping import (
     READ_IMPROVEMENT_CASES,
     scope_for,
 )
-from perinatal.core import clock
+from perinatal.core import audit, clock
+from perinatal.core.exports import FORMAT_CSV, download_response
 from perinatal.core.models import AuditEvent
-from perinatal.core.selectors import AuditFilter, audit_action_choices, audit_record_types, filtered_audit_events
+from perinatal.core.selectors import audit_action_choices, audit_record_types, filtered_audit_events
 from perinatal.notifications.task_list import task_list_for
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import onboarding_for
+from perinatal.web.audit_trail import AUDIT_EXPORT_LIMIT, AuditFilterForm, audit_rows, audit_table, record_kind_choices
 
 
 def home(request):
@@ -55,28 +58,60 @@ def home(request):
     )
 
 
-@require_role(*READ_AUDIT)
-def audit_trail(request):
-    scope = scope_for(request)
-    events = scope.restrict(
-        AuditEvent.objects.select_related("organisation", "actor_organisation"),
+def _readable_audit_events(scope):
+    """The trail the reader's role may see: their trust's, or the whole service's for the system admin."""
+    return scope.restrict(
+        AuditEvent.objects.select_related("actor", "organisation", "actor_organisation"),
         trust_field="organisation",
         purpose=READ_AUDIT,
     )
-    audit_filter = AuditFilter.from_query(request.GET)
-    page = Paginator(filtered_audit_events(events, audit_filter=audit_filter), 50).get_page(request.GET.get("page"))
+
+
+def _audit_filter_form(request, events) -> AuditFilterForm:
+    kinds = record_kind_choices(audit_record_types(events))
+    return AuditFilterForm(request.GET or None, actions=audit_action_choices(events), kinds=kinds)
+
+
+@require_role(*READ_AUDIT)
+def audit_trail(request):
+    scope = scope_for(request)
+    events = _readable_audit_events(scope)
+    form = _audit_filter_form(request, events)
+    wanted = form.value()
+    page = Paginator(filtered_audit_events(events, audit_filter=wanted), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/audit.jinja",
         {
             "page_title": "Audit trail",
             "page": page,
-            "filter": audit_filter,
-            "action_choices": audit_action_choices(events),
-            "record_types": audit_record_types(events),
+            "rows": audit_rows(page),
+            "form": form,
+            "filter": wanted,
+            "download": reverse("web:audit_download") + form.query_string(),
             "is_system_admin": scope.has_role(Role.SYSTEM_ADMIN),
         },
     )
+
+
+@require_role(*READ_AUDIT)
+def audit_download(request):
+    """The filtered trail as CSV, newest first: the page's rows, every page of them."""
+    scope = scope_for(request)
+    events = _readable_audit_events(scope)
+    form = _audit_filter_form(request, events)
+    matching = filtered_audit_events(events, audit_filter=form.value())
+    rows = audit_rows(matching[:AUDIT_EXPORT_LIMIT])
+    notes = (f"Newest first, at most {AUDIT_EXPORT_LIMIT:,} events: narrow the filter for older ones.",)
+    table = audit_table(rows, title=f"Audit trail {clock.today().isoformat()}", notes=notes)
+    audit.record(
+        action=audit.Action.VIEW,
+        object_type="core.AuditEvent",
+        organisation=scope.primary_organisation,
+        request=request,
+        summary=f"Downloaded the audit trail ({len(rows)} events)",
+    )
+    return download_response(table, FORMAT_CSV)
 
 
 def accessibility(request):

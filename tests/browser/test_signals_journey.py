@@ -12,7 +12,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, service_today, sign_in
+from tests.browser.conftest import assert_accessible, service_today, sign_in, tab_to
 
 NATIONAL = "programme.admin@perinatal.example"
 HOM = "hom.r0a@perinatal.example"
@@ -188,3 +188,43 @@ def test_national_analyst_loads_and_withdraws_site_reference_rates(page, service
     expect(page.get_by_role("button", name="Load the rates")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Withdraw"))).to_have_count(0)
     assert_accessible(page, context="reference rates, trust reader")
+
+
+def test_the_checks_list_is_filtered_with_the_keyboard_on_a_phone(page, service):
+    """Issue 12: the list of checks had no filters. On a 375 px phone, with the keyboard alone,
+    a national user keeps the overdue checks; the demo's overdue check's email says the due date
+    its page says."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, service, NATIONAL)
+    page.goto(service.url("/signals/checks/"))
+    expect(page.get_by_role("heading", name="Critical safety checks", level=1)).to_be_visible()
+    assert_accessible(page, context="checks list on a phone")
+    tab_to(page, "#id_status")
+    page.keyboard.press("ArrowDown")  # "Any status" -> "Overdue"
+    expect(page.locator("#id_status")).to_have_value("overdue")
+    tab_to(page, ".app-filters button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"status=overdue"))
+    expect(page.get_by_role("status")).to_contain_text("1 safety check matches the filters")
+    table = page.get_by_role("region", name="Critical safety checks of your organisations")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator(".nhsuk-tag")).to_have_text("Overdue")
+    expect(page.locator("#id_status")).to_have_value("overdue")  # the choice stays shown
+    assert_accessible(page, context="checks list filtered on a phone")
+
+    table.get_by_role("link", name=re.compile(r"^CSC-")).click()
+    due_row = page.locator(".nhsuk-summary-list__row").filter(
+        has=page.locator("dt", has_text=re.compile(r"^\s*Due\s*$"))
+    )
+    due_text = due_row.locator("dd").first.inner_text()
+    due_on = re.search(r"\d{1,2} \w+ \d{4}", due_text).group(0)
+    site = re.search(r"\(([A-Z0-9]+)\)", page.locator(".nhsuk-caption-l").inner_text()).group(1)
+    notices = [
+        message
+        for path in service.mail_dir.glob("*.log")
+        for message in [path.read_text()]
+        if f"MOSS signal at {site}:" in message
+    ]
+    assert notices, f"no notice email for {site}"
+    assert all(f"critical safety check due {due_on}" in message for message in notices)
+    assert all(f"It is due by {due_on}" in message for message in notices)

@@ -27,3 +27,19 @@ def test_one_clock_style_with_midnight_and_midday_in_words():
     assert time_of_day(time(0, 0)) == "midnight"
     assert time_of_day(time(12, 0)) == "midday"
     assert date_and_time(None) == ""
+
+
+def test_measured_numbers_are_rounded_half_up_to_two_places_with_separators():
+    from decimal import Decimal
+
+    from perinatal.core.formatting import decimal
+
+    assert decimal(1.2222222222222223) == "1.22"
+    assert decimal(1.4444444444444444) == "1.44"
+    assert decimal(0.125) == "0.13"  # half up, not to even
+    assert decimal(4) == "4.00" and decimal(1234.5) == "1,234.50"
+    assert decimal(-0.001) == "0.00"  # never "-0.00"
+    assert decimal(Decimal("2.675")) == "2.68"
+    assert decimal(3.1, trim=True) == "3.1" and decimal(4.0, trim=True) == "4" and decimal(0.004, trim=True) == "0"
+    assert decimal(1.23456, places=3) == "1.235"
+    assert decimal(None) == ""

@@ -316,6 +316,16 @@ class _TableCells(HTMLParser):
             self.cell += data
 
 
+def _for_people(row: list[str]) -> list[str]:
+    """A ``perinatal moss`` CSV row as the site's page shows it (issue 12: no float reprs on pages)."""
+    from perinatal.core.formatting import decimal, month_and_year
+
+    site, month, events, expected, k, h1, h2, cusum, level, reset = row
+    year, number = (int(part) for part in month.split("-"))
+    measures = [decimal(float(value)) for value in (expected, k, h1, h2, cusum)]
+    return [site, month_and_year(date(year, number, 1)), events, *measures, level, "Yes" if reset == "1" else "No"]
+
+
 @pytest.mark.django_db
 def test_run_moss_then_perinatal_moss_on_its_inputs_prints_what_the_pages_show(settings, tmp_path, client):
     settings.PERINATAL_NOW = WORKED_NOW
@@ -344,7 +354,8 @@ def test_run_moss_then_perinatal_moss_on_its_inputs_prints_what_the_pages_show(s
         assert download.splitlines()[0] == printed.splitlines()[0]
         page = _TableCells()
         page.feed(client.get(reverse("surveillance:site", args=[site])).content.decode())
-        assert page.rows[1:] == expected  # the HTML table's cells are the command's cells
+        # The HTML table's cells are the command's cells, rounded for people by the one formatter.
+        assert page.rows[1:] == [_for_people(row) for row in expected]
     assert len(expected) == 6
 
 

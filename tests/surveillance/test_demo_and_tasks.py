@@ -66,3 +66,22 @@ def test_a_births_import_queues_a_moss_run():
     other = Upload.objects.create(dataset="survey", filename="survey.csv", started_at=clock.now(), status="loaded")
     run_after_import(other)
     assert DBTaskResult.objects.filter(task_path__endswith="run_moss_task").count() == before + 1
+
+
+def test_every_demo_notice_says_the_due_date_its_check_page_says():
+    """Issue 12: the placed overdue check's email said the due date of the day MOSS ran, its page
+    the one 8 working days after the placed opening day. One rule (kernel.working_days), one date."""
+    from perinatal.core.formatting import long_date
+    from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
+    from perinatal.surveillance.models import ContactNotice
+
+    notices = list(ContactNotice.objects.select_related("safety_check"))
+    assert notices and all(notice.status == ContactNotice.Status.SENT for notice in notices)
+    placed = CriticalSafetyCheck.objects.get(status_records__note=DEMO_PLACED_NOTE)
+    assert placed.notices.exists()
+    for notice in notices:
+        check = notice.safety_check
+        assert check.due_on == add_working_days(start=check.opened_on, n=SAFETY_CHECK_WORKING_DAYS)
+        due = long_date(check.due_on)
+        assert notice.subject.endswith(f"due {due}")
+        assert f"It is due by {due} (the 8th working day after {long_date(check.opened_on)})." in notice.body

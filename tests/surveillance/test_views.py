@@ -348,3 +348,103 @@ def test_a_withdrawn_signal_is_marked_on_its_check(client, checks, settings):
     page = client.get(reverse("surveillance:check", args=[checks[SITE_A].pk])).content.decode()
     assert "withdrawn after data revision" in page
     assert CriticalSafetyCheck.objects.get(pk=checks[SITE_A].pk).is_open
+
+
+def _history(page: str) -> list[str]:
+    import re
+
+    section = page.split("<h2>History</h2>")[1].split("</ul>")[0]
+    return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", section, flags=re.S)]
+
+
+def test_the_checks_history_is_in_time_order_newest_first(client, checks, settings):
+    """Issue 12: the page listed openings, then notices, then actions, then findings (newest first),
+    so a finding recorded before an action read after it."""
+    from perinatal.surveillance.services.safety_checks import add_action, complete_check, record_finding, update_action
+
+    check = checks[SITE_A]
+    hom = User.objects.get(email="hom.r0a@perinatal.example")
+    settings.PERINATAL_NOW = "2026-01-13T10:00"
+    record_finding(check=check, area="cases", findings="Reviewed the cases", by=hom)
+    settings.PERINATAL_NOW = "2026-01-14T10:00"
+    action = add_action(
+        check=check, description="Refresh CTG training", owner="Ward manager", due_on=date(2026, 2, 1), by=hom
+    )
+    settings.PERINATAL_NOW = "2026-01-15T10:00"
+    for area in AREAS[1:]:
+        record_finding(check=check, area=area, findings=f"Reviewed {area}", by=hom)
+    settings.PERINATAL_NOW = "2026-01-16T10:00"
+    update_action(action=action, status="done", note="Training done", by=hom)
+    settings.PERINATAL_NOW = "2026-01-19T10:00"
+    complete_check(check=check, summary="No common cause", by=hom)
+    _client_for(client, "hom.r0a@perinatal.example")
+    history = _history(client.get(reverse("surveillance:check", args=[check.pk])).content.decode())
+    assert history[0].startswith("19 January 2026 at 10:00am: completed by Amina Okafor")
+    assert history[1] == "16 January 2026 at 10:00am: action 1 marked done by Amina Okafor"
+    assert history[2].startswith("15 January 2026 at 10:00am: findings for")
+    assert history[6] == "14 January 2026 at 10:00am: action 1 added by Amina Okafor"
+    assert history[7] == "13 January 2026 at 10:00am: findings for cases recorded by Amina Okafor"
+    assert history[8].startswith("12 January 2026 at 9:00am: contacts told by email")
+    assert history[9].startswith("12 January 2026 at 9:00am: opened by MOSS run")
+    assert len(history) == 10
+
+
+# --- the checks list's filters (issue 12) --------------------------------------------------------------
+
+
+def _listed(client, **params) -> list[str]:
+    import re
+
+    page = client.get(reverse("surveillance:checks"), params).content.decode()
+    return re.findall(r'<th scope="row"><a href="/signals/checks/\d+/">(CSC-\d+)</a></th>', page)
+
+
+def test_the_checks_list_filters_by_status_trust_site_and_days_opened(client, checks, settings):
+    from perinatal.surveillance.services.safety_checks import complete_check, record_finding
+
+    a, b = checks[SITE_A], checks[SITE_B]
+    hom = User.objects.get(email="hom.r0a@perinatal.example")
+    for area in AREAS:
+        record_finding(check=a, area=area, findings="Reviewed", by=hom)
+    complete_check(check=a, summary="No common cause", by=hom)
+    _client_for(client, "ist@perinatal.example")
+    assert _listed(client) == [b.reference, a.reference]  # open first, then completed
+    assert _listed(client, status="due") == [b.reference]
+    assert _listed(client, status="overdue") == []
+    assert _listed(client, status="completed") == [a.reference]
+    settings.PERINATAL_NOW = "2026-01-23T09:00"  # the day after both were due
+    assert _listed(client, status="overdue") == [b.reference] and _listed(client, status="due") == []
+    assert _listed(client, trust="RRK") == [b.reference] and _listed(client, site=SITE_A) == [a.reference]
+    assert _listed(client, trust="RRK", site=SITE_A) == []
+    dates = {"opened_from_day": "12", "opened_from_month": "1", "opened_from_year": "2026"}
+    assert _listed(client, **dates) == [b.reference, a.reference]
+    assert _listed(client, **{**dates, "opened_from_day": "13"}) == []
+    page = client.get(reverse("surveillance:checks"), {"status": "overdue"}).content.decode()
+    assert "1 safety check matches the filters" in page and "Clear the filters" in page
+    assert '<option value="overdue" selected>' in page
+    assert '<label class="nhsuk-label" for="id_trust">Trust</label>' in page and "RRK01" in page
+    # An unknown choice (an old bookmark) means any; a bad date is named and filters nothing.
+    assert _listed(client, status="lost", trust="XXX") == [b.reference, a.reference]
+    page = client.get(
+        reverse("surveillance:checks"),
+        {**dates, "opened_to_day": "1", "opened_to_month": "1", "opened_to_year": "2026"},
+    ).content.decode()
+    assert "<title>Error:" in page and "The last day opened must be the same as or after the first day" in page
+    assert 'href="#id_opened_to"' in page
+    page = client.get(
+        reverse("surveillance:checks"), {"opened_from_day": "31", "opened_from_month": "2"}
+    ).content.decode()
+    assert "The first day opened must include a year" in page
+
+
+def test_the_checks_filters_offer_and_reach_only_the_readers_own_checks(client, checks):
+    a = checks[SITE_A]
+    _client_for(client, "hom.r0a@perinatal.example")
+    page = client.get(reverse("surveillance:checks")).content.decode()
+    assert 'for="id_trust"' not in page and 'for="id_site"' not in page  # one trust, one site: nothing to choose
+    assert "RRK" not in page
+    assert _listed(client, trust="RRK") == [a.reference]  # another trust's code is no choice: ignored
+    assert _listed(client, site=SITE_B) == [a.reference]
+    _client_for(client, "reviewer.mbrrace@perinatal.example")
+    page = client.get(reverse("surveillance:checks")).content.decode()
+    assert "Filter the checks" not in page and "There are no safety checks for your organisations" in page

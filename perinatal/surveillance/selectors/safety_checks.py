@@ -7,6 +7,7 @@ read a site's open check and an action's latest update without one.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
@@ -23,6 +24,40 @@ def signals_for_site(site: Site) -> QuerySet[Signal]:
 def checks_visible_to(scope: Scope) -> QuerySet[CriticalSafetyCheck]:
     """Safety checks the user may read: the trust's own, its ICB's, its region's, or all nationally."""
     return scope.restrict(CriticalSafetyCheck.objects.select_related("site", "trust", "owner"), trust_field="trust")
+
+
+def filter_checks(queryset: QuerySet[CriticalSafetyCheck], wanted, *, today: date) -> QuerySet[CriticalSafetyCheck]:
+    """The checks that match ``wanted`` (a ``filters.CheckFilter``): overdue is open and past its
+    due date (the due date itself is still in time, ``CriticalSafetyCheck.is_overdue_on``)."""
+    open_ = CriticalSafetyCheck.Status.OPEN
+    if wanted.status == "overdue":
+        queryset = queryset.filter(status=open_, due_on__lt=today)
+    elif wanted.status == "due":
+        queryset = queryset.filter(status=open_, due_on__gte=today)
+    elif wanted.status == "completed":
+        queryset = queryset.filter(status=CriticalSafetyCheck.Status.COMPLETED)
+    if wanted.trust:
+        queryset = queryset.filter(trust__code=wanted.trust)
+    if wanted.site:
+        queryset = queryset.filter(site__code=wanted.site)
+    if wanted.opened_from:
+        queryset = queryset.filter(opened_on__gte=wanted.opened_from)
+    if wanted.opened_to:
+        queryset = queryset.filter(opened_on__lte=wanted.opened_to)
+    return queryset
+
+
+def check_places(queryset: QuerySet[CriticalSafetyCheck]) -> tuple[dict[str, str], dict[str, str]]:
+    """The trusts and the sites of these checks, code -> name, by name: what the list's filters offer."""
+    trusts: dict[str, str] = {}
+    sites: dict[str, str] = {}
+    for check in queryset.select_related("site", "trust"):
+        trusts[check.trust.code] = f"{check.trust.display_name} ({check.trust.code})"
+        sites[check.site.code] = f"{check.site.name} ({check.site.code})"
+    return (
+        dict(sorted(trusts.items(), key=lambda item: item[1])),
+        dict(sorted(sites.items(), key=lambda item: item[1])),
+    )
 
 
 def open_checks_visible_to(scope: Scope) -> QuerySet[CriticalSafetyCheck]:

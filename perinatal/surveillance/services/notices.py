@@ -25,7 +25,9 @@ def _level_words(level: int) -> str:
     return "level 2 (escalated)" if level == 2 else "level 1"
 
 
-def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Signal], opened: bool) -> ContactNotice:
+def notice_text(*, check: CriticalSafetyCheck, signals: list[Signal], opened: bool) -> tuple[str, str]:
+    """The notice's subject and body, written from the check as it stands: the due date said is
+    the check's own (the 8th working day after it opened, kernel.working_days), never another."""
     site = check.site
     lines = [
         f"- {month_and_year(signal.month)}: {_level_words(signal.level)}"
@@ -47,16 +49,39 @@ def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Sig
             "A signal is a prompt for a safety check, not a verdict of unsafe care.",
         ]
     )
+    subject = f"MOSS signal at {site.code}: critical safety check due {long_date(check.due_on)}"
+    return subject, body
+
+
+def create_notice(*, check: CriticalSafetyCheck, run: MossRun, signals: list[Signal], opened: bool) -> ContactNotice:
+    subject, body = notice_text(check=check, signals=signals, opened=opened)
     notice = ContactNotice.objects.create(
         safety_check=check,
         run=run,
         recipients=contact_emails(check.trust),
-        subject=f"MOSS signal at {site.code}: critical safety check due {long_date(check.due_on)}",
+        subject=subject,
         body=body,
         created_at=run.started_at,
     )
     notice.signals.set(signals)
     return notice
+
+
+def rewrite_unsent_notices(check: CriticalSafetyCheck) -> int:
+    """Write the check's notices not yet sent again from the check as it now stands.
+
+    For the demo, which places a check's dates in the past after MOSS opened it: the email must
+    then say the due date the check's page says. A check's first notice is the one that opened it
+    (a check is opened with its notice, in one run). Sent notices are never changed.
+    """
+    first = check.notices.order_by("created_at", "id").values_list("pk", flat=True).first()
+    unsent = check.notices.exclude(status=ContactNotice.Status.SENT).prefetch_related("signals")
+    for notice in unsent:
+        notice.subject, notice.body = notice_text(
+            check=check, signals=list(notice.signals.all()), opened=notice.pk == first
+        )
+        notice.save(update_fields=["subject", "body"])
+    return len(unsent)
 
 
 def send_pending_notices() -> list[ContactNotice]:

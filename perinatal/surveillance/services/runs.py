@@ -41,14 +41,16 @@ def current_calculation(*, counts=None) -> MossCalculation:
     return calculate(counts, loaded=loaded_reference_rates())
 
 
-def record_moss_run(*, trigger: str) -> MossRunOutcome:
+def record_moss_run(*, trigger: str, send_notices: bool = True) -> MossRunOutcome:
     """Run MOSS over the births data now, store it, and tell contacts about new signals.
 
     Everything is stored in one transaction; messages are sent after it commits (a message
-    that fails is kept and tried again by the next run).
+    that fails is kept and tried again by the next run). ``send_notices=False`` leaves them
+    pending for the caller to send (the demo places a check's dates first).
     """
     outcome = _store_moss_run(trigger=trigger)
-    send_pending_notices()
+    if send_notices:
+        send_pending_notices()
     return outcome
 
 
