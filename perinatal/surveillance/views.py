@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from perinatal.accounts.scoping import RECORD_SAFETY_CHECKS, scope_for
+from perinatal.accounts.scoping import READ_NOTIFICATIONS, RECORD_SAFETY_CHECKS, scope_for
 from perinatal.core import audit, clock
 from perinatal.core.scheduler import daily_job_status
 from perinatal.organisations.models import Site
@@ -170,7 +170,9 @@ def site(request, code: str):
                 ),
             }
         )
-        can_read_records = trust is not None and scope.can_read_trust(trust)
+        # Notified deaths are record-level notifications: only for those who read the trust's
+        # notifications (not regional, national or board-only readers of the signals; issue 13).
+        can_read_records = trust is not None and scope.can_read_trust(trust, purpose=READ_NOTIFICATIONS)
         context["can_read_records"] = can_read_records
         if can_read_records:
             deaths = notified_term_deaths(site=site, first=first, last=last_day, scope=scope)

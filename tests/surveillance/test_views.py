@@ -198,6 +198,24 @@ def test_notified_deaths_are_shown_beside_the_chart_and_missing_ones_flagged(cli
     assert "PEN-MISSING" not in client.get(reverse("surveillance:site", args=[SITE_A])).content.decode()
 
 
+@pytest.mark.parametrize(
+    "role, org",
+    [
+        (Role.REGIONAL_VIEWER, "Y62"),
+        (Role.ICB_VIEWER, "QOP"),
+        (Role.PERINATAL_LEADERSHIP, "R0A"),
+        (Role.EXECUTIVE_LEAD, "R0A"),
+    ],
+)
+def test_readers_of_signals_who_may_not_read_notifications_see_no_notification_reference(client, checks, role, org):
+    """Issue 13: record-level notification references only for those who read the trust's notifications."""
+    _notify(reference="PEN-MISSING", trust="R0A", born_at="2025-12-20T10:00")
+    sign_in(client, make_user(role, org))
+    page = client.get(reverse("surveillance:site", args=[SITE_A]))
+    assert page.status_code == 200
+    assert "PEN-MISSING" not in page.content.decode()
+
+
 def test_site_csv_is_the_moss_table(client, checks):
     _client_for(client, "reviewer.nhsr@perinatal.example")
     response = client.get(reverse("surveillance:site_csv", args=[SITE_B]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from perinatal.accounts.scoping import Scope
+from perinatal.accounts.scoping import READ_NOTIFICATIONS, Scope
 from perinatal.kernel.clinical import gestation_days
 from perinatal.kernel.london_time import InvalidTimestamp, local_midnight, london_date, parse_timestamp
 from perinatal.notifications.models import Notification
@@ -86,6 +86,7 @@ def notified_term_deaths(*, site: Site, first: date, last: date, scope: Scope) -
             "current_version"
         ),
         trust_field="trust",
+        purpose=READ_NOTIFICATIONS,
     )
     found: list[tuple[str, date, str]] = []
     for notification in notifications:
