@@ -170,7 +170,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF, "https://assets.nhs.uk"],
+        "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

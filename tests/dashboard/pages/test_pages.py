@@ -4,9 +4,12 @@ queries per page."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -384,3 +387,20 @@ def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatc
     monkeypatch.setattr(births, "data_span", lambda: None)
     page = national_user.get(reverse(name, args=args)).content.decode()
     assert "No births data has been loaded yet" in page
+
+
+def test_pages_take_fonts_from_the_service_only(national_user):
+    """issue 12: pages waited for the NHS font from another host. The CSP allows fonts from the
+    service alone, and the service's stylesheet sets the design system's fallback fonts on the
+    root, so no element names the font only that host serves."""
+    response = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";") if directive
+    )
+    assert policy["font-src"] == "'self'"
+    assert "http" not in response["Content-Security-Policy"]
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', response.content.decode())
+    order = [name.rsplit("/", 1)[-1].split(".")[0] for name in stylesheets]
+    assert order.index("perinatal") > order.index("nhsuk-frontend")  # it comes after the design system's
+    own = finders.find("perinatal/perinatal.css")
+    assert re.search(r"^html \{ font-family: arial, sans-serif; \}$", Path(own).read_text(), re.MULTILINE)
