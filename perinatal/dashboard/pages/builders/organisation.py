@@ -159,7 +159,8 @@ def trust_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Org
 
 
 def _children(org: OrganisationRef, orgs: OrganisationMap, span: DataSpan) -> list[OrganisationRef]:
-    return children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=organisations.trusts_with_data(orgs=orgs))
+    listed = organisations.listed_trusts_on(orgs=orgs, day=span.as_of)
+    return children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=listed)
 
 
 def _members_on(org: OrganisationRef, orgs: OrganisationMap) -> Callable[[date], frozenset[str]]:

@@ -129,6 +129,11 @@ def metric_definition(metric_id: str, *, stillbirth_denominator: str) -> MetricD
     return definitions.get(metric_id) or definitions[DEFAULT_METRIC]
 
 
+def _has_data(row: MetricRow) -> bool:
+    """Anything counted for the trust in the period (a denominator, or a count measure's numerator)."""
+    return any(isinstance(count, int) and count > 0 for count in (row.denominator, row.numerator))
+
+
 def _sort_value(line: TrustLine, sort: str):
     row = line.row
     if sort == SORT_NAME:
@@ -268,7 +273,14 @@ def trusts_page(
         metric_id=definition.id, period=period, stillbirth_denominator=denominator, orgs=orgs, now=now
     )
     england = next((row for row in rows if row.org_level == LEVEL_NATIONAL), None)
-    trust_rows = [row for row in rows if row.org_level == LEVEL_TRUST]
+    # Closed trusts and trusts without maternity services are left out unless they have data
+    # in the period (OrganisationMap.listed); England's row still counts every trust.
+    trust_rows = [
+        row
+        for row in rows
+        if row.org_level == LEVEL_TRUST
+        and orgs.listed(row.org_code, start=period.start, end=period.end, has_data=_has_data(row))
+    ]
     lines = []
     for row in trust_rows:
         icb_code, region_code = orgs.parent_on(row.org_code, period.end)
