@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -404,3 +405,23 @@ def test_pages_take_fonts_from_the_service_only(national_user):
     assert order.index("perinatal") > order.index("nhsuk-frontend")  # it comes after the design system's
     own = finders.find("perinatal/perinatal.css")
     assert re.search(r"^html \{ font-family: arial, sans-serif; \}$", Path(own).read_text(), re.MULTILINE)
+
+
+def test_a_trusts_induction_delays_are_charted_as_the_share_of_its_women_delayed(national_user, span):
+    """issue 12: the trust-level induction-delay chart was always 0 or 100%. By definition
+    (docs/rules/dashboard.md §3.3) a single trust's own value is 100 or 0, so its page charts the
+    part that varies, the share of its women delayed, and lists its own value with the parts."""
+    page = trust_page(code="R0A", span=span)
+    section = next(s for s in page.sections if s.definition.id == "induction_delays")
+    charted = section.charts.series
+    assert charted.definition.id == "induction_delays.women" and section.tile.definition.id == "induction_delays.women"
+    values = {row.value for row in charted.rows if row.value is not None}
+    assert values - {Decimal("0.00"), Decimal("100.00")}, values  # not just 0 or 100
+    assert [sub.definition.id for sub in section.sub_measures] == ["induction_delays", "induction_delays.women"]
+    assert section.sub_measures[0].row.value in (Decimal("0.00"), Decimal("100.00"))
+    html = national_user.get(reverse("dashboard:trust", args=["R0A"])).content.decode()
+    assert 'id="line-induction-delays"' in html and "% of women" in html
+    assert "can only be 100%" in html
+    # England's, a region's and an ICB's pages chart the measure itself (% of trusts).
+    england = next(s for s in icb_page(code="QOP", span=span).sections if s.definition.id == "induction_delays")
+    assert england.charts.series.definition.id == "induction_delays" and england.charted_note is None

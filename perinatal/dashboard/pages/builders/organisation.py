@@ -48,6 +48,15 @@ from ..wording import (
 
 #: How far back a trust page lists its midwifery-led unit suspensions (six fortnights).
 MLU_DAYS = 84
+#: On a trust's own page these measures are charted by one of their parts: docs/rules/dashboard.md
+#: §3.3 makes a single trust's own induction-delay value 100% or 0% (it had a delayed woman in
+#: the fortnight or not), so its charts and tile show the share of its women delayed.
+TRUST_CHARTS_PART = {"induction_delays": "induction_delays.women"}
+TRUST_CHARTS_PART_NOTE = (
+    "At one trust this measure can only be 100% (a woman was delayed in the fortnight) or 0% (none "
+    "was). The charts and the latest figure show the share of the trust's women delayed instead, "
+    "a part of the same measure; the trust's own value of the measure is in the table of its parts."
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class MetricSection:
     charts: SeriesCharts
     tile: Tile
     sub_measures: tuple[SubMeasure, ...]
+    charted_note: str | None = None  # why the charts show a part of the measure (TRUST_CHARTS_PART)
 
 
 @dataclass(frozen=True)
@@ -196,18 +206,22 @@ def _organisation_page(
     )
     rows = [row for row in rows if row.org_code == org.code]
     definitions = metric_definitions(stillbirth_denominator=denominator)
+    by_id = {definition.id: definition for definition in definitions}
     sections = []
     for definition in definitions:
         if definition.is_sub_measure:
             continue
-        chosen = series_rows(rows, definition=definition)
-        series = MetricSeries(definition, chosen, series_breaks(chosen, members_on=members_on))
-        charts = series_charts(series, subject=org.name, stillbirth_denominator=denominator)
+        part = TRUST_CHARTS_PART.get(definition.id) if org.level == LEVEL_TRUST else None
+        charted = by_id[part] if part else definition
+        chosen = series_rows(rows, definition=charted)
+        series = MetricSeries(charted, chosen, series_breaks(chosen, members_on=members_on))
+        charts = series_charts(
+            series, subject=org.name, stillbirth_denominator=denominator, chart_anchor=anchor(definition.id)
+        )
         tile = build_tile(series, stillbirth_denominator=denominator, chart=charts.spc_chart)
         subs = []
-        for sub in definitions:
-            if sub.parent_id != definition.id:
-                continue
+        # The trust's own value of a measure charted by its part is listed with the parts.
+        for sub in ([definition] if part else []) + [d for d in definitions if d.parent_id == definition.id]:
             sub_rows = series_rows(rows, definition=sub)
             latest = sub_rows[-1] if sub_rows else None
             subs.append(SubMeasure(sub, latest, unit_phrase(sub), row_period_words(latest, definition=sub)))
@@ -221,6 +235,7 @@ def _organisation_page(
                 charts=charts,
                 tile=tile,
                 sub_measures=tuple(subs),
+                charted_note=TRUST_CHARTS_PART_NOTE if part else None,
             )
         )
     return OrganisationPage(
