@@ -277,7 +277,9 @@ def test_the_value_axis_is_chosen_from_the_data_not_from_the_widest_limit():
         ys = _path_ys(path)
         assert ys and PLOT_TOP - 0.01 <= min(ys) and max(ys) <= BOTTOM + 0.01
     upper = with_class(root, "chart-limit-998")[0]
-    assert upper.get("d").startswith("M") and min(_path_ys(upper)) == pytest.approx(PLOT_TOP, abs=0.01)  # cut at the top
+    assert upper.get("d").startswith("M") and min(_path_ys(upper)) == pytest.approx(
+        PLOT_TOP, abs=0.01
+    )  # cut at the top
 
 
 def test_the_axis_of_a_percentage_is_not_0_to_100():

@@ -84,9 +84,7 @@ class Register:
             site: frozenset([trusts]) if isinstance(trusts, str) else frozenset(trusts)
             for site, trusts in known_sites.items()
         }
-        return cls(
-            trusts=frozenset(known_trusts), sites=sites, units=dict(known_units or {}), only_trust=only_trust
-        )
+        return cls(trusts=frozenset(known_trusts), sites=sites, units=dict(known_units or {}), only_trust=only_trust)
 
 
 def attribute(record: Any, name: str) -> Any:

@@ -18,6 +18,7 @@ from perinatal.accounts.roles import Role
 from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
+from perinatal.dashboard.pages.builders import organisation as organisation_builder
 from perinatal.dashboard.pages.builders.national import national_page
 from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
 from perinatal.dashboard.pages.builders.trusts import trusts_page
@@ -425,3 +426,34 @@ def test_a_trusts_induction_delays_are_charted_as_the_share_of_its_women_delayed
     # England's, a region's and an ICB's pages chart the measure itself (% of trusts).
     england = next(s for s in icb_page(code="QOP", span=span).sections if s.definition.id == "induction_delays")
     assert england.charts.series.definition.id == "induction_delays" and england.charted_note is None
+
+
+#: issue 12: a trust's page weighed 940 KB on the national demo (five years): most of it cell
+#: classes repeated in every table cell and every chart point's colours. Bytes of HTML per period
+#: shown in the tables, for all eight measures (the small demo holds one year).
+MAX_BYTES_PER_PERIOD = 900
+
+
+def test_an_organisation_page_is_light(national_user):
+    response = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    page = response.content.decode()
+    periods = page.count('<tr><th scope="row">')  # each period's row in the tables, compact markup
+    assert periods > 100
+    assert 'class="nhsuk-table__cell' not in page.split('<section class="app-metric"', 1)[1].split("</table>", 1)[0]
+    assert len(response.content) / periods < MAX_BYTES_PER_PERIOD, (len(response.content), periods)
+
+
+def test_a_second_view_draws_no_chart(national_user, monkeypatch):
+    """The charts are kept with the rows (selectors.row_cache.kept): a second view renders only."""
+    url = reverse("dashboard:trust", args=["R0A"])
+    first = national_user.get(url).content
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a chart was drawn again")
+
+    monkeypatch.setattr(organisation_builder, "series_charts", no_drawing)
+
+    def main(html: bytes) -> bytes:
+        return html.split(b"<main", 1)[1].split(b"</main>", 1)[0]
+
+    assert main(national_user.get(url).content) == main(first)

@@ -101,9 +101,7 @@ def test_someone_at_two_trusts_says_which_and_cannot_name_a_third(client, immedi
     before = Upload.objects.count()
     page = client.post(reverse("dashboard:upload_new"), {"dataset": "births", "file": _births(OWN_ROW)})
     assert "Select which trust&#39;s data the file holds" in page.content.decode()
-    page = client.post(
-        reverse("dashboard:upload_new"), {"dataset": "births", "trust": "RYR", "file": _births(OWN_ROW)}
-    )
+    page = client.post(reverse("dashboard:upload_new"), {"dataset": "births", "trust": "RYR", "file": _births(OWN_ROW)})
     assert "Select which trust&#39;s data the file holds" in page.content.decode()
     assert Upload.objects.count() == before
     # Chosen RRK, a file of R0A's rows is refused; chosen R0A, it loads under R0A.
@@ -128,5 +126,7 @@ def test_other_roles_may_not_upload(client, immediate, role, org):
     sign_in(client, make_user(role, org))
     assert client.get(reverse("dashboard:upload_new")).status_code == 403
     before = InductionRecord.objects.count()
-    assert client.post(reverse("dashboard:upload_new"), {"dataset": "births", "file": _births(OWN_ROW)}).status_code == 403
+    assert (
+        client.post(reverse("dashboard:upload_new"), {"dataset": "births", "file": _births(OWN_ROW)}).status_code == 403
+    )
     assert InductionRecord.objects.count() == before and not BirthRecord.objects.filter(baby_id="TU-1").exists()

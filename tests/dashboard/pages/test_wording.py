@@ -8,9 +8,7 @@ import pytest
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
-
 from perinatal.dashboard.metrics.definitions import (
-    STILLBIRTH_DENOMINATORS,
     INDUCTION_DELAYS_WOMEN,
     METRICS,
     OBSTETRIC_UNIT_SUSPENSIONS,
@@ -19,6 +17,7 @@ from perinatal.dashboard.metrics.definitions import (
     OPC_COMPONENT_DEFINITIONS,
     OPTIMAL_PERINATAL_CARE,
     PPH_1500_RATE,
+    STILLBIRTH_DENOMINATORS,
     STILLBIRTH_RATE,
 )
 from perinatal.dashboard.pages.wording import (

@@ -22,7 +22,7 @@ from perinatal.dashboard.engine import OrganisationMap, default_stillbirth_denom
 from perinatal.dashboard.metrics.definitions import MetricDefinition, metric_definitions
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_REGION, LEVEL_TRUST, MetricRow
 from perinatal.dashboard.models import UnitStatusEpisode
-from perinatal.dashboard.selectors import metric_rows, organisations, unit_suspensions
+from perinatal.dashboard.selectors import metric_rows, organisations, row_cache, unit_suspensions
 from perinatal.dashboard.selectors.births import DataSpan
 
 from ..hierarchy import (
@@ -205,6 +205,35 @@ def _organisation_page(
         level=org.level, code=org.code, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now
     )
     rows = [row for row in rows if row.org_code == org.code]
+    # The charts are most of the page's time, and depend on its rows alone: kept like them.
+    sections = row_cache.kept(
+        "organisation-sections",
+        (org, span, denominator),
+        lambda: _sections(org=org, rows=rows, denominator=denominator, members_on=members_on),
+        now=now,
+    )
+    return OrganisationPage(
+        org=org,
+        breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
+        children=tuple(children),
+        sections=sections,
+        span=span,
+        stillbirth_denominator=denominator,
+        parent_changes=tuple(changes),
+        has_breaks=any(section.charts.series.breaks for section in sections),
+        rows=tuple(rows),
+        midwifery_led=midwifery_led,
+    )
+
+
+def _sections(
+    *,
+    org: OrganisationRef,
+    rows: Sequence[MetricRow],
+    denominator: str,
+    members_on: Callable[[date], frozenset[str]] | None,
+) -> tuple[MetricSection, ...]:
+    """Each metric's section: its series, charts, tile and parts."""
     definitions = metric_definitions(stillbirth_denominator=denominator)
     by_id = {definition.id: definition for definition in definitions}
     sections = []
@@ -238,15 +267,4 @@ def _organisation_page(
                 charted_note=TRUST_CHARTS_PART_NOTE if part else None,
             )
         )
-    return OrganisationPage(
-        org=org,
-        breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
-        children=tuple(children),
-        sections=tuple(sections),
-        span=span,
-        stillbirth_denominator=denominator,
-        parent_changes=tuple(changes),
-        has_breaks=any(section.charts.series.breaks for section in sections),
-        rows=tuple(rows),
-        midwifery_led=midwifery_led,
-    )
+    return tuple(sections)
