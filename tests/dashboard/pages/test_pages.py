@@ -3,6 +3,7 @@
 queries per page."""
 
 import csv
+import gzip
 import io
 import re
 from datetime import date, timedelta
@@ -457,3 +458,14 @@ def test_a_second_view_draws_no_chart(national_user, monkeypatch):
         return html.split(b"<main", 1)[1].split(b"</main>", 1)[0]
 
     assert main(national_user.get(url).content) == main(first)
+
+
+def test_pages_are_sent_compressed(national_user):
+    plain = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    packed = national_user.get(reverse("dashboard:trust", args=["R0A"]), HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 5
+    assert (
+        gzip.decompress(packed.content).split(b"<main", 1)[1].split(b"</main>")[0]
+        == plain.content.split(b"<main", 1)[1].split(b"</main>")[0]
+    )
