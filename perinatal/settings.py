@@ -253,6 +253,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("nhsuk", REPO_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
+# The NHS.UK stylesheet is served without its @font-face rules for NHS England's font host
+# (perinatal.web.static_finders): no page fetches anything from another host.
+STATICFILES_FINDERS = [
+    "perinatal.web.static_finders.NhsukStylesheetFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 NHSUK_ASSET_PATH = STATIC_URL + "nhsuk/assets"
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -33,6 +34,7 @@ from perinatal.dashboard.pages.reporting_periods import (
 from perinatal.dashboard.selectors import births
 from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import ENGLAND_CODE
+from perinatal.web.static_finders import NhsukStylesheetFinder, without_remote_fonts
 from tests.helpers import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -394,19 +396,25 @@ def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatc
 
 def test_pages_take_fonts_from_the_service_only(national_user):
     """issue 12: pages waited for the NHS font from another host. The CSP allows fonts from the
-    service alone, and the service's stylesheet sets the design system's fallback fonts on the
-    root, so no element names the font only that host serves."""
+    service alone, and the design system's stylesheet is served without the @font-face rules
+    that fetch Frutiger from NHS England's host (perinatal.web.static_finders)."""
     response = national_user.get(reverse("dashboard:trust", args=["R0A"]))
     policy = dict(
         directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";") if directive
     )
     assert policy["font-src"] == "'self'"
     assert "http" not in response["Content-Security-Policy"]
-    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', response.content.decode())
-    order = [name.rsplit("/", 1)[-1].split(".")[0] for name in stylesheets]
-    assert order.index("perinatal") > order.index("nhsuk-frontend")  # it comes after the design system's
-    own = finders.find("perinatal/perinatal.css")
-    assert re.search(r"^html \{ font-family: arial, sans-serif; \}$", Path(own).read_text(), re.MULTILINE)
+    page = response.content.decode()
+    for href in re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', page):
+        css = Path(finders.find(href)).read_text()
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), href
+        assert "assets.nhs.uk" not in css, href
+    original = Path(settings.REPO_DIR, "node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css").read_text()
+    assert "assets.nhs.uk/fonts" in original  # what the package ships, and the finder leaves out
+    served = Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text()
+    assert served == without_remote_fonts(original) and len(served) > 0.95 * len(original)
+    assert "font-family:Frutiger W01,arial,sans-serif" in served  # the design system's stack is untouched
+    assert "nhsuk/nhsuk-frontend.min.css" in dict(NhsukStylesheetFinder().list(None))
 
 
 def test_a_trusts_induction_delays_are_charted_as_the_share_of_its_women_delayed(national_user, span):
