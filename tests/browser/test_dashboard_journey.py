@@ -262,8 +262,9 @@ def test_no_page_fetches_anything_from_another_host(browser, service):
             page.evaluate("document.fonts.ready.then(fonts => [...fonts].filter(f => f.status !== 'unloaded').length)")
             == 0
         )
-        family = page.evaluate("getComputedStyle(document.body).fontFamily")
-        assert "Frutiger" not in family, family
+        # The design system's stack stays; with no @font-face for Frutiger the browser uses the
+        # computer's own fonts (Arial), and fetches none.
+        assert "arial" in page.evaluate("getComputedStyle(document.body).fontFamily")
     others = [url for url in requested if not url.startswith(service.base_url)]
     assert others == [], others
     context.close()
