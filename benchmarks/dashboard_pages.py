@@ -74,6 +74,13 @@ def _store_moss_run_if_none() -> None:
         print(f"  (stored a MOSS run for the site page in {time.perf_counter() - started:.1f} s)", flush=True)
 
 
+def _weight(client, url: str) -> str:
+    """The page's HTML in KB, and as sent to a browser that accepts gzip (issue 12: 940 KB)."""
+    plain = client.get(url).content
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
+    return f"{len(plain) / 1024:.0f} KB of HTML, {len(packed) / 1024:.0f} KB gzip"
+
+
 def _time_page(client, url: str) -> tuple[float, list[float]]:
     from perinatal.dashboard.models import TallyCache
 
@@ -118,13 +125,14 @@ def run(*, report) -> None:
         f"trust page ({trust})": f"/dashboard/trusts/{trust}/",
         f"site CUSUM page ({site})": f"/signals/sites/{site}/",
     }
-    results = {}
+    results, weights = {}, {}
     try:
         with transaction.atomic():
             _store_moss_run_if_none()
             client = _signed_in_client()
             for name, url in pages.items():
                 results[name] = _time_page(client, url)
+                weights[name] = _weight(client, url)
             raise _Rollback
     except _Rollback:
         pass
@@ -134,6 +142,7 @@ def run(*, report) -> None:
         report(f"{name}, first view (counts made in SQL)", first, detail)
         report(f"{name}, p50 of {VIEWS} views", statistics.median(views), detail)
         report(f"{name}, p95 of {VIEWS} views", _percentile(views, 0.95), detail)
+        print(f"  {name}: {weights[name]}", flush=True)
     if report_times:
         label, first, views = report_times
         report(f"board report document ({trust}, {label}), first", first, detail)

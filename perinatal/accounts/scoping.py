@@ -42,8 +42,11 @@ MANAGE_API_TOKENS = frozenset({Role.SYSTEM_ADMIN})
 # Dashboard uploads (a file, its rows and errors) are record-level: the uploading trust's
 # own staff and national admins only (docs/rules/dashboard.md §5); ICB and regional viewers see none.
 READ_DASHBOARD_UPLOADS = frozenset(TRUST_ROLES | {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
-# Uploading a dashboard dataset file on the upload page: national programme admins.
+# Uploading a dashboard dataset file on the upload page: national programme admins, any dataset
+# for any trust; a trust's Head of Midwifery, perinatal leadership and analysts (trust viewers)
+# their own trust's births, neonatal care and inductions only (docs/rules/dashboard.md §5).
 UPLOAD_DASHBOARD_DATA = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+UPLOAD_OWN_TRUST_DATA = frozenset({Role.LOCAL_AUTHORISER, Role.PERINATAL_LEADERSHIP, Role.TRUST_VIEWER})
 # Improvement support cases (docs/rules/improvement.md §1): the trust sees its own (its local
 # authoriser, board and executives; not every reporter), its ICB and region theirs, the national
 # team all. Only the Improvement Support Team and the region triage, open and change a case and

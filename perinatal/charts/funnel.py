@@ -46,7 +46,7 @@ from .frame import (
     value_x_axis,
 )
 from .palette import PointColours
-from .scales import LinearScale, format_count, format_number, nice_ticks, value_ticks
+from .scales import LinearScale, ValueTicks, format_count, format_number, nice_ticks, value_ticks
 from .svg import Element, element
 from .table import ChartTable, TableColumn
 
@@ -112,6 +112,52 @@ def funnel_limit_curve(*, plot: FunnelPlot, points: int = GRID_POINTS) -> list[t
     if plot.kind == FUNNEL_PROPORTION:
         grid = sorted({max(1, round(value)) for value in grid})
     return [(denominator, funnel_limits_at(plot=plot, denominator=denominator)) for denominator in grid]
+
+
+def funnel_value_ticks(*, plot: FunnelPlot, value_scale: float = 1.0) -> ValueTicks:
+    """The value axis, chosen from the data (issue 12: an axis from 0 to the widest limit of the
+    smallest organisation squashed every point into a band): every point, the target, and the
+    99.8% limits at the median denominator, so that the funnel's shape shows where most
+    organisations are. The limit lines are cut where they leave it (clip_runs); no point ever is.
+    Never below 0, nor above 100% for a proportion."""
+    denominators = sorted(point.denominator for point in plot.points)
+    middle = funnel_limits_at(plot=plot, denominator=denominators[len(denominators) // 2])
+    values = [point.value for point in plot.points] + [plot.target, middle.lower_998, middle.upper_998]
+    ceiling = value_scale if plot.kind == FUNNEL_PROPORTION else None
+    return value_ticks(
+        values=[value * value_scale for value in values], floor=0.0, ceiling=ceiling, include_floor=False
+    )
+
+
+def clip_runs(run: Sequence[tuple[float, float]], *, top: float, bottom: float) -> list[list[tuple[float, float]]]:
+    """A polyline in SVG coordinates cut to the band top ≤ y ≤ bottom: the pieces inside it, each
+    ending where it crosses the band's edge."""
+    pieces: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+
+    def inside(point):
+        return top <= point[1] <= bottom
+
+    def crossing(a, b, edge):
+        share = (edge - a[1]) / (b[1] - a[1])
+        return (a[0] + share * (b[0] - a[0]), edge)
+
+    for index, point in enumerate(run):
+        previous = run[index - 1] if index else None
+        if inside(point):
+            if previous is not None and not inside(previous):
+                current = [crossing(previous, point, top if previous[1] < top else bottom)]
+            current.append(point)
+        elif previous is not None and inside(previous):
+            current.append(crossing(previous, point, top if point[1] < top else bottom))
+            pieces.append(current)
+            current = []
+        elif previous is not None and (previous[1] < top) != (point[1] < top):
+            # Straight across the band between two grid points.
+            pieces.append([crossing(previous, point, top), crossing(previous, point, bottom)])
+    if current:
+        pieces.append(current)
+    return [piece for piece in pieces if len(piece) > 1]
 
 
 def _colours(position: str, improvement: str) -> PointColours:
@@ -187,9 +233,7 @@ def funnel_chart(
     identifier = chart_identifier(chart_id, "funnel", title, description, table.rows)
 
     area = plot_area()
-    y_values = [point.value * value_scale for point in plot.points] + [plot.target * value_scale]
-    y_values += [bound * value_scale for _, limits in curve for bound in (limits.lower_998, limits.upper_998)]
-    ticks = value_ticks(values=y_values, floor=0.0)
+    ticks = funnel_value_ticks(plot=plot, value_scale=value_scale)
     y = LinearScale(domain=(ticks.low, ticks.high), range=(area.bottom, area.top))
     x_ticks = nice_ticks(low=0.0, high=max(denominator for denominator, _ in curve), floor=0.0)
     left, right = area.inner
@@ -217,7 +261,7 @@ def funnel_chart(
         lines.append(
             element(
                 "path",
-                d=path_data([run]),
+                d=path_data(clip_runs(run, top=area.top, bottom=area.bottom)),
                 fill="none",
                 stroke=palette.LIMIT,
                 stroke_width=1.5,
@@ -225,7 +269,7 @@ def funnel_chart(
                 class_=class_,
             )
         )
-        right_labels.append(LineLabel(run[-1][1], label, palette.LIMIT))
+        right_labels.append(LineLabel(min(max(run[-1][1], area.top), area.bottom), label, palette.LIMIT))
     body.append(element("g", *lines, class_="chart-limits"))
 
     markers = []

@@ -33,6 +33,7 @@ from .frame import (
     line_labels,
     line_swatch,
     marker,
+    marker_group,
     marker_swatch,
     path_data,
     plot_area,
@@ -307,9 +308,10 @@ def line_chart(
                     size=3.5,
                     tooltip=tooltip,
                     class_="chart-point",
+                    inherited=_SERIES,
                 )
             )
-        body.append(element("g", *markers, class_="chart-points"))
+        body.append(marker_group(*markers, colours=_SERIES, class_="chart-points"))
         legend_items.insert(0, LegendItem(value_label, marker_swatch(shape=SHAPE_CIRCLE, colours=_SERIES, size=3.5)))
         if any(row.provisional for row in rows):
             legend_items.insert(

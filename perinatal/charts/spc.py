@@ -57,6 +57,7 @@ from .frame import (
     line_labels,
     line_swatch,
     marker,
+    marker_group,
     marker_swatch,
     path_data,
     plot_area,
@@ -253,8 +254,7 @@ def spc_chart(
             )
         )
     body.append(
-        element(
-            "g",
+        marker_group(
             *[
                 marker(
                     shape=point_marker_shape(point),
@@ -267,9 +267,11 @@ def spc_chart(
                         f"{_variation_words(point)}"
                     ),
                     class_=f"chart-point chart-point--{point.point_type.replace('_', '-')}",
+                    inherited=POINT_COLOURS[POINT_COMMON_CAUSE],
                 )
                 for x, point in zip(xs, points)
             ],
+            colours=POINT_COLOURS[POINT_COMMON_CAUSE],
             class_="chart-points",
         )
     )

@@ -34,12 +34,22 @@ from perinatal.dashboard.models import Upload
 
 #: The upload row's progress is saved at most this often while a file is checked.
 PROGRESS_SAVE_SECONDS = 1.0
+#: What a trust uploads for itself (docs/rules/dashboard.md §5): its own births, neonatal care
+#: and inductions. Units change the organisation register, unit status is read against every
+#: trust's units, and the CQC survey is national: those stay with the national programme.
+TRUST_DATASETS = ("births", "neonatal_care", "inductions")
 
 
 class UnknownDataset(ValueError):
     def __init__(self, dataset: str):
         self.dataset = dataset
         super().__init__(f"'{dataset}' is not a dataset: use one of {', '.join(DATASET_NAMES)}")
+
+
+class NotATrustDataset(ValueError):
+    def __init__(self, dataset: str):
+        self.dataset = dataset
+        super().__init__(f"a trust uploads only {', '.join(TRUST_DATASETS)} for itself, not {dataset}")
 
 
 class _Refused(Exception):
@@ -85,6 +95,7 @@ def import_dataset(
     workers: int = 1,
     quintile_order: str = MOST_DEPRIVED_FIRST,
     staging_dir: Path | None = None,
+    only_trust: str | None = None,
 ) -> Upload:
     """Check and load one file of `dataset`; returns its Upload (status loaded or refused).
 
@@ -95,8 +106,13 @@ def import_dataset(
     least deprived first is stored reversed, with a note; docs/rules/equity.md §1).
     `staging_dir`: where the checked rows wait to be loaded (default: the system's temporary
     folder); the upload page's task gives each upload its own, removed whatever happens.
+    `only_trust`: a trust's own upload (TRUST_DATASETS only): every row must name that trust,
+    or the whole file is refused with each such row named.
     """
     path = Path(path)
+    dataset = upload.dataset if upload is not None else dataset
+    if only_trust is not None and dataset not in TRUST_DATASETS:
+        raise NotATrustDataset(dataset)
     if upload is None:
         upload = start_upload(
             dataset=dataset,
@@ -107,6 +123,8 @@ def import_dataset(
             source=source,
         )
     register = read_register()
+    if only_trust is not None:
+        register = register.for_trust(only_trust)
     try:
         staged = stage_file(
             dataset=upload.dataset,

@@ -136,10 +136,18 @@ def onboarding_for(
 
 
 def onboarding_schedule(*, now: datetime | None = None, region_code: str | None = None) -> list[Onboarding]:
-    """Every open English trust with its phase, status and deadline."""
+    """Every open English trust that provides maternity services, with its phase, status and
+    deadline. Mental health, community and ambulance trusts notify no perinatal events: they are
+    left out (issue 12), unless the letter's schedule names them; so are trusts closed or not
+    yet open."""
     now = now or clock.now()
     phases = _phase_facts()
-    queryset = trusts().filter(Q(closed_on__isnull=True) | Q(closed_on__gt=now.date())).order_by("name")
+    queryset = (
+        _open_on(trusts(), now.date())
+        .filter(Q(provides_births=True) | Q(named_in_phases__isnull=False))
+        .distinct()
+        .order_by("name")
+    )
     regions = region_codes_on(now.date())
     result = [onboarding_for(trust, now=now, phases=phases, region_code=regions.get(trust.pk)) for trust in queryset]
     if region_code:

@@ -12,6 +12,7 @@ from perinatal.accounts.scoping import (
     scope_for,
 )
 from perinatal.accounts.signed_in import is_signed_in
+from perinatal.dashboard.pages.landing import own_dashboard_url
 
 MENU_ITEMS_SHOWN = 7
 """The items the header shows in one row at desktop width; more would hide some under "More"."""
@@ -34,7 +35,9 @@ def items_for(request) -> list[dict]:
         items.append(("Inbox", reverse("notifications:inbox")))
     if scope.has_role(Role.SYSTEM_ADMIN):
         items.append(("API tokens", reverse("notifications:api_tokens")))
-    items.append(("Dashboard", reverse("dashboard:national")))
+    # Each person's own area: their region's, ICB's or trust's page, England for national roles.
+    dashboard = own_dashboard_url(scope)
+    items.append(("Dashboard", dashboard))
     items.append(("Outcome signals", reverse("surveillance:overview")))
     # The onboarding schedule and the organisation register are reached from the home page
     # and the footer: a shorter menu keeps every item visible without the "More" toggle.
@@ -59,5 +62,7 @@ def items_for(request) -> list[dict]:
     # One current item: the longest menu address the page is under (/notifications/new/ is
     # "Notify an event", not also "Notifications").
     matches = [href for _text, href in items if path == href or (href != "/" and path.startswith(href))]
+    if path.startswith(reverse("dashboard:national")):
+        matches.append(dashboard)  # every dashboard page is under "Dashboard", whichever page it starts at
     current = max(matches, key=len, default=None)
     return [{"text": text, "href": href, "current": href == current} for text, href in items]

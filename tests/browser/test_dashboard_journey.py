@@ -2,7 +2,12 @@
 an ICB and a trust, and downloads the trust's table as CSV and XLSX; a trust user sees the
 same aggregates but only their own trust's uploads. A programme admin uploads a bad births
 file (a wrong date on one line, an unknown trust on another) and sees both lines named,
-then a good file load with its progress shown. Every page passes axe."""
+then a good file load with its progress shown. Every page passes axe.
+
+Issue 12: the trust's Head of Midwifery uploads the trust's own births file (a row of another
+trust refuses it first); a regional team's "Dashboard" opens their region; the trusts table
+fits at 1280 px and scrolls inside its own region at 375 px; no page asks another host for
+anything (fonts included)."""
 
 import csv
 import io
@@ -123,7 +128,6 @@ def test_trust_user_sees_the_aggregates_and_only_their_own_uploads(page, service
     expect(page.get_by_role("heading", name="Your trust's dashboard uploads")).to_be_visible()
     expect(page.get_by_role("link", name="r0a-survey.csv")).to_be_visible()
     expect(page.get_by_text("rrk-survey.csv")).to_have_count(0)
-    expect(page.get_by_text("Upload a dataset file")).to_have_count(0)
     assert_accessible(page, context="trust uploads")
     page.get_by_role("link", name="r0a-survey.csv").click()
     expect(page.get_by_role("heading", name="File loaded")).to_be_visible()
@@ -168,3 +172,99 @@ def test_programme_admin_uploads_a_bad_file_then_a_good_one(page, service, tmp_p
     expect(page.get_by_role("heading", name="File loaded")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("1 rows loaded (1 added, 0 replaced)")).to_be_visible()
     assert_accessible(page, context="loaded upload")
+
+
+OWN_BIRTHS = (
+    "\n".join(
+        [
+            BIRTHS_HEADER,
+            "OW-1,OM-1,R0A,R0A01,2026-10-02,280,3400,live,0,,300,0,30,White,3,spontaneous",
+            "OW-2,OM-2,R0A,R0A01,2026-10-03,270,3100,live,0,,250,0,28,Asian,2,induced",
+        ]
+    )
+    + "\n"
+)
+
+
+def test_a_trust_uploads_its_own_births_and_not_another_trusts(page, service, tmp_path):
+    sign_in(page, service, TRUST_USER)
+    page.goto(service.url("/dashboard/uploads/"))
+    page.get_by_role("button", name="Upload a dataset file").click()
+    expect(page.get_by_text("every row must give your trust's code")).to_be_visible()
+    expect(page.get_by_label("CQC maternity survey")).to_have_count(0)  # national datasets are not offered
+    assert_accessible(page, context="trust upload form")
+    mixed = tmp_path / "births.csv"
+    mixed.write_text(OWN_BIRTHS + "OW-3,OM-3,RRK,RRK01,2026-10-03,280,3400,live,0,,300,0,30,White,3,spontaneous\n")
+    page.get_by_label("Births").check()
+    page.locator("input[type=file]").set_input_files(str(mixed))
+    page.get_by_role("button", name="Upload and check the file").click()
+    expect(page.get_by_role("heading", name="The file was refused")).to_be_visible(timeout=30_000)
+    rows = page.locator("table tbody tr")
+    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    assert any(text.startswith("4\ttrust_code") and "another trust" in text for text in texts), texts
+    assert_accessible(page, context="trust upload refused")
+
+    page.goto(service.url("/dashboard/uploads/new/"))
+    own = tmp_path / "own-births.csv"
+    own.write_text(OWN_BIRTHS)
+    page.get_by_label("Births").check()
+    page.locator("input[type=file]").set_input_files(str(own))
+    page.get_by_role("button", name="Upload and check the file").click()
+    expect(page.get_by_role("heading", name="File loaded")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("2 rows loaded")).to_be_visible()
+    assert_accessible(page, context="trust upload loaded")
+
+
+def test_a_regional_team_lands_on_its_region(page, service):
+    sign_in(page, service, "region.y62@perinatal.example")
+    page.get_by_role("link", name="Dashboard", exact=True).first.click()
+    expect(page.get_by_role("heading", name="North West", level=1)).to_be_visible()
+    assert page.url.endswith("/dashboard/regions/Y62/")
+    assert_accessible(page, context="regional team's dashboard")
+
+
+def _table_region(page) -> dict:
+    return page.evaluate(
+        """() => { const region = document.querySelector('.app-trust-table').closest('.app-table-scroll');
+        return {client: region.clientWidth, scroll: region.scrollWidth, focusable: region.tabIndex === 0}; }"""
+    )
+
+
+def test_the_trusts_table_fits_at_1280_and_scrolls_in_its_own_region_at_375(browser, service):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, service, NATIONAL_USER)
+    for metric in ("stillbirth_rate", "obstetric_unit_suspensions", "optimal_perinatal_care"):
+        page.goto(service.url(f"/dashboard/trusts/?metric={metric}"))
+        region = _table_region(page)
+        assert region["scroll"] <= region["client"], (metric, region)  # every column shows
+        assert_accessible(page, context=f"trusts table at 1280 px ({metric})")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(service.url("/dashboard/trusts/"))
+    region = _table_region(page)
+    assert region["scroll"] > region["client"] and region["focusable"], region  # it scrolls, the page does not
+    assert_accessible(page, context="trusts table at 375 px")
+    context.close()
+
+
+def test_no_page_fetches_anything_from_another_host(browser, service):
+    """issue 12: pages waited about 5 s for web fonts from another host. Without bypassing the
+    CSP, as a user's browser runs: every request goes to the service, and no font is loaded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, service, NATIONAL_USER)
+    for path in ("/dashboard/", "/dashboard/trusts/R0A/", "/dashboard/trusts/"):
+        page.goto(service.url(path))
+        page.wait_for_load_state("load")
+        assert (
+            page.evaluate("document.fonts.ready.then(fonts => [...fonts].filter(f => f.status !== 'unloaded').length)")
+            == 0
+        )
+        # The design system's stack stays; with no @font-face for Frutiger the browser uses the
+        # computer's own fonts (Arial), and fetches none.
+        assert "arial" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    others = [url for url in requested if not url.startswith(service.base_url)]
+    assert others == [], others
+    context.close()

@@ -15,6 +15,7 @@ from perinatal.charts.funnel import (
     BELOW_998,
     POSITION_WORDS,
     WITHIN_LIMITS,
+    clip_runs,
     funnel_limit_curve,
     funnel_limits_at,
 )
@@ -249,3 +250,51 @@ def test_ratio_denominators_keep_their_decimals():
     plot = funnel_plot(groups=[FunnelGroup("A", 3, 2.5), FunnelGroup("B", 9, 4.1)], kind="ratio")
     chart = funnel_chart(plot=plot, title="T", numerator_label="Observed", denominator_label="Expected")
     assert [row[1:3] for row in chart.table.rows] == [("3", "2.50"), ("9", "4.10")]
+
+
+def _path_ys(path) -> list[float]:
+    return [float(y) for y in re.findall(r"[ML][-\d.]+ ([-\d.]+)", path.get("d"))]
+
+
+def test_the_value_axis_is_chosen_from_the_data_not_from_the_widest_limit():
+    """issue 12: one small organisation's 99.8% limits (here 40 births) set the axis from 0 to 60
+    per 1,000, and every trust sat in a thin band near 4. The axis now spans the points, the target and
+    the limits at the median denominator; the limit lines are cut at its edges."""
+    groups = [*GROUPS[:8], FunnelGroup("S", 0, 40)]
+    plot = funnel_plot(groups=groups)
+    chart = funnel_chart(plot=plot, title="Stillbirths per 1,000 births", value_scale=1000)
+    root = assert_accessible(chart.svg)
+    ticks = y_ticks(root)
+    widest = funnel_limit_curve(plot=plot)[0][1].upper_998 * 1000
+    assert widest > 50 and max(ticks) <= 10  # about 4 per 1,000 on 0 to 10, not on 0 to 60
+    assert min(ticks) >= 0
+    values = [point.value * 1000 for point in plot.points]
+    assert min(ticks) <= min(values) and max(values) <= max(ticks)  # every point is on the chart
+    for mark in with_class(root, "chart-point"):
+        if mark.get("cy"):  # circles; outliers are triangles (paths)
+            assert PLOT_TOP <= float(mark.get("cy")) <= BOTTOM
+    for path in with_class(root, "chart-limit-998") + with_class(root, "chart-limit-95"):
+        ys = _path_ys(path)
+        assert ys and PLOT_TOP - 0.01 <= min(ys) and max(ys) <= BOTTOM + 0.01
+    upper = with_class(root, "chart-limit-998")[0]
+    assert upper.get("d").startswith("M") and min(_path_ys(upper)) == pytest.approx(
+        PLOT_TOP, abs=0.01
+    )  # cut at the top
+
+
+def test_the_axis_of_a_percentage_is_not_0_to_100():
+    groups = [FunnelGroup(f"T{n}", numerator, 1000) for n, numerator in enumerate([300, 320, 280, 310, 295, 305])]
+    chart = funnel_chart(plot=funnel_plot(groups=groups), title="% of babies", value_scale=100)
+    ticks = y_ticks(parse(chart.svg))
+    assert 20 <= min(ticks) and max(ticks) <= 40
+
+
+def test_clip_runs_cuts_a_line_at_the_edges_of_the_band():
+    run = [(0, -10), (10, 10), (20, 30), (30, 130), (40, 50)]
+    assert clip_runs(run, top=0, bottom=100) == [
+        [(5.0, 0), (10, 10), (20, 30), (27.0, 100)],
+        [(33.75, 100), (40, 50)],
+    ]
+    [[start, end]] = clip_runs([(0, -10), (10, 110)], top=0, bottom=100)  # straight across
+    assert start == pytest.approx((10 / 12, 0)) and end == pytest.approx((110 / 12, 100))
+    assert clip_runs([(0, -5), (10, -1)], top=0, bottom=100) == []

@@ -165,7 +165,9 @@ def test_provisional_points_are_hollow_and_named():
     points[1] = LinePoint(points[1].period_start, points[1].period_end, 2.0, provisional=True)
     chart = line_chart(points=points, title="T")
     root = parse(chart.svg)
-    fills = [item.get("fill") for item in with_class(root, "chart-point")]
+    [group] = with_class(root, "chart-points")
+    assert group.get("fill") == "#005EB8"  # the series' colour, set once on the group
+    fills = [item.get("fill") or group.get("fill") for item in with_class(root, "chart-point")]
     assert fills == ["#005EB8", "#FFFFFF"]
     assert chart.table.rows[1][0] == "Feb 2022 (provisional)"
     assert PROVISIONAL_NOTE in chart.notes

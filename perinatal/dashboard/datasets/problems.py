@@ -40,6 +40,7 @@ ERR_BAD_IDENTIFIER = "bad_identifier"
 ERR_NHS_NUMBER_AS_IDENTIFIER = "nhs_number_as_identifier"
 # Against the organisation register
 ERR_UNKNOWN_TRUST = "unknown_trust"
+ERR_ANOTHER_TRUST = "another_trust"  # a trust's own upload naming another trust
 ERR_UNKNOWN_SITE = "unknown_site"
 ERR_SITE_OF_OTHER_TRUST = "site_of_other_trust"
 ERR_UNKNOWN_UNIT = "unknown_unit"

@@ -69,6 +69,7 @@ class Register:
     trusts: frozenset[str]
     sites: Mapping[str, frozenset[str]]  # site -> every trust it may be named under
     units: Mapping[str, Any]  # unit_code -> UnitRecord or mapping with the same fields
+    only_trust: str | None = None  # a trust's own upload: the one trust its rows may name
 
     @classmethod
     def build(
@@ -77,12 +78,13 @@ class Register:
         known_trusts: Collection[str],
         known_sites: Mapping[str, str | Collection[str]],
         known_units: Mapping[str, Any] | None,
+        only_trust: str | None = None,
     ) -> Register:
         sites = {
             site: frozenset([trusts]) if isinstance(trusts, str) else frozenset(trusts)
             for site, trusts in known_sites.items()
         }
-        return cls(trusts=frozenset(known_trusts), sites=sites, units=dict(known_units or {}))
+        return cls(trusts=frozenset(known_trusts), sites=sites, units=dict(known_units or {}), only_trust=only_trust)
 
 
 def attribute(record: Any, name: str) -> Any:
@@ -153,6 +155,13 @@ class DatasetRules:
         trust = values.get("trust_code")
         if trust is not None and trust not in self.register.trusts:
             yield ("trust_code", p.ERR_UNKNOWN_TRUST, f"trust '{trust}' is not in the organisation register")
+        elif trust is not None and self.register.only_trust is not None and trust != self.register.only_trust:
+            yield (
+                "trust_code",
+                p.ERR_ANOTHER_TRUST,
+                f"trust '{trust}' is another trust: this upload is {self.register.only_trust}'s own and may "
+                f"hold only rows of {self.register.only_trust}",
+            )
 
     def _check_site(self, values: Mapping[str, Any]) -> Iterator[Problem]:
         site, trust = values.get("site_code"), values.get("trust_code")

@@ -376,6 +376,7 @@ def validate_rows(
     keep_errors: int | None = None,
     index_rows: bool = True,
     quintile_order: str = MOST_DEPRIVED_FIRST,
+    only_trust: str | None = None,
 ) -> Validation:
     """Validate `rows` of dataset `dataset` (a name of docs/rules/dashboard.md §1, e.g. "births").
 
@@ -390,10 +391,14 @@ def validate_rows(
     index_rows: False skips `ROW_INDEX_CHECKS` so that memory stays flat (see Validation).
     quintile_order: how the file numbers imd_quintile (deprivation.QUINTILE_ORDERS; births
     only); least deprived first is stored reversed, with a note (docs/rules/equity.md §1).
+    only_trust: a trust's own upload (docs/rules/dashboard.md §5): a row naming any other trust is
+    an error.
     """
     if dataset not in SCHEMAS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(SCHEMAS)}")
-    register = Register.build(known_trusts=known_trusts, known_sites=known_sites, known_units=known_units)
+    register = Register.build(
+        known_trusts=known_trusts, known_sites=known_sites, known_units=known_units, only_trust=only_trust
+    )
     return Validation(
         schema=SCHEMAS[dataset],
         rows=rows,

@@ -27,17 +27,25 @@ class ParentPeriod:
 
 
 class OrganisationMap:
-    """Trust ids and codes, their parents over time, and the names of every organisation."""
+    """Trust ids and codes, their parents over time, the names of every organisation, and when
+    each trust was open and whether it provides maternity services (the register's facts)."""
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.trust_codes: dict[int, str] = {}
         self.kinds: dict[str, str] = {}
-        for pk, code, name, kind in Organisation.objects.values_list("id", "code", "name", "kind"):
+        self.trust_open: dict[str, tuple[date | None, date | None]] = {}  # (opened_on, closed_on)
+        self.maternity: set[str] = set()  # trusts that provide births (the register's provides_births)
+        for pk, code, name, kind, opened_on, closed_on, provides_births in Organisation.objects.values_list(
+            "id", "code", "name", "kind", "opened_on", "closed_on", "provides_births"
+        ):
             self.names[code] = Organisation(code=code, name=name, kind=kind).display_name
             self.kinds[code] = kind
             if kind == Organisation.Kind.TRUST:
                 self.trust_codes[pk] = code
+                self.trust_open[code] = (opened_on, closed_on)
+                if provides_births:
+                    self.maternity.add(code)
         self.trust_ids = {code: pk for pk, code in self.trust_codes.items()}
         self._parents: dict[str, list[ParentPeriod]] = {}
         for trust, valid_from, valid_until, icb, region in TrustParent.objects.order_by(
@@ -56,6 +64,18 @@ class OrganisationMap:
         # holds it, or is the latest before it (a closed trust keeps its last parents).
         chosen = periods[index] if index >= 0 else periods[0]
         return chosen.icb, chosen.region
+
+    def open_during(self, trust_code: str, start: date, end: date) -> bool:
+        """Open on some day of [start, end] (closed_on is the first day closed)."""
+        opened_on, closed_on = self.trust_open.get(trust_code, (None, None))
+        return (opened_on is None or opened_on <= end) and (closed_on is None or closed_on > start)
+
+    def listed(self, trust_code: str, *, start: date, end: date, has_data: bool) -> bool:
+        """Whether a trust belongs in the dashboard's lists, tables and charts for [start, end]
+        (issue 12: closed trusts, and mental health, community and ambulance trusts, showed as
+        empty rows): a trust with data in the period always; otherwise only a trust that
+        provides maternity services and is open during the period."""
+        return has_data or (trust_code in self.maternity and self.open_during(trust_code, start, end))
 
     def name(self, level: str, code: str) -> str:
         if level == LEVEL_NATIONAL:

@@ -362,6 +362,15 @@ def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None
     return tallies
 
 
+def trusts_with_births() -> set[int]:
+    """Trusts with any births record (one index probe per trust)."""
+    sql = (
+        f"SELECT o.id FROM {table_name(Organisation)} o WHERE o.kind = %s AND "
+        f"EXISTS (SELECT 1 FROM {table_name(BirthRecord)} b WHERE b.trust_id = o.id)"
+    )
+    return {row[0] for row in fetch(sql, [Organisation.Kind.TRUST.value])}
+
+
 def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
     """Trusts that appear in any stored record (they get rows even with nothing counted)."""
     trust_filter, trust_params = in_trusts("o.id", trust_ids)

@@ -9,7 +9,7 @@ be checked in another process (the demo loader checks two files at once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from perinatal.organisations.models import Organisation, Site, SiteOwnership, Unit
@@ -21,10 +21,15 @@ class RegisterSnapshot:
     site_ids: dict[str, int]  # site code -> Site id
     site_trusts: dict[str, frozenset[str]]  # site code -> trust codes over its ownership history
     units: dict[str, dict[str, Any]]  # unit code -> id, unit_type, opened_on, closed_on
+    only_trust: str | None = None  # a trust's own upload: the one trust its rows may name
 
     @property
     def known_units(self) -> dict[str, dict[str, Any]]:
         return self.units
+
+    def for_trust(self, code: str) -> RegisterSnapshot:
+        """The register as a trust's own upload is checked against: its rows name only `code`."""
+        return replace(self, only_trust=code)
 
     def unit_codes_by_id(self) -> dict[int, str]:
         return {unit["id"]: code for code, unit in self.units.items()}

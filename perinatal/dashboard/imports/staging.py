@@ -264,6 +264,7 @@ def _stage(
         known_trusts=register.trust_ids.keys(),
         known_sites=register.site_trusts,
         known_units=register.known_units,
+        only_trust=register.only_trust,
         keep_errors=KEEP_ERRORS,
         index_rows=in_memory_checks,
         quintile_order=quintile_order,

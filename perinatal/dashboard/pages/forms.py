@@ -10,6 +10,7 @@ from perinatal.dashboard.datasets.deprivation import (
     QUINTILE_ORDERS,
 )
 from perinatal.dashboard.datasets.schema import DATASET_NAMES, SCHEMAS
+from perinatal.dashboard.services import TRUST_DATASETS
 
 #: A dataset file must be a CSV (docs/rules/dashboard.md §1: "CSV, UTF-8, header row").
 CSV_SUFFIX = ".csv"
@@ -21,6 +22,10 @@ def dataset_hint(name: str) -> str:
 
 
 class UploadForm(forms.Form):
+    """`trusts`: (code, name) of the trusts a trust's own staff upload for, who are offered only
+    TRUST_DATASETS (docs/rules/dashboard.md §5); None for national programme admins (any dataset,
+    any trust). With several trusts the form asks which one; with one, the file is that trust's."""
+
     dataset = forms.ChoiceField(
         choices=[(name, SCHEMAS[name].title) for name in DATASET_NAMES],
         error_messages={
@@ -44,6 +49,34 @@ class UploadForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select how the file numbers deprivation quintiles"},
     )
+
+    trust = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Select which trust's data the file holds"},
+    )
+
+    def __init__(self, *args, trusts: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trusts = trusts
+        if trusts is None:
+            del self.fields["trust"]
+            return
+        self.fields["dataset"].choices = [(name, SCHEMAS[name].title) for name in TRUST_DATASETS]
+        self.fields["trust"].choices = list(trusts)
+        self.fields["trust"].required = len(trusts) > 1
+        self.fields["trust"].error_messages["required"] = "Select which trust's data the file holds"
+
+    @property
+    def asks_for_trust(self) -> bool:
+        return self.trusts is not None and len(self.trusts) > 1
+
+    def clean_trust(self):
+        """The code of the trust the file is for (None for a national upload)."""
+        if self.trusts is None:
+            return None
+        if len(self.trusts) == 1:
+            return self.trusts[0][0]
+        return self.cleaned_data["trust"]
 
     def clean_quintile_order(self):
         return self.cleaned_data["quintile_order"] or MOST_DEPRIVED_FIRST

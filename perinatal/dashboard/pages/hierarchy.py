@@ -102,7 +102,8 @@ def children_of(
     *, org: OrganisationRef, orgs: OrganisationMap, day: date, trusts_with_data: set[str]
 ) -> list[OrganisationRef]:
     """The organisations one level down on `day`, by name: regions of England, ICBs of a
-    region, trusts (with dashboard data) of an ICB."""
+    region, trusts of an ICB; only those holding a trust of `trusts_with_data` (the listed
+    trusts: selectors.organisations.listed_trusts_on)."""
     if org.level == LEVEL_TRUST:
         return []
     if org.level == LEVEL_ICB:

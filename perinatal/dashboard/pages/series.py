@@ -118,13 +118,20 @@ class SeriesCharts:
 
 
 def series_charts(
-    series: MetricSeries, *, subject: str, stillbirth_denominator: str | None, id_prefix: str = ""
+    series: MetricSeries,
+    *,
+    subject: str,
+    stillbirth_denominator: str | None,
+    id_prefix: str = "",
+    chart_anchor: str | None = None,
 ) -> SeriesCharts:
+    """`chart_anchor`: the charts' ids (default: the metric's anchor), for a section that charts
+    one of its parts (a trust's induction delays)."""
     definition = series.definition
     floor, ceiling = value_bounds(definition.unit)
     label = axis_label(definition, stillbirth_denominator=stillbirth_denominator)
     numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=stillbirth_denominator)
-    safe_id = anchor(definition.id)
+    safe_id = chart_anchor or anchor(definition.id)
     points = [
         LinePoint(
             period_start=row.period_start,

@@ -75,9 +75,12 @@ def _remove_files(upload_id: int, path: str) -> None:
 
 
 @task()
-def import_upload_task(upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST) -> dict:
+def import_upload_task(
+    upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST, only_trust: str | None = None
+) -> dict:
     """Check and load a file saved by the upload page; the file is deleted afterwards.
-    `quintile_order`: the page's answer on how a births file numbers imd_quintile."""
+    `quintile_order`: the page's answer on how a births file numbers imd_quintile.
+    `only_trust`: a trust's own upload, whose rows may name only that trust."""
     upload = Upload.objects.get(pk=upload_id)
     staging = staging_dir_for(upload_id)
     staging.mkdir(parents=True, exist_ok=True)
@@ -88,6 +91,7 @@ def import_upload_task(upload_id: int, path: str, quintile_order: str = MOST_DEP
             upload=upload,
             quintile_order=quintile_order,
             staging_dir=staging,
+            only_trust=only_trust,
         )
     except BaseException:
         # The task fails (its error kept, redacted, in the task table); the page must not say
@@ -99,7 +103,9 @@ def import_upload_task(upload_id: int, path: str, quintile_order: str = MOST_DEP
     return {"upload": upload.pk, "status": upload.status, "rows": upload.rows, "errors": upload.error_count}
 
 
-def upload_lost_with_worker(upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST) -> None:
+def upload_lost_with_worker(
+    upload_id: int, path: str, quintile_order: str = MOST_DEPRIVED_FIRST, only_trust: str | None = None
+) -> None:
     """The import task's worker died mid-check (registered with core.task_recovery.on_lost)."""
     fail_unfinished_upload(upload_id=upload_id, message=LOST_WITH_WORKER)
     _remove_files(upload_id, path)

@@ -4,7 +4,8 @@ builder (pages.builders) and renders; the builders read through perinatal.dashbo
 
 Aggregate figures are published statistics, shown to every signed-in user (dashboard.md
 docs/rules/dashboard.md §5). Uploads are record-level: read only through `scope_for(request)` for
-READ_DASHBOARD_UPLOADS, uploaded only by UPLOAD_DASHBOARD_DATA (national programme admins).
+READ_DASHBOARD_UPLOADS; uploaded by UPLOAD_DASHBOARD_DATA (national programme admins: any dataset,
+any trust) and by UPLOAD_OWN_TRUST_DATA (a trust's own staff: their trust's rows only).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from perinatal.accounts.permissions import require_role
-from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, scope_for
+from perinatal.accounts.scoping import (
+    READ_DASHBOARD_UPLOADS,
+    UPLOAD_DASHBOARD_DATA,
+    UPLOAD_OWN_TRUST_DATA,
+    scope_for,
+)
 from perinatal.dashboard.metrics.definitions import CRUDE_RATES_NOTE
 from perinatal.dashboard.models import Upload
 from perinatal.dashboard.selectors import births
@@ -43,7 +49,7 @@ def _no_data(request, *, page_title: str):
 
 
 def _can_upload(request) -> bool:
-    return scope_for(request).has_role(*UPLOAD_DASHBOARD_DATA)
+    return upload_pages.upload_rights(scope_for(request)).may_upload
 
 
 def _can_read_uploads(request) -> bool:
@@ -215,10 +221,15 @@ def upload_list(request):
     )
 
 
-@require_role(*UPLOAD_DASHBOARD_DATA)
+@require_role(*UPLOAD_DASHBOARD_DATA, *UPLOAD_OWN_TRUST_DATA)
 def upload_new(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    scope = scope_for(request)
+    rights = upload_pages.upload_rights(scope)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, trusts=None if rights.national else list(rights.trusts)
+    )
     if request.method == "POST" and form.is_valid():
+        trust_code = form.cleaned_data.get("trust")
         received = form.cleaned_data["file"]
         saved = upload_dir() / f"{uuid4().hex}.csv"
         with open(saved, "wb") as handle:
@@ -228,12 +239,18 @@ def upload_new(request):
             dataset=form.cleaned_data["dataset"],
             path=saved,
             filename=Path(received.name).name,
-            organisation=scope_for(request).primary_organisation,
+            # A trust's own upload is that trust's (its staff read it); a national one the admin's.
+            organisation=scope.trusts_for(UPLOAD_OWN_TRUST_DATA).get(code=trust_code)
+            if trust_code
+            else scope.primary_organisation,
             uploaded_by=request.user,
             source=Upload.Source.PAGE,
         )
         import_upload_task.enqueue(
-            upload_id=upload.pk, path=str(saved), quintile_order=form.cleaned_data["quintile_order"]
+            upload_id=upload.pk,
+            path=str(saved),
+            quintile_order=form.cleaned_data["quintile_order"],
+            only_trust=trust_code,
         )
         return redirect("dashboard:upload", pk=upload.pk)
     return render(
@@ -242,6 +259,7 @@ def upload_new(request):
         {
             "page_title": "Upload a dataset file",
             "form": form,
+            "rights": rights,
             "hints": {name: dataset_hint(name) for name, _ in form.fields["dataset"].choices},
             "back_link": {"href": reverse("dashboard:uploads"), "text": "Back to uploads"},
         },

@@ -5,9 +5,10 @@ a trust or an ICB."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from perinatal.dashboard.engine import OrganisationMap
-from perinatal.dashboard.engine.queries import trusts_with_records
+from perinatal.dashboard.engine.queries import trusts_with_births, trusts_with_records
 from perinatal.dashboard.metrics.rows import (
     LEVEL_ICB,
     LEVEL_NATIONAL,
@@ -50,6 +51,19 @@ def organisation_map() -> OrganisationMap:
 def trusts_with_data(*, orgs: OrganisationMap) -> set[str]:
     """Codes of the trusts that appear in any dashboard dataset (one query)."""
     return {orgs.trust_codes[pk] for pk in trusts_with_records(None) if pk in orgs.trust_codes}
+
+
+def listed_trusts_on(*, orgs: OrganisationMap, day: date) -> set[str]:
+    """The trusts the pages list as an area's members on `day` (two queries): those with any
+    dashboard data that are open that day and either provide maternity services or have births
+    data (OrganisationMap.listed). A trust closed by then, or a mental health, community or
+    ambulance trust without births, is left out."""
+    with_births = {orgs.trust_codes[pk] for pk in trusts_with_births() if pk in orgs.trust_codes}
+    return {
+        code
+        for code in trusts_with_data(orgs=orgs)
+        if orgs.open_during(code, day, day) and (code in orgs.maternity or code in with_births)
+    }
 
 
 def parent_periods(*, trust_code: str) -> list[tuple]:

@@ -3,10 +3,16 @@
 queries per page."""
 
 import csv
+import gzip
 import io
+import re
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -14,6 +20,7 @@ from perinatal.accounts.roles import Role
 from perinatal.dashboard.engine import MetricRequest, compute_rows
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
 from perinatal.dashboard.metrics.definitions import HEADLINE_METRICS
+from perinatal.dashboard.pages.builders import organisation as organisation_builder
 from perinatal.dashboard.pages.builders.national import national_page
 from perinatal.dashboard.pages.builders.organisation import icb_page, trust_page
 from perinatal.dashboard.pages.builders.trusts import trusts_page
@@ -27,6 +34,7 @@ from perinatal.dashboard.pages.reporting_periods import (
 from perinatal.dashboard.selectors import births
 from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import ENGLAND_CODE
+from perinatal.web.static_finders import NhsukStylesheetFinder, without_remote_fonts
 from tests.helpers import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -384,3 +392,88 @@ def test_before_any_births_are_loaded_the_pages_say_so(national_user, monkeypatc
     monkeypatch.setattr(births, "data_span", lambda: None)
     page = national_user.get(reverse(name, args=args)).content.decode()
     assert "No births data has been loaded yet" in page
+
+
+def test_pages_take_fonts_from_the_service_only(national_user):
+    """issue 12: pages waited for the NHS font from another host. The CSP allows fonts from the
+    service alone, and the design system's stylesheet is served without the @font-face rules
+    that fetch Frutiger from NHS England's host (perinatal.web.static_finders)."""
+    response = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";") if directive
+    )
+    assert policy["font-src"] == "'self'"
+    assert "http" not in response["Content-Security-Policy"]
+    page = response.content.decode()
+    for href in re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', page):
+        css = Path(finders.find(href)).read_text()
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), href
+        assert "assets.nhs.uk" not in css, href
+    original = Path(settings.REPO_DIR, "node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css").read_text()
+    assert "assets.nhs.uk/fonts" in original  # what the package ships, and the finder leaves out
+    served = Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text()
+    assert served == without_remote_fonts(original) and len(served) > 0.95 * len(original)
+    assert "font-family:Frutiger W01,arial,sans-serif" in served  # the design system's stack is untouched
+    assert "nhsuk/nhsuk-frontend.min.css" in dict(NhsukStylesheetFinder().list(None))
+
+
+def test_a_trusts_induction_delays_are_charted_as_the_share_of_its_women_delayed(national_user, span):
+    """issue 12: the trust-level induction-delay chart was always 0 or 100%. By definition
+    (docs/rules/dashboard.md §3.3) a single trust's own value is 100 or 0, so its page charts the
+    part that varies, the share of its women delayed, and lists its own value with the parts."""
+    page = trust_page(code="R0A", span=span)
+    section = next(s for s in page.sections if s.definition.id == "induction_delays")
+    charted = section.charts.series
+    assert charted.definition.id == "induction_delays.women" and section.tile.definition.id == "induction_delays.women"
+    values = {row.value for row in charted.rows if row.value is not None}
+    assert values - {Decimal("0.00"), Decimal("100.00")}, values  # not just 0 or 100
+    assert [sub.definition.id for sub in section.sub_measures] == ["induction_delays", "induction_delays.women"]
+    assert section.sub_measures[0].row.value in (Decimal("0.00"), Decimal("100.00"))
+    html = national_user.get(reverse("dashboard:trust", args=["R0A"])).content.decode()
+    assert 'id="line-induction-delays"' in html and "% of women" in html
+    assert "can only be 100%" in html
+    # England's, a region's and an ICB's pages chart the measure itself (% of trusts).
+    england = next(s for s in icb_page(code="QOP", span=span).sections if s.definition.id == "induction_delays")
+    assert england.charts.series.definition.id == "induction_delays" and england.charted_note is None
+
+
+#: issue 12: a trust's page weighed 940 KB on the national demo (five years): most of it cell
+#: classes repeated in every table cell and every chart point's colours. Bytes of HTML per period
+#: shown in the tables, for all eight measures (the small demo holds one year).
+MAX_BYTES_PER_PERIOD = 900
+
+
+def test_an_organisation_page_is_light(national_user):
+    response = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    page = response.content.decode()
+    periods = page.count('<tr><th scope="row">')  # each period's row in the tables, compact markup
+    assert periods > 100
+    assert 'class="nhsuk-table__cell' not in page.split('<section class="app-metric"', 1)[1].split("</table>", 1)[0]
+    assert len(response.content) / periods < MAX_BYTES_PER_PERIOD, (len(response.content), periods)
+
+
+def test_a_second_view_draws_no_chart(national_user, monkeypatch):
+    """The charts are kept with the rows (selectors.row_cache.kept): a second view renders only."""
+    url = reverse("dashboard:trust", args=["R0A"])
+    first = national_user.get(url).content
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a chart was drawn again")
+
+    monkeypatch.setattr(organisation_builder, "series_charts", no_drawing)
+
+    def main(html: bytes) -> bytes:
+        return html.split(b"<main", 1)[1].split(b"</main>", 1)[0]
+
+    assert main(national_user.get(url).content) == main(first)
+
+
+def test_pages_are_sent_compressed(national_user):
+    plain = national_user.get(reverse("dashboard:trust", args=["R0A"]))
+    packed = national_user.get(reverse("dashboard:trust", args=["R0A"]), HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 5
+    assert (
+        gzip.decompress(packed.content).split(b"<main", 1)[1].split(b"</main>")[0]
+        == plain.content.split(b"<main", 1)[1].split(b"</main>")[0]
+    )

@@ -1,5 +1,6 @@
 """Uploads are record-level (docs/rules/dashboard.md §5): only the uploading trust's staff and national
-admins see them; only national programme admins upload. The upload page checks the whole
+admins see them; national programme admins upload anything, a trust's own staff their trust's rows
+(test_trust_uploads.py). The upload page checks the whole
 file in the background and shows the rows loaded, or every bad row and that nothing from
 the file was kept."""
 
@@ -99,16 +100,18 @@ def test_who_sees_which_uploads(client, uploads, role, org, visible):
     [
         (Role.PROGRAMME_ADMIN, ENGLAND_CODE, True),
         (Role.SYSTEM_ADMIN, ENGLAND_CODE, True),
-        (Role.LOCAL_AUTHORISER, "R0A", False),
+        (Role.LOCAL_AUTHORISER, "R0A", True),  # their own trust's rows only: test_trust_uploads.py
+        (Role.PERINATAL_LEADERSHIP, "R0A", True),
+        (Role.TRUST_VIEWER, "R0A", True),  # the trust's analysts (docs/adr/0021-who-sees-identifiers.md)
         (Role.REPORTER, "R0A", False),
-        (Role.TRUST_VIEWER, "R0A", False),
+        (Role.EXECUTIVE_LEAD, "R0A", False),
         (Role.ICB_VIEWER, "QOP", False),
         (Role.REGIONAL_VIEWER, "Y62", False),
         (Role.NATIONAL_REVIEWER, "MNSI", False),
         (Role.IMPROVEMENT_SUPPORT, ENGLAND_CODE, False),
     ],
 )
-def test_only_national_programme_admins_upload(client, role, org, allowed):
+def test_who_may_upload(client, role, org, allowed):
     sign_in(client, make_user(role, org))
     assert client.get(reverse("dashboard:upload_new")).status_code == (200 if allowed else 403)
     response = client.post(reverse("dashboard:upload_new"), {"dataset": "survey"})
@@ -116,10 +119,10 @@ def test_only_national_programme_admins_upload(client, role, org, allowed):
 
 
 def test_trust_users_see_their_own_trusts_uploads_under_their_heading(client, uploads):
-    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    sign_in(client, make_user(Role.REPORTER, "R0A"))
     page = client.get(reverse("dashboard:uploads")).content.decode()
     assert "Your trust&#39;s dashboard uploads" in page
-    assert "Upload a dataset file" not in page
+    assert "Upload a dataset file" not in page  # a reporter reads the trust's uploads but does not upload
 
 
 @pytest.fixture

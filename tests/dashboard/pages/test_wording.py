@@ -1,9 +1,13 @@
 """How the pages write each metric's figures and units (docs/rules/dashboard.md §3–§4)."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
+from perinatal.accounts.roles import Role
 from perinatal.dashboard.metrics.definitions import (
     INDUCTION_DELAYS_WOMEN,
     METRICS,
@@ -13,6 +17,7 @@ from perinatal.dashboard.metrics.definitions import (
     OPC_COMPONENT_DEFINITIONS,
     OPTIMAL_PERINATAL_CARE,
     PPH_1500_RATE,
+    STILLBIRTH_DENOMINATORS,
     STILLBIRTH_RATE,
 )
 from perinatal.dashboard.pages.wording import (
@@ -25,6 +30,7 @@ from perinatal.dashboard.pages.wording import (
     value_bounds,
     value_with_unit,
 )
+from tests.helpers import make_user, sign_in
 
 
 @pytest.mark.parametrize(
@@ -109,3 +115,39 @@ def test_improvement_direction_follows_the_metric():
 )
 def test_value_bounds(unit, bounds):
     assert value_bounds(unit) == bounds
+
+
+# --- issue 12: "The seed letter words it…" ------------------------------------------------------
+
+#: The project's own name for NHS England's letter of 16 October 2025, which leaked onto the pages.
+INTERNAL_NAME = re.compile(r"\bseed\s+letter|\bthe\s+seed\b", re.IGNORECASE)
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_no_user_facing_text_calls_the_letter_the_seed_letter():
+    """Every string the pages can show (templates and Python) names the letter, never 'the seed letter'."""
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for folder in ("perinatal", "docs")
+        for path in sorted((REPO / folder).rglob("*"))
+        if path.suffix in {".py", ".jinja", ".md", ".html"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if INTERNAL_NAME.search(line)
+    ]
+    assert found == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("denominator", STILLBIRTH_DENOMINATORS)
+def test_the_pages_name_the_letter(client, settings, denominator):
+    settings.DASHBOARD_STILLBIRTH_DENOMINATOR = denominator
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    for name, args in [
+        ("dashboard:national", ()),
+        ("dashboard:trust", ("R0A",)),
+        ("dashboard:trusts", ()),
+        ("dashboard:definitions", ()),
+    ]:
+        page = client.get(reverse(name, args=args)).content.decode()
+        assert "letter of 16 October 2025" in page, name
+        assert not INTERNAL_NAME.search(page), name

@@ -44,8 +44,8 @@ def national_page(*, span: DataSpan, now: datetime | None = None) -> NationalPag
             continue
         series = MetricSeries(definition, series_rows(rows, definition=definition), frozenset())
         tiles.append(build_tile(series, stillbirth_denominator=denominator))
-    with_data = organisations.trusts_with_data(orgs=orgs)
-    regions = children_of(org=ENGLAND, orgs=orgs, day=span.as_of, trusts_with_data=with_data)
+    listed = organisations.listed_trusts_on(orgs=orgs, day=span.as_of)
+    regions = children_of(org=ENGLAND, orgs=orgs, day=span.as_of, trusts_with_data=listed)
     return NationalPage(
         span=span, tiles=tuple(tiles), regions=tuple(regions), stillbirth_denominator=denominator, rows=tuple(rows)
     )

@@ -22,7 +22,7 @@ from perinatal.dashboard.engine import OrganisationMap, default_stillbirth_denom
 from perinatal.dashboard.metrics.definitions import MetricDefinition, metric_definitions
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_REGION, LEVEL_TRUST, MetricRow
 from perinatal.dashboard.models import UnitStatusEpisode
-from perinatal.dashboard.selectors import metric_rows, organisations, unit_suspensions
+from perinatal.dashboard.selectors import metric_rows, organisations, row_cache, unit_suspensions
 from perinatal.dashboard.selectors.births import DataSpan
 
 from ..hierarchy import (
@@ -48,6 +48,15 @@ from ..wording import (
 
 #: How far back a trust page lists its midwifery-led unit suspensions (six fortnights).
 MLU_DAYS = 84
+#: On a trust's own page these measures are charted by one of their parts: docs/rules/dashboard.md
+#: §3.3 makes a single trust's own induction-delay value 100% or 0% (it had a delayed woman in
+#: the fortnight or not), so its charts and tile show the share of its women delayed.
+TRUST_CHARTS_PART = {"induction_delays": "induction_delays.women"}
+TRUST_CHARTS_PART_NOTE = (
+    "At one trust this measure can only be 100% (a woman was delayed in the fortnight) or 0% (none "
+    "was). The charts and the latest figure show the share of the trust's women delayed instead, "
+    "a part of the same measure; the trust's own value of the measure is in the table of its parts."
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class MetricSection:
     charts: SeriesCharts
     tile: Tile
     sub_measures: tuple[SubMeasure, ...]
+    charted_note: str | None = None  # why the charts show a part of the measure (TRUST_CHARTS_PART)
 
 
 @dataclass(frozen=True)
@@ -159,7 +169,8 @@ def trust_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Org
 
 
 def _children(org: OrganisationRef, orgs: OrganisationMap, span: DataSpan) -> list[OrganisationRef]:
-    return children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=organisations.trusts_with_data(orgs=orgs))
+    listed = organisations.listed_trusts_on(orgs=orgs, day=span.as_of)
+    return children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=listed)
 
 
 def _members_on(org: OrganisationRef, orgs: OrganisationMap) -> Callable[[date], frozenset[str]]:
@@ -194,19 +205,52 @@ def _organisation_page(
         level=org.level, code=org.code, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now
     )
     rows = [row for row in rows if row.org_code == org.code]
+    # The charts are most of the page's time, and depend on its rows alone: kept like them.
+    sections = row_cache.kept(
+        "organisation-sections",
+        (org, span, denominator),
+        lambda: _sections(org=org, rows=rows, denominator=denominator, members_on=members_on),
+        now=now,
+    )
+    return OrganisationPage(
+        org=org,
+        breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
+        children=tuple(children),
+        sections=sections,
+        span=span,
+        stillbirth_denominator=denominator,
+        parent_changes=tuple(changes),
+        has_breaks=any(section.charts.series.breaks for section in sections),
+        rows=tuple(rows),
+        midwifery_led=midwifery_led,
+    )
+
+
+def _sections(
+    *,
+    org: OrganisationRef,
+    rows: Sequence[MetricRow],
+    denominator: str,
+    members_on: Callable[[date], frozenset[str]] | None,
+) -> tuple[MetricSection, ...]:
+    """Each metric's section: its series, charts, tile and parts."""
     definitions = metric_definitions(stillbirth_denominator=denominator)
+    by_id = {definition.id: definition for definition in definitions}
     sections = []
     for definition in definitions:
         if definition.is_sub_measure:
             continue
-        chosen = series_rows(rows, definition=definition)
-        series = MetricSeries(definition, chosen, series_breaks(chosen, members_on=members_on))
-        charts = series_charts(series, subject=org.name, stillbirth_denominator=denominator)
+        part = TRUST_CHARTS_PART.get(definition.id) if org.level == LEVEL_TRUST else None
+        charted = by_id[part] if part else definition
+        chosen = series_rows(rows, definition=charted)
+        series = MetricSeries(charted, chosen, series_breaks(chosen, members_on=members_on))
+        charts = series_charts(
+            series, subject=org.name, stillbirth_denominator=denominator, chart_anchor=anchor(definition.id)
+        )
         tile = build_tile(series, stillbirth_denominator=denominator, chart=charts.spc_chart)
         subs = []
-        for sub in definitions:
-            if sub.parent_id != definition.id:
-                continue
+        # The trust's own value of a measure charted by its part is listed with the parts.
+        for sub in ([definition] if part else []) + [d for d in definitions if d.parent_id == definition.id]:
             sub_rows = series_rows(rows, definition=sub)
             latest = sub_rows[-1] if sub_rows else None
             subs.append(SubMeasure(sub, latest, unit_phrase(sub), row_period_words(latest, definition=sub)))
@@ -220,17 +264,7 @@ def _organisation_page(
                 charts=charts,
                 tile=tile,
                 sub_measures=tuple(subs),
+                charted_note=TRUST_CHARTS_PART_NOTE if part else None,
             )
         )
-    return OrganisationPage(
-        org=org,
-        breadcrumbs=tuple(breadcrumbs(org=org, orgs=orgs, day=span.as_of, icb_region=icb_region)),
-        children=tuple(children),
-        sections=tuple(sections),
-        span=span,
-        stillbirth_denominator=denominator,
-        parent_changes=tuple(changes),
-        has_breaks=any(section.charts.series.breaks for section in sections),
-        rows=tuple(rows),
-        midwifery_led=midwifery_led,
-    )
+    return tuple(sections)

@@ -17,7 +17,7 @@ from perinatal.dashboard.metrics.definitions import MetricDefinition, metric_def
 from perinatal.dashboard.metrics.intervals import UNIT_PER_1000, UNIT_PERCENT, UNIT_SCALE
 from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST, MetricRow
-from perinatal.dashboard.selectors import metric_rows, organisations
+from perinatal.dashboard.selectors import metric_rows, organisations, row_cache
 from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.organisations.models import Organisation
 from perinatal.stats.funnel import FUNNEL_PROPORTION, FunnelGroup, FunnelPlot, funnel_plot
@@ -127,6 +127,11 @@ def metric_definition(metric_id: str, *, stillbirth_denominator: str) -> MetricD
     gives the default metric's."""
     definitions = {d.id: d for d in metric_definitions(stillbirth_denominator=stillbirth_denominator)}
     return definitions.get(metric_id) or definitions[DEFAULT_METRIC]
+
+
+def _has_data(row: MetricRow) -> bool:
+    """Anything counted for the trust in the period (a denominator, or a count measure's numerator)."""
+    return any(isinstance(count, int) and count > 0 for count in (row.denominator, row.numerator))
 
 
 def _sort_value(line: TrustLine, sort: str):
@@ -268,7 +273,14 @@ def trusts_page(
         metric_id=definition.id, period=period, stillbirth_denominator=denominator, orgs=orgs, now=now
     )
     england = next((row for row in rows if row.org_level == LEVEL_NATIONAL), None)
-    trust_rows = [row for row in rows if row.org_level == LEVEL_TRUST]
+    # Closed trusts and trusts without maternity services are left out unless they have data
+    # in the period (OrganisationMap.listed); England's row still counts every trust.
+    trust_rows = [
+        row
+        for row in rows
+        if row.org_level == LEVEL_TRUST
+        and orgs.listed(row.org_code, start=period.start, end=period.end, has_data=_has_data(row))
+    ]
     lines = []
     for row in trust_rows:
         icb_code, region_code = orgs.parent_on(row.org_code, period.end)
@@ -289,16 +301,23 @@ def trusts_page(
     icb = icb if icb in {i.code for i in icbs} else None
     shown = [line for line in in_region if icb is None or (line.icb and line.icb.code == icb)]
     title = f"{definition.title}, {choice.label}: trusts against England"
-    chart, positions, missing = trust_funnel(
-        rows=trust_rows,
-        definition=definition,
-        names={row.org_code: row.org_name for row in trust_rows},
-        shown={line.row.org_code for line in shown},
-        highlight=highlight,
-        title=title,
-        value_label=value_label,
-        numerator_label=numerator_label,
-        denominator_label=denominator_label,
+    shown_codes = frozenset(line.row.org_code for line in shown)
+    # The exact binomial limits of every trust are most of the page's time: kept with the rows.
+    chart, positions, missing = row_cache.kept(
+        "trusts-funnel",
+        (definition.id, denominator, choice.key, tuple(sorted(shown_codes)), highlight),
+        lambda: trust_funnel(
+            rows=trust_rows,
+            definition=definition,
+            names={row.org_code: row.org_name for row in trust_rows},
+            shown=set(shown_codes),
+            highlight=highlight,
+            title=title,
+            value_label=value_label,
+            numerator_label=numerator_label,
+            denominator_label=denominator_label,
+        ),
+        now=now,
     )
     shown = [
         replace(line, position=positions.get(line.row.org_code) if line.row.value is not None else None)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 
-from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, Scope
+from perinatal.accounts.scoping import READ_DASHBOARD_UPLOADS, UPLOAD_DASHBOARD_DATA, UPLOAD_OWN_TRUST_DATA, Scope
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.dashboard.models import Upload
 from perinatal.dashboard.selectors import uploads as upload_selectors
@@ -151,3 +151,26 @@ def upload_page(*, scope: Scope, pk: int) -> UploadPage:
 def upload_status(*, scope: Scope, pk: int) -> dict:
     """The status JSON of one upload the user may read (Http404 for any other)."""
     return status_json(upload_selectors.upload_visible_to(scope, pk=pk))
+
+
+@dataclass(frozen=True)
+class UploadRights:
+    """What a person may upload (docs/rules/dashboard.md §5): national programme admins any
+    dataset for any trust (`national`); a trust's own staff with an upload role their trusts'
+    births, neonatal care and inductions (`trusts`: code and name, by name)."""
+
+    national: bool
+    trusts: tuple[tuple[str, str], ...]
+
+    @property
+    def may_upload(self) -> bool:
+        return self.national or bool(self.trusts)
+
+
+def upload_rights(scope: Scope) -> UploadRights:
+    if scope.has_role(*UPLOAD_DASHBOARD_DATA):
+        return UploadRights(national=True, trusts=())
+    if not scope.has_role(*UPLOAD_OWN_TRUST_DATA):
+        return UploadRights(national=False, trusts=())
+    trusts = sorted(scope.trusts_for(UPLOAD_OWN_TRUST_DATA), key=lambda trust: trust.display_name)
+    return UploadRights(national=False, trusts=tuple((trust.code, trust.display_name) for trust in trusts))
