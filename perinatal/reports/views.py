@@ -30,7 +30,7 @@ from perinatal.reports.presenters import report_view
 from perinatal.reports.rendering import document_html, json_bytes, pdf_from_html, title_of
 from perinatal.reports.rules import ReportMonth
 from perinatal.reports.selectors import state
-from perinatal.reports.selectors.document import build_document
+from perinatal.reports.selectors.document import build_document, generated_changes, points_of, text_of
 from perinatal.reports.services.drafts import open_report
 from perinatal.reports.services.entries import save_mds_item, save_part
 from perinatal.reports.services.workflow import approve, open_correction, return_to_author, submit
@@ -194,12 +194,24 @@ def open_month(request, code: str, month: str):
     return redirect(_page_url(trust, report_month))
 
 
-def _entry(request, code: str, month: str, *, definitions, title: str, save, saved_values: dict | None, intro: str):
+def _entry(
+    request,
+    code: str,
+    month: str,
+    *,
+    definitions,
+    title: str,
+    save,
+    saved_values: dict | None,
+    intro: str,
+    extra: dict | None = None,
+):
     trust, report_month = _trust_and_month(request, code, month)
     _require(request, trust, WRITE_BOARD_REPORTS)
     report = _report_or_404(trust, report_month)
+    month_end = report_month.last_day
     if request.method == "POST":
-        form = EntryForm(request.POST, definitions=definitions)
+        form = EntryForm(request.POST, definitions=definitions, month_end=month_end)
         if form.is_valid():
             try:
                 save(report=report, raw=form.raw(), by=request.user, request=request)
@@ -211,7 +223,7 @@ def _entry(request, code: str, month: str, *, definitions, title: str, save, sav
                 messages.success(request, f"{title}: saved")
                 return redirect(_page_url(trust, report_month) + "#part-edit")
     else:
-        form = EntryForm(initial=initial_of(saved_values), definitions=definitions)
+        form = EntryForm(initial=initial_of(saved_values), definitions=definitions, month_end=month_end)
     return render(
         request,
         "reports/entry.jinja",
@@ -222,6 +234,7 @@ def _entry(request, code: str, month: str, *, definitions, title: str, save, sav
             "month": report_month,
             "intro": intro,
             "back_link": {"href": _page_url(trust, report_month), "text": "Back to the report"},
+            **(extra or {}),
         },
     )
 
@@ -250,17 +263,33 @@ def part(request, code: str, month: str, part: str):
         raise Http404("No such part")
     trust, report_month = _trust_and_month(request, code, month)
     report = state.report_for(trust, report_month)
-    values = state.narrative_in_force(report).get(part) if report else None
+    values = dict(state.narrative_in_force(report).get(part) or {}) if report else {}
     titles = {n.PART_COVER: "Cover", n.PART_SUMMARY: "Summary", n.PART_RISKS: "Risks and decisions"}
+    intro = "Do not name patients, or give NHS numbers, dates of birth or postcodes."
+    extra = {}
+    if part == n.PART_SUMMARY and report is not None and request.method != "POST":
+        # What changed starts as the list written from the data today; once the author has
+        # saved their own words, the list from the data today is shown beside them.
+        generated = generated_changes(trust=trust, month=report_month, generated_on=clock.today())
+        if not values.get("changed"):
+            values["changed"] = text_of(generated)
+        elif points_of(values["changed"]) != generated:
+            extra["generated"] = generated
+    if part == n.PART_SUMMARY:
+        intro += (
+            " What it means, what is being done and what the board is asked to do are in the public edition too:"
+            " give no count of fewer than 8 people."
+        )
     return _entry(
         request,
         code,
         month,
         definitions=n.FIELDS[part],
         title=titles[part],
-        intro="Do not name patients, or give NHS numbers, dates of birth or postcodes.",
+        intro=intro,
         saved_values=values,
         save=lambda **kwargs: save_part(part=part, **kwargs),
+        extra=extra,
     )
 
 

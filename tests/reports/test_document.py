@@ -8,17 +8,22 @@ import io
 import json
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from perinatal.dashboard.metrics.definitions import metric_definitions
+from perinatal.dashboard.metrics.rows import MetricRow
+from perinatal.dashboard.pages.builders.trusts import trust_funnel
 from perinatal.organisations.models import Site
 from perinatal.reports.rendering import document_html
 from perinatal.reports.rules import ReportMonth
+from perinatal.reports.selectors.dashboard_section import funnel_position_of
 from perinatal.reports.selectors.document import build_document
 from perinatal.reports.services.drafts import open_report
 from perinatal.reports.services.entries import save_mds_item, save_part
+from perinatal.stats.funnel import FunnelGroup, default_target, overdispersion_proportions
 from perinatal.surveillance.models import CriticalSafetyCheck, SafetyCheckAction
 from tests.reports.conftest import MONTH, TRUST
 
@@ -165,3 +170,61 @@ def _people_counts(doc):
             yield field["value"] if item["key"] in ("pmrt", "harm_incidents", "red_flags", "regulation_28") else None
     for site in doc["signals"]["sites"]:
         assert "moss_rows" not in site  # monthly deaths at a site are never in the public edition
+
+
+def _rows_of_every_trust(metric_id: str, rates: list[float], births: list[int]) -> list[MetricRow]:
+    return [
+        MetricRow(
+            metric_id=metric_id,
+            org_level="trust",
+            org_code=f"T{index:02d}",
+            org_name=f"Trust {index}",
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            numerator=round(rate * size),
+            denominator=size,
+            value=Decimal(rate),
+            lower_95=None,
+            upper_95=None,
+        )
+        for index, (rate, size) in enumerate(zip(rates, births, strict=True))
+    ]
+
+
+AT_TARGET_BUT_FOUR = [0.005] * 36 + [0.02, 0.012, 0.001, 0.0002]  # no overdispersion after winsorising
+SPREAD = [0.003 + 0.002 * ((index * 7) % 11) for index in range(40)]  # overdispersed
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "rates", "adjusted"),
+    [
+        ("stillbirth_rate", AT_TARGET_BUT_FOUR, False),  # exact binomial limits
+        ("pph_1500_rate", AT_TARGET_BUT_FOUR, False),  # overdispersion looked for, not found: exact limits
+        ("pph_1500_rate", SPREAD, True),  # limits widened for overdispersion
+    ],
+)
+def test_the_funnel_position_is_the_dashboard_funnel_plots(metric_id, rates, adjusted):
+    """The report works the trust's place out for the one trust: it is the place the dashboard's
+    funnel plot of every trust gives each of them."""
+    definition = next(d for d in metric_definitions() if d.id == metric_id)
+    births = [2000 + 211 * ((index * 5) % 17) for index in range(40)]
+    rows = _rows_of_every_trust(metric_id, rates, births)
+    groups = [FunnelGroup(row.org_code, row.numerator, row.denominator) for row in rows]
+    estimate = overdispersion_proportions(groups=groups, target=default_target(groups=groups, kind="proportion"))
+    assert (estimate.tau2 > 0) == adjusted
+    _chart, positions, _missing = trust_funnel(
+        rows=rows,
+        definition=definition,
+        names={row.org_code: row.org_name for row in rows},
+        shown={"T00"},
+        highlight="T00",
+        title=definition.title,
+        value_label="Rate",
+        numerator_label="Events",
+        denominator_label="Births",
+    )
+    mine = {row.org_code: funnel_position_of(rows, definition=definition, trust_code=row.org_code) for row in rows}
+    assert mine == positions
+    assert len(set(positions.values())) > 1, "the case puts trusts inside and outside the limits"
+    operational = next(d for d in metric_definitions() if d.period_kind == "fortnight")
+    assert funnel_position_of(rows, definition=operational, trust_code="T00") is None

@@ -120,6 +120,46 @@ def _changes(*, dashboard: dict, new_signals: list[dict], checks: list[dict], no
     return points
 
 
+def points_of(text: str | None) -> list[str]:
+    """The author's "what changed" as the report's points: one to a line, empty lines left out."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def text_of(points: list[str]) -> str:
+    """Points as the text the author edits, one to a line."""
+    return "\n".join(points)
+
+
+def _summary(values: dict, generated: list[str], *, public: bool) -> dict:
+    """What changed (the author's words when they have edited it, else as generated; the public
+    edition always as generated from its own controlled figures), then the author's words."""
+    edited = None if public else points_of(values.get("changed"))
+    summary = {
+        "changes": edited or generated,
+        "changes_edited": bool(edited),
+        "generated_changes": generated,
+    }
+    for field in n.FIELDS[n.PART_SUMMARY]:
+        if field.key != "changed":
+            summary[field.key] = {"label": field.label, "value": values.get(field.key) or m.NOT_PROVIDED}
+    return summary
+
+
+def generated_changes(*, trust: Organisation, month: ReportMonth, generated_on: date) -> list[str]:
+    """What changed in the month as generated from the data for the private edition: the summary
+    form's starting text."""
+    _metrics, dashboard = dashboard_part(
+        trust_code=trust.code, trust_name=trust.display_name, month=month, public=False
+    )
+    return _changes(
+        dashboard=dashboard,
+        new_signals=_new_signals(trust, month),
+        checks=safety_checks_part(trust=trust, generated_on=generated_on, public=False),
+        notifications=notifications_part(trust=trust, month=month, generated_on=generated_on, public=False),
+        improvement=improvement_part(trust=trust, month=month),
+    )
+
+
 def build_document(
     *,
     trust: Organisation,
@@ -140,6 +180,13 @@ def build_document(
     improvement = improvement_part(trust=trust, month=month)
     new_signals = _new_signals(trust, month)
     summary_values = narrative.get(n.PART_SUMMARY, {})
+    generated = _changes(
+        dashboard=dashboard,
+        new_signals=new_signals,
+        checks=checks,
+        notifications=notifications,
+        improvement=improvement,
+    )
     return {
         "schema": SCHEMA,
         "edition": EDITION_PUBLIC if public else EDITION_PRIVATE,
@@ -152,19 +199,7 @@ def build_document(
         "generated_on": generated_on.isoformat(),
         "generated_on_label": long_date(generated_on),
         "cover": _cover(narrative.get(n.PART_COVER, {}), public=public),
-        "summary": {
-            "changes": _changes(
-                dashboard=dashboard,
-                new_signals=new_signals,
-                checks=checks,
-                notifications=notifications,
-                improvement=improvement,
-            ),
-            **{
-                field.key: {"label": field.label, "value": summary_values.get(field.key) or m.NOT_PROVIDED}
-                for field in n.FIELDS[n.PART_SUMMARY]
-            },
-        },
+        "summary": _summary(summary_values, generated, public=public),
         "signals": {**sites_part(trust=trust, month=month, public=public), "new_signals": new_signals},
         "safety_checks": checks,
         "metrics": metrics,
