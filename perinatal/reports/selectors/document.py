@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from perinatal.charts.scales import plural
 from perinatal.core.formatting import long_date, month_and_year
 from perinatal.kernel.disclosure import public_count
+from perinatal.kernel.text import sentence
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import sites_of
 from perinatal.reports import mds as m
@@ -31,8 +33,9 @@ SCHEMA = "perinatal-board-report/1"
 EDITION_PRIVATE = "private"
 EDITION_PUBLIC = "public"
 PUBLIC_NOTE = (
-    "Public edition: counts of people of 1 to 7 are shown as * and other counts of people are rounded "
-    "to the nearest 5 (docs/rules/equity.md §2); free text and names are left out."
+    "Public edition: so that no one can be identified, counts of people from 1 to 7 are shown as * and other "
+    "counts of people are rounded to the nearest 5; the minimum data set's written answers, the safety checks' "
+    "actions and people's names are left out."
 )
 
 
@@ -106,15 +109,26 @@ def _changes(*, dashboard: dict, new_signals: list[dict], checks: list[dict], no
     overdue = [check for check in checks if check["status"] == "overdue"]
     if overdue:
         sites = ", ".join(sorted({check["site_code"] for check in overdue}))
-        points.append(f"{len(overdue)} critical safety check(s) overdue on the day of this report ({sites}).")
+        checks_words = sentence(plural(len(overdue), "critical safety check"))
+        points.append(f"{checks_words} overdue on the day of this report ({sites}).")
     late = [body for body in notifications["bodies"] if body["late"] not in (0, "0")]
     for body in late:
         points.append(f"Notifications that reached {body['name']} after its due date: {body['late']}.")
     if improvement and (improvement["executive_meetings_missed"] or improvement["quarterly_reviews_missed"]):
-        points.append(
-            f"Improvement support meetings missed: {improvement['executive_meetings_missed']} monthly executive "
-            f"meeting(s), {improvement['quarterly_reviews_missed']} quarterly review(s)."
-        )
+        missed = []
+        if improvement["executive_meetings_missed"]:
+            months = improvement["executive_months_missed"]
+            missed.append(
+                plural(improvement["executive_meetings_missed"], "monthly executive meeting")
+                + (f" ({months})" if months else "")
+            )
+        if improvement["quarterly_reviews_missed"]:
+            quarters = improvement["review_quarters_missed"]
+            missed.append(
+                plural(improvement["quarterly_reviews_missed"], "quarterly improvement review")
+                + (f" ({quarters})" if quarters else "")
+            )
+        points.append(f"Improvement support meetings missed: {' and '.join(missed)}.")
     if not points:
         points.append("No special cause variation, new signal, overdue safety check or late notification this month.")
     return points
