@@ -71,13 +71,16 @@ def _demo_database_url() -> str:
         print(f"  (making the demo database {DEMO_DATABASE.name} with `perinatal setup --demo`)", flush=True)
         DEMO_DATABASE.unlink(missing_ok=True)
         started = time.perf_counter()
-        subprocess.run(
+        made = subprocess.run(
             [sys.executable, "-m", "perinatal.cli", "setup", "--demo"],
             env={**os.environ, "DATABASE_URL": url},
             cwd=REPO,
-            check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        if made.returncode != 0:
+            raise RuntimeError(f"perinatal setup --demo failed:\n{made.stderr[-3000:]}")
         ready.touch()
         print(f"  (demo database made in {time.perf_counter() - started:.0f} s)", flush=True)
     return url
