@@ -283,10 +283,11 @@ def part(request, code: str, month: str, part: str):
     trust, report_month = _trust_and_month(request, code, month)
     report = state.report_for(trust, report_month)
     values = dict(state.narrative_in_force(report).get(part) or {}) if report else {}
-    titles = {n.PART_COVER: "Cover", n.PART_SUMMARY: "Summary", n.PART_RISKS: "Risks and decisions"}  # page titles
+    titles = {n.PART_COVER: "Cover", n.PART_SUMMARY: "Summary", n.PART_RISKS: "Risks and decisions"}
     intro = "Do not name patients, or give NHS numbers, dates of birth or postcodes."
     extra = {}
-    if part == n.PART_SUMMARY and report is not None and request.method != "POST":
+    writes = _can(request, trust, WRITE_BOARD_REPORTS)
+    if part == n.PART_SUMMARY and report is not None and writes and request.method != "POST":
         # What changed starts as the list written from the data today; once the author has
         # saved their own words, the list from the data today is shown beside them.
         generated = generated_changes(trust=trust, month=report_month, generated_on=clock.today())
