@@ -56,9 +56,11 @@ def month_request(*, trust_code: str, month: ReportMonth, public: bool, twelve: 
     )
 
 
-def metric_rows_for(*, trust_code: str, month: ReportMonth, public: bool, twelve: bool, now=None) -> list[MetricRow]:
+def metric_rows_for(
+    *, trust_code: str, month: ReportMonth, public: bool, twelve: bool, now=None, orgs: OrganisationMap | None = None
+) -> list[MetricRow]:
     request = month_request(trust_code=trust_code, month=month, public=public, twelve=twelve, now=now)
-    return [row for row in compute_rows(request) if row.org_code == trust_code]
+    return [row for row in compute_rows(request, organisations=orgs) if row.org_code == trust_code]
 
 
 @dataclass(frozen=True)
@@ -178,14 +180,21 @@ def _metric_part(
 
 
 def dashboard_part(
-    *, trust_code: str, trust_name: str, month: ReportMonth, public: bool, now: datetime | None = None
+    *,
+    trust_code: str,
+    trust_name: str,
+    month: ReportMonth,
+    public: bool,
+    now: datetime | None = None,
+    orgs: OrganisationMap | None = None,
 ) -> tuple[dict, dict]:
-    """(the JSON `metrics` — the month's and the 12 months' rows — and the dashboard section)."""
+    """(the JSON `metrics` — the month's and the 12 months' rows — and the dashboard section).
+    `orgs`: the register as the engine reads it, read once for the whole report."""
     denominator = default_stillbirth_denominator()
     definitions = {d.id: d for d in metric_definitions(stillbirth_denominator=denominator)}
-    month_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=False, now=now)
-    twelve_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=True, now=now)
-    orgs = organisations.organisation_map()
+    orgs = orgs or organisations.organisation_map()
+    month_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=False, now=now, orgs=orgs)
+    twelve_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=True, now=now, orgs=orgs)
     span = DataSpan(first=month.shifted(-(SERIES_MONTHS - 1)).first_day, last=month.last_day)
     series_all = metric_rows.organisation_rows(
         level=LEVEL_TRUST, code=trust_code, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from perinatal.charts.scales import plural
 from perinatal.core.formatting import long_date, month_and_year
+from perinatal.dashboard.selectors.organisations import organisation_map
 from perinatal.kernel.disclosure import public_count
 from perinatal.kernel.text import sentence
 from perinatal.organisations.models import Organisation
@@ -186,8 +187,9 @@ def build_document(
     """The report for `trust` and `month`, generated on `generated_on` (the safety checks' status
     day), with what the author has entered on `report` so far."""
     narrative = narrative_in_force(report) if report is not None else {}
+    orgs = organisation_map()  # the register, read once for every part
     metrics, dashboard = dashboard_part(
-        trust_code=trust.code, trust_name=trust.display_name, month=month, public=public, now=now
+        trust_code=trust.code, trust_name=trust.display_name, month=month, public=public, now=now, orgs=orgs
     )
     checks = safety_checks_part(trust=trust, generated_on=generated_on, public=public)
     notifications = notifications_part(trust=trust, month=month, generated_on=generated_on, public=public)
@@ -220,7 +222,7 @@ def build_document(
         "dashboard": dashboard,
         "notifications": notifications,
         "mds": _mds(report, public=public),
-        "equity": equity_part(trust=trust, month=month, public=public),
+        "equity": equity_part(trust=trust, month=month, public=public, orgs=orgs),
         "improvement": improvement,
         "risks": _risks(narrative.get(n.PART_RISKS, {}), improvement, public=public),
     }
