@@ -206,6 +206,12 @@ def holds_identifier(text: str) -> bool:
     return bool(_NHS_NUMBER_ANY_SPACING.search(text) or _POSTCODE.search(text))
 
 
+def without_identifiers(text: str) -> str:
+    """Free text written elsewhere (a safety check's actions) as a report may show it: NHS
+    numbers in any spacing and postcodes replaced, as the platform's redaction words them."""
+    return _POSTCODE.sub("[postcode]", _NHS_NUMBER_ANY_SPACING.sub("[nhs-number]", text))
+
+
 def _clean_value(field: MdsField, raw: str) -> object:
     text = (raw or "").strip()
     if not text:

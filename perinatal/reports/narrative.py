@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from perinatal.core.formatting import long_date
+from perinatal.kernel.text import sentence
 from perinatal.reports.mds import MAX_TEXT, MdsRefused, holds_identifier
 
 PART_COVER = "cover"
@@ -41,6 +43,7 @@ class NarrativeField:
     hint: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     public: bool = True  # shown in the public edition (names never are)
+    what: str = ""  # how a message names a date ("the date of the board meeting")
 
 
 _NAME_HINT = "Their name (shown in the private edition only)"
@@ -48,7 +51,7 @@ _NAME_HINT = "Their name (shown in the private edition only)"
 FIELDS: dict[str, tuple[NarrativeField, ...]] = {
     PART_COVER: (
         NarrativeField("meeting", "Meeting", KIND_CHOICE, choices=MEETINGS),
-        NarrativeField("meeting_on", "Date of the meeting", KIND_DATE, "Year, month and day, for example 2026-12-03"),
+        NarrativeField("meeting_on", "Date of the board meeting", KIND_DATE, what="the date of the board meeting"),
         NarrativeField("purpose", "What the paper is for", KIND_CHOICE, choices=PURPOSES),
         NarrativeField("executive_lead_title", "Executive lead: job title", KIND_SHORT, "For example, Chief Nurse"),
         NarrativeField("executive_lead_name", "Executive lead: name", KIND_SHORT, _NAME_HINT, public=False),
@@ -65,6 +68,14 @@ FIELDS: dict[str, tuple[NarrativeField, ...]] = {
         ),
     ),
     PART_SUMMARY: (
+        NarrativeField(
+            "changed",
+            "What changed this month",
+            KIND_LONG,
+            "Written from the data. Change it as you need, one point to a line. Empty the box to use the "
+            "list from the data again. The public edition lists what changed from its own rounded figures.",
+            public=False,
+        ),
         NarrativeField("meaning", "What it means", KIND_LONG, "Your reading of what changed this month"),
         NarrativeField("actions", "What is being done", KIND_LONG),
         NarrativeField("board_asked", "The board is asked to", KIND_LONG, "For example, note the report for assurance"),
@@ -96,7 +107,7 @@ def _clean(field: NarrativeField, raw: str) -> object:
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValueError(f"{field.label} must be a real date") from None
+            raise ValueError(f"{sentence(field.what or field.label)} must be a real date") from None
     if field.kind == KIND_SCORE:
         if not text.isdigit() or not RISK_SCORE_MIN <= int(text) <= RISK_SCORE_MAX:
             raise ValueError(f"{field.label} must be a whole number from {RISK_SCORE_MIN} to {RISK_SCORE_MAX}")
@@ -109,8 +120,11 @@ def _clean(field: NarrativeField, raw: str) -> object:
     return text
 
 
-def clean_part(part: str, raw: Mapping[str, str]) -> dict[str, object]:
-    """The part's values (every field, None when empty), or MdsRefused naming each bad field."""
+def clean_part(part: str, raw: Mapping[str, str], *, month_end: date | None = None) -> dict[str, object]:
+    """The part's values (every field, None when empty), or MdsRefused naming each bad field.
+
+    `month_end`, the last day of the month the report covers: the board cannot meet on the
+    report before the month has ended."""
     if part not in FIELDS:
         raise MdsRefused({"part": f"There is no part '{part}' of a board report to write"})
     values: dict[str, object] = {}
@@ -120,6 +134,12 @@ def clean_part(part: str, raw: Mapping[str, str]) -> dict[str, object]:
             values[field.key] = _clean(field, raw.get(field.key, ""))
         except ValueError as error:
             errors[field.key] = str(error)
+    meeting_on = values.get("meeting_on")
+    if part == PART_COVER and meeting_on and month_end and date.fromisoformat(meeting_on) <= month_end:
+        errors["meeting_on"] = (
+            f"The date of the board meeting must be after {long_date(month_end)}, "
+            "the end of the month the report covers"
+        )
     if part == PART_RISKS:
         for number in range(1, RISK_ROWS + 1):
             risk, score = values.get(f"risk_{number}"), values.get(f"risk_{number}_score")

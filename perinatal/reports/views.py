@@ -30,7 +30,7 @@ from perinatal.reports.presenters import report_view
 from perinatal.reports.rendering import document_html, json_bytes, pdf_from_html, title_of
 from perinatal.reports.rules import ReportMonth
 from perinatal.reports.selectors import state
-from perinatal.reports.selectors.document import build_document
+from perinatal.reports.selectors.document import build_document, generated_changes, points_of, text_of
 from perinatal.reports.services.drafts import open_report
 from perinatal.reports.services.entries import save_mds_item, save_part
 from perinatal.reports.services.workflow import approve, open_correction, return_to_author, submit
@@ -109,6 +109,25 @@ def report_list(request):
     )
 
 
+PART_TITLES = {
+    n.PART_COVER: "Cover",
+    n.PART_SUMMARY: "Summary: what changed, what it means, what is being done",
+    n.PART_RISKS: "Risks and decisions",
+}
+
+
+def _tasks(trust, month: ReportMonth, titles: dict[str, str], url_name: str, arg: str, saved: set) -> list[dict]:
+    """The task list's items: each part or item with whether it has been saved."""
+    return [
+        {
+            "heading": title,
+            "href": reverse(url_name, kwargs={"code": trust.code, "month": str(month), arg: key}),
+            "status": "Saved" if key in saved else {"tag": {"text": "Not started", "classes": "nhsuk-tag--blue"}},
+        }
+        for key, title in titles.items()
+    ]
+
+
 def report_page(request, code: str, month: str):
     trust, report_month = _trust_and_month(request, code, month)
     scope = scope_for(request)
@@ -148,6 +167,8 @@ def report_page(request, code: str, month: str):
         summary=f"Board report {trust.code} {report_month} viewed (version {shown.number})",
     )
     editable = status in (Status.DRAFT, Status.RETURNED)
+    narrative_saved = set(state.narrative_in_force(report)) if editable else set()
+    mds_saved = set(state.mds_in_force(report)) if editable else set()
     return_reason = next((e.reason for e in reversed(list(current.events.all())) if e.status == Status.RETURNED), "")
     return render(
         request,
@@ -170,11 +191,9 @@ def report_page(request, code: str, month: str):
             "can_decide": status == Status.SUBMITTED and _can(request, trust, APPROVE_BOARD_REPORTS),
             "can_correct": status == Status.APPROVED and _can(request, trust, WRITE_BOARD_REPORTS),
             "sees_drafts": sees_drafts,
-            "mds_items": m.ITEMS,
-            "parts": (
-                (n.PART_COVER, "Cover"),
-                (n.PART_SUMMARY, "Summary: what it means, what is being done"),
-                (n.PART_RISKS, "Risks and decisions"),
+            "part_tasks": _tasks(trust, report_month, PART_TITLES, "reports:part", "part", narrative_saved),
+            "mds_tasks": _tasks(
+                trust, report_month, {i.key: i.title for i in m.ITEMS}, "reports:mds_item", "item", mds_saved
             ),
             "history": state.history_of(report) if sees_drafts else [],
             "snapshot": state.submitted_snapshot(current) if status == Status.SUBMITTED else None,
@@ -194,12 +213,24 @@ def open_month(request, code: str, month: str):
     return redirect(_page_url(trust, report_month))
 
 
-def _entry(request, code: str, month: str, *, definitions, title: str, save, saved_values: dict | None, intro: str):
+def _entry(
+    request,
+    code: str,
+    month: str,
+    *,
+    definitions,
+    title: str,
+    save,
+    saved_values: dict | None,
+    intro: str,
+    extra: dict | None = None,
+):
     trust, report_month = _trust_and_month(request, code, month)
     _require(request, trust, WRITE_BOARD_REPORTS)
     report = _report_or_404(trust, report_month)
+    month_end = report_month.last_day
     if request.method == "POST":
-        form = EntryForm(request.POST, definitions=definitions)
+        form = EntryForm(request.POST, definitions=definitions, month_end=month_end)
         if form.is_valid():
             try:
                 save(report=report, raw=form.raw(), by=request.user, request=request)
@@ -211,7 +242,7 @@ def _entry(request, code: str, month: str, *, definitions, title: str, save, sav
                 messages.success(request, f"{title}: saved")
                 return redirect(_page_url(trust, report_month) + "#part-edit")
     else:
-        form = EntryForm(initial=initial_of(saved_values), definitions=definitions)
+        form = EntryForm(initial=initial_of(saved_values), definitions=definitions, month_end=month_end)
     return render(
         request,
         "reports/entry.jinja",
@@ -222,6 +253,7 @@ def _entry(request, code: str, month: str, *, definitions, title: str, save, sav
             "month": report_month,
             "intro": intro,
             "back_link": {"href": _page_url(trust, report_month), "text": "Back to the report"},
+            **(extra or {}),
         },
     )
 
@@ -250,17 +282,39 @@ def part(request, code: str, month: str, part: str):
         raise Http404("No such part")
     trust, report_month = _trust_and_month(request, code, month)
     report = state.report_for(trust, report_month)
-    values = state.narrative_in_force(report).get(part) if report else None
+    values = dict(state.narrative_in_force(report).get(part) or {}) if report else {}
     titles = {n.PART_COVER: "Cover", n.PART_SUMMARY: "Summary", n.PART_RISKS: "Risks and decisions"}
+    intro = "Do not name patients, or give NHS numbers, dates of birth or postcodes."
+    extra = {}
+    writes = _can(request, trust, WRITE_BOARD_REPORTS)
+    if part == n.PART_SUMMARY and report is not None and writes and request.method != "POST":
+        # What changed starts as the list written from the data today; once the author has
+        # saved their own words, the list from the data today is shown beside them.
+        generated = generated_changes(trust=trust, month=report_month, generated_on=clock.today())
+        if not values.get("changed"):
+            values["changed"] = text_of(generated)
+        elif points_of(values["changed"]) != generated:
+            extra["generated"] = generated
+    if part == n.PART_RISKS:
+        intro = (
+            "The maternity risks scored 15 or more on the trust's risk register, escalations and the decisions "
+            "the board is asked to take. Both editions show them. " + intro
+        )
+    if part == n.PART_SUMMARY:
+        intro += (
+            " What it means, what is being done and what the board is asked to do are in the public edition too:"
+            " give no count of fewer than 8 people."
+        )
     return _entry(
         request,
         code,
         month,
         definitions=n.FIELDS[part],
         title=titles[part],
-        intro="Do not name patients, or give NHS numbers, dates of birth or postcodes.",
+        intro=intro,
         saved_values=values,
         save=lambda **kwargs: save_part(part=part, **kwargs),
+        extra=extra,
     )
 
 
@@ -363,16 +417,23 @@ def download(request, code: str, month: str, number: int, edition: str, file_for
 
 
 def draft_download(request, code: str, month: str, edition: str, file_format: str):
-    """The draft as it stands, generated now (the trust's own users)."""
+    """The draft as it stands, generated now, or the version waiting for approval as submitted
+    (the trust's own users)."""
     trust, report_month = _trust_and_month(request, code, month)
     if not state.can_read_drafts(scope_for(request), trust):
         raise Http404("No such report in your organisations")
     if edition not in Edition.values or file_format not in FileFormat.values:
         raise Http404("No such file")
     report = state.report_for(trust, report_month)
-    doc = build_document(
-        trust=trust, month=report_month, generated_on=clock.today(), public=edition == Edition.PUBLIC, report=report
-    )
+    current = state.current_version(report) if report is not None else None
+    snapshot = state.submitted_snapshot(current) if current and state.status_of(current) == Status.SUBMITTED else None
+    if snapshot is not None:
+        # Waiting for approval: the document as submitted, which is what the executive lead approves.
+        doc = snapshot.public_document if edition == Edition.PUBLIC else snapshot.private_document
+    else:
+        doc = build_document(
+            trust=trust, month=report_month, generated_on=clock.today(), public=edition == Edition.PUBLIC, report=report
+        )
     html = document_html(doc)
     content = {
         FileFormat.HTML: lambda: html.encode("utf-8"),

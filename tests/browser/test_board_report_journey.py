@@ -1,6 +1,7 @@
 """Issue 11 journey (docs/rules/board_report.md §2): the Head of Midwifery opens October's board
-report (drafted by the scheduler), fills the minimum data set (a bad value refused first),
-writes the summary and submits, with the keyboard alone; the executive lead returns it once,
+report (drafted by the scheduler), fills the minimum data set (a bad value refused first), gives
+the board meeting's date (a date that does not exist refused first), edits the summary written
+from the data and submits, with the keyboard alone; the executive lead returns it once,
 then approves it; the board's safety champion reads it; the ICB sees it approved; the approved
 PDF opens (read back with pdftotext) and shows the page's figures. Every page passes axe.
 """
@@ -19,6 +20,7 @@ EXECUTIVE = "exec.r0a@perinatal.example"
 CHAMPION = "board.r0a@perinatal.example"
 ICB = "icb.qop@perinatal.example"
 REPORT = "/board-reports/R0A/2026-10/"
+EDITED = "The fall in suspensions follows the new escalation rota."
 
 
 def _tab_to(page, selector: str, *, presses: int = 400) -> None:
@@ -77,10 +79,32 @@ def test_the_board_report_from_draft_to_approval(page, service):
     _press(page, "main form button.nhsuk-button")
     expect(page.get_by_text("Training compliance by staff group: saved").first).to_be_visible()
 
+    # The cover: the board meeting's date, a date that does not exist refused first.
+    _press(page, f"a[href='{REPORT}write/cover/']")
+    for selector, value in (("#id_meeting_on", "31"), ("#id_meeting_on_month", "2"), ("#id_meeting_on_year", "2027")):
+        _type_into(page, selector, value)
+    _press(page, "main form button.nhsuk-button")
+    expect(page.get_by_role("link", name="The date of the board meeting must be a real date")).to_be_visible()
+    assert_accessible(page, context="cover refused")
+    for selector, value in (("#id_meeting_on", "3"), ("#id_meeting_on_month", "12"), ("#id_meeting_on_year", "2026")):
+        _type_into(page, selector, value)
+    _press(page, "main form button.nhsuk-button")
+
+    # The summary: what changed starts as the list written from the data; the author adds to it.
     _press(page, f"a[href='{REPORT}write/summary/']")
     assert_accessible(page, context="summary")
+    generated = page.locator("#id_changed").input_value()
+    assert generated.strip(), "what changed starts from the data"
+    _tab_to(page, "#id_changed")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n" + EDITED)
     _type_into(page, "#id_board_asked", "Note the report for assurance")
     _press(page, "main form button.nhsuk-button")
+    expect(page.get_by_text(EDITED).first).to_be_visible()
+    expect(page.get_by_text("Written from the data, then edited by the author.").first).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, context="draft at 375 px")
+    page.set_viewport_size({"width": 1280, "height": 900})
     _press(page, f"form[action='{REPORT}submit/'] button")
     expect(page.get_by_text("Submitted to the executive lead for approval").first).to_be_visible()
     _sign_out(page)
@@ -128,6 +152,8 @@ def test_the_board_report_from_draft_to_approval(page, service):
     sign_in(page, service, ICB)
     page.goto(service.url("/board-reports/"))
     expect(page.get_by_role("link", name="October 2026")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="October 2026"))
+    expect(row).to_contain_text("Version 1 approved")
     assert_accessible(page, context="ICB list")
     page.get_by_role("link", name="October 2026").click()
     expect(page.get_by_role("heading", name=re.compile("^Maternity and neonatal safety report"))).to_be_visible()
@@ -140,6 +166,7 @@ def test_the_board_report_from_draft_to_approval(page, service):
     ).stdout.decode()
     flat = " ".join(text.split())
     assert "93.5%" in flat and "236.5" in flat and "Note the report for assurance" in flat
+    assert EDITED in flat and "3 December 2026" in flat  # the author's words and the meeting, as approved
     for figure in figures:
         if re.fullmatch(r"[0-9.,%]+", figure.strip()):
             assert figure.strip() in flat, figure

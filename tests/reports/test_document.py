@@ -8,17 +8,23 @@ import io
 import json
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from perinatal.dashboard.metrics.definitions import metric_definitions
+from perinatal.dashboard.metrics.rows import MetricRow
+from perinatal.dashboard.pages.builders.trusts import trust_funnel
+from perinatal.kernel.working_days import SAFETY_CHECK_WORKING_DAYS, add_working_days
 from perinatal.organisations.models import Site
 from perinatal.reports.rendering import document_html
 from perinatal.reports.rules import ReportMonth
-from perinatal.reports.selectors.document import build_document
+from perinatal.reports.selectors.dashboard_section import funnel_position_of
+from perinatal.reports.selectors.document import build_document, generated_changes, text_of
 from perinatal.reports.services.drafts import open_report
 from perinatal.reports.services.entries import save_mds_item, save_part
+from perinatal.stats.funnel import FunnelGroup, default_target, overdispersion_proportions
 from perinatal.surveillance.models import CriticalSafetyCheck, SafetyCheckAction
 from tests.reports.conftest import MONTH, TRUST
 
@@ -92,12 +98,100 @@ def test_safety_check_statuses_on_the_day_of_the_report(trust):
     assert rows[on_due_day.reference]["status"] == "completed_on_time"
 
 
+def test_safety_checks_on_the_boundaries_of_the_8th_working_day(trust):
+    """Due dates counted over bank holidays; the report generated on the due day itself and on the
+    day after; checks completed late on the due day and just after it, on England's clock."""
+    site = Site.objects.get(code="R0A03")
+
+    def make(signalled: date, completed_at: datetime | None = None) -> CriticalSafetyCheck:
+        return CriticalSafetyCheck.objects.create(
+            site=site,
+            trust=trust,
+            opened_at=datetime.combine(signalled, datetime.min.time(), tzinfo=UTC),
+            opened_on=signalled,
+            due_on=add_working_days(start=signalled, n=SAFETY_CHECK_WORKING_DAYS),
+            status=CriticalSafetyCheck.Status.COMPLETED if completed_at else CriticalSafetyCheck.Status.OPEN,
+            completed_at=completed_at,
+        )
+
+    def statuses(on: date) -> dict[str, str]:
+        doc = build_document(trust=trust, month=ReportMonth.of(on).shifted(-1), generated_on=on, public=False)
+        return {row["reference"]: row["status"] for row in doc["safety_checks"]}
+
+    # Winter: signalled on Tuesday 22 December 2026; 25 and 28 December and 1 January are bank
+    # holidays, so the 8th working day is Wednesday 6 January 2027 (London is on GMT).
+    christmas = date(2026, 12, 22)
+    open_check = make(christmas)
+    assert open_check.due_on == date(2027, 1, 6)
+    due_day_evening = make(christmas, datetime(2027, 1, 6, 23, 30, tzinfo=UTC))
+    just_after = make(christmas, datetime(2027, 1, 7, 0, 5, tzinfo=UTC))
+    on_due_day = statuses(date(2027, 1, 6))
+    assert on_due_day[open_check.reference] == "open"  # the due day itself is in time
+    assert on_due_day[due_day_evening.reference] == "completed_on_time"
+    assert on_due_day[just_after.reference] == "open"  # completed after the report was generated
+    day_after = statuses(date(2027, 1, 7))
+    assert day_after[open_check.reference] == "overdue"
+    assert day_after[due_day_evening.reference] == "completed_on_time"
+    assert day_after[just_after.reference] == "completed_late"
+
+    # Summer: signalled on Thursday 20 August 2026, the late summer bank holiday on Monday 31
+    # August: due Wednesday 2 September. 22:30 UTC is 23:30 in London (BST), 23:30 UTC is the next day.
+    august = date(2026, 8, 20)
+    in_time = make(august, datetime(2026, 9, 2, 22, 30, tzinfo=UTC))
+    late = make(august, datetime(2026, 9, 2, 23, 30, tzinfo=UTC))
+    assert in_time.due_on == date(2026, 9, 2)
+    later = statuses(GENERATED_ON)
+    assert later[in_time.reference] == "completed_on_time"
+    assert later[late.reference] == "completed_late"
+    assert open_check.reference not in later  # signalled after the day of that report
+
+
+def test_what_changed_is_written_from_the_data_then_edited_by_the_author(trust, author):
+    report, _ = open_report(trust=trust, month=MONTH, by=author)
+
+    def doc(public=False):
+        return build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=public, report=report)
+
+    first = doc()
+    generated = first["summary"]["generated_changes"]
+    assert generated and first["summary"]["changes"] == generated and not first["summary"]["changes_edited"]
+    assert generated == generated_changes(trust=trust, month=MONTH, generated_on=GENERATED_ON)
+    assert "Written from the data." in document_html(first)
+    # The form starts from the list as written from the data: saving it unchanged is accepted.
+    save_part(report=report, part="summary", raw={"changed": text_of(generated)}, by=author)
+
+    edited = "Stillbirths: no change from September.\n\n  Two babies were transferred out of the area.  \n"
+    save_part(report=report, part="summary", raw={"changed": edited, "meaning": "Within the range"}, by=author)
+    private = doc()
+    assert private["summary"]["changes"] == [
+        "Stillbirths: no change from September.",
+        "Two babies were transferred out of the area.",
+    ]
+    assert private["summary"]["changes_edited"] and private["summary"]["generated_changes"] == generated
+    html = document_html(private)
+    assert "Two babies were transferred out of the area." in html
+    assert "Written from the data, then edited by the author." in html
+    # The public edition lists what changed from its own controlled figures, never the author's list.
+    public = doc(public=True)
+    assert public["summary"]["changes"] == public["summary"]["generated_changes"]
+    assert not public["summary"]["changes_edited"]
+    assert "Two babies" not in document_html(public) + json.dumps(public)
+    # Emptied, the list from the data is back.
+    save_part(report=report, part="summary", raw={"changed": " \n "}, by=author)
+    assert doc()["summary"]["changes"] == generated
+
+
 NHS_NUMBER = "9434765919"
-NAMES = ("Rosa Diaz", "Jane Smith", "Amir Khan")
+#: The same NHS number as people write it.
+NHS_NUMBER_SPACINGS = ("943 476 5919", "943-476-5919", "94 34 76 59 19", "943  476  5919", "943.476.5919")
+NAMES = ("Rosa Diaz", "Jane Smith", "Amir Khan", "Priya Shah")
 POSTCODE = "M13 9WL"
 
 
 def test_the_public_edition_identifies_no_one_and_shows_no_small_count(trust, author, settings):
+    """A report built from data seeded with names, NHS numbers in every spacing, a postcode and
+    counts of 1 to 7 people: the private edition keeps the names it may show and nothing else; the
+    public edition shows none of them."""
     settings.PERINATAL_NOW = "2026-11-27T09:00"
     report, _ = open_report(trust=trust, month=MONTH, by=author)
     save_part(
@@ -106,34 +200,45 @@ def test_the_public_edition_identifies_no_one_and_shows_no_small_count(trust, au
         raw={"executive_lead_title": "Chief Nurse", "executive_lead_name": NAMES[0], "meeting": "public"},
         by=author,
     )
+    save_part(report=report, part="summary", raw={"changed": f"{NAMES[3]} reviewed 2 babies' care."}, by=author)
     save_mds_item(report=report, item="pmrt", raw={"reviews_completed": "3", "grade_b": "2"}, by=author)
     save_mds_item(
         report=report, item="harm_incidents", raw={"incidents": "12", "themes": "Delays in escalation"}, by=author
     )
+    save_mds_item(report=report, item="red_flags", raw={"red_flags": "5"}, by=author)
     check = CriticalSafetyCheck.objects.filter(trust=trust).first()
-    SafetyCheckAction.objects.create(
-        safety_check=check,
-        description=f"Review the care of {NAMES[1]} ({NHS_NUMBER}, {POSTCODE})",
-        owner=NAMES[2],
-        due_on=date(2026, 12, 1),
-        recorded_by=author,
-        recorded_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
-    )
+    for number, spacing in enumerate(NHS_NUMBER_SPACINGS):
+        SafetyCheckAction.objects.create(
+            safety_check=check,
+            description=f"Review {number}: the care of {NAMES[1]} ({spacing}, {POSTCODE})",
+            owner=NAMES[2],
+            due_on=date(2026, 12, 1),
+            recorded_by=author,
+            recorded_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+        )
     private = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=False, report=report)
     public = build_document(trust=trust, month=MONTH, generated_on=GENERATED_ON, public=True, report=report)
     private_text = document_html(private) + json.dumps(private)
-    # The private edition names the executive lead and keeps the action, without identifiers.
-    assert NAMES[0] in private_text and "Review the care of" in private_text
+    # The seeds are there: the private edition names the executive lead, keeps the actions (without
+    # the identifiers) and the author's summary, and shows counts of 1 to 7 people.
+    assert NAMES[0] in private_text and "Review 4: the care of" in private_text and NAMES[3] in private_text
+    assert private_text.count("[nhs-number]") >= len(NHS_NUMBER_SPACINGS)
     assert NHS_NUMBER not in re.sub(r"\D", "", private_text)
     assert POSTCODE not in private_text and NAMES[2] not in private_text
+    small = [count for count in _people_counts(private) if isinstance(count, int) and 1 <= count <= 7]
+    assert {3, 5} <= set(small) and len(small) > 2, "the data hold counts of 1 to 7 people"
+
     public_text = document_html(public) + json.dumps(public)
     assert NHS_NUMBER not in re.sub(r"\D", "", public_text)
     for name in NAMES:
         assert name not in public_text
     assert POSTCODE not in public_text and "Delays in escalation" not in public_text
+    assert "2 babies" not in public_text
+    # Monthly deaths at a site are never in the public edition.
+    assert all("moss_rows" not in site for site in public["signals"]["sites"])
     for count in _people_counts(public):
         assert not (isinstance(count, int) and 1 <= count <= 7), count
-    assert "3" not in {field["text"] for item in public["mds"] for field in item["fields"]}
+    assert {"3", "5"}.isdisjoint({field["text"] for item in public["mds"] for field in item["fields"]})
 
 
 def _people_counts(doc):
@@ -163,5 +268,61 @@ def _people_counts(doc):
     for item in doc["mds"]:
         for field in item["fields"]:
             yield field["value"] if item["key"] in ("pmrt", "harm_incidents", "red_flags", "regulation_28") else None
-    for site in doc["signals"]["sites"]:
-        assert "moss_rows" not in site  # monthly deaths at a site are never in the public edition
+
+
+def _rows_of_every_trust(metric_id: str, rates: list[float], births: list[int]) -> list[MetricRow]:
+    return [
+        MetricRow(
+            metric_id=metric_id,
+            org_level="trust",
+            org_code=f"T{index:02d}",
+            org_name=f"Trust {index}",
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            numerator=round(rate * size),
+            denominator=size,
+            value=Decimal(rate),
+            lower_95=None,
+            upper_95=None,
+        )
+        for index, (rate, size) in enumerate(zip(rates, births, strict=True))
+    ]
+
+
+AT_TARGET_BUT_FOUR = [0.005] * 36 + [0.02, 0.012, 0.001, 0.0002]  # no overdispersion after winsorising
+SPREAD = [0.003 + 0.002 * ((index * 7) % 11) for index in range(40)]  # overdispersed
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "rates", "adjusted"),
+    [
+        ("stillbirth_rate", AT_TARGET_BUT_FOUR, False),  # exact binomial limits
+        ("pph_1500_rate", AT_TARGET_BUT_FOUR, False),  # overdispersion looked for, not found: exact limits
+        ("pph_1500_rate", SPREAD, True),  # limits widened for overdispersion
+    ],
+)
+def test_the_funnel_position_is_the_dashboard_funnel_plots(metric_id, rates, adjusted):
+    """The report works the trust's place out for the one trust: it is the place the dashboard's
+    funnel plot of every trust gives each of them."""
+    definition = next(d for d in metric_definitions() if d.id == metric_id)
+    births = [2000 + 211 * ((index * 5) % 17) for index in range(40)]
+    rows = _rows_of_every_trust(metric_id, rates, births)
+    groups = [FunnelGroup(row.org_code, row.numerator, row.denominator) for row in rows]
+    estimate = overdispersion_proportions(groups=groups, target=default_target(groups=groups, kind="proportion"))
+    assert (estimate.tau2 > 0) == adjusted
+    _chart, positions, _missing = trust_funnel(
+        rows=rows,
+        definition=definition,
+        names={row.org_code: row.org_name for row in rows},
+        shown={"T00"},
+        highlight="T00",
+        title=definition.title,
+        value_label="Rate",
+        numerator_label="Events",
+        denominator_label="Births",
+    )
+    mine = {row.org_code: funnel_position_of(rows, definition=definition, trust_code=row.org_code) for row in rows}
+    assert mine == positions
+    assert len(set(positions.values())) > 1, "the case puts trusts inside and outside the limits"
+    operational = next(d for d in metric_definitions() if d.period_kind == "fortnight")
+    assert funnel_position_of(rows, definition=operational, trust_code="T00") is None

@@ -5,6 +5,7 @@ change, a correction as version 2 with the list of the figures that changed."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -109,6 +110,12 @@ def test_a_correction_is_version_2_with_its_changes(trust, author, executive):
     approve(report=report, by=executive)
     private_json = FrozenFile.objects.get(version=correction, edition="private", file_format="json")
     assert b"A fourth review was completed in October" in bytes(private_json.content)
+    # Version 2's files carry the list of what changed, with the version's number and reason.
+    private_html = bytes(FrozenFile.objects.get(version=correction, edition="private", file_format="html").content)
+    text = private_html.decode()
+    assert "What this correction changed" in text and "Perinatal mortality reviews (PMRT): Reviews completed" in text
+    assert "Version 2, approved" in text and "Correction: A fourth review was completed in October" in text
+    assert json.loads(bytes(private_json.content))["changes"] == snapshot.changes
     # Version 1's files stay as they were.
     first = report.versions.get(number=1)
     assert FrozenFile.objects.filter(version=first).count() == 6

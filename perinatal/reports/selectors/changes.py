@@ -10,6 +10,7 @@ def figures_of(doc: dict) -> Iterator[tuple[str, str, str]]:
     """(part, figure, value as shown) for every figure of a document."""
     for item in doc["cover"].values():
         yield "Cover", item["label"], str(item["value"])
+    yield "Summary", "What changed this month", "\n".join(doc["summary"]["changes"])
     for key in ("meaning", "actions", "board_asked"):
         yield "Summary", doc["summary"][key]["label"], str(doc["summary"][key]["value"])
     for site in doc["signals"]["sites"]:

@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from perinatal.charts import ICONS
-from perinatal.charts.funnel import POSITION_WORDS
+from perinatal.charts.funnel import POSITION_WORDS, funnel_position
 from perinatal.dashboard.engine import MetricRequest, OrganisationMap, compute_rows, default_stillbirth_denominator
 from perinatal.dashboard.exports import metric_row_json
 from perinatal.dashboard.metrics.definitions import MetricDefinition, metric_definitions
 from perinatal.dashboard.metrics.disclosure import apply_disclosure
+from perinatal.dashboard.metrics.intervals import UNIT_PER_1000, UNIT_PERCENT
 from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT, PERIOD_SURVEY, Period
 from perinatal.dashboard.metrics.rows import LEVEL_NATIONAL, LEVEL_TRUST, MetricRow
-from perinatal.dashboard.pages.builders.trusts import trust_funnel
+from perinatal.dashboard.pages.builders.trusts import FUNNEL_OVERDISPERSED
 from perinatal.dashboard.pages.series import MetricSeries, series_rows
 from perinatal.dashboard.pages.tiles import build_tile, row_period_words
 from perinatal.dashboard.pages.wording import (
-    axis_label,
-    count_labels,
     direction_words,
     format_interval,
     format_value,
@@ -31,6 +30,13 @@ from perinatal.dashboard.pages.wording import (
 from perinatal.dashboard.selectors import metric_rows, organisations
 from perinatal.dashboard.selectors.births import DataSpan
 from perinatal.reports.rules import ReportMonth
+from perinatal.stats.funnel import (
+    FUNNEL_PROPORTION,
+    FunnelGroup,
+    default_target,
+    funnel_plot,
+    overdispersion_proportions,
+)
 
 #: The SPC chart covers up to 24 months ending with the report's month (docs/rules/board_report.md §1.4).
 SERIES_MONTHS = 24
@@ -50,9 +56,11 @@ def month_request(*, trust_code: str, month: ReportMonth, public: bool, twelve: 
     )
 
 
-def metric_rows_for(*, trust_code: str, month: ReportMonth, public: bool, twelve: bool, now=None) -> list[MetricRow]:
+def metric_rows_for(
+    *, trust_code: str, month: ReportMonth, public: bool, twelve: bool, now=None, orgs: OrganisationMap | None = None
+) -> list[MetricRow]:
     request = month_request(trust_code=trust_code, month=month, public=public, twelve=twelve, now=now)
-    return [row for row in compute_rows(request) if row.org_code == trust_code]
+    return [row for row in compute_rows(request, organisations=orgs) if row.org_code == trust_code]
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,34 @@ def _row_json(row: MetricRow | None) -> dict | None:
     return metric_row_json(row) if row is not None else None
 
 
+def funnel_position_of(rows: list[MetricRow], *, definition: MetricDefinition, trust_code: str) -> str | None:
+    """The trust's place on the dashboard's funnel plot of every trust (the trusts page's,
+    `dashboard.pages.builders.trusts.trust_funnel`), or None where it draws none.
+
+    The same plot, worked out for the one trust: the target and any overdispersion come from
+    every trust, as there; exact binomial limits are needed for this trust's size only (the
+    plot of every trust works them out for each of the ~400 trusts and draws it: most of a
+    report's generation time). tests/reports/test_document.py holds the two equal."""
+    if definition.period_kind == PERIOD_FORTNIGHT or definition.unit not in (UNIT_PERCENT, UNIT_PER_1000):
+        return None
+    groups = [
+        FunnelGroup(row.org_code, row.numerator, row.denominator)
+        for row in rows
+        if isinstance(row.denominator, int) and row.denominator > 0 and isinstance(row.numerator, int)
+    ]
+    mine = [group for group in groups if group.group == trust_code]
+    if not mine:
+        return None
+    target = default_target(groups=groups, kind=FUNNEL_PROPORTION)
+    if definition.id in FUNNEL_OVERDISPERSED and overdispersion_proportions(groups=groups, target=target).tau2 > 0:
+        # Limits widened for overdispersion are a formula: cheap for every trust.
+        plot = funnel_plot(groups=groups, kind=FUNNEL_PROPORTION, overdispersion=True)
+    else:
+        plot = funnel_plot(groups=mine, kind=FUNNEL_PROPORTION, target=target)
+    point = next(point for point in plot.points if point.group == trust_code)
+    return funnel_position(point)
+
+
 def _metric_part(
     definition: MetricDefinition,
     *,
@@ -114,19 +150,8 @@ def _metric_part(
         )
         england = next((row for row in every if row.org_level == LEVEL_NATIONAL), None)
         trust_rows = [row for row in every if row.org_level == LEVEL_TRUST]
-        numerator_label, denominator_label = count_labels(definition, stillbirth_denominator=context.denominator)
-        _chart, positions, _missing = trust_funnel(
-            rows=trust_rows,
-            definition=definition,
-            names={row.org_code: row.org_name for row in trust_rows},
-            shown={context.trust_code},
-            highlight=context.trust_code,
-            title=definition.title,
-            value_label=axis_label(definition, stillbirth_denominator=context.denominator),
-            numerator_label=numerator_label,
-            denominator_label=denominator_label,
-        )
-        position = positions.get(context.trust_code) if headline.value is not None else None
+        position = funnel_position_of(trust_rows, definition=definition, trust_code=context.trust_code)
+        position = position if headline.value is not None else None
         if context.public and england is not None:
             england = apply_disclosure(england, definition=definition)
     twelve_row = None
@@ -155,14 +180,21 @@ def _metric_part(
 
 
 def dashboard_part(
-    *, trust_code: str, trust_name: str, month: ReportMonth, public: bool, now: datetime | None = None
+    *,
+    trust_code: str,
+    trust_name: str,
+    month: ReportMonth,
+    public: bool,
+    now: datetime | None = None,
+    orgs: OrganisationMap | None = None,
 ) -> tuple[dict, dict]:
-    """(the JSON `metrics` — the month's and the 12 months' rows — and the dashboard section)."""
+    """(the JSON `metrics` — the month's and the 12 months' rows — and the dashboard section).
+    `orgs`: the register as the engine reads it, read once for the whole report."""
     denominator = default_stillbirth_denominator()
     definitions = {d.id: d for d in metric_definitions(stillbirth_denominator=denominator)}
-    month_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=False, now=now)
-    twelve_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=True, now=now)
-    orgs = organisations.organisation_map()
+    orgs = orgs or organisations.organisation_map()
+    month_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=False, now=now, orgs=orgs)
+    twelve_rows = metric_rows_for(trust_code=trust_code, month=month, public=public, twelve=True, now=now, orgs=orgs)
     span = DataSpan(first=month.shifted(-(SERIES_MONTHS - 1)).first_day, last=month.last_day)
     series_all = metric_rows.organisation_rows(
         level=LEVEL_TRUST, code=trust_code, span=span, stillbirth_denominator=denominator, orgs=orgs, now=now

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from perinatal.charts.scales import plural
 from perinatal.core.formatting import long_date, month_and_year
+from perinatal.dashboard.selectors.organisations import organisation_map
 from perinatal.kernel.disclosure import public_count
+from perinatal.kernel.text import sentence
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import sites_of
 from perinatal.reports import mds as m
@@ -31,8 +34,9 @@ SCHEMA = "perinatal-board-report/1"
 EDITION_PRIVATE = "private"
 EDITION_PUBLIC = "public"
 PUBLIC_NOTE = (
-    "Public edition: counts of people of 1 to 7 are shown as * and other counts of people are rounded "
-    "to the nearest 5 (docs/rules/equity.md §2); free text and names are left out."
+    "Public edition: so that no one can be identified, counts of people from 1 to 7 are shown as * and other "
+    "counts of people are rounded to the nearest 5; the minimum data set's written answers, the safety checks' "
+    "actions and people's names are left out."
 )
 
 
@@ -106,18 +110,69 @@ def _changes(*, dashboard: dict, new_signals: list[dict], checks: list[dict], no
     overdue = [check for check in checks if check["status"] == "overdue"]
     if overdue:
         sites = ", ".join(sorted({check["site_code"] for check in overdue}))
-        points.append(f"{len(overdue)} critical safety check(s) overdue on the day of this report ({sites}).")
+        checks_words = sentence(plural(len(overdue), "critical safety check"))
+        points.append(f"{checks_words} overdue on the day of this report ({sites}).")
     late = [body for body in notifications["bodies"] if body["late"] not in (0, "0")]
     for body in late:
         points.append(f"Notifications that reached {body['name']} after its due date: {body['late']}.")
     if improvement and (improvement["executive_meetings_missed"] or improvement["quarterly_reviews_missed"]):
-        points.append(
-            f"Improvement support meetings missed: {improvement['executive_meetings_missed']} monthly executive "
-            f"meeting(s), {improvement['quarterly_reviews_missed']} quarterly review(s)."
-        )
+        missed = []
+        if improvement["executive_meetings_missed"]:
+            months = improvement["executive_months_missed"]
+            missed.append(
+                plural(improvement["executive_meetings_missed"], "monthly executive meeting")
+                + (f" ({months})" if months else "")
+            )
+        if improvement["quarterly_reviews_missed"]:
+            quarters = improvement["review_quarters_missed"]
+            missed.append(
+                plural(improvement["quarterly_reviews_missed"], "quarterly improvement review")
+                + (f" ({quarters})" if quarters else "")
+            )
+        points.append(f"Improvement support meetings missed: {' and '.join(missed)}.")
     if not points:
         points.append("No special cause variation, new signal, overdue safety check or late notification this month.")
     return points
+
+
+def points_of(text: str | None) -> list[str]:
+    """The author's "what changed" as the report's points: one to a line, empty lines left out."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def text_of(points: list[str]) -> str:
+    """Points as the text the author edits, one to a line."""
+    return "\n".join(points)
+
+
+def _summary(values: dict, generated: list[str], *, public: bool) -> dict:
+    """What changed (the author's words when they have edited it, else as generated; the public
+    edition always as generated from its own controlled figures), then the author's words."""
+    edited = None if public else points_of(values.get("changed"))
+    summary = {
+        "changes": edited or generated,
+        "changes_edited": bool(edited),
+        "generated_changes": generated,
+    }
+    for field in n.FIELDS[n.PART_SUMMARY]:
+        if field.key != "changed":
+            summary[field.key] = {"label": field.label, "value": values.get(field.key) or m.NOT_PROVIDED}
+    return summary
+
+
+def generated_changes(*, trust: Organisation, month: ReportMonth, generated_on: date) -> list[str]:
+    """What changed in the month as generated from the data for the private edition: the summary
+    form's starting text."""
+    _metrics, dashboard = dashboard_part(
+        trust_code=trust.code, trust_name=trust.display_name, month=month, public=False
+    )
+    return _changes(
+        dashboard=dashboard,
+        new_signals=_new_signals(trust, month),
+        checks=safety_checks_part(trust=trust, generated_on=generated_on, public=False),
+        notifications=notifications_part(trust=trust, month=month, generated_on=generated_on, public=False),
+        improvement=improvement_part(trust=trust, month=month),
+    )
 
 
 def build_document(
@@ -132,14 +187,22 @@ def build_document(
     """The report for `trust` and `month`, generated on `generated_on` (the safety checks' status
     day), with what the author has entered on `report` so far."""
     narrative = narrative_in_force(report) if report is not None else {}
+    orgs = organisation_map()  # the register, read once for every part
     metrics, dashboard = dashboard_part(
-        trust_code=trust.code, trust_name=trust.display_name, month=month, public=public, now=now
+        trust_code=trust.code, trust_name=trust.display_name, month=month, public=public, now=now, orgs=orgs
     )
     checks = safety_checks_part(trust=trust, generated_on=generated_on, public=public)
     notifications = notifications_part(trust=trust, month=month, generated_on=generated_on, public=public)
     improvement = improvement_part(trust=trust, month=month)
     new_signals = _new_signals(trust, month)
     summary_values = narrative.get(n.PART_SUMMARY, {})
+    generated = _changes(
+        dashboard=dashboard,
+        new_signals=new_signals,
+        checks=checks,
+        notifications=notifications,
+        improvement=improvement,
+    )
     return {
         "schema": SCHEMA,
         "edition": EDITION_PUBLIC if public else EDITION_PRIVATE,
@@ -152,26 +215,14 @@ def build_document(
         "generated_on": generated_on.isoformat(),
         "generated_on_label": long_date(generated_on),
         "cover": _cover(narrative.get(n.PART_COVER, {}), public=public),
-        "summary": {
-            "changes": _changes(
-                dashboard=dashboard,
-                new_signals=new_signals,
-                checks=checks,
-                notifications=notifications,
-                improvement=improvement,
-            ),
-            **{
-                field.key: {"label": field.label, "value": summary_values.get(field.key) or m.NOT_PROVIDED}
-                for field in n.FIELDS[n.PART_SUMMARY]
-            },
-        },
+        "summary": _summary(summary_values, generated, public=public),
         "signals": {**sites_part(trust=trust, month=month, public=public), "new_signals": new_signals},
         "safety_checks": checks,
         "metrics": metrics,
         "dashboard": dashboard,
         "notifications": notifications,
         "mds": _mds(report, public=public),
-        "equity": equity_part(trust=trust, month=month, public=public),
+        "equity": equity_part(trust=trust, month=month, public=public, orgs=orgs),
         "improvement": improvement,
         "risks": _risks(narrative.get(n.PART_RISKS, {}), improvement, public=public),
     }

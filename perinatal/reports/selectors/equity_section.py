@@ -5,6 +5,7 @@ programme (docs/rules/equity.md §3)."""
 
 from __future__ import annotations
 
+from perinatal.dashboard.engine import OrganisationMap
 from perinatal.dashboard.exports import row_json
 from perinatal.dashboard.metrics.intervals import UNIT_PER_1000
 from perinatal.dashboard.metrics.rows import LEVEL_TRUST
@@ -26,7 +27,9 @@ def _ratio(value) -> str:
     return "" if value is None else f"{value}"
 
 
-def _rows(*, trust: Organisation, month: ReportMonth, by: str, public: bool) -> list[dict]:
+def _rows(
+    *, trust: Organisation, month: ReportMonth, by: str, public: bool, orgs: OrganisationMap | None
+) -> list[dict]:
     rows = equity_rows(
         date_from=month.twelve_months_start,
         date_to=month.last_day,
@@ -34,6 +37,7 @@ def _rows(*, trust: Organisation, month: ReportMonth, by: str, public: bool) -> 
         levels=(LEVEL_TRUST,),
         organisation=(LEVEL_TRUST, trust.code),
         public=public,
+        organisations=orgs,
     )
     shown = []
     for row in rows:
@@ -53,13 +57,13 @@ def _rows(*, trust: Organisation, month: ReportMonth, by: str, public: bool) -> 
     return shown
 
 
-def equity_part(*, trust: Organisation, month: ReportMonth, public: bool) -> dict:
+def equity_part(*, trust: Organisation, month: ReportMonth, public: bool, orgs: OrganisationMap | None = None) -> dict:
     progress = programme_progress_for_trust(trust, on=month.last_day)
     return {
         "from": month.twelve_months_start.isoformat(),
         "to": month.last_day.isoformat(),
-        "by_ethnic_group": _rows(trust=trust, month=month, by=DIMENSION_ETHNIC_GROUP, public=public),
-        "by_imd_quintile": _rows(trust=trust, month=month, by=DIMENSION_IMD_QUINTILE, public=public),
+        "by_ethnic_group": _rows(trust=trust, month=month, by=DIMENSION_ETHNIC_GROUP, public=public, orgs=orgs),
+        "by_imd_quintile": _rows(trust=trust, month=month, by=DIMENSION_IMD_QUINTILE, public=public, orgs=orgs),
         "programme": [
             {
                 "site_code": site.site_code,

@@ -10,9 +10,9 @@ from datetime import date
 
 from perinatal.core import clock
 from perinatal.core.formatting import long_date, month_and_year
-from perinatal.core.logging import redact
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import sites_of
+from perinatal.reports.mds import without_identifiers
 from perinatal.reports.rules import ReportMonth, check_status_on
 from perinatal.surveillance.analyst_files import format_number
 from perinatal.surveillance.models import SafetyCheckActionUpdate
@@ -108,7 +108,7 @@ def safety_checks_part(*, trust: Organisation, generated_on: date, public: bool)
             row["reference"] = check.reference
             row["actions"] = [
                 {
-                    "description": redact(action.description),
+                    "description": without_identifiers(action.description),
                     "due_on": action.due_on.isoformat(),
                     "done": _done_on(action, generated_on),
                 }

@@ -13,6 +13,7 @@ from perinatal.kernel.refusals import WHOLE_FORM, Refused
 from perinatal.reports import mds as m
 from perinatal.reports import narrative as n
 from perinatal.reports.models import BoardReport, MdsEntry, NarrativeEntry, ReportVersion, Status
+from perinatal.reports.rules import ReportMonth
 from perinatal.reports.selectors.state import current_version, status_of
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -53,7 +54,7 @@ def save_part(*, report: BoardReport, part: str, raw: Mapping[str, str], by, req
     """Save the cover, the summary's words or the risks; raises MdsRefused naming each bad field."""
     report = BoardReport.objects.select_for_update().get(pk=report.pk)
     version = editable_version(report)
-    values = n.clean_part(part, raw)
+    values = n.clean_part(part, raw, month_end=ReportMonth.of(report.month).last_day)
     entry = NarrativeEntry.objects.create(
         report=report, version=version, part=part, values=values, at=clock.now(), by=by, by_label=by.email
     )
