@@ -48,9 +48,10 @@ from ..wording import (
 
 #: How far back a trust page lists its midwifery-led unit suspensions (six fortnights).
 MLU_DAYS = 84
-#: On a trust's own page these measures are charted by one of their parts: docs/rules/dashboard.md
-#: §3.3 makes a single trust's own induction-delay value 100% or 0% (it had a delayed woman in
-#: the fortnight or not), so its charts and tile show the share of its women delayed.
+#: On a trust's own page these measures are charted by one of their parts:
+#: docs/rules/dashboard.md §3.3 makes a single trust's own induction-delay value 100% or 0% (it
+#: had a delayed woman in the fortnight or not), so its charts and tile show the share of its
+#: women delayed.
 TRUST_CHARTS_PART = {"induction_delays": "induction_delays.women"}
 TRUST_CHARTS_PART_NOTE = (
     "At one trust this measure can only be 100% (a woman was delayed in the fortnight) or 0% (none "
