@@ -30,7 +30,13 @@ from perinatal.reports.presenters import report_view
 from perinatal.reports.rendering import document_html, json_bytes, pdf_from_html, title_of
 from perinatal.reports.rules import ReportMonth
 from perinatal.reports.selectors import state
-from perinatal.reports.selectors.document import build_document, generated_changes, points_of, text_of
+from perinatal.reports.selectors.document import (
+    build_document,
+    generated_changes,
+    points_of,
+    text_of,
+    with_changes,
+)
 from perinatal.reports.services.drafts import open_report
 from perinatal.reports.services.entries import save_mds_item, save_part
 from perinatal.reports.services.workflow import approve, open_correction, return_to_author, submit
@@ -154,6 +160,7 @@ def report_page(request, code: str, month: str):
                 trust=trust, month=report_month, generated_on=clock.today(), public=False, report=report
             )
         )
+        doc = with_changes(doc, report=report, snapshot=snapshot)
         shown = current
     else:
         frozen = state.frozen_file(approved, edition=Edition.PRIVATE, file_format=FileFormat.JSON)
@@ -434,6 +441,8 @@ def draft_download(request, code: str, month: str, edition: str, file_format: st
         doc = build_document(
             trust=trust, month=report_month, generated_on=clock.today(), public=edition == Edition.PUBLIC, report=report
         )
+    if report is not None and edition == Edition.PRIVATE:
+        doc = with_changes(doc, report=report, snapshot=snapshot)
     html = document_html(doc)
     content = {
         FileFormat.HTML: lambda: html.encode("utf-8"),

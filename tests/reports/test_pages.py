@@ -199,3 +199,22 @@ def test_while_waiting_for_approval_the_pdf_is_the_submitted_document(client, au
     assert shown == snapshot.private_document
     public = json.loads(client.get(url("draft_download", edition="public", file_format="json")).content)
     assert public == snapshot.public_document
+
+
+def test_a_correction_shows_what_it_changed_before_it_is_approved(client, author, executive, trust):
+    report, _ = open_report(trust=trust, month=MONTH, by=author)
+    save_mds_item(report=report, item="pmrt", raw={"reviews_completed": "3"}, by=author)
+    submit(report=report, by=author)
+    approve(report=report, by=executive)
+    open_correction(report=report, reason="A fourth review was completed in October", by=author)
+    save_mds_item(report=report, item="pmrt", raw={"reviews_completed": "4"}, by=author)
+    row = "Perinatal mortality reviews (PMRT): Reviews completed"
+    sign_in(client, author)
+    draft = client.get(PAGE).content.decode()
+    assert "What this correction changed" in draft and row in draft  # as it stands, for the author
+    snapshot = submit(report=report, by=author)
+    sign_in(client, executive)
+    waiting = client.get(PAGE).content.decode()
+    assert "What this correction changed" in waiting and row in waiting  # as submitted, for the approver
+    shown = json.loads(client.get(url("draft_download", edition="private", file_format="json")).content)
+    assert shown["changes"] == snapshot.changes and any(change["figure"] == row for change in shown["changes"])

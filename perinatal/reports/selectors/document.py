@@ -22,12 +22,13 @@ from perinatal.reports import mds as m
 from perinatal.reports import narrative as n
 from perinatal.reports.models import BoardReport
 from perinatal.reports.rules import ReportMonth
+from perinatal.reports.selectors.changes import changed_figures
 from perinatal.reports.selectors.dashboard_section import dashboard_part
 from perinatal.reports.selectors.equity_section import equity_part
 from perinatal.reports.selectors.improvement_section import improvement_part
 from perinatal.reports.selectors.notifications_section import notifications_part
 from perinatal.reports.selectors.signals_section import safety_checks_part, sites_part
-from perinatal.reports.selectors.state import mds_in_force, narrative_in_force
+from perinatal.reports.selectors.state import latest_approved, mds_in_force, narrative_in_force, submitted_snapshot
 from perinatal.surveillance.selectors.safety_checks import signals_for_site
 
 SCHEMA = "perinatal-board-report/1"
@@ -226,3 +227,17 @@ def build_document(
         "improvement": improvement,
         "risks": _risks(narrative.get(n.PART_RISKS, {}), improvement, public=public),
     }
+
+
+def with_changes(doc: dict, *, report: BoardReport, snapshot=None) -> dict:
+    """A private document of a correction not yet approved, with the figures that differ from the
+    last approved version (docs/rules/board_report.md §2): as listed at its submission (`snapshot`),
+    or, for a draft, as they stand. The approved files carry the list; the executive lead and the
+    author see it before."""
+    if snapshot is not None:
+        changes = snapshot.changes
+    else:
+        approved = latest_approved(report)
+        before = submitted_snapshot(approved) if approved is not None else None
+        changes = changed_figures(before.private_document, doc) if before is not None else []
+    return {**doc, "changes": changes} if changes else doc
