@@ -10,7 +10,9 @@ Each field is rendered by the macros in ``templates/core/fields.jinja``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 
@@ -21,6 +23,7 @@ __all__ = [
     "DatePartsField",
     "DatePartsWidget",
     "EmailAddressField",
+    "FilterForm",
     "TextField",
     "TimeField",
     "date_parts",
@@ -164,3 +167,25 @@ def time_of(value: str | None) -> str | None:
     if not value or "T" not in str(value):
         return None
     return str(value).split("T", 1)[1][:5]
+
+
+class FilterForm(forms.Form):
+    """A GET form that filters a list: an unknown choice (an old bookmark) means "any", not an
+    error, and the list's links (pages, downloads) keep the filter."""
+
+    def __init__(self, data=None, *, known_choices: Mapping[str, Iterable[str]] | None = None, **kwargs):
+        query = data.copy() if data is not None else None
+        for name, known in (known_choices or {}).items():
+            if query is not None and name in query and query.get(name) not in set(known):
+                query[name] = ""
+        super().__init__(query, **kwargs)
+
+    def query_string(self, **extra) -> str:
+        """This filter's address, with ``extra`` (a page number, a format) set."""
+        pairs = []
+        if hasattr(self.data, "lists"):
+            for key, values in self.data.lists():
+                if key not in extra:
+                    pairs += [(key, value) for value in values if value]
+        pairs += [(key, str(value)) for key, value in extra.items() if value not in (None, "")]
+        return "?" + urlencode(pairs)

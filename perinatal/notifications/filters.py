@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
 
 from django import forms
 
-from perinatal.core.form_fields import DatePartsField, TextField
+from perinatal.core.form_fields import DatePartsField, FilterForm, TextField
 from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.wording import EVENT_TYPES
 
@@ -84,7 +83,7 @@ class NotificationFilter:
         )
 
 
-class NotificationFilterForm(forms.Form):
+class NotificationFilterForm(FilterForm):
     search = TextField(what="the reference or NHS number", max_length=40, required=False)
     event_type = forms.ChoiceField(required=False)
     status = forms.ChoiceField(required=False)
@@ -98,12 +97,8 @@ class NotificationFilterForm(forms.Form):
     ):
         self.nhs_number_search = nhs_number_search
         self.statuses = statuses
-        query = data.copy() if data is not None else {}
-        # An unknown choice (an old bookmark) means "any" (or the usual order), not an error.
-        for name, known in (("event_type", EVENT_TYPES), ("status", statuses), ("sort", sorts)):
-            if name in query and query.get(name) not in known:
-                query[name] = ""
-        super().__init__(query if data is not None else None)
+        # An unknown sort (an old bookmark) means the usual order.
+        super().__init__(data, known_choices={"event_type": EVENT_TYPES, "status": statuses, "sort": sorts})
         self.fields["event_type"].choices = [("", "Any kind of event"), *EVENT_TYPES.items()]
         self.fields["status"].choices = [("", "Any status"), *statuses.items()]
         self.fields["sort"].choices = list(sorts.items())
@@ -161,13 +156,3 @@ class NotificationFilterForm(forms.Form):
             submitted_to=data.get("submitted_to"),
             sort=data.get("sort") or "newest",
         )
-
-    def query_string(self, **extra) -> str:
-        """This search's address, with `extra` (a page number, a format) set."""
-        pairs = []
-        if hasattr(self.data, "lists"):
-            for key, values in self.data.lists():
-                if key not in extra:
-                    pairs += [(key, value) for value in values if value]
-        pairs += [(key, str(value)) for key, value in extra.items() if value not in (None, "")]
-        return "?" + urlencode(pairs)

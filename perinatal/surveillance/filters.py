@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
 
 from django import forms
 
-from perinatal.core.form_fields import DatePartsField
+from perinatal.core.form_fields import DatePartsField, FilterForm
 
 __all__ = ["CHECK_STATUSES", "CheckFilter", "CheckFilterForm"]
 
@@ -42,7 +41,7 @@ class CheckFilter:
         return any((self.status, self.trust, self.site, self.opened_from, self.opened_to))
 
 
-class CheckFilterForm(forms.Form):
+class CheckFilterForm(FilterForm):
     status = forms.ChoiceField(required=False)
     trust = forms.ChoiceField(required=False)
     site = forms.ChoiceField(required=False)
@@ -51,11 +50,7 @@ class CheckFilterForm(forms.Form):
 
     def __init__(self, data=None, *, trusts: dict[str, str], sites: dict[str, str]):
         """``trusts`` and ``sites``: code -> name, of the checks the reader may see."""
-        query = data.copy() if data is not None else {}
-        for name, known in (("status", CHECK_STATUSES), ("trust", trusts), ("site", sites)):
-            if name in query and query.get(name) not in known:
-                query[name] = ""  # an unknown choice means "any", not an error
-        super().__init__(query if data is not None else None)
+        super().__init__(data, known_choices={"status": CHECK_STATUSES, "trust": trusts, "site": sites})
         self.fields["status"].choices = [("", "Any status"), *CHECK_STATUSES.items()]
         self.fields["trust"].choices = [("", "Any trust"), *trusts.items()]
         self.fields["site"].choices = [("", "Any site"), *sites.items()]
@@ -81,13 +76,3 @@ class CheckFilterForm(forms.Form):
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
         )
-
-    def query_string(self, **extra) -> str:
-        """This search's address, with ``extra`` (a page number) set."""
-        pairs = []
-        if hasattr(self.data, "lists"):
-            for key, values in self.data.lists():
-                if key not in extra:
-                    pairs += [(key, value) for value in values if value]
-        pairs += [(key, str(value)) for key, value in extra.items() if value not in (None, "")]
-        return "?" + urlencode(pairs)

@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
@@ -27,7 +26,7 @@ from django.apps import apps
 from perinatal.accounts.models import AccessRequest, User
 from perinatal.accounts.roles import Role
 from perinatal.core.exports import ExportColumn, ExportTable
-from perinatal.core.form_fields import DatePartsField, TextField
+from perinatal.core.form_fields import DatePartsField, FilterForm, TextField
 from perinatal.core.formatting import date_and_time, month_and_year
 from perinatal.core.models import AuditEvent
 from perinatal.core.selectors import AuditFilter
@@ -310,7 +309,7 @@ def record_kind_choices(object_types: Iterable[str]) -> list[tuple[str, str]]:
 # --- the filters ----------------------------------------------------------------------------------------
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     """What was done, to which kind of record, by whom, and between which days (a GET form: an
     unknown choice is ignored, a date a person typed is checked with a message naming it)."""
 
@@ -321,11 +320,7 @@ class AuditFilterForm(forms.Form):
     until = DatePartsField(what="the last day", required=False)
 
     def __init__(self, data=None, *, actions: list[tuple[str, str]], kinds: list[tuple[str, str]]):
-        query = data.copy() if data is not None else {}
-        for name, known in (("action", dict(actions)), ("record", dict(kinds))):
-            if name in query and query.get(name) not in known:
-                query[name] = ""
-        super().__init__(query if data is not None else None)
+        super().__init__(data, known_choices={"action": dict(actions), "record": dict(kinds)})
         self.fields["action"].choices = [("", "Any action"), *actions]
         self.fields["record"].choices = [("", "Any record"), *kinds]
 
@@ -351,13 +346,3 @@ class AuditFilterForm(forms.Form):
             since=data.get("since"),
             until=data.get("until"),
         )
-
-    def query_string(self, **extra) -> str:
-        """This filter's address, with ``extra`` (a page number) set."""
-        pairs = []
-        if hasattr(self.data, "lists"):
-            for key, values in self.data.lists():
-                if key not in extra:
-                    pairs += [(key, value) for value in values if value]
-        pairs += [(key, str(value)) for key, value in extra.items() if value not in (None, "")]
-        return "?" + urlencode(pairs)

@@ -6,8 +6,17 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.http import QueryDict
 
-from perinatal.core.form_fields import DatePartsField, EmailAddressField, TextField, TimeField, date_parts, time_of
+from perinatal.core.form_fields import (
+    DatePartsField,
+    EmailAddressField,
+    FilterForm,
+    TextField,
+    TimeField,
+    date_parts,
+    time_of,
+)
 
 
 class _DateForm(forms.Form):
@@ -129,3 +138,27 @@ def test_text_and_email_fields_name_themselves_in_every_message():
     assert not form.is_valid()
     assert form.errors["job_title"] == ["Your job title must be 10 characters or fewer"]
     assert form.errors["email"] == ["Enter your work email address in the correct format, like name@nhs.net"]
+
+
+# --- FilterForm: the lists' GET filters ---------------------------------------------------------
+
+
+class _ColourFilter(FilterForm):
+    colour = forms.ChoiceField(required=False, choices=[("", "Any"), ("red", "Red")])
+
+    def __init__(self, data=None):
+        super().__init__(data, known_choices={"colour": {"red": "Red"}})
+
+
+def test_an_unknown_choice_in_a_filter_means_any_not_an_error():
+    form = _ColourFilter(QueryDict("colour=mauve"))
+    assert form.is_valid()
+    assert form.cleaned_data["colour"] == ""
+    assert _ColourFilter(QueryDict("colour=red")).is_valid()
+
+
+def test_a_filters_address_keeps_its_values_and_sets_the_page():
+    form = _ColourFilter(QueryDict("colour=red&page=3&empty="))
+    assert form.query_string(page=4) == "?colour=red&page=4"
+    assert form.query_string(page=None) == "?colour=red"
+    assert _ColourFilter().query_string(format="csv") == "?format=csv"
