@@ -38,11 +38,13 @@ LONDON = ZoneInfo("Europe/London")
 # Calendar date and time to at least the minute, optional seconds and fraction, optional
 # offset. Stricter than `datetime.fromisoformat`, which also takes week dates, basic format
 # and a date alone; ASCII digits only.
-_TIMESTAMP = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})?"
-)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The formats are plain patterns (no named groups) that JSON Schema's regular expressions read
+# too: the API's description uses them. The third group is the offset.
+TIMESTAMP_FORMAT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
+DATE_FORMAT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIMESTAMP = re.compile(TIMESTAMP_FORMAT)
+_TIMESTAMP_OFFSET = 3
+_DATE = re.compile(DATE_FORMAT)
 
 
 class InvalidTimestamp(ValueError):
@@ -84,7 +86,7 @@ def parse_timestamp(text: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as error:  # e.g. 2025-02-30T10:00
         raise InvalidTimestamp("not_a_date") from error
-    if match.group("offset") is not None:
+    if match.group(_TIMESTAMP_OFFSET) is not None:
         return parsed.astimezone(UTC)
     return localise(parsed).astimezone(UTC)
 

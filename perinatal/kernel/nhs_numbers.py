@@ -35,7 +35,10 @@ NHS_NUMBER_PLACEHOLDERS = frozenset({"0000000000", "9999999999"})
 # Exactly 10 ASCII digits, or 3-3-4 groups joined by one space each or one dash each.
 # Mixed separators ("943 476-5919") are refused: the spec lists spaces *or* dashes, and
 # the nhs-number package refuses them too.
-_ACCEPTED_FORMAT = re.compile(r"[0-9]{10}|[0-9]{3} [0-9]{3} [0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4}")
+#: How an NHS number may be written: 10 digits, or 3-3-4 groups split by spaces or hyphens (the
+#: API's description uses the same patterns).
+NHS_NUMBER_FORMATS = ("[0-9]{10}", "[0-9]{3} [0-9]{3} [0-9]{4}", "[0-9]{3}-[0-9]{3}-[0-9]{4}")
+_ACCEPTED_FORMAT = re.compile("|".join(NHS_NUMBER_FORMATS))
 
 _EXAMPLE = "943 476 5919"
 

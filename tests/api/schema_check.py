@@ -1,9 +1,10 @@
 """A small JSON Schema checker for the subset the OpenAPI description uses (type, enum,
 properties, required, additionalProperties, items, minItems, minimum, maximum, maxLength,
-$ref), so responses can be checked against the description without another dependency."""
+pattern, $ref), so responses can be checked against the description without another dependency."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _TYPES = {
@@ -26,6 +27,7 @@ KNOWN_KEYWORDS = {
     "minimum",
     "maximum",
     "maxLength",
+    "pattern",
     "$ref",
     "description",
     "format",
@@ -76,6 +78,9 @@ def problems(value: Any, schema: dict[str, Any], *, root: dict[str, Any], path: 
             found.append(f"{path}: above {schema['maximum']}")
     if isinstance(value, str) and "maxLength" in schema and len(value) > schema["maxLength"]:
         found.append(f"{path}: longer than {schema['maxLength']}")
+    # JSON Schema's pattern is a search (not anchored), as Python's re.search.
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        found.append(f"{path}: {value!r} does not match {schema['pattern']}")
     return found
 
 

@@ -177,6 +177,16 @@ REFUSED = {
     "a negative diagnosis day": (brain_injury_event, _set("brain_injury.diagnosed_day", -1)),
     "an unknown labour status": (intrapartum_stillbirth, _set("labour.status", "maybe")),
     "an unknown pregnancy outcome": (maternal_event, _set("mother.death.pregnancy_outcome", "other")),
+    # Formats (issue 13: the description accepted documents the service refuses).
+    "an NHS number of 9 digits": (intrapartum_stillbirth, _set("mother.nhs_number", "943476591")),
+    "an NHS number in odd groups": (intrapartum_stillbirth, _set("mother.nhs_number", "9434 765 919")),
+    "a postcode that is not one": (intrapartum_stillbirth, _set("mother.postcode", "Manchester")),
+    "a date of birth in words": (intrapartum_stillbirth, _set("mother.date_of_birth", "1st May 1990")),
+    "a time of birth in words": (intrapartum_stillbirth, _set("baby.born_at", "yesterday at 3")),
+    "a time of birth without minutes": (intrapartum_stillbirth, _set("baby.born_at", "2025-10-01T03")),
+    "a trust code with punctuation": (intrapartum_stillbirth, _set("trust", "R0A;")),
+    "a site code with a space inside": (intrapartum_stillbirth, _set("place_of_birth.site", "R0A 02")),
+    "a date the pregnancy ended in words": (maternal_event, _set("mother.death.pregnancy_ended_on", "May")),
 }
 
 
@@ -198,8 +208,33 @@ def _empty_gestation():
     return document
 
 
+def _written_loosely():
+    """Formats the service accepts as people write them: padding, any case, other groupings."""
+    document = intrapartum_stillbirth()
+    document["trust"] = f" {document['trust'].lower()} "
+    document["mother"].update(nhs_number="943-476-5919", postcode=" m13  9wl ", date_of_birth=" 1990-05-01 ")
+    document["baby"]["born_at"] = document["baby"]["born_at"] + ":00.5+01:00"
+    return document
+
+
+def _left_blank():
+    document = intrapartum_stillbirth()
+    document["mother"].update(nhs_number=" ", postcode="", date_of_birth="")
+    document["linked_notification"] = ""
+    return document
+
+
 @pytest.mark.parametrize(
-    "build", [intrapartum_stillbirth, neonatal_death, brain_injury_event, maternal_event, _empty_gestation]
+    "build",
+    [
+        intrapartum_stillbirth,
+        neonatal_death,
+        brain_injury_event,
+        maternal_event,
+        _empty_gestation,
+        _written_loosely,
+        _left_blank,
+    ],
 )
 def test_the_schema_accepts_what_the_service_accepts(spec, build):
     document = build()

@@ -12,12 +12,14 @@ against the generated description.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from perinatal.api.schemas.common import Closed, one_of
+from perinatal.kernel.london_time import DATE_FORMAT, TIMESTAMP_FORMAT
+from perinatal.kernel.nhs_numbers import NHS_NUMBER_FORMATS
 from perinatal.notifications.models import Delivery, Notification
 from perinatal.notifications.routing import (
     BODY_ORDER,
@@ -35,8 +37,9 @@ from perinatal.notifications.routing.document import (
     CONFIRMED_DEATH_WEEKS_RANGE,
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
+    POSTCODE_FORMAT,
 )
-from perinatal.notifications.services.submission import DISTINCT_REASON_MAX
+from perinatal.notifications.services.submission import DISTINCT_REASON_MAX, REFERENCE_FORMAT
 
 BODY = one_of(BODY_ORDER)
 DELIVERY_STATUS = one_of(Delivery.Status.values)
@@ -45,19 +48,45 @@ REFERENCE_EXAMPLE = "PEN-2026-000123"
 IDEMPOTENCY_KEY_MAX = 196
 
 
+#: ODS codes in the organisation register: letters and digits (trusts 3 or 5, sites 5).
+ODS_CODE_FORMAT = "[A-Za-z0-9]{3,6}"
+
+
+def _text(format_: str, *, optional: bool = True) -> str:
+    """The pattern of text the service reads: trimmed first, and blank where it may be left out
+    (docs/notifications.md "The document's formats")."""
+    return rf"^\s*(?:{format_}){'?' if optional else ''}\s*$"
+
+
 def _timestamp(**extra: Any) -> Any:
     return Field(
         None,
         description="ISO 8601; local Europe/London time unless an offset is given",
         examples=["2025-10-01T03:20"],
+        pattern=_text(TIMESTAMP_FORMAT),
         **extra,
     )
 
 
+def _day(**extra: Any) -> Any:
+    return Field(None, description="ISO 8601 date", examples=["2025-10-01"], pattern=_text(DATE_FORMAT), **extra)
+
+
 def _nhs_number() -> Any:
     return Field(
-        None, description="10 digits passing the Modulus 11 check; 3-3-4 groups allowed", examples=["943 476 5919"]
+        None,
+        description="10 digits passing the Modulus 11 check; 3-3-4 groups allowed",
+        examples=["943 476 5919"],
+        pattern=_text("|".join(NHS_NUMBER_FORMATS)),
     )
+
+
+def _ods_code(*, optional: bool = True, **extra: Any) -> Any:
+    return Field(None if optional else ..., pattern=_text(ODS_CODE_FORMAT, optional=optional), **extra)
+
+
+def _reference(**extra: Any) -> Any:
+    return Field(None, pattern=_text(REFERENCE_FORMAT), **extra)
 
 
 class SubmissionHeaders(Schema):
@@ -85,7 +114,7 @@ class DocumentPart(BaseModel):
 
 class Place(DocumentPart):
     type: one_of(PlaceType)
-    site: str | None = Field(None, description="ODS site code when type is hospital")
+    site: str | None = _ods_code(description="ODS site code when type is hospital")
 
 
 # Weeks and days may be left out (an empty gestation is no gestation) but are never null.
@@ -115,14 +144,14 @@ class ConfirmedGestation(DocumentPart):
 class MaternalDeath(DocumentPart):
     died_at: str | None = _timestamp()
     pregnant_at_death: bool | None = None
-    pregnancy_ended_on: date | None = None
+    pregnancy_ended_on: str | None = _day()
     pregnancy_outcome: one_of(PregnancyOutcome) | None = None
 
 
 class Mother(DocumentPart):
     nhs_number: str | None = _nhs_number()
-    date_of_birth: date | None = None
-    postcode: str | None = None
+    date_of_birth: str | None = _day()
+    postcode: str | None = Field(None, description="A full UK postcode", pattern=_text(POSTCODE_FORMAT))
     death: MaternalDeath | None = Field(None, description="Maternal events only")
 
 
@@ -161,11 +190,11 @@ class BrainInjury(DocumentPart):
 class NotificationDocument(DocumentPart):
     """The notification document (docs/rules/routing.md §2). Unknown keys are refused."""
 
-    trust: str = Field(description="ODS code of the reporting trust (must be the token's trust)")
+    trust: str = _ods_code(optional=False, description="ODS code of the reporting trust (must be the token's trust)")
     event: one_of(EventType)
     place_of_birth: Place | None = None
     place_of_death: Place | None = None
-    linked_notification: str | None = Field(None, description="Reference of a linked mother's or baby's notification")
+    linked_notification: str | None = _reference(description="Reference of a linked mother's or baby's notification")
     mother: Mother | None = None
     baby: Baby | None = Field(None, description="Baby events only")
     labour: Labour | None = None
@@ -175,13 +204,16 @@ class NotificationDocument(DocumentPart):
 class NotADuplicate(DocumentPart):
     """The submitter's word that this is a different event (docs/rules/routing.md §7.3)"""
 
-    of: list[str] = Field(
+    of: list[Annotated[str, Field(pattern=_text(REFERENCE_FORMAT, optional=False))]] = Field(
         min_length=1,
         description="References of the trust's notifications this event is not a duplicate of",
         examples=[[REFERENCE_EXAMPLE]],
     )
     reason: str = Field(
-        description="Why it is a different event", examples=["The second twin"], max_length=DISTINCT_REASON_MAX
+        description="Why it is a different event",
+        examples=["The second twin"],
+        max_length=DISTINCT_REASON_MAX,
+        pattern=r"\S",
     )
 
 

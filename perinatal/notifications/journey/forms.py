@@ -9,7 +9,6 @@ local time), dates "1991-04-02", NHS numbers as 10 digits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -31,6 +30,7 @@ from perinatal.notifications.routing.document import (
     GESTATION_DAYS_RANGE,
     GESTATION_WEEKS_RANGE,
     mother_age_problem,
+    normalise_postcode,
     same_nhs_number_problem,
 )
 from perinatal.notifications.wording import PLACE_LABELS, gestation_text
@@ -696,9 +696,6 @@ class PregnancyEndForm(StepForm):
         }
 
 
-_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
-
-
 def _event_day(answers: Mapping[str, Any]) -> tuple[date, str] | None:
     """The day the mother's age is checked on (docs/rules/routing.md §2), as far as the answers
     give it, and what happened then: the birth; for a maternal death, the end of the pregnancy,
@@ -755,13 +752,13 @@ class MotherForm(StepForm):
         return number
 
     def clean_postcode(self):
-        text = " ".join((self.cleaned_data.get("postcode") or "").upper().split())
+        text = (self.cleaned_data.get("postcode") or "").strip()
         if not text:
             return None
-        match = _POSTCODE.fullmatch(text)
-        if match is None:
+        postcode = normalise_postcode(text)
+        if postcode is None:
             raise forms.ValidationError("Enter the mother's full postcode, like M13 9WL")
-        return f"{match.group(1)} {match.group(2)}"
+        return postcode
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")

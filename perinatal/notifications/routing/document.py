@@ -84,7 +84,15 @@ CONFIRMED_DEATH_WEEKS_RANGE = (0, 45)
 # the date of birth is almost certainly mistyped (a mother "aged 6" had her baby's year typed in).
 MOTHER_AGE_YEARS_RANGE = (10, 65)
 
-_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
+#: A full UK postcode in any case and spacing (the API's description uses the same pattern).
+POSTCODE_FORMAT = r"([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})"
+_POSTCODE = re.compile(POSTCODE_FORMAT)
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A full UK postcode in capitals with one space ("M13 9WL"), or None when it is not one."""
+    match = _POSTCODE.fullmatch(text.strip())
+    return None if match is None else f"{match.group(1).upper()} {match.group(2).upper()}"
 
 
 class EventType(StrEnum):
@@ -611,11 +619,10 @@ class _Parser:
         text = self.reader.read_text(value, path="mother.postcode", label="the mother's postcode")
         if text is None:
             return None
-        match = _POSTCODE.fullmatch(" ".join(text.upper().split()))
-        if match is None:
+        postcode = normalise_postcode(text)
+        if postcode is None:
             self.reader.error("mother.postcode", "Enter a full UK postcode, like M13 9WL")
-            return None
-        return f"{match.group(1)} {match.group(2)}"
+        return postcode
 
     def _maternal_death(self, value: object, *, required: bool) -> MaternalDeath | None:
         read = self.reader

@@ -29,6 +29,8 @@ from perinatal.organisations.selectors import Onboarding, onboarding_for
 IDEMPOTENCY_KEY_STORED_MAX = Notification._meta.get_field("idempotency_key").max_length
 
 REFERENCE_PREFIX = "PEN"
+#: A reference as a person may give it (read in upper case): PEN, the year, the number.
+REFERENCE_FORMAT = "[Pp][Ee][Nn]-[0-9]{4}-[0-9]{6,}"
 DISTINCT_REASON_MAX = 500
 
 
