@@ -49,6 +49,17 @@ def access_granted(*, trust_name: str, role_labels: list[str]) -> tuple[str, str
     return subject, body
 
 
+def nomination_to_agree(*, trust_name: str) -> tuple[str, str]:
+    """Someone who works for another organisation on the service is nominated by a trust."""
+    subject = f"{trust_name} has nominated you on the {settings.SERVICE_NAME}"
+    body = (
+        f"{trust_name} has nominated you for a role on the {settings.SERVICE_NAME}.\n\n"
+        "You will have the role only if you agree. Sign in as usual: your home page asks you to agree "
+        "or decline.\n\nIf you do not work with this trust, decline it."
+    )
+    return subject, body
+
+
 def password_reset(*, url: str, expires_at: datetime) -> tuple[str, str]:
     subject = f"Reset your password for the {settings.SERVICE_NAME}"
     body = (

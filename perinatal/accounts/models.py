@@ -154,11 +154,22 @@ class NominationUpload(models.Model):
 
 
 class NominatedUser(models.Model):
+    """One person on a nominations list. Someone who already works for another organisation on
+    the service is given the role only once they agree (docs/rules/accounts.md §1.1)."""
+
+    class Status(models.TextChoices):
+        GRANTED = "granted", "Given the role"
+        AWAITING_CONSENT = "awaiting_consent", "Waiting for them to agree"
+        ACCEPTED = "accepted", "Agreed: given the role"
+        DECLINED = "declined", "Declined"
+
     upload = models.ForeignKey(NominationUpload, on_delete=models.CASCADE, related_name="nominees")
     full_name = models.CharField(max_length=150)
     email = models.EmailField()
     role = models.CharField(max_length=30, choices=ROLE_CHOICES)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="nominations")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GRANTED)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["full_name"]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from perinatal.accounts.models import AccountLink, Membership, User
+from perinatal.accounts.models import AccountLink, Membership, NominatedUser, User
 from perinatal.accounts.roles import Role
 from perinatal.core import clock
 from perinatal.organisations.models import Organisation
@@ -99,3 +99,12 @@ def trust_users(trust: Organisation, *, user_id: int | None = None) -> list[Trus
 def trust_user(trust: Organisation, user_id: int) -> TrustUser | None:
     found = trust_users(trust, user_id=user_id)
     return found[0] if found else None
+
+
+def nominations_awaiting(*, user: User):
+    """The nominations the person has still to agree to or decline, oldest first."""
+    return (
+        NominatedUser.objects.filter(user=user, status=NominatedUser.Status.AWAITING_CONSENT)
+        .select_related("upload__trust")
+        .order_by("upload__uploaded_at", "pk")
+    )

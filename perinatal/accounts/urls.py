@@ -15,6 +15,7 @@ urlpatterns = [
     path("access-requests/", views.access_requests, name="access_requests"),
     path("access-requests/<int:pk>/", views.access_request_detail, name="access_request"),
     path("trusts/<str:code>/nominated-users/", views.nominations, name="nominations"),
+    path("account/nominations/<int:pk>/", views.nomination_decision, name="nomination_decision"),
     path("trusts/<str:code>/users/", users_views.trust_users, name="users"),
     path("trusts/<str:code>/users/<int:user_id>/", users_views.trust_user, name="user"),
     path("trusts/<str:code>/users/<int:user_id>/roles/", users_views.user_roles, name="user_roles"),

@@ -296,3 +296,25 @@ def nominations(request, code: str):
             "back_link": {"href": reverse("organisations:trust", kwargs={"code": trust.code}), "text": "Back to trust"},
         },
     )
+
+
+@require_POST
+def nomination_decision(request, pk: int):
+    """The nominated person's answer, from their home page (docs/rules/accounts.md §1.1)."""
+    agree = request.POST.get("decision")
+    if agree not in {"agree", "decline"}:
+        messages.error(request, "Choose whether to agree to the nomination or decline it")
+        return redirect("web:home")
+    try:
+        nomination = services.decide_nomination(
+            nomination_id=pk, user=request.user, agree=agree == "agree", request=request
+        )
+    except services.NominationRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("web:home")
+    trust = nomination.upload.trust.display_name
+    if agree == "agree":
+        messages.success(request, f"You are now {nomination.role_label.lower()} at {trust}")
+    else:
+        messages.success(request, f"You declined the nomination from {trust}. You have no role there")
+    return redirect("web:home")

@@ -20,6 +20,7 @@ from perinatal.accounts.scoping import (
     READ_IMPROVEMENT_CASES,
     scope_for,
 )
+from perinatal.accounts.selectors import nominations_awaiting
 from perinatal.core import audit, clock
 from perinatal.core.exports import FORMAT_CSV, download_response
 from perinatal.core.models import AuditEvent
@@ -46,6 +47,7 @@ def home(request):
             "page_title": "Home",
             "scope": scope,
             "memberships": request.user.active_memberships(),
+            "nominations": list(nominations_awaiting(user=request.user)),
             "onboardings": [onboarding_for(trust) for trust in trusts],
             "pending_requests": pending,
             "is_authoriser": scope.has_role(*AUTHORISE_USERS),

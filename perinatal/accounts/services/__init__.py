@@ -27,6 +27,8 @@ from perinatal.accounts.services.memberships import get_or_create_user, grant_me
 from perinatal.accounts.services.nominations import (
     NOMINATION_COLUMNS,
     NominationFileInvalid,
+    NominationRefused,
+    decide_nomination,
     parse_nominations,
     upload_nominations,
 )
@@ -44,9 +46,11 @@ __all__ = [
     "AccessRequestRefused",
     "AlreadyRequested",
     "NominationFileInvalid",
+    "NominationRefused",
     "create_backup_codes",
     "create_totp_device",
     "decide_access_request",
+    "decide_nomination",
     "get_or_create_user",
     "grant_membership",
     "match_second_factor",
