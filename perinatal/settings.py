@@ -204,6 +204,22 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = SERVICE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# The dashboard's finished page rows and charts (perinatal.dashboard.selectors.row_cache) are kept
+# in a table of the database, which every web process and the background worker share: the worker
+# builds every page after an import, so the first viewer in any process waits no longer than the
+# second (issue 13; ADR 0014). Other caching stays in each process's memory.
+DASHBOARD_PAGE_CACHE_TABLE = "dashboard_page_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DASHBOARD_PAGE_CACHE_TABLE,
+        "TIMEOUT": 24 * 60 * 60,
+        # Every organisation's page and the trusts' table for some days of data states.
+        "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+    },
+}
+
 # Background tasks (delivery to national bodies, MOSS runs) use the database backend.
 TASKS = {
     "default": {

@@ -169,6 +169,28 @@ def trust_page(*, code: str, span: DataSpan, now: datetime | None = None) -> Org
     )
 
 
+def every_organisation(*, span: DataSpan) -> list[OrganisationRef]:
+    """Every organisation with a page, as the pages list them: England, its regions, their ICBs
+    and their listed trusts (each once)."""
+    orgs = organisations.organisation_map()
+    found: dict[tuple[str, str], OrganisationRef] = {}
+    waiting = [ENGLAND]
+    while waiting:
+        org = waiting.pop(0)
+        if (org.level, org.code) not in found:
+            found[(org.level, org.code)] = org
+            waiting += _children(org, orgs, span)
+    return list(found.values())
+
+
+def organisation_page(*, org: OrganisationRef, span: DataSpan) -> OrganisationPage | None:
+    """The page of one organisation of every_organisation(), as its address shows it."""
+    if org.level == ENGLAND.level:
+        return england_page(span=span)
+    build = {LEVEL_REGION: region_page, LEVEL_ICB: icb_page, LEVEL_TRUST: trust_page}[org.level]
+    return build(code=org.code, span=span)
+
+
 def _children(org: OrganisationRef, orgs: OrganisationMap, span: DataSpan) -> list[OrganisationRef]:
     listed = organisations.listed_trusts_on(orgs=orgs, day=span.as_of)
     return children_of(org=org, orgs=orgs, day=span.as_of, trusts_with_data=listed)
