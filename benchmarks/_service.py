@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -178,11 +179,16 @@ class Service:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute(sql, params).fetchall()
 
-    def stop(self, *, keep_database: bool = False) -> None:
+    def stop(self, *, show_log: bool = False) -> None:
+        """Stop the processes, drop the database and remove the folder (`show_log`: print the end
+        of the processes' log first)."""
         processes.stop(*[p for p in (self.server, self.worker, self.scheduler) if p is not None])
         self.log.close()
-        if self.database_url and not keep_database:
+        if show_log:
+            print("  … the end of the service's log:\n" + "\n".join(self.log_path.read_text().splitlines()[-60:]))
+        if self.database_url:
             processes.drop_database(self.database_url)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def post_json(conn: http.client.HTTPConnection, path: str, document: dict, headers: dict) -> int:

@@ -221,10 +221,9 @@ def _submit_until_answered(service, key: str, document: dict, answers: list[int]
             status = None
         finally:
             conn.close()
-        if status is not None:
-            answers.append(status)
-            if status < 500:
-                return
+        answers.append(status)  # None: no answer (the server went away)
+        if status is not None and status < 500:
+            return
         time.sleep(0.3)  # the server is down or restarting: the same request again, same key
 
 
@@ -405,9 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         checks.append(check_no_stuck_tasks(running=running, waiting=due))
         checks.append(check_no_leftover_files([entry.name for entry in service.uploads.iterdir()]))
         answered = Counter(statuses[-1] if statuses else "no answer" for statuses in answers.values())
-        print(f"  submissions' last answers: {dict(sorted(answered.items(), key=str))}", flush=True)
+        retried = sum(1 for statuses in answers.values() if len(statuses) > 1)
+        print(
+            f"  submissions' last answers: {dict(sorted(answered.items(), key=str))}; "
+            f"{retried} sent again after no answer or a 5xx",
+            flush=True,
+        )
     finally:
-        service.stop()
+        service.stop(show_log=not checks or not all(check.passed for check in checks))
     text, status = report(checks)
     print()
     print(text)
