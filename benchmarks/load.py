@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
     finally:
-        service.stop()
+        service.stop(show_log=total_errors(figures) > 0)
     print()
     print(format_report(figures))
     errors = total_errors(figures)
