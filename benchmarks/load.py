@@ -82,7 +82,7 @@ def format_report(figures: list[Figures]) -> str:
     """One line per endpoint and level, the level's /healthz first and the others' throughput
     also as a share of it."""
     lines = [
-        f"{'clients':>7}  {'endpoint':<34} {'requests':>8} {'req/s':>8} {'of healthz':>10} "
+        f"{'clients':>7}  {'endpoint':<42} {'requests':>8} {'req/s':>8} {'of healthz':>10} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
     ]
     for clients in sorted({f.clients for f in figures}):
@@ -96,7 +96,7 @@ def format_report(figures: list[Figures]) -> str:
                 else ""
             )
             lines.append(
-                f"{f.clients:>7}  {f.endpoint:<34} {f.requests:>8} {f.throughput:>8.1f} {share:>10} "
+                f"{f.clients:>7}  {f.endpoint:<42} {f.requests:>8} {f.throughput:>8.1f} {share:>10} "
                 f"{f.p50 * 1000:>8.1f} {f.p95 * 1000:>8.1f} {f.p99 * 1000:>8.1f} {f.errors:>6}"
             )
     for f in figures:
