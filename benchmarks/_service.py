@@ -142,7 +142,8 @@ class Service:
 
     def start_server(self) -> None:
         self.server = processes.start_server(self.env, self.port, self.log, workers=self.web_workers)
-        processes.wait_until_healthy(self.base_url, log_path=self.log_path, processes=[self.server])
+        # Patient: on the shared 2-core machine a restart under load can take a minute to answer.
+        processes.wait_until_healthy(self.base_url, log_path=self.log_path, processes=[self.server], tries=900)
 
     def start_worker(self) -> None:
         self.worker = processes.start_worker(self.env, self.log, interval="0.2")
