@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install assets bench clean check-python weasyprint-libraries
+.PHONY: run test lint format install assets bench load chaos clean check-python weasyprint-libraries
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -64,6 +64,15 @@ format: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# Loopback load at 10, 50 and 100 clients on gunicorn and PostgreSQL (README "Load and chaos");
+# LOAD_ARGS e.g. --seconds 5. Fails if any request failed.
+load: install
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
+
+# Kills the web server and the worker mid-work; fails if anything was lost or duplicated.
+chaos: install
+	$(BIN)/python -m benchmarks.chaos $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/static

@@ -27,9 +27,7 @@ from perinatal.accounts.scoping import (
     scope_for,
 )
 from perinatal.dashboard.metrics.definitions import CRUDE_RATES_NOTE
-from perinatal.dashboard.models import Upload
 from perinatal.dashboard.selectors import births
-from perinatal.dashboard.services import start_upload
 from perinatal.organisations.models import Organisation
 
 from .builders import uploads as upload_pages
@@ -39,7 +37,7 @@ from .builders.organisation import MLU_DAYS, england_page, icb_page, region_page
 from .builders.trusts import trusts_page
 from .downloads import DOWNLOAD_FORMATS, organisation_download, trusts_download
 from .forms import UploadForm, dataset_hint
-from .tasks import import_upload_task, upload_dir
+from .tasks import queue_upload, upload_dir
 
 
 def _no_data(request, *, page_title: str):
@@ -235,23 +233,22 @@ def upload_new(request):
         with open(saved, "wb") as handle:
             for chunk in received.chunks():
                 handle.write(chunk)
-        upload = start_upload(
-            dataset=form.cleaned_data["dataset"],
-            path=saved,
-            filename=Path(received.name).name,
-            # A trust's own upload is that trust's (its staff read it); a national one the admin's.
-            organisation=scope.trusts_for(UPLOAD_OWN_TRUST_DATA).get(code=trust_code)
-            if trust_code
-            else scope.primary_organisation,
-            uploaded_by=request.user,
-            source=Upload.Source.PAGE,
-        )
-        import_upload_task.enqueue(
-            upload_id=upload.pk,
-            path=str(saved),
-            quintile_order=form.cleaned_data["quintile_order"],
-            only_trust=trust_code,
-        )
+        try:
+            upload = queue_upload(
+                dataset=form.cleaned_data["dataset"],
+                path=saved,
+                filename=Path(received.name).name,
+                # A trust's own upload is that trust's (its staff read it); a national one the admin's.
+                organisation=scope.trusts_for(UPLOAD_OWN_TRUST_DATA).get(code=trust_code)
+                if trust_code
+                else scope.primary_organisation,
+                uploaded_by=request.user,
+                quintile_order=form.cleaned_data["quintile_order"],
+                only_trust=trust_code,
+            )
+        except BaseException:
+            saved.unlink(missing_ok=True)  # neither recorded nor queued: nothing owns the file
+            raise
         return redirect("dashboard:upload", pk=upload.pk)
     return render(
         request,
