@@ -76,7 +76,7 @@ def submit_notification(
     reading them back (the API's, issue 13). They are not read again: use it only to answer.
     """
     distinct = _distinct_references(distinct_from, distinct_because)
-    parsed = parse(document)
+    parsed = parse(document, trust=trust)
     if parsed.trust != trust.code:
         refuse(
             ("trust", f"You can only submit notifications for {trust.display_name} ({trust.code}), not {parsed.trust}")
