@@ -19,7 +19,7 @@ from perinatal.core.formatting import date_and_time
 from perinatal.notifications.models import ApiToken, CreatedVia, Draft, Notification, NotificationVersion, body_name
 from perinatal.notifications.routing import NotificationDocument, RoutingResult, route
 from perinatal.notifications.services.documents import copy_matching_fields, linked_notification, parse, refuse
-from perinatal.notifications.services.duplicates import find_possible_duplicates
+from perinatal.notifications.services.duplicates import find_possible_duplicates, lock_possible_duplicates
 from perinatal.notifications.services.outbox import deliver_after_commit, queue_deliveries, remember_related
 from perinatal.notifications.services.trust_email import tell_trust
 from perinatal.organisations.models import Organisation
@@ -145,10 +145,8 @@ def _store_submission(
     distinct_because: str,
     keep_stored_rows: bool,
 ) -> Notification:
-    # One submission of the trust at a time from here to commit, so that two copies of the same
-    # event sent at the same moment cannot both miss each other (docs/rules/routing.md §7.2). NO
-    # KEY UPDATE: rows that only refer to the trust (audit events, others' drafts) do not wait.
-    Organisation.objects.select_for_update(no_key=True).filter(pk=trust.pk).first()
+    # From here to commit no other copy of the same event is stored (docs/rules/routing.md §7.2).
+    lock_possible_duplicates(document=document, trust=trust)
     duplicates = find_possible_duplicates(document=document, trust=trust)
     unknown = sorted(distinct - {n.reference for n in Notification.objects.filter(trust=trust, reference__in=distinct)})
     if unknown:
