@@ -169,6 +169,7 @@ def submit_once(*, token: ApiToken, data: Any, key: str, request: HttpRequest) -
                 idempotency_key=f"api:{key}" if key else None,
                 distinct_from=distinct_from,
                 distinct_because=distinct_because,
+                keep_stored_rows=True,
             )
             body = created_body(notification)
             status = 202 if notification.is_held else 201

@@ -24,6 +24,10 @@ class DatabaseRegister:
         self._trusts: dict[str, bool] = {}
         self._sites: dict[str, str | None] = {}
 
+    def know_trust(self, code: str) -> None:
+        """`code` is a trust's, read already by the caller."""
+        self._trusts[code] = True
+
     def trust_exists(self, code: str) -> bool:
         if code not in self._trusts:
             self._trusts[code] = Organisation.objects.filter(kind=Organisation.Kind.TRUST, code=code).exists()

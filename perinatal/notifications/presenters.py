@@ -113,9 +113,8 @@ class NotificationStatus:
         return [row for row in self.rows if not row.routed]
 
 
-def notification_status(notification: Notification, *, identifiers: bool = True) -> NotificationStatus:
-    """The trust's status page; `identifiers`: whether the reader's role sees the mother's and
-    the baby's identifiers (docs/adr/0021-who-sees-identifiers.md)."""
+def _body_rows(notification: Notification) -> tuple[dict[str, Any], list[BodyRow]]:
+    """The routing of the current version and a row per body it concerns."""
     version = notification.current_version
     routing = version.routing if version else {}
     cases = selectors.cases_of(notification)
@@ -147,14 +146,27 @@ def notification_status(notification: Notification, *, identifiers: bool = True)
             row.reason = not_routed["reason"] if not_routed else ""
             row.rules = not_routed["rules"] if not_routed else []
         rows.append(row)
-    withdrawn_bodies = {row.body for row in rows}
+    return routing, rows
+
+
+def _not_routed(routing: dict[str, Any], rows: list[BodyRow]) -> list[dict[str, Any]]:
+    """Bodies the routing left out, but for those a row already shows (a body withdrawn from)."""
+    shown = {row.body for row in rows}
+    return [n for n in routing.get("not_routed", []) if n["body"] not in shown]
+
+
+def notification_status(notification: Notification, *, identifiers: bool = True) -> NotificationStatus:
+    """The trust's status page; `identifiers`: whether the reader's role sees the mother's and
+    the baby's identifiers (docs/adr/0021-who-sees-identifiers.md)."""
+    version = notification.current_version
+    routing, rows = _body_rows(notification)
     document = version.document if version else {}
     linked = [n for n in [notification.linked_notification, *notification.linked_from.all()] if n is not None]
     return NotificationStatus(
         notification=notification,
         routing=routing,
         rows=rows,
-        not_routed=[n for n in routing.get("not_routed", []) if n["body"] not in withdrawn_bodies],
+        not_routed=_not_routed(routing, rows),
         versions=list(notification.versions.select_related("created_by").order_by("-number")),
         information_requests=selectors.information_requests_of(notification),
         linked=linked,
@@ -362,18 +374,17 @@ def _iso(value: datetime | date | None) -> str | None:
 
 def status_json(notification: Notification) -> dict[str, Any]:
     """The notification's status for its trust's API client: routing, deliveries, references."""
-    status = notification_status(notification)
+    # Only what the answer holds: not the page's versions, linked notifications and facts.
+    routing, rows = _body_rows(notification)
 
     def body_json(row: BodyRow) -> dict[str, Any]:
         case = row.case
         return {
             "body": row.body,
-            "category": next(
-                (d["category"] for d in status.routing.get("destinations", []) if d["body"] == row.body), None
-            ),
+            "category": next((d["category"] for d in routing.get("destinations", []) if d["body"] == row.body), None),
             "rules": row.rules,
             "reason": row.reason,
-            "flags": next((d["flags"] for d in status.routing.get("destinations", []) if d["body"] == row.body), []),
+            "flags": next((d["flags"] for d in routing.get("destinations", []) if d["body"] == row.body), []),
             "due_on": _iso(row.due_on),
             "status": row.latest.status if row.latest else None,
             "body_reference": (case.body_reference or None) if case else None,
@@ -405,12 +416,12 @@ def status_json(notification: Notification) -> dict[str, Any]:
         "created_at": _iso(notification.created_at),
         "updated_at": _iso(notification.updated_at),
         "linked_notification": notification.linked_notification.reference if notification.linked_notification else None,
-        "rules_version": status.routing.get("rules_version"),
-        "destinations": [body_json(row) for row in status.destinations],
-        "withdrawn": [body_json(row) for row in status.withdrawn],
-        "not_routed": status.not_routed,
-        "onward": status.routing.get("onward", []),
-        "advice": status.routing.get("advice", []),
+        "rules_version": routing.get("rules_version"),
+        "destinations": [body_json(row) for row in rows if row.routed],
+        "withdrawn": [body_json(row) for row in rows if not row.routed],
+        "not_routed": _not_routed(routing, rows),
+        "onward": routing.get("onward", []),
+        "advice": routing.get("advice", []),
         "information_requests": [
             {
                 "body": info.body,
@@ -418,7 +429,7 @@ def status_json(notification: Notification) -> dict[str, Any]:
                 "asked_at": _iso(info.asked_at),
                 "answered_at": _iso(info.answered_at),
             }
-            for info in status.information_requests
+            for info in selectors.information_requests_of(notification)
         ],
     }
 

@@ -169,7 +169,17 @@ def amendment_draft_of(notification: Notification, user) -> AmendmentDraft | Non
     return AmendmentDraft.objects.filter(notification=notification, created_by=user).first()
 
 
+def _known(notification: Notification, relation: str) -> list | None:
+    """The rows of `relation` already on the instance, prefetched or just made by the service
+    that stored them (`services.submission`), else None: read them."""
+    known = getattr(notification, "_prefetched_objects_cache", {}).get(relation)
+    return None if known is None else list(known)
+
+
 def deliveries_of(notification: Notification) -> list[Delivery]:
+    known = _known(notification, "deliveries")
+    if known is not None:
+        return sorted(known, key=lambda delivery: delivery.pk)
     return list(
         notification.deliveries.select_related("version")
         .prefetch_related(Prefetch("status_records", queryset=DeliveryStatusRecord.objects.order_by("at", "id")))
@@ -178,10 +188,15 @@ def deliveries_of(notification: Notification) -> list[Delivery]:
 
 
 def cases_of(notification: Notification) -> dict[str, BodyCase]:
-    return {case.body: case for case in notification.body_cases.select_related("acknowledged_by")}
+    known = _known(notification, "body_cases")
+    cases = known if known is not None else notification.body_cases.select_related("acknowledged_by")
+    return {case.body: case for case in cases}
 
 
 def information_requests_of(notification: Notification, *, body: str | None = None) -> list[InformationRequest]:
+    known = _known(notification, "information_requests")
+    if known is not None:
+        return [request for request in known if body is None or request.body == body]
     queryset = notification.information_requests.select_related("asked_by", "answered_by")
     return list(queryset.filter(body=body) if body else queryset)
 

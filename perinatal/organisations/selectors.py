@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from perinatal.core import clock
 from perinatal.organisations import onboarding_rules as rules
@@ -94,6 +94,29 @@ def _phase_facts() -> list[tuple[rules.PhaseFacts, OnboardingPhase]]:
     return result
 
 
+def _phase_facts_naming(trust: Organisation, region_code: str | None) -> list[tuple[rules.PhaseFacts, OnboardingPhase]]:
+    """The phases that name the trust or its region, each with only those names: all that
+    `rules.phase_for_trust` looks at for this trust, in one query instead of every phase with
+    all its trusts and regions (issue 13: each API submission asks whether its trust is live)."""
+    names_trust = OnboardingPhase.trusts.through.objects.filter(onboardingphase=OuterRef("pk"), organisation=trust)
+    names_region = OnboardingPhase.regions.through.objects.filter(
+        onboardingphase=OuterRef("pk"), organisation__code=region_code or ""
+    )
+    phases = OnboardingPhase.objects.annotate(names_trust=Exists(names_trust), names_region=Exists(names_region))
+    return [
+        (
+            rules.PhaseFacts(
+                number=phase.number,
+                go_live_on=phase.go_live_on,
+                trust_codes=frozenset([trust.code] if phase.names_trust else []),
+                region_codes=frozenset([region_code] if phase.names_region and region_code else []),
+            ),
+            phase,
+        )
+        for phase in phases.filter(Q(names_trust=True) | Q(names_region=True))
+    ]
+
+
 @dataclass(frozen=True)
 class Onboarding:
     trust: Organisation
@@ -114,10 +137,10 @@ def onboarding_for(
     trust: Organisation, *, now: datetime | None = None, phases=None, region_code=_NOT_GIVEN
 ) -> Onboarding:
     now = now or clock.now()
-    phases = phases if phases is not None else _phase_facts()
     if region_code is _NOT_GIVEN:
         parent = parent_on(trust, now.date())
         region_code = parent.region.code if parent and parent.region else None
+    phases = phases if phases is not None else _phase_facts_naming(trust, region_code)
     facts = rules.phase_for_trust(
         trust_code=trust.code,
         region_code=region_code,

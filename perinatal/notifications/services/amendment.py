@@ -94,7 +94,7 @@ def amend_notification(
         created_at=now,
     )
     previous_bodies = set(previous.destination_bodies) if previous else set()
-    deliveries = queue_deliveries(
+    deliveries, _cases = queue_deliveries(
         notification=notification,
         version=version,
         parsed=parsed,

@@ -14,11 +14,16 @@ from perinatal.kernel.nhs_numbers import InvalidNhsNumber, normalise_nhs_number
 from perinatal.notifications.database_register import register_for
 from perinatal.notifications.models import Notification
 from perinatal.notifications.routing import DocumentInvalid, FieldError, NotificationDocument, parse_document
+from perinatal.organisations.models import Organisation
 
 
-def parse(document: object) -> NotificationDocument:
-    """Validate a notification document against the register, now. Raises DocumentInvalid."""
-    return parse_document(document, register=register_for(document), now=clock.now())
+def parse(document: object, *, trust: Organisation | None = None) -> NotificationDocument:
+    """Validate a notification document against the register, now. Raises DocumentInvalid.
+    `trust`: the submitting trust, already read (the register is not asked again that it exists)."""
+    register = register_for(document)
+    if trust is not None and trust.kind == Organisation.Kind.TRUST:
+        register.know_trust(trust.code)
+    return parse_document(document, register=register, now=clock.now())
 
 
 def refuse(*errors: tuple[str, str]) -> None:

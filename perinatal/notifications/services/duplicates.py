@@ -9,8 +9,10 @@ error is no longer one to match.
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from perinatal.kernel.london_time import InvalidTimestamp, local_midnight, london_date
@@ -20,6 +22,7 @@ from perinatal.notifications.routing import EventType, parse_timestamp
 from perinatal.organisations.models import Organisation
 
 DUPLICATE_BIRTH_WINDOW = timedelta(hours=24)
+_POSTGRES_LOCK_CLASS = 0x44555053  # "DUPS": pg_advisory_xact_lock(class, key) of one NHS number
 
 
 def _nhs_number_or_none(value: object) -> str | None:
@@ -99,3 +102,28 @@ def find_possible_duplicates(
                 continue  # a multiple birth at another time: the other twin
         found.append(candidate)
     return found
+
+
+def lock_possible_duplicates(*, document: dict, trust: Organisation) -> None:
+    """Hold off, until this transaction ends, every other submission that could be the same
+    event as `document`, so that two copies sent at the same moment cannot both miss each other
+    (docs/rules/routing.md §7.2).
+
+    Two notifications can only match (docs/rules/routing.md §7.1) when they share the baby's
+    or the mother's NHS number, so a PostgreSQL transaction lock is taken per NHS number of the
+    document in the trust: submissions about other mothers and babies go on at once (issue 13:
+    a lock on the whole trust let one of its submissions through at a time), and a document
+    with no NHS number can match nothing. Locks are taken in one order, so two submissions
+    never wait on each other. SQLite's IMMEDIATE transactions (settings) already let one
+    writer in at a time.
+    """
+    if connection.vendor != "postgresql" or not isinstance(document, dict):
+        return
+    mother = document.get("mother") if isinstance(document.get("mother"), dict) else {}
+    baby = document.get("baby") if isinstance(document.get("baby"), dict) else {}
+    numbers = {_nhs_number_or_none(mother.get("nhs_number")), _nhs_number_or_none(baby.get("nhs_number"))} - {None}
+    # crc32 into PostgreSQL's int4: two numbers sharing a key only wait on each other, harmlessly.
+    keys = sorted({zlib.crc32(f"{trust.pk}:{number}".encode()) - 2**31 for number in numbers})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POSTGRES_LOCK_CLASS, key])

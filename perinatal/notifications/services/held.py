@@ -59,7 +59,7 @@ def confirm_distinct(*, notification: Notification, reason: str, user, request=N
     notification.state_changed_at, notification.state_changed_by = now, user
     notification.updated_at = now
     notification.save(update_fields=[*STATE_FIELDS, "distinct_because"])
-    deliveries = queue_deliveries(
+    deliveries, _cases = queue_deliveries(
         notification=notification, version=version, parsed=parsed, result=result, previous_bodies=set(), actor=user
     )
     bodies = ", ".join(body_name(d.body) for d in deliveries) or "no national body"

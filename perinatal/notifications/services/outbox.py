@@ -44,8 +44,9 @@ def queue_deliveries(
     previous_bodies: set[str],
     actor,
     amendment_reason: str = "",
-) -> list[Delivery]:
+) -> tuple[list[Delivery], list[BodyCase]]:
     """One delivery per body that must hear about this version; their cases brought up to date.
+    Returns the deliveries and the cases made (a body's first).
 
     Bodies routed now and before get an amendment, bodies no longer routed a withdrawal,
     newly routed bodies their first notification.
@@ -127,7 +128,20 @@ def queue_deliveries(
             case.routed, case.withdrawn_at = False, now
             case.save(update_fields=["routed", "withdrawn_at"])
     BodyCase.objects.bulk_create(new_cases)
-    return _store_queued(deliveries, version=version, actor=actor, now=now)
+    created = _store_queued(deliveries, version=version, actor=actor, now=now)
+    return created, new_cases
+
+
+def remember_related(notification: Notification, **relations: list) -> None:
+    """Keep rows just stored on the instance as a prefetch would (`notification.<relation>.all()`
+    answers them; `.filter()` and the rest still query), for the notification's own answer.
+    Only for rows no one else can have changed yet: a notification made in this transaction."""
+    cache = notification.__dict__.setdefault("_prefetched_objects_cache", {})
+    for relation, rows in relations.items():
+        cache.pop(relation, None)
+        queryset = getattr(notification, relation).all()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        cache[relation] = queryset
 
 
 def _store_queued(deliveries: list[Delivery], *, version: NotificationVersion, actor, now, what: str = "") -> list:

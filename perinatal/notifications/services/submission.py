@@ -19,8 +19,8 @@ from perinatal.core.formatting import date_and_time
 from perinatal.notifications.models import ApiToken, CreatedVia, Draft, Notification, NotificationVersion, body_name
 from perinatal.notifications.routing import NotificationDocument, RoutingResult, route
 from perinatal.notifications.services.documents import copy_matching_fields, linked_notification, parse, refuse
-from perinatal.notifications.services.duplicates import find_possible_duplicates
-from perinatal.notifications.services.outbox import deliver_after_commit, queue_deliveries
+from perinatal.notifications.services.duplicates import find_possible_duplicates, lock_possible_duplicates
+from perinatal.notifications.services.outbox import deliver_after_commit, queue_deliveries, remember_related
 from perinatal.notifications.services.trust_email import tell_trust
 from perinatal.organisations.models import Organisation
 from perinatal.organisations.selectors import Onboarding, onboarding_for
@@ -61,6 +61,7 @@ def submit_notification(
     draft: Draft | None = None,
     distinct_from: Iterable[str] = (),
     distinct_because: str = "",
+    keep_stored_rows: bool = False,
 ) -> Notification:
     """Validate, route and store a notification with its deliveries; queue them after commit.
 
@@ -71,9 +72,13 @@ def submit_notification(
     A possible duplicate of one of the trust's notifications (docs/rules/routing.md §7.1) is
     stored held, with no delivery, unless every one it may duplicate is named in
     `distinct_from` with the reason in `distinct_because` (docs/rules/routing.md §7.3).
+
+    `keep_stored_rows`: the new notification's cases, deliveries and (no) information requests
+    are kept on the returned instance as a prefetch would, for an answer built at once without
+    reading them back (the API's, issue 13). They are not read again: use it only to answer.
     """
     distinct = _distinct_references(distinct_from, distinct_because)
-    parsed = parse(document)
+    parsed = parse(document, trust=trust)
     if parsed.trust != trust.code:
         refuse(
             ("trust", f"You can only submit notifications for {trust.display_name} ({trust.code}), not {parsed.trust}")
@@ -105,6 +110,7 @@ def submit_notification(
             document=document,
             distinct=distinct,
             distinct_because=" ".join((distinct_because or "").split()),
+            keep_stored_rows=keep_stored_rows,
         )
     except IntegrityError:
         # The same key submitted at the same moment: the other request made the notification.
@@ -139,11 +145,10 @@ def _store_submission(
     document: dict,
     distinct: frozenset[str],
     distinct_because: str,
+    keep_stored_rows: bool,
 ) -> Notification:
-    # One submission of the trust at a time from here to commit, so that two copies of the same
-    # event sent at the same moment cannot both miss each other (docs/rules/routing.md §7.2). NO
-    # KEY UPDATE: rows that only refer to the trust (audit events, others' drafts) do not wait.
-    Organisation.objects.select_for_update(no_key=True).filter(pk=trust.pk).first()
+    # From here to commit no other copy of the same event is stored (docs/rules/routing.md §7.2).
+    lock_possible_duplicates(document=document, trust=trust)
     duplicates = find_possible_duplicates(document=document, trust=trust)
     unknown = sorted(distinct - {n.reference for n in Notification.objects.filter(trust=trust, reference__in=distinct)})
     if unknown:
@@ -191,9 +196,11 @@ def _store_submission(
     if draft is not None:
         Draft.objects.filter(pk=draft.pk, submitted__isnull=True).update(submitted=notification, updated_at=now)
     if held:
+        if keep_stored_rows:
+            remember_related(notification, body_cases=[], deliveries=[], information_requests=[])
         _record_held(notification, request=request, actor=user, via=via)
         return notification
-    deliveries = queue_deliveries(
+    deliveries, cases = queue_deliveries(
         notification=notification, version=version, parsed=parsed, result=result, previous_bodies=set(), actor=user
     )
     bodies = ", ".join(body_name(d.body) for d in deliveries) or "no national body"
@@ -207,6 +214,9 @@ def _store_submission(
     )
     if deliveries:
         deliver_after_commit(notification.pk)
+    if keep_stored_rows:
+        # Made a moment ago: these are all its cases and deliveries, and no body has asked anything.
+        remember_related(notification, body_cases=cases, deliveries=deliveries, information_requests=[])
     return notification
 
 
