@@ -163,14 +163,15 @@ class BirthsScreen:
         ]
 
     # --- a chunk ----------------------------------------------------------------------
-    def screen(self, lines: list[str], *, first_line: int) -> tuple[list[str], list[CsvRow]]:
-        """Staged rows (text, without line ends) of the clean lines, and the flagged lines
-        as the csv module reads them."""
+    def screen(self, lines: list[str], *, first_line: int) -> tuple[list[int], list[str], list[CsvRow]]:
+        """The clean lines' numbers and staged rows (text, without line ends), and the
+        flagged lines as the csv module reads them."""
         width = self._width
         split = [line.split(",") for line in lines]
         whole = [position for position, cells in enumerate(split) if len(cells) == width]
         flagged_positions = set(range(len(lines))) - set(whole) if len(whole) != len(lines) else set()
         staged: list[str] = []
+        clean_lines: list[int] = []
         if whole:
             columns = list(zip(*(split[position] for position in whole), strict=True))
             named = dict(zip(SCHEMAS["births"].column_names, columns, strict=True))
@@ -209,14 +210,16 @@ class BirthsScreen:
             rows = zip(*parts, strict=True)
             if bad:
                 staged = [",".join(row) for index, row in enumerate(rows) if index not in bad]
+                clean_lines = [first_line + position for index, position in enumerate(whole) if index not in bad]
                 flagged_positions.update(whole[index] for index in bad)
             else:
                 staged = list(map(",".join, rows))
+                clean_lines = [first_line + position for position in whole]
         flagged = [
             CsvRow(first_line + position, tuple(next(csv.reader([lines[position]]), [])))
             for position in sorted(flagged_positions)
         ]
-        return staged, flagged
+        return clean_lines, staged, flagged
 
 
 def chunks_of_lines(raw: Any, *, limit: int | None, chunk_bytes: int) -> Iterator[list[str]]:

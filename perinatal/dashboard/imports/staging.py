@@ -20,6 +20,7 @@ validator, the others are staged at once; the outcome is the same as checking ev
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -547,26 +548,39 @@ def _stage_screened(
     staged = StagedFile(dataset=dataset, size_bytes=size)
     spec = TABLES[dataset]
     screen = BirthsScreen(register=register)
-    start = raw.tell()
+    start = raw.tell() if limit is not None else 0  # where byte 0 of `size` is
     clean = 0
     handle = tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", newline="", suffix=f".{dataset}.staged.csv", dir=staging_dir, delete=False
     )
     path = Path(handle.name)
 
+    def write(rows: list[str]) -> None:
+        if rows:
+            handle.write("\n".join(rows))
+            handle.write("\n")
+
     def flagged_lines() -> Iterator[CsvRow]:
+        """Feeds the validator the flagged lines; writes the clean rows before each, so the
+        staged file is in line order (the validator's records are written as it yields)."""
         nonlocal clean
         line = first_line
-        for lines in chunks_of_lines(raw, limit=limit, chunk_bytes=SCREEN_CHUNK_BYTES):
-            rows, flagged = screen.screen(lines, first_line=line)
-            if rows:
-                handle.write("\n".join(rows))
-                handle.write("\n")
-            clean += len(rows)
-            line += len(lines)
-            if progress is not None:
-                progress(ImportProgress(PHASE_CHECKING, clean, min(raw.tell() - start, size), size))
-            yield from flagged
+        for chunk in chunks_of_lines(raw, limit=limit, chunk_bytes=SCREEN_CHUNK_BYTES):
+            for batch_start in range(0, len(chunk), PROGRESS_EVERY_ROWS):
+                lines = chunk[batch_start : batch_start + PROGRESS_EVERY_ROWS]
+                numbers, rows, flagged = screen.screen(lines, first_line=line)
+                written = 0
+                for row in flagged:
+                    before = bisect.bisect_left(numbers, row.line, lo=written)
+                    write(rows[written:before])
+                    written = before
+                    yield row
+                write(rows[written:])
+                clean += len(rows)
+                line += len(lines)
+                if progress is not None:
+                    done = clean + validation.records_accepted
+                    progress(ImportProgress(PHASE_CHECKING, done, min(raw.tell() - start, size), size))
 
     try:
         with handle:
