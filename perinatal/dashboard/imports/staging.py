@@ -11,10 +11,16 @@ Because no check here looks across rows of births, neonatal care or inductions, 
 of those may be checked in parts, one process per part (`workers`): the parts are cut at
 line ends, each keeps its physical line numbers, and their findings are merged. A file with
 a quote character is never cut (a quoted cell may hold a line break).
+
+A births file in the plain shape is screened column by column first (screen.py,
+docs/adr/0024-vectorised-import.md): only the lines the screen flags go through the row
+validator, the others are staged at once; the outcome is the same as checking every row.
+`screen=False` checks every row through the validator (kept to compare the two).
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -36,12 +42,16 @@ from perinatal.dashboard.datasets.problems import DataQualityNote
 from perinatal.kernel.tabular_problems import LineProblem
 
 from .register_snapshot import RegisterSnapshot
+from .screen import BirthsScreen, Unscreenable, chunks_of_lines, screenable_header
 from .tables import TABLES
 
 #: How many errors an upload keeps to show; the rest are counted (issue 4: "first 100").
 KEEP_ERRORS = 100
 PROGRESS_EVERY_ROWS = 20_000
 _READ_CHUNK = 1 << 20
+#: Bytes of lines screened at once (screen.py): big enough to pay for the set-up of each
+#: column, small enough to keep memory flat (a few tens of MB a chunk).
+SCREEN_CHUNK_BYTES = 4 << 20
 #: Datasets whose checks look at one row at a time (with index_rows=False): they may be cut.
 SPLITTABLE = frozenset({"births", "neonatal_care", "inductions"})
 #: Files smaller than this are checked in one piece.
@@ -165,10 +175,11 @@ def stage_file(
     staging_dir: Path | None = None,
     workers: int = 1,
     quintile_order: str = MOST_DEPRIVED_FIRST,
+    screen: bool = True,
 ) -> StagedFile:
     """Check `source` (a CSV of `dataset`) whole, in `workers` processes when it is big, and
     stage the rows that pass. `quintile_order`: how a births file numbers imd_quintile
-    (datasets.deprivation)."""
+    (datasets.deprivation). `screen`: screen the plain shape column by column (screen.py)."""
     source = Path(source)
     size = os.path.getsize(source)
     staged = StagedFile(dataset=dataset, size_bytes=size)
@@ -183,6 +194,7 @@ def stage_file(
             count=1,
         )
         return staged
+    screened = screen and quintile_order == MOST_DEPRIVED_FIRST and _screenable(dataset, source)
     plan = plan_parts(source, parts=workers) if dataset in SPLITTABLE and _may_fork() else None
     if plan is not None and not _header_problems(dataset, source, quintile_order=quintile_order):
         return _stage_in_parts(
@@ -195,7 +207,26 @@ def stage_file(
             staging_dir=staging_dir,
             size=size,
             quintile_order=quintile_order,
+            screened=screened,
         )
+    if screened:
+        with open(source, "rb") as raw:
+            header = _header_of(raw)
+            try:
+                return _stage_screened(
+                    dataset=dataset,
+                    header=header,
+                    raw=raw,
+                    limit=None,
+                    first_line=2,
+                    register=register,
+                    vendor=vendor,
+                    progress=progress,
+                    staging_dir=staging_dir,
+                    size=size,
+                )
+            except Unscreenable:
+                pass  # checked the old way, below
     with open(source, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
@@ -221,6 +252,21 @@ def _may_fork() -> bool:
     from django.db import connections
 
     return not any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
+
+
+def _screenable(dataset: str, source: Path) -> bool:
+    with open(source, "rb") as raw:
+        return screenable_header(dataset, _header_of(raw))
+
+
+def _header_of(raw: Any) -> list[str]:
+    """The header row of a binary stream, leaving it at the start of line 2 (a header with
+    a quote is read whole by the csv module, and not screened)."""
+    line = raw.readline()
+    text = line.decode("utf-8-sig", errors="replace")
+    if '"' in text:
+        return []
+    return next(csv.reader([text.rstrip("\r\n")]), [])
 
 
 def _header_problems(dataset: str, source: Path, *, quintile_order: str) -> bool:
@@ -333,7 +379,26 @@ def _stage_part(
     vendor: str,
     staging_dir: Path | None,
     quintile_order: str,
+    screened: bool = False,
 ) -> StagedFile:
+    if screened:
+        with open(source, "rb") as raw:
+            raw.seek(part.start)
+            try:
+                return _stage_screened(
+                    dataset=dataset,
+                    header=header,
+                    raw=raw,
+                    limit=part.end - part.start,
+                    first_line=part.first_line,
+                    register=register,
+                    vendor=vendor,
+                    progress=None,
+                    staging_dir=staging_dir,
+                    size=part.end - part.start,
+                )
+            except Unscreenable:
+                pass  # checked the old way, below
     raw = _Slice(source, part.start, part.end)
     with io.TextIOWrapper(io.BufferedReader(raw, _READ_CHUNK), encoding="utf-8", newline="") as text:
         rows = _records(csv.reader(text), first_line=part.first_line)
@@ -362,6 +427,7 @@ def _stage_in_parts(
     staging_dir: Path | None,
     size: int,
     quintile_order: str,
+    screened: bool = False,
 ) -> StagedFile:
     from django.db import connections
 
@@ -380,6 +446,7 @@ def _stage_in_parts(
                 vendor=vendor,
                 staging_dir=staging_dir,
                 quintile_order=quintile_order,
+                screened=screened,
             )
             for part in plan
         ]
@@ -460,3 +527,82 @@ def _write_staged(
         path.unlink(missing_ok=True)
         raise
     return path
+
+
+def _stage_screened(
+    *,
+    dataset: str,
+    header: list[str],
+    raw: Any,
+    limit: int | None,
+    first_line: int,
+    register: RegisterSnapshot,
+    vendor: str,
+    progress: ProgressCallback | None,
+    staging_dir: Path | None,
+    size: int,
+) -> StagedFile:
+    """Screen the lines of `raw` (from line `first_line`, `limit` bytes or to the end) in
+    chunks: clean lines are staged at once, flagged lines go through one row validator
+    (screen.py). Raises Unscreenable, having removed what it staged."""
+    staged = StagedFile(dataset=dataset, size_bytes=size)
+    spec = TABLES[dataset]
+    screen = BirthsScreen(register=register)
+    start = raw.tell() if limit is not None else 0  # where byte 0 of `size` is
+    clean = 0
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", suffix=f".{dataset}.staged.csv", dir=staging_dir, delete=False
+    )
+    path = Path(handle.name)
+
+    def write(rows: list[str]) -> None:
+        if rows:
+            handle.write("\n".join(rows))
+            handle.write("\n")
+
+    def flagged_lines() -> Iterator[CsvRow]:
+        """Feeds the validator the flagged lines; writes the clean rows before each, so the
+        staged file is in line order (the validator's records are written as it yields)."""
+        nonlocal clean
+        line = first_line
+        for chunk in chunks_of_lines(raw, limit=limit, chunk_bytes=SCREEN_CHUNK_BYTES):
+            for batch_start in range(0, len(chunk), PROGRESS_EVERY_ROWS):
+                lines = chunk[batch_start : batch_start + PROGRESS_EVERY_ROWS]
+                numbers, rows, flagged = screen.screen(lines, first_line=line)
+                written = 0
+                for row in flagged:
+                    before = bisect.bisect_left(numbers, row.line, lo=written)
+                    write(rows[written:before])
+                    written = before
+                    yield row
+                write(rows[written:])
+                clean += len(rows)
+                line += len(lines)
+                if progress is not None:
+                    done = clean + validation.records_accepted
+                    progress(ImportProgress(PHASE_CHECKING, done, min(raw.tell() - start, size), size))
+
+    try:
+        with handle:
+            validation = validate_rows(
+                dataset,
+                flagged_lines(),
+                header=header,
+                known_trusts=register.trust_ids.keys(),
+                known_sites=register.site_trusts,
+                known_units=register.known_units,
+                only_trust=register.only_trust,
+                keep_errors=KEEP_ERRORS,
+                index_rows=False,
+            )
+            writer = csv.writer(handle, lineterminator="\n")
+            for record in validation:
+                writer.writerow([validation.current_line, *spec.cells(record, register, vendor)])
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    staged.paths = [path]
+    staged.rows = clean + validation.records_accepted
+    staged.add_errors(list(validation.errors), count=validation.error_count)
+    staged.notes = list(validation.notes)
+    return staged
