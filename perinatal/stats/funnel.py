@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from perinatal.stats.lazy import scipy_stats
+
 __all__ = [
     "ALPHA_95",
     "ALPHA_998",
@@ -140,15 +142,6 @@ def is_outlier(*, value: float, lower: float, upper: float) -> bool:
 # --- unadjusted limits ------------------------------------------------------------------------
 
 
-def _scipy_stats():
-    """scipy.stats, imported when a limit is first computed: importing it takes about 3 s,
-    which every process that loads the models (each command, each web worker) paid at start-up
-    though most never draw a funnel (issue 13: `perinatal issue-api-token` took 6 s)."""
-    from scipy import stats
-
-    return stats
-
-
 def binomial_exact_limit(*, n: int, target: float, probability: float) -> float:
     """Exact binomial limit with interpolation for a proportion of n (docs/rules/surveillance.md §3).
 
@@ -159,7 +152,7 @@ def binomial_exact_limit(*, n: int, target: float, probability: float) -> float:
     def cdf(r: int) -> float:
         return float(stats.binom.cdf(r, n, target)) if r >= 0 else 0.0
 
-    stats = _scipy_stats()
+    stats = scipy_stats()
     estimate = stats.binom.ppf(probability, n, target)
     r = int(estimate) if math.isfinite(estimate) else n
     r = min(max(r, 0), n)
@@ -181,7 +174,7 @@ def poisson_exact_limits(*, expected: float, alpha: float, target: float = 1.0) 
     default θ0 = 1 is the spec's formula; a target θ0 scales the Poisson mean to θ0·E.
     """
     mean = target * expected
-    stats = _scipy_stats()
+    stats = scipy_stats()
     lower = stats.chi2.ppf(alpha / 2, 2 * mean) / (2 * expected)
     upper = stats.chi2.ppf(1 - alpha / 2, 2 * (mean + 1)) / (2 * expected)
     return float(lower), float(upper)
@@ -229,7 +222,7 @@ def overdispersion_ratios(*, groups: Sequence[FunnelGroup], target: float = 1.0)
     if not usable:
         return Overdispersion(phi=None, tau2=0.0, groups_used=0)
     z = [math.sqrt(group.denominator) * math.log(group.value / target) for group in usable]
-    ranks = _scipy_stats().rankdata(z, method="average")
+    ranks = scipy_stats().rankdata(z, method="average")
     k = RATIO_TRUNCATION_GROUPS
     total = len(usable)
     kept = [index for index, rank in enumerate(ranks) if 0 < math.floor(rank * k / (total + 1)) < k - 1]

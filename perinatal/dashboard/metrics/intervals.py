@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 from statistics import NormalDist
 
-from scipy.stats import chi2
+from perinatal.stats.lazy import scipy_stats
 
 ALPHA = 0.05
 DECIMAL_PLACES = 2
@@ -72,6 +72,7 @@ def garwood_interval(*, events: int, alpha: float = ALPHA) -> tuple[float, float
     """Exact Poisson (Garwood) interval for a count of events, as counts."""
     if events < 0:
         raise ValueError("a count of events cannot be negative")
+    chi2 = scipy_stats().chi2
     lower = 0.0 if events == 0 else float(chi2.ppf(alpha / 2, 2 * events)) / 2
     upper = float(chi2.ppf(1 - alpha / 2, 2 * (events + 1))) / 2
     return lower, upper
