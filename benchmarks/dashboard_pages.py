@@ -12,10 +12,16 @@ trust. When the database holds no MOSS run (the dashboard benchmark's keeps none
 stored first, as the nightly run would. Everything it writes (a benchmark user, the engine's
 tally cache, a MOSS run) is rolled back at the end.
 
-For each page: the first view with the engine's tally cache empty (every count made in
-SQL: what the first viewer after an import would wait without the background warm-up),
-then VIEWS further views (the counts of past periods read back), whose p50 and p95 are
-reported.
+For each page, two figures in the same run (issue 13: p95 under 300 ms, first view included):
+- the baseline: the first view with nothing kept (the engine's tally cache and the pages'
+  shared cache emptied): what the first viewer after an import waited before the warm-up;
+- then, with both emptied again, the warm-up the worker runs after every import
+  (`warm_up_task`: every region's, ICB's and trust's page, timed once as background work),
+  and then the first view and VIEWS further views, whose p50 and p95 are reported with the
+  first view among them.
+The views are made in this process through Django's test client (the whole request from
+the middleware on, without the HTTP server: benchmarks/notifications.py and `make load`
+measure gunicorn itself).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import time
 from benchmarks.national_data import use_national_database
 
 VIEWS = 20
+TARGET_P95_SECONDS = 0.300
 BENCH_EMAIL = "dashboard-pages-benchmark@perinatal.example"
 
 
@@ -81,21 +88,44 @@ def _weight(client, url: str) -> str:
     return f"{len(plain) / 1024:.0f} KB of HTML, {len(packed) / 1024:.0f} KB gzip"
 
 
-def _time_page(client, url: str) -> tuple[float, list[float]]:
+def _empty_caches() -> None:
     from perinatal.dashboard.models import TallyCache
+    from perinatal.dashboard.selectors.row_cache import page_cache
 
     TallyCache.objects.all().delete()
+    page_cache().clear()
+
+
+def _first_view(client, url: str) -> float:
     started = time.perf_counter()
     response = client.get(url)
-    first = time.perf_counter() - started
+    seconds = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
-    views = []
-    for _ in range(VIEWS):
-        started = time.perf_counter()
-        client.get(url)
-        views.append(time.perf_counter() - started)
-    return first, views
+    return seconds
+
+
+def _time_pages(client, pages: dict[str, str]) -> tuple[dict[str, float], float, dict[str, list[float]]]:
+    """(each page's first view with nothing kept, the warm-up's seconds, each page's views after
+    the warm-up with the first one first)."""
+    from perinatal.dashboard.pages.tasks import warm_up_task
+
+    cold = {}
+    for name, url in pages.items():
+        _empty_caches()
+        cold[name] = _first_view(client, url)
+    _empty_caches()
+    started = time.perf_counter()
+    warm_up_task.call()
+    warm_up = time.perf_counter() - started
+    views = {}
+    for name, url in pages.items():
+        views[name] = [_first_view(client, url)]
+        for _ in range(VIEWS):
+            started = time.perf_counter()
+            client.get(url)
+            views[name].append(time.perf_counter() - started)
+    return cold, warm_up, views
 
 
 def run(*, report) -> None:
@@ -125,30 +155,32 @@ def run(*, report) -> None:
         f"trust page ({trust})": f"/dashboard/trusts/{trust}/",
         f"site CUSUM page ({site})": f"/signals/sites/{site}/",
     }
-    results, weights = {}, {}
+    weights = {}
     try:
         with transaction.atomic():
             _store_moss_run_if_none()
             client = _signed_in_client()
+            cold, warm_up, views = _time_pages(client, pages)
             for name, url in pages.items():
-                results[name] = _time_page(client, url)
                 weights[name] = _weight(client, url)
             raise _Rollback
     except _Rollback:
         pass
     report_times = _board_report(trust)
     detail = f"{births:,} births, {connection.vendor}"
-    for name, (first, views) in results.items():
-        report(f"{name}, first view (counts made in SQL)", first, detail)
-        report(f"{name}, p50 of {VIEWS} views", statistics.median(views), detail)
-        report(f"{name}, p95 of {VIEWS} views", _percentile(views, 0.95), detail)
+    report("warm-up after an import (background: every page built)", warm_up, detail)
+    for name, times in views.items():
+        report(f"{name}, baseline: first view with nothing kept", cold[name], detail)
+        report(f"{name}, first view after the warm-up", times[0], detail)
+        report(f"{name}, p50 of {len(times)} views, first included", statistics.median(times), detail)
+        p95 = _percentile(times, 0.95)
+        met = "met" if p95 < TARGET_P95_SECONDS else "NOT met"
+        report(f"{name}, p95 of {len(times)} views, first included", p95, f"{detail}; target < 0.3 s {met}")
         print(f"  {name}: {weights[name]}", flush=True)
     if report_times:
-        label, first, views = report_times
+        label, first, runs = report_times
         report(f"generating the board report ({trust}, {label}), first", first, detail)
-        report(
-            f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", _percentile(views, 0.95), detail
-        )
+        report(f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", _percentile(runs, 0.95), detail)
 
 
 REPORT_RUNS = 5
