@@ -124,6 +124,11 @@ def lock_possible_duplicates(*, document: dict, trust: Organisation) -> None:
     numbers = {_nhs_number_or_none(mother.get("nhs_number")), _nhs_number_or_none(baby.get("nhs_number"))} - {None}
     # crc32 into PostgreSQL's int4: two numbers sharing a key only wait on each other, harmlessly.
     keys = sorted({zlib.crc32(f"{trust.pk}:{number}".encode()) - 2**31 for number in numbers})
+    if not keys:
+        return
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POSTGRES_LOCK_CLASS, key])
+        # One round trip: the locks are taken row by row in the array's (sorted) order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, key) FROM unnest(%s::int[]) WITH ORDINALITY AS k(key, n) ORDER BY n",
+            [_POSTGRES_LOCK_CLASS, keys],
+        )
