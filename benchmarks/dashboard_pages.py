@@ -23,6 +23,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks._figures import percentile
 from benchmarks.national_data import use_national_database
 
 VIEWS = 20
@@ -31,12 +32,6 @@ BENCH_EMAIL = "dashboard-pages-benchmark@perinatal.example"
 
 class _Rollback(Exception):
     pass
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
 def _signed_in_client():
@@ -141,14 +136,12 @@ def run(*, report) -> None:
     for name, (first, views) in results.items():
         report(f"{name}, first view (counts made in SQL)", first, detail)
         report(f"{name}, p50 of {VIEWS} views", statistics.median(views), detail)
-        report(f"{name}, p95 of {VIEWS} views", _percentile(views, 0.95), detail)
+        report(f"{name}, p95 of {VIEWS} views", percentile(views, 0.95), detail)
         print(f"  {name}: {weights[name]}", flush=True)
     if report_times:
         label, first, views = report_times
         report(f"generating the board report ({trust}, {label}), first", first, detail)
-        report(
-            f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", _percentile(views, 0.95), detail
-        )
+        report(f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", percentile(views, 0.95), detail)
 
 
 REPORT_RUNS = 5

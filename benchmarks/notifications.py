@@ -29,6 +29,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks._figures import percentile
+
 CLIENTS = 20
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -83,11 +85,6 @@ def _document(index: int) -> dict:
         "labour": {"status": "labour"},
         "brain_injury": None,
     }
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
 def _load(
@@ -166,7 +163,7 @@ def run(*, report) -> None:
                     ("POST /api/v1/notifications", submit, len(warm) + 1),
                 ):
                     elapsed, latencies, failures = _load(port, maker, SECONDS, first=first)
-                    figures[name] = (len(latencies) / elapsed, _percentile(latencies, 0.95), failures)
+                    figures[name] = (len(latencies) / elapsed, percentile(latencies, 0.95), failures)
                     rate, p95, _ = figures[name]
                     baseline = figures["trivial view GET /healthz"][0]
                     share = "" if rate == baseline else f", {rate / baseline:.0%} of the trivial view's throughput"
