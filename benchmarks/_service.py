@@ -59,8 +59,9 @@ def nhs_numbers(start: int = 999_100_000):
         yield digits + str(0 if check == 11 else check)
 
 
-def notification_document(mother: str, baby: str) -> dict:
-    """An intrapartum stillbirth (MBRRACE-UK and MNSI) of its own family."""
+def notification_document(mother: str, baby: str, *, born_at: str = "2025-10-01T03:10") -> dict:
+    """An intrapartum stillbirth (MBRRACE-UK and MNSI) of its own family, born at `born_at`
+    (local time, minutes)."""
     return {
         "trust": TRUST,
         "event": "baby",
@@ -69,7 +70,7 @@ def notification_document(mother: str, baby: str) -> dict:
         "mother": {"nhs_number": mother, "date_of_birth": "1991-04-02", "postcode": None},
         "baby": {
             "nhs_number": baby,
-            "born_at": "2025-10-01T03:10",
+            "born_at": born_at,
             "gestation": {"weeks": 38, "days": 2, "reliable": True},
             "birth_weight_g": 3100,
             "born_alive": False,

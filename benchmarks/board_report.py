@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks._figures import percentile
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DATABASE = REPO / "var" / "bench-demo.sqlite3"
 TRUST = "R0A"
@@ -43,12 +45,6 @@ EXECUTIVE_LEAD = "exec.r0a@perinatal.example"
 RUNS = 10
 PDF_RUNS = 3
 TARGET_SECONDS = 2.0
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
 def _holds_demo_trust() -> bool:
@@ -192,7 +188,7 @@ def _measure() -> dict:
     def add(name: str, first: float, times: list[float]) -> None:
         figures.append((f"{name}, first (counts made in SQL)", first))
         figures.append((f"{name}, p50 of {len(times)}", statistics.median(times)))
-        figures.append((f"{name}, p95 of {len(times)}", _percentile(times, 0.95)))
+        figures.append((f"{name}, p95 of {len(times)}", percentile(times, 0.95)))
 
     try:
         with transaction.atomic():

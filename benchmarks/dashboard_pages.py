@@ -29,6 +29,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks._figures import percentile
 from benchmarks.national_data import use_national_database
 
 VIEWS = 20
@@ -38,12 +39,6 @@ BENCH_EMAIL = "dashboard-pages-benchmark@perinatal.example"
 
 class _Rollback(Exception):
     pass
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
 def _signed_in_client():
@@ -173,14 +168,14 @@ def run(*, report) -> None:
         report(f"{name}, baseline: first view with nothing kept", cold[name], detail)
         report(f"{name}, first view after the warm-up", times[0], detail)
         report(f"{name}, p50 of {len(times)} views, first included", statistics.median(times), detail)
-        p95 = _percentile(times, 0.95)
+        p95 = percentile(times, 0.95)
         met = "met" if p95 < TARGET_P95_SECONDS else "NOT met"
         report(f"{name}, p95 of {len(times)} views, first included", p95, f"{detail}; target < 0.3 s {met}")
         print(f"  {name}: {weights[name]}", flush=True)
     if report_times:
         label, first, runs = report_times
         report(f"generating the board report ({trust}, {label}), first", first, detail)
-        report(f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", _percentile(runs, 0.95), detail)
+        report(f"generating the board report ({trust}, {label}), p95 of {REPORT_RUNS}", percentile(runs, 0.95), detail)
 
 
 REPORT_RUNS = 5

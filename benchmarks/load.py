@@ -29,6 +29,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from benchmarks._figures import percentile
+
 DEFAULT_LEVELS = (10, 50, 100)
 BASELINE = "GET /healthz"
 DASHBOARD_PAGES = ("/dashboard/", "/dashboard/trusts/R0A/")
@@ -50,16 +52,6 @@ class Figures:
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile (0 for no values): the smallest value with at least `fraction`
-    of the values at or below it."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, -(-round(fraction * len(ordered) * 1_000_000) // 1_000_000))  # ceil, float-safe
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def summarise(

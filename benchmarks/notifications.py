@@ -29,6 +29,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks._figures import percentile
+from benchmarks._service import nhs_numbers, notification_document
+
 CLIENTS = 20
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -39,55 +42,11 @@ FIRST_BIRTH = dt.datetime(2025, 11, 1, 1, 0)
 MOST_SUBMISSIONS = 6000
 
 
-def _test_nhs_numbers(count: int) -> list[str]:
-    """The first `count` valid NHS numbers of the range the NHS reserves for testing (999…)."""
-    from perinatal.kernel.nhs_numbers import is_valid_nhs_number
-
-    found: list[str] = []
-    for stem in range(999_000_000, 1_000_000_000):
-        check = next((c for c in range(10) if is_valid_nhs_number(f"{stem}{c}")), None)
-        if check is not None:
-            found.append(f"{stem}{check}")
-            if len(found) == count:
-                return found
-    raise ValueError(count)
-
-
-_NUMBERS: list[str] = []
-
-
-def _document(index: int) -> dict:
+def _document(numbers: list[str], index: int) -> dict:
     """Another mother and baby for each index below MOST_SUBMISSIONS (a possible duplicate of
-    no other)."""
-    if not _NUMBERS:
-        _NUMBERS.extend(_test_nhs_numbers(2 * MOST_SUBMISSIONS))
+    no other): `numbers` holds two NHS numbers for each."""
     born_at = FIRST_BIRTH + dt.timedelta(minutes=17 * index)
-    return {
-        "trust": "R0A",
-        "event": "baby",
-        "place_of_birth": {"type": "hospital", "site": "R0A01"},
-        "place_of_death": {"type": "hospital", "site": "R0A01"},
-        "mother": {"nhs_number": _NUMBERS[2 * index], "date_of_birth": "1991-04-02", "postcode": None},
-        "baby": {
-            "nhs_number": _NUMBERS[2 * index + 1],
-            "born_at": born_at.strftime("%Y-%m-%dT%H:%M"),
-            "gestation": {"weeks": 38, "days": 2, "reliable": True},
-            "birth_weight_g": 3100,
-            "born_alive": False,
-            "died_at": None,
-            "multiple_birth": False,
-            "termination_of_pregnancy": False,
-            "congenital_anomaly_caused_outcome": False,
-            "alive_at_onset_of_labour": True,
-        },
-        "labour": {"status": "labour"},
-        "brain_injury": None,
-    }
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+    return notification_document(numbers[2 * index], numbers[2 * index + 1], born_at=born_at.strftime("%Y-%m-%dT%H:%M"))
 
 
 def _load(
@@ -151,11 +110,12 @@ def run(*, report) -> None:
             try:
                 processes.wait_until_healthy(f"http://127.0.0.1:{port}", log_path=log_path, processes=[server])
                 trivial = lambda i: ("GET", "/healthz", None, {}, 200)  # noqa: E731
+                numbers = list(itertools.islice(nhs_numbers(), 2 * MOST_SUBMISSIONS))
                 post_headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
                 def submit(i: int):
                     headers = {**post_headers, "Idempotency-Key": f"bench-{i}"}
-                    return "POST", "/api/v1/notifications", json.dumps(_document(i)), headers, 201
+                    return "POST", "/api/v1/notifications", json.dumps(_document(numbers, i)), headers, 201
 
                 # Warm-up: every worker's connections and imports, for both paths.
                 _load(port, trivial, 1.0)
@@ -166,7 +126,7 @@ def run(*, report) -> None:
                     ("POST /api/v1/notifications", submit, len(warm) + 1),
                 ):
                     elapsed, latencies, failures = _load(port, maker, SECONDS, first=first)
-                    figures[name] = (len(latencies) / elapsed, _percentile(latencies, 0.95), failures)
+                    figures[name] = (len(latencies) / elapsed, percentile(latencies, 0.95), failures)
                     rate, p95, _ = figures[name]
                     baseline = figures["trivial view GET /healthz"][0]
                     share = "" if rate == baseline else f", {rate / baseline:.0%} of the trivial view's throughput"

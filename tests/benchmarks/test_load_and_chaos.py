@@ -1,5 +1,5 @@
 """The pure parts of `make load` and `make chaos` (benchmarks/load.py, benchmarks/chaos.py):
-percentiles, the report, the checks' logic. No servers: the scripts themselves run them."""
+the report, the checks' logic. No servers: the scripts themselves run them."""
 
 from collections import Counter
 
@@ -7,17 +7,6 @@ from benchmarks import chaos, load
 from benchmarks._service import nhs_numbers
 from benchmarks.run import _modules
 from perinatal.kernel.nhs_numbers import is_valid_nhs_number
-
-
-def test_percentile_is_nearest_rank():
-    values = [float(v) for v in range(1, 101)]  # 1 … 100, shuffled order must not matter
-    values.reverse()
-    assert load.percentile(values, 0.50) == 50.0
-    assert load.percentile(values, 0.95) == 95.0  # not 96: 0.95 × 100 is 95.000…01 in floating point
-    assert load.percentile(values, 0.99) == 99.0
-    assert load.percentile([3.0], 0.99) == 3.0
-    assert load.percentile([], 0.5) == 0.0
-    assert load.percentile([1.0, 2.0, 3.0], 0.5) == 2.0
 
 
 def test_the_report_puts_each_level_beside_its_healthz_and_counts_errors():
