@@ -17,16 +17,22 @@ from perinatal.api.auth import signed_in_or_token
 from perinatal.api.errors import ApiError
 from perinatal.api.schemas.common import Errors
 from perinatal.api.schemas.metrics import API_FORMATS, FORMAT_CSV, FORMAT_JSON, TRUE_WORDS, MetricRows, MetricsQuery
-from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows
+from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows, rows_per_organisation
 from perinatal.dashboard.exports import CONTENT_TYPES, csv_bytes, metric_rows_document, metric_rows_table
 from perinatal.dashboard.metrics.definitions import METRIC_IDS, STILLBIRTH_DENOMINATORS
 from perinatal.dashboard.metrics.periods import BY_MONTH, SPLITS
 from perinatal.dashboard.metrics.rows import ORG_LEVELS
-from perinatal.dashboard.selectors.organisations import organisation
+from perinatal.dashboard.selectors.organisations import organisation, organisations_with_rows
 
 #: **policy**: one request covers at most ten years (a longer range is many requests).
 MAX_RANGE = timedelta(days=3653)
 MAX_MONTHLY_RANGE = timedelta(days=1097)
+#: **policy**: one answer has at most this many rows (organisations × metrics and sub-measures
+#: × periods, counted before anything is computed). Measured on the demo data: a row is some
+#: 320 bytes of JSON (110 of CSV) and 1.7 kB of memory while it is built, so the largest
+#: answer is some 6.4 MB of JSON (2.2 MB of CSV) built in about 35 MB.
+MAX_ROWS = 20_000
+NARROW_FIELDS = "level, org, metric, a shorter from–to, or by=quarter or no by"
 
 router = Router(tags=["Metrics"])
 
@@ -54,6 +60,19 @@ def _choice(raw: str | None, *, name: str, choices: tuple[str, ...], default: st
     if value is not None and value not in choices:
         raise _bad(name, f"{name} must be one of: {', '.join(choices)}")
     return value
+
+
+def check_size(metric_request: MetricRequest) -> None:
+    """Refuse (400) an answer of more than MAX_ROWS rows, from the query alone: the number of
+    organisations (two small queries) times the periods of every metric asked for."""
+    organisations = organisations_with_rows(levels=metric_request.levels, organisation=metric_request.organisation)
+    rows = organisations * rows_per_organisation(metric_request)
+    if rows > MAX_ROWS:
+        raise _bad(
+            "to",
+            f"This asks for up to {rows:,} rows ({organisations:,} organisations × metrics × periods): one "
+            f"request may have {MAX_ROWS:,}. Ask for less with {NARROW_FIELDS}",
+        )
 
 
 def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
@@ -108,7 +127,11 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
     summary="Read the dashboard's metric rows",
     description=(
         "Every level and metric unless `level` or `metric` say otherwise. Signed-in users (a session) "
-        "and API tokens may read them: they are published statistics."
+        "and API tokens may read them: they are published statistics.\n\n"
+        f"Limits: `from`–`to` at most ten years (three years with `by=month`), and at most {MAX_ROWS:,} rows "
+        "in one answer, counted before anything is computed as organisations × metrics (sub-measures "
+        "included) × periods (fortnights for the operational metrics, months or quarters with `by`). "
+        f"A larger query is refused with 400 and the count: ask for less with {NARROW_FIELDS}."
     ),
     response={200: MetricRows, 400: Errors, 401: Errors},
     openapi_extra={
@@ -117,7 +140,12 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
                 "description": "The rows, as JSON or (format=csv) as a CSV attachment",
                 "content": {CONTENT_TYPES[FORMAT_CSV].split(";")[0]: {"schema": {"type": "string"}}},
             },
-            400: {"description": "A parameter is not valid; the error names it"},
+            400: {
+                "description": (
+                    "A parameter is not valid, and the error names it; or the answer would have more than "
+                    f"{MAX_ROWS:,} rows (field `to`, the message gives the count and what to narrow)"
+                )
+            },
             401: {"description": "Not signed in, and no valid API token"},
         }
     },
@@ -125,6 +153,7 @@ def parse_query(query: MetricsQuery) -> tuple[MetricRequest, str]:
 def metrics(request: HttpRequest, query: Query[MetricsQuery]):
     metric_request, fmt = parse_query(query)
     try:
+        check_size(metric_request)
         rows = compute_rows(metric_request)
     except UnknownMetric as error:
         raise _bad("metric", str(error)) from None

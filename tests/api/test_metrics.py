@@ -10,7 +10,14 @@ import pytest
 from django.urls import reverse
 
 from perinatal.accounts.roles import Role
+from perinatal.api import metrics as metrics_view
+from perinatal.api.schemas.metrics import MetricsQuery
+from perinatal.dashboard.engine import rows_per_organisation
 from perinatal.dashboard.exports import METRIC_ROW_COLUMNS
+from perinatal.dashboard.metrics.definitions import metric_definitions
+from perinatal.dashboard.metrics.periods import PERIOD_FORTNIGHT
+from perinatal.dashboard.metrics.rows import ORG_LEVELS
+from perinatal.dashboard.selectors.organisations import organisations_with_rows
 from perinatal.notifications.services.api_tokens import issue_api_token
 from perinatal.organisations.models import Organisation
 from tests.dashboard.factories import birth
@@ -144,3 +151,58 @@ def test_bad_parameters_are_named(client, params, field, message):
 def test_only_get_is_allowed(client):
     sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
     assert client.post(URL, JUNE).status_code == 405
+
+
+def _refuse_to_compute(monkeypatch):
+    def compute_rows(*args, **kwargs):
+        raise AssertionError("the engine was asked to compute an answer over the size limit")
+
+    monkeypatch.setattr(metrics_view, "compute_rows", compute_rows)
+
+
+def test_ten_years_by_quarter_at_every_level_is_refused_before_anything_is_computed(client, june, monkeypatch):
+    _refuse_to_compute(monkeypatch)
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    response = client.get(URL, {"from": "2016-01-01", "to": "2025-12-31", "by": "quarter"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    [error] = response.json()["errors"]
+    assert error["field"] == "to"
+    # 260 fortnights × 8 operational ids + 40 quarters × 11 outcome and survey ids, for each organisation
+    organisations = organisations_with_rows(levels=ORG_LEVELS, organisation=None)
+    assert f"up to {organisations * 2520:,} rows" in error["message"]
+    assert f"one request may have {metrics_view.MAX_ROWS:,}" in error["message"]
+    for field in ("level", "org", "metric", "from", "to", "by"):
+        assert field in error["message"]
+
+
+def test_an_answer_of_exactly_the_limit_is_given_and_one_row_more_is_refused(client, june, monkeypatch):
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    query = {**JUNE, "org": "R0A"}  # 2 fortnights × 8 operational ids + 11 outcome and survey ids
+    monkeypatch.setattr(metrics_view, "MAX_ROWS", 27)
+    response = client.get(URL, query)
+    assert response.status_code == 200 and len(response.json()["rows"]) == 27
+    monkeypatch.setattr(metrics_view, "MAX_ROWS", 26)
+    _refuse_to_compute(monkeypatch)
+    response = client.get(URL, query)
+    assert response.status_code == 400 and "up to 27 rows" in response.json()["errors"][0]["message"]
+
+
+def test_a_query_just_under_the_limit_is_answered(client, june):
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    outcomes = [d.id for d in metric_definitions() if d.period_kind != PERIOD_FORTNIGHT]
+    query = {"from": "2023-01-01", "to": "2025-12-31", "by": "month", "level": "icb", "metric": outcomes}
+    bound = organisations_with_rows(levels=["icb"], organisation=None) * len(outcomes) * 36
+    assert 0.9 * metrics_view.MAX_ROWS < bound <= metrics_view.MAX_ROWS
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert len(response.json()["rows"]) == len(outcomes) * 36  # R0A's ICB: the only one with a trust's records
+
+
+def test_the_bound_is_never_below_the_rows_given(client, monkeypatch):
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    query = {"from": "2024-01-01", "to": "2025-12-31", "by": "quarter"}
+    metric_request, _ = metrics_view.parse_query(MetricsQuery(**query))
+    bound = organisations_with_rows(levels=ORG_LEVELS, organisation=None) * rows_per_organisation(metric_request)
+    monkeypatch.setattr(metrics_view, "MAX_ROWS", bound)
+    response = client.get(URL, query)  # the small demo's records
+    assert response.status_code == 200 and 0 < len(response.json()["rows"]) <= bound

@@ -7,6 +7,7 @@ from .compute import (
     UnknownMetric,
     compute_rows,
     default_stillbirth_denominator,
+    rows_per_organisation,
 )
 from .organisations import OrganisationMap
 
@@ -17,4 +18,5 @@ __all__ = [
     "UnknownMetric",
     "compute_rows",
     "default_stillbirth_denominator",
+    "rows_per_organisation",
 ]

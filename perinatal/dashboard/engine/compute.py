@@ -175,6 +175,17 @@ def compute_rows(request: MetricRequest, *, organisations: OrganisationMap | Non
     return sort_rows(rows)
 
 
+def rows_per_organisation(request: MetricRequest) -> int:
+    """How many rows each wanted organisation gets: the periods of every metric and
+    sub-measure asked for (fortnights for the operational ones). Pure arithmetic on the
+    request, nothing counted: the API bounds an answer's size with it before computing."""
+    fortnights = len(fortnight_series(date_from=request.date_from, date_to=request.date_to))
+    outcomes = len(outcome_periods(date_from=request.date_from, date_to=request.date_to, by=request.by))
+    surveys = len(_survey_periods(request)) if request.survey_by_year else outcomes
+    per_kind = {PERIOD_FORTNIGHT: fortnights, PERIOD_SURVEY: surveys}
+    return sum(per_kind.get(definition.period_kind, outcomes) for definition in request.definitions())
+
+
 def _survey_periods(request: MetricRequest) -> tuple[Period, ...]:
     return tuple(
         Period(max(request.date_from, date(year, 1, 1)), min(request.date_to, date(year, 12, 31)))

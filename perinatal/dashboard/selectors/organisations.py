@@ -4,8 +4,11 @@ a trust or an ICB."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+
+from django.db.models import Count
 
 from perinatal.dashboard.engine import OrganisationMap
 from perinatal.dashboard.engine.queries import trusts_with_births, trusts_with_records
@@ -40,6 +43,30 @@ def organisation(code: str) -> OrgRef | None:
         return OrgRef(LEVEL_NATIONAL, NATIONAL_CODE, NATIONAL_NAME)
     org = Organisation.objects.filter(code=code, kind__in=list(KIND_TO_LEVEL)).first()
     return None if org is None else OrgRef(KIND_TO_LEVEL[org.kind], org.code, org.display_name)
+
+
+def organisations_with_rows(*, levels: Collection[str], organisation: tuple[str, str] | None) -> int:
+    """At most how many organisations the metric engine gives rows to (at most two queries):
+    the one asked for, or England, the register's regions and ICBs, and the trusts in any
+    stored record (those that get rows), of the levels asked for."""
+    if organisation is not None:
+        return 1 if organisation[0] in levels else 0
+    counted = dict.fromkeys(levels, 0)
+    if LEVEL_NATIONAL in counted:
+        counted[LEVEL_NATIONAL] = 1
+    if LEVEL_TRUST in counted:
+        counted[LEVEL_TRUST] = len(trusts_with_records(None))
+    areas = {LEVEL_REGION, LEVEL_ICB} & set(levels)
+    area_kinds = {kind: level for kind, level in KIND_TO_LEVEL.items() if level in areas}
+    if area_kinds:
+        for kind, number in (
+            Organisation.objects.filter(kind__in=list(area_kinds))
+            .order_by()
+            .values_list("kind")
+            .annotate(number=Count("id"))
+        ):
+            counted[area_kinds[kind]] = number
+    return sum(counted.values())
 
 
 def organisation_map() -> OrganisationMap:
