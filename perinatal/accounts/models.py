@@ -221,14 +221,19 @@ class SignedInSession(models.Model):
         ordering = ["-signed_in_at"]
 
 
-class PasswordResetRequest(models.Model):
-    """One "Forgot your password?" request, kept to throttle them (docs/rules/accounts.md §3).
+class ThrottledRequest(models.Model):
+    """One request of a form anyone may send ("Forgot your password?", docs/rules/accounts.md §3;
+    "Request access", docs/rules/accounts.md §6), kept a day to throttle them (services/throttle.py).
 
     The address is kept only as a keyed hash: the table says how often an address was asked
     for, never which addresses were asked for."""
 
+    PASSWORD_RESET = "password-reset"
+    ACCESS_REQUEST = "access-request"
+
+    purpose = models.CharField(max_length=20, default=PASSWORD_RESET, db_index=True)
     requested_at = models.DateTimeField(db_index=True)
-    email_digest = models.CharField(max_length=64, db_index=True)
+    email_digest = models.CharField(max_length=64, db_index=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

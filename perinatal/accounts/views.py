@@ -27,6 +27,7 @@ from perinatal.accounts.models import AccessRequest, User
 from perinatal.accounts.permissions import require_role
 from perinatal.accounts.roles import Role
 from perinatal.accounts.scoping import AUTHORISE_USERS, scope_for
+from perinatal.accounts.services.access_requests import TooManyAccessRequests
 from perinatal.accounts.services.second_factors import has_second_factor
 from perinatal.accounts.services.setup import open_set_up_link
 from perinatal.core import audit
@@ -168,6 +169,7 @@ def keep_alive(request):
 
 def request_access(request):
     form = AccessRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,10 +180,12 @@ def request_access(request):
                 trust=data["trust"],
                 role=Role(data["role"]),
                 reason=data["reason"],
+                ip_address=request.META.get("REMOTE_ADDR"),
                 request=request,
             )
         except services.AccessRequestRefused as refusal:
             form.add_error("trust_code" if refusal.field == "trust" else refusal.field, str(refusal))
+            status = 429 if isinstance(refusal, TooManyAccessRequests) else 200
         else:
             if isinstance(access_request, services.AlreadyRequested):
                 return render(
@@ -198,6 +202,7 @@ def request_access(request):
         request,
         "accounts/request_access.jinja",
         {"form": form, "page_title": "Request access", "matches": form.matches},
+        status=status,
     )
 
 

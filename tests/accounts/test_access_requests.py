@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from perinatal.accounts.models import AccessRequest, Membership, User
 from perinatal.accounts.roles import Role
+from perinatal.accounts.services.access_requests import REQUESTS_PER_NETWORK_ADDRESS
 from perinatal.core import audit
 from perinatal.core.models import AuditEvent
 from perinatal.organisations.models import AccountDetails, Organisation
@@ -50,6 +51,20 @@ def test_ten_requests_in_a_second_send_the_authoriser_one_email(client, django_c
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:request_access"), {**REQUEST, "email": "late.person@nhs.example"})
     assert len([m for m in mail.outbox if "hom.r0a@perinatal.example" in m.to]) == 2
+
+
+def test_requests_from_one_network_are_throttled_and_the_one_over_stores_nothing(client):
+    """Issue 13: no more than REQUESTS_PER_NETWORK_ADDRESS an hour from one network address."""
+    url = reverse("accounts:request_access")
+    for n in range(REQUESTS_PER_NETWORK_ADDRESS):
+        assert client.post(url, {**REQUEST, "email": f"person{n}@nhs.example"}).status_code == 200
+    refused = client.post(url, {**REQUEST, "email": "one.too.many@nhs.example"})
+    page = refused.content.decode()
+    assert refused.status_code == 429 and "<title>Error:" in page and "Wait 1 hour, then try again" in page
+    assert not AccessRequest.objects.filter(email="one.too.many@nhs.example").exists()
+    # Another network address is not held up.
+    other = client.post(url, {**REQUEST, "email": "elsewhere@nhs.example"}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200 and AccessRequest.objects.filter(email="elsewhere@nhs.example").exists()
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from perinatal.accounts.models import AccountLink, PasswordResetRequest, User
+from perinatal.accounts.models import AccountLink, ThrottledRequest, User
 from perinatal.core.models import AuditEvent
 from perinatal.demo.users import DEMO_PASSWORD
 from tests.accounts.mailbox import emails_to, last_link_to
@@ -41,7 +41,7 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(client
     assert "Check your email" in known.content.decode()
     assert len(emails_to(MIDWIFE)) == 1 and not emails_to("nobody.here@nhs.example")
     # The address asked for is not stored: only a keyed hash, for the throttle.
-    assert not PasswordResetRequest.objects.filter(email_digest__icontains="midwife").exists()
+    assert not ThrottledRequest.objects.filter(email_digest__icontains="midwife").exists()
 
 
 def test_the_link_sets_a_new_password_once_and_ends_every_session(client, django_capture_on_commit_callbacks):

@@ -9,21 +9,36 @@ from django.conf import settings
 from django.db import transaction
 
 from perinatal.accounts import emails
-from perinatal.accounts.models import AccessRequest, AccessRequestDecision, Membership, User
+from perinatal.accounts.models import AccessRequest, AccessRequestDecision, Membership, ThrottledRequest, User
 from perinatal.accounts.roles import REQUESTABLE_ROLES, Role
 from perinatal.accounts.services.invitations import invite
 from perinatal.accounts.services.links import email_person_after_commit
 from perinatal.accounts.services.memberships import get_or_create_user, grant_membership
+from perinatal.accounts.services.throttle import Throttle
 from perinatal.accounts.work_email import is_personal_email, personal_email_message
 from perinatal.core import audit, clock
 from perinatal.core.formatting import long_date
 from perinatal.core.notify import Message, NotifierError, get_notifier
-from perinatal.kernel.refusals import Refused
+from perinatal.kernel.refusals import WHOLE_FORM, Refused
 from perinatal.organisations.models import Organisation
+
+#: docs/rules/accounts.md §6: at most this many requests an hour from one network address (a
+#: hospital's staff may share one, and a new trust's staff may all ask on the same morning).
+REQUESTS_PER_NETWORK_ADDRESS = 20
+THROTTLE = Throttle(
+    purpose=ThrottledRequest.ACCESS_REQUEST, per_address=None, per_network_address=REQUESTS_PER_NETWORK_ADDRESS
+)
+TOO_MANY_REQUESTS = (
+    "Too many requests for access have been sent from your network in the last hour. Wait 1 hour, then try again"
+)
 
 
 class AccessRequestRefused(Refused):
     """A request for access that cannot be made, naming the field it concerns."""
+
+
+class TooManyAccessRequests(AccessRequestRefused):
+    """Too many requests from one network address: wait an hour."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +50,21 @@ class AlreadyRequested:
 
 @transaction.atomic
 def request_access(
-    *, full_name: str, email: str, job_title: str, trust: Organisation, role: Role, reason: str, request=None
+    *,
+    full_name: str,
+    email: str,
+    job_title: str,
+    trust: Organisation,
+    role: Role,
+    reason: str,
+    ip_address: str | None = None,
+    request=None,
 ) -> AccessRequest | AlreadyRequested:
     """Record a request and tell the trust's local authorisers; a second request from the same
-    address to the same trust while the first waits is not stored again (the first is returned)."""
+    address to the same trust while the first waits is not stored again (the first is returned).
+    Raises :class:`TooManyAccessRequests`, storing nothing, over the network address's limit."""
+    if not THROTTLE.allow(ip_address=ip_address):
+        raise TooManyAccessRequests(WHOLE_FORM, TOO_MANY_REQUESTS)
     today = clock.today()
     if not trust.is_open_on(today):
         raise AccessRequestRefused(
@@ -95,6 +121,10 @@ AUTHORISER_NOTICE_QUIET = timedelta(minutes=15)
 
 
 def _notify_authorisers(trust: Organisation, access_request: AccessRequest) -> None:
+    # The check and the mark are one step: the trust's row is locked until this transaction
+    # ends, so a request made at the same moment waits, then sees this one's mark (issue 13).
+    # FOR NO KEY UPDATE, so that rows referring to the trust can still be written meanwhile.
+    Organisation.objects.select_for_update(no_key=True).filter(pk=trust.pk).values_list("pk").first()
     since = access_request.created_at - AUTHORISER_NOTICE_QUIET
     if AccessRequest.objects.filter(trust=trust, authorisers_told_at__gte=since).exists():
         return  # the email sent for an earlier request in the last 15 minutes covers this one

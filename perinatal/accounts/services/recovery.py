@@ -2,35 +2,33 @@
 
 The page says the same whether or not the address has an account; the email goes only to an
 active account that has been set up. Requests are throttled per address and per network
-address, counted in real time like the sign-in lockout (django-axes) and the authenticator's
-throttle: a lockout is a guard against guessing, not a rule about dates.
+address (services/throttle.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import timedelta
-
 from axes.utils import reset as reset_sign_in_lockout
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from perinatal.accounts import emails
-from perinatal.accounts.models import AccountLink, PasswordResetRequest, User
+from perinatal.accounts.models import AccountLink, ThrottledRequest, User
 from perinatal.accounts.services.links import cancel_links, email_after_commit, issue_link
 from perinatal.accounts.services.sessions import end_sessions
+from perinatal.accounts.services.throttle import Throttle
 from perinatal.core import audit, clock
 from perinatal.kernel.refusals import WHOLE_FORM, Refused
 
 #: docs/rules/accounts.md §3: at most this many requests an hour for one address, and from one
 #: network address (a hospital's staff may share one, hence the higher figure).
-THROTTLE_WINDOW = timedelta(hours=1)
 REQUESTS_PER_ADDRESS = 3
 REQUESTS_PER_NETWORK_ADDRESS = 30
+THROTTLE = Throttle(
+    purpose=ThrottledRequest.PASSWORD_RESET,
+    per_address=REQUESTS_PER_ADDRESS,
+    per_network_address=REQUESTS_PER_NETWORK_ADDRESS,
+)
 
 
 class PasswordResetRefused(Refused):
@@ -41,28 +39,15 @@ class TooManyResetRequests(PasswordResetRefused):
     """Asked too often: wait an hour."""
 
 
-def email_digest(email: str) -> str:
-    """A keyed hash of the address: the throttle counts requests without keeping addresses."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"password-reset:" + email.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-
 @transaction.atomic
 def request_password_reset(*, email: str, ip_address: str | None, request=None) -> None:
     """Email a reset link if the address belongs to an active, set-up account; otherwise do
     nothing. Raises :class:`TooManyResetRequests` (for any address alike) when throttled."""
     email = email.strip().lower()
-    digest = email_digest(email)
-    now = timezone.now()  # real time: a throttle, like the sign-in lockout
-    PasswordResetRequest.objects.filter(requested_at__lt=now - timedelta(days=1)).delete()
-    recent = PasswordResetRequest.objects.filter(requested_at__gte=now - THROTTLE_WINDOW)
-    if recent.filter(email_digest=digest).count() >= REQUESTS_PER_ADDRESS or (
-        ip_address and recent.filter(ip_address=ip_address).count() >= REQUESTS_PER_NETWORK_ADDRESS
-    ):
+    if not THROTTLE.allow(ip_address=ip_address, email=email):
         raise TooManyResetRequests(
             "email", "You have asked for too many password reset links. Wait 1 hour, then try again"
         )
-    PasswordResetRequest.objects.create(requested_at=now, email_digest=digest, ip_address=ip_address)
     user = User.objects.filter(email=email, is_active=True, set_up_at__isnull=False).first()
     if user is None:
         return
