@@ -187,7 +187,8 @@ def test_an_answer_of_exactly_the_limit_is_given_and_one_row_more_is_refused(cli
     assert response.status_code == 400 and "up to 27 rows" in response.json()["errors"][0]["message"]
 
 
-def test_a_query_just_under_the_limit_is_answered(client, june):
+def test_a_query_just_under_the_limit_is_answered(client, june, monkeypatch):
+    monkeypatch.setattr(metrics_view, "MAX_ROWS", 20_000)  # a query of the register's ICBs reaches it
     sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
     outcomes = [d.id for d in metric_definitions() if d.period_kind != PERIOD_FORTNIGHT]
     query = {"from": "2023-01-01", "to": "2025-12-31", "by": "month", "level": "icb", "metric": outcomes}
@@ -206,3 +207,13 @@ def test_the_bound_is_never_below_the_rows_given(client, monkeypatch):
     monkeypatch.setattr(metrics_view, "MAX_ROWS", bound)
     response = client.get(URL, query)  # the small demo's records
     assert response.status_code == 200 and 0 < len(response.json()["rows"]) <= bound
+
+
+def test_a_year_of_every_metric_at_every_level_is_one_request(client, june):
+    sign_in(client, make_user(Role.TRUST_VIEWER, "R0A"))
+    query = {"from": "2025-01-01", "to": "2025-12-31"}
+    metric_request, _ = metrics_view.parse_query(MetricsQuery(**query))
+    register = Organisation.objects.filter(kind__in=[Organisation.Kind.ICB, Organisation.Kind.REGION]).count()
+    # the national register's trusts (some 120 with data) as well as the ICBs and regions
+    assert (1 + register + 125) * rows_per_organisation(metric_request) <= metrics_view.MAX_ROWS
+    assert client.get(URL, query).status_code == 200
