@@ -131,11 +131,12 @@ def xlsx_bytes(table: ExportTable) -> bytes:
     dictionary = workbook.create_sheet("Column dictionary")
     dictionary.append(["Column", "Description"])
     for column in table.columns:
-        dictionary.append([column.name, column.description])
+        dictionary.append([_cell(dictionary, column.name), _cell(dictionary, column.description)])
+    # The title and notes may quote an organisation's name, which may start with "=".
     about = workbook.create_sheet("Notes")
-    about.append([table.title])
+    about.append([_cell(about, table.title)])
     for note in table.notes:
-        about.append([note])
+        about.append([_cell(about, note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -47,3 +47,13 @@ def test_xlsx_writes_a_formula_like_cell_as_text():
     cell = sheet["A2"]
     assert cell.value == "=2+2" and cell.data_type == "s"
     assert sheet["B3"].value == -3
+
+
+def test_xlsx_writes_a_formula_like_title_or_note_as_text():
+    # A page's notes begin with the organisation's name, which a command may have set to anything.
+    table = ExportTable(title="=1+1", columns=TABLE.columns, rows=TABLE.rows, notes=('=HYPERLINK("http://x") (R0A)',))
+    notes = load_workbook(io.BytesIO(xlsx_bytes(table)))["Notes"]
+    assert [(cell.value, cell.data_type) for cell in notes["A"]] == [
+        ("=1+1", "s"),
+        ('=HYPERLINK("http://x") (R0A)', "s"),
+    ]

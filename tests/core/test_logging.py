@@ -1,6 +1,9 @@
 """Identifiable data never reaches the logs, even when code slips."""
 
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -73,3 +76,44 @@ def test_a_failed_tasks_stored_error_is_redacted(settings):
         result.set_failed(error)  # what the worker does when a task raises
     result.refresh_from_db()
     assert "[nhs-number]" in result.traceback and "9434765919" not in result.traceback
+
+
+def test_every_handler_the_settings_configure_redacts(settings):
+    filters = settings.LOGGING["filters"]
+    redacting = {
+        name for name, spec in filters.items() if spec.get("()") == "perinatal.core.logging.RedactIdentifiersFilter"
+    }
+    assert redacting
+    for name, handler in settings.LOGGING["handlers"].items():
+        assert redacting & set(handler.get("filters", [])), f"handler {name!r} does not redact"
+    loggers = [settings.LOGGING["root"], *settings.LOGGING["loggers"].values()]
+    assert all(set(logger["handlers"]) <= set(settings.LOGGING["handlers"]) for logger in loggers)
+
+
+# A process as the worker (`perinatal db_worker`) and the web server start: the settings' LOGGING
+# configured by django.setup(), then the worker's own set-up, which adds a plain handler to the
+# django_tasks loggers if they have none. A failed task is logged as django-tasks does it.
+FAILING_PROCESS = """
+import logging
+import django
+django.setup()
+from django_tasks_db.management.commands.db_worker import Command
+Command().configure_logging(1)
+for name in ("django_tasks", "django_tasks_db", "perinatal.dashboard.pages.tasks", "django.request", ""):
+    try:
+        raise ValueError("no trust for mother 943 476 5919")
+    except ValueError:
+        logging.getLogger(name).exception("Task id=%s failed for %s", "abc", "9434765919")
+"""
+
+
+def test_a_failed_tasks_traceback_is_redacted_by_the_configured_handlers():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perinatal.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", FAILING_PROCESS], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout + result.stderr
+    assert printed.count("ValueError: no trust for mother [nhs-number]") == 5
+    assert printed.count("Task id=abc failed for [nhs-number]") == 5
+    assert "5919" not in printed

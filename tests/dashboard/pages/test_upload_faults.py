@@ -1,6 +1,7 @@
 """Uploads that hit a fault end, and say so (issue 13): a NUL byte in the file is refused with
 the byte shown as an escape (PostgreSQL cannot store it); an upload whose worker died is ended
-as failed by the scheduler's pass and its files removed; an NHS number is never echoed."""
+as failed by the scheduler's pass and its files removed; an import that raises ends its upload
+as failed, removes its files and fails its task; an NHS number is never echoed."""
 
 import subprocess
 import sys
@@ -145,3 +146,36 @@ def test_a_running_task_is_lost_only_when_its_worker_is_gone(settings, tmp_path,
     assert bool(task_recovery.reap_lost_tasks()) is lost
     upload.refresh_from_db()
     assert (upload.status == Upload.Status.FAILED) is lost
+
+
+def test_an_import_that_raises_ends_the_upload_as_failed_removes_its_files_and_fails_the_task(
+    admin, settings, tmp_path, monkeypatch
+):
+    settings.DASHBOARD_UPLOAD_DIR = str(tmp_path)
+    saved = tmp_path / "saved.csv"
+    saved.write_text(HEADER)
+    upload = Upload.objects.create(
+        dataset="births",
+        filename="births.csv",
+        source=Upload.Source.PAGE,
+        status=Upload.Status.VALIDATING,
+        size_bytes=100,
+        started_at=clock.now(),
+    )
+    fault = RuntimeError("a fault in the service")
+
+    def import_dataset(*, staging_dir, **kwargs):
+        (staging_dir / "rows.births.staged.csv").write_text("rows")  # part way through
+        raise fault
+
+    monkeypatch.setattr(tasks, "import_dataset", import_dataset)
+    with pytest.raises(RuntimeError) as raised:
+        tasks.import_upload_task.call(upload_id=upload.pk, path=str(saved))
+    assert raised.value is fault  # the task fails, its error kept in the task table
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.FAILED
+    assert [error["message"] for error in upload.errors] == [tasks.FAILED_IN_SERVICE]
+    assert list(tmp_path.iterdir()) == []  # the saved file and the staging folder are gone
+    page = admin.get(reverse("dashboard:upload", args=[upload.pk])).content.decode()
+    assert "The import failed" in page and "problem in the service" in page
+    assert "app-upload-progress" not in page

@@ -10,10 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from perinatal.accounts.models import User
+from perinatal.accounts.roles import Role
 from perinatal.core.models import AuditEvent
 from perinatal.notifications.journey import steps
 from perinatal.notifications.models import Delivery, Draft, Notification
-from tests.helpers import sign_in
+from tests.helpers import make_user, sign_in
+from tests.notifications.factories import another_family, intrapartum_stillbirth, submit, test_nhs_number
 from tests.notifications.journey.pages import (
     COOLED_BABY,
     MATERNAL_DEATH,
@@ -271,6 +273,41 @@ def test_a_linked_reference_that_does_not_exist_is_refused(reporter):
         "There is no notification with reference PEN-2026-999999 for your trust or this mother. "
         "Check the reference, or leave it blank"
     ]
+
+
+def _another_trusts_notification(*, mother_nhs_number: str) -> Notification:
+    document = intrapartum_stillbirth(trust="RYR", place_of_birth={"type": "hospital", "site": "RYR01"})
+    document = another_family(document, 7)
+    document["mother"]["nhs_number"] = mother_nhs_number
+    return submit(document, code="RYR", user=make_user(Role.REPORTER, "RYR"))
+
+
+def test_another_trusts_reference_is_refused_as_if_it_did_not_exist_unless_it_is_the_same_mother(reporter):
+    # Issue 13: naming another trust's reference told the reporter that it existed.
+    elsewhere = _another_trusts_notification(mother_nhs_number=test_nhs_number(50))
+    own = submit(another_family(intrapartum_stillbirth(), 8))  # R0A's, another mother
+    draft = start(reporter)
+    walk(reporter, draft, MATERNAL_DEATH[:-1])  # the mother: 943 476 5919
+    url = page_url(draft, "linked-notification")
+    refused = {}
+    for reference in (elsewhere.reference, "PEN-2026-999999"):
+        response = reporter.post(url, {"reference": reference})
+        assert response.status_code == 200
+        refused[reference] = [error.replace(reference, "REFERENCE") for error in errors_on(response)]
+    assert (
+        refused[elsewhere.reference]
+        == refused["PEN-2026-999999"]
+        == [
+            "There is no notification with reference REFERENCE for your trust or this mother. "
+            "Check the reference, or leave it blank"
+        ]
+    )
+    assert reporter.post(url, {"reference": own.reference.lower()}).status_code == 302
+    assert Draft.objects.get(pk=draft.pk).answers["linked_notification"] == own.reference
+    # Another trust's notification about this mother may be named (her baby's, born elsewhere).
+    hers = _another_trusts_notification(mother_nhs_number="9434765919")
+    assert reporter.post(url, {"reference": hers.reference}).status_code == 302
+    assert Draft.objects.get(pk=draft.pk).answers["linked_notification"] == hers.reference
 
 
 def test_viewing_an_identifiable_draft_is_audited_without_identifiers(reporter):
