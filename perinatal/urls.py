@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 
+from perinatal.api import errors as api_errors
+from perinatal.web import views as web_views
+
 urlpatterns = [
     path("", include("perinatal.web.urls")),
     path("", include("perinatal.accounts.urls")),
@@ -22,6 +25,16 @@ urlpatterns = [
 if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+
+
+def bad_request(request, exception=None):
+    """Django's 400: the API's JSON body under /api/, the web's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_errors.bad_request(request, exception)
+    return web_views.bad_request(request, exception)
+
+
+handler400 = bad_request
 handler403 = "perinatal.web.views.forbidden"
 handler404 = "perinatal.web.views.not_found"
 handler500 = "perinatal.web.views.server_error"
