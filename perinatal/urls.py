@@ -26,7 +26,6 @@ if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 
-
 def bad_request(request, exception=None):
     """Django's 400: the API's JSON body under /api/, the web's page elsewhere."""
     if request.path.startswith("/api/"):

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 HOM = "hom.r0a@perinatal.example"
 GOOD = "Al Jones,al.jones@nhs.example,reporter\n"
+NUL_IN_A_NAME = f"name,email,role\n{GOOD}Di\x00 Rose,di.rose@nhs.example,reporter\n".encode()
 
 
 @pytest.mark.parametrize(
@@ -48,9 +49,9 @@ def _assert_refused_and_nothing_stored(response):
 
 
 def test_the_page_says_where_and_stores_nothing(client):
-    _assert_refused_and_nothing_stored(_upload(client, f"name,email,role\n{GOOD}Di\x00 Rose,di.rose@nhs.example,reporter\n".encode()))
+    _assert_refused_and_nothing_stored(_upload(client, NUL_IN_A_NAME))
 
 
 @pytest.mark.postgres
 def test_on_postgresql_a_nul_in_a_name_is_refused_not_a_500(client):
-    _assert_refused_and_nothing_stored(_upload(client, f"name,email,role\n{GOOD}Di\x00 Rose,di.rose@nhs.example,reporter\n".encode()))
+    _assert_refused_and_nothing_stored(_upload(client, NUL_IN_A_NAME))
