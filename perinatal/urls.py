@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-
-from perinatal.api import errors as api_errors
-from perinatal.web import views as web_views
+from django.utils.module_loading import import_string
 
 urlpatterns = [
     path("", include("perinatal.web.urls")),
@@ -27,10 +25,11 @@ if getattr(settings, "OIDC_ENABLED", False):
 
 
 def bad_request(request, exception=None):
-    """Django's 400: the API's JSON body under /api/, the web's page elsewhere."""
+    """Django's 400: the API's JSON body under /api/, the web's page elsewhere (each named by
+    its dotted path, as the API's URLs are: nothing outside the api package imports it)."""
     if request.path.startswith("/api/"):
-        return api_errors.bad_request(request, exception)
-    return web_views.bad_request(request, exception)
+        return import_string("perinatal.api.errors.bad_request")(request, exception)
+    return import_string("perinatal.web.views.bad_request")(request, exception)
 
 
 handler400 = bad_request
