@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An address holding NUL or another control character is answered 400 before any view
+    # looks it up (perinatal.core.middleware; the API refused it as JSON above).
+    "perinatal.core.middleware.HostileAddressMiddleware",
     # Signed-in pages are never stored by the browser or a proxy (shared ward computers); a
     # session ends 12 hours after sign-in however active (perinatal.core.middleware).
     "perinatal.core.middleware.NoStoreForSignedInMiddleware",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.utils.module_loading import import_string
 
 urlpatterns = [
     path("", include("perinatal.web.urls")),
@@ -22,6 +23,16 @@ urlpatterns = [
 if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+
+def bad_request(request, exception=None):
+    """Django's 400: the API's JSON body under /api/, the web's page elsewhere (each named by
+    its dotted path, as the API's URLs are: nothing outside the api package imports it)."""
+    if request.path.startswith("/api/"):
+        return import_string("perinatal.api.errors.bad_request")(request, exception)
+    return import_string("perinatal.web.views.bad_request")(request, exception)
+
+
+handler400 = bad_request
 handler403 = "perinatal.web.views.forbidden"
 handler404 = "perinatal.web.views.not_found"
 handler500 = "perinatal.web.views.server_error"

@@ -5,7 +5,9 @@
   when the view reads it, so that a method the address does not take is still 405).
 - A body is at most `API_MAX_BODY_BYTES`: 413 (by Content-Length before it is read, or when it
   is read without one).
-- No NUL character or unpaired surrogate in the address or its query: 404 or 400.
+- No NUL character, unpaired surrogate or other control character but tab and line breaks in
+  the address or its query (`kernel.hostile_text.refused_in_address`, the rule every web page
+  keeps too): 404 or 400. A query of more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields: 400.
 - A JSON document is UTF-8, nests at most `MAX_DEPTH` deep and holds no NUL character or
   unpaired surrogate in any key or string: 400 or 422 naming where.
 
@@ -18,10 +20,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 
 from perinatal.api.errors import ApiError, error_response
+from perinatal.kernel.hostile_text import refused_in_address
+from perinatal.kernel.hostile_text import unstorable as _bad_text
 
 API_PREFIX = "/api/"
 #: A notification document is a few kilobytes; 1 MiB leaves room for long free text.
@@ -32,18 +37,6 @@ JSON_MEDIA_TYPE = "application/json"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
-def _bad_text(value: str) -> bool:
-    """NUL, or text that is not Unicode scalar values (an unpaired surrogate, which no database
-    stores and no UTF-8 encoder writes)."""
-    if "\x00" in value:
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _too_big() -> ApiError:
     limit = API_MAX_BODY_BYTES // 1024
     return ApiError(413, ("document", f"The request body must be {limit} KB or smaller"))
@@ -51,11 +44,17 @@ def _too_big() -> ApiError:
 
 def refusal(request: HttpRequest) -> ApiError | None:
     """Why an API request is refused before any view runs, or None."""
-    if _bad_text(request.path):
+    if refused_in_address(request.path):
         return ApiError(404, ("url", "There is nothing at this address"))
-    for name, values in request.GET.lists():
-        if _bad_text(name) or any(_bad_text(value) or "\ufffd" in value for value in values):
-            return ApiError(400, (name if not _bad_text(name) else "query", "Remove the control or invalid characters"))
+    try:
+        fields = request.GET.lists()
+    except TooManyFieldsSent:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return ApiError(400, ("query", f"The query string must have {limit} fields or fewer"))
+    for name, values in fields:
+        if refused_in_address(name) or any(refused_in_address(value) or "\ufffd" in value for value in values):
+            field = "query" if refused_in_address(name) else name
+            return ApiError(400, (field, "Remove the control or invalid characters"))
     if request.method not in _BODY_METHODS:
         return None
     try:

@@ -94,6 +94,12 @@ def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 not_found.csrf_exempt = True  # type: ignore[attr-defined]  # any method may reach it, with no session
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a request it could not read: `SuspiciousOperation`, `BadRequest`) under
+    /api/: the API's body, not the web's page (`perinatal.urls.handler400`)."""
+    return error_response(400, [("request", "The request could not be read")])
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default error answers with the project's body."""
     for exception, handler in (

@@ -7,6 +7,7 @@
 - `tabular_problems`: a problem at a line and column of a file; a file refused whole
 - `refusals`: `Refused`, the one error a service raises naming the field it refuses
 - `text`: small rules of written English for messages
+- `hostile_text`: text no part of the service accepts (NUL, unpaired surrogates, controls in addresses)
 
 Nothing here imports Django or any other part of the platform.
 """

@@ -160,6 +160,23 @@ def not_found(request, exception=None):
     )
 
 
+def bad_request(request, exception=None):
+    """400: a request no page can take (a control character in the address, too many query
+    fields: perinatal.core.middleware.HostileAddressMiddleware)."""
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "page_title": "There is a problem with the web address",
+            "message": (
+                "The web address holds characters the service cannot read. "
+                "If you typed or pasted it, check it is correct. If you followed a link, go back and try again."
+            ),
+        },
+        status=400,
+    )
+
+
 def server_error(request):
     return render(
         request,

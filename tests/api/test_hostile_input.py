@@ -130,3 +130,35 @@ def test_a_body_over_the_limit_is_refused_413(client, token, settings):  # noqa:
     errors = _json_error(post(client, SUBMIT, None, token, raw=big), 413)
     assert errors[0]["field"] == "document"
     assert not Notification.objects.exists()
+
+
+def test_too_many_query_fields_are_refused_as_json_naming_the_query(client, token, settings):  # noqa: F811
+    query = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get("/api/v1/metrics?" + query, HTTP_AUTHORIZATION=f"Bearer {token}")
+    errors = _json_error(response, 400)
+    assert errors[0]["field"] == "query" and "1000 fields or fewer" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("path", [SUBMIT, PREVIEW, "/api/v1/nothing-here"])
+def test_a_form_post_with_too_many_fields_is_refused_as_json(client, token, path, settings):  # noqa: F811
+    fields = {f"f{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(path, fields, HTTP_AUTHORIZATION=f"Bearer {token}")
+    _json_error(response, (400, 404, 413, 415))
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("path", [SUBMIT, "/api/v1/nothing-here"])
+def test_a_body_over_djangos_own_limit_is_refused_as_json(client, token, path, settings):  # noqa: F811
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    big = json.dumps({**intrapartum_stillbirth(), "padding": "x" * 4096})
+    response = client.post(path, big, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    _json_error(response, (400, 404, 413))
+    assert not Notification.objects.exists()
+
+
+def test_djangos_own_400_under_the_api_is_json(rf):
+    from perinatal.urls import bad_request
+
+    response = bad_request(rf.get("/api/v1/metrics"), exception=None)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["errors"][0]["field"] == "request"

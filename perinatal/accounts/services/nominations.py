@@ -21,6 +21,7 @@ from perinatal.accounts.services.links import email_person_after_commit
 from perinatal.accounts.services.memberships import get_or_create_user, grant_membership
 from perinatal.accounts.work_email import is_personal_email
 from perinatal.core import audit, clock
+from perinatal.kernel.hostile_text import unstorable
 from perinatal.kernel.refusals import Refused
 from perinatal.kernel.tabular_problems import FileRefused, LineProblem
 from perinatal.organisations.models import Organisation
@@ -35,6 +36,7 @@ class NominationRefused(Refused):
 
 
 NOMINATION_COLUMNS = ("name", "email", "role")
+UNREADABLE_CELL = "Remove the NUL or other invalid character from this cell"
 
 
 def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
@@ -50,6 +52,16 @@ def parse_nominations(content: bytes) -> list[tuple[str, str, Role]]:
     rows, problems, seen = [], [], {}
     for line, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
+            continue
+        unreadable = [
+            LineProblem(line, header[i] if i < len(header) and header[i] else f"{i + 1}", UNREADABLE_CELL)
+            for i, cell in enumerate(record)
+            if unstorable(cell)
+        ]
+        if unreadable:
+            # A NUL cannot be stored (PostgreSQL refuses it in text) nor shown: the row is not
+            # checked further, so no other message repeats the cell.
+            problems.extend(unreadable)
             continue
         record = (record + ["", "", ""])[:3]
         name, email, role_text = (cell.strip() for cell in record)
