@@ -32,7 +32,14 @@ def bad_request(request, exception=None):
     return import_string("perinatal.web.views.bad_request")(request, exception)
 
 
+def server_error(request):
+    """Django's 500: the API's JSON body under /api/, the web's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return import_string("perinatal.api.errors.server_error")(request)
+    return import_string("perinatal.web.views.server_error")(request)
+
+
 handler400 = bad_request
 handler403 = "perinatal.web.views.forbidden"
 handler404 = "perinatal.web.views.not_found"
-handler500 = "perinatal.web.views.server_error"
+handler500 = server_error

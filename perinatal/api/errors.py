@@ -100,6 +100,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return error_response(400, [("request", "The request could not be read")])
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 under /api/ (`perinatal.urls.handler500`): the API's body, not the web's page.
+    Said so that a client retries safely: a submission is stored once per Idempotency-Key."""
+    return error_response(
+        500,
+        [
+            (
+                "request",
+                "The service could not answer. Try again later with the same Idempotency-Key: "
+                "a notification is never stored twice",
+            )
+        ],
+    )
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default error answers with the project's body."""
     for exception, handler in (

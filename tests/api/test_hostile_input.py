@@ -162,3 +162,32 @@ def test_djangos_own_400_under_the_api_is_json(rf):
     response = bad_request(rf.get("/api/v1/metrics"), exception=None)
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     assert json.loads(response.content)["errors"][0]["field"] == "request"
+
+
+def test_a_fault_under_the_api_answers_the_apis_json_500(token, monkeypatch):  # noqa: F811
+    from django.test import Client
+
+    from perinatal.api import submissions
+
+    def broken(**kwargs):
+        raise RuntimeError("a fault in the service")
+
+    monkeypatch.setattr(submissions, "submit_once", broken)
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        SUBMIT,
+        json.dumps(intrapartum_stillbirth()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="fault-1",
+    )
+    errors = _json_error(response, 500)
+    assert "same Idempotency-Key" in errors[0]["message"]
+
+
+def test_djangos_own_500_is_json_under_the_api_only(rf):
+    from perinatal.urls import server_error
+
+    assert server_error(rf.get("/api/v1/metrics"))["Content-Type"] == "application/json"
+    page = server_error(rf.get("/dashboard/"))
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
