@@ -52,9 +52,11 @@ def missing_ids(cursor, *, staging: str, column: str, table: str, pk: str = "id"
     """The distinct non-empty ids of `staging`.`column` that are not in `table`, in order; on
     PostgreSQL the rows of `table` that are there are locked FOR KEY SHARE by the same query."""
     c, t, k = _q(column), _q(table), _q(pk)
+    # `wanted` is read twice, so PostgreSQL computes it once: one pass over the staging table.
     cursor.execute(
-        f"SELECT w.id FROM (SELECT DISTINCT {c} AS id FROM {_q(staging)} WHERE {c} IS NOT NULL) w "
-        f"LEFT JOIN (SELECT r.{k} AS id FROM {t} r WHERE r.{k} IN (SELECT {c} FROM {_q(staging)}){_lock()}) f "
+        f"WITH wanted AS (SELECT DISTINCT {c} AS id FROM {_q(staging)} WHERE {c} IS NOT NULL) "
+        f"SELECT w.id FROM wanted w LEFT JOIN "
+        f"(SELECT r.{k} AS id FROM {t} r WHERE r.{k} IN (SELECT id FROM wanted){_lock()}) f "
         "ON f.id = w.id WHERE f.id IS NULL ORDER BY w.id"
     )
     return [row[0] for row in cursor.fetchall()]
