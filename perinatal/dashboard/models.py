@@ -6,6 +6,13 @@ last loaded it) is kept here in `UnitListing`. Every other dataset has one table
 unique constraint is the dataset's natural key (docs/rules/dashboard.md §1), so a load replaces stored rows with
 the same key and a corrected file never duplicates. Every row remembers its `Upload`.
 
+The record tables' foreign keys (trust, site, unit, upload) have no database constraint: the
+loader checks the references of a whole file in one query per referenced table, locking the
+rows it names (imports/references.py), and Django's collector still refuses to delete a
+referenced row (PROTECT). Natural keys of one text column are `UniqueConstraint`s, not
+`unique=True`, so PostgreSQL gets no `LIKE` (pattern-ops) index that no query uses
+(docs/adr/0024-vectorised-import.md, "Foreign keys checked by the loader").
+
 Instants that the metrics do arithmetic on are also stored as whole seconds since the
 Unix epoch (`*_s` columns, UTC): integer arithmetic is the same on SQLite and PostgreSQL,
 whereas date-time arithmetic is written differently on each.
@@ -117,10 +124,14 @@ class UnitListing(models.Model):
 class BirthRecord(models.Model):
     """births.csv: one row per baby (natural key baby_id)."""
 
-    baby_id = models.CharField(max_length=64, unique=True)
+    baby_id = models.CharField(max_length=64)
     mother_id = models.CharField(max_length=64)
-    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    trust = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     born_on = models.DateField()
     gestation_days = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_weight_g = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -136,9 +147,10 @@ class BirthRecord(models.Model):
     ethnic_group = models.CharField(max_length=5, null=True, blank=True, choices=_choices(ETHNIC_GROUPS))  # noqa: DJ001 - NULL is unknown
     imd_quintile = models.PositiveSmallIntegerField(null=True, blank=True)
     onset_of_labour = models.CharField(max_length=12, null=True, blank=True, choices=_choices(ONSETS_OF_LABOUR))  # noqa: DJ001
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="births")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="births", db_constraint=False)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["baby_id"], name="dashboard_birth_natural_key")]
         indexes = [
             models.Index(fields=["trust", "born_on"], name="dashboard_birth_trust_born"),
             models.Index(fields=["born_on"], name="dashboard_birth_born"),
@@ -148,9 +160,13 @@ class BirthRecord(models.Model):
 class NeonatalCareRecord(models.Model):
     """neonatal_care.csv: babies born below 34+0 weeks admitted to neonatal care (key baby_id)."""
 
-    baby_id = models.CharField(max_length=64, unique=True)
-    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    baby_id = models.CharField(max_length=64)
+    trust = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     born_on = models.DateField()
     gestation_days = models.PositiveSmallIntegerField(null=True, blank=True)
     multiple_birth = models.BooleanField(null=True, blank=True)
@@ -161,22 +177,23 @@ class NeonatalCareRecord(models.Model):
     admission_temperature_c = ExactDecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     temperature_within_hour = models.BooleanField(null=True, blank=True)
     breastmilk_day_1_2 = models.BooleanField(null=True, blank=True)
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="neonatal_care")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="neonatal_care", db_constraint=False)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["baby_id"], name="dashboard_nnc_natural_key")]
         indexes = [models.Index(fields=["trust", "born_on"], name="dashboard_nnc_trust_born")]
 
 
 class UnitStatusEpisode(models.Model):
     """unit_status.csv: an episode when a unit was closed to admissions (key unit + started_at)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dashboard_episodes")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dashboard_episodes", db_constraint=False)
     status = models.CharField(max_length=16, choices=_choices(STATUSES))
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Empty: still going on.")
     started_s = models.BigIntegerField(help_text="started_at in seconds since the epoch (UTC).")
     ended_s = models.BigIntegerField(null=True, blank=True, help_text="ended_at in seconds since the epoch (UTC).")
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="unit_status")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="unit_status", db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "started_at"], name="dashboard_episode_natural_key")]
@@ -185,18 +202,21 @@ class UnitStatusEpisode(models.Model):
 class InductionRecord(models.Model):
     """inductions.csv: one woman admitted for induction of labour (key induction_id)."""
 
-    induction_id = models.CharField(max_length=64, unique=True)
-    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", db_index=False)
+    induction_id = models.CharField(max_length=64)
+    trust = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     admitted_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not yet started.")
     delay_point_s = models.BigIntegerField(
         help_text="admitted_at + 24 hours of real time, in seconds since the epoch (UTC): docs/rules/dashboard.md §3.3."
     )
     started_s = models.BigIntegerField(null=True, blank=True, help_text="started_at in seconds since the epoch (UTC).")
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="inductions")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="inductions", db_constraint=False)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["induction_id"], name="dashboard_induction_natural_key")]
         # Covering indexes: the induction query reads only these columns (queries.tally_inductions).
         indexes = [
             models.Index(fields=["delay_point_s", "trust", "started_s"], name="dashboard_induction_point"),
@@ -207,12 +227,12 @@ class InductionRecord(models.Model):
 class SurveyResult(models.Model):
     """survey.csv: one trust, survey year and question (key trust + survey_year + question)."""
 
-    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     survey_year = models.PositiveSmallIntegerField()
     question = models.CharField(max_length=64)
     responses = models.PositiveIntegerField()
     yes = models.PositiveIntegerField()
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="survey")
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="survey", db_constraint=False)
 
     class Meta:
         constraints = [

@@ -5,7 +5,9 @@ docs/rules/dashboard.md §1: "a load replaces every stored row with the same key
 under any name, never duplicates); a file is loaded atomically." The bulk path is COPY on
 PostgreSQL (psycopg 3 `cursor.copy`) and executemany in large batches on SQLite; both then
 run one `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`. Memory stays flat: the staged
-file is streamed in chunks.
+file is streamed in chunks. Before the upsert the rows' references (trusts, sites, units, the
+upload) are checked, one query per referenced table, and locked (references.py): the record
+tables' foreign keys have no database constraint.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from perinatal.dashboard.datasets.row_rules import BLOOD_LOSS_NOTE, MOTHER_GROUP
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.kernel.tabular_problems import LineProblem
 
+from .references import unknown_references
 from .register_snapshot import RegisterSnapshot
 from .staging import KEEP_ERRORS, PHASE_LOADING, ImportProgress, ProgressCallback, StagedFile
 from .tables import TABLES, TableSpec, key_text
@@ -76,6 +79,12 @@ def load_staged(
             result = LoadResult()
             _check_duplicate_keys(cursor, spec, table, register, result)
             if result.error_count or not upsert:
+                return result
+            # A guard: the validator has refused unknown codes already (references.py).
+            unknown = unknown_references(cursor, spec=spec, staging=table, register=register, upload_id=upload_id)
+            if unknown:
+                result.errors.extend(unknown)
+                result.error_count += len(unknown)
                 return result
             if spec.dataset == "births":
                 result.notes.extend(_mother_notes(cursor, _differing_mothers_rows(cursor, table)))

@@ -37,6 +37,9 @@ class RegisterSnapshot:
     def trust_codes_by_id(self) -> dict[int, str]:
         return {pk: code for code, pk in self.trust_ids.items()}
 
+    def site_codes_by_id(self) -> dict[int, str]:
+        return {pk: code for code, pk in self.site_ids.items()}
+
 
 def read_register() -> RegisterSnapshot:
     """The register as the import needs it, in four queries."""

@@ -101,8 +101,9 @@ class StagedFile:
         return self.error_count == 0
 
     def add_errors(self, errors: list[LineProblem], *, count: int) -> None:
-        """Merge more errors in line order, keeping the first KEEP_ERRORS."""
-        self.errors = sorted([*self.errors, *errors], key=lambda e: e.line)[:KEEP_ERRORS]
+        """Merge more errors in line order (the file's own, line None, first), keeping the
+        first KEEP_ERRORS."""
+        self.errors = sorted([*self.errors, *errors], key=lambda e: (e.line is not None, e.line or 0))[:KEEP_ERRORS]
         self.error_count += count
 
     def discard(self) -> None:

@@ -3,7 +3,8 @@ and load it (docs/rules/dashboard.md §1). The flag says a births file numbers i
 deprived first, so that it is stored reversed (docs/rules/equity.md §1).
 
 Exit status 0 when loaded; 1 when refused (every error printed as "line N, column C:
-reason", the first 100, then how many more); 2 for a bad command line.
+reason", or "column C: reason" for the file as a whole, the first 100, then how many more);
+2 for a bad command line.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ class Command(BaseCommand):
             f"{dataset}: {file.name} was refused, nothing from it was kept: {upload.error_count} error(s)"
         )
         for error in upload.errors:
-            where = f"line {error['line']}" + (f", column {error['column']}" if error["column"] else "")
-            self.stderr.write(f"  {where}: {error['message']}")
+            where = [f"line {error['line']}"] if error["line"] is not None else []
+            where += [f"column {error['column']}"] if error["column"] else []
+            self.stderr.write(f"  {', '.join(where) or 'the file'}: {error['message']}")
         if upload.error_count > len(upload.errors):
             self.stderr.write(f"  … and {upload.error_count - len(upload.errors)} more error(s)")
         sys.exit(EXIT_REFUSED)
