@@ -42,10 +42,21 @@ from .tables import TABLES, day_cell, decimal_cell, delay_point_cell, flag_cell,
 
 #: The csv module's default field size limit; a longer line is left to it.
 _LONGEST_LINE = 100_000
-#: A column's cache of checked cells is emptied past this size, so memory stays flat.
-_MEMO_LIMIT = 200_000
+#: A column's cache of checked cells is emptied past this size, so memory stays flat (a births
+#: column has a few thousand distinct cells; nearly every timestamp of an inductions file is
+#: distinct, and its cache only keeps memory in use).
+_MEMO_LIMIT = 50_000
 
-_BAD = object()  # a cell, or a trust and site, that must be explained by the validator
+
+class _Bad:
+    """A cell, or a trust and site, that must be explained by the validator (each of its
+    outputs is itself: its line is not staged)."""
+
+    def __getitem__(self, output: int) -> _Bad:
+        return self
+
+
+_BAD = _Bad()
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
 _DIGITS_AND_SEPARATORS = re.compile(r"[\d -]+")  # could be an NHS number: leave it to the validator
 PLACE = "trust_code,site_code"  # the values of the trust and site of a row: (trust id, site id)
@@ -159,8 +170,8 @@ def _inductions(vendor: str) -> _Plan:
         checks={
             # (staged instant, staged delay point, the instant in seconds for `between`)
             "admitted_at": _Check(instant, _as(delay_point_cell), seconds_cell),
-            # (staged instant, staged seconds, the seconds or None for `between`)
-            "started_at": _Check(instant, _as(seconds_cell), seconds_cell),
+            # (staged instant, staged seconds: "" when not started)
+            "started_at": _Check(instant, _as(seconds_cell)),
         },
         staged={
             "admitted_at": ("admitted_at", 0),
@@ -176,7 +187,7 @@ def _started_not_after_admitted(values: Mapping[str, list[Any]]) -> Iterator[int
     """Rows started no later than admitted: row_rules.InductionsRules.check refuses a start
     before the admission (the two instants compared in UTC, as their seconds are)."""
     for position, (admitted, started) in enumerate(zip(values["admitted_at"], values["started_at"], strict=True)):
-        if admitted is not _BAD and started is not _BAD and started[2] is not None and started[2] <= admitted[2]:
+        if admitted is not _BAD and started is not _BAD and started[1] and int(started[1]) <= admitted[2]:
             yield position
 
 
@@ -302,17 +313,17 @@ class Screen:
                     bad.update(index for index, value in enumerate(column_values) if value is _BAD)
             if self._plan.between is not None:
                 bad.update(self._plan.between(values))
-            if bad:
-                good = [index for index in range(len(whole)) if index not in bad]
-                values = {name: [column_values[index] for index in good] for name, column_values in values.items()}
-                flagged_positions.update(whole[index] for index in bad)
-                clean_lines = [first_line + whole[index] for index in good]
-            else:
-                clean_lines = [first_line + position for position in whole]
-            parts: list[Iterable[str]] = [map(str, clean_lines)]
+            parts: list[Iterable[Any]] = [[str(first_line + position) for position in whole]]
             for source, output in self._staged:
                 parts.append(values[source] if output is None else map(itemgetter(output), values[source]))
-            staged = list(map(",".join, zip(*parts, strict=True)))
+            rows = zip(*parts, strict=True)
+            if bad:
+                staged = [",".join(row) for index, row in enumerate(rows) if index not in bad]
+                clean_lines = [first_line + position for index, position in enumerate(whole) if index not in bad]
+                flagged_positions.update(whole[index] for index in bad)
+            else:
+                staged = list(map(",".join, rows))
+                clean_lines = [first_line + position for position in whole]
         flagged = [
             CsvRow(first_line + position, tuple(next(csv.reader([lines[position]]), [])))
             for position in sorted(flagged_positions)
