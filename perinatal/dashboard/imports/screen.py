@@ -107,9 +107,10 @@ class _Check:
 @dataclass(frozen=True)
 class _Plan:
     """What the screen reads in one dataset. `identifiers`: pseudonym columns, staged as
-    written; `checks`: the other columns but trust and site; `staged`: where each staged
-    column not named after a file column comes from, (source, output); `between`: the
-    positions of rows a rule between cells could concern, from the sources' values."""
+    written; `checks`: the other columns but trust and site; `staged`: the staged columns
+    (tables.py) that are not a file column's one output, each from (source, output);
+    `between`: the positions of rows a rule between cells could concern, from the sources'
+    values."""
 
     identifiers: tuple[str, ...]
     checks: Mapping[str, _Check]
