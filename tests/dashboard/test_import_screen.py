@@ -12,10 +12,10 @@ from django.db import connections
 
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.imports import staging
-from perinatal.dashboard.imports.register_snapshot import RegisterSnapshot
 from perinatal.dashboard.models import Upload
 from perinatal.dashboard.services import import_dataset
 from tests.dashboard.import_helpers import write_text
+from tests.dashboard.screen_helpers import screen_register, stage_both_ways
 
 COLUMNS = (
     "baby_id",
@@ -138,47 +138,8 @@ def _body() -> list[str]:
     return lines
 
 
-def _snapshot(only_trust: str | None = None) -> RegisterSnapshot:
-    return RegisterSnapshot(
-        trust_ids={"R0A": 1, "RJ1": 2},
-        site_ids={"R0A01": 10, "RJ101": 20},
-        site_trusts={"R0A01": frozenset({"R0A"}), "RJ101": frozenset({"RJ1"})},
-        units={},
-        only_trust=only_trust,
-    )
-
-
-def _outcome(staged: staging.StagedFile) -> tuple:
-    rows = sorted(line for path in staged.paths for line in path.read_text(encoding="utf-8").splitlines())
-    return staged.rows, staged.error_count, staged.errors, staged.notes, rows
-
-
-def _both(path, *, register=None, workers=1, screened_calls=None):
-    register = register or _snapshot()
-    outcomes = []
-    for screen in (True, False):
-        staged = staging.stage_file(
-            dataset="births", source=path, register=register, vendor="sqlite", workers=workers, screen=screen
-        )
-        try:
-            outcomes.append(_outcome(staged))
-        finally:
-            staged.discard()
-    return outcomes
-
-
-@pytest.fixture
-def count_screened(monkeypatch):
-    """How many times (lines of) a file went through the screen."""
-    calls = []
-    original = staging._stage_screened
-
-    def counting(**kwargs):
-        calls.append(kwargs["first_line"])
-        return original(**kwargs)
-
-    monkeypatch.setattr(staging, "_stage_screened", counting)
-    return calls
+def _both(path, *, register=None, workers=1):
+    return stage_both_ways(path, dataset="births", register=register, workers=workers)
 
 
 VARIANTS = {
@@ -228,7 +189,7 @@ def test_a_file_the_screen_cannot_read_line_by_line_is_checked_row_by_row(tmp_pa
 
 def test_a_trust_s_own_upload_is_screened_against_its_trust(tmp_path):
     path = write_text(tmp_path / "births.csv", VARIANTS["plain"](_body()))
-    screened, row_by_row = _both(path, register=_snapshot(only_trust="R0A"))
+    screened, row_by_row = _both(path, register=screen_register(only_trust="R0A"))
     assert screened == row_by_row
     assert p.ERR_ANOTHER_TRUST in {error.code for error in screened[2]}
 

@@ -12,9 +12,10 @@ of those may be checked in parts, one process per part (`workers`): the parts ar
 line ends, each keeps its physical line numbers, and their findings are merged. A file with
 a quote character is never cut (a quoted cell may hold a line break).
 
-A births file in the plain shape is screened column by column first (screen.py,
-docs/adr/0024-vectorised-import.md): only the lines the screen flags go through the row
-validator, the others are staged at once; the outcome is the same as checking every row.
+A births, neonatal care or inductions file in the plain shape is screened column by column
+first (screen.py, docs/adr/0024-vectorised-import.md): only the lines the screen flags go
+through the row validator, the others are staged at once; the outcome is the same as
+checking every row.
 `screen=False` checks every row through the validator (kept to compare the two).
 """
 
@@ -34,15 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perinatal.dashboard.datasets import Validation, validate_rows
 from perinatal.dashboard.datasets import problems as p
-from perinatal.dashboard.datasets import validate_rows
 from perinatal.dashboard.datasets.csv_input import CsvRow
 from perinatal.dashboard.datasets.deprivation import MOST_DEPRIVED_FIRST
 from perinatal.dashboard.datasets.problems import DataQualityNote
 from perinatal.kernel.tabular_problems import LineProblem
 
 from .register_snapshot import RegisterSnapshot
-from .screen import BirthsScreen, Unscreenable, chunks_of_lines, screenable_header
+from .screen import Screen, Unscreenable, chunks_of_lines, screenable_header
 from .tables import TABLES
 
 #: How many errors an upload keeps to show; the rest are counted (issue 4: "first 100").
@@ -280,6 +281,30 @@ def _header_problems(dataset: str, source: Path, *, quintile_order: str) -> bool
     return validation.error_count > 0
 
 
+def _validate_against(
+    register: RegisterSnapshot,
+    *,
+    dataset: str,
+    rows: Iterator[CsvRow],
+    header: list[str],
+    index_rows: bool,
+    quintile_order: str = MOST_DEPRIVED_FIRST,
+) -> Validation:
+    """The row validator over `rows`, against the register, keeping the first KEEP_ERRORS errors."""
+    return validate_rows(
+        dataset,
+        rows,
+        header=header,
+        known_trusts=register.trust_ids.keys(),
+        known_sites=register.site_trusts,
+        known_units=register.known_units,
+        only_trust=register.only_trust,
+        keep_errors=KEEP_ERRORS,
+        index_rows=index_rows,
+        quintile_order=quintile_order,
+    )
+
+
 def _records(reader, *, first_line: int) -> Iterator[CsvRow]:
     """CsvRows with physical line numbers (the line a record starts on), as read_csv does."""
     offset = first_line - reader.line_num - 1
@@ -304,17 +329,8 @@ def _stage(
 ) -> StagedFile:
     staged = StagedFile(dataset=dataset, size_bytes=size)
     in_memory_checks = dataset == "units"  # a units file is small; it is loaded through the ORM
-    validation = validate_rows(
-        dataset,
-        rows,
-        header=header,
-        known_trusts=register.trust_ids.keys(),
-        known_sites=register.site_trusts,
-        known_units=register.known_units,
-        only_trust=register.only_trust,
-        keep_errors=KEEP_ERRORS,
-        index_rows=in_memory_checks,
-        quintile_order=quintile_order,
+    validation = _validate_against(
+        register, dataset=dataset, rows=rows, header=header, index_rows=in_memory_checks, quintile_order=quintile_order
     )
     if in_memory_checks:
         staged.units = _read_all(validation, raw=raw, size=size, progress=progress)
@@ -548,7 +564,7 @@ def _stage_screened(
     (screen.py). Raises Unscreenable, having removed what it staged."""
     staged = StagedFile(dataset=dataset, size_bytes=size)
     spec = TABLES[dataset]
-    screen = BirthsScreen(register=register)
+    screen = Screen(dataset=dataset, register=register, vendor=vendor)
     start = raw.tell() if limit is not None else 0  # where byte 0 of `size` is
     clean = 0
     handle = tempfile.NamedTemporaryFile(
@@ -585,16 +601,8 @@ def _stage_screened(
 
     try:
         with handle:
-            validation = validate_rows(
-                dataset,
-                flagged_lines(),
-                header=header,
-                known_trusts=register.trust_ids.keys(),
-                known_sites=register.site_trusts,
-                known_units=register.known_units,
-                only_trust=register.only_trust,
-                keep_errors=KEEP_ERRORS,
-                index_rows=False,
+            validation = _validate_against(
+                register, dataset=dataset, rows=flagged_lines(), header=header, index_rows=False
             )
             writer = csv.writer(handle, lineterminator="\n")
             for record in validation:

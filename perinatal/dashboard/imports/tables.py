@@ -35,16 +35,18 @@ VENDOR_SQLITE = "sqlite"
 Cell = str | int | None
 CellsOf = Callable[[Any, RegisterSnapshot, str], list[Cell]]
 
+# One value as staged. screen.py stages the lines it passes with these same conversions.
 
-def _flag(value: bool | None) -> Cell:
+
+def flag_cell(value: bool | None) -> Cell:
     return None if value is None else 1 if value else 0
 
 
-def _day(value: date | None) -> Cell:
+def day_cell(value: date | None) -> Cell:
     return None if value is None else value.isoformat()
 
 
-def _instant(value: datetime | None, vendor: str) -> Cell:
+def instant_cell(value: datetime | None, vendor: str) -> Cell:
     """As Django stores it: timestamptz text on PostgreSQL, naive UTC text on SQLite."""
     if value is None:
         return None
@@ -54,12 +56,17 @@ def _instant(value: datetime | None, vendor: str) -> Cell:
     return str(utc.replace(tzinfo=None))
 
 
-def _seconds(value: datetime | None) -> Cell:
+def seconds_cell(value: datetime | None) -> Cell:
     return None if value is None else int(to_utc(value).timestamp())
 
 
-def _decimal(value: Decimal | None) -> Cell:
+def decimal_cell(value: Decimal | None) -> Cell:
     return None if value is None else str(value)
+
+
+def delay_point_cell(admitted_at: datetime | None) -> Cell:
+    """An induction's `delay_point_s`: the instant admitted_at + 24 h (metrics.periods)."""
+    return None if admitted_at is None else seconds_cell(induction_delay_instant(admitted_at))
 
 
 def _site(code: str | None, register: RegisterSnapshot) -> Cell:
@@ -92,15 +99,15 @@ def _birth_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Cell]:
         r.mother_id,
         register.trust_ids[r.trust_code],
         _site(r.site_code, register),
-        _day(r.born_on),
+        day_cell(r.born_on),
         r.gestation_days,
         r.birth_weight_g,
         r.outcome,
-        _flag(r.termination),
-        _day(r.neonatal_death_on),
+        flag_cell(r.termination),
+        day_cell(r.neonatal_death_on),
         death_day,
         r.blood_loss_ml,
-        _flag(r.multiple_birth),
+        flag_cell(r.multiple_birth),
         r.mother_age,
         r.ethnic_group,
         r.imd_quintile,
@@ -113,16 +120,16 @@ def _neonatal_care_cells(r: Any, register: RegisterSnapshot, vendor: str) -> lis
         r.baby_id,
         register.trust_ids[r.trust_code],
         _site(r.site_code, register),
-        _day(r.born_on),
+        day_cell(r.born_on),
         r.gestation_days,
-        _flag(r.multiple_birth),
-        _flag(r.antenatal_steroids),
-        _flag(r.antenatal_magnesium),
-        _flag(r.born_in_nicu_site),
+        flag_cell(r.multiple_birth),
+        flag_cell(r.antenatal_steroids),
+        flag_cell(r.antenatal_magnesium),
+        flag_cell(r.born_in_nicu_site),
         r.cord_clamping_seconds,
-        _decimal(r.admission_temperature_c),
-        _flag(r.temperature_within_hour),
-        _flag(r.breastmilk_day_1_2),
+        decimal_cell(r.admission_temperature_c),
+        flag_cell(r.temperature_within_hour),
+        flag_cell(r.breastmilk_day_1_2),
     ]
 
 
@@ -130,10 +137,10 @@ def _unit_status_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[
     return [
         register.units[r.unit_code]["id"],
         r.status,
-        _instant(r.started_at, vendor),
-        _instant(r.ended_at, vendor),
-        _seconds(r.started_at),
-        _seconds(r.ended_at),
+        instant_cell(r.started_at, vendor),
+        instant_cell(r.ended_at, vendor),
+        seconds_cell(r.started_at),
+        seconds_cell(r.ended_at),
     ]
 
 
@@ -142,10 +149,10 @@ def _induction_cells(r: Any, register: RegisterSnapshot, vendor: str) -> list[Ce
         r.induction_id,
         register.trust_ids[r.trust_code],
         register.site_ids[r.site_code],
-        _instant(r.admitted_at, vendor),
-        _instant(r.started_at, vendor),
-        _seconds(induction_delay_instant(r.admitted_at)),
-        _seconds(r.started_at),
+        instant_cell(r.admitted_at, vendor),
+        instant_cell(r.started_at, vendor),
+        delay_point_cell(r.admitted_at),
+        seconds_cell(r.started_at),
     ]
 
 
