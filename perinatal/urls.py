@@ -27,14 +27,14 @@ if getattr(settings, "OIDC_ENABLED", False):
 def bad_request(request, exception=None):
     """Django's 400: the API's JSON body under /api/, the web's page elsewhere (each named by
     its dotted path, as the API's URLs are: nothing outside the api package imports it)."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return import_string("perinatal.api.errors.bad_request")(request, exception)
     return import_string("perinatal.web.views.bad_request")(request, exception)
 
 
 def server_error(request):
     """Django's 500: the API's JSON body under /api/, the web's page elsewhere."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return import_string("perinatal.api.errors.server_error")(request)
     return import_string("perinatal.web.views.server_error")(request)
 

@@ -108,8 +108,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         [
             (
                 "request",
-                "The service could not answer. Try again later with the same Idempotency-Key: "
-                "a notification is never stored twice",
+                "The service could not answer. Try again later with the same Idempotency-Key "
+                "(a submission sent with one is never stored twice)",
             )
         ],
     )

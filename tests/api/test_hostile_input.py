@@ -191,3 +191,12 @@ def test_djangos_own_500_is_json_under_the_api_only(rf):
     assert server_error(rf.get("/api/v1/metrics"))["Content-Type"] == "application/json"
     page = server_error(rf.get("/dashboard/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_apis_error_answers_hold_under_a_url_prefix(rf):
+    from perinatal.urls import bad_request, server_error
+
+    request = rf.get("/perinatal/api/v1/metrics", SCRIPT_NAME="/perinatal")
+    request.path_info = "/api/v1/metrics"
+    assert bad_request(request)["Content-Type"] == "application/json"
+    assert server_error(request)["Content-Type"] == "application/json"

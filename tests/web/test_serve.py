@@ -90,3 +90,19 @@ def test_serve_refuses_to_start_in_production_with_links_to_the_loopback_address
         [str(processes.PERINATAL), "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode != 0 and "perinatal.E002" in done.stderr and "SERVICE_BASE_URL" in done.stderr
+
+
+def test_serve_imports_scipy_stats_in_the_master_before_the_workers_fork(monkeypatch):
+    from gunicorn.app.base import BaseApplication
+
+    from perinatal.stats import lazy
+
+    loaded_at_run = []
+
+    def run(self):
+        loaded_at_run.append(lazy.scipy_stats.cache_info().currsize)
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    lazy.scipy_stats.cache_clear()
+    serving.serve(object(), serving.options_from({}, cores=1))
+    assert loaded_at_run == [1]

@@ -5,8 +5,12 @@ dashboard migration 0005): PostgreSQL checked them one row at a time when an imp
 committed, a third of its time. Instead, before the upsert, one query per referenced table
 reads the distinct ids of the staging table that are not in that table; on PostgreSQL the
 same query locks the rows that are there `FOR KEY SHARE` until the import commits, so a
-concurrent delete of an organisation, site or unit waits for the import (and then meets
-Django's PROTECT), or, having gone first, leaves the id missing here. On SQLite the import's
+concurrent `DELETE` of an organisation, site or unit waits for the import, or, having gone
+first, leaves the id missing here. A waiting delete is not refused afterwards: Django's
+PROTECT looked for records before the import's rows were committed. The service deletes none
+of these rows (the register closes them, `closed_on`); a delete path added later must lock the
+row first (`select_for_update()`, then `delete()`) so that PROTECT sees the import's rows. On
+SQLite the import's
 transaction is IMMEDIATE (settings): it holds the database's write lock from its start, so
 nothing is deleted under it. docs/adr/0024-vectorised-import.md, "Foreign keys checked by
 the loader".
