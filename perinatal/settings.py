@@ -190,6 +190,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # django-axes: lock a username+IP pair out after repeated failed sign-ins.
+# The proxies trusted to say who the client is and how it connected (X-Forwarded-For and
+# -Proto): addresses or networks, comma-separated, or *. gunicorn reads the same setting.
+FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -202,6 +205,8 @@ PERINATAL_ACCESS_ENDED_HOOKS = ["perinatal.web.access_ended.revoke_api_tokens_is
 
 AXES_LOCKOUT_CALLABLE = "perinatal.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the load balancer, the person's address, not the proxy's (perinatal.core.client_address).
+AXES_CLIENT_IP_CALLABLE = "perinatal.core.client_address.client_address"
 
 # django-otp
 OTP_TOTP_ISSUER = SERVICE_NAME

@@ -20,6 +20,7 @@ from perinatal.accounts.models import AccountLink
 from perinatal.accounts.services import recovery, setup
 from perinatal.accounts.services.links import LIFETIMES, link_for_token, still_open
 from perinatal.accounts.views import SETUP_LINK
+from perinatal.core.client_address import client_address
 from perinatal.kernel.refusals import WHOLE_FORM
 
 Purpose = AccountLink.Purpose
@@ -159,7 +160,7 @@ def forgot_password(request):
     if request.method == "POST" and form.is_valid():
         try:
             recovery.request_password_reset(
-                email=form.cleaned_data["email"], ip_address=request.META.get("REMOTE_ADDR"), request=request
+                email=form.cleaned_data["email"], ip_address=client_address(request), request=request
             )
         except recovery.TooManyResetRequests as refusal:
             _show_refusal(form, refusal)

@@ -31,6 +31,7 @@ from perinatal.accounts.services.access_requests import TooManyAccessRequests
 from perinatal.accounts.services.second_factors import has_second_factor
 from perinatal.accounts.services.setup import open_set_up_link
 from perinatal.core import audit
+from perinatal.core.client_address import client_address
 from perinatal.organisations.selectors import get_trust
 
 PENDING_USER = "pending_sign_in_user"
@@ -180,7 +181,7 @@ def request_access(request):
                 trust=data["trust"],
                 role=Role(data["role"]),
                 reason=data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_address(request),
                 request=request,
             )
         except services.AccessRequestRefused as refusal:

@@ -12,13 +12,14 @@ from django.db import models
 from django.utils.module_loading import import_string
 
 from perinatal.core import clock
+from perinatal.core.client_address import client_address
 from perinatal.core.models import AuditEvent
 
 Action = AuditEvent.Action
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 def _acting_organisation(request):

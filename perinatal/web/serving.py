@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
+
 from perinatal.stats.lazy import scipy_stats
 
 DEFAULT_HOST = "127.0.0.1"
@@ -76,7 +78,7 @@ def gunicorn_settings(options: ServeOptions) -> dict[str, object]:
         "keepalive": 5,
         # The service runs behind the NHS's load balancer, which sets X-Forwarded-Proto
         # (settings.SECURE_PROXY_SSL_HEADER); only a proxy on the same host is trusted by default.
-        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "forwarded_allow_ips": django_settings.FORWARDED_ALLOW_IPS,
         # Gunicorn's control socket is a file in the user's home shared by every instance on
         # the host; the service does not use it.
         "control_socket_disable": True,
