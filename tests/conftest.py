@@ -110,3 +110,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         setup.load_reference()
         setup.load_demo(small=True)
+
+
+@pytest.fixture
+def committed_register(transactional_db):
+    """For tests whose threads need committed rows (`django_db(transaction=True)`): each such
+    test empties every table when it ends, the register and the demo's users included, and
+    pytest-django runs them after the others on the same worker. The second of them on a worker
+    would find no trust: the register and the small demo are put back first when they are gone."""
+    from perinatal.organisations.models import Organisation
+    from perinatal.web import setup
+
+    if not Organisation.objects.exists():
+        setup.load_reference()
+        setup.load_demo(small=True)

@@ -15,7 +15,11 @@ from perinatal.accounts.roles import Role
 from perinatal.accounts.services.access_requests import request_access
 from perinatal.organisations.models import Organisation
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("committed_register"),
+]
 
 WAIT = 30  # seconds: a bound on waiting for a thread, not a measure of speed
 OTHERS = 5

@@ -12,7 +12,11 @@ from django.db import connection, transaction
 from perinatal.notifications.models import Notification
 from tests.notifications.factories import another_family, intrapartum_stillbirth, submit
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("committed_register"),
+]
 
 WAIT = 30  # seconds: a bound on waiting for a thread, not a measure of speed
 
