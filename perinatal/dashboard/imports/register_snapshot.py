@@ -27,6 +27,16 @@ class RegisterSnapshot:
     def known_units(self) -> dict[str, dict[str, Any]]:
         return self.units
 
+    def validator_register(self) -> dict[str, Any]:
+        """What the row validator is told of the register (`validate_rows`' and
+        `Register.build`'s keyword arguments), named here once for the screen and staging."""
+        return {
+            "known_trusts": self.trust_ids.keys(),
+            "known_sites": self.site_trusts,
+            "known_units": self.known_units,
+            "only_trust": self.only_trust,
+        }
+
     def for_trust(self, code: str) -> RegisterSnapshot:
         """The register as a trust's own upload is checked against: its rows name only `code`."""
         return replace(self, only_trust=code)

@@ -217,14 +217,7 @@ class Screen:
         self._schema = SCHEMAS[dataset]
         self._plan = _PLANS[dataset](vendor)
         self._width = len(self._schema.columns)
-        self._rules = RULES_FOR_DATASET[dataset](
-            Register.build(
-                known_trusts=register.trust_ids.keys(),
-                known_sites=register.site_trusts,
-                known_units=register.known_units,
-                only_trust=register.only_trust,
-            )
-        )
+        self._rules = RULES_FOR_DATASET[dataset](Register.build(**register.validator_register()))
         self._places: dict[tuple[str, str], Any] = {}
         self._memos: dict[str, dict[str, Any]] = {name: {} for name in self._plan.checks}
         # Each staged column (tables.py, after `line`): its source's values and which output.
