@@ -191,6 +191,7 @@ def assert_no_sideways_scroll(page, *, context: str = "") -> None:
     """WCAG 2.2 1.4.10 Reflow: the page itself never scrolls sideways at the window's width
     (wide tables scroll inside their own region). Run with every axe check, so every journey
     checks every page it visits, at whatever width it uses."""
+    page.wait_for_load_state("load")  # measured before the styles apply, a page is as wide as its text
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         raise AssertionError(

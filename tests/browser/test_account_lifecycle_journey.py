@@ -39,11 +39,6 @@ def _new_page(browser, width: int = 1280):
     return page
 
 
-def _no_sideways_scroll(page, context: str) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls {overflow}px sideways at 375px ({context})"
-
-
 def _set_up_from_email(page, service, email: str, *, fail_once: bool) -> tuple[str, str]:
     """Open the set-up link, choose a password, add the app (optionally typing a wrong code
     first). Returns the app's key and one backup code."""
@@ -187,10 +182,12 @@ def test_invitation_set_up_recovery_and_a_leaver(browser, service, tmp_path):
     phone = _new_page(browser, width=375)
     sign_in(phone, service, HOM)
     _open_users_page(phone, service)
-    _no_sideways_scroll(phone, "users page")
-    assert_accessible(phone, context="users page at 375px")
+    assert_accessible(phone, context="users page at 375px")  # checks sideways scroll too
     phone.get_by_role("link", name=STARTER[0]).click()
-    _no_sideways_scroll(phone, "a person")
+    # The click returns as the person's page starts loading: measured before its styles apply,
+    # its tables are as wide as unstyled text (CI once saw 391 px this way).
+    expect(phone.get_by_role("heading", name=re.compile(STARTER[0]))).to_be_visible()
+    assert_accessible(phone, context="a person at 375px")
 
 
 def test_asking_for_access_finds_the_trust_by_name_and_refuses_a_personal_address(page, service):
