@@ -212,7 +212,7 @@ def deliver_due(*, notification_id: int | None = None, max_rounds: int | None = 
 # Tasks --------------------------------------------------------------------------------------------
 
 
-def _uses_database_queue() -> bool:
+def uses_database_queue() -> bool:
     from django_tasks_db.backend import DatabaseBackend
 
     return isinstance(sweep_deliveries.get_backend(), DatabaseBackend)
@@ -231,7 +231,7 @@ def _schedule_retry(notification_id: int) -> None:
     next_at = Delivery.objects.filter(notification_id=notification_id, status=Delivery.Status.QUEUED).aggregate(
         at=Min("next_attempt_at")
     )["at"]
-    if next_at is not None and _uses_database_queue():
+    if next_at is not None and uses_database_queue():
         deliver_notification.using(run_after=max(next_at, wall_now())).enqueue(notification_id)
 
 
@@ -247,7 +247,7 @@ def sweep_deliveries() -> dict:
 
 def ensure_sweep_scheduled() -> None:
     """Make sure a sweep is waiting in the task queue (database backend only)."""
-    if not _uses_database_queue():
+    if not uses_database_queue():
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -257,6 +257,7 @@ def ensure_sweep_scheduled() -> None:
 
 
 def enqueue_delivery(notification_id: int) -> None:
-    """Ask the worker to send a notification's deliveries now (called after commit)."""
+    """Ask the worker to send a notification's deliveries now (in the transaction that queued
+    them, with the database task queue; after commit with another backend)."""
     deliver_notification.enqueue(notification_id)
     ensure_sweep_scheduled()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from perinatal.core import clock
 from perinatal.core.models import AppendOnlyError, AuditEvent
+from perinatal.notifications.delivery import deliver_notification
 from perinatal.notifications.models import (
     BodyCase,
     Delivery,
@@ -77,7 +79,12 @@ def test_submission_stores_version_deliveries_cases_and_status_records_together(
     cases = {c.body: c for c in BodyCase.objects.filter(notification=notification)}
     assert cases["MBRRACE_UK"].category == "stillbirth" and cases["MBRRACE_UK"].due_on is not None
     assert cases["MNSI"].category == "intrapartum_stillbirth" and cases["MNSI"].due_on is None  # no deadline
-    assert len(callbacks) == 1  # the worker is asked only after commit
+    # The worker is asked by a task row written in the same transaction: it sees the request
+    # exactly when the deliveries commit, and nothing waits for the commit to ask.
+    assert callbacks == []
+    assert DBTaskResult.objects.filter(
+        task_path=deliver_notification.module_path, args_kwargs__args=[notification.pk]
+    ).exists()
     audit = AuditEvent.objects.get(
         object_type="notifications.Notification", object_id=str(notification.pk), action="create"
     )
@@ -418,9 +425,11 @@ def test_api_tokens_are_stored_as_hashes_and_revoked():
 def test_submission_inside_a_rolled_back_transaction_queues_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            submit(intrapartum_stillbirth())
+            submitted = submit(intrapartum_stillbirth())
+            assert DBTaskResult.objects.filter(args_kwargs__args=[submitted.pk]).exists()
             raise RuntimeError("the caller failed")
     assert callbacks == []
+    assert not DBTaskResult.objects.filter(args_kwargs__args=[submitted.pk]).exists()  # rolled back with it
 
 
 def test_demo_notifications_are_added_once_and_routed():

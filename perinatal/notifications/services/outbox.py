@@ -1,9 +1,11 @@
 """The outbox: one `Delivery` per body a version must reach, stored in the version's transaction.
 
 Submission, amendment, a held submission the trust confirms, a withdrawal made in error and
-an MNSI reference queue deliveries here. The background worker is
-asked to deliver only after the transaction commits (`transaction.on_commit`); if that request
-is lost, the sweep in `perinatal.notifications.delivery` finds the queued deliveries anyway.
+an MNSI reference queue deliveries here. The request to the background worker is a row of the
+database task queue written in the same transaction, so it exists exactly when the deliveries
+do and costs no second commit (issue 13); another task backend is asked after commit
+(`transaction.on_commit`). If a request is lost, the sweep in `perinatal.notifications.delivery`
+finds the queued deliveries anyway.
 A delivery that failed is put back in the queue by hand (``retry_delivery``).
 """
 
@@ -202,6 +204,14 @@ def queue_withdrawal_in_error(*, notification: Notification, reason: str, actor)
 
 
 def deliver_after_commit(notification_id: int) -> None:
+    """Ask the worker to deliver once the transaction has committed: the worker never sees the
+    request before the deliveries it names."""
+    if delivery.uses_database_queue() and transaction.get_connection().in_atomic_block:
+        # A task row in this transaction: committed with the deliveries or not at all. A failure
+        # here fails the whole submission, which the client retries with its Idempotency-Key.
+        delivery.enqueue_delivery(notification_id)
+        return
+
     def enqueue() -> None:
         try:
             delivery.enqueue_delivery(notification_id)
