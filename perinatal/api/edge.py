@@ -5,9 +5,10 @@
   when the view reads it, so that a method the address does not take is still 405).
 - A body is at most `API_MAX_BODY_BYTES`: 413 (by Content-Length before it is read, or when it
   is read without one).
-- No NUL character, unpaired surrogate or other control character but tab and line breaks in
-  the address or its query (`kernel.hostile_text.refused_in_address`, the rule every web page
-  keeps too): 404 or 400. A query of more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields: 400.
+- No NUL character, unpaired surrogate or other control character but white space in the
+  address or its query (`kernel.hostile_text.refused_address_part`, the rule every web page
+  keeps too), and no query value that was not UTF-8 (decoded to U+FFFD): 404 or 400.
+  A query of more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields: 400.
 - A JSON document is UTF-8, nests at most `MAX_DEPTH` deep and holds no NUL character or
   unpaired surrogate in any key or string: 400 or 422 naming where.
 
@@ -25,7 +26,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 
 from perinatal.api.errors import ApiError, error_response
-from perinatal.kernel.hostile_text import refused_in_address
+from perinatal.kernel.hostile_text import refused_address_part, refused_in_address
 from perinatal.kernel.hostile_text import unstorable as _bad_text
 
 API_PREFIX = "/api/"
@@ -42,19 +43,22 @@ def _too_big() -> ApiError:
     return ApiError(413, ("document", f"The request body must be {limit} KB or smaller"))
 
 
+def _refused_query_value(value: str) -> bool:
+    # Every API query value is a code or a date: U+FFFD there is bytes that were not UTF-8.
+    return refused_in_address(value) or "\ufffd" in value
+
+
 def refusal(request: HttpRequest) -> ApiError | None:
     """Why an API request is refused before any view runs, or None."""
-    if refused_in_address(request.path):
-        return ApiError(404, ("url", "There is nothing at this address"))
     try:
-        fields = request.GET.lists()
+        part = refused_address_part(request.path, request.GET.lists(), value_refused=_refused_query_value)
     except TooManyFieldsSent:
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         return ApiError(400, ("query", f"The query string must have {limit} fields or fewer"))
-    for name, values in fields:
-        if refused_in_address(name) or any(refused_in_address(value) or "\ufffd" in value for value in values):
-            field = "query" if refused_in_address(name) else name
-            return ApiError(400, (field, "Remove the control or invalid characters"))
+    if part == "path":
+        return ApiError(404, ("url", "There is nothing at this address"))
+    if part is not None:
+        return ApiError(400, (part, "Remove the control or invalid characters"))
     if request.method not in _BODY_METHODS:
         return None
     try:

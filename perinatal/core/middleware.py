@@ -2,8 +2,8 @@
 no address that holds a character no page can take.
 
 - `HostileAddressMiddleware`: a request whose decoded path, or a name or value of whose query
-  string, holds a NUL, an unpaired surrogate or another control character but tab and line
-  breaks (`kernel.hostile_text.refused_in_address`) is answered 400 (the `handler400` page)
+  string, holds a NUL, an unpaired surrogate or another control character but white space
+  (`kernel.hostile_text.refused_address_part`) is answered 400 (the `handler400` page)
   before any view runs: a view would otherwise look the value up, and PostgreSQL refuses NUL
   in text with an error (a 500). The API refuses the same, as JSON, before this is reached
   (perinatal.api.edge).
@@ -29,7 +29,7 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
-from perinatal.kernel.hostile_text import refused_in_address
+from perinatal.kernel.hostile_text import refused_address_part
 
 #: Session key: when (epoch seconds) this session signed in.
 SIGNED_IN_AT = "perinatal_signed_in_at"
@@ -74,23 +74,12 @@ class AbsoluteSessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-def address_refused(request) -> bool:
-    """The request's path or query string holds a character no address may
-    (`kernel.hostile_text.refused_in_address`)."""
-    if refused_in_address(request.path):
-        return True
-    return any(
-        refused_in_address(name) or any(refused_in_address(value) for value in values)
-        for name, values in request.GET.lists()
-    )
-
-
 class HostileAddressMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if address_refused(request):
+        if refused_address_part(request.path, request.GET.lists()) is not None:
             # Django answers it with `handler400` (too many query fields, SuspiciousOperation,
             # is answered the same way when `request.GET` is read here).
             raise BadRequest("The address holds a control or invalid character")

@@ -5,10 +5,13 @@ the files the service reads.
   (no UTF-8 encoder writes it, so no database stores it and no page can show it). Refused in
   every value a person or a client sends: JSON strings, file cells, form fields.
 - `refused_in_address`: what a web address (its decoded path, or a name or value of its query
-  string) may not hold: anything `unstorable`, and any other C0 control character except tab,
-  line feed and carriage return. No link the service writes holds one; tab and line breaks
-  are let through because a search term pasted into a GET form may carry them, and they are
-  stored and shown harmlessly.
+  string) may not hold: anything `unstorable`, and any other C0 control character except the
+  white space ones (tab, line feed, vertical tab, form feed, carriage return). No link the
+  service writes holds one; white space is let through because a search term pasted into a GET
+  form may carry it (a line break copied from Word is a vertical tab), and searches read it as
+  a space.
+- `refused_address_part`: where an address breaks that rule, the one walk of a path and query
+  string that the web pages' middleware and the API's edge both make.
 
 Each web request that breaks the rule is answered 400 before any view runs
 (docs/adr/0023-production-serving.md, "Hostile input").
@@ -16,10 +19,12 @@ Each web request that breaks the rule is answered 400 before any view runs
 
 from __future__ import annotations
 
-__all__ = ["refused_in_address", "unstorable"]
+from collections.abc import Callable, Iterable
 
-#: C0 control characters an address may hold: tab, line feed, carriage return.
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
+__all__ = ["refused_address_part", "refused_in_address", "unstorable"]
+
+#: C0 control characters an address may hold: the white space ones.
+_ALLOWED_CONTROLS = frozenset("\t\n\x0b\x0c\r")
 _REFUSED_CONTROLS = frozenset(chr(code) for code in range(0x20)) - _ALLOWED_CONTROLS
 
 
@@ -37,3 +42,22 @@ def unstorable(value: str) -> bool:
 def refused_in_address(value: str) -> bool:
     """``value`` (a decoded path, query name or query value) holds a character no address may."""
     return unstorable(value) or not _REFUSED_CONTROLS.isdisjoint(value)
+
+
+def refused_address_part(
+    path: str,
+    query: Iterable[tuple[str, Iterable[str]]],
+    *,
+    value_refused: Callable[[str], bool] = refused_in_address,
+) -> str | None:
+    """Where a web address breaks `refused_in_address`: ``"path"``; ``"query"`` when a field's
+    name does; the field's name when one of its values does (or `value_refused` says so); None
+    when no part does. `query` is the decoded query string as (name, values) pairs."""
+    if refused_in_address(path):
+        return "path"
+    for name, values in query:
+        if refused_in_address(name):
+            return "query"
+        if any(value_refused(value) for value in values):
+            return name
+    return None

@@ -1,5 +1,5 @@
-"""An address holding NUL, an unpaired surrogate or another control character (but tab and line
-breaks) is refused 400 before any view runs, on every page (issue 13); the API answers the same
+"""An address holding NUL, an unpaired surrogate or another control character (but white
+space) is refused 400 before any view runs, on every page (issue 13); the API answers the same
 as JSON (tests/api/test_hostile_input.py; on PostgreSQL, every page: tests/web/test_hostile_addresses.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from perinatal.core.middleware import HostileAddressMiddleware
-from perinatal.kernel.hostile_text import refused_in_address, unstorable
+from perinatal.kernel.hostile_text import refused_address_part, refused_in_address, unstorable
 
 
 @pytest.mark.parametrize("text", ["R0A\x00", "\ud800", "a\x1bb", "x\x01", "\x1f"])
@@ -18,9 +18,44 @@ def test_control_characters_and_surrogates_are_refused_in_an_address(text):
     assert refused_in_address(text)
 
 
-@pytest.mark.parametrize("text", ["R0A", "two words", "tab\there", "line\nbreak\r\n", "Ysbyty Gwynedd £ é", "\x7f"])
-def test_ordinary_text_tab_and_line_breaks_are_not(text):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "R0A",
+        "two words",
+        "tab\there",
+        "line\nbreak\r\n",
+        "Ysbyty Gwynedd £ é",
+        "\x7f",
+        "Royal\x0bOldham",  # a line break copied from Word is a vertical tab
+        "page\x0cbreak",
+    ],
+)
+def test_ordinary_text_and_white_space_are_not(text):
     assert not refused_in_address(text)
+
+
+@pytest.mark.parametrize(
+    "path, query, part",
+    [
+        ("/organisations/R0A\x00/", [("q", ["R0A"])], "path"),
+        ("/organisations/", [("q\x01", ["R0A"])], "query"),
+        ("/organisations/", [("page", ["2"]), ("q", ["ok", "a\x1bb"])], "q"),
+        ("/organisations/", [("q", ["Royal\x0bOldham"]), ("page", ["2"])], None),
+        ("/organisations/", [], None),
+    ],
+)
+def test_the_refused_part_of_an_address_is_named(path, query, part):
+    assert refused_address_part(path, query) == part
+
+
+def test_a_caller_may_refuse_more_values_but_never_fewer():
+    def replacement(value):
+        return "\ufffd" in value
+
+    assert refused_address_part("/api/", [("period", ["2025\ufffd"])], value_refused=replacement) == "period"
+    assert refused_address_part("/api/", [("period", ["2025\ufffd"])]) is None
+    assert refused_address_part("/api/\x00", [], value_refused=replacement) == "path"  # the path rule stays
 
 
 def test_unstorable_is_nul_or_a_surrogate_only():
@@ -49,7 +84,7 @@ def test_the_middleware_refuses_before_the_view(path, query):
         HostileAddressMiddleware(_view)(request)
 
 
-@pytest.mark.parametrize("query", [{}, {"q": "Queen's\tHospital"}, {"q": "R0A", "page": "2"}])
+@pytest.mark.parametrize("query", [{}, {"q": "Queen's\tHospital"}, {"q": "Royal\x0bOldham"}, {"q": "R0A", "page": "2"}])
 def test_the_middleware_lets_an_ordinary_address_through(query):
     response = HostileAddressMiddleware(_view)(RequestFactory().get("/organisations/", query))
     assert response.content == b"the view ran"
