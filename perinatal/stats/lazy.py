@@ -16,3 +16,11 @@ def scipy_stats():
     from scipy import stats
 
     return stats
+
+
+@functools.cache
+def scipy_special():
+    """scipy.special alone (its special functions, without the distributions)."""
+    from scipy import special
+
+    return special
