@@ -381,6 +381,20 @@ def test_trusts_are_placed_by_the_icb_of_the_period_s_end(generated):
     assert second_quarter == {org_of(t, date(2026, 6, 30))[0] for t in GENERATED_TRUSTS}
 
 
+def test_the_trusts_with_records_are_those_in_any_dataset(tmp_path):
+    """Each table's trusts are read by skipping along its index (issue 13): every trust of a
+    table is found, not only its first, and a trust in no table is not."""
+    clear_dashboard_data()
+    in_rj1 = dict(trust_code="RJ1", site_code="RJ101")
+    import_records(tmp_path, "births", [birth("B1"), birth("B2", **in_rj1), birth("B3", **in_rj1)])
+    import_records(tmp_path, "survey", [survey_row(2025, 10, 1, trust="RVJ")])
+    ids = dict(Organisation.objects.filter(code__in=["R0A", "RJ1", "RVJ", "RA7"]).values_list("code", "pk"))
+    assert queries.trusts_with_records(None) == {ids["R0A"], ids["RJ1"], ids["RVJ"]}
+    assert queries.trusts_with_records({ids["RJ1"], ids["RA7"]}) == {ids["RJ1"]}
+    assert queries.trusts_with_records(set()) == set()
+    assert queries.trusts_with_births() == {ids["R0A"], ids["RJ1"]}
+
+
 def test_a_new_load_changes_the_cached_counts(tmp_path):
     births = [birth("C1", outcome="stillbirth"), birth("C2")]
     _engine(tmp_path, date_from="2025-06-01", date_to="2025-06-30", births=births)

@@ -390,17 +390,12 @@ def tally_survey(*, periods: Sequence[Bounds], trust_ids: Collection[int] | None
 
 
 def trusts_with_births() -> set[int]:
-    """Trusts with any births record (one index probe per trust)."""
-    sql = (
-        f"SELECT o.id FROM {table_name(Organisation)} o WHERE o.kind = %s AND "
-        f"EXISTS (SELECT 1 FROM {table_name(BirthRecord)} b WHERE b.trust_id = o.id)"
-    )
-    return {row[0] for row in fetch(sql, [Organisation.Kind.TRUST.value])}
+    """Trusts with any births record."""
+    return _trusts_in([(BirthRecord, "trust_id")], None)
 
 
 def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
     """Trusts that appear in any stored record (they get rows even with nothing counted)."""
-    trust_filter, trust_params = in_trusts("o.id", trust_ids)
     tables = [
         (UnitListing, "trust_id"),
         (BirthRecord, "trust_id"),
@@ -408,8 +403,27 @@ def trusts_with_records(trust_ids: Collection[int] | None) -> set[int]:
         (InductionRecord, "trust_id"),
         (SurveyResult, "trust_id"),
     ]
-    exists = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table_name(model)} t WHERE t.{column} = o.id)" for model, column in tables
+    return _trusts_in(tables, trust_ids)
+
+
+def _trusts_in(tables: Sequence[tuple[type, str]], trust_ids: Collection[int] | None) -> set[int]:
+    """The trusts (of `trust_ids`, None: any) found in any of the tables, each table's distinct
+    trusts read by skipping along its index on the trust column: the smallest trust, then the
+    smallest after it, one index probe per trust whatever the table's size and statistics.
+    Asked trust by trust (EXISTS), PostgreSQL, once it had statistics, read all 1.6 million
+    national births for every trust that has none (42 s, issue 13)."""
+    trust_filter, trust_params = in_trusts("o.id", trust_ids)
+    ctes, found = [], []
+    for position, (model, column) in enumerate(tables):
+        name, table = f"t{position}", table_name(model)
+        ctes.append(
+            f"{name}(id) AS (SELECT MIN({column}) FROM {table} UNION ALL"
+            f" SELECT (SELECT MIN(r.{column}) FROM {table} r WHERE r.{column} > {name}.id)"
+            f" FROM {name} WHERE {name}.id IS NOT NULL)"
+        )
+        found.append(f"SELECT id FROM {name}")
+    sql = (
+        f"WITH RECURSIVE {', '.join(ctes)} SELECT o.id FROM {table_name(Organisation)} o"
+        f" WHERE o.kind = %s AND o.id IN ({' UNION '.join(found)}){trust_filter}"
     )
-    sql = f"SELECT o.id FROM {table_name(Organisation)} o WHERE o.kind = %s AND ({exists}){trust_filter}"
     return {row[0] for row in fetch(sql, [Organisation.Kind.TRUST.value, *trust_params])}

@@ -66,7 +66,7 @@ def wilson_interval(*, successes: int, trials: int, alpha: float = ALPHA) -> tup
     if trials == 0:
         return None
     _check_counts(successes=successes, trials=trials)
-    z = NormalDist().inv_cdf(1 - alpha / 2)
+    z = _normal_quantile(1 - alpha / 2)
     p = successes / trials
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator
@@ -95,6 +95,11 @@ def _chi2_quantile(q: float, df: int) -> float:
     whose import costs about half of scipy.stats's (issue 13: the engine's first interval in a
     command or benchmark paid for all of scipy.stats)."""
     return float(2 * scipy_special().gammaincinv(df / 2, q))
+
+
+@functools.cache
+def _normal_quantile(q: float) -> float:
+    return NormalDist().inv_cdf(q)
 
 
 def _check_counts(*, successes: int, trials: int) -> None:
