@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows
+from perinatal.dashboard.engine import MetricRequest, UnknownMetric, compute_rows, queries
+from perinatal.dashboard.engine.queries import Bounds
 from perinatal.dashboard.metrics.definitions import METRIC_IDS
+from perinatal.dashboard.metrics.periods import fortnight_series
 from perinatal.dashboard.metrics.reference import compute_reference
 from perinatal.dashboard.metrics.rows import LEVEL_ICB, LEVEL_NATIONAL, LEVEL_REGION, LEVEL_TRUST
 from perinatal.dashboard.models import TallyCache
 from perinatal.dashboard.services import import_dataset
 from perinatal.demo import generator
+from perinatal.organisations.models import Organisation
 from perinatal.organisations.sites import trust_reference_rows
 from tests.dashboard.factories import admission, at, birth, episode, induction, neonatal_unit, survey_row, unit
 from tests.dashboard.import_helpers import (
@@ -278,6 +281,36 @@ def test_induction_waits_still_running_and_the_delayed_fortnight(tmp_path):
     assert _counts(found, "induction_delays.women") == (3, 4)
 
 
+def test_each_24_hour_point_counts_in_the_fortnight_holding_it_of_those_asked_for(tmp_path):
+    """The induction query places each point in the fortnight [start, end) that holds it, of
+    whichever fortnights it is asked for (the tally cache asks only for those it lacks, in any
+    order): the first second of a fortnight is in it, the second before is not."""
+    clear_dashboard_data()
+    import_records(
+        tmp_path,
+        "inductions",
+        [
+            induction("I1", "2025-03-05T00:00", "2025-03-05T01:00"),  # point 6 March 00:00: first second, on time
+            induction("I2", "2025-03-04T23:59:59", None),  # point the second before the first fortnight
+            induction("I3", "2025-04-01T23:59:59", None),  # point 2 April 23:59:59: last second of the second
+            induction("I4", "2025-04-02T00:00", None),  # point 3 April 00:00: in the fortnight not asked for
+            induction("I5", "2025-04-16T00:00", "2025-04-17T01:00"),  # point 17 April 00:00, started late
+            induction("I6", "2025-04-30T00:00", None),  # point 1 May 00:00: after the last fortnight
+            induction("I7", "2025-03-29T12:00", None),  # 24 real hours across the clock change
+        ],
+    )
+    trust = Organisation.objects.get(code="R0A").pk
+    fortnights = fortnight_series(date_from=date(2025, 3, 1), date_to=date(2025, 4, 30))
+    assert [f.start for f in fortnights] == [date(2025, 3, 6), date(2025, 3, 20), date(2025, 4, 3), date(2025, 4, 17)]
+    bounds = [Bounds.of(index, period, AFTER_EVERYTHING) for index, period in enumerate(fortnights)]
+    asked = [bounds[3], bounds[0], bounds[1]]
+    tallies = queries.tally_inductions(
+        fortnights=asked, now=AFTER_EVERYTHING, obstetric_trusts={b.index: {trust} for b in asked}, trust_ids=None
+    )
+    women = {index: cells[trust] for index, cells in tallies["induction_delays.women"].items()}
+    assert women == {0: [0, 1], 1: [2, 2], 3: [1, 1]}
+
+
 def test_optimal_perinatal_care_components_and_unknown_values(tmp_path):
     found = _engine(
         tmp_path,
@@ -346,6 +379,20 @@ def test_trusts_are_placed_by_the_icb_of_the_period_s_end(generated):
     org_of = register_org_of()
     assert first_quarter == {org_of(t, date(2026, 3, 31))[0] for t in GENERATED_TRUSTS}
     assert second_quarter == {org_of(t, date(2026, 6, 30))[0] for t in GENERATED_TRUSTS}
+
+
+def test_the_trusts_with_records_are_those_in_any_dataset(tmp_path):
+    """Each table's trusts are read by skipping along its index (issue 13): every trust of a
+    table is found, not only its first, and a trust in no table is not."""
+    clear_dashboard_data()
+    in_rj1 = dict(trust_code="RJ1", site_code="RJ101")
+    import_records(tmp_path, "births", [birth("B1"), birth("B2", **in_rj1), birth("B3", **in_rj1)])
+    import_records(tmp_path, "survey", [survey_row(2025, 10, 1, trust="RVJ")])
+    ids = dict(Organisation.objects.filter(code__in=["R0A", "RJ1", "RVJ", "RA7"]).values_list("code", "pk"))
+    assert queries.trusts_with_records(None) == {ids["R0A"], ids["RJ1"], ids["RVJ"]}
+    assert queries.trusts_with_records({ids["RJ1"], ids["RA7"]}) == {ids["RJ1"]}
+    assert queries.trusts_with_records(set()) == set()
+    assert queries.trusts_with_births() == {ids["R0A"], ids["RJ1"]}
 
 
 def test_a_new_load_changes_the_cached_counts(tmp_path):

@@ -1,6 +1,8 @@
 """Values, Wilson and Garwood intervals, and half-up rounding (docs/rules/dashboard.md §4)."""
 
 import json
+import math
+import random
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -21,6 +23,7 @@ from perinatal.dashboard.metrics.intervals import (
     round_half_up,
     wilson_interval,
 )
+from perinatal.stats.lazy import scipy_stats
 
 FUNNEL_VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "funnel.json"
 
@@ -44,6 +47,37 @@ FUNNEL_VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "funnel.json"
 def test_round_half_up(value, expected):
     result = round_half_up(value, 2)
     assert result == Decimal(expected) and str(result) == expected
+
+
+def _half_up_by_fractions(value, places):
+    """The rule of docs/rules/dashboard.md §4 spelt out with fractions: floor(|x| × 10^places + 1/2)."""
+    exact = Fraction(Decimal(repr(value))) if isinstance(value, float) else Fraction(value)
+    rounded = math.floor(abs(exact) * 10**places + Fraction(1, 2))
+    return Decimal((-1 if exact < 0 else 1) * rounded).scaleb(-places)
+
+
+def test_round_half_up_and_values_in_integers_equal_the_fractions():
+    """round_half_up and metric_value round in integers (issue 13); every result, its digits
+    and its exponent, is that of the rule computed with fractions, ties and signs included."""
+    chosen = random.Random(13)
+    for _ in range(20_000):
+        numerator, denominator = chosen.randint(-5_000, 5_000), chosen.choice([1, 2, 8, 40, 200, 3, 7, 3001])
+        denominator *= chosen.choice([1, -1])
+        places = chosen.choice([0, 1, 2, 3])
+        for value in (numerator, Fraction(numerator, denominator), numerator / denominator):
+            assert repr(round_half_up(value, places)) == repr(_half_up_by_fractions(value, places)), value
+        for unit, scale in ((UNIT_PERCENT, 100), (UNIT_PER_1000, 1000)):
+            value = metric_value(numerator=numerator, denominator=denominator, unit=unit)
+            assert repr(value) == repr(_half_up_by_fractions(Fraction(numerator * scale, denominator), 2))
+
+
+def test_garwood_limits_are_scipy_s_chi_squared_quantiles_exactly():
+    """Computed from scipy.special (issue 13), the limits are the very floats of scipy.stats.chi2."""
+    chi2 = scipy_stats().chi2
+    for events in (*range(0, 300), 1_000, 2_718, 10_000):
+        low, high = garwood_interval(events=events)
+        assert low == (0.0 if events == 0 else float(chi2.ppf(0.025, 2 * events)) / 2)
+        assert high == float(chi2.ppf(0.975, 2 * (events + 1))) / 2
 
 
 # Newcombe (1998) Stat Med 17:857, Table I, method 3 (Wilson score without continuity correction)
