@@ -6,8 +6,9 @@ fragments of dashboard.engine.queries, docs/rules/dashboard.md §3.4–3.6):
 
 - babies (stillbirths, neonatal deaths) are counted in the group on their own row;
 - mothers (PPH ≥ 1,500 ml: a woman once per trust and period) are first gathered per trust,
-  period and mother, and take the group her rows all agree on in each dimension, else
-  `Not stated` (docs/rules/equity.md §1 **policy**).
+  period and mother (her identifier compared byte by byte, as the dashboard's distinct
+  mothers are: the same groups, without PostgreSQL's collation), and take the group her rows
+  all agree on in each dimension, else `Not stated` (docs/rules/equity.md §1 **policy**).
 
 Both run the same on SQLite and PostgreSQL. The counts are of the full groups (both
 dimensions); a breakdown by one dimension adds them up (equity.engine.compute).
@@ -24,6 +25,7 @@ from perinatal.dashboard.engine.queries import (
     Tallies,
     add_count,
     born_between,
+    bytewise,
     days_cte,
     fetch,
     in_trusts,
@@ -84,7 +86,7 @@ def tally_equity_births(
                 MAX(CASE WHEN {HAEMORRHAGE_SQL} THEN 1 ELSE 0 END) AS haemorrhage
             FROM {births} JOIN d ON born_on = d.day
             WHERE {range_filter}{trust_filter}
-            GROUP BY d.idx, trust_id, mother_id
+            GROUP BY d.idx, trust_id, {bytewise("mother_id")}
         )
         SELECT idx, trust_id, ethnic_group, imd_quintile, SUM(haemorrhage), COUNT(*)
         FROM m GROUP BY idx, trust_id, ethnic_group, imd_quintile
