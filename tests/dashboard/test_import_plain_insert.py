@@ -113,6 +113,24 @@ def test_a_key_twice_in_a_new_file_is_refused_at_its_lines_not_by_the_insert(tmp
     assert not BirthRecord.objects.filter(baby_id__startswith="T-").exists()
 
 
+def test_a_new_file_s_keys_are_checked_once_by_the_insert_itself(tmp_path):
+    """No query looks for repeated keys in a good new file: the key's unique index does; in a
+    file with one, the query that names the lines runs after the insert was refused."""
+    with CaptureQueriesContext(connection) as queries:
+        import_records(tmp_path, "births", [birth("Q-1"), birth("Q-2")])
+    assert not [q for q in queries if "HAVING COUNT(*) > 1" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        upload = import_records(tmp_path, "births", [birth("Q-3"), birth("Q-3")])
+    assert [e["line"] for e in upload.errors] == [3]
+    births = f'INSERT INTO "{BirthRecord._meta.db_table}"'
+    order = [
+        "insert" if q["sql"].startswith(births) else "repeated keys"
+        for q in queries
+        if q["sql"].startswith(births) or "HAVING COUNT(*) > 1" in q["sql"]
+    ]
+    assert order == ["insert", "repeated keys"]
+
+
 def test_a_bad_line_of_a_new_file_is_refused_with_its_number(tmp_path):
     upload = import_records(tmp_path, "births", [birth("R-1"), birth("R-2", gestation_days=400), birth("R-3")])
     assert upload.status == Upload.Status.REFUSED

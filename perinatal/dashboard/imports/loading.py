@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets.problems import DataQualityNote
@@ -80,24 +80,32 @@ def load_staged(
             else:
                 _insert_sqlite(cursor, spec, table, staged, progress)
             result = LoadResult()
-            _check_duplicate_keys(cursor, spec, table, register, result)
-            if result.error_count or not upsert:
+            if not upsert:
+                _check_duplicate_keys(cursor, spec, table, register, result)
                 return result
             # A guard: the validator has refused unknown codes already (references.py).
             unknown = unknown_references(cursor, spec=spec, staging=table, register=register, upload_id=upload_id)
             if unknown:
-                result.errors.extend(unknown)
-                result.error_count += len(unknown)
+                # A key twice in the file is reported instead, as when it was checked first.
+                _check_duplicate_keys(cursor, spec, table, register, result)
+                if not result.error_count:
+                    result.errors.extend(unknown)
+                    result.error_count += len(unknown)
                 return result
             if spec.dataset == "births":
                 result.notes.extend(_mother_notes(cursor, _differing_mothers_rows(cursor, table)))
             _lock_against_other_writers(cursor, spec)
             if _any_key_stored(cursor, spec, table):
+                _check_duplicate_keys(cursor, spec, table, register, result)
+                if result.error_count:
+                    return result
                 before = _count(cursor, spec.table)
                 _upsert(cursor, spec, table, upload_id)
                 result.added = _count(cursor, spec.table) - before
             else:  # nothing to replace: a plain insert, without ON CONFLICT's work for every row
-                _insert(cursor, spec, table, upload_id)
+                repeated = _insert_unless_a_key_repeats(cursor, spec, table, upload_id, register)
+                if repeated is not None:
+                    return repeated
                 result.added = staged.rows
             result.replaced = staged.rows - result.added
             if progress is not None:
@@ -265,6 +273,25 @@ def _any_key_stored(cursor, spec: TableSpec, table: str) -> bool:
         f"SELECT 1 FROM {_q(table)} s WHERE EXISTS (SELECT 1 FROM {_q(spec.table)} r WHERE {joined}) LIMIT 1"
     )
     return cursor.fetchone() is not None
+
+
+def _insert_unless_a_key_repeats(
+    cursor, spec: TableSpec, table: str, upload_id: int, register: RegisterSnapshot
+) -> LoadResult | None:
+    """The plain insert, which checks on the way that no key is in the file twice: the natural
+    key's unique index refuses the second row (no stored row has its key). None when inserted;
+    else nothing is inserted and the result names each repeated key's lines. Another refusal
+    by the database is raised."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on without the rows
+            _insert(cursor, spec, table, upload_id)
+    except IntegrityError:
+        repeated = LoadResult()
+        _check_duplicate_keys(cursor, spec, table, register, repeated)
+        if not repeated.error_count:
+            raise
+        return repeated
+    return None
 
 
 def _insert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:
