@@ -7,6 +7,13 @@ from django.core import checks
 
 from perinatal.core.scheduler import check_daily_jobs
 
+#: `requires_system_checks` of a command that serves no page: every tag but the URL
+#: configuration's, whose check imports every view, the API and its schema (about 1 s of each
+#: start, issue 13). The deploy refusals (security) and the models are still checked.
+ALL_BUT_URL_CHECKS = [
+    tag for name, tag in vars(checks.Tags).items() if not name.startswith("_") and tag != checks.Tags.urls
+]
+
 
 @checks.register()
 def daily_jobs_are_valid(app_configs, **kwargs):

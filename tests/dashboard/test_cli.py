@@ -44,6 +44,15 @@ def _call(*args) -> tuple[str, str]:
 
 
 # --- perinatal import -----------------------------------------------------------------------
+def test_import_skips_only_the_url_checks():
+    # Checking the URL configuration imports every view and the API: about 1 s of each import.
+    import importlib
+
+    command = importlib.import_module("perinatal.dashboard.management.commands.import").Command
+    assert "urls" not in command.requires_system_checks
+    assert {"security", "models", "database"} <= set(command.requires_system_checks)
+
+
 @pytest.mark.django_db
 def test_import_prints_what_it_loaded_and_its_notes(tmp_path):
     path = write_records(tmp_path / "births.csv", "births", [birth("CLI-1", termination=None), birth("CLI-2")])

@@ -105,6 +105,21 @@ def test_the_loader_refuses_a_trust_that_is_not_stored_even_when_the_validator_l
     assert not BirthRecord.objects.filter(baby_id__startswith="REF-").exists()
 
 
+def test_a_key_twice_in_the_file_is_named_before_a_trust_the_loader_finds_missing(tmp_path):
+    # The repeated key is reported, as when it was looked for before the references.
+    missing_id = Organisation.objects.order_by("-id").values_list("id", flat=True).first() + 1000
+    register = read_register()
+    register = replace(register, trust_ids={**register.trust_ids, "ZZZ9": missing_id})
+    path = _births(tmp_path, [birth("REF-1"), birth("REF-2", trust_code="ZZZ9", site_code=None), birth("REF-1")])
+    upload, staged = _stage_and_load(path, register)
+
+    upload = finish_import(upload=upload, staged=staged, register=register)
+
+    assert upload.status == Upload.Status.REFUSED
+    assert [(e["line"], e["code"]) for e in upload.errors] == [(4, p.ERR_DUPLICATE_KEY)]
+    assert not BirthRecord.objects.filter(baby_id__startswith="REF-").exists()
+
+
 def test_a_site_deleted_between_the_check_and_the_load_refuses_the_file(tmp_path):
     trust = Organisation.objects.get(code="R0A")
     site = add_site(code="R0AZ7", name="Gone hospital", trust=trust, valid_from=date(2020, 1, 1), synthetic=True)

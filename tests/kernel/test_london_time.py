@@ -85,3 +85,52 @@ def test_add_real_time_across_october():
 )
 def test_local_midnight(day, utc):
     assert to_utc(local_midnight(day)) == utc.replace(tzinfo=UTC)
+
+
+def _round_trip_exists(naive: datetime) -> bool:
+    """The rule as first written: a local time exists when it survives a round trip through UTC."""
+    aware = naive.replace(tzinfo=LONDON, fold=0)
+    return aware.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == naive
+
+
+def _changes_of_offset(first_year: int, last_year: int) -> list[datetime]:
+    """Every instant (to the minute, UTC) at which Europe/London's offset changed."""
+    changes = []
+    day = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    while day < end:
+        following = day + timedelta(days=1)
+        if day.astimezone(LONDON).utcoffset() != following.astimezone(LONDON).utcoffset():
+            low, high = day, following  # the change is in (low, high]: halve to the minute
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(LONDON).utcoffset() == low.astimezone(LONDON).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high)
+        day = following
+    return changes
+
+
+def test_localise_refuses_exactly_the_times_a_round_trip_through_utc_refuses():
+    """Every local minute within three hours of every change of Europe/London's offset from
+    1847 (Greenwich time) to 2100, and a spread of other moments: localise's test (the offsets
+    of both readings of the time) refuses what the round trip refused, and gives its instant."""
+    changes = _changes_of_offset(1847, 2100)
+    assert len(changes) > 300  # the summer-time changes of each year, wartime double summer time
+    moments = []
+    for change in changes:
+        local = change.astimezone(LONDON).replace(tzinfo=None, second=0, microsecond=0)
+        moments += [local + timedelta(minutes=minute) for minute in range(-180, 181)]
+    moments += [datetime(1900, 1, 1, 0, 0, 30) + timedelta(minutes=minute * 7919) for minute in range(30_000)]
+    refused = 0
+    for naive in moments:
+        if _round_trip_exists(naive):
+            moment = localise(naive)
+            assert (moment.replace(tzinfo=None), moment.tzinfo, moment.fold) == (naive, LONDON, 0)
+        else:
+            refused += 1
+            with pytest.raises(NonexistentLocalTime):
+                localise(naive)
+    assert refused > 100 * 60

@@ -118,7 +118,7 @@ def _parse_timestamp(column: Column, raw: str) -> datetime:
             f"'{quoted(raw)}' is not a date and time in the form {TIMESTAMP_FORMAT_TEXT} (UK local time)",
         )
     try:
-        naive = datetime(*(int(part) for part in match.groups()))
+        naive = datetime(*map(int, match.groups()))
     except ValueError:
         raise CellProblem(p.ERR_NOT_A_TIMESTAMP, f"'{quoted(raw)}' is not a real date and time") from None
     try:

@@ -4,7 +4,10 @@ every row, then replace rows with the same natural key, all inside the caller's 
 docs/rules/dashboard.md §1: "a load replaces every stored row with the same key (so a corrected file,
 under any name, never duplicates); a file is loaded atomically." The bulk path is COPY on
 PostgreSQL (psycopg 3 `cursor.copy`) and executemany in large batches on SQLite; both then
-run one `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`. Memory stays flat: the staged
+run one `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`, or a plain `INSERT … SELECT` when
+no staged key is stored yet (a new year's file, an empty table): ON CONFLICT's check of every
+row was about a third of a big file's load. The record table is locked against other writers
+first, so that what was found stays true until the commit. Memory stays flat: the staged
 file is streamed in chunks. Before the upsert the rows' references (trusts, sites, units, the
 upload) are checked, one query per referenced table, and locked (references.py): the record
 tables' foreign keys have no database constraint.
@@ -17,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.datasets.problems import DataQualityNote
@@ -77,20 +80,33 @@ def load_staged(
             else:
                 _insert_sqlite(cursor, spec, table, staged, progress)
             result = LoadResult()
-            _check_duplicate_keys(cursor, spec, table, register, result)
-            if result.error_count or not upsert:
+            if not upsert:
+                _check_duplicate_keys(cursor, spec, table, register, result)
                 return result
             # A guard: the validator has refused unknown codes already (references.py).
             unknown = unknown_references(cursor, spec=spec, staging=table, register=register, upload_id=upload_id)
             if unknown:
-                result.errors.extend(unknown)
-                result.error_count += len(unknown)
+                # A key twice in the file is reported instead, as when it was checked first.
+                _check_duplicate_keys(cursor, spec, table, register, result)
+                if not result.error_count:
+                    result.errors.extend(unknown)
+                    result.error_count += len(unknown)
                 return result
             if spec.dataset == "births":
                 result.notes.extend(_mother_notes(cursor, _differing_mothers_rows(cursor, table)))
-            before = _count(cursor, spec.table)
-            _upsert(cursor, spec, table, upload_id)
-            result.added = _count(cursor, spec.table) - before
+            _lock_against_other_writers(cursor, spec)
+            if _any_key_stored(cursor, spec, table):
+                _check_duplicate_keys(cursor, spec, table, register, result)
+                if result.error_count:
+                    return result
+                before = _count(cursor, spec.table)
+                _upsert(cursor, spec, table, upload_id)
+                result.added = _count(cursor, spec.table) - before
+            else:  # nothing to replace: a plain insert, without ON CONFLICT's work for every row
+                repeated = _insert_unless_a_key_repeats(cursor, spec, table, upload_id, register)
+                if repeated is not None:
+                    return repeated
+                result.added = staged.rows
             result.replaced = staged.rows - result.added
             if progress is not None:
                 progress(ImportProgress(PHASE_LOADING, staged.rows, staged.size_bytes, staged.size_bytes, staged.rows))
@@ -235,6 +251,56 @@ def _lines_where_mothers_differ(cursor, table: str, *, column: str, empty_as: st
         f"AND {known('s')} AND {value('s')} <> f.first_seen GROUP BY f.mother"
     )
     return sorted(row[0] for row in _fetch_all(cursor))
+
+
+def _lock_against_other_writers(cursor, spec: TableSpec) -> None:
+    """On PostgreSQL, no other transaction writes the record table until this one ends (reads
+    go on): what `_any_key_stored` finds stays true until the commit, and two imports of the
+    same dataset load one after the other. SHARE ROW EXCLUSIVE is the weakest mode that
+    excludes writers and itself. SQLite's import transaction holds the write lock already."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"LOCK TABLE {_q(spec.table)} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _any_key_stored(cursor, spec: TableSpec, table: str) -> bool:
+    """Whether any staged row's natural key is stored already: at once when the table is
+    empty, else one probe of the key's index a row at most."""
+    cursor.execute(f"SELECT 1 FROM {_q(spec.table)} LIMIT 1")
+    if cursor.fetchone() is None:
+        return False
+    joined = " AND ".join(f"r.{_q(k)} = s.{_q(k)}" for k in spec.key)
+    cursor.execute(
+        f"SELECT 1 FROM {_q(table)} s WHERE EXISTS (SELECT 1 FROM {_q(spec.table)} r WHERE {joined}) LIMIT 1"
+    )
+    return cursor.fetchone() is not None
+
+
+def _insert_unless_a_key_repeats(
+    cursor, spec: TableSpec, table: str, upload_id: int, register: RegisterSnapshot
+) -> LoadResult | None:
+    """The plain insert, which checks on the way that no key is in the file twice: the natural
+    key's unique index refuses the second row (no stored row has its key). None when inserted;
+    else nothing is inserted and the result names each repeated key's lines. Another refusal
+    by the database is raised."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on without the rows
+            _insert(cursor, spec, table, upload_id)
+    except IntegrityError:
+        repeated = LoadResult()
+        _check_duplicate_keys(cursor, spec, table, register, repeated)
+        if not repeated.error_count:
+            raise
+        return repeated
+    return None
+
+
+def _insert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:
+    """Every staged row, none of whose keys is stored (checked under the lock above)."""
+    columns = ", ".join(_q(c) for c in spec.columns)
+    cursor.execute(
+        f"INSERT INTO {_q(spec.table)} ({columns}, {_q('upload_id')}) SELECT {columns}, %s FROM {_q(table)}",
+        [upload_id],
+    )
 
 
 def _upsert(cursor, spec: TableSpec, table: str, upload_id: int) -> None:

@@ -36,6 +36,7 @@ from perinatal.dashboard.datasets.csv_input import CsvRow
 from perinatal.dashboard.datasets.row_rules import RULES_FOR_DATASET, Register
 from perinatal.dashboard.datasets.schema import SCHEMAS
 from perinatal.kernel import clinical
+from perinatal.kernel.london_time import to_utc
 
 from .register_snapshot import RegisterSnapshot
 from .tables import TABLES, day_cell, decimal_cell, delay_point_cell, flag_cell, instant_cell, seconds_cell
@@ -88,17 +89,26 @@ class _Check:
     """How the screen reads one file column: the staged text(s) of a parsed value, and
     `unless`, the values a rule or note could concern (the line is then flagged). With
     several outputs a cell's value is a tuple of them (a value only `between` reads may be
-    among them)."""
+    among them). `same_value`: the parsed value in another form that each output converts to
+    the same staged text, once for all the outputs (a timestamp in UTC)."""
 
-    __slots__ = ("outputs", "unless")
+    __slots__ = ("outputs", "same_value", "unless")
 
-    def __init__(self, *outputs: Callable[[Any], Any], unless: Callable[[Any], bool] = _never) -> None:
+    def __init__(
+        self,
+        *outputs: Callable[[Any], Any],
+        unless: Callable[[Any], bool] = _never,
+        same_value: Callable[[Any], Any] | None = None,
+    ) -> None:
         self.outputs = outputs
         self.unless = unless
+        self.same_value = same_value
 
     def value(self, parsed: Any) -> Any:
         if self.unless(parsed):
             return _BAD
+        if self.same_value is not None and parsed is not None:
+            parsed = self.same_value(parsed)
         if len(self.outputs) == 1:
             return self.outputs[0](parsed)
         return tuple(output(parsed) for output in self.outputs)
@@ -168,11 +178,13 @@ def _inductions(vendor: str) -> _Plan:
     instant = _as(lambda value: instant_cell(value, vendor))
     return _Plan(
         identifiers=("induction_id",),
+        # Each instant is converted to UTC once: tables.py's conversions read the instant, and
+        # skip their own conversion of a UTC time.
         checks={
             # (staged instant, staged delay point, the instant in seconds for `between`)
-            "admitted_at": _Check(instant, _as(delay_point_cell), seconds_cell),
+            "admitted_at": _Check(instant, _as(delay_point_cell), seconds_cell, same_value=to_utc),
             # (staged instant, staged seconds: "" when not started)
-            "started_at": _Check(instant, _as(seconds_cell)),
+            "started_at": _Check(instant, _as(seconds_cell), same_value=to_utc),
         },
         staged={
             "admitted_at": ("admitted_at", 0),
