@@ -26,7 +26,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 
 from perinatal.api.errors import ApiError, error_response
-from perinatal.kernel.hostile_text import refused_address_part, refused_in_address
+from perinatal.kernel.hostile_text import refused_address_part
 from perinatal.kernel.hostile_text import unstorable as _bad_text
 
 API_PREFIX = "/api/"
@@ -43,22 +43,22 @@ def _too_big() -> ApiError:
     return ApiError(413, ("document", f"The request body must be {limit} KB or smaller"))
 
 
-def _refused_query_value(value: str) -> bool:
+def _not_utf8(value: str) -> bool:
     # Every API query value is a code or a date: U+FFFD there is bytes that were not UTF-8.
-    return refused_in_address(value) or "\ufffd" in value
+    return "\ufffd" in value
 
 
 def refusal(request: HttpRequest) -> ApiError | None:
     """Why an API request is refused before any view runs, or None."""
     try:
-        part = refused_address_part(request.path, request.GET.lists(), value_refused=_refused_query_value)
+        refused = refused_address_part(request.path, request.GET.lists, also_refuse=_not_utf8)
     except TooManyFieldsSent:
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         return ApiError(400, ("query", f"The query string must have {limit} fields or fewer"))
-    if part == "path":
+    if refused is not None and refused.part == "path":
         return ApiError(404, ("url", "There is nothing at this address"))
-    if part is not None:
-        return ApiError(400, (part, "Remove the control or invalid characters"))
+    if refused is not None:
+        return ApiError(400, (refused.field or "query", "Remove the control or invalid characters"))
     if request.method not in _BODY_METHODS:
         return None
     try:

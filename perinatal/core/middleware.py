@@ -79,7 +79,7 @@ class HostileAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if refused_address_part(request.path, request.GET.lists()) is not None:
+        if refused_address_part(request.path, request.GET.lists) is not None:
             # Django answers it with `handler400` (too many query fields, SuspiciousOperation,
             # is answered the same way when `request.GET` is read here).
             raise BadRequest("The address holds a control or invalid character")

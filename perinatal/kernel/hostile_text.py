@@ -20,8 +20,9 @@ Each web request that breaks the rule is answered 400 before any view runs
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-__all__ = ["refused_address_part", "refused_in_address", "unstorable"]
+__all__ = ["RefusedPart", "refused_address_part", "refused_in_address", "unstorable"]
 
 #: C0 control characters an address may hold: the white space ones.
 _ALLOWED_CONTROLS = frozenset("\t\n\x0b\x0c\r")
@@ -44,20 +45,29 @@ def refused_in_address(value: str) -> bool:
     return unstorable(value) or not _REFUSED_CONTROLS.isdisjoint(value)
 
 
+class RefusedPart(NamedTuple):
+    """The part of a web address that breaks the rule: its ``"path"``, a query field's
+    ``"name"``, or a ``"value"`` of the query field `field`."""
+
+    part: str
+    field: str | None = None
+
+
 def refused_address_part(
     path: str,
-    query: Iterable[tuple[str, Iterable[str]]],
+    query: Callable[[], Iterable[tuple[str, Iterable[str]]]],
     *,
-    value_refused: Callable[[str], bool] = refused_in_address,
-) -> str | None:
-    """Where a web address breaks `refused_in_address`: ``"path"``; ``"query"`` when a field's
-    name does; the field's name when one of its values does (or `value_refused` says so); None
-    when no part does. `query` is the decoded query string as (name, values) pairs."""
+    also_refuse: Callable[[str], bool] | None = None,
+) -> RefusedPart | None:
+    """Where a web address breaks `refused_in_address`, or None. The path is looked at first;
+    `query` gives the decoded query string as (name, values) pairs, and is called only when the
+    path is sound (reading a query string may itself refuse it). A caller may refuse more
+    values (`also_refuse`), never fewer."""
     if refused_in_address(path):
-        return "path"
-    for name, values in query:
+        return RefusedPart("path")
+    for name, values in query():
         if refused_in_address(name):
-            return "query"
-        if any(value_refused(value) for value in values):
-            return name
+            return RefusedPart("name")
+        if any(refused_in_address(value) or (also_refuse is not None and also_refuse(value)) for value in values):
+            return RefusedPart("value", name)
     return None

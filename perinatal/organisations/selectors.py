@@ -164,6 +164,8 @@ def onboarding_for(
 ) -> Onboarding:
     now = now or clock.now()
     if phases is None:
+        if region_code is not _NOT_GIVEN:
+            raise TypeError("onboarding_for: give region_code only with the phases it was read with")
         phases, region_code = _phase_facts_naming(trust, now.date())
     elif region_code is _NOT_GIVEN:
         region_code = region_codes_on(now.date()).get(trust.pk)

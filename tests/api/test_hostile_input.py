@@ -116,6 +116,12 @@ def test_nul_and_surrogates_in_the_query_string_are_refused_as_json(client, toke
     _json_error(response, 400)
 
 
+def test_a_refused_query_value_names_its_field_whatever_the_field_is_called(client, token):  # noqa: F811
+    response = client.get("/api/v1/metrics?path=%01", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400  # not the 404 of a refused path
+    assert response.json()["errors"][0]["field"] == "path"
+
+
 def test_the_metrics_answer_is_bounded_in_its_date_range(client, token):  # noqa: F811
     response = client.get(
         "/api/v1/metrics?from=2015-01-01&to=2024-12-31&level=trust&by=month",

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from perinatal.core.middleware import HostileAddressMiddleware
-from perinatal.kernel.hostile_text import refused_address_part, refused_in_address, unstorable
+from perinatal.kernel.hostile_text import RefusedPart, refused_address_part, refused_in_address, unstorable
 
 
 @pytest.mark.parametrize("text", ["R0A\x00", "\ud800", "a\x1bb", "x\x01", "\x1f"])
@@ -36,26 +36,39 @@ def test_ordinary_text_and_white_space_are_not(text):
 
 
 @pytest.mark.parametrize(
-    "path, query, part",
+    "path, query, refused",
     [
-        ("/organisations/R0A\x00/", [("q", ["R0A"])], "path"),
-        ("/organisations/", [("q\x01", ["R0A"])], "query"),
-        ("/organisations/", [("page", ["2"]), ("q", ["ok", "a\x1bb"])], "q"),
+        ("/organisations/R0A\x00/", [("q", ["R0A"])], RefusedPart("path")),
+        ("/organisations/", [("q\x01", ["R0A"])], RefusedPart("name")),
+        ("/organisations/", [("page", ["2"]), ("q", ["ok", "a\x1bb"])], RefusedPart("value", "q")),
+        ("/organisations/", [("path", ["\x01"])], RefusedPart("value", "path")),  # a field called path
         ("/organisations/", [("q", ["Royal\x0bOldham"]), ("page", ["2"])], None),
         ("/organisations/", [], None),
     ],
 )
-def test_the_refused_part_of_an_address_is_named(path, query, part):
-    assert refused_address_part(path, query) == part
+def test_the_refused_part_of_an_address_is_named(path, query, refused):
+    assert refused_address_part(path, lambda: query) == refused
+
+
+def test_the_path_is_looked_at_before_the_query_is_read():
+    def unreadable():
+        raise AssertionError("the query was read")
+
+    assert refused_address_part("/trusts/\x00/", unreadable) == RefusedPart("path")
 
 
 def test_a_caller_may_refuse_more_values_but_never_fewer():
     def replacement(value):
         return "\ufffd" in value
 
-    assert refused_address_part("/api/", [("period", ["2025\ufffd"])], value_refused=replacement) == "period"
-    assert refused_address_part("/api/", [("period", ["2025\ufffd"])]) is None
-    assert refused_address_part("/api/\x00", [], value_refused=replacement) == "path"  # the path rule stays
+    def nothing(value):
+        return False
+
+    assert refused_address_part("/api/", lambda: [("period", ["2025\ufffd"])], also_refuse=replacement) == (
+        RefusedPart("value", "period")
+    )
+    assert refused_address_part("/api/", lambda: [("period", ["2025\ufffd"])]) is None
+    assert refused_address_part("/api/", lambda: [("q", ["\x01"])], also_refuse=nothing) == RefusedPart("value", "q")
 
 
 def test_unstorable_is_nul_or_a_surrogate_only():

@@ -44,13 +44,36 @@ def _call(*args) -> tuple[str, str]:
 
 
 # --- perinatal import -----------------------------------------------------------------------
-def test_import_skips_only_the_url_checks():
-    # Checking the URL configuration imports every view and the API: about 1 s of each import.
+@pytest.mark.parametrize(
+    "module",
+    ["perinatal.dashboard.management.commands.import", "perinatal.notifications.management.commands.issue_api_token"],
+)
+def test_commands_that_serve_no_page_run_every_check_but_the_url_configurations(module, monkeypatch):
+    # Checking the URL configuration imports every view and the API: about 1 s of each start.
+    # Every other check runs, those registered without a tag (like the daily jobs') included.
     import importlib
 
-    command = importlib.import_module("perinatal.dashboard.management.commands.import").Command
-    assert "urls" not in command.requires_system_checks
-    assert {"security", "models", "database"} <= set(command.requires_system_checks)
+    from django.core import checks
+    from django.core.checks.registry import registry
+    from django.core.management.base import SystemCheckError
+
+    ran = []
+
+    def untagged(app_configs, **kwargs):
+        ran.append("untagged")
+        return [checks.Error("an untagged check's error", id="test.E001")]
+
+    def url_check(app_configs, **kwargs):
+        ran.append("urls")
+        return []
+
+    url_check.tags = (checks.Tags.urls,)
+    monkeypatch.setattr(registry, "registered_checks", {*registry.registered_checks, untagged, url_check})
+    command = importlib.import_module(module).Command()
+    with pytest.raises(SystemCheckError, match="an untagged check's error"):
+        command.check()
+    assert ran == ["untagged"]
+    assert url_check in registry.registered_checks  # put back for every later command
 
 
 @pytest.mark.django_db

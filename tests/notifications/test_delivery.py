@@ -126,7 +126,7 @@ def test_a_crash_after_sending_is_resent_after_the_lease_and_stored_once(transpo
     assert set(received().values_list("duplicate_attempts", flat=True)) == {1}
 
 
-def test_the_sweep_is_scheduled_after_commit_and_reschedules_itself(django_capture_on_commit_callbacks, transport):
+def test_the_sweep_is_scheduled_with_a_submission_and_reschedules_itself(django_capture_on_commit_callbacks, transport):
     sweep_path = delivery.sweep_deliveries.module_path
     DBTaskResult.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
@@ -229,3 +229,14 @@ def test_production_endpoints_must_be_https_with_a_secret(settings):
     assert problems == {("notifications.E001", "MNSI"), ("notifications.E002", "NHSR_EN")}
     settings.PRODUCTION = False
     assert delivery_endpoints_are_secure() == []
+
+
+def test_another_task_backend_is_asked_only_after_commit(django_capture_on_commit_callbacks, settings):
+    # The database queue's task row is written in the transaction; any other backend might run
+    # the task at once (the immediate one does), before the deliveries are committed.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks() as callbacks:
+        submit(intrapartum_stillbirth())
+    assert len(callbacks) == 1
+    assert not DBTaskResult.objects.exists()

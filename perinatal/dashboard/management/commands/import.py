@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perinatal.core.checks import ALL_BUT_URL_CHECKS
+from perinatal.core.checks import AllButUrlChecks
 from perinatal.dashboard.datasets.deprivation import LEAST_DEPRIVED_FIRST, MOST_DEPRIVED_FIRST
 from perinatal.dashboard.datasets.schema import DATASET_NAMES
 from perinatal.dashboard.imports.staging import PHASE_CHECKING, ImportProgress
@@ -24,11 +24,8 @@ from perinatal.dashboard.services import import_dataset
 EXIT_REFUSED = 1
 
 
-class Command(BaseCommand):
+class Command(AllButUrlChecks, BaseCommand):
     help = "Check a dashboard dataset file (units, births, neonatal_care, unit_status, inductions, survey) and load it."
-    # An import serves no page: the URL configuration is not checked (core.checks; about 1 s
-    # of each import's start, issue 13).
-    requires_system_checks = ALL_BUT_URL_CHECKS
 
     def add_arguments(self, parser):
         parser.add_argument("dataset", choices=DATASET_NAMES, help="the dataset: the file name without .csv")

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perinatal.core.checks import ALL_BUT_URL_CHECKS
+from perinatal.core.checks import AllButUrlChecks
 from perinatal.notifications.services.api_tokens import issue_api_token
 from perinatal.notifications.services.refusals import InvalidInput
 from perinatal.organisations.selectors import UnknownOrganisation, get_trust
 
 
-class Command(BaseCommand):
+class Command(AllButUrlChecks, BaseCommand):
     help = "Issue an API token for a trust (ODS code) and print it; only its hash is stored."
-    # Issuing a token serves no page: the URL configuration is not checked (core.checks).
-    requires_system_checks = ALL_BUT_URL_CHECKS
 
     def add_arguments(self, parser):
         parser.add_argument("trust", help="the trust's ODS code, like R0A")
