@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from perinatal.dashboard.datasets import problems as p
 from perinatal.dashboard.imports import loading
 from perinatal.dashboard.imports.tables import TABLES
-from perinatal.dashboard.models import BirthRecord, Upload
+from perinatal.dashboard.models import BirthRecord, UnitListing, Upload
 from tests.dashboard.factories import admission, birth, episode, induction, survey_row, unit
 from tests.dashboard.import_helpers import clear_dashboard_data, import_records
 
@@ -167,3 +167,17 @@ def test_postgresql_lets_others_read_the_table_but_not_write_it_until_the_load_e
     upload = import_records(tmp_path, "births", [birth("L-1")])
     assert upload.status == Upload.Status.LOADED
     assert [entry if entry == "refused" else entry[0] for entry in seen] == ["read", "refused"]
+
+
+@pytest.mark.postgres
+def test_postgresql_loads_two_units_files_one_after_the_other(tmp_path):
+    # The load's lock is held until its transaction ends (here, the test's).
+    upload = import_records(tmp_path, "units", [unit("U-LOCK")])
+    assert upload.status == Upload.Status.LOADED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = %s::regclass",
+            [UnitListing._meta.db_table],
+        )
+        modes = {row[0] for row in cursor.fetchall()}
+    assert "ShareRowExclusiveLock" in modes

@@ -94,7 +94,7 @@ def load_staged(
                 return result
             if spec.dataset == "births":
                 result.notes.extend(_mother_notes(cursor, _differing_mothers_rows(cursor, table)))
-            _lock_against_other_writers(cursor, spec)
+            lock_against_other_writers(cursor, spec.table)
             if _any_key_stored(cursor, spec, table):
                 _check_duplicate_keys(cursor, spec, table, register, result)
                 if result.error_count:
@@ -253,13 +253,14 @@ def _lines_where_mothers_differ(cursor, table: str, *, column: str, empty_as: st
     return sorted(row[0] for row in _fetch_all(cursor))
 
 
-def _lock_against_other_writers(cursor, spec: TableSpec) -> None:
-    """On PostgreSQL, no other transaction writes the record table until this one ends (reads
-    go on): what `_any_key_stored` finds stays true until the commit, and two imports of the
-    same dataset load one after the other. SHARE ROW EXCLUSIVE is the weakest mode that
-    excludes writers and itself. SQLite's import transaction holds the write lock already."""
+def lock_against_other_writers(cursor, table: str) -> None:
+    """On PostgreSQL, no other transaction writes `table` until this one ends (reads go on):
+    what `_any_key_stored` finds stays true until the commit, and two imports of the same
+    dataset (units included: imports/units.py) load one after the other. SHARE ROW EXCLUSIVE is
+    the weakest mode that excludes writers and itself. SQLite's import transaction holds the
+    write lock already."""
     if connection.vendor == "postgresql":
-        cursor.execute(f"LOCK TABLE {_q(spec.table)} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {_q(table)} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _any_key_stored(cursor, spec: TableSpec, table: str) -> bool:

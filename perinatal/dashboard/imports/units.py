@@ -17,6 +17,7 @@ from perinatal.dashboard.models import UnitListing, Upload
 from perinatal.organisations.models import Organisation, Site, Unit
 from perinatal.organisations.sites import add_site
 
+from .loading import lock_against_other_writers
 from .staging import StagedFile
 
 NEW_SITE_NAME = "{code} (added from units.csv)"
@@ -25,11 +26,10 @@ NEW_SITE_NAME = "{code} (added from units.csv)"
 def load_units(*, staged: StagedFile, upload: Upload) -> tuple[int, int]:
     """Add new sites, upsert units and their listings; (units added, units replaced).
     Call inside `transaction.atomic()`."""
-    if connection.vendor == "postgresql":
-        # Two units files load one after the other, as every dataset's do (loading.py): each
-        # adds sites and units it first looked for, so interleaved they would collide.
-        with connection.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{UnitListing._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
+    # Two units files load one after the other, as every dataset's do: each adds sites and
+    # units it first looked for, so interleaved they would collide.
+    with connection.cursor() as cursor:
+        lock_against_other_writers(cursor, UnitListing._meta.db_table)
     trust_codes = {record.trust_code for record in staged.units}
     trusts = {org.code: org for org in Organisation.objects.filter(kind=Organisation.Kind.TRUST, code__in=trust_codes)}
     first_opened: dict[str, date] = {}
